@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Error strings and the names of the ABI's enums.
+ */
+#include <errno.h>
+#include <string.h>
+#include <netlink/errno.h>
+
+#include "internal.h"
+
+RR_EXPORT const char *rdmarpc_strerror(int err)
+{
+	const char *s;
+
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case 0:
+		return "success";
+	case EPROTONOSUPPORT:
+		return "module not loaded (generic netlink family '"
+		       RDMARPC_GENL_NAME "' not found)";
+	case EPERM:
+		return "operation not permitted: needs CAP_NET_ADMIN";
+	case EPROTO:
+		return "malformed reply from the kernel";
+	}
+	/* strerrordesc_np() returns a constant string: thread-safe. */
+	s = strerrordesc_np(err);
+	return s ? s : "unknown error";
+}
+
+int rr_nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_SUCCESS:		return 0;
+	case NLE_INTR:			return EINTR;
+	case NLE_BAD_SOCK:		return EBADF;
+	case NLE_AGAIN:			return EAGAIN;
+	case NLE_NOMEM:			return ENOMEM;
+	case NLE_EXIST:			return EEXIST;
+	case NLE_INVAL:			return EINVAL;
+	case NLE_RANGE:			return ERANGE;
+	case NLE_MSGSIZE:		return EMSGSIZE;
+	case NLE_OPNOTSUPP:		return EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:		return EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:		return ENOENT;
+	case NLE_NOATTR:		return ENOENT;
+	case NLE_MISSING_ATTR:		return EINVAL;
+	case NLE_AF_MISMATCH:		return EAFNOSUPPORT;
+	case NLE_SEQ_MISMATCH:		return EPROTO;
+	case NLE_MSG_OVERFLOW:		return EMSGSIZE;
+	case NLE_MSG_TRUNC:		return EMSGSIZE;
+	case NLE_NOADDR:		return EADDRNOTAVAIL;
+	case NLE_SRCRT_NOSUPPORT:	return EOPNOTSUPP;
+	case NLE_MSG_TOOSHORT:		return EPROTO;
+	case NLE_MSGTYPE_NOSUPPORT:	return EOPNOTSUPP;
+	case NLE_OBJ_MISMATCH:		return EINVAL;
+	case NLE_NOCACHE:		return ENOENT;
+	case NLE_BUSY:			return EBUSY;
+	case NLE_PROTO_MISMATCH:	return EPROTONOSUPPORT;
+	case NLE_NOACCESS:		return EACCES;
+	case NLE_PERM:			return EPERM;
+	case NLE_PKTLOC_FILE:		return ENOENT;
+	case NLE_PARSE_ERR:		return EPROTO;
+	case NLE_NODEV:			return ENODEV;
+	case NLE_IMMUTABLE:		return EPERM;
+	case NLE_DUMP_INTR:		return EINTR;
+	case NLE_ATTRSIZE:		return EPROTO;
+	default:			return EIO;
+	}
+}
+
+RR_EXPORT const char *rdmarpc_port_state_str(unsigned int state)
+{
+	static const char *const names[] = {
+		[RDMARPC_PORT_NOP] = "NOP",
+		[RDMARPC_PORT_DOWN] = "DOWN",
+		[RDMARPC_PORT_INIT] = "INIT",
+		[RDMARPC_PORT_ARMED] = "ARMED",
+		[RDMARPC_PORT_ACTIVE] = "ACTIVE",
+		[RDMARPC_PORT_ACTIVE_DEFER] = "ACTIVE_DEFER",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
+RR_EXPORT const char *rdmarpc_link_layer_str(unsigned int link_layer)
+{
+	static const char *const names[] = {
+		[RDMARPC_LINK_LAYER_UNSPECIFIED] = "unspecified",
+		[RDMARPC_LINK_LAYER_INFINIBAND] = "infiniband",
+		[RDMARPC_LINK_LAYER_ETHERNET] = "ethernet",
+	};
+
+	return link_layer < sizeof(names) / sizeof(names[0]) ?
+	       names[link_layer] : "?";
+}
+
+RR_EXPORT const char *rdmarpc_gid_type_str(unsigned int type)
+{
+	static const char *const names[] = {
+		[RDMARPC_GID_TYPE_IB] = "IB",
+		[RDMARPC_GID_TYPE_ROCE_V1] = "RoCE v1",
+		[RDMARPC_GID_TYPE_ROCE_V2] = "RoCE v2",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}

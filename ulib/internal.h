@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * librdmarpc internals: not exported (hidden visibility, and the version
+ * script exports rdmarpc_* only).  The parsers here are pure functions over
+ * netlink buffers so that the host unit tests can feed them crafted messages.
+ */
+#ifndef RDMARPC_ULIB_INTERNAL_H
+#define RDMARPC_ULIB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+#include "librdmarpc.h"
+
+#define RR_EXPORT __attribute__((visibility("default")))
+
+/*
+ * Index the attributes in [data, data + len) by type into tb[0..max]
+ * (later duplicates win, types above max are ignored).  -EPROTO if an
+ * attribute overruns the buffer or is shorter than its own header.
+ */
+int rr_attr_index(const void *data, size_t len, const struct nlattr **tb,
+		  int max);
+
+/*
+ * Parsers of one generic netlink message (header included).  -EPROTO if a
+ * known attribute has the wrong size or the message is truncated.
+ */
+int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev);
+void rr_dev_clear(struct rdmarpc_dev *dev);
+int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p);
+int rr_parse_loopback(const struct nlmsghdr *nlh,
+		      struct rdmarpc_loopback_result *res);
+
+/*
+ * From an NLMSG_ERROR message: the error (negative errno, 0 for an ACK) and
+ * the extack message copied into buf ("" if none).  -EPROTO if malformed.
+ */
+int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
+		   size_t len);
+
+/*
+ * Deliver the DEV_NEW/DEV_DEL messages of family @family found in a
+ * datagram.  Returns the number delivered; *stop is set when the callback
+ * asked to stop.  Malformed events are skipped.
+ */
+int rr_dispatch_events(const void *buf, size_t len, uint16_t family,
+		       rdmarpc_event_fn fn, void *arg, int *stop);
+
+/* libnl's NLE_* codes (positive) to an errno (positive). */
+int rr_nle_to_errno(int nle);
+
+#endif /* RDMARPC_ULIB_INTERNAL_H */

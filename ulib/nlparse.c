@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Parsing of rdmarpc generic netlink replies into plain C structs.
+ *
+ * Pure functions over byte buffers, no socket and no libnl: the unit tests
+ * feed them crafted and truncated messages.  Known attributes must have
+ * their exact size; unknown ones are skipped so that a newer module with
+ * more attributes still works with this library.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "internal.h"
+
+int rr_attr_index(const void *data, size_t len, const struct nlattr **tb,
+		  int max)
+{
+	const unsigned char *p = data;
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		int type = a->nla_type & NLA_TYPE_MASK;
+		size_t step;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len)
+			return -EPROTO;
+		if (type <= max)
+			tb[type] = a;
+		step = NLA_ALIGN(a->nla_len);
+		if (step > len)
+			step = len;
+		p += step;
+		len -= step;
+	}
+	return 0;
+}
+
+static const void *attr_data(const struct nlattr *a)
+{
+	return (const unsigned char *)a + NLA_HDRLEN;
+}
+
+static size_t attr_len(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+/* Copy an integer attribute of exactly @size bytes; -EPROTO otherwise. */
+static int get_fixed(const struct nlattr *a, void *out, size_t size)
+{
+	if (attr_len(a) != size)
+		return -EPROTO;
+	memcpy(out, attr_data(a), size);
+	return 0;
+}
+
+/* A string attribute, NUL-terminated or not, that must fit in buf. */
+static int get_string(const struct nlattr *a, char *buf, size_t size)
+{
+	const char *s = attr_data(a);
+	size_t n = strnlen(s, attr_len(a));
+
+	if (n >= size)
+		return -EPROTO;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+static int genl_payload(const struct nlmsghdr *nlh, const void **data,
+			size_t *len)
+{
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (nlh->nlmsg_len < hdr)
+		return -EPROTO;
+	*data = (const unsigned char *)nlh + hdr;
+	*len = nlh->nlmsg_len - hdr;
+	return 0;
+}
+
+static int parse_gid(const struct nlattr *nest, struct rdmarpc_gid *g)
+{
+	const struct nlattr *tb[RDMARPC_GID_A_MAX + 1];
+	int err;
+
+	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
+			    RDMARPC_GID_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_GID_A_INDEX] || !tb[RDMARPC_GID_A_GID])
+		return -EPROTO;
+	err = get_fixed(tb[RDMARPC_GID_A_INDEX], &g->index, sizeof(g->index));
+	if (!err)
+		err = get_fixed(tb[RDMARPC_GID_A_GID], g->gid, sizeof(g->gid));
+	if (!err && tb[RDMARPC_GID_A_TYPE])
+		err = get_fixed(tb[RDMARPC_GID_A_TYPE], &g->type,
+				sizeof(g->type));
+	if (!err && tb[RDMARPC_GID_A_NETDEV])
+		err = get_string(tb[RDMARPC_GID_A_NETDEV], g->netdev,
+				 sizeof(g->netdev));
+	return err;
+}
+
+/* Iterate over the attributes directly inside @nest. */
+#define for_each_nested(pos, nest, rem)					\
+	for (pos = attr_data(nest), rem = attr_len(nest);		\
+	     rem >= NLA_HDRLEN && pos->nla_len >= NLA_HDRLEN &&		\
+	     pos->nla_len <= rem;					\
+	     rem -= rem < (size_t)NLA_ALIGN(pos->nla_len) ?		\
+		    rem : (size_t)NLA_ALIGN(pos->nla_len),		\
+	     pos = (const struct nlattr *)((const unsigned char *)pos +	\
+					   NLA_ALIGN(pos->nla_len)))
+
+static int parse_gids(const struct nlattr *nest, struct rdmarpc_dev *dev)
+{
+	const struct nlattr *a;
+	size_t rem, n = 0;
+	int err;
+
+	for_each_nested(a, nest, rem)
+		if ((a->nla_type & NLA_TYPE_MASK) == RDMARPC_A_GID)
+			n++;
+	if (rem >= NLA_HDRLEN)
+		return -EPROTO;		/* a member overruns the nest */
+	if (!n)
+		return 0;
+	dev->gids = calloc(n, sizeof(*dev->gids));
+	if (!dev->gids)
+		return -ENOMEM;
+	for_each_nested(a, nest, rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) != RDMARPC_A_GID)
+			continue;
+		err = parse_gid(a, &dev->gids[dev->n_gids]);
+		if (err)
+			return err;
+		dev->n_gids++;
+	}
+	return 0;
+}
+
+static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
+{
+	const struct nlattr *tb[RDMARPC_STAT_A_MAX + 1];
+	static const struct {
+		int attr;
+		size_t off;
+	} map[] = {
+#define STAT(a, f) { a, offsetof(struct rdmarpc_dev_stats, f) }
+		STAT(RDMARPC_STAT_A_TX_PACKETS, tx_packets),
+		STAT(RDMARPC_STAT_A_TX_BYTES, tx_bytes),
+		STAT(RDMARPC_STAT_A_TX_ERRORS, tx_errors),
+		STAT(RDMARPC_STAT_A_RX_PACKETS, rx_packets),
+		STAT(RDMARPC_STAT_A_RX_BYTES, rx_bytes),
+		STAT(RDMARPC_STAT_A_RX_ERRORS, rx_errors),
+		STAT(RDMARPC_STAT_A_RX_DROPS, rx_drops),
+		STAT(RDMARPC_STAT_A_RECV_POSTED, recv_posted),
+#undef STAT
+	};
+	size_t i;
+	int err;
+
+	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
+			    RDMARPC_STAT_A_MAX);
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const struct nlattr *a = tb[map[i].attr];
+
+		if (!a)
+			continue;
+		err = get_fixed(a, (unsigned char *)s + map[i].off,
+				sizeof(uint64_t));
+		if (err)
+			return err;
+		s->present |= 1U << map[i].attr;
+	}
+	return 0;
+}
+
+void rr_dev_clear(struct rdmarpc_dev *dev)
+{
+	free(dev->gids);
+	memset(dev, 0, sizeof(*dev));
+}
+
+int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	static const struct {
+		int attr;
+		size_t off, size;
+	} fixed[] = {
+#define F(a, f) { a, offsetof(struct rdmarpc_dev, f), \
+		  sizeof(((struct rdmarpc_dev *)0)->f) }
+		F(RDMARPC_A_DEV_INDEX, index),
+		F(RDMARPC_A_PORT, port),
+		F(RDMARPC_A_PORT_STATE, port_state),
+		F(RDMARPC_A_LINK_LAYER, link_layer),
+		F(RDMARPC_A_ACTIVE_MTU, active_mtu),
+		F(RDMARPC_A_LID, lid),
+		F(RDMARPC_A_GID_INDEX, gid_index),
+		F(RDMARPC_A_QPN, qpn),
+		F(RDMARPC_A_QKEY, qkey),
+#undef F
+	};
+	const void *data;
+	size_t len, i;
+	int err;
+
+	memset(dev, 0, sizeof(*dev));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_DEV_NAME])
+		return -EPROTO;
+	err = get_string(tb[RDMARPC_A_DEV_NAME], dev->name, sizeof(dev->name));
+	for (i = 0; !err && i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (!tb[fixed[i].attr])
+			continue;
+		err = get_fixed(tb[fixed[i].attr],
+				(unsigned char *)dev + fixed[i].off,
+				fixed[i].size);
+	}
+	if (!err && tb[RDMARPC_A_NETDEV])
+		err = get_string(tb[RDMARPC_A_NETDEV], dev->netdev,
+				 sizeof(dev->netdev));
+	if (!err && tb[RDMARPC_A_GIDS])
+		err = parse_gids(tb[RDMARPC_A_GIDS], dev);
+	if (!err && tb[RDMARPC_A_STATS])
+		err = parse_stats(tb[RDMARPC_A_STATS], &dev->stats);
+	if (err) {
+		rr_dev_clear(dev);
+		return err;
+	}
+	for (i = 1; i <= RDMARPC_A_MAX; i++)
+		if (tb[i])
+			dev->present |= 1ULL << i;
+	return 0;
+}
+
+int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	const struct nlattr *pt[RDMARPC_PARAM_A_MAX + 1];
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_PARAMS])
+		return -EPROTO;
+	err = rr_attr_index(attr_data(tb[RDMARPC_A_PARAMS]),
+			    attr_len(tb[RDMARPC_A_PARAMS]), pt,
+			    RDMARPC_PARAM_A_MAX);
+	if (err)
+		return err;
+	if (pt[RDMARPC_PARAM_A_RECV_DEPTH]) {
+		err = get_fixed(pt[RDMARPC_PARAM_A_RECV_DEPTH], &p->recv_depth,
+				sizeof(p->recv_depth));
+		p->present |= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_RECV_DEPTH);
+	}
+	if (!err && pt[RDMARPC_PARAM_A_SEND_DEPTH]) {
+		err = get_fixed(pt[RDMARPC_PARAM_A_SEND_DEPTH], &p->send_depth,
+				sizeof(p->send_depth));
+		p->present |= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH);
+	}
+	if (!err && pt[RDMARPC_PARAM_A_GID_INDEX]) {
+		err = get_fixed(pt[RDMARPC_PARAM_A_GID_INDEX], &p->gid_index,
+				sizeof(p->gid_index));
+		p->present |= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX);
+	}
+	if (err)
+		memset(p, 0, sizeof(*p));
+	return err;
+}
+
+int rr_parse_loopback(const struct nlmsghdr *nlh,
+		      struct rdmarpc_loopback_result *res)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_LOOPBACK_COUNT] || !tb[RDMARPC_A_LOOPBACK_RECEIVED] ||
+	    !tb[RDMARPC_A_LOOPBACK_NSEC])
+		return -EPROTO;
+	err = get_fixed(tb[RDMARPC_A_LOOPBACK_COUNT], &res->sent,
+			sizeof(res->sent));
+	if (!err)
+		err = get_fixed(tb[RDMARPC_A_LOOPBACK_RECEIVED], &res->received,
+				sizeof(res->received));
+	if (!err)
+		err = get_fixed(tb[RDMARPC_A_LOOPBACK_NSEC], &res->nsec,
+				sizeof(res->nsec));
+	if (err)
+		memset(res, 0, sizeof(*res));
+	return err;
+}
+
+int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
+		   size_t len)
+{
+	const struct nlmsgerr *e;
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off;
+
+	if (len)
+		buf[0] = '\0';
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return -EPROTO;
+	e = (const struct nlmsgerr *)((const unsigned char *)nlh +
+				      NLMSG_HDRLEN);
+	*error = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+	/* Unless capped, the request is echoed before the TLVs. */
+	off = NLMSG_HDRLEN + sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return -EPROTO;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	}
+	if (off > nlh->nlmsg_len)
+		return -EPROTO;
+	if (rr_attr_index((const unsigned char *)nlh + off,
+			  nlh->nlmsg_len - off, tb, NLMSGERR_ATTR_MAX))
+		return -EPROTO;
+	if (tb[NLMSGERR_ATTR_MSG] && len) {
+		const char *s = attr_data(tb[NLMSGERR_ATTR_MSG]);
+		size_t n = strnlen(s, attr_len(tb[NLMSGERR_ATTR_MSG]));
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+	}
+	return 0;
+}
+
+int rr_dispatch_events(const void *buf, size_t len, uint16_t family,
+		       rdmarpc_event_fn fn, void *arg, int *stop)
+{
+	const struct nlmsghdr *nlh = buf;
+	int delivered = 0;
+
+	*stop = 0;
+	/* NLMSG_OK/NLMSG_NEXT take a signed remaining length. */
+	for (int rem = (int)len; NLMSG_OK(nlh, rem); nlh = NLMSG_NEXT(nlh, rem)) {
+		const struct genlmsghdr *g;
+		struct rdmarpc_dev dev;
+
+		if (nlh->nlmsg_type != family ||
+		    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+			continue;
+		g = (const struct genlmsghdr *)((const unsigned char *)nlh +
+						NLMSG_HDRLEN);
+		if (g->cmd != RDMARPC_CMD_DEV_NEW &&
+		    g->cmd != RDMARPC_CMD_DEV_DEL)
+			continue;
+		if (rr_parse_dev(nlh, &dev))
+			continue;
+		delivered++;
+		*stop = fn(g->cmd, &dev, arg);
+		rr_dev_clear(&dev);
+		if (*stop)
+			break;
+	}
+	return delivered;
+}
