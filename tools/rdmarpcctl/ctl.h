@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpcctl: shared declarations of the subcommands.
+ */
+#ifndef RDMARPCCTL_H
+#define RDMARPCCTL_H
+
+#include <stdint.h>
+#include <librdmarpc.h>
+
+#include "json.h"
+
+#define PROG "rdmarpcctl"
+
+/* Exit codes. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* the operation failed */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_NOMODULE = 3,	/* the module is not loaded */
+	EXIT_PERM = 4,		/* needs CAP_NET_ADMIN */
+};
+
+struct ctl {
+	int json;
+};
+
+struct subcommand {
+	const char *name;
+	int (*fn)(struct ctl *ctl, int argc, char **argv);
+	const char *usage;	/* arguments, after the name */
+	const char *help;
+};
+
+/* Open a handle; on failure print why and return the exit code. */
+int ctl_open(struct rdmarpc_nl **nl);
+/* Print a failed operation (with the kernel's extack); return exit code. */
+int ctl_error(const struct rdmarpc_nl *nl, const char *op, int err);
+/* Print usage of a subcommand to stderr; return EXIT_USAGE. */
+int ctl_usage(const char *name);
+/* True if argv[0] asks for help ("help", "-h", "--help"). */
+int ctl_wants_help(int argc, char **argv);
+/* Print usage of a subcommand to stdout; return EXIT_OK. */
+int ctl_help(const char *name);
+
+/* Parse a whole string as an unsigned/signed number (base 0); 0 or -1. */
+int ctl_parse_u32(const char *s, uint32_t *v);
+int ctl_parse_s32(const char *s, int32_t *v);
+
+/* "fe80::1" for a 16-byte GID. */
+void ctl_gid_str(const uint8_t gid[16], char *buf, size_t len);
+
+/* Printers shared by dev and monitor. */
+void dev_print(const struct rdmarpc_dev *d);
+void dev_print_summary(const struct rdmarpc_dev *d);
+void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event);
+
+int cmd_dev(struct ctl *ctl, int argc, char **argv);
+int cmd_param(struct ctl *ctl, int argc, char **argv);
+int cmd_set(struct ctl *ctl, int argc, char **argv);
+int cmd_loopback(struct ctl *ctl, int argc, char **argv);
+int cmd_monitor(struct ctl *ctl, int argc, char **argv);
+
+#endif /* RDMARPCCTL_H */
