@@ -1,0 +1,582 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Soft-RoCE test guests for rdmarpc.
+#
+# Usage: selftests/vm.sh [OPTIONS] COMMAND [ARGS]
+#
+#   deps           install the Debian packages the project needs (root)
+#   build          build the module, library, tools and tests (make all)
+#   check [TEST..] boot a guest with Soft-RoCE, load kmod/rdmarpc.ko, run the
+#                  selftests (default: all in selftests/Makefile), unload,
+#                  judge the kernel log; prints "N passed, N failed, N skipped"
+#   run CMD...     the same set-up, then run CMD in the guest (in the tree's
+#                  top directory) and print its output; exits with its status
+#   selftest       test this harness: a planted WARN_ON and a planted BUG
+#                  must fail their runs, a clean run must pass
+#
+# Options:
+#   --two-hosts        two guests on one virtual network; tests and CMD run
+#                      on guest "a", guest "b" runs the peer agent (see
+#                      selftests/lib/remote.sh)
+#   --timeout SECS     hard limit for each guest (default 900 for check and
+#                      selftest, 600 for run)
+#   --insmod 'KO [ARGS]'  also load this module after rdmarpc (repeatable)
+#   --module-args ARGS parameters for rdmarpc.ko
+#   -v, --verbose      stream the guests' harness trace to stderr
+#
+# A run fails when a test or a harness step fails (set-up, insmod, rmmod),
+# when a guest crashes or times out, or when a guest's kernel log shows BUG,
+# WARNING, Oops, a hung task, refcount_t, KASAN/UBSAN, lockdep or RCU splats;
+# then the kernel log is printed.  Environment: RDMARPC_KVER (default: the
+# newest kernel in /boot), RDMARPC_VM_DIR (cache and results, default
+# build/vm), RDMARPC_VM_SMP (2), RDMARPC_VM_MEM (2048).
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SELF=$TOP/selftests/vm.sh
+LIB=$TOP/selftests/lib
+CACHE=${RDMARPC_VM_DIR:-$TOP/build/vm}
+SMP=${RDMARPC_VM_SMP:-2}
+MEM=${RDMARPC_VM_MEM:-2048}
+
+# Addresses of the project's own test hosts, inside the guests only.
+ONE_IP=10.77.1.1
+ONE_PEER_SIDE_IP=10.77.1.2
+A_IP=10.77.0.1
+B_IP=10.77.0.2
+
+PKGS_REQUIRED=(
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
+	cpio rdma-core ibverbs-providers ibverbs-utils perftest libnl-3-dev
+	libnl-genl-3-dev nftables linux-source-6.1 iproute2 kmod make gcc
+	libc6-dev libibverbs-dev librdmacm-dev pkg-config procps xz-utils zstd
+	iputils-ping
+)
+PKGS_OPTIONAL=(
+	clang valgrind protobuf-c-compiler libprotobuf-c-dev libnl-route-3-dev
+	sockperf rds-tools rdmacm-utils shellcheck sparse
+)
+
+# Kernel log lines that fail a run.
+SPLAT='(^|[^[:alnum:]_])(BUG:|kernel BUG at|WARNING:|Oops|general protection fault'
+SPLAT+='|INFO: task .* blocked for more than|refcount_t:|KASAN|UBSAN|kmemleak'
+SPLAT+='|possible circular locking|possible recursive locking'
+SPLAT+='|inconsistent lock state|suspicious RCU usage|lock held when returning'
+SPLAT+='|Kernel panic|soft lockup|hard LOCKUP|rcu: .*stall'
+SPLAT+='|unregister_netdevice: waiting|page allocation failure|rrvm: FAIL:)'
+
+die() {
+	echo "vm.sh: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "vm.sh: $*" >&2
+}
+
+usage() {
+	sed -n '4,/^$/s/^# \{0,1\}//p' "$SELF" | sed '$d' >&2
+	exit 2
+}
+
+kver() {
+	if [ -n "${RDMARPC_KVER:-}" ]; then
+		echo "$RDMARPC_KVER"
+		return
+	fi
+	local k
+	k=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' 2>/dev/null |
+		sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+	[ -n "$k" ] || die "no kernel in /boot (run: selftests/vm.sh deps)"
+	echo "$k"
+}
+
+# ---------------------------------------------------------------- deps
+
+pkg_installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+pkg_available() {
+	[ -n "$(apt-cache show --no-all-versions "$1" 2>/dev/null | head -n 1)" ]
+}
+
+missing_pkgs() {
+	local p
+	for p in "${PKGS_REQUIRED[@]}"; do
+		pkg_installed "$p" || echo "$p"
+	done
+	for p in "${PKGS_OPTIONAL[@]}"; do
+		pkg_installed "$p" || ! pkg_available "$p" || echo "$p"
+	done
+}
+
+cmd_deps() {
+	local missing
+	missing=$(missing_pkgs)
+	if [ -z "$missing" ]; then
+		note "deps: everything is installed"
+		return 0
+	fi
+	[ "$(id -u)" -eq 0 ] || die "deps: run as root"
+	note "deps: apt-get update"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	missing=$(missing_pkgs)
+	note "deps: installing" $missing
+	# shellcheck disable=SC2086 # a list of package names
+	apt-get install -y -qq --no-install-recommends $missing > /dev/null
+	missing=$(missing_pkgs)
+	[ -z "$missing" ] || die "deps: still missing:" $missing
+	note "deps: done"
+}
+
+# --------------------------------------------------------------- build
+
+cmd_build() {
+	make -C "$TOP" KVER="$(kver)" all
+}
+
+# ----------------------------------------------------------- initramfs
+
+# The modules the initramfs loads, in dependency order, one path a line.
+initramfs_modules() {
+	local k=$1 m
+	for m in virtio_pci 9pnet_virtio 9p; do
+		modprobe -S "$k" --show-depends "$m" |
+			awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++'
+}
+
+# Build (or reuse) the initramfs for kernel $1; prints its path.
+initramfs() {
+	local k=$1 out key mods st m name
+	out=$CACHE/initramfs-$k.cpio.gz
+	mods=$(initramfs_modules "$k")
+	[ -n "$mods" ] || die "no modules for $k (is linux-image installed?)"
+	key=$( { echo "$k"; echo "$mods"; cat "$LIB/initramfs-init"; } |
+		sha256sum | cut -d' ' -f1)
+	if [ -s "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+		echo "$out"
+		return
+	fi
+	note "building initramfs for $k"
+	mkdir -p "$CACHE"
+	rm -f "$CACHE"/initramfs-*.cpio.gz "$CACHE"/initramfs-*.cpio.gz.key
+	st=$(mktemp -d "$CACHE/initramfs.XXXXXX")
+	mkdir -p "$st"/{bin,dev,proc,sys,newroot,modules}
+	cp /bin/busybox "$st/bin/busybox"
+	ldd "$st/bin/busybox" > /dev/null 2>&1 &&
+		die "/bin/busybox is not static (install busybox-static)"
+	cp "$LIB/initramfs-init" "$st/init"
+	chmod 755 "$st/init"
+	mknod -m 600 "$st/dev/console" c 5 1
+	mknod -m 666 "$st/dev/null" c 1 3
+	# busybox insmod reads plain .ko only: decompress.
+	while read -r m; do
+		name=$(basename "$m")
+		case "$m" in
+		*.ko.xz) xz -dc "$m" > "$st/modules/${name%.xz}" ;;
+		*.ko.zst) zstd -qdc "$m" > "$st/modules/${name%.zst}" ;;
+		*.ko.gz) gzip -dc "$m" > "$st/modules/${name%.gz}" ;;
+		*) cp "$m" "$st/modules/$name" ;;
+		esac
+		name=${name%.xz}
+		name=${name%.zst}
+		echo "${name%.gz}" >> "$st/modules/order"
+	done <<< "$mods"
+	(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
+	rm -rf "$st"
+	mv "$out.tmp" "$out"
+	echo "$key" > "$out.key"
+	echo "$out"
+}
+
+# ---------------------------------------------------------------- guests
+
+free_port() {
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 20000))
+		if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+	die "no free TCP port"
+}
+
+# new_run: make a fresh results directory in $RUN.
+new_run() {
+	mkdir -p "$CACHE/runs"
+	RUN=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-XXXX")
+	mkdir -p "$RUN/a" "$RUN/b" "$RUN/rdv"
+	ln -sfn "$RUN" "$CACHE/last"
+	# Keep the last 10 runs.
+	find "$CACHE/runs" -mindepth 1 -maxdepth 1 -type d | sort | head -n -10 |
+		xargs -r rm -rf
+}
+
+write_config() {
+	local action=$1 tests=$2
+	{
+		echo "RRVM_TOP=$(printf '%q' "$TOP")"
+		echo "RRVM_MODE=$MODE"
+		echo "RRVM_ACTION=$action"
+		echo "RRVM_TESTS=$(printf '%q' "$tests")"
+		echo "RRVM_INSMOD_ARGS=$(printf '%q' "$MODULE_ARGS")"
+		echo "RRVM_EXTRA_MODULES=$(printf '%q' "$EXTRA_MODULES")"
+		if [ "$MODE" = one ]; then
+			echo "RRVM_A_IP=$ONE_IP"
+		else
+			echo "RRVM_A_IP=$A_IP"
+		fi
+		echo "RRVM_B_IP=$B_IP"
+		echo "RRVM_ONE_PEER_SIDE_IP=$ONE_PEER_SIDE_IP"
+		echo "RRVM_CMD_TIMEOUT=$((TIMEOUT - 60 > 30 ? TIMEOUT - 60 : 30))"
+		echo "RRVM_PEER_WAIT_SECS=180"
+		echo "RRVM_HUNG_TASK_SECS=30"
+	} > "$RUN/config.sh"
+	printf '%s\n' "$CMD_TEXT" > "$RUN/cmd.sh"
+}
+
+# boot ROLE TIMEOUT [QEMU ARGS...]: run one guest in the background; its
+# exit status lands in $RUN/ROLE/qemu.rc and $RUN/rdv/ROLE.exited appears.
+boot() {
+	local role=$1 tmo=$2
+	shift 2
+	local append="console=ttyS0,115200 rdinit=/init oops=panic panic=-1"
+	append+=" printk.devkmsg=on net.ifnames=0 mitigations=off"
+	append+=" rrvm.top=$TOP rrvm.role=$role"
+	(
+		set +e
+		timeout -k 10 "$tmo" qemu-system-x86_64 \
+			-accel tcg -cpu max -smp "$SMP" -m "$MEM" \
+			-nodefaults -no-reboot -display none -monitor none \
+			-kernel "/boot/vmlinuz-$KVER" -initrd "$INITRD" \
+			-append "$append" \
+			-serial "file:$RUN/$role/console.log" \
+			-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+			-virtfs "local,path=$RUN,mount_tag=results,security_model=none,multidevs=remap" \
+			"$@" > "$RUN/$role/qemu.log" 2>&1 < /dev/null
+		echo $? > "$RUN/$role/qemu.rc"
+		touch "$RUN/rdv/$role.exited"
+	) &
+}
+
+wait_exited() {
+	while [ ! -e "$RUN/rdv/$1.exited" ]; do
+		sleep 0.2
+	done
+}
+
+# Stream a guest file while the guest runs.
+follow() {
+	local file=$1 role=$2
+	(
+		while [ ! -e "$file" ] && [ ! -e "$RUN/rdv/$role.exited" ]; do
+			sleep 0.2
+		done
+		[ -e "$file" ] || exit 0
+		tail -n +1 -s 0.2 -f "$file" &
+		local tpid=$!
+		wait_exited "$role"
+		sleep 0.5
+		kill "$tpid" 2>/dev/null
+		wait "$tpid" 2>/dev/null
+	) || true
+}
+
+# Boot the guest(s) for ACTION and wait for them.
+run_guests() {
+	local action=$1 tests=${2:-} port mac_a=52:54:00:12:34:0a
+	local mac_b=52:54:00:12:34:0b pid_follow= vpid=
+	KVER=$(kver)
+	[ -e "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER"
+	case "$TOP" in
+	*[[:space:]]*) die "the tree's path must not contain spaces: $TOP" ;;
+	esac
+	check_module
+	INITRD=$(initramfs "$KVER")
+	new_run
+	write_config "$action" "$tests"
+	note "guest kernel $KVER, $MODE host(s), results in $RUN"
+	START=$SECONDS
+	if [ "$MODE" = one ]; then
+		boot a "$TIMEOUT" -nic none
+	else
+		port=$(free_port)
+		boot a "$TIMEOUT" -netdev "socket,id=n0,listen=127.0.0.1:$port" \
+			-device "virtio-net-pci,netdev=n0,mac=$mac_a,romfile="
+		local i
+		for ((i = 0; i < 100; i++)); do
+			ss -Hltn "sport = :$port" | grep -q . && break
+			[ -e "$RUN/rdv/a.exited" ] && break
+			sleep 0.1
+		done
+		boot b "$((TIMEOUT + 60))" \
+			-netdev "socket,id=n0,connect=127.0.0.1:$port" \
+			-device "virtio-net-pci,netdev=n0,mac=$mac_b,romfile="
+	fi
+	if [ -n "$VERBOSE" ]; then
+		follow "$RUN/a/harness.log" a >&2 &
+		vpid=$!
+	fi
+	follow "$RUN/a/output.log" a &
+	pid_follow=$!
+	wait_exited a
+	[ "$MODE" = two ] && wait_exited b
+	wait $pid_follow $vpid 2>/dev/null || true
+	wait
+	note "guests ran for $((SECONDS - START))s"
+}
+
+check_module() {
+	local ko=$TOP/kmod/rdmarpc.ko vm
+	[ -e "$ko" ] || die "$ko is not built (run: selftests/vm.sh build)"
+	vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	[ "$vm" = "$KVER" ] ||
+		die "$ko is built for '$vm', not $KVER (run: selftests/vm.sh build)"
+}
+
+# ------------------------------------------------------------- judging
+
+HARNESS_PASS=0
+HARNESS_FAIL=0
+
+harness_result() {
+	if [ "$1" = ok ]; then
+		HARNESS_PASS=$((HARNESS_PASS + 1))
+		echo "# harness: ok $2"
+	else
+		HARNESS_FAIL=$((HARNESS_FAIL + 1))
+		echo "# harness: not ok $2"
+	fi
+}
+
+# The splat lines of a guest's kernel log, timestamps stripped, once each.
+splats() {
+	local d=$RUN/$1
+	cat "$d/console.log" "$d/dmesg.log" 2>/dev/null | tr -d '\r' |
+		grep -aE "$SPLAT" | sed 's/^\[ *[0-9.]*\] //' | awk '!seen[$0]++'
+}
+
+print_log() {
+	local d=$RUN/$1
+	echo "======== guest $1: harness trace ($d/harness.log)"
+	cat "$d/harness.log" 2>/dev/null
+	if [ -s "$d/dmesg.log" ]; then
+		echo "======== guest $1: kernel log ($d/dmesg.log)"
+		cat "$d/dmesg.log"
+	else
+		echo "======== guest $1: serial console ($d/console.log)"
+		tr -d '\r' < "$d/console.log" 2>/dev/null
+	fi
+	if [ -s "$d/qemu.log" ]; then
+		echo "======== guest $1: qemu"
+		cat "$d/qemu.log"
+	fi
+	echo "======== end of guest $1"
+}
+
+# judge ROLE: harness results for one guest; 0 if clean.
+judge() {
+	local role=$1 d=$RUN/$1 qrc bad=0 s line
+	qrc=$(cat "$d/qemu.rc" 2>/dev/null || echo "?")
+	if [ -e "$d/done" ]; then
+		harness_result ok "guest $role ran to the end"
+	elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		harness_result fail "guest $role ran to the end: timed out"
+		bad=1
+	else
+		harness_result fail "guest $role ran to the end: crashed or stopped (qemu status $qrc)"
+		bad=1
+	fi
+	if [ -e "$d/steps" ]; then
+		while read -r s line; do
+			harness_result "$s" "guest $role: $line"
+			[ "$s" = ok ] || bad=1
+		done < "$d/steps"
+	fi
+	s=$(splats "$role")
+	if [ -z "$s" ]; then
+		harness_result ok "guest $role: kernel log clean"
+	else
+		harness_result fail "guest $role: kernel log clean"
+		echo "$s" | sed "s/^/# guest $role kernel: /"
+		bad=1
+	fi
+	return $bad
+}
+
+judge_all() {
+	local bad=0
+	judge a || bad=1
+	if [ "$MODE" = two ]; then
+		judge b || bad=1
+	fi
+	if [ $bad -ne 0 ]; then
+		print_log a
+		[ "$MODE" = two ] && print_log b
+	fi
+	return $bad
+}
+
+# ------------------------------------------------------------ commands
+
+cmd_check() {
+	local tests rc totals pass=0 fail=0 skip=0 bad=0
+	if [ $# -gt 0 ]; then
+		tests="$*"
+	else
+		tests=$(make -s --no-print-directory -C "$TOP/selftests" print_tests)
+	fi
+	[ -n "$tests" ] || die "no selftests listed in selftests/Makefile"
+	run_guests check "$tests"
+	echo "# ==== harness checks"
+	judge_all || bad=1
+	rc=$(cat "$RUN/a/rc" 2>/dev/null || echo "?")
+	totals=$(grep -a '^# Totals:' "$RUN/a/output.log" 2>/dev/null | tail -n 1)
+	if [ -n "$totals" ]; then
+		pass=$(sed 's/.* pass:\([0-9]*\).*/\1/' <<< "$totals")
+		fail=$(sed 's/.* fail:\([0-9]*\).*/\1/' <<< "$totals")
+		skip=$(sed 's/.* skip:\([0-9]*\).*/\1/' <<< "$totals")
+	else
+		harness_result fail "selftests ran to completion"
+		bad=1
+	fi
+	if [ "$rc" != 0 ]; then
+		bad=1
+	fi
+	[ "$pass" -gt 0 ] || bad=1
+	echo "# selftests: $pass passed, $fail failed, $skip skipped (status $rc);" \
+		"harness: $HARNESS_PASS passed, $HARNESS_FAIL failed"
+	echo "$((pass + HARNESS_PASS)) passed, $((fail + HARNESS_FAIL)) failed, $skip skipped"
+	if [ $bad -ne 0 ]; then
+		note "check FAILED ($MODE host mode); results in $RUN"
+		return 1
+	fi
+	note "check passed ($MODE host mode)"
+}
+
+cmd_run() {
+	local rc
+	[ $# -gt 0 ] || die "run: no command"
+	# One argument is a shell string; several are a quoted command line.
+	if [ $# -eq 1 ]; then
+		CMD_TEXT=$1
+	else
+		CMD_TEXT=$(printf '%q ' "$@")
+	fi
+	run_guests run
+	rc=$(cat "$RUN/a/rc" 2>/dev/null || echo 1)
+	if ! judge_all > "$RUN/judgement" 2>&1; then
+		cat "$RUN/judgement" >&2
+		note "run FAILED: see the harness checks above; results in $RUN"
+		[ "$rc" = 0 ] && rc=1
+		return "$rc"
+	fi
+	[ -z "$VERBOSE" ] || cat "$RUN/judgement" >&2
+	return "$rc"
+}
+
+# Build the planted-WARN module into the cache; prints the .ko path.
+plant_module() {
+	local d=$CACHE/plant_warn k
+	k=$(kver)
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$LIB/plant_warn/plant_warn.c" "$LIB/plant_warn/Kbuild" "$d/"
+	make -s -C "/lib/modules/$k/build" M="$d" modules > "$d/build.log" 2>&1 ||
+		{ cat "$d/build.log" >&2; die "cannot build plant_warn.ko"; }
+	echo "$d/plant_warn.ko"
+}
+
+# The harness's own test: its judgement must catch what it is there for.
+cmd_selftest() {
+	local ko out rc n=0 pass=0 fail=0 args=()
+	ko=$(plant_module)
+	[ "$MODE" = two ] && args+=(--two-hosts)
+	t_result() {
+		n=$((n + 1))
+		if [ "$1" -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "ok $n $2"
+		else
+			fail=$((fail + 1))
+			echo "not ok $n $2"
+		fi
+	}
+	echo "TAP version 13"
+	echo "1..3"
+
+	echo "# a clean run passes"
+	set +e
+	out=$("$SELF" "${args[@]}" --timeout 300 run 'ibv_devinfo -d rxe0 | grep -q PORT_ACTIVE' 2>&1)
+	rc=$?
+	set -e
+	sed 's/^/#   /' <<< "$out" | tail -n 5
+	t_result "$rc" "clean run passes"
+
+	echo "# a planted WARN_ON(1) fails the run and is named"
+	set +e
+	out=$("$SELF" "${args[@]}" --timeout 300 --insmod "$ko" run true 2>&1)
+	rc=$?
+	set -e
+	grep -E 'kernel: .*WARNING:|harness: not ok' <<< "$out" | sed 's/^/#   /'
+	[ "$rc" -ne 0 ] && grep -q 'kernel: WARNING: .*plant_warn' <<< "$out"
+	t_result $? "planted WARN_ON fails the run (status $rc)"
+
+	echo "# a planted BUG() halts the guest, fails the run, and is named"
+	set +e
+	out=$("$SELF" "${args[@]}" --timeout 300 --insmod "$ko bug=1" run true 2>&1)
+	rc=$?
+	set -e
+	grep -E 'kernel: .*(BUG|Kernel panic)|harness: not ok' <<< "$out" |
+		sed 's/^/#   /'
+	[ "$rc" -ne 0 ] && grep -q 'kernel: kernel BUG at .*plant_warn' <<< "$out" &&
+		! grep -q 'timed out' <<< "$out"
+	t_result $? "planted BUG halts the guest and fails the run (status $rc)"
+
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- main
+
+MODE=one
+TIMEOUT=
+MODULE_ARGS=
+EXTRA_MODULES=
+VERBOSE=
+CMD_TEXT=
+cmd=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--two-hosts) MODE=two ;;
+	--one-host) MODE=one ;;
+	--timeout) TIMEOUT=$2; shift ;;
+	--insmod) EXTRA_MODULES+="$2"$'\n'; shift ;;
+	--module-args) MODULE_ARGS=$2; shift ;;
+	-v | --verbose) VERBOSE=1 ;;
+	-h | --help) usage ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*)
+		[ -z "$cmd" ] || break
+		cmd=$1
+		;;
+	esac
+	shift
+done
+
+case "$cmd" in
+deps) cmd_deps ;;
+build) cmd_build ;;
+check) TIMEOUT=${TIMEOUT:-900}; cmd_check "$@" ;;
+run) TIMEOUT=${TIMEOUT:-600}; cmd_run "$@" ;;
+selftest) TIMEOUT=${TIMEOUT:-900}; cmd_selftest ;;
+*) usage ;;
+esac
