@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Parsers fed with crafted netlink messages: well-formed, truncated,
+ * wrongly sized and carrying unknown attributes.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "internal.h"
+#include "unit.h"
+
+/* ---- a message builder ---- */
+
+struct mb {
+	_Alignas(4) unsigned char buf[4096];
+	size_t len;		/* of the whole buffer (several messages) */
+	size_t msg;		/* offset of the message being built */
+	size_t nest[8];
+	int depth;
+};
+
+static struct nlmsghdr *mb_hdr(struct mb *m)
+{
+	return (struct nlmsghdr *)(m->buf + m->msg);
+}
+
+static void mb_genl(struct mb *m, uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	m->len = NLMSG_ALIGN(m->len);
+	m->msg = m->len;
+	nlh = mb_hdr(m);
+	memset(nlh, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nlh->nlmsg_type = type;
+	g = (struct genlmsghdr *)(m->buf + m->msg + NLMSG_HDRLEN);
+	g->cmd = cmd;
+	g->version = RDMARPC_GENL_VERSION;
+	m->len += NLMSG_HDRLEN + GENL_HDRLEN;
+	nlh->nlmsg_len = (uint32_t)(m->len - m->msg);
+}
+
+static void mb_put(struct mb *m, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(m->buf + m->len);
+	size_t total = NLA_HDRLEN + len;
+
+	memset(a, 0, NLA_ALIGN(total));
+	a->nla_type = type;
+	a->nla_len = (uint16_t)total;
+	if (len)
+		memcpy((unsigned char *)a + NLA_HDRLEN, data, len);
+	m->len += NLA_ALIGN(total);
+	mb_hdr(m)->nlmsg_len = (uint32_t)(m->len - m->msg);
+}
+
+static void mb_u8(struct mb *m, uint16_t type, uint8_t v)
+{
+	mb_put(m, type, &v, sizeof(v));
+}
+
+static void mb_u16(struct mb *m, uint16_t type, uint16_t v)
+{
+	mb_put(m, type, &v, sizeof(v));
+}
+
+static void mb_u32(struct mb *m, uint16_t type, uint32_t v)
+{
+	mb_put(m, type, &v, sizeof(v));
+}
+
+static void mb_u64(struct mb *m, uint16_t type, uint64_t v)
+{
+	mb_put(m, type, &v, sizeof(v));
+}
+
+static void mb_str(struct mb *m, uint16_t type, const char *s)
+{
+	mb_put(m, type, s, strlen(s) + 1);
+}
+
+static void mb_nest(struct mb *m, uint16_t type)
+{
+	m->nest[m->depth++] = m->len;
+	mb_put(m, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void mb_end(struct mb *m)
+{
+	size_t off = m->nest[--m->depth];
+	struct nlattr *a = (struct nlattr *)(m->buf + off);
+
+	a->nla_len = (uint16_t)(m->len - off);
+}
+
+static const uint8_t gid_v2[16] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1
+};
+static const uint8_t gid_ll[16] = {
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x50, 0x54, 0, 0xff, 0xfe, 0x12, 0x34, 0x56
+};
+
+/* A DEV_GET reply with every attribute, like the module sends. */
+static void build_full_dev(struct mb *m, uint8_t cmd)
+{
+	mb_genl(m, 0x20, cmd);
+	mb_str(m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_u32(m, RDMARPC_A_DEV_INDEX, 3);
+	mb_u32(m, RDMARPC_A_PORT, 1);
+	mb_u8(m, RDMARPC_A_PORT_STATE, RDMARPC_PORT_ACTIVE);
+	mb_u8(m, RDMARPC_A_LINK_LAYER, RDMARPC_LINK_LAYER_ETHERNET);
+	mb_u32(m, RDMARPC_A_ACTIVE_MTU, 1024);
+	mb_u16(m, RDMARPC_A_LID, 0);
+	mb_u32(m, RDMARPC_A_GID_INDEX, 1);
+	mb_str(m, RDMARPC_A_NETDEV, "veth0");
+	mb_u32(m, RDMARPC_A_QPN, 0x11);
+	mb_u32(m, RDMARPC_A_QKEY, 0x1234abcd);
+	mb_nest(m, RDMARPC_A_GIDS);
+	mb_nest(m, RDMARPC_A_GID);
+	mb_u32(m, RDMARPC_GID_A_INDEX, 0);
+	mb_put(m, RDMARPC_GID_A_GID, gid_ll, 16);
+	mb_u8(m, RDMARPC_GID_A_TYPE, RDMARPC_GID_TYPE_ROCE_V1);
+	mb_str(m, RDMARPC_GID_A_NETDEV, "veth0");
+	mb_end(m);
+	mb_nest(m, RDMARPC_A_GID);
+	mb_u32(m, RDMARPC_GID_A_INDEX, 1);
+	mb_put(m, RDMARPC_GID_A_GID, gid_v2, 16);
+	mb_u8(m, RDMARPC_GID_A_TYPE, RDMARPC_GID_TYPE_ROCE_V2);
+	mb_end(m);
+	mb_end(m);
+	mb_nest(m, RDMARPC_A_STATS);
+	mb_u64(m, RDMARPC_STAT_A_TX_PACKETS, 7);
+	mb_u64(m, RDMARPC_STAT_A_RX_BYTES, 1ULL << 40);
+	mb_u64(m, RDMARPC_STAT_A_RECV_POSTED, 256);
+	mb_end(m);
+}
+
+static void test_dev_full(void)
+{
+	struct mb m = { 0 };
+	struct rdmarpc_dev d;
+
+	build_full_dev(&m, RDMARPC_CMD_DEV_GET);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	CHECK_STREQ(d.name, "rxe0");
+	CHECK_EQ(d.index, 3);
+	CHECK_EQ(d.port, 1);
+	CHECK_EQ(d.port_state, RDMARPC_PORT_ACTIVE);
+	CHECK_EQ(d.link_layer, RDMARPC_LINK_LAYER_ETHERNET);
+	CHECK_EQ(d.active_mtu, 1024);
+	CHECK_EQ(d.gid_index, 1);
+	CHECK_STREQ(d.netdev, "veth0");
+	CHECK_EQ(d.qpn, 0x11);
+	CHECK_EQ(d.qkey, 0x1234abcd);
+	CHECK_EQ(d.n_gids, 2);
+	CHECK(d.gids != NULL);
+	if (d.gids && d.n_gids == 2) {
+		CHECK_EQ(d.gids[0].index, 0);
+		CHECK(!memcmp(d.gids[0].gid, gid_ll, 16));
+		CHECK_EQ(d.gids[0].type, RDMARPC_GID_TYPE_ROCE_V1);
+		CHECK_STREQ(d.gids[0].netdev, "veth0");
+		CHECK_EQ(d.gids[1].index, 1);
+		CHECK(!memcmp(d.gids[1].gid, gid_v2, 16));
+		CHECK_EQ(d.gids[1].type, RDMARPC_GID_TYPE_ROCE_V2);
+		CHECK_STREQ(d.gids[1].netdev, "");
+	}
+	CHECK_EQ(d.stats.tx_packets, 7);
+	CHECK(d.stats.rx_bytes == 1ULL << 40);
+	CHECK_EQ(d.stats.recv_posted, 256);
+	CHECK_EQ(d.stats.tx_bytes, 0);
+	CHECK_EQ(d.stats.present, (1U << RDMARPC_STAT_A_TX_PACKETS) |
+		 (1U << RDMARPC_STAT_A_RX_BYTES) |
+		 (1U << RDMARPC_STAT_A_RECV_POSTED));
+	CHECK(RDMARPC_HAS(&d, RDMARPC_A_LID));
+	CHECK(RDMARPC_HAS(&d, RDMARPC_A_GIDS));
+	CHECK(!RDMARPC_HAS(&d, RDMARPC_A_PARAMS));
+	rr_dev_clear(&d);
+}
+
+static void test_dev_minimal(void)
+{
+	struct mb m = { 0 };
+	struct rdmarpc_dev d;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_DEL);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "mlx5_0");
+	mb_u32(&m, RDMARPC_A_PORT, 2);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	CHECK_STREQ(d.name, "mlx5_0");
+	CHECK_EQ(d.port, 2);
+	CHECK_EQ(d.present, (1ULL << RDMARPC_A_DEV_NAME) |
+		 (1ULL << RDMARPC_A_PORT));
+	CHECK_EQ(d.n_gids, 0);
+	CHECK(d.gids == NULL);
+	rr_dev_clear(&d);
+}
+
+static void test_dev_unknown_attrs_ignored(void)
+{
+	struct mb m = { 0 };
+	struct rdmarpc_dev d;
+	uint32_t junk = 0xdeadbeef;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_put(&m, 200, &junk, sizeof(junk));
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_nest(&m, RDMARPC_A_GIDS);
+	mb_put(&m, 7, &junk, 2);	/* not a GID entry: skipped */
+	mb_nest(&m, RDMARPC_A_GID);
+	mb_u32(&m, RDMARPC_GID_A_INDEX, 5);
+	mb_put(&m, RDMARPC_GID_A_GID, gid_v2, 16);
+	mb_put(&m, 99, &junk, 3);	/* unknown inside the entry */
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	CHECK_EQ(d.n_gids, 1);
+	if (d.n_gids == 1)
+		CHECK_EQ(d.gids[0].index, 5);
+	rr_dev_clear(&d);
+}
+
+static void test_dev_malformed(void)
+{
+	char longname[80];
+	struct rdmarpc_dev d;
+	struct mb m;
+
+	/* No DEV_NAME. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_u32(&m, RDMARPC_A_PORT, 1);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* u8 where a u32 belongs. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_u8(&m, RDMARPC_A_PORT, 1);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* u64 where a u16 belongs. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_u64(&m, RDMARPC_A_LID, 1);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* A device name that does not fit (64 characters). */
+	memset(longname, 'a', 64);
+	longname[64] = '\0';
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, longname);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* 63 characters, unterminated, fits. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_put(&m, RDMARPC_A_DEV_NAME, longname, 63);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	CHECK_EQ(strlen(d.name), 63);
+	rr_dev_clear(&d);
+
+	/* A netdev name of 16 characters. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_str(&m, RDMARPC_A_NETDEV, "0123456789abcdef");
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* Counter of the wrong size. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_nest(&m, RDMARPC_A_STATS);
+	mb_u32(&m, RDMARPC_STAT_A_TX_BYTES, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* A GID entry without its GID, after a good one (no leak). */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_nest(&m, RDMARPC_A_GIDS);
+	mb_nest(&m, RDMARPC_A_GID);
+	mb_u32(&m, RDMARPC_GID_A_INDEX, 0);
+	mb_put(&m, RDMARPC_GID_A_GID, gid_ll, 16);
+	mb_end(&m);
+	mb_nest(&m, RDMARPC_A_GID);
+	mb_u32(&m, RDMARPC_GID_A_INDEX, 1);
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	CHECK(d.gids == NULL);
+
+	/* A GID of 15 bytes. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_nest(&m, RDMARPC_A_GIDS);
+	mb_nest(&m, RDMARPC_A_GID);
+	mb_u32(&m, RDMARPC_GID_A_INDEX, 0);
+	mb_put(&m, RDMARPC_GID_A_GID, gid_ll, 15);
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+}
+
+static void test_dev_truncated(void)
+{
+	struct mb m = { 0 };
+	struct rdmarpc_dev d;
+	struct nlattr *gids;
+	size_t off;
+
+	/* Shorter than the generic netlink header. */
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_hdr(&m)->nlmsg_len = NLMSG_HDRLEN + 2;
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* An attribute that claims more than the message holds. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	off = m.len;
+	mb_u32(&m, RDMARPC_A_PORT, 1);
+	((struct nlattr *)(m.buf + off))->nla_len = 200;
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* An attribute shorter than its own header. */
+	((struct nlattr *)(m.buf + off))->nla_len = 2;
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* A nest whose member runs past the nest's end. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	off = m.len;
+	mb_nest(&m, RDMARPC_A_GIDS);
+	mb_nest(&m, RDMARPC_A_GID);
+	mb_u32(&m, RDMARPC_GID_A_INDEX, 0);
+	mb_put(&m, RDMARPC_GID_A_GID, gid_ll, 16);
+	mb_end(&m);
+	mb_end(&m);
+	gids = (struct nlattr *)(m.buf + off);
+	gids->nla_len -= 8;	/* the GID entry now overruns it */
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+
+	/* Trailing bytes shorter than an attribute header are ignored. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_hdr(&m)->nlmsg_len += 3;
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	rr_dev_clear(&d);
+}
+
+static void test_params(void)
+{
+	struct rdmarpc_params p;
+	struct mb m = { 0 };
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+	mb_u32(&m, RDMARPC_PARAM_A_RECV_DEPTH, 512);
+	mb_u32(&m, RDMARPC_PARAM_A_SEND_DEPTH, 128);
+	mb_u32(&m, RDMARPC_PARAM_A_GID_INDEX, (uint32_t)-1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	CHECK_EQ(p.recv_depth, 512);
+	CHECK_EQ(p.send_depth, 128);
+	CHECK_EQ(p.gid_index, -1);
+	CHECK_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_RECV_DEPTH) |
+		 RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH) |
+		 RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX));
+
+	/* Subset. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+	mb_u32(&m, RDMARPC_PARAM_A_SEND_DEPTH, 64);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	CHECK_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH));
+
+	/* Wrong size. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+	mb_u16(&m, RDMARPC_PARAM_A_RECV_DEPTH, 64);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	CHECK_EQ(p.present, 0);
+
+	/* No nest at all. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_u32(&m, RDMARPC_PARAM_A_RECV_DEPTH, 64);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+}
+
+static void test_loopback(void)
+{
+	struct rdmarpc_loopback_result r;
+	struct mb m = { 0 };
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
+	mb_u64(&m, RDMARPC_A_LOOPBACK_NSEC, 123456789012ULL);
+	CHECK_EQ(rr_parse_loopback(mb_hdr(&m), &r), 0);
+	CHECK_EQ(r.sent, 100);
+	CHECK_EQ(r.received, 99);
+	CHECK(r.nsec == 123456789012ULL);
+
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
+	CHECK_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
+
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
+	mb_u32(&m, RDMARPC_A_LOOPBACK_NSEC, 5);
+	CHECK_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
+}
+
+/* Build an NLMSG_ERROR; echo: the request is copied (uncapped). */
+static size_t build_error(unsigned char *buf, int error, const char *msg,
+			  int echo)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e = (struct nlmsgerr *)(buf + NLMSG_HDRLEN);
+	size_t len = NLMSG_HDRLEN + sizeof(*e);
+
+	memset(buf, 0, 1024);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	e->error = error;
+	e->msg.nlmsg_len = NLMSG_HDRLEN;
+	if (echo) {
+		e->msg.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + 8;
+		len += GENL_HDRLEN + 8;
+	} else {
+		nlh->nlmsg_flags |= NLM_F_CAPPED;
+	}
+	if (msg) {
+		struct nlattr *a = (struct nlattr *)(buf + len);
+
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		a->nla_type = NLMSGERR_ATTR_MSG;
+		a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(msg) + 1);
+		memcpy(buf + len + NLA_HDRLEN, msg, strlen(msg) + 1);
+		len += NLA_ALIGN(a->nla_len);
+		/* An offset attribute too, which we ignore. */
+		a = (struct nlattr *)(buf + len);
+		a->nla_type = NLMSGERR_ATTR_OFFS;
+		a->nla_len = NLA_HDRLEN + 4;
+		len += NLA_HDRLEN + 4;
+	}
+	nlh->nlmsg_len = (uint32_t)len;
+	return len;
+}
+
+static void test_extack(void)
+{
+	_Alignas(4) unsigned char buf[1024];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	char ext[RDMARPC_EXTACK_MAX], small[8];
+	int error = 1;
+
+	build_error(buf, 0, NULL, 0);
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	CHECK_EQ(error, 0);
+	CHECK_STREQ(ext, "");
+
+	build_error(buf, -EINVAL, "recv_depth out of range", 0);
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	CHECK_EQ(error, -EINVAL);
+	CHECK_STREQ(ext, "recv_depth out of range");
+
+	build_error(buf, -ENODEV, "no such device", 1);
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	CHECK_EQ(error, -ENODEV);
+	CHECK_STREQ(ext, "no such device");
+
+	/* Truncated into a small buffer. */
+	build_error(buf, -EINVAL, "a long explanation", 0);
+	CHECK_EQ(rr_parse_error(nlh, &error, small, sizeof(small)), 0);
+	CHECK_STREQ(small, "a long ");
+
+	/* Errors without TLVs. */
+	build_error(buf, -EPERM, NULL, 1);
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	CHECK_EQ(error, -EPERM);
+	CHECK_STREQ(ext, "");
+
+	/* The echoed request claims more than there is. */
+	build_error(buf, -EINVAL, "x", 1);
+	((struct nlmsgerr *)(buf + NLMSG_HDRLEN))->msg.nlmsg_len = 4000;
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+
+	/* Not an error message, or too short for one. */
+	build_error(buf, -EINVAL, NULL, 0);
+	nlh->nlmsg_type = NLMSG_DONE;
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_len = NLMSG_HDRLEN + 4;
+	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+}
+
+struct ev_log {
+	int n;
+	int cmds[8];
+	char names[8][RDMARPC_DEV_NAME_MAX];
+	int stop_after;
+};
+
+static int ev_cb(int cmd, const struct rdmarpc_dev *d, void *arg)
+{
+	struct ev_log *l = arg;
+
+	if (l->n < 8) {
+		l->cmds[l->n] = cmd;
+		strcpy(l->names[l->n], d->name);
+	}
+	l->n++;
+	return l->stop_after && l->n >= l->stop_after;
+}
+
+static void test_events(void)
+{
+	struct ev_log log = { 0 };
+	struct mb m = { 0 };
+	int stop;
+
+	build_full_dev(&m, RDMARPC_CMD_DEV_NEW);
+	mb_genl(&m, 0x21, RDMARPC_CMD_DEV_DEL);	/* another family */
+	mb_str(&m, RDMARPC_A_DEV_NAME, "other");
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);	/* not an event */
+	mb_str(&m, RDMARPC_A_DEV_NAME, "notev");
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_DEL);	/* malformed: no name */
+	mb_u32(&m, RDMARPC_A_PORT, 1);
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_DEL);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe1");
+	mb_u32(&m, RDMARPC_A_PORT, 1);
+
+	CHECK_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
+		 2);
+	CHECK_EQ(stop, 0);
+	CHECK_EQ(log.n, 2);
+	CHECK_EQ(log.cmds[0], RDMARPC_CMD_DEV_NEW);
+	CHECK_STREQ(log.names[0], "rxe0");
+	CHECK_EQ(log.cmds[1], RDMARPC_CMD_DEV_DEL);
+	CHECK_STREQ(log.names[1], "rxe1");
+
+	memset(&log, 0, sizeof(log));
+	log.stop_after = 1;
+	CHECK_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
+		 1);
+	CHECK_EQ(stop, 1);
+
+	/* A datagram cut in the middle of a message. */
+	memset(&log, 0, sizeof(log));
+	CHECK_EQ(rr_dispatch_events(m.buf, 40, 0x20, ev_cb, &log, &stop), 0);
+	CHECK_EQ(log.n, 0);
+}
+
+static void test_attr_index(void)
+{
+	struct mb m = { 0 };
+	const struct nlattr *tb[4];
+
+	mb_genl(&m, 0x20, 1);
+	mb_u32(&m, 1, 10);
+	mb_u32(&m, 3 | NLA_F_NESTED, 30);	/* flag bits masked */
+	mb_u32(&m, 9, 90);			/* above max: ignored */
+	mb_u32(&m, 1, 11);			/* duplicate: last wins */
+	CHECK_EQ(rr_attr_index(m.buf + NLMSG_HDRLEN + GENL_HDRLEN,
+			       m.len - NLMSG_HDRLEN - GENL_HDRLEN, tb, 3), 0);
+	CHECK(tb[0] == NULL);
+	CHECK(tb[2] == NULL);
+	CHECK(tb[1] && *(const uint32_t *)((const char *)tb[1] + 4) == 11);
+	CHECK(tb[3] && *(const uint32_t *)((const char *)tb[3] + 4) == 30);
+	CHECK_EQ(rr_attr_index(NULL, 0, tb, 3), 0);
+}
+
+const struct unit_test parse_tests[] = {
+	{ "dev_full", test_dev_full },
+	{ "dev_minimal", test_dev_minimal },
+	{ "dev_unknown_attrs_ignored", test_dev_unknown_attrs_ignored },
+	{ "dev_malformed", test_dev_malformed },
+	{ "dev_truncated", test_dev_truncated },
+	{ "params", test_params },
+	{ "loopback", test_loopback },
+	{ "extack", test_extack },
+	{ "events", test_events },
+	{ "attr_index", test_attr_index },
+	{ NULL, NULL },
+};
