@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small test harness with the interface of the kernel's
+ * kselftest_harness.h, for the rdmarpc C selftests.
+ *
+ *   TEST(name) { ... }
+ *   TEST_TIMEOUT(name, seconds) { ... }
+ *
+ *   FIXTURE(name) { int fd; };
+ *   FIXTURE_SETUP(name) { self->fd = ...; }
+ *   FIXTURE_TEARDOWN(name) { close(self->fd); }
+ *   TEST_F(name, test) { ASSERT_LE(0, self->fd); }
+ *   TEST_F_TIMEOUT(name, test, seconds) { ... }
+ *
+ *   TEST_HARNESS_MAIN
+ *
+ * Every test runs in its own forked process (in its own process group),
+ * killed after its timeout (default 30 s).  ASSERT_*() ends the test on
+ * failure (the fixture's teardown still runs); EXPECT_*() records the
+ * failure and goes on.  Both take an optional trailing TH_LOG("fmt", ...)
+ * printed only on failure:  ASSERT_EQ(0, err) TH_LOG("err %d", err);
+ * SKIP(statement, "fmt", ...) marks the test skipped and runs statement
+ * (usually "return").
+ *
+ * Output is KTAP: "TAP version 13", "1..N", "ok N name", "not ok N name",
+ * "ok N name # SKIP reason", diagnostics as "# ..." lines.  Exit status:
+ * 0 if all passed, 1 if any failed, 4 (KSFT_SKIP) if all were skipped.
+ * Options: -l lists the tests, -t NAME runs only NAME (repeatable).
+ */
+#ifndef RDMARPC_SELFTEST_HARNESS_H
+#define RDMARPC_SELFTEST_HARNESS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KSFT_PASS	0
+#define KSFT_FAIL	1
+#define KSFT_SKIP	4
+
+#define TEST_TIMEOUT_DEFAULT 30
+
+/* State of the running test, in memory shared with the parent. */
+struct __test_metadata {
+	const char *name;
+	void (*fn)(struct __test_metadata *);
+	int timeout;
+	struct __test_metadata *next;
+
+	/* Written by the forked test. */
+	int passed;
+	int skip;
+	int trigger;		/* a check failed: run its TH_LOG() */
+	int no_teardown;	/* setup not finished: no teardown */
+	char skip_reason[256];
+	sigjmp_buf env;
+};
+
+static struct __test_metadata *__test_list, **__test_tail = &__test_list;
+static unsigned int __test_count;
+
+static inline void __register_test(struct __test_metadata *t)
+{
+	t->next = NULL;
+	*__test_tail = t;
+	__test_tail = &t->next;
+	__test_count++;
+}
+
+/*
+ * Print a diagnostic line.  After a check (ASSERT_EQ(a, b) TH_LOG(...);)
+ * it runs only if the check failed.
+ */
+#define TH_LOG(fmt, ...)						\
+	__th_log(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
+static inline void __attribute__((format(printf, 3, 4)))
+__th_log(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "# %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* ---- tests ---- */
+
+#define __TEST_IMPL(test_name, seconds)					\
+	static void test_name(struct __test_metadata *_metadata);	\
+	static struct __test_metadata __meta_##test_name = {		\
+		.name = #test_name,					\
+		.fn = test_name,					\
+		.timeout = seconds,					\
+	};								\
+	static void __attribute__((constructor))			\
+	__register_##test_name(void)					\
+	{								\
+		__register_test(&__meta_##test_name);			\
+	}								\
+	static void test_name(struct __test_metadata __attribute__((unused)) \
+			      *_metadata)
+
+#define TEST(test_name) __TEST_IMPL(test_name, TEST_TIMEOUT_DEFAULT)
+#define TEST_TIMEOUT(test_name, seconds) __TEST_IMPL(test_name, seconds)
+
+/* ---- fixtures ---- */
+
+#define FIXTURE_DATA(fixture_name) struct _fixture_data_##fixture_name
+
+#define FIXTURE(fixture_name)						\
+	FIXTURE_DATA(fixture_name)
+
+#define FIXTURE_SETUP(fixture_name)					\
+	static void fixture_name##_setup(				\
+		struct __test_metadata __attribute__((unused)) *_metadata, \
+		FIXTURE_DATA(fixture_name) __attribute__((unused)) *self)
+
+#define FIXTURE_TEARDOWN(fixture_name)					\
+	static void fixture_name##_teardown(				\
+		struct __test_metadata __attribute__((unused)) *_metadata, \
+		FIXTURE_DATA(fixture_name) __attribute__((unused)) *self)
+
+#define __TEST_F_IMPL(fixture_name, test_name, seconds)			\
+	static void fixture_name##_##test_name(				\
+		struct __test_metadata *_metadata,			\
+		FIXTURE_DATA(fixture_name) *self);			\
+	static void __wrapper_##fixture_name##_##test_name(		\
+		struct __test_metadata *_metadata)			\
+	{								\
+		FIXTURE_DATA(fixture_name) self;			\
+									\
+		memset(&self, 0, sizeof(self));				\
+		_metadata->no_teardown = 1;				\
+		if (sigsetjmp(_metadata->env, 0) == 0) {		\
+			fixture_name##_setup(_metadata, &self);		\
+			_metadata->no_teardown = 0;			\
+			if (_metadata->passed && !_metadata->skip)	\
+				fixture_name##_##test_name(_metadata, &self); \
+		}							\
+		if (!_metadata->no_teardown) {				\
+			_metadata->no_teardown = 1;			\
+			if (sigsetjmp(_metadata->env, 0) == 0)		\
+				fixture_name##_teardown(_metadata, &self); \
+		}							\
+	}								\
+	static struct __test_metadata						\
+	__meta_##fixture_name##_##test_name = {				\
+		.name = #fixture_name "." #test_name,			\
+		.fn = __wrapper_##fixture_name##_##test_name,		\
+		.timeout = seconds,					\
+	};								\
+	static void __attribute__((constructor))			\
+	__register_##fixture_name##_##test_name(void)			\
+	{								\
+		__register_test(&__meta_##fixture_name##_##test_name);	\
+	}								\
+	static void fixture_name##_##test_name(				\
+		struct __test_metadata __attribute__((unused)) *_metadata, \
+		FIXTURE_DATA(fixture_name) __attribute__((unused)) *self)
+
+#define TEST_F(fixture_name, test_name)					\
+	__TEST_F_IMPL(fixture_name, test_name, TEST_TIMEOUT_DEFAULT)
+#define TEST_F_TIMEOUT(fixture_name, test_name, seconds)		\
+	__TEST_F_IMPL(fixture_name, test_name, seconds)
+
+/* ---- checks ---- */
+
+/* After a failed check: TH_LOG() runs, then an ASSERT leaves the test. */
+static inline int __th_bail(int is_assert, struct __test_metadata *m)
+{
+	if (is_assert)
+		siglongjmp(m->env, 1);
+	return 0;
+}
+
+#define __TH_HANDLER(is_assert)						\
+	for (; _metadata->trigger;					\
+	     _metadata->trigger = __th_bail(is_assert, _metadata))
+
+#define __TH_CMP(expected, seen, op, is_assert) do {			\
+		__typeof__(expected) __exp = (expected);		\
+		__typeof__(seen) __seen = (seen);			\
+		if (!(__exp op __seen)) {				\
+			__th_log(__FILE__, __LINE__,			\
+				 "Expected %s (%lld) %s %s (%lld)",	\
+				 #expected, (long long)__exp, #op,	\
+				 #seen, (long long)__seen);		\
+			_metadata->passed = 0;				\
+			_metadata->trigger = 1;				\
+		}							\
+	} while (0); __TH_HANDLER(is_assert)
+
+#define __TH_STR(expected, seen, want_eq, is_assert) do {		\
+		const char *__exp = (expected), *__seen = (seen);	\
+		if ((strcmp(__exp, __seen) == 0) != (want_eq)) {	\
+			__th_log(__FILE__, __LINE__,			\
+				 "Expected '%s' %s '%s'", __exp,	\
+				 (want_eq) ? "==" : "!=", __seen);	\
+			_metadata->passed = 0;				\
+			_metadata->trigger = 1;				\
+		}							\
+	} while (0); __TH_HANDLER(is_assert)
+
+#define __TH_BOOL(cond, want, is_assert) do {				\
+		if ((!!(cond)) != (want)) {			\
+			__th_log(__FILE__, __LINE__, "Expected %s to be %s", \
+				 #cond, (want) ? "true" : "false");	\
+			_metadata->passed = 0;				\
+			_metadata->trigger = 1;				\
+		}							\
+	} while (0); __TH_HANDLER(is_assert)
+
+#define ASSERT_EQ(expected, seen)	__TH_CMP(expected, seen, ==, 1)
+#define ASSERT_NE(expected, seen)	__TH_CMP(expected, seen, !=, 1)
+#define ASSERT_LT(expected, seen)	__TH_CMP(expected, seen, <, 1)
+#define ASSERT_LE(expected, seen)	__TH_CMP(expected, seen, <=, 1)
+#define ASSERT_GT(expected, seen)	__TH_CMP(expected, seen, >, 1)
+#define ASSERT_GE(expected, seen)	__TH_CMP(expected, seen, >=, 1)
+#define ASSERT_TRUE(cond)		__TH_BOOL(cond, 1, 1)
+#define ASSERT_FALSE(cond)		__TH_BOOL(cond, 0, 1)
+#define ASSERT_NULL(p)			__TH_BOOL((p) == NULL, 1, 1)
+#define ASSERT_STREQ(expected, seen)	__TH_STR(expected, seen, 1, 1)
+#define ASSERT_STRNE(expected, seen)	__TH_STR(expected, seen, 0, 1)
+
+#define EXPECT_EQ(expected, seen)	__TH_CMP(expected, seen, ==, 0)
+#define EXPECT_NE(expected, seen)	__TH_CMP(expected, seen, !=, 0)
+#define EXPECT_LT(expected, seen)	__TH_CMP(expected, seen, <, 0)
+#define EXPECT_LE(expected, seen)	__TH_CMP(expected, seen, <=, 0)
+#define EXPECT_GT(expected, seen)	__TH_CMP(expected, seen, >, 0)
+#define EXPECT_GE(expected, seen)	__TH_CMP(expected, seen, >=, 0)
+#define EXPECT_TRUE(cond)		__TH_BOOL(cond, 1, 0)
+#define EXPECT_FALSE(cond)		__TH_BOOL(cond, 0, 0)
+#define EXPECT_NULL(p)			__TH_BOOL((p) == NULL, 1, 0)
+#define EXPECT_STREQ(expected, seen)	__TH_STR(expected, seen, 1, 0)
+#define EXPECT_STRNE(expected, seen)	__TH_STR(expected, seen, 0, 0)
+
+/* Mark the test skipped, say why, then run statement (e.g. return). */
+#define SKIP(statement, fmt, ...) do {					\
+		_metadata->skip = 1;					\
+		snprintf(_metadata->skip_reason,			\
+			 sizeof(_metadata->skip_reason), fmt,		\
+			 ##__VA_ARGS__);				\
+		statement;						\
+	} while (0)
+
+/* ---- the runner ---- */
+
+static inline int64_t __th_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run one test in a child; return KSFT_PASS, KSFT_FAIL or KSFT_SKIP. */
+static inline int __run_test(struct __test_metadata *t)
+{
+	struct __test_metadata *m;
+	int64_t deadline;
+	int status, ret;
+	pid_t pid;
+
+	m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		printf("# %s: mmap: %s\n", t->name, strerror(errno));
+		return KSFT_FAIL;
+	}
+	memcpy(m, t, sizeof(*m));
+	m->passed = 1;
+	m->skip = 0;
+	m->trigger = 0;
+	m->skip_reason[0] = '\0';
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		printf("# %s: fork: %s\n", t->name, strerror(errno));
+		munmap(m, sizeof(*m));
+		return KSFT_FAIL;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (sigsetjmp(m->env, 0) == 0)
+			m->fn(m);
+		fflush(stdout);
+		_exit(m->skip ? KSFT_SKIP : m->passed ? KSFT_PASS : KSFT_FAIL);
+	}
+	setpgid(pid, pid);	/* also here: no race with the kill below */
+
+	deadline = __th_now_ms() + (int64_t)t->timeout * 1000;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			status = -1;
+			break;
+		}
+		if (__th_now_ms() >= deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			printf("# %s: timed out after %d s\n", t->name,
+			       t->timeout);
+			status = -1;
+			break;
+		}
+		usleep(2000);
+	}
+	/* Reap what the test may have left in its process group. */
+	kill(-pid, SIGKILL);
+
+	if (status == -1) {
+		ret = KSFT_FAIL;
+	} else if (WIFSIGNALED(status)) {
+		printf("# %s: killed by signal %d (%s)\n", t->name,
+		       WTERMSIG(status), strsignal(WTERMSIG(status)));
+		ret = KSFT_FAIL;
+	} else if (WEXITSTATUS(status) == KSFT_SKIP && m->skip) {
+		ret = KSFT_SKIP;
+		snprintf(t->skip_reason, sizeof(t->skip_reason), "%s",
+			 m->skip_reason);
+	} else if (WEXITSTATUS(status) == KSFT_PASS && m->passed) {
+		ret = KSFT_PASS;
+	} else {
+		ret = KSFT_FAIL;
+	}
+	munmap(m, sizeof(*m));
+	return ret;
+}
+
+static inline int __th_selected(struct __test_metadata *t, int argc,
+				char **argv)
+{
+	int i, any = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+			any = 1;
+			if (!strcmp(argv[++i], t->name))
+				return 1;
+		}
+	}
+	return !any;
+}
+
+static inline int test_harness_run(int argc, char **argv)
+{
+	unsigned int n = 0, pass = 0, fail = 0, skip = 0;
+	struct __test_metadata *t;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-l")) {
+			for (t = __test_list; t; t = t->next)
+				printf("%s\n", t->name);
+			return KSFT_PASS;
+		}
+		if (strcmp(argv[i], "-t") || i + 1 >= argc) {
+			fprintf(stderr, "usage: %s [-l] [-t TEST]...\n",
+				argv[0]);
+			return KSFT_FAIL;
+		}
+		i++;
+	}
+	for (t = __test_list; t; t = t->next)
+		n += __th_selected(t, argc, argv);
+
+	printf("TAP version 13\n1..%u\n", n);
+	n = 0;
+	for (t = __test_list; t; t = t->next) {
+		int ret;
+
+		if (!__th_selected(t, argc, argv))
+			continue;
+		n++;
+		printf("# RUN %s\n", t->name);
+		ret = __run_test(t);
+		if (ret == KSFT_PASS) {
+			pass++;
+			printf("ok %u %s\n", n, t->name);
+		} else if (ret == KSFT_SKIP) {
+			skip++;
+			printf("ok %u %s # SKIP %s\n", n, t->name,
+			       t->skip_reason);
+		} else {
+			fail++;
+			printf("not ok %u %s\n", n, t->name);
+		}
+		fflush(stdout);
+	}
+	printf("# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
+	       pass, fail, skip);
+	if (fail)
+		return KSFT_FAIL;
+	if (n && skip == n)
+		return KSFT_SKIP;
+	return KSFT_PASS;
+}
+
+#define TEST_HARNESS_MAIN						\
+	int main(int argc, char **argv)					\
+	{								\
+		return test_harness_run(argc, argv);			\
+	}
+
+#endif /* RDMARPC_SELFTEST_HARNESS_H */
