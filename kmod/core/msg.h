@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Message bodies.  Small messages (<= RR_MSG_INLINE bytes) live inside
+ * struct rr_msg itself, so a small RPC allocates nothing.  Larger ones are
+ * fixed-size chunks (order-0 pages in the kernel) reached through up to
+ * RR_MSG_TOP index chunks, allocated lazily as data arrives: a 16 MiB
+ * message never needs more than one page of contiguous memory.
+ *
+ * The environment fills or drains a message chunk by chunk with
+ * rr_msg_span(), which is what copy_{from,to}_user wants.
+ */
+#ifndef RR_CORE_MSG_H
+#define RR_CORE_MSG_H
+
+#include "compat.h"
+
+#define RR_CHUNK_SHIFT		12
+#define RR_CHUNK_SIZE		(1u << RR_CHUNK_SHIFT)
+/* Chunk pointers used per index chunk (fits a page on 32 and 64 bit). */
+#define RR_IDX_SHIFT		9
+#define RR_IDX_PER_CHUNK	(1u << RR_IDX_SHIFT)
+#define RR_MSG_TOP		16
+#define RR_MSG_INLINE		(RR_MSG_TOP * sizeof(void *))
+/* 16 index chunks x 512 chunks x 4 KiB = 32 MiB. */
+#define RR_MSG_MAX		((u32)RR_MSG_TOP << (RR_IDX_SHIFT + RR_CHUNK_SHIFT))
+
+struct rr_msg {
+	u32 len;
+	union {
+		u8 inl[RR_MSG_INLINE];
+		void **top[RR_MSG_TOP];
+	};
+};
+
+static inline bool rr_msg_is_inline(const struct rr_msg *m)
+{
+	return m->len <= RR_MSG_INLINE;
+}
+
+int rr_msg_init(struct rr_msg *m, u32 len);
+void rr_msg_free(struct rr_msg *m);
+void rr_msg_move(struct rr_msg *dst, struct rr_msg *src);
+void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail, bool alloc);
+int rr_msg_write(struct rr_msg *m, u32 off, const void *src, u32 n);
+int rr_msg_read(const struct rr_msg *m, u32 off, void *dst, u32 n);
+
+#endif /* RR_CORE_MSG_H */

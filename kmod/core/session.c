@@ -1,0 +1,1245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session state machine (see session.h for the protocol in brief).
+ *
+ * Client slot life: FREE -> REQ (sending the request; the server acks
+ * packets) -> WAIT (request fully acked; handler running) -> RESP (pulling
+ * the response with RFRs) -> FREE, with a response packet moving any of
+ * REQ/WAIT straight to RESP.  A per-slot retransmission timer restarts on
+ * progress; on expiry everything unanswered is resent (or a probe sent in
+ * WAIT), the RTO backs off, and after max_retries the call fails.
+ *
+ * Server slot life: EMPTY -> RECV (reassembling) -> PENDING (handler
+ * owns it) -> DONE (response stored) -> [newer request number] -> RECV.
+ */
+#include "session.h"
+
+/* Packets acked/received beyond a hole before the hole counts as lost. */
+#define RR_DUPTHRESH		3
+/* Cap on the RTO doubling count (the RTO itself is capped by rto_max). */
+#define RR_MAX_BACKOFF		16
+
+enum rr_cslot_phase {
+	RR_C_FREE,
+	RR_C_REQ,
+	RR_C_WAIT,
+	RR_C_RESP,
+};
+
+enum rr_sslot_state {
+	RR_S_EMPTY,
+	RR_S_RECV,
+	RR_S_PENDING,
+	RR_S_DONE,
+};
+
+/* What the slot's RTT sample is timing. */
+enum rr_timing {
+	RR_TIME_NONE,
+	RR_TIME_REQ,
+	RR_TIME_RFR,
+};
+
+/*
+ * One bit per packet of a message: received (server request, client
+ * response) or acknowledged (client request).  Up to 64 packets inline.
+ */
+struct rr_pktmap {
+	u32 n;
+	u32 count;
+	u32 cum;	/* every packet below is set */
+	u32 high;	/* highest set packet + 1 */
+	u64 inl;
+	u64 *ext;
+};
+
+struct rr_cslot {
+	u8 phase;
+	u8 timing;
+	u8 backoff;
+	bool probe;		/* WAIT: send one RFR 0 to ask after the call */
+	u32 req_num;
+	u32 method;
+	u32 retries;
+	u32 inflight;		/* packets sent, answer not yet seen */
+	u32 next_new;		/* next packet never sent */
+	u32 rtx_cursor;		/* resend unanswered packets in */
+	u32 rtx_limit;		/*   [rtx_cursor, rtx_limit) */
+	u32 timed_idx;
+	s32 status;
+	u64 timed_at;
+	u64 deadline;
+	u64 started;
+	u64 cookie;
+	struct rr_pktmap map;
+	struct rr_msg req;
+	struct rr_msg resp;
+};
+
+struct rr_sslot {
+	u8 state;
+	u32 req_num;
+	u32 method;
+	u32 req_len;
+	u32 npkts;		/* of the request */
+	u32 resp_npkts;
+	s32 status;
+	struct rr_pktmap map;
+	struct rr_msg req;
+	struct rr_msg resp;
+};
+
+struct rr_session {
+	struct rr_params p;
+	const struct rr_ops *ops;
+	void *ctx;
+	struct rr_ids ids;
+	u32 role;
+	u32 seg;		/* payload bytes per packet */
+	u32 mask;		/* slots - 1 */
+	u32 free_mask;		/* client: free slots */
+	u32 busy_mask;		/* client: slots with a call */
+	u32 inflight;		/* client: packets awaiting an answer */
+	u32 pump_next;		/* client: round-robin start */
+	bool blocked;		/* client: work waits for window or buffers */
+	bool tx_stalled;
+	int closed;		/* client: error for new calls, 0 if open */
+	int rx_slot;		/* server: slot delivered from rx, or -1 */
+	u64 deadline;
+	struct rr_rtt rtt;
+	struct rr_cc cc;
+	struct rr_stats st;
+	struct rr_cslot *cs;
+	struct rr_sslot *ss;
+};
+
+/* --- packet maps ---------------------------------------------------------- */
+
+static int rr_map_init(struct rr_pktmap *m, u32 n)
+{
+	size_t size;
+
+	m->n = n;
+	m->count = 0;
+	m->cum = 0;
+	m->high = 0;
+	m->inl = 0;
+	m->ext = NULL;
+	if (n <= 64)
+		return 0;
+	size = DIV_ROUND_UP(n, 64) * sizeof(u64);
+	m->ext = rr_alloc(size);
+	if (!m->ext)
+		return -ENOMEM;
+	memset(m->ext, 0, size);
+	return 0;
+}
+
+static void rr_map_free(struct rr_pktmap *m)
+{
+	rr_free(m->ext);
+	m->ext = NULL;
+	m->n = 0;
+	m->count = 0;
+}
+
+static inline const u64 *rr_map_words(const struct rr_pktmap *m)
+{
+	return m->ext ? m->ext : &m->inl;
+}
+
+static inline bool rr_map_test(const struct rr_pktmap *m, u32 i)
+{
+	return (rr_map_words(m)[i >> 6] >> (i & 63)) & 1;
+}
+
+/* Set packet @i (< n); false if it already was. */
+static bool rr_map_set(struct rr_pktmap *m, u32 i)
+{
+	u64 *w = m->ext ? m->ext : &m->inl;
+	u64 bit = 1ull << (i & 63);
+	u64 x;
+
+	if (w[i >> 6] & bit)
+		return false;
+	w[i >> 6] |= bit;
+	m->count++;
+	if (i >= m->high)
+		m->high = i + 1;
+	/* Bits at and beyond n are never set, so the scan stops at n. */
+	while (m->cum < m->n) {
+		x = ~w[m->cum >> 6] >> (m->cum & 63);
+		if (x) {
+			m->cum += rr_ctz64(x);
+			break;
+		}
+		m->cum = (m->cum | 63) + 1;
+	}
+	if (m->cum > m->n)
+		m->cum = m->n;
+	return true;
+}
+
+/* Bits for packets lo .. lo + 31 (bit j = packet lo + j); none below 0. */
+static u32 rr_map_window(const struct rr_pktmap *m, s64 lo)
+{
+	const u64 *w = rr_map_words(m);
+	u32 nwords = m->n ? DIV_ROUND_UP(m->n, 64) : 1;
+	u32 wi, sh;
+	u64 v;
+
+	if (lo <= -RR_SACK_BITS)
+		return 0;
+	if (lo < 0)
+		return (u32)w[0] << -lo;
+	wi = (u32)(lo >> 6);
+	if (wi >= nwords)
+		return 0;
+	sh = lo & 63;
+	v = w[wi] >> sh;
+	if (sh > 64 - RR_SACK_BITS && wi + 1 < nwords)
+		v |= w[wi + 1] << (64 - sh);
+	return (u32)v;
+}
+
+/* Which bits of a window starting at packet @lo name real packets (>= 0). */
+static inline u32 rr_window_valid(s64 lo)
+{
+	if (lo >= 0)
+		return ~0u;
+	if (lo <= -RR_SACK_BITS)
+		return 0;
+	return ~0u << -lo;
+}
+
+/* --- common helpers -------------------------------------------------------- */
+
+static inline u32 rr_npkts(const struct rr_session *s, u32 len)
+{
+	return len ? DIV_ROUND_UP(len, s->seg) : 1;
+}
+
+static inline u32 rr_plen(const struct rr_session *s, u32 len, u32 idx)
+{
+	u32 off = idx * s->seg;
+
+	return min_t(u32, s->seg, len - off);
+}
+
+static void *rr_tx_get(struct rr_session *s)
+{
+	void *buf = s->ops->tx_get_buf(s->ctx);
+
+	if (unlikely(!buf)) {
+		s->tx_stalled = true;
+		s->st.tx_stalls++;
+	}
+	return buf;
+}
+
+static void rr_tx_send(struct rr_session *s, void *buf, struct rr_pkt *h)
+{
+	u32 len;
+
+	h->sess = s->ids.peer_sess;
+	h->tag = s->ids.peer_tag;
+	len = rr_wire_finish(buf, h, s->p.crc);
+	s->ops->tx_send(s->ctx, buf, len);
+	s->st.tx_pkts++;
+	s->st.tx_bytes += len;
+}
+
+/* A control packet without payload. */
+static int rr_tx_ctl(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
+		     u32 idx, u32 msg_len, u32 aux)
+{
+	struct rr_pkt h;
+	void *buf = rr_tx_get(s);
+
+	if (!buf)
+		return -EAGAIN;
+	h.kind = kind;
+	h.flags = flags;
+	h.req_num = req_num;
+	h.idx = idx;
+	h.msg_len = msg_len;
+	h.aux = aux;
+	h.plen = 0;
+	rr_tx_send(s, buf, &h);
+	return 0;
+}
+
+/* One data packet of @m, straight into the send buffer. */
+static int rr_tx_data(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
+		      const struct rr_msg *m, u32 idx, u32 aux)
+{
+	struct rr_pkt h;
+	u8 *buf = rr_tx_get(s);
+
+	if (!buf)
+		return -EAGAIN;
+	h.kind = kind;
+	h.flags = flags;
+	h.req_num = req_num;
+	h.idx = idx;
+	h.msg_len = m->len;
+	h.aux = aux;
+	h.plen = rr_plen(s, m->len, idx);
+	if (rr_msg_is_inline(m))
+		memcpy(buf + RR_HDR_LEN, m->inl + idx * s->seg, h.plen);
+	else
+		rr_msg_read(m, idx * s->seg, buf + RR_HDR_LEN, h.plen);
+	rr_tx_send(s, buf, &h);
+	return 0;
+}
+
+/* --- client ----------------------------------------------------------------- */
+
+static u32 rr_window(const struct rr_session *s)
+{
+	return min_t(u32, rr_cc_window(&s->cc), s->p.credits);
+}
+
+static void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c, u64 now)
+{
+	u64 d = now + rr_rtt_rto(&s->rtt, c->backoff);
+
+	if (s->p.call_timeout_ns && c->started + s->p.call_timeout_ns < d)
+		d = c->started + s->p.call_timeout_ns;
+	c->deadline = d;
+	/* Only ever earlier here: rr_session_poll() recomputes it exactly. */
+	if (d < s->deadline)
+		s->deadline = d;
+}
+
+/* The peer answered something new: the call is alive. */
+static void rr_cslot_progress(struct rr_session *s, struct rr_cslot *c,
+			      u64 now)
+{
+	c->retries = 0;
+	c->backoff = 0;
+	rr_cslot_arm(s, c, now);
+}
+
+static void rr_cslot_release(struct rr_session *s, struct rr_cslot *c)
+{
+	u32 bit = 1u << (c - s->cs);
+
+	rr_map_free(&c->map);
+	rr_msg_free(&c->req);
+	rr_msg_free(&c->resp);
+	s->inflight -= c->inflight;
+	c->inflight = 0;
+	c->phase = RR_C_FREE;
+	c->timing = RR_TIME_NONE;
+	c->deadline = RR_NO_DEADLINE;
+	s->busy_mask &= ~bit;
+	s->free_mask |= bit;
+}
+
+/*
+ * End the call in @c.  The slot is free again before the callback runs, so
+ * the callback may start the next call; callers must not touch @c after.
+ */
+static void rr_cslot_finish(struct rr_session *s, struct rr_cslot *c, int err)
+{
+	struct rr_msg resp;
+	u64 cookie = c->cookie;
+	s32 status = 0;
+
+	if (!err) {
+		status = c->status;
+		rr_msg_move(&resp, &c->resp);
+		s->st.calls_ok++;
+	} else {
+		resp.len = 0;
+		s->st.calls_failed++;
+	}
+	rr_cslot_release(s, c);
+	s->ops->complete_call(s->ctx, s, cookie, err, status, &resp);
+	rr_msg_free(&resp);
+}
+
+/* Next packet @c wants to send (resends first), or -1.  No side effects
+ * beyond skipping packets already answered.
+ */
+static s64 rr_cslot_peek(struct rr_cslot *c, bool *rtx)
+{
+	const struct rr_pktmap *m = &c->map;
+
+	if (c->phase == RR_C_WAIT) {
+		*rtx = true;
+		return c->probe ? 0 : -1;
+	}
+	while (c->rtx_cursor < c->rtx_limit) {
+		if (!rr_map_test(m, c->rtx_cursor)) {
+			*rtx = true;
+			return c->rtx_cursor;
+		}
+		c->rtx_cursor++;
+	}
+	while (c->next_new < m->n && rr_map_test(m, c->next_new))
+		c->next_new++;
+	if (c->next_new >= m->n)
+		return -1;
+	*rtx = false;
+	return c->next_new;
+}
+
+/* Send packet @i of @c: request data, or a request for response packet @i. */
+static int rr_cslot_send(struct rr_session *s, struct rr_cslot *c, u32 i,
+			 bool rtx, u64 now)
+{
+	int err;
+
+	if (c->phase == RR_C_REQ)
+		err = rr_tx_data(s, RR_PKT_REQ, 0, c->req_num, &c->req, i,
+				 c->method);
+	else
+		err = rr_tx_ctl(s, RR_PKT_RFR, 0, c->req_num, i, 0, 0);
+	if (err)
+		return err;
+	c->inflight++;
+	s->inflight++;
+	if (c->phase == RR_C_WAIT) {
+		c->probe = false;
+		s->st.retransmits++;
+	} else if (rtx) {
+		c->rtx_cursor = i + 1;
+		s->st.retransmits++;
+		/* Karn: an answer to a resent packet times nothing. */
+		if (c->timing != RR_TIME_NONE && c->timed_idx == i)
+			c->timing = RR_TIME_NONE;
+	} else {
+		c->next_new = i + 1;
+		if (c->timing == RR_TIME_NONE) {
+			c->timing = c->phase == RR_C_REQ ? RR_TIME_REQ :
+							   RR_TIME_RFR;
+			c->timed_idx = i;
+			c->timed_at = now;
+		}
+	}
+	return 0;
+}
+
+/* Send what @c may within the window; note when work is left waiting. */
+static void rr_cslot_pump(struct rr_session *s, struct rr_cslot *c, u64 now)
+{
+	u32 win = rr_window(s);
+	bool rtx;
+	s64 i;
+
+	while ((i = rr_cslot_peek(c, &rtx)) >= 0) {
+		if (s->inflight >= win) {
+			s->st.credit_stalls++;
+			s->blocked = true;
+			return;
+		}
+		if (rr_cslot_send(s, c, (u32)i, rtx, now)) {
+			s->blocked = true;
+			return;
+		}
+	}
+}
+
+/* Send for every busy slot, one packet per slot per round, for fairness. */
+static void rr_client_pump(struct rr_session *s, u64 now)
+{
+	u32 win = rr_window(s);
+	bool progress, rtx;
+	u32 k, j;
+	s64 i;
+
+	s->blocked = false;
+	s->tx_stalled = false;
+	do {
+		progress = false;
+		for (k = 0; k <= s->mask; k++) {
+			j = (s->pump_next + k) & s->mask;
+			if (!(s->busy_mask & (1u << j)))
+				continue;
+			i = rr_cslot_peek(&s->cs[j], &rtx);
+			if (i < 0)
+				continue;
+			if (s->inflight >= win) {
+				s->st.credit_stalls++;
+				goto blocked;
+			}
+			if (rr_cslot_send(s, &s->cs[j], (u32)i, rtx, now))
+				goto blocked;
+			progress = true;
+		}
+	} while (progress);
+	return;
+blocked:
+	s->blocked = true;
+	s->pump_next = j;
+}
+
+/*
+ * Packets beyond a hole were answered: the hole is probably lost.  Resend
+ * it (once per detection, as the cursor only moves forward) and tell
+ * congestion control.
+ */
+static void rr_cslot_detect_loss(struct rr_session *s, struct rr_cslot *c,
+				 u64 now)
+{
+	const struct rr_pktmap *m = &c->map;
+	u32 lim;
+
+	if (m->high <= m->cum + RR_DUPTHRESH)
+		return;
+	lim = min_t(u32, m->high - RR_DUPTHRESH, c->next_new);
+	if (lim <= c->rtx_limit)
+		return;
+	if (c->rtx_cursor < m->cum)
+		c->rtx_cursor = m->cum;
+	c->rtx_limit = lim;
+	if (rr_cc_on_loss(&s->cc, now, s->rtt.samples ? s->rtt.srtt :
+							 s->rtt.rto))
+		s->st.cwnd_decreases++;
+}
+
+static int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
+			 const struct rr_pkt *pkt, u64 now)
+{
+	struct rr_pktmap *m = &c->map;
+	u32 newly = 0, bits;
+	s64 lo;
+
+	if (c->phase == RR_C_WAIT) {
+		/* The server has the request and the handler runs. */
+		if (pkt->flags & RR_F_DONE)
+			c->retries = 0;
+		return 0;
+	}
+	if (c->phase != RR_C_REQ)
+		return 0;
+	if (pkt->idx > m->n || pkt->msg_len >= m->n) {
+		s->st.rx_drops++;
+		return -EINVAL;
+	}
+	if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY) &&
+	    c->timed_idx == pkt->msg_len) {
+		rr_rtt_sample(&s->rtt, now - c->timed_at);
+		c->timing = RR_TIME_NONE;
+	}
+	while (m->cum < pkt->idx) {
+		rr_map_set(m, m->cum);
+		newly++;
+	}
+	newly += rr_map_set(m, pkt->msg_len);
+	lo = (s64)pkt->msg_len - RR_SACK_BITS;
+	bits = pkt->aux & ~rr_map_window(m, lo) & rr_window_valid(lo);
+	while (bits) {
+		rr_map_set(m, (u32)(lo + rr_ctz32(bits)));
+		bits &= bits - 1;
+		newly++;
+	}
+	if (!newly)
+		return 0;
+	if (m->count == m->n) {
+		/* All in; wait for the response, probing if it is slow. */
+		c->phase = RR_C_WAIT;
+		c->probe = false;
+		c->timing = RR_TIME_NONE;
+		rr_cslot_progress(s, c, now);
+		return 0;
+	}
+	rr_cslot_progress(s, c, now);
+	rr_cslot_detect_loss(s, c, now);
+	rr_cslot_pump(s, c, now);
+	return 0;
+}
+
+/* First response packet: the request is fully in; switch to pulling. */
+static int rr_cslot_start_resp(struct rr_session *s, struct rr_cslot *c,
+			       const struct rr_pkt *pkt, u32 n, u64 now)
+{
+	struct rr_pktmap m;
+
+	if (rr_map_init(&m, n)) {
+		s->st.rx_nomem++;
+		return -ENOMEM;
+	}
+	rr_map_free(&c->map);
+	c->map = m;
+	rr_msg_free(&c->req);
+	rr_msg_init(&c->resp, pkt->msg_len);
+	c->status = (s32)pkt->aux;
+	c->phase = RR_C_RESP;
+	c->probe = false;
+	c->next_new = 0;
+	c->rtx_cursor = 0;
+	c->rtx_limit = 0;
+	/*
+	 * A response packet 0 sent in reply to a request packet answers the
+	 * request packet being timed (approximately, if several were out).
+	 */
+	if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY) && !pkt->idx)
+		rr_rtt_sample(&s->rtt, now - c->timed_at);
+	c->timing = RR_TIME_NONE;
+	return 0;
+}
+
+static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
+			  const struct rr_pkt *pkt, u64 now)
+{
+	struct rr_pktmap *m = &c->map;
+	u32 n, off;
+	int err;
+
+	if (c->phase != RR_C_RESP) {
+		if (pkt->msg_len > s->p.max_msg) {
+			/* A response we refuse to hold: fail, don't hang. */
+			rr_cslot_finish(s, c, -EMSGSIZE);
+			return -EMSGSIZE;
+		}
+		n = rr_npkts(s, pkt->msg_len);
+	} else {
+		if (pkt->msg_len != c->resp.len || (s32)pkt->aux != c->status)
+			goto bad;
+		n = m->n;
+	}
+	if (pkt->idx >= n || pkt->plen != rr_plen(s, pkt->msg_len, pkt->idx))
+		goto bad;
+	if (c->phase != RR_C_RESP) {
+		err = rr_cslot_start_resp(s, c, pkt, n, now);
+		if (err)
+			return err;
+	} else if (c->timing == RR_TIME_RFR && (pkt->flags & RR_F_REPLY) &&
+		   c->timed_idx == pkt->idx) {
+		rr_rtt_sample(&s->rtt, now - c->timed_at);
+		c->timing = RR_TIME_NONE;
+	}
+	if (rr_map_test(m, pkt->idx)) {
+		s->st.dup_pkts++;
+		return 0;
+	}
+	off = pkt->idx * s->seg;
+	if (rr_msg_is_inline(&c->resp)) {
+		memcpy(c->resp.inl + off, pkt->payload, pkt->plen);
+	} else {
+		err = rr_msg_write(&c->resp, off, pkt->payload, pkt->plen);
+		if (err) {
+			s->st.rx_nomem++;
+			return err;
+		}
+	}
+	rr_map_set(m, pkt->idx);
+	if (m->count == m->n) {
+		rr_cslot_finish(s, c, 0);
+		return 0;
+	}
+	rr_cslot_progress(s, c, now);
+	rr_cslot_detect_loss(s, c, now);
+	rr_cslot_pump(s, c, now);
+	return 0;
+bad:
+	s->st.rx_drops++;
+	return -EINVAL;
+}
+
+static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
+			u64 now)
+{
+	struct rr_cslot *c;
+	int err;
+
+	switch (pkt->kind) {
+	case RR_PKT_ACK:
+	case RR_PKT_RESP:
+		break;
+	case RR_PKT_PING:
+		if (!(pkt->flags & RR_F_REPLY))
+			goto bad;
+		s->st.pongs++;
+		return 0;
+	case RR_PKT_RESET:
+		/* The server lost our session: nothing pending can finish. */
+		rr_session_fail_all(s, -ECONNRESET);
+		return 0;
+	default:
+		goto bad;
+	}
+	c = &s->cs[pkt->req_num & s->mask];
+	if (c->phase == RR_C_FREE || c->req_num != pkt->req_num) {
+		s->st.rx_stale++;
+		return -ESTALE;
+	}
+	if ((pkt->flags & RR_F_REPLY) && c->inflight) {
+		c->inflight--;
+		s->inflight--;
+		rr_cc_on_ack(&s->cc, 1);
+	}
+	if (pkt->kind == RR_PKT_ACK)
+		err = rr_client_ack(s, c, pkt, now);
+	else
+		err = rr_client_resp(s, c, pkt, now);
+	if (s->blocked)
+		rr_client_pump(s, now);
+	return err;
+bad:
+	s->st.rx_drops++;
+	return -EPROTO;
+}
+
+/*
+ * Start a call: @req is moved into the session (left empty) on success.
+ * -EBUSY if every slot is taken (queue and retry after a completion).
+ */
+int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
+		   u64 cookie, u64 now)
+{
+	struct rr_cslot *c;
+	u32 j;
+	int err;
+
+	if (s->role != RR_ROLE_CLIENT)
+		return -EINVAL;
+	if (s->closed)
+		return s->closed;
+	if (req->len > s->p.max_msg)
+		return -EMSGSIZE;
+	if (!s->free_mask)
+		return -EBUSY;
+	j = rr_ctz32(s->free_mask);
+	c = &s->cs[j];
+	err = rr_map_init(&c->map, rr_npkts(s, req->len));
+	if (err)
+		return err;
+	s->free_mask &= ~(1u << j);
+	s->busy_mask |= 1u << j;
+	c->req_num += s->p.slots;
+	c->phase = RR_C_REQ;
+	c->method = method;
+	c->cookie = cookie;
+	c->started = now;
+	c->retries = 0;
+	c->backoff = 0;
+	c->next_new = 0;
+	c->rtx_cursor = 0;
+	c->rtx_limit = 0;
+	c->timing = RR_TIME_NONE;
+	c->probe = false;
+	c->status = 0;
+	rr_msg_move(&c->req, req);
+	rr_cslot_arm(s, c, now);
+	if (s->blocked)
+		rr_client_pump(s, now);
+	else
+		rr_cslot_pump(s, c, now);
+	return 0;
+}
+
+/*
+ * Forget the call @cookie without completing it (its owner went away).
+ * The server may still run it once.  -ENOENT if there is no such call.
+ */
+int rr_client_cancel(struct rr_session *s, u64 cookie)
+{
+	u32 busy = s->role == RR_ROLE_CLIENT ? s->busy_mask : 0;
+	u32 j;
+
+	while (busy) {
+		j = rr_ctz32(busy);
+		busy &= busy - 1;
+		if (s->cs[j].cookie == cookie) {
+			rr_cslot_release(s, &s->cs[j]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* The slot's timer expired: resend everything unanswered, or give up. */
+static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
+{
+	if (s->p.call_timeout_ns && now - c->started >= s->p.call_timeout_ns) {
+		rr_cslot_finish(s, c, -ETIMEDOUT);
+		return;
+	}
+	if (++c->retries > s->p.max_retries) {
+		rr_cslot_finish(s, c, -ETIMEDOUT);
+		return;
+	}
+	s->st.rto_fires++;
+	if (rr_cc_on_loss(&s->cc, now, rr_rtt_rto(&s->rtt, c->backoff)))
+		s->st.cwnd_decreases++;
+	if (c->backoff < RR_MAX_BACKOFF)
+		c->backoff++;
+	c->timing = RR_TIME_NONE;
+	/* Whatever was in flight is presumed lost: take the credits back. */
+	s->inflight -= c->inflight;
+	c->inflight = 0;
+	if (c->phase == RR_C_WAIT) {
+		c->probe = true;
+	} else {
+		c->rtx_cursor = c->map.cum;
+		c->rtx_limit = c->next_new;
+	}
+	rr_cslot_arm(s, c, now);
+}
+
+/* --- server ----------------------------------------------------------------- */
+
+static void rr_sslot_reset(struct rr_sslot *sl)
+{
+	rr_map_free(&sl->map);
+	rr_msg_free(&sl->req);
+	rr_msg_free(&sl->resp);
+	sl->state = RR_S_EMPTY;
+}
+
+/* Acknowledge request packet @idx (the one this answers). */
+static void rr_server_ack(struct rr_session *s, struct rr_sslot *sl, u32 idx)
+{
+	u32 cum, bits;
+	u8 flags = RR_F_REPLY;
+	s64 lo = (s64)idx - RR_SACK_BITS;
+
+	if (sl->state == RR_S_RECV) {
+		cum = sl->map.cum;
+		bits = rr_map_window(&sl->map, lo);
+	} else {
+		flags |= RR_F_DONE;
+		cum = sl->npkts;
+		bits = rr_window_valid(lo);
+	}
+	rr_tx_ctl(s, RR_PKT_ACK, flags, sl->req_num, cum, idx, bits);
+}
+
+static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
+				u32 idx, u8 flags)
+{
+	rr_tx_data(s, RR_PKT_RESP, flags, sl->req_num, &sl->resp, idx,
+		   (u32)sl->status);
+}
+
+/* The request in @sl is complete: hand it over (once), answer packet @idx. */
+static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
+			      u32 idx)
+{
+	u32 handle = sl->req_num;
+
+	rr_map_free(&sl->map);
+	sl->state = RR_S_PENDING;
+	s->st.requests++;
+	s->rx_slot = sl - s->ss;
+	s->ops->deliver_request(s->ctx, s, handle, sl->method, &sl->req);
+	s->rx_slot = -1;
+	if (sl->req_num != handle)
+		return;
+	/* Answered on the spot: the response is this packet's reply. */
+	if (sl->state == RR_S_DONE)
+		rr_server_send_resp(s, sl, 0, RR_F_REPLY);
+	else if (sl->state == RR_S_PENDING)
+		rr_server_ack(s, sl, idx);
+}
+
+/*
+ * Answer a request we will not take (too big) with an empty error
+ * response, stored like any other so duplicates get it too.
+ */
+static int rr_server_refuse(struct rr_session *s, struct rr_sslot *sl,
+			    const struct rr_pkt *pkt, int err)
+{
+	sl->req_num = pkt->req_num;
+	sl->method = pkt->aux;
+	sl->req_len = pkt->msg_len;
+	sl->map.n = 0;
+	sl->req.len = 0;
+	sl->resp.len = 0;
+	sl->status = err;
+	sl->resp_npkts = 1;
+	sl->state = RR_S_DONE;
+	rr_server_send_resp(s, sl, 0, RR_F_REPLY);
+	return err;
+}
+
+static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
+{
+	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
+	s32 age;
+
+	if (sl->state != RR_S_EMPTY) {
+		age = (s32)(pkt->req_num - sl->req_num);
+		if (age < 0) {
+			s->st.rx_stale++;
+			return -ESTALE;
+		}
+		/* A newer call on the slot: the client is done with the old. */
+		if (age > 0)
+			rr_sslot_reset(sl);
+	}
+	if (sl->state == RR_S_EMPTY) {
+		sl->npkts = rr_npkts(s, pkt->msg_len);
+		if (pkt->msg_len > s->p.max_msg)
+			return rr_server_refuse(s, sl, pkt, -EMSGSIZE);
+		if (rr_map_init(&sl->map, sl->npkts)) {
+			s->st.rx_nomem++;
+			return -ENOMEM;
+		}
+		rr_msg_init(&sl->req, pkt->msg_len);
+		sl->req_num = pkt->req_num;
+		sl->method = pkt->aux;
+		sl->req_len = pkt->msg_len;
+		sl->state = RR_S_RECV;
+	}
+	if (pkt->msg_len != sl->req_len || pkt->aux != sl->method ||
+	    pkt->idx >= sl->npkts ||
+	    pkt->plen != rr_plen(s, pkt->msg_len, pkt->idx))
+		goto bad;
+	switch (sl->state) {
+	case RR_S_RECV:
+		if (rr_map_test(&sl->map, pkt->idx)) {
+			s->st.dup_pkts++;
+		} else {
+			if (rr_msg_write(&sl->req, pkt->idx * s->seg,
+					 pkt->payload, pkt->plen)) {
+				/* No ack: the client resends. */
+				s->st.rx_nomem++;
+				return -ENOMEM;
+			}
+			rr_map_set(&sl->map, pkt->idx);
+			if (sl->map.count == sl->npkts) {
+				rr_server_deliver(s, sl, pkt->idx);
+				return 0;
+			}
+		}
+		rr_server_ack(s, sl, pkt->idx);
+		return 0;
+	case RR_S_PENDING:
+		s->st.dup_requests++;
+		rr_server_ack(s, sl, pkt->idx);
+		return 0;
+	default:
+		/* DONE: the stored response answers any duplicate. */
+		s->st.dup_requests++;
+		rr_server_send_resp(s, sl, 0, RR_F_REPLY);
+		return 0;
+	}
+bad:
+	s->st.rx_drops++;
+	return -EINVAL;
+}
+
+static int rr_server_rfr(struct rr_session *s, const struct rr_pkt *pkt)
+{
+	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
+
+	if (sl->state == RR_S_EMPTY || sl->req_num != pkt->req_num) {
+		s->st.rx_stale++;
+		return -ESTALE;
+	}
+	if (sl->state == RR_S_PENDING) {
+		s->st.dup_requests++;
+		rr_server_ack(s, sl, 0);
+		return 0;
+	}
+	if (sl->state != RR_S_DONE || pkt->idx >= sl->resp_npkts) {
+		s->st.rx_drops++;
+		return -EINVAL;
+	}
+	rr_server_send_resp(s, sl, pkt->idx, RR_F_REPLY);
+	return 0;
+}
+
+static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt)
+{
+	u32 j;
+
+	switch (pkt->kind) {
+	case RR_PKT_REQ:
+		return rr_server_req(s, pkt);
+	case RR_PKT_RFR:
+		return rr_server_rfr(s, pkt);
+	case RR_PKT_PING:
+		if (pkt->flags & RR_F_REPLY)
+			break;
+		rr_tx_ctl(s, RR_PKT_PING, RR_F_REPLY, 0, 0, 0, 0);
+		return 0;
+	case RR_PKT_RESET:
+		for (j = 0; j <= s->mask; j++)
+			rr_sslot_reset(&s->ss[j]);
+		return 0;
+	default:
+		break;
+	}
+	s->st.rx_drops++;
+	return -EPROTO;
+}
+
+/*
+ * Answer request @handle with @status and @resp (moved into the session on
+ * success; left with the caller on error).  -ESTALE if the request is no
+ * longer waiting (the client moved on or the session was reset).
+ */
+int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
+		    struct rr_msg *resp)
+{
+	struct rr_sslot *sl;
+
+	if (s->role != RR_ROLE_SERVER)
+		return -EINVAL;
+	sl = &s->ss[handle & s->mask];
+	if (sl->state != RR_S_PENDING || sl->req_num != handle)
+		return -ESTALE;
+	if (resp->len > s->p.max_msg)
+		return -EMSGSIZE;
+	rr_msg_free(&sl->req);
+	rr_msg_move(&sl->resp, resp);
+	sl->status = status;
+	sl->resp_npkts = rr_npkts(s, sl->resp.len);
+	sl->state = RR_S_DONE;
+	s->st.replies++;
+	/*
+	 * From inside deliver_request the rx path sends it as its reply;
+	 * later, send packet 0 unasked (if it is lost, the client's probe
+	 * fetches it).
+	 */
+	if (s->rx_slot != (int)(handle & s->mask))
+		rr_server_send_resp(s, sl, 0, 0);
+	return 0;
+}
+
+/* --- session ----------------------------------------------------------------- */
+
+void rr_params_default(struct rr_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->mtu = 1024;
+	p->slots = 8;
+	p->credits = 32;
+	p->max_msg = 16u << 20;
+	p->rto_init_ns = 5000000;
+	p->rto_min_ns = 1000000;
+	p->rto_max_ns = 500000000;
+	p->max_retries = 10;
+	p->call_timeout_ns = 0;
+	p->cc_algo = RR_CC_AIMD;
+	p->cc_init_cwnd = 16;
+	p->crc = true;
+}
+
+int rr_params_check(const struct rr_params *p)
+{
+	if (p->mtu < RR_MIN_MTU || p->mtu > RR_MAX_MTU)
+		return -EINVAL;
+	if (!p->slots || p->slots > RR_MAX_SLOTS ||
+	    (p->slots & (p->slots - 1)))
+		return -EINVAL;
+	if (!p->credits || p->credits > RR_MAX_CREDITS)
+		return -EINVAL;
+	if (p->max_msg > RR_MSG_MAX || p->max_msg > RR_WIRE_MAX_MSG)
+		return -EINVAL;
+	if (!p->rto_min_ns || p->rto_min_ns > p->rto_max_ns)
+		return -EINVAL;
+	if (p->cc_algo >= RR_CC_ALGO_END || p->cc_init_cwnd > p->credits)
+		return -EINVAL;
+	return 0;
+}
+
+struct rr_session *rr_session_create(const struct rr_params *p,
+				     enum rr_role role,
+				     const struct rr_ids *ids,
+				     const struct rr_ops *ops, void *ctx)
+{
+	struct rr_session *s;
+	u32 j;
+	int err;
+
+	err = rr_params_check(p);
+	if (err)
+		return ERR_PTR(err);
+	if (role != RR_ROLE_CLIENT && role != RR_ROLE_SERVER)
+		return ERR_PTR(-EINVAL);
+	s = rr_zalloc(sizeof(*s));
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->p = *p;
+	s->ops = ops;
+	s->ctx = ctx;
+	s->ids = *ids;
+	s->role = role;
+	s->seg = p->mtu - RR_HDR_LEN;
+	s->mask = p->slots - 1;
+	s->rx_slot = -1;
+	s->deadline = RR_NO_DEADLINE;
+	rr_rtt_init(&s->rtt, p->rto_init_ns, p->rto_min_ns, p->rto_max_ns);
+	rr_cc_init(&s->cc, p->cc_algo, p->cc_init_cwnd, p->credits);
+	if (role == RR_ROLE_CLIENT) {
+		s->cs = rr_zalloc(p->slots * sizeof(*s->cs));
+		if (!s->cs)
+			goto out_free_session;
+		for (j = 0; j < p->slots; j++) {
+			/* The first call on slot j gets request number j. */
+			s->cs[j].req_num = j - p->slots;
+			s->cs[j].deadline = RR_NO_DEADLINE;
+		}
+		s->free_mask = p->slots == 32 ? ~0u : (1u << p->slots) - 1;
+	} else {
+		s->ss = rr_zalloc(p->slots * sizeof(*s->ss));
+		if (!s->ss)
+			goto out_free_session;
+	}
+	return s;
+
+out_free_session:
+	rr_free(s);
+	return ERR_PTR(-ENOMEM);
+}
+
+/* Free everything; no callbacks (use rr_session_fail_all() first). */
+void rr_session_destroy(struct rr_session *s)
+{
+	u32 j;
+
+	if (!s)
+		return;
+	for (j = 0; j <= s->mask; j++) {
+		if (s->cs && s->cs[j].phase != RR_C_FREE)
+			rr_cslot_release(s, &s->cs[j]);
+		if (s->ss)
+			rr_sslot_reset(&s->ss[j]);
+	}
+	rr_free(s->cs);
+	rr_free(s->ss);
+	rr_free(s);
+}
+
+/*
+ * One received datagram for this session (already demultiplexed by the
+ * environment with rr_wire_peek()).  Returns 0 or why it was dropped.
+ */
+int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
+{
+	struct rr_pkt pkt;
+	int err;
+
+	if (len > s->p.mtu) {
+		s->st.rx_drops++;
+		return -EMSGSIZE;
+	}
+	err = rr_wire_parse(buf, len, &pkt);
+	if (unlikely(err)) {
+		if (err == -EBADMSG)
+			s->st.crc_drops++;
+		else
+			s->st.rx_drops++;
+		return err;
+	}
+	if (pkt.sess != s->ids.local_sess || pkt.tag != s->ids.local_tag) {
+		s->st.rx_drops++;
+		return -ESTALE;
+	}
+	if (s->p.crc && (pkt.flags & RR_F_NOCRC)) {
+		s->st.crc_drops++;
+		return -EBADMSG;
+	}
+	s->st.rx_pkts++;
+	s->st.rx_bytes += len;
+	if (s->role == RR_ROLE_CLIENT)
+		return rr_client_rx(s, &pkt, now);
+	return rr_server_rx(s, &pkt);
+}
+
+/*
+ * Timer entry point (also call it when send buffers free up after a
+ * stall): expire what is due, send what waits.  Returns the next deadline.
+ */
+u64 rr_session_poll(struct rr_session *s, u64 now)
+{
+	u32 busy, j;
+	u64 d = RR_NO_DEADLINE;
+
+	if (s->role != RR_ROLE_CLIENT)
+		return s->deadline;
+	busy = s->busy_mask;
+	while (busy) {
+		j = rr_ctz32(busy);
+		busy &= busy - 1;
+		if (s->cs[j].phase != RR_C_FREE && s->cs[j].deadline <= now)
+			rr_cslot_expire(s, &s->cs[j], now);
+	}
+	rr_client_pump(s, now);
+	busy = s->busy_mask;
+	while (busy) {
+		j = rr_ctz32(busy);
+		busy &= busy - 1;
+		if (s->cs[j].deadline < d)
+			d = s->cs[j].deadline;
+	}
+	s->deadline = d;
+	return d;
+}
+
+/*
+ * When rr_session_poll() wants to run next.  May be early (a call finished
+ * since), never late.
+ */
+u64 rr_session_deadline(const struct rr_session *s)
+{
+	return s->deadline;
+}
+
+bool rr_session_tx_stalled(const struct rr_session *s)
+{
+	return s->tx_stalled;
+}
+
+/*
+ * Fail every call (client) or drop every request (server) and close the
+ * session: device removal, peer death, reset.  Later calls get @err.
+ */
+void rr_session_fail_all(struct rr_session *s, int err)
+{
+	u32 j;
+
+	if (s->role == RR_ROLE_SERVER) {
+		for (j = 0; j <= s->mask; j++)
+			rr_sslot_reset(&s->ss[j]);
+		return;
+	}
+	s->closed = err ? err : -ECONNRESET;
+	while (s->busy_mask) {
+		j = rr_ctz32(s->busy_mask);
+		rr_cslot_finish(s, &s->cs[j], s->closed);
+	}
+	s->deadline = RR_NO_DEADLINE;
+}
+
+int rr_session_ping(struct rr_session *s)
+{
+	if (s->role != RR_ROLE_CLIENT)
+		return -EINVAL;
+	return rr_tx_ctl(s, RR_PKT_PING, 0, 0, 0, 0, 0);
+}
+
+int rr_session_send_reset(struct rr_session *s)
+{
+	return rr_tx_ctl(s, RR_PKT_RESET, 0, 0, 0, 0, 0);
+}
+
+const struct rr_stats *rr_session_stats(const struct rr_session *s)
+{
+	return &s->st;
+}
+
+void rr_session_info(const struct rr_session *s, struct rr_session_info *info)
+{
+	u32 j;
+
+	info->role = s->role;
+	info->busy_slots = 0;
+	for (j = 0; s->cs && j <= s->mask; j++)
+		info->busy_slots += s->cs[j].phase != RR_C_FREE;
+	for (j = 0; s->ss && j <= s->mask; j++)
+		info->busy_slots += s->ss[j].state != RR_S_EMPTY;
+	info->inflight = s->inflight;
+	info->cwnd = s->cc.cwnd;
+	info->ssthresh = s->cc.ssthresh;
+	info->srtt_ns = s->rtt.srtt;
+	info->rttvar_ns = s->rtt.rttvar;
+	info->rto_ns = s->rtt.rto;
+}

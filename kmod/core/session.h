@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session state machine: reliable, at-most-once RPC over a lossy,
+ * reordering, duplicating datagram service.
+ *
+ * A session is one direction of RPC: a client session on one host talks to
+ * exactly one server session on the peer.  Design (after eRPC): the client
+ * drives everything.  It owns a fixed number of slots, each carrying one
+ * call; every packet the server sends answers one client packet, so the
+ * client's credits bound what is in flight both ways.  Messages are split
+ * into MTU-sized packets and reassembled by offset in any order; the
+ * server acknowledges request packets cumulatively and selectively, and
+ * the client pulls the response packet by packet (RFR).  The server keeps,
+ * per slot, the last request number and the response to it: a duplicate
+ * never reaches the handler twice.
+ *
+ * Calling rules: the core never sleeps, locks or keeps global state.  The
+ * environment serializes every call on one session (a spinlock in the
+ * kernel) and passes the current time in.  After each call it reads
+ * rr_session_deadline() and arms a timer that calls rr_session_poll().
+ */
+#ifndef RR_CORE_SESSION_H
+#define RR_CORE_SESSION_H
+
+#include "compat.h"
+#include "wire.h"
+#include "msg.h"
+#include "rtt.h"
+#include "cc.h"
+
+#define RR_MAX_SLOTS		32
+#define RR_MIN_MTU		256
+#define RR_MAX_MTU		65536
+#define RR_MAX_CREDITS		4096
+#define RR_NO_DEADLINE		U64_MAX
+
+/* Per-peer tunables; rr_params_default() fills in the defaults. */
+struct rr_params {
+	u32 mtu;		/* datagram size including the header */
+	u32 slots;		/* concurrent calls, power of two */
+	u32 credits;		/* client packets in flight (server rx ring) */
+	u32 max_msg;		/* largest request or response */
+	u64 rto_init_ns;	/* RTO before the first RTT sample */
+	u64 rto_min_ns;
+	u64 rto_max_ns;
+	u32 max_retries;	/* timeouts in a row without progress */
+	u64 call_timeout_ns;	/* total time a call may take, 0: unlimited */
+	u32 cc_algo;		/* enum rr_cc_algo */
+	u32 cc_init_cwnd;	/* packets */
+	bool crc;		/* send and require CRC32C */
+};
+
+enum rr_role {
+	RR_ROLE_CLIENT = 1,
+	RR_ROLE_SERVER,
+};
+
+/* Who we are (checked on receive) and who the peer is (written on send). */
+struct rr_ids {
+	u32 local_sess;
+	u32 local_tag;
+	u32 peer_sess;
+	u32 peer_tag;
+};
+
+/* Counters, exported as they are (netlink). */
+struct rr_stats {
+	u64 tx_pkts;
+	u64 tx_bytes;
+	u64 rx_pkts;
+	u64 rx_bytes;
+	u64 retransmits;	/* packets sent again (data, re-requests, probes) */
+	u64 rto_fires;
+	u64 crc_drops;
+	u64 rx_drops;		/* malformed, misdirected or inconsistent */
+	u64 rx_stale;		/* for an older request or an idle slot */
+	u64 rx_nomem;		/* dropped: allocation failed */
+	u64 dup_pkts;		/* data packets received twice */
+	u64 dup_requests;	/* server: packets of an already complete request */
+	u64 credit_stalls;	/* client: work waited for window or credits */
+	u64 tx_stalls;		/* no send buffer was free */
+	u64 calls_ok;
+	u64 calls_failed;
+	u64 requests;		/* server: requests handed to the handler */
+	u64 replies;		/* server: responses stored */
+	u64 cwnd_decreases;
+	u64 pongs;
+};
+
+/* Gauges, for display. */
+struct rr_session_info {
+	u32 role;
+	u32 busy_slots;
+	u32 inflight;
+	u32 cwnd;
+	u32 ssthresh;
+	u64 srtt_ns;
+	u64 rttvar_ns;
+	u64 rto_ns;
+};
+
+struct rr_session;
+
+/*
+ * The environment.  Callbacks run inside the core's entry points with the
+ * caller's serialization held.
+ *
+ * tx_get_buf: a send buffer of at least params.mtu bytes, or NULL if none
+ *	is free (the core then stalls and resumes on the next rx or poll).
+ * tx_send: send @len bytes of a buffer from tx_get_buf.
+ * deliver_request (server): a complete request.  @req is valid only during
+ *	the call: copy it or take it with rr_msg_move().  Answer with
+ *	rr_server_reply(@handle), now or later.
+ * complete_call (client): the call @cookie finished: @err is 0 (then
+ *	@status is the server's status and @resp the response, valid during
+ *	the call only; rr_msg_move() it to keep it), -ETIMEDOUT, -ECONNRESET,
+ *	-EMSGSIZE or what rr_session_fail_all() was given.  May start new
+ *	calls with rr_client_call().
+ */
+struct rr_ops {
+	void *(*tx_get_buf)(void *ctx);
+	void (*tx_send)(void *ctx, void *buf, u32 len);
+	void (*deliver_request)(void *ctx, struct rr_session *s, u32 handle,
+				u32 method, struct rr_msg *req);
+	void (*complete_call)(void *ctx, struct rr_session *s, u64 cookie,
+			      int err, s32 status, struct rr_msg *resp);
+};
+
+void rr_params_default(struct rr_params *p);
+int rr_params_check(const struct rr_params *p);
+
+struct rr_session *rr_session_create(const struct rr_params *p,
+				     enum rr_role role,
+				     const struct rr_ids *ids,
+				     const struct rr_ops *ops, void *ctx);
+void rr_session_destroy(struct rr_session *s);
+
+int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now);
+u64 rr_session_poll(struct rr_session *s, u64 now);
+u64 rr_session_deadline(const struct rr_session *s);
+bool rr_session_tx_stalled(const struct rr_session *s);
+void rr_session_fail_all(struct rr_session *s, int err);
+int rr_session_ping(struct rr_session *s);
+int rr_session_send_reset(struct rr_session *s);
+const struct rr_stats *rr_session_stats(const struct rr_session *s);
+void rr_session_info(const struct rr_session *s, struct rr_session_info *info);
+
+int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
+		   u64 cookie, u64 now);
+int rr_client_cancel(struct rr_session *s, u64 cookie);
+
+int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
+		    struct rr_msg *resp);
+
+#endif /* RR_CORE_SESSION_H */

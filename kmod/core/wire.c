@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Wire format: build and parse the 32-byte packet header.  Parsing is the
+ * first thing that touches bytes from the network, so it checks every field
+ * it can without session context and never reads past @len.
+ */
+#include "wire.h"
+
+#define RR_OFF_MAGIC	0
+#define RR_OFF_VERSION	1
+#define RR_OFF_KIND	2
+#define RR_OFF_FLAGS	3
+#define RR_OFF_SESS	4
+#define RR_OFF_TAG	8
+#define RR_OFF_REQ	12
+#define RR_OFF_IDX	16
+#define RR_OFF_LEN	20
+#define RR_OFF_AUX	24
+#define RR_OFF_CRC	28
+
+/* CRC32C over the header up to the crc field, then the payload. */
+u32 rr_wire_crc(const void *buf, u32 plen)
+{
+	const u8 *p = buf;
+	u32 crc;
+
+	crc = rr_crc32c(~0u, p, RR_OFF_CRC);
+	crc = rr_crc32c(crc, p + RR_HDR_LEN, plen);
+	return ~crc;
+}
+
+/*
+ * Write the header for @hdr into @buf, whose payload (hdr->plen bytes at
+ * buf + RR_HDR_LEN) is already in place, and seal it.  Returns the datagram
+ * length.
+ */
+u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc)
+{
+	u8 *p = buf;
+	u8 flags = hdr->flags & ~RR_F_NOCRC;
+
+	if (!crc)
+		flags |= RR_F_NOCRC;
+	p[RR_OFF_MAGIC] = RR_WIRE_MAGIC;
+	p[RR_OFF_VERSION] = RR_WIRE_VERSION;
+	p[RR_OFF_KIND] = hdr->kind;
+	p[RR_OFF_FLAGS] = flags;
+	rr_put_le32(p + RR_OFF_SESS, hdr->sess);
+	rr_put_le32(p + RR_OFF_TAG, hdr->tag);
+	rr_put_le32(p + RR_OFF_REQ, hdr->req_num);
+	rr_put_le32(p + RR_OFF_IDX, hdr->idx);
+	rr_put_le32(p + RR_OFF_LEN, hdr->msg_len);
+	rr_put_le32(p + RR_OFF_AUX, hdr->aux);
+	rr_put_le32(p + RR_OFF_CRC, crc ? rr_wire_crc(p, hdr->plen) : 0);
+	return RR_HDR_LEN + hdr->plen;
+}
+
+/*
+ * Cheap demultiplexing peek: is this plausibly ours, and for which session?
+ * No CRC check; rr_session_rx() does the full parse.
+ */
+int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag)
+{
+	const u8 *p = buf;
+
+	if (len < RR_HDR_LEN)
+		return -EINVAL;
+	if (p[RR_OFF_MAGIC] != RR_WIRE_MAGIC)
+		return -EPROTO;
+	if (p[RR_OFF_VERSION] != RR_WIRE_VERSION)
+		return -EPROTONOSUPPORT;
+	*sess = rr_get_le32(p + RR_OFF_SESS);
+	*tag = rr_get_le32(p + RR_OFF_TAG);
+	return 0;
+}
+
+/* Flags each kind may carry besides RR_F_NOCRC. */
+static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
+	[RR_PKT_REQ] = 0,
+	[RR_PKT_RESP] = RR_F_REPLY,
+	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE,
+	[RR_PKT_RFR] = 0,
+	[RR_PKT_PING] = RR_F_REPLY,
+	[RR_PKT_RESET] = 0,
+};
+
+/* Field checks that need no session context. */
+static int rr_wire_check(const struct rr_pkt *pkt)
+{
+	if (pkt->kind == 0 || pkt->kind >= RR_PKT_KIND_END)
+		return -EINVAL;
+	if (pkt->flags & ~(rr_kind_flags[pkt->kind] | RR_F_NOCRC))
+		return -EINVAL;
+	switch (pkt->kind) {
+	case RR_PKT_REQ:
+	case RR_PKT_RESP:
+		if (pkt->msg_len > RR_WIRE_MAX_MSG)
+			return -EMSGSIZE;
+		if (pkt->plen > pkt->msg_len)
+			return -EINVAL;
+		/* Every packet but the one of an empty message carries data. */
+		if (pkt->msg_len == 0)
+			return pkt->idx == 0 ? 0 : -EINVAL;
+		if (pkt->plen == 0 || pkt->idx >= pkt->msg_len)
+			return -EINVAL;
+		return 0;
+	case RR_PKT_ACK:
+		/* cumulative <= packets, answered index < packets */
+		if (pkt->plen || pkt->idx > RR_WIRE_MAX_MSG ||
+		    pkt->msg_len >= RR_WIRE_MAX_MSG)
+			return -EINVAL;
+		return 0;
+	case RR_PKT_RFR:
+		if (pkt->plen || pkt->msg_len || pkt->aux ||
+		    pkt->idx >= RR_WIRE_MAX_MSG)
+			return -EINVAL;
+		return 0;
+	default: /* PING, RESET: nothing but the session */
+		if (pkt->plen || pkt->req_num || pkt->idx || pkt->msg_len ||
+		    pkt->aux)
+			return -EINVAL;
+		return 0;
+	}
+}
+
+/*
+ * Parse and validate one datagram.  Returns 0, -EINVAL for a malformed
+ * packet (short, bad kind/flags/fields), -EPROTO/-EPROTONOSUPPORT for a
+ * foreign magic/version, -EMSGSIZE for a length beyond what the wire allows
+ * and -EBADMSG for a CRC mismatch.
+ */
+int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
+{
+	const u8 *p = buf;
+	int ret;
+
+	if (len < RR_HDR_LEN || len - RR_HDR_LEN > RR_WIRE_MAX_MSG)
+		return -EINVAL;
+	if (p[RR_OFF_MAGIC] != RR_WIRE_MAGIC)
+		return -EPROTO;
+	if (p[RR_OFF_VERSION] != RR_WIRE_VERSION)
+		return -EPROTONOSUPPORT;
+	pkt->kind = p[RR_OFF_KIND];
+	pkt->flags = p[RR_OFF_FLAGS];
+	pkt->sess = rr_get_le32(p + RR_OFF_SESS);
+	pkt->tag = rr_get_le32(p + RR_OFF_TAG);
+	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
+	pkt->idx = rr_get_le32(p + RR_OFF_IDX);
+	pkt->msg_len = rr_get_le32(p + RR_OFF_LEN);
+	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
+	pkt->payload = p + RR_HDR_LEN;
+	pkt->plen = (u32)(len - RR_HDR_LEN);
+	ret = rr_wire_check(pkt);
+	if (ret)
+		return ret;
+	if (pkt->flags & RR_F_NOCRC) {
+		if (rr_get_le32(p + RR_OFF_CRC))
+			return -EINVAL;
+		return 0;
+	}
+	if (rr_get_le32(p + RR_OFF_CRC) != rr_wire_crc(p, pkt->plen))
+		return -EBADMSG;
+	return 0;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc wire format: one fixed 32-byte little-endian header at the start
+ * of every UD datagram, followed by at most MTU - 32 bytes of payload.
+ *
+ *  off size field     meaning
+ *    0    1 magic     RR_WIRE_MAGIC
+ *    1    1 version   RR_WIRE_VERSION
+ *    2    1 kind      enum rr_pkt_kind
+ *    3    1 flags     RR_F_*
+ *    4    4 sess      destination session id
+ *    8    4 tag       destination session's random tag
+ *   12    4 req_num   request number (slot = req_num % slots)
+ *   16    4 idx       REQ/RESP: packet index; ACK: cumulative ack (all
+ *                     packets below are in); RFR: wanted response packet
+ *   20    4 msg_len   REQ/RESP: total message length; ACK: index of the
+ *                     packet this ack answers
+ *   24    4 aux       REQ: method id; RESP: status (s32); ACK: selective
+ *                     ack bitmap, bit j = packet (msg_len - 32 + j) is in
+ *   28    4 crc       CRC32C over bytes 0..27 and the payload, unless
+ *                     RR_F_NOCRC (then zero)
+ *
+ * Client -> server: REQ, RFR (request for response packet), PING, RESET.
+ * Server -> client: ACK, RESP, PING (with RR_F_REPLY), RESET.
+ */
+#ifndef RR_CORE_WIRE_H
+#define RR_CORE_WIRE_H
+
+#include "compat.h"
+
+#define RR_WIRE_MAGIC		0xa7
+#define RR_WIRE_VERSION		1
+#define RR_HDR_LEN		32
+
+/* Largest message the wire can describe (bounded by struct rr_msg). */
+#define RR_WIRE_MAX_MSG		(32u << 20)
+
+enum rr_pkt_kind {
+	RR_PKT_REQ = 1,
+	RR_PKT_RESP,
+	RR_PKT_ACK,
+	RR_PKT_RFR,
+	RR_PKT_PING,
+	RR_PKT_RESET,
+	RR_PKT_KIND_END,
+};
+
+/* Payload is not covered by a CRC (CRC disabled for this peer). */
+#define RR_F_NOCRC	0x01
+/* Sent by the server in direct answer to one client packet: returns a credit. */
+#define RR_F_REPLY	0x02
+/* ACK: the whole request is in and the handler is running. */
+#define RR_F_DONE	0x04
+#define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE)
+
+/* Bits in the selective-ack bitmap of an ACK. */
+#define RR_SACK_BITS	32
+
+/* A parsed header, host byte order.  payload points into the buffer. */
+struct rr_pkt {
+	u8 kind;
+	u8 flags;
+	u32 sess;
+	u32 tag;
+	u32 req_num;
+	u32 idx;
+	u32 msg_len;
+	u32 aux;
+	const u8 *payload;
+	u32 plen;
+};
+
+int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt);
+int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag);
+u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);
+u32 rr_wire_crc(const void *buf, u32 plen);
+
+#endif /* RR_CORE_WIRE_H */

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host implementation of the core's compat layer: libc allocation with
+ * failure injection and leak accounting, and a slice-by-8 CRC32C.
+ */
+#include <stdlib.h>
+
+#include "rr_compat_user.h"
+
+#define RR_USER_CHUNK 4096
+
+unsigned long rr_user_fail_every;
+unsigned long rr_user_allocs;
+long rr_user_live;
+
+static bool rr_user_should_fail(void)
+{
+	rr_user_allocs++;
+	return rr_user_fail_every && rr_user_allocs % rr_user_fail_every == 0;
+}
+
+void *rr_alloc(size_t size)
+{
+	void *p;
+
+	if (rr_user_should_fail())
+		return NULL;
+	p = malloc(size ? size : 1);
+	if (p)
+		rr_user_live++;
+	return p;
+}
+
+void *rr_zalloc(size_t size)
+{
+	void *p = rr_alloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void rr_free(const void *p)
+{
+	if (!p)
+		return;
+	rr_user_live--;
+	free((void *)p);
+}
+
+void *rr_chunk_alloc(void)
+{
+	return rr_alloc(RR_USER_CHUNK);
+}
+
+void rr_chunk_free(void *p)
+{
+	rr_free(p);
+}
+
+/* CRC32C (Castagnoli), reflected polynomial. */
+#define RR_CRC32C_POLY 0x82f63b78u
+
+static u32 rr_crc_tab[8][256];
+
+__attribute__((constructor)) static void rr_crc_init(void)
+{
+	unsigned int i, j, k;
+
+	for (i = 0; i < 256; i++) {
+		u32 c = i;
+
+		for (j = 0; j < 8; j++)
+			c = (c >> 1) ^ (RR_CRC32C_POLY & (0u - (c & 1)));
+		rr_crc_tab[0][i] = c;
+	}
+	for (k = 1; k < 8; k++)
+		for (i = 0; i < 256; i++) {
+			u32 c = rr_crc_tab[k - 1][i];
+
+			rr_crc_tab[k][i] = (c >> 8) ^ rr_crc_tab[0][c & 0xff];
+		}
+}
+
+u32 rr_crc32c(u32 crc, const void *buf, size_t len)
+{
+	const u8 *p = buf;
+
+	while (len && ((uintptr_t)p & 7)) {
+		crc = (crc >> 8) ^ rr_crc_tab[0][(crc ^ *p++) & 0xff];
+		len--;
+	}
+	while (len >= 8) {
+		u32 lo = crc ^ rr_get_le32(p);
+		u32 hi = rr_get_le32(p + 4);
+
+		crc = rr_crc_tab[7][lo & 0xff] ^
+		      rr_crc_tab[6][(lo >> 8) & 0xff] ^
+		      rr_crc_tab[5][(lo >> 16) & 0xff] ^
+		      rr_crc_tab[4][lo >> 24] ^
+		      rr_crc_tab[3][hi & 0xff] ^
+		      rr_crc_tab[2][(hi >> 8) & 0xff] ^
+		      rr_crc_tab[1][(hi >> 16) & 0xff] ^
+		      rr_crc_tab[0][hi >> 24];
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		crc = (crc >> 8) ^ rr_crc_tab[0][(crc ^ *p++) & 0xff];
+	return crc;
+}
