@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: the per-port address handle cache (see ah.h).
+ *
+ * Life of an entry: created by rdmarpc_ah_get*() holding the caller's
+ * reference plus the cache's; resolved asynchronously (rdma_resolve_ip()
+ * calls back in process context, where the ib_ah is created); a failed
+ * entry leaves the cache so that the next get tries again.  The last put
+ * queues the free work, which cancels a pending resolution (waiting for a
+ * running callback), destroys the ib_ah and drops the port reference.
+ */
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <rdma/ib_cache.h>
+
+#include "rdmarpc.h"
+#include "ib.h"
+#include "ah.h"
+
+/* rdma_resolve_ip() gives up on an unanswered neighbour after this. */
+#define RDMARPC_RESOLVE_MS	2000
+
+static void rdmarpc_ah_free_work(struct work_struct *work)
+{
+	struct rdmarpc_ah *ah = container_of(work, struct rdmarpc_ah,
+					     free_work);
+	struct rdmarpc_port *port = ah->port;
+
+	rdma_addr_cancel(&ah->devaddr);
+	if (ah->ah)
+		rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);
+	if (ah->sgid_attr)
+		rdma_put_gid_attr(ah->sgid_attr);
+	kfree(ah);
+	if (atomic_dec_and_test(&port->ah_count))
+		wake_up_all(&port->wq);
+	rdmarpc_port_put_ref(port);
+}
+
+static void rdmarpc_ah_release(struct kref *ref)
+{
+	struct rdmarpc_ah *ah = container_of(ref, struct rdmarpc_ah, ref);
+
+	/* May be the last send completion, in softirq: free in process. */
+	queue_work(rdmarpc_wq, &ah->free_work);
+}
+
+void rdmarpc_ah_hold(struct rdmarpc_ah *ah)
+{
+	kref_get(&ah->ref);
+}
+
+void rdmarpc_ah_put(struct rdmarpc_ah *ah)
+{
+	kref_put(&ah->ref, rdmarpc_ah_release);
+}
+
+int rdmarpc_ah_status(const struct rdmarpc_ah *ah)
+{
+	/* Pairs with the release in rdmarpc_ah_complete(): ah->ah is set. */
+	return smp_load_acquire(&ah->status);
+}
+
+int rdmarpc_ah_wait(struct rdmarpc_ah *ah, unsigned long timeout)
+{
+	if (!wait_for_completion_timeout(&ah->done, timeout))
+		return -ETIMEDOUT;
+	return rdmarpc_ah_status(ah);
+}
+
+/* Takes over the reference on @sgid_attr. */
+static struct rdmarpc_ah *rdmarpc_ah_alloc(struct rdmarpc_port *port,
+					   const union ib_gid *dgid,
+					   const struct ib_gid_attr *sgid_attr)
+{
+	struct rdmarpc_ah *ah;
+
+	ah = kzalloc(sizeof(*ah), GFP_KERNEL);
+	if (!ah) {
+		rdma_put_gid_attr(sgid_attr);
+		return NULL;
+	}
+	kref_init(&ah->ref);
+	ah->port = port;
+	INIT_LIST_HEAD(&ah->node);
+	ah->dgid = *dgid;
+	ah->sgid_attr = sgid_attr;
+	ah->status = -EINPROGRESS;
+	init_completion(&ah->done);
+	INIT_WORK(&ah->free_work, rdmarpc_ah_free_work);
+	rdmarpc_port_get_ref(port);
+	atomic_inc(&port->ah_count);
+	return ah;
+}
+
+static struct rdmarpc_ah *__rdmarpc_ah_lookup(struct rdmarpc_port *port,
+					      const union ib_gid *dgid)
+{
+	struct rdmarpc_ah *ah;
+
+	lockdep_assert_held(&port->ah_lock);
+	list_for_each_entry(ah, &port->ah_list, node)
+		if (!memcmp(&ah->dgid, dgid, sizeof(*dgid))) {
+			kref_get(&ah->ref);
+			return ah;
+		}
+	return NULL;
+}
+
+struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
+				     const union ib_gid *dgid)
+{
+	struct rdmarpc_ah *ah;
+
+	spin_lock_bh(&port->ah_lock);
+	ah = __rdmarpc_ah_lookup(port, dgid);
+	spin_unlock_bh(&port->ah_lock);
+	return ah;
+}
+
+/* Insert @new unless an entry for its GID exists; returns the one to use. */
+static struct rdmarpc_ah *rdmarpc_ah_insert(struct rdmarpc_ah *new)
+{
+	struct rdmarpc_port *port = new->port;
+	struct rdmarpc_ah *ah;
+
+	spin_lock_bh(&port->ah_lock);
+	ah = __rdmarpc_ah_lookup(port, &new->dgid);
+	if (!ah) {
+		kref_get(&new->ref);	/* the cache's reference */
+		list_add(&new->node, &port->ah_list);
+		new->cached = true;
+	}
+	spin_unlock_bh(&port->ah_lock);
+	if (ah) {
+		rdmarpc_ah_put(new);
+		return ah;
+	}
+	return new;
+}
+
+/* Record the outcome; a failed entry leaves the cache. */
+static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
+{
+	struct rdmarpc_port *port = ah->port;
+	bool uncached = false;
+
+	if (status) {
+		pr_debug("device %s port %u: AH to %pI6 failed: %d\n",
+			 rdmarpc_port_name(port), port->port_num, ah->dgid.raw,
+			 status);
+		spin_lock_bh(&port->ah_lock);
+		if (ah->cached) {
+			list_del_init(&ah->node);
+			ah->cached = false;
+			uncached = true;
+		}
+		spin_unlock_bh(&port->ah_lock);
+	} else {
+		pr_debug("device %s port %u: AH to %pI6 via %pM (sgid index %u)\n",
+			 rdmarpc_port_name(port), port->port_num, ah->dgid.raw,
+			 ah->dmac, ah->sgid_attr->index);
+	}
+	smp_store_release(&ah->status, status);
+	complete_all(&ah->done);
+	if (uncached)
+		rdmarpc_ah_put(ah);
+}
+
+/* Process context; port->pd is alive (teardown cancels us first). */
+static int rdmarpc_ah_create(struct rdmarpc_ah *ah)
+{
+	struct rdmarpc_port *port = ah->port;
+	struct ib_device *ibdev = port->dev->ibdev;
+	struct rdma_ah_attr attr = {};
+	struct ib_ah *ibah;
+
+	attr.type = rdma_ah_find_type(ibdev, port->port_num);
+	rdma_ah_set_port_num(&attr, port->port_num);
+	rdma_ah_set_sl(&attr, 0);
+	rdma_ah_set_grh(&attr, &ah->dgid, 0, ah->sgid_attr->index,
+			ah->hop_limit, 0);
+	attr.grh.sgid_attr = ah->sgid_attr;
+	if (attr.type == RDMA_AH_ATTR_TYPE_ROCE) {
+		memcpy(attr.roce.dmac, ah->dmac, ETH_ALEN);
+	} else {
+		/* IB: only our own LID for now; path queries come later. */
+		if (memcmp(&ah->dgid, &ah->sgid_attr->gid, sizeof(ah->dgid)))
+			return -EOPNOTSUPP;
+		rdma_ah_set_dlid(&attr, port->lid);
+	}
+	ibah = rdma_create_ah(port->pd, &attr, RDMA_CREATE_AH_SLEEPABLE);
+	if (IS_ERR(ibah))
+		return PTR_ERR(ibah);
+	ah->ah = ibah;
+	return 0;
+}
+
+static void rdmarpc_ah_resolved(int status, struct sockaddr *src,
+				struct rdma_dev_addr *addr, void *context)
+{
+	struct rdmarpc_ah *ah = context;
+
+	if (!status) {
+		memcpy(ah->dmac, addr->dst_dev_addr, ETH_ALEN);
+		ah->hop_limit = addr->hoplimit;
+		status = rdmarpc_ah_create(ah);
+	}
+	rdmarpc_ah_complete(ah, status);
+}
+
+static void rdmarpc_ah_resolve(struct rdmarpc_ah *ah)
+{
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} src, dst;
+	int ret;
+
+	if (ah->port->link_ib) {
+		ah->hop_limit = 1;
+		rdmarpc_ah_complete(ah, rdmarpc_ah_create(ah));
+		return;
+	}
+	rdma_gid2ip(&src.sa, &ah->sgid_attr->gid);
+	rdma_gid2ip(&dst.sa, &ah->dgid);
+	if (src.sa.sa_family != dst.sa.sa_family) {
+		rdmarpc_ah_complete(ah, -EAFNOSUPPORT);
+		return;
+	}
+	ah->devaddr.net = &init_net;
+	ah->devaddr.sgid_attr = ah->sgid_attr;
+	ret = rdma_resolve_ip(&src.sa, &dst.sa, &ah->devaddr,
+			      RDMARPC_RESOLVE_MS, rdmarpc_ah_resolved, true, ah);
+	if (ret)
+		rdmarpc_ah_complete(ah, ret);
+}
+
+const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
+					      const union ib_gid *dgid)
+{
+	const struct ib_gid_attr *attr = NULL;
+	struct flowi4 fl4 = {};
+	union ib_gid sgid;
+	struct rtable *rt;
+
+	/* RoCE and an IPv4 peer: the GID of the route's source address. */
+	if (!port->link_ib && ipv6_addr_v4mapped((struct in6_addr *)dgid)) {
+		memcpy(&fl4.daddr, &dgid->raw[12], 4);
+		rt = ip_route_output_key(&init_net, &fl4);
+		if (!IS_ERR(rt)) {
+			ip_rt_put(rt);
+			ipv6_addr_set_v4mapped(fl4.saddr,
+					       (struct in6_addr *)&sgid);
+			attr = rdma_find_gid_by_port(port->dev->ibdev, &sgid,
+						     IB_GID_TYPE_ROCE_UDP_ENCAP,
+						     port->port_num, NULL);
+			if (!IS_ERR(attr))
+				return attr;
+		}
+	}
+	/* Otherwise the port's own choice. */
+	spin_lock_bh(&port->ah_lock);
+	attr = port->sgid_attr;
+	if (attr)
+		rdma_hold_gid_attr(attr);
+	spin_unlock_bh(&port->ah_lock);
+	return attr ?: ERR_PTR(-EADDRNOTAVAIL);
+}
+
+struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
+				  const union ib_gid *dgid)
+{
+	const struct ib_gid_attr *sgid_attr;
+	struct rdmarpc_ah *ah, *new;
+
+	might_sleep();
+	ah = rdmarpc_ah_lookup(port, dgid);
+	if (ah)
+		return ah;
+	sgid_attr = rdmarpc_ah_sgid_for(port, dgid);
+	if (IS_ERR(sgid_attr))
+		return ERR_CAST(sgid_attr);
+	new = rdmarpc_ah_alloc(port, dgid, sgid_attr);
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	ah = rdmarpc_ah_insert(new);
+	if (ah == new)
+		rdmarpc_ah_resolve(new);
+	return ah;
+}
+
+struct rdmarpc_ah *rdmarpc_ah_get_addr(struct rdmarpc_port *port,
+				       const struct sockaddr *dst)
+{
+	union ib_gid dgid;
+
+	if (dst->sa_family != AF_INET && dst->sa_family != AF_INET6)
+		return ERR_PTR(-EAFNOSUPPORT);
+	rdma_ip2gid((struct sockaddr *)dst, &dgid);
+	return rdmarpc_ah_get(port, &dgid);
+}
+
+struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
+				     const struct ib_wc *wc,
+				     const struct ib_grh *grh)
+{
+	struct rdma_ah_attr attr;
+	struct rdmarpc_ah *ah, *new;
+	struct ib_ah *ibah;
+	int ret;
+
+	might_sleep();
+	/* Resolves the sender's MAC (from the WC or by a neighbour lookup). */
+	ret = ib_init_ah_attr_from_wc(port->dev->ibdev, port->port_num, wc,
+				      grh, &attr);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!(attr.ah_flags & IB_AH_GRH) || !attr.grh.sgid_attr) {
+		ret = -EOPNOTSUPP;
+		goto out_destroy_attr;
+	}
+	ah = rdmarpc_ah_lookup(port, &attr.grh.dgid);
+	if (ah)
+		goto out_destroy_attr_ok;
+
+	rdma_hold_gid_attr(attr.grh.sgid_attr);
+	new = rdmarpc_ah_alloc(port, &attr.grh.dgid, attr.grh.sgid_attr);
+	if (!new) {
+		ret = -ENOMEM;
+		goto out_destroy_attr;
+	}
+	if (attr.type == RDMA_AH_ATTR_TYPE_ROCE)
+		memcpy(new->dmac, attr.roce.dmac, ETH_ALEN);
+	new->hop_limit = attr.grh.hop_limit;
+	ibah = rdma_create_ah(port->pd, &attr, RDMA_CREATE_AH_SLEEPABLE);
+	rdma_destroy_ah_attr(&attr);
+	if (IS_ERR(ibah)) {
+		rdmarpc_ah_put(new);
+		return ERR_CAST(ibah);
+	}
+	new->ah = ibah;
+	rdmarpc_ah_complete(new, 0);
+	return rdmarpc_ah_insert(new);
+
+out_destroy_attr_ok:
+	rdma_destroy_ah_attr(&attr);
+	return ah;
+out_destroy_attr:
+	rdma_destroy_ah_attr(&attr);
+	return ERR_PTR(ret);
+}
+
+void rdmarpc_ah_cache_init(struct rdmarpc_port *port)
+{
+	spin_lock_init(&port->ah_lock);
+	INIT_LIST_HEAD(&port->ah_list);
+	atomic_set(&port->ah_count, 0);
+}
+
+void rdmarpc_ah_cache_flush(struct rdmarpc_port *port)
+{
+	struct rdmarpc_ah *ah, *tmp;
+	LIST_HEAD(list);
+
+	lockdep_assert_held(&rdmarpc_lock);
+	spin_lock_bh(&port->ah_lock);
+	list_for_each_entry(ah, &port->ah_list, node)
+		ah->cached = false;
+	list_splice_init(&port->ah_list, &list);
+	spin_unlock_bh(&port->ah_lock);
+
+	list_for_each_entry_safe(ah, tmp, &list, node) {
+		list_del_init(&ah->node);
+		/* After this the resolution callback neither runs nor will. */
+		rdma_addr_cancel(&ah->devaddr);
+		if (rdmarpc_ah_status(ah) == -EINPROGRESS)
+			rdmarpc_ah_complete(ah, -ECANCELED);
+		rdmarpc_ah_put(ah);
+	}
+}

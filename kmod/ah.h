@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: the per-port address handle cache.
+ *
+ * An entry is keyed by destination GID (an IPv4 destination is its
+ * IPv4-mapped GID).  On RoCE it carries a GRH, the source GID attribute and
+ * the destination MAC, resolved with rdma_resolve_ip() (the kernel's
+ * rdma_create_ah() never fills the MAC in).  Entries are refcounted: the
+ * cache holds one reference, every user and every posted send one more; the
+ * ib_ah is destroyed from the workqueue after the last put.
+ */
+#ifndef _RDMARPC_AH_H
+#define _RDMARPC_AH_H
+
+#include <linux/completion.h>
+#include <linux/if_ether.h>
+#include <linux/kref.h>
+#include <linux/socket.h>
+#include <rdma/ib_addr.h>
+
+struct rdmarpc_port;
+
+struct rdmarpc_ah {
+	struct kref ref;
+	struct rdmarpc_port *port;	/* the cache owns no port reference */
+	struct list_head node;		/* in port->ah_list, under ah_lock */
+	bool cached;			/* on port->ah_list, under ah_lock */
+	union ib_gid dgid;
+	const struct ib_gid_attr *sgid_attr;	/* holds a reference */
+	u8 dmac[ETH_ALEN];
+	u8 hop_limit;
+	/* 0 ready, -EINPROGRESS resolving, else the failure; then @done. */
+	int status;
+	struct ib_ah *ah;
+	struct completion done;
+	struct rdma_dev_addr devaddr;	/* rdma_resolve_ip() state */
+	struct work_struct free_work;
+};
+
+/* Process context: find or create the entry for @dgid; resolution starts. */
+struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
+				  const union ib_gid *dgid);
+/* Same for an IPv4 or IPv6 destination address. */
+struct rdmarpc_ah *rdmarpc_ah_get_addr(struct rdmarpc_port *port,
+				       const struct sockaddr *dst);
+/* Any context: a cached entry or NULL, never creates. */
+struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
+				     const union ib_gid *dgid);
+/*
+ * Process context (may sleep: resolves the MAC): the entry to reply to the
+ * sender of a received datagram, from a copy of its work completion and GRH.
+ */
+struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
+				     const struct ib_wc *wc,
+				     const struct ib_grh *grh);
+/* Wait (process context) until resolved: 0, -ETIMEDOUT or the failure. */
+int rdmarpc_ah_wait(struct rdmarpc_ah *ah, unsigned long timeout);
+/* 0 if ready to send with, -EINPROGRESS or the resolution's failure. */
+int rdmarpc_ah_status(const struct rdmarpc_ah *ah);
+void rdmarpc_ah_hold(struct rdmarpc_ah *ah);
+void rdmarpc_ah_put(struct rdmarpc_ah *ah);
+
+/* Port set-up and teardown (rdmarpc_lock held). */
+void rdmarpc_ah_cache_init(struct rdmarpc_port *port);
+void rdmarpc_ah_cache_flush(struct rdmarpc_port *port);
+
+/* Choose the source GID for a destination (see DESIGN.md section 6). */
+const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
+					      const union ib_gid *dgid);
+
+#endif /* _RDMARPC_AH_H */

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: RDMA devices and ports (the ib_client), the per-port UD queue
+ * pair with its receive and send rings, and the GID choice.
+ */
+#ifndef _RDMARPC_IB_H
+#define _RDMARPC_IB_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <rdma/ib_verbs.h>
+
+struct rdmarpc_ah;
+struct rdmarpc_loopback;
+
+/* The 40-byte GRH that precedes every UD receive. */
+#define RDMARPC_GRH_LEN		40
+
+/* One DMA-mapped buffer of a ring; mapped once for the ring's life. */
+struct rdmarpc_buf {
+	struct ib_cqe cqe;
+	struct rdmarpc_port *port;
+	void *data;
+	u64 dma;
+	/* Send ring only: the AH this buffer's WR uses (under tx_lock). */
+	struct rdmarpc_ah *ah;
+	/* Send ring: link in the free list; receive ring: repost batch. */
+	struct rdmarpc_buf *next;
+	u32 len;			/* mapped length */
+	struct ib_sge sge;
+	struct ib_recv_wr rwr;		/* receive ring only */
+};
+
+struct rdmarpc_port_stats {
+	atomic64_t tx_packets;
+	atomic64_t tx_bytes;
+	atomic64_t tx_errors;
+	atomic64_t rx_packets;
+	atomic64_t rx_bytes;
+	atomic64_t rx_errors;
+	atomic64_t rx_drops;
+};
+
+/*
+ * One port of one RDMA device.  Allocated when the device is added, for
+ * every port; its verbs resources exist only while @up (set up when the
+ * port is ACTIVE and has a usable GID).
+ *
+ * Lifetime: @ref counts the device's reference plus one per user found
+ * through rdmarpc_port_find().  Death comes in two phases: @dead is set and
+ * @wq woken (users see -ENODEV and leave), then once @users is zero the
+ * resources are torn down; memory goes with the last kref_put().
+ */
+struct rdmarpc_port {
+	struct kref ref;
+	struct rdmarpc_device *dev;
+	u32 port_num;
+
+	/* Under rdmarpc_lock: */
+	bool up;
+	bool link_ib;			/* InfiniBand, else RoCE */
+	u32 mtu;			/* payload bytes per datagram */
+	u32 qkey;
+	/* Also under ah_lock, so that the data path may read them: */
+	int gid_index;
+	union ib_gid sgid;
+	const struct ib_gid_attr *sgid_attr;	/* holds a reference */
+	u16 pkey_index;
+	u16 lid;
+	int gid_tbl_len;
+	u32 recv_depth, send_depth;
+	struct ib_pd *pd;
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	u32 qpn;			/* stays readable after the QP is gone */
+	struct rdmarpc_buf *rx_bufs, *tx_bufs;
+
+	/* lock: protects @dead, @users and @loopback. */
+	spinlock_t lock;
+	bool dead;
+	unsigned int users;
+	struct rdmarpc_loopback *loopback;
+	/* Woken on death, on send completions and by the loopback test. */
+	wait_queue_head_t wq;
+
+	/* rx_lock: protects @rx_stop and the repost batch. */
+	spinlock_t rx_lock;
+	bool rx_stop;
+	struct rdmarpc_buf *rx_batch;
+	unsigned int rx_batch_len;
+	atomic_t rx_posted;
+
+	/* tx_lock: protects @tx_stop, @tx_free and every tx buffer's ah. */
+	spinlock_t tx_lock;
+	bool tx_stop;
+	struct rdmarpc_buf *tx_free;
+	atomic_t tx_posted;
+
+	/* ah_lock: protects @ah_list (the AH cache) and the chosen GID. */
+	spinlock_t ah_lock;
+	struct list_head ah_list;
+	atomic_t ah_count;		/* cache entries not yet freed */
+
+	struct work_struct event_work;
+	unsigned long events;		/* RDMARPC_EV_* bits */
+
+	struct rdmarpc_port_stats stats;
+};
+
+/* One RDMA device: list entry in the device list (under rdmarpc_lock). */
+struct rdmarpc_device {
+	struct list_head list;
+	struct ib_device *ibdev;
+	struct ib_event_handler event_handler;
+	bool dying;			/* under rdmarpc_lock */
+	u32 nports;
+	struct rdmarpc_port *ports[];	/* index port_num - rdma_start_port() */
+};
+
+/* Every device the module manages; under rdmarpc_lock. */
+extern struct list_head rdmarpc_devices;
+
+/* Bumped under rdmarpc_lock whenever the dump would change. */
+extern unsigned int rdmarpc_generation;
+
+int rdmarpc_ib_init(void);
+void rdmarpc_ib_exit(void);
+/* After a gid_index change: every port chooses its GID again. */
+void rdmarpc_ib_reevaluate_gids(void);
+
+/*
+ * Find a port that is set up, and enter it as a user: the port stays set up
+ * until rdmarpc_port_put().  A user must leave promptly once
+ * rdmarpc_port_dead() is true (the device is going away); it may sleep on
+ * port->wq for that.  ERR_PTR(-ENODEV) if there is no such port.
+ * Process context.
+ */
+struct rdmarpc_port *rdmarpc_port_find(const char *devname, u32 port_num);
+void rdmarpc_port_put(struct rdmarpc_port *port);
+/* A reference on the memory only (the port may be torn down meanwhile). */
+void rdmarpc_port_get_ref(struct rdmarpc_port *port);
+void rdmarpc_port_put_ref(struct rdmarpc_port *port);
+bool rdmarpc_port_dead(struct rdmarpc_port *port);
+
+/* Same, for code that already holds rdmarpc_lock and a port pointer. */
+int rdmarpc_port_enter(struct rdmarpc_port *port);
+
+/*
+ * Send one datagram of hdr_len + len bytes (at most port->mtu) to
+ * (ah, qpn, qkey).  The AH is held until the send completes.  Any context
+ * but hard IRQ.  -ENODEV: port going away; -EAGAIN: AH not resolved yet;
+ * -ENOBUFS: send ring full (wait on port->wq); -EMSGSIZE: too long.
+ */
+int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
+		      u32 qpn, u32 qkey, const void *hdr, u32 hdr_len,
+		      const void *data, u32 len);
+
+/* True if a send buffer is free (a hint for waiters on port->wq). */
+bool rdmarpc_port_can_send(struct rdmarpc_port *port);
+
+/*
+ * A received datagram, valid only during the receive callback (which runs
+ * in the CQ's softirq context and must not sleep).
+ */
+struct rdmarpc_rx {
+	const void *data;		/* payload, after the GRH */
+	u32 len;
+	const struct ib_grh *grh;	/* RoCE v2/IPv4: only its last 20 bytes */
+	const struct ib_wc *wc;
+};
+
+struct rdmarpc_rx_ops {
+	/* Return true if the datagram was consumed, false to count a drop. */
+	bool (*rx)(struct rdmarpc_port *port, const struct rdmarpc_rx *rx);
+};
+
+/*
+ * Install (or with NULL remove) the module-wide receive handler; removal
+ * waits until no call to the old one is running.
+ */
+void rdmarpc_ib_set_rx_ops(const struct rdmarpc_rx_ops *ops);
+
+/* Device name for messages; only while the port's device is registered. */
+static inline const char *rdmarpc_port_name(const struct rdmarpc_port *port)
+{
+	return dev_name(&port->dev->ibdev->dev);
+}
+
+#endif /* _RDMARPC_IB_H */

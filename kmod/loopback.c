@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: the loopback self-test.  Datagrams go from a port's UD QP to the
+ * same QP through an AH made by the cache exactly as for a peer (GRH,
+ * source GID attribute, destination MAC resolved: on one's own address,
+ * the net device's own MAC), so the whole send and receive path is used.
+ */
+#include <linux/bitmap.h>
+#include <linux/ktime.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+#include <rdma/ib_verbs.h>
+
+#include "rdmarpc.h"
+#include "ib.h"
+#include "ah.h"
+#include "loopback.h"
+
+/* The state of the running test; port->loopback points here. */
+struct rdmarpc_loopback {
+	u32 cookie;
+	u32 count;
+	u32 size;
+	/* Under port->lock: */
+	u32 received;
+	u32 bad;
+	unsigned long *seen;		/* one bit per sequence number */
+	bool have_wc;
+	struct ib_wc wc;		/* the first one, to check the reply AH */
+	u8 grh[RDMARPC_GRH_LEN];
+};
+
+static u8 rdmarpc_loopback_byte(u32 cookie, u32 seq, u32 i)
+{
+	return (u8)(cookie + seq * 7 + i * 131);
+}
+
+static void rdmarpc_loopback_fill(u8 *buf, u32 cookie, u32 seq, u32 size)
+{
+	struct rdmarpc_loopback_hdr *h = (void *)buf;
+	u32 i;
+
+	h->magic = cpu_to_le32(RDMARPC_LOOPBACK_MAGIC);
+	h->cookie = cpu_to_le32(cookie);
+	h->seq = cpu_to_le32(seq);
+	h->size = cpu_to_le32(size);
+	for (i = sizeof(*h); i < size; i++)
+		buf[i] = rdmarpc_loopback_byte(cookie, seq, i);
+}
+
+static bool rdmarpc_loopback_check(const u8 *buf, u32 len, u32 *cookie,
+				   u32 *seq)
+{
+	const struct rdmarpc_loopback_hdr *h = (const void *)buf;
+	u32 i;
+
+	if (le32_to_cpu(h->size) != len)
+		return false;
+	*cookie = le32_to_cpu(h->cookie);
+	*seq = le32_to_cpu(h->seq);
+	for (i = sizeof(*h); i < len; i++)
+		if (buf[i] != rdmarpc_loopback_byte(*cookie, *seq, i))
+			return false;
+	return true;
+}
+
+bool rdmarpc_loopback_rx(struct rdmarpc_port *port,
+			 const struct rdmarpc_rx *rx)
+{
+	const struct rdmarpc_loopback_hdr *h = rx->data;
+	struct rdmarpc_loopback *lb;
+	u32 cookie = 0, seq = 0;
+	bool intact, mine;
+
+	if (rx->len < sizeof(*h) ||
+	    le32_to_cpu(h->magic) != RDMARPC_LOOPBACK_MAGIC ||
+	    rx->wc->src_qp != port->qpn)
+		return false;
+	intact = rdmarpc_loopback_check(rx->data, rx->len, &cookie, &seq);
+
+	spin_lock(&port->lock);
+	lb = port->loopback;
+	mine = lb && (!intact || cookie == lb->cookie);
+	if (mine) {
+		if (intact && seq < lb->count && rx->len == lb->size &&
+		    !test_and_set_bit(seq, lb->seen)) {
+			lb->received++;
+			if (!lb->have_wc) {
+				lb->wc = *rx->wc;
+				memcpy(lb->grh, rx->grh, sizeof(lb->grh));
+				lb->have_wc = true;
+			}
+		} else {
+			lb->bad++;
+		}
+	}
+	spin_unlock(&port->lock);
+	if (mine && wq_has_sleeper(&port->wq))
+		wake_up_all(&port->wq);
+	/* A stale test's datagram is counted as a drop. */
+	return mine;
+}
+
+/*
+ * A reply to the sender of a received datagram gets its AH from the work
+ * completion; on one's own address that must give the same MAC as the
+ * resolution did.
+ */
+static int rdmarpc_loopback_check_reply(struct rdmarpc_port *port,
+					struct rdmarpc_loopback *lb,
+					struct rdmarpc_ah *ah,
+					struct netlink_ext_ack *extack)
+{
+	struct rdma_ah_attr attr;
+	int ret;
+
+	if (port->link_ib)
+		return 0;
+	ret = ib_init_ah_attr_from_wc(port->dev->ibdev, port->port_num,
+				      &lb->wc, (const struct ib_grh *)lb->grh,
+				      &attr);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot build a reply AH from the work completion");
+		return ret;
+	}
+	if (memcmp(attr.roce.dmac, ah->dmac, ETH_ALEN) ||
+	    memcmp(&attr.grh.dgid, &ah->dgid, sizeof(ah->dgid))) {
+		pr_debug("device %s port %u: reply AH %pM %pI6 vs %pM %pI6\n",
+			 rdmarpc_port_name(port), port->port_num,
+			 attr.roce.dmac, attr.grh.dgid.raw, ah->dmac,
+			 ah->dgid.raw);
+		NL_SET_ERR_MSG(extack, "reply AH differs from the resolved one");
+		ret = -EIO;
+	}
+	rdma_destroy_ah_attr(&attr);
+	return ret;
+}
+
+int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
+			 struct rdmarpc_loopback_result *res,
+			 struct netlink_ext_ack *extack)
+{
+	unsigned long deadline, left;
+	struct rdmarpc_loopback *lb;
+	struct rdmarpc_ah *ah;
+	union ib_gid dgid;
+	u32 seq, window;
+	u64 start;
+	u8 *buf;
+	int ret;
+
+	if (size < RDMARPC_LOOPBACK_MIN_SIZE || size > port->mtu) {
+		NL_SET_ERR_MSG(extack, "size must be between 16 and the port's active MTU");
+		return -EINVAL;
+	}
+	lb = kzalloc(sizeof(*lb), GFP_KERNEL);
+	if (!lb)
+		return -ENOMEM;
+	lb->seen = bitmap_zalloc(count, GFP_KERNEL);
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!lb->seen || !buf) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	lb->cookie = get_random_u32();
+	lb->count = count;
+	lb->size = size;
+
+	spin_lock_bh(&port->ah_lock);
+	dgid = port->sgid;
+	spin_unlock_bh(&port->ah_lock);
+	ah = rdmarpc_ah_get(port, &dgid);
+	if (IS_ERR(ah)) {
+		ret = PTR_ERR(ah);
+		NL_SET_ERR_MSG(extack, "cannot create an address handle");
+		goto out_free;
+	}
+	ret = rdmarpc_ah_wait(ah, 3 * HZ);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "address resolution failed");
+		goto out_put_ah;
+	}
+
+	spin_lock_bh(&port->lock);
+	if (port->dead)
+		ret = -ENODEV;
+	else if (port->loopback)
+		ret = -EBUSY;
+	else
+		port->loopback = lb;
+	spin_unlock_bh(&port->lock);
+	if (ret == -EBUSY)
+		NL_SET_ERR_MSG(extack, "a loopback test is already running on this port");
+	else if (ret)
+		NL_SET_ERR_MSG(extack, "device is going away");
+	if (ret)
+		goto out_put_ah;
+
+	/* Keep at most half the receive ring in flight: UD drops on overrun. */
+	window = max(port->recv_depth / 2, 1U);
+	deadline = jiffies + 2 * HZ + msecs_to_jiffies(count);
+	start = ktime_get_ns();
+	for (seq = 0; seq < count;) {
+		left = time_before(jiffies, deadline) ? deadline - jiffies : 0;
+		if (!left)
+			break;
+		ret = wait_event_interruptible_timeout(port->wq,
+			rdmarpc_port_dead(port) ||
+			(seq - READ_ONCE(lb->received) < window &&
+			 rdmarpc_port_can_send(port)), left);
+		if (ret < 0)
+			goto out_stop;
+		ret = 0;
+		if (rdmarpc_port_dead(port))
+			break;
+		rdmarpc_loopback_fill(buf, lb->cookie, seq, size);
+		ret = rdmarpc_port_send(port, ah, port->qpn, port->qkey, NULL,
+					0, buf, size);
+		if (ret == -ENOBUFS) {
+			ret = 0;
+			continue;
+		}
+		if (ret)
+			break;
+		seq++;
+	}
+	if (!ret && !rdmarpc_port_dead(port)) {
+		left = time_before(jiffies, deadline) ? deadline - jiffies : 0;
+		ret = wait_event_interruptible_timeout(port->wq,
+			rdmarpc_port_dead(port) ||
+			READ_ONCE(lb->received) + READ_ONCE(lb->bad) >= seq,
+			left);
+		ret = ret < 0 ? ret : 0;
+	}
+out_stop:
+	res->nsec = ktime_get_ns() - start;
+	spin_lock_bh(&port->lock);
+	port->loopback = NULL;
+	res->sent = seq;
+	res->received = lb->received;
+	spin_unlock_bh(&port->lock);
+
+	if (rdmarpc_port_dead(port)) {
+		NL_SET_ERR_MSG(extack, "device went away during the test");
+		ret = -ENODEV;
+	} else if (ret == -ERESTARTSYS) {
+		ret = -EINTR;
+	} else if (ret) {
+		NL_SET_ERR_MSG(extack, "send failed");
+	} else if (lb->have_wc) {
+		ret = rdmarpc_loopback_check_reply(port, lb, ah, extack);
+	}
+	pr_debug("device %s port %u: loopback %u/%u/%u (sent/received/bad) of %u bytes in %llu ns: %d\n",
+		 rdmarpc_port_name(port), port->port_num, res->sent,
+		 res->received, lb->bad, size, res->nsec, ret);
+out_put_ah:
+	rdmarpc_ah_put(ah);
+out_free:
+	kfree(buf);
+	bitmap_free(lb->seen);
+	kfree(lb);
+	return ret;
+}
