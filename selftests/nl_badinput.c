@@ -31,6 +31,13 @@
 #define REPLY_TIMEOUT_S 10
 #define FLOOD_MESSAGES 1500
 #define FLOOD_SEED 0x5eed1234abcdULL
+#define LOOPBACK_SIZE 64
+
+/*
+ * The error for a parameter out of its range: the uapi header promises
+ * -EINVAL with an extack message naming the parameter.
+ */
+#define PARAM_RANGE_ERR (-EINVAL)
 
 /* ---- raw generic netlink ---- */
 
@@ -399,7 +406,7 @@ static void loopback_req(struct req *r, uint16_t family, const char *dev,
 	if (omit != RDMARPC_A_LOOPBACK_COUNT)
 		req_u32(r, RDMARPC_A_LOOPBACK_COUNT, 1);
 	if (omit != RDMARPC_A_LOOPBACK_SIZE)
-		req_u32(r, RDMARPC_A_LOOPBACK_SIZE, 0);
+		req_u32(r, RDMARPC_A_LOOPBACK_SIZE, LOOPBACK_SIZE);
 }
 
 TEST_F(nl, dev_get_dump)
@@ -451,7 +458,7 @@ TEST_F(nl, dev_name_oversized)
 	req_str(&self->req, RDMARPC_A_DEV_NAME, name);
 	req_u32(&self->req, RDMARPC_A_PORT, self->port);
 	req_u32(&self->req, RDMARPC_A_LOOPBACK_COUNT, 1);
-	req_u32(&self->req, RDMARPC_A_LOOPBACK_SIZE, 0);
+	req_u32(&self->req, RDMARPC_A_LOOPBACK_SIZE, LOOPBACK_SIZE);
 	EXPECT_REJECTED(-EINVAL, "LOOPBACK with a 65-byte name");
 }
 
@@ -464,21 +471,21 @@ TEST_F(nl, wrong_type_or_length)
 	req_str(&self->req, RDMARPC_A_DEV_NAME, self->dev);
 	req_u8(&self->req, RDMARPC_A_PORT, (uint8_t)self->port);
 	req_u32(&self->req, RDMARPC_A_LOOPBACK_COUNT, 1);
-	req_u32(&self->req, RDMARPC_A_LOOPBACK_SIZE, 0);
+	req_u32(&self->req, RDMARPC_A_LOOPBACK_SIZE, LOOPBACK_SIZE);
 	EXPECT_REJECTED(-EINVAL, "LOOPBACK with a u8 PORT");
 
 	req_init(&self->req, self->family, RDMARPC_CMD_LOOPBACK, 0);
 	req_str(&self->req, RDMARPC_A_DEV_NAME, self->dev);
 	req_u32(&self->req, RDMARPC_A_PORT, self->port);
 	req_u64(&self->req, RDMARPC_A_LOOPBACK_COUNT, 1);
-	req_u32(&self->req, RDMARPC_A_LOOPBACK_SIZE, 0);
+	req_u32(&self->req, RDMARPC_A_LOOPBACK_SIZE, LOOPBACK_SIZE);
 	EXPECT_REJECTED(-EINVAL, "LOOPBACK with a u64 COUNT");
 
 	req_init(&self->req, self->family, RDMARPC_CMD_LOOPBACK, 0);
 	req_str(&self->req, RDMARPC_A_DEV_NAME, self->dev);
 	req_u32(&self->req, RDMARPC_A_PORT, self->port);
 	req_u32(&self->req, RDMARPC_A_LOOPBACK_COUNT, 1);
-	req_u16(&self->req, RDMARPC_A_LOOPBACK_SIZE, 0);
+	req_u16(&self->req, RDMARPC_A_LOOPBACK_SIZE, LOOPBACK_SIZE);
 	EXPECT_REJECTED(-EINVAL, "LOOPBACK with a u16 SIZE");
 
 	/* A number where the name belongs, flagged as a nest. */
@@ -552,23 +559,24 @@ TEST_F(nl, param_set_out_of_range_all_or_nothing)
 		req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH, bad_depth[i]);
 		req_end(&self->req);
 		snprintf(what, sizeof(what), "recv_depth %u", bad_depth[i]);
-		EXPECT_REJECTED(-EINVAL, what);
+		EXPECT_REJECTED(PARAM_RANGE_ERR, what);
 
 		req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
 		req_nest(&self->req, RDMARPC_A_PARAMS);
 		req_u32(&self->req, RDMARPC_PARAM_A_SEND_DEPTH, bad_depth[i]);
 		req_end(&self->req);
 		snprintf(what, sizeof(what), "send_depth %u", bad_depth[i]);
-		EXPECT_REJECTED(-EINVAL, what);
+		EXPECT_REJECTED(PARAM_RANGE_ERR, what);
 	}
 
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
 	req_nest(&self->req, RDMARPC_A_PARAMS);
 	req_u32(&self->req, RDMARPC_PARAM_A_GID_INDEX, (uint32_t)-2);
 	req_end(&self->req);
-	EXPECT_REJECTED(-EINVAL, "gid_index -2");
-	EXPECT_NE(0, self->res.extack[0])
-		TH_LOG("no extack message for gid_index -2");
+	EXPECT_REJECTED(PARAM_RANGE_ERR, "gid_index -2");
+	EXPECT_TRUE(strstr(self->res.extack, "gid_index") != NULL)
+		TH_LOG("extack '%s' does not name gid_index",
+		       self->res.extack);
 
 	/* A good value before and after a bad one: neither applies. */
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
@@ -576,23 +584,24 @@ TEST_F(nl, param_set_out_of_range_all_or_nothing)
 	req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH, other);
 	req_u32(&self->req, RDMARPC_PARAM_A_GID_INDEX, (uint32_t)-2);
 	req_end(&self->req);
-	EXPECT_REJECTED(-EINVAL, "good recv_depth, bad gid_index");
+	EXPECT_REJECTED(PARAM_RANGE_ERR, "good recv_depth, bad gid_index");
 
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
 	req_nest(&self->req, RDMARPC_A_PARAMS);
 	req_u32(&self->req, RDMARPC_PARAM_A_GID_INDEX, (uint32_t)-2);
 	req_u32(&self->req, RDMARPC_PARAM_A_SEND_DEPTH, other);
 	req_end(&self->req);
-	EXPECT_REJECTED(-EINVAL, "bad gid_index, good send_depth");
+	EXPECT_REJECTED(PARAM_RANGE_ERR, "bad gid_index, good send_depth");
 
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
 	req_nest(&self->req, RDMARPC_A_PARAMS);
 	req_u32(&self->req, RDMARPC_PARAM_A_SEND_DEPTH, other);
 	req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH, 0);
 	req_end(&self->req);
-	EXPECT_REJECTED(-EINVAL, "good send_depth, recv_depth 0");
-	EXPECT_NE(0, self->res.extack[0])
-		TH_LOG("no extack message for recv_depth 0");
+	EXPECT_REJECTED(PARAM_RANGE_ERR, "good send_depth, recv_depth 0");
+	EXPECT_TRUE(strstr(self->res.extack, "recv_depth") != NULL)
+		TH_LOG("extack '%s' does not name recv_depth",
+		       self->res.extack);
 
 	ASSERT_EQ(0, param_get(self->fd, self->family, &now));
 	EXPECT_EQ(p0->recv_depth, now.recv_depth);
@@ -622,6 +631,31 @@ TEST_F(nl, unknown_attributes)
 	req_u32(&self->req, RDMARPC_PARAM_A_MAX + 1, 64);
 	req_end(&self->req);
 	EXPECT_REJECTED(-EINVAL, "PARAM_SET with parameter MAX+1");
+
+	/* Attributes of the ABI that the command does not take. */
+	req_init(&self->req, self->family, RDMARPC_CMD_DEV_GET, NLM_F_DUMP);
+	req_u32(&self->req, RDMARPC_A_QPN, 1);
+	EXPECT_REJECTED(-EINVAL, "DEV_GET with QPN");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_GET, 0);
+	req_u32(&self->req, RDMARPC_A_QPN, 1);
+	EXPECT_REJECTED(-EINVAL, "PARAM_GET with QPN");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_GET, 0);
+	req_u8(&self->req, RDMARPC_A_PORT, 1);
+	EXPECT_REJECTED(-EINVAL, "PARAM_GET with a u8 PORT");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH,
+		self->params.recv_depth);
+	req_end(&self->req);
+	req_u32(&self->req, RDMARPC_A_QPN, 1);
+	EXPECT_REJECTED(-EINVAL, "PARAM_SET with QPN");
+
+	loopback_req(&self->req, self->family, self->dev, self->port, -1);
+	req_u32(&self->req, RDMARPC_A_QPN, 1);
+	EXPECT_REJECTED(-EINVAL, "LOOPBACK with QPN");
 
 	/* A good loopback request plus an unknown attribute: not run. */
 	loopback_req(&self->req, self->family, self->dev, self->port, -1);
