@@ -46,6 +46,7 @@ selftests: ulib
 # under ASan/UBSan.
 host-check:
 	$(MAKE) -C tools check
+	$(MAKE) -C ulib check
 
 fuzz:
 	$(MAKE) -C tools fuzz
