@@ -53,6 +53,28 @@
  *          (received intact), RDMARPC_A_LOOPBACK_NSEC (elapsed).
  *   -ENODEV if the device or port is gone (also when it goes mid-test).
  *
+ * RDMARPC_CMD_PEER_ADD (do; CAP_NET_ADMIN)
+ *   Request: RDMARPC_A_PEER_NAME (string < RDMARPC_NAME_MAX),
+ *            RDMARPC_A_PEER_IPV4 (u32, network order), optional
+ *            RDMARPC_A_PEER_TCP_PORT (u16, default the module's port),
+ *            RDMARPC_A_PEER_CRC (u8 0/1), RDMARPC_A_PEER_PSK (32 bytes).
+ *   -EEXIST if the name is taken.
+ *
+ * RDMARPC_CMD_PEER_DEL (do; CAP_NET_ADMIN)
+ *   Request: RDMARPC_A_PEER_NAME.  Pending calls fail with -ECONNRESET.
+ *
+ * RDMARPC_CMD_PEER_GET (dump; anyone)
+ *   Reply, per peer: PEER_NAME, PEER_IPV4, PEER_TCP_PORT, PEER_STATE,
+ *   PEER_CRC and, once connected: DEV_NAME, PORT, GID_INDEX (ours),
+ *   PEER_GID (16 bytes), PEER_QPN, PEER_QKEY, PEER_MTU, PEER_MAC (6 bytes:
+ *   the destination MAC in the cached address handle; RoCE only), STATS
+ *   (RDMARPC_SSTAT_A_*, summed over the peer's sessions).
+ *
+ * RDMARPC_CMD_SESSION_GET (dump; anyone)
+ *   Reply, per session: SESSION_ID, SESSION_ROLE, PEER_NAME (or the
+ *   peer's address as "a.b.c.d:port" for inbound sessions), DEV_NAME,
+ *   PORT, SESSION_INFO, STATS.
+ *
  * Multicast group RDMARPC_GENL_MCGRP_EVENTS:
  *   RDMARPC_CMD_DEV_NEW / RDMARPC_CMD_DEV_DEL, with the attributes of a
  *   DEV_GET reply (DEV_DEL: at least DEV_NAME, DEV_INDEX, PORT).
@@ -74,6 +96,10 @@ enum rdmarpc_cmd {
 	RDMARPC_CMD_LOOPBACK,
 	RDMARPC_CMD_DEV_NEW,
 	RDMARPC_CMD_DEV_DEL,
+	RDMARPC_CMD_PEER_ADD,
+	RDMARPC_CMD_PEER_DEL,
+	RDMARPC_CMD_PEER_GET,
+	RDMARPC_CMD_SESSION_GET,
 
 	__RDMARPC_CMD_MAX
 };
@@ -100,6 +126,20 @@ enum rdmarpc_attr {
 	RDMARPC_A_LOOPBACK_SIZE,
 	RDMARPC_A_LOOPBACK_RECEIVED,
 	RDMARPC_A_LOOPBACK_NSEC,
+	RDMARPC_A_PEER_NAME,
+	RDMARPC_A_PEER_IPV4,
+	RDMARPC_A_PEER_TCP_PORT,
+	RDMARPC_A_PEER_STATE,
+	RDMARPC_A_PEER_GID,
+	RDMARPC_A_PEER_QPN,
+	RDMARPC_A_PEER_QKEY,
+	RDMARPC_A_PEER_MTU,
+	RDMARPC_A_PEER_MAC,
+	RDMARPC_A_PEER_CRC,
+	RDMARPC_A_PEER_PSK,
+	RDMARPC_A_SESSION_ID,
+	RDMARPC_A_SESSION_ROLE,
+	RDMARPC_A_SESSION_INFO,
 
 	__RDMARPC_A_MAX
 };
@@ -142,10 +182,75 @@ enum rdmarpc_param_attr {
 	RDMARPC_PARAM_A_RECV_DEPTH,	/* u32: receive ring per port, 16..8192 */
 	RDMARPC_PARAM_A_SEND_DEPTH,	/* u32: send ring per port, 16..8192 */
 	RDMARPC_PARAM_A_GID_INDEX,	/* s32: -1 = automatic, else forced */
+	RDMARPC_PARAM_A_TCP_PORT,	/* u16: handshake port (applies on load) */
+	RDMARPC_PARAM_A_CRC,		/* u8: CRC32C on new sessions, 0/1 */
+	RDMARPC_PARAM_A_CALL_TIMEOUT_MS, /* u32: default call timeout */
+	RDMARPC_PARAM_A_RTO_MIN_US,	/* u32 */
+	RDMARPC_PARAM_A_RTO_MAX_US,	/* u32 */
+	RDMARPC_PARAM_A_MAX_RETRIES,	/* u32: timeouts in a row, then fail */
+	RDMARPC_PARAM_A_HEARTBEAT_MS,	/* u32: liveness ping period, 0: off */
+	/* Fault injection, parts per million, 0 = off (the default). */
+	RDMARPC_PARAM_A_FAULT_TX_DROP,	/* u32 */
+	RDMARPC_PARAM_A_FAULT_RX_DROP,	/* u32 */
+	RDMARPC_PARAM_A_FAULT_DUPLICATE, /* u32 */
+	RDMARPC_PARAM_A_FAULT_REORDER,	/* u32 */
+	RDMARPC_PARAM_A_FAULT_CORRUPT,	/* u32 */
 
 	__RDMARPC_PARAM_A_MAX
 };
 #define RDMARPC_PARAM_A_MAX (__RDMARPC_PARAM_A_MAX - 1)
+
+/*
+ * Per-session counters inside RDMARPC_A_STATS of a SESSION_GET or PEER_GET
+ * reply (a peer's are the sum over its sessions), all u64.
+ */
+enum rdmarpc_sess_stat_attr {
+	RDMARPC_SSTAT_A_UNSPEC,
+	RDMARPC_SSTAT_A_PAD,
+	RDMARPC_SSTAT_A_TX_PACKETS,
+	RDMARPC_SSTAT_A_TX_BYTES,
+	RDMARPC_SSTAT_A_RX_PACKETS,
+	RDMARPC_SSTAT_A_RX_BYTES,
+	RDMARPC_SSTAT_A_RETRANSMITS,
+	RDMARPC_SSTAT_A_RTO_FIRES,
+	RDMARPC_SSTAT_A_CRC_DROPS,
+	RDMARPC_SSTAT_A_RX_DROPS,
+	RDMARPC_SSTAT_A_DUP_PACKETS,
+	RDMARPC_SSTAT_A_DUP_REQUESTS,
+	RDMARPC_SSTAT_A_CREDIT_STALLS,
+	RDMARPC_SSTAT_A_CALLS_OK,
+	RDMARPC_SSTAT_A_CALLS_FAILED,
+	RDMARPC_SSTAT_A_REQUESTS,
+
+	__RDMARPC_SSTAT_A_MAX
+};
+#define RDMARPC_SSTAT_A_MAX (__RDMARPC_SSTAT_A_MAX - 1)
+
+/* Gauges inside RDMARPC_A_SESSION_INFO. */
+enum rdmarpc_sess_info_attr {
+	RDMARPC_SINFO_A_UNSPEC,
+	RDMARPC_SINFO_A_PAD,
+	RDMARPC_SINFO_A_BUSY_SLOTS,	/* u32 */
+	RDMARPC_SINFO_A_INFLIGHT,	/* u32 packets */
+	RDMARPC_SINFO_A_CWND,		/* u32 packets */
+	RDMARPC_SINFO_A_SRTT_NS,	/* u64 */
+	RDMARPC_SINFO_A_RTO_NS,		/* u64 */
+
+	__RDMARPC_SINFO_A_MAX
+};
+#define RDMARPC_SINFO_A_MAX (__RDMARPC_SINFO_A_MAX - 1)
+
+enum rdmarpc_peer_state {
+	RDMARPC_PEER_IDLE,		/* configured, no session yet */
+	RDMARPC_PEER_CONNECTING,	/* resolving, handshaking */
+	RDMARPC_PEER_UP,
+	RDMARPC_PEER_FAILED,		/* last attempt failed; retried on use */
+};
+
+enum rdmarpc_session_role {
+	RDMARPC_SESSION_CLIENT = 1,
+	RDMARPC_SESSION_SERVER,
+};
 
 /* Same values as the IB spec's port states. */
 enum rdmarpc_port_state {
@@ -168,5 +273,130 @@ enum rdmarpc_gid_type {
 	RDMARPC_GID_TYPE_ROCE_V1,
 	RDMARPC_GID_TYPE_ROCE_V2,
 };
+
+/*
+ * /dev/rdmarpc: calls and services.
+ *
+ * Each open file is an endpoint.  An endpoint connects to peers (CONNECT
+ * returns a small handle, private to the endpoint), issues calls on them,
+ * and may serve: BIND gives it a service name and the method ids it answers.
+ * Closing the file (also by process death) cancels its calls, unbinds its
+ * services, and answers the requests it still held with -ECONNABORTED.
+ *
+ * Every structure starts with its size as userspace knows it, so the
+ * structures can grow; the kernel rejects sizes it does not know with
+ * -EINVAL and nonzero reserved fields with -EINVAL.  Pointers are __u64.
+ *
+ * Method ids: rdmarpc_method_id("package.Service/Method") in librdmarpc,
+ * a stable 32-bit FNV-1a hash, or any explicit number.  A BIND with no
+ * method list answers the id of the service name itself.
+ *
+ * Errors of a call (struct rdmarpc_completion.error): 0, -ETIMEDOUT (no
+ * answer within the call's timeout or the retransmission give-up point),
+ * -ECONNRESET (the peer's module reset the session or closed the liveness
+ * connection), -ENODEV (the RDMA device went away), -ENOENT (no endpoint on
+ * the peer serves the method), -ECANCELED (cancelled), -EMSGSIZE (request
+ * or response beyond the peer's limit), -ENOBUFS (response larger than the
+ * buffer: resp_len says how large; the bytes that fit were copied),
+ * -ECONNABORTED (the serving endpoint closed before replying).
+ * A handler's own status travels in struct rdmarpc_completion.status.
+ */
+#define RDMARPC_DEV_NAME	"rdmarpc"
+#define RDMARPC_NAME_MAX	64	/* peer and service names, with NUL */
+
+struct rdmarpc_connect {
+	__u32 size;
+	__u32 flags;			/* none yet: 0 */
+	char peer[RDMARPC_NAME_MAX];	/* peer name, or "IPv4[:port]" */
+	__u32 timeout_ms;		/* handshake bound, 0: default */
+	__u32 handle;			/* out */
+};
+
+struct rdmarpc_call {
+	__u32 handle;			/* from RDMARPC_IOC_CONNECT */
+	__u32 method;
+	__u64 cookie;			/* returned in the completion */
+	__u64 req;			/* request bytes */
+	__u64 req_len;
+	__u64 resp;			/* response buffer */
+	__u64 resp_cap;
+	__u32 timeout_ms;		/* 0: the module's default */
+	__u32 flags;			/* none yet: 0 */
+};
+
+struct rdmarpc_completion {
+	__u64 cookie;
+	__s32 error;			/* 0 or a negative errno, see above */
+	__s32 status;			/* the handler's status when error is 0 */
+	__u64 resp_len;			/* response bytes (may exceed resp_cap) */
+};
+
+/* RDMARPC_IOC_CALL: one synchronous call. */
+struct rdmarpc_sync_call {
+	__u32 size;
+	__u32 reserved;
+	struct rdmarpc_call call;
+	struct rdmarpc_completion comp;	/* out */
+};
+
+/*
+ * RDMARPC_IOC_SUBMIT: @entries points at @count struct rdmarpc_call.
+ * RDMARPC_IOC_REAP: @entries points at room for @count struct
+ *   rdmarpc_completion; waits up to @timeout_ms (0: do not wait, ~0U:
+ *   forever, interruptible) for at least @min_complete of them.
+ * Both return the number processed in @done.  A SUBMIT that fails part
+ * way returns the error for the first entry it could not take, with @done
+ * the number taken before it.
+ */
+struct rdmarpc_batch {
+	__u32 size;
+	__u32 count;
+	__u64 entries;
+	__u32 min_complete;
+	__u32 timeout_ms;
+	__u32 done;			/* out */
+	__u32 reserved;
+};
+
+struct rdmarpc_bind {
+	__u32 size;
+	__u32 flags;			/* none yet: 0 */
+	char name[RDMARPC_NAME_MAX];
+	__u64 methods;			/* __u32 array, or 0 */
+	__u32 n_methods;		/* 0: the id of @name itself */
+	__u32 reserved;
+};
+
+/* RDMARPC_IOC_RECV: take one request; waits up to @timeout_ms. */
+struct rdmarpc_request {
+	__u32 size;
+	__u32 timeout_ms;
+	__u64 buf;			/* room for the request bytes */
+	__u64 buf_cap;
+	__u64 id;			/* out: answer with this id */
+	__u64 len;			/* out: request bytes (may exceed cap) */
+	__u32 method;			/* out */
+	__u32 reserved;
+};
+
+/* RDMARPC_IOC_REPLY */
+struct rdmarpc_reply {
+	__u32 size;
+	__s32 status;			/* handed to the caller as is */
+	__u64 id;
+	__u64 buf;
+	__u64 len;
+};
+
+#define RDMARPC_IOC_MAGIC	0xb6
+#define RDMARPC_IOC_NOP		_IO(RDMARPC_IOC_MAGIC, 0)
+#define RDMARPC_IOC_CONNECT	_IOWR(RDMARPC_IOC_MAGIC, 1, struct rdmarpc_connect)
+#define RDMARPC_IOC_CALL	_IOWR(RDMARPC_IOC_MAGIC, 2, struct rdmarpc_sync_call)
+#define RDMARPC_IOC_SUBMIT	_IOWR(RDMARPC_IOC_MAGIC, 3, struct rdmarpc_batch)
+#define RDMARPC_IOC_REAP	_IOWR(RDMARPC_IOC_MAGIC, 4, struct rdmarpc_batch)
+#define RDMARPC_IOC_CANCEL	_IOW(RDMARPC_IOC_MAGIC, 5, __u64)
+#define RDMARPC_IOC_BIND	_IOW(RDMARPC_IOC_MAGIC, 6, struct rdmarpc_bind)
+#define RDMARPC_IOC_RECV	_IOWR(RDMARPC_IOC_MAGIC, 7, struct rdmarpc_request)
+#define RDMARPC_IOC_REPLY	_IOW(RDMARPC_IOC_MAGIC, 8, struct rdmarpc_reply)
 
 #endif /* _UAPI_RDMARPC_H */
