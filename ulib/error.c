@@ -24,6 +24,30 @@ RR_EXPORT const char *rdmarpc_strerror(int err)
 		return "operation not permitted: needs CAP_NET_ADMIN";
 	case EPROTO:
 		return "malformed reply from the kernel";
+	/* The errors of a call, as <rdmarpc.h> defines them. */
+	case ETIMEDOUT:
+		return "call timed out (no answer from the peer in time)";
+	case ECONNRESET:
+		return "session reset by the peer (its module or liveness "
+		       "connection went away)";
+	case ENODEV:
+		return "RDMA device went away";
+	case ENOENT:
+		return "not found: no endpoint on the peer serves the method, "
+		       "or no /dev/" RDMARPC_DEV_NAME " (module not loaded)";
+	case ECANCELED:
+		return "call cancelled";
+	case EMSGSIZE:
+		return "message too long for the peer";
+	case ENOBUFS:
+		return "response larger than the buffer (truncated)";
+	case ECONNABORTED:
+		return "the serving endpoint closed before replying";
+	case EACCES:
+		return "permission denied (/dev/" RDMARPC_DEV_NAME
+		       " is usually 0660 root:rdma)";
+	case ENOTTY:
+		return "request not supported by this module version";
 	}
 	/* strerrordesc_np() returns a constant string: thread-safe. */
 	s = strerrordesc_np(err);
@@ -106,4 +130,27 @@ RR_EXPORT const char *rdmarpc_gid_type_str(unsigned int type)
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}
+
+RR_EXPORT const char *rdmarpc_peer_state_str(unsigned int state)
+{
+	static const char *const names[] = {
+		[RDMARPC_PEER_IDLE] = "IDLE",
+		[RDMARPC_PEER_CONNECTING] = "CONNECTING",
+		[RDMARPC_PEER_UP] = "UP",
+		[RDMARPC_PEER_FAILED] = "FAILED",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
+RR_EXPORT const char *rdmarpc_session_role_str(unsigned int role)
+{
+	switch (role) {
+	case RDMARPC_SESSION_CLIENT:
+		return "client";
+	case RDMARPC_SESSION_SERVER:
+		return "server";
+	}
+	return "?";
 }

@@ -30,6 +30,8 @@ int rr_attr_index(const void *data, size_t len, const struct nlattr **tb,
 int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev);
 void rr_dev_clear(struct rdmarpc_dev *dev);
 int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p);
+/* Offset and size in struct rdmarpc_params of RDMARPC_PARAM_A_x. */
+int rr_param_field(int attr, size_t *off, size_t *size);
 int rr_parse_loopback(const struct nlmsghdr *nlh,
 		      struct rdmarpc_loopback_result *res);
 
@@ -50,5 +52,27 @@ int rr_dispatch_events(const void *buf, size_t len, uint16_t family,
 
 /* libnl's NLE_* codes (positive) to an errno (positive). */
 int rr_nle_to_errno(int nle);
+
+/* Parsers of PEER_GET and SESSION_GET replies (one message each). */
+int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer);
+int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s);
+
+/* ---- /dev/rdmarpc (call.c, serve.c) ---- */
+
+struct rdmarpc_connect;
+struct rdmarpc_bind;
+
+/* An endpoint around an open descriptor (the tests use any file). */
+int rr_ep_wrap(int fd, struct rdmarpc **out);
+/* ioctl(); 0 or a negative errno. */
+int rr_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg);
+/* A wait in ms as the ABI takes it: -1 (forever) becomes ~0U. */
+uint32_t rr_wait_ms(int timeout_ms);
+/* Fill and check the ABI structures; -EINVAL for bad arguments. */
+int rr_connect_prep(struct rdmarpc_connect *c, const char *peer,
+		    unsigned int timeout_ms);
+int rr_call_check(const struct rdmarpc_call *c);
+int rr_bind_prep(struct rdmarpc_bind *b, const char *service,
+		 const uint32_t *methods, unsigned int n);
 
 #endif /* RDMARPC_ULIB_INTERNAL_H */

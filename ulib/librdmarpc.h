@@ -2,15 +2,21 @@
 /*
  * librdmarpc: userspace access to the rdmarpc kernel module.
  *
- * This part covers the generic netlink family "rdmarpc" (configuration and
- * inspection).  Every function returns 0 (or a count) on success and a
- * negative errno on failure; rdmarpc_strerror() turns one into text, and
- * rdmarpc_nl_extack() gives the kernel's own explanation of the last error
- * on a handle, if it sent one.
+ * Two parts:
+ *  - configuration and inspection over the generic netlink family "rdmarpc"
+ *    (struct rdmarpc_nl: devices, parameters, peers, sessions, events);
+ *  - calls and services over /dev/rdmarpc (struct rdmarpc, an endpoint),
+ *    declared in the second half of this header.
  *
- * Threads: there is no global mutable state.  Each handle owns its own
- * netlink socket; use a handle from one thread at a time (or one handle per
- * thread).
+ * Every function returns 0 (or a count) on success and a negative errno on
+ * failure; rdmarpc_strerror() turns one into text, and rdmarpc_nl_extack()
+ * gives the kernel's own explanation of the last netlink error on a handle,
+ * if it sent one.
+ *
+ * Threads: there is no global mutable state.  A netlink handle owns its own
+ * socket; use it from one thread at a time (or one handle per thread).  An
+ * endpoint may be shared by any number of threads: every call on it is one
+ * ioctl and the library keeps no state of its own beside the descriptor.
  */
 #ifndef LIBRDMARPC_H
 #define LIBRDMARPC_H
@@ -35,6 +41,9 @@ extern "C" {
  *                     (the module is not loaded);
  *   -EPROTO           the kernel sent a reply this library cannot parse;
  *   -EAGAIN           a dump kept being interrupted by device changes.
+ * Errors of calls (see the /dev/rdmarpc part below): -ETIMEDOUT,
+ * -ECONNRESET, -ENODEV, -ENOENT, -ECANCELED, -EMSGSIZE, -ENOBUFS,
+ * -ECONNABORTED, with the meanings listed in <rdmarpc.h>.
  */
 
 struct rdmarpc_nl;
@@ -46,6 +55,11 @@ int rdmarpc_nl_fd(const struct rdmarpc_nl *nl);
 /* The kernel's extack message for the last failed request, or "". */
 const char *rdmarpc_nl_extack(const struct rdmarpc_nl *nl);
 
+/*
+ * A constant, thread-safe description of @err (negative or positive errno):
+ * the rdmarpc meaning for the errors listed above, the C library's text for
+ * the others.
+ */
 const char *rdmarpc_strerror(int err);
 
 /* ---- devices (RDMARPC_CMD_DEV_GET) ---- */
@@ -116,8 +130,22 @@ struct rdmarpc_params {
 	uint32_t recv_depth;
 	uint32_t send_depth;
 	int32_t gid_index;		/* -1: automatic */
+	uint16_t tcp_port;		/* handshake port (applies on load) */
+	uint8_t crc;			/* CRC32C on new sessions: 0/1 */
+	uint32_t call_timeout_ms;	/* default call timeout */
+	uint32_t rto_min_us;
+	uint32_t rto_max_us;
+	uint32_t max_retries;		/* timeouts in a row, then fail */
+	uint32_t heartbeat_ms;		/* 0: off */
+	/* Fault injection, parts per million (0..1000000), 0: off. */
+	uint32_t fault_tx_drop;
+	uint32_t fault_rx_drop;
+	uint32_t fault_duplicate;
+	uint32_t fault_reorder;
+	uint32_t fault_corrupt;
 };
 
+/* Read every parameter; p->present flags those the module reported. */
 int rdmarpc_param_get(struct rdmarpc_nl *nl, struct rdmarpc_params *p);
 /* Sets the fields flagged in p->present, all or none.  CAP_NET_ADMIN. */
 int rdmarpc_param_set(struct rdmarpc_nl *nl, const struct rdmarpc_params *p);
@@ -130,9 +158,119 @@ struct rdmarpc_loopback_result {
 	uint64_t nsec;
 };
 
+/*
+ * Send @count datagrams of @size bytes from (dev, port) to itself and wait
+ * (bounded) for them; *res says how many came back intact and how long it
+ * took.
+ */
 int rdmarpc_loopback(struct rdmarpc_nl *nl, const char *dev, uint32_t port,
 		     uint32_t count, uint32_t size,
 		     struct rdmarpc_loopback_result *res);
+
+/* ---- peers (RDMARPC_CMD_PEER_ADD / _DEL / _GET) ---- */
+
+#define RDMARPC_PSK_LEN		32
+
+struct rdmarpc_peer_config {
+	char name[RDMARPC_NAME_MAX];
+	uint32_t ipv4;			/* network order */
+	uint16_t tcp_port;		/* host order; 0: the module's port */
+	int8_t crc;			/* -1: the module's default, 0, 1 */
+	uint8_t has_psk;
+	uint8_t psk[RDMARPC_PSK_LEN];
+};
+
+/*
+ * Add a peer (CAP_NET_ADMIN).  -EEXIST if the name is taken, -EINVAL for
+ * an empty or too long name.
+ */
+int rdmarpc_peer_add(struct rdmarpc_nl *nl,
+		     const struct rdmarpc_peer_config *cfg);
+/* Remove a peer (CAP_NET_ADMIN); its pending calls fail with -ECONNRESET. */
+int rdmarpc_peer_del(struct rdmarpc_nl *nl, const char *name);
+
+/*
+ * Parse "a.b.c.d" or "a.b.c.d:port" into *ipv4 (network order) and
+ * *tcp_port (host order, 0 if no port is given).  -EINVAL if malformed.
+ */
+int rdmarpc_parse_addr(const char *s, uint32_t *ipv4, uint16_t *tcp_port);
+
+/* Per-session counters (RDMARPC_SSTAT_A_*); a peer's are summed. */
+struct rdmarpc_sess_stats {
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t retransmits;
+	uint64_t rto_fires;
+	uint64_t crc_drops;
+	uint64_t rx_drops;
+	uint64_t dup_packets;
+	uint64_t dup_requests;
+	uint64_t credit_stalls;
+	uint64_t calls_ok;
+	uint64_t calls_failed;
+	uint64_t requests;
+	/* Bit (1 << RDMARPC_SSTAT_A_x) set for each counter the kernel sent. */
+	uint32_t present;
+};
+
+struct rdmarpc_peer {
+	char name[RDMARPC_NAME_MAX];
+	uint32_t ipv4;			/* network order */
+	uint16_t tcp_port;
+	uint8_t state;			/* enum rdmarpc_peer_state */
+	uint8_t crc;
+	/* Once connected: */
+	char dev_name[RDMARPC_DEV_NAME_MAX];
+	uint32_t port;
+	uint32_t gid_index;		/* ours */
+	uint8_t gid[16];		/* the peer's, network order */
+	uint32_t qpn;
+	uint32_t qkey;
+	uint32_t mtu;
+	uint8_t mac[6];			/* next-hop MAC in the AH (RoCE) */
+	struct rdmarpc_sess_stats stats;
+	/* Bit (1ULL << RDMARPC_A_x) for each attribute sent; RDMARPC_HAS(). */
+	uint64_t present;
+};
+
+/* Dump the peers; *peers (free with free()) holds *n entries. */
+int rdmarpc_peer_list(struct rdmarpc_nl *nl, struct rdmarpc_peer **peers,
+		      size_t *n);
+
+/* ---- sessions (RDMARPC_CMD_SESSION_GET) ---- */
+
+/* Gauges (RDMARPC_SINFO_A_*). */
+struct rdmarpc_sess_info {
+	uint32_t busy_slots;
+	uint32_t inflight;		/* packets */
+	uint32_t cwnd;			/* packets */
+	uint64_t srtt_ns;
+	uint64_t rto_ns;
+	/* Bit (1 << RDMARPC_SINFO_A_x) set for each gauge the kernel sent. */
+	uint32_t present;
+};
+
+struct rdmarpc_session {
+	uint64_t id;
+	uint8_t role;			/* enum rdmarpc_session_role */
+	/* The peer's name, or "a.b.c.d:port" for an inbound session. */
+	char peer[RDMARPC_NAME_MAX];
+	char dev_name[RDMARPC_DEV_NAME_MAX];
+	uint32_t port;
+	struct rdmarpc_sess_info info;
+	struct rdmarpc_sess_stats stats;
+	uint64_t present;		/* as in struct rdmarpc_peer */
+};
+
+/* Dump the sessions; *sessions (free with free()) holds *n entries. */
+int rdmarpc_session_list(struct rdmarpc_nl *nl,
+			 struct rdmarpc_session **sessions, size_t *n);
+
+/* "IDLE", "CONNECTING", "UP", "FAILED"; "client", "server"; "?" if unknown. */
+const char *rdmarpc_peer_state_str(unsigned int state);
+const char *rdmarpc_session_role_str(unsigned int role);
 
 /* ---- events (multicast group "events") ---- */
 
@@ -158,6 +296,142 @@ typedef int (*rdmarpc_event_fn)(int cmd, const struct rdmarpc_dev *dev,
  */
 int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
 		      rdmarpc_event_fn fn, void *arg);
+
+/* ==== /dev/rdmarpc: calls and services ==== */
+
+/*
+ * An endpoint: one open /dev/rdmarpc.  It connects to peers and issues
+ * calls (client), and may bind services and answer requests (server).
+ * Closing it cancels its calls, unbinds its services and answers the
+ * requests it still holds with -ECONNABORTED; the kernel does the same if
+ * the process dies.  Thread-safe (see the top of this file).
+ *
+ * Timeouts: for calls, connect and submitted calls an unsigned number of
+ * milliseconds, 0 meaning the module's default (parameter call_timeout_ms);
+ * for waits (reap, recv) an int: -1 forever (interruptible: -EINTR),
+ * 0 do not wait, > 0 milliseconds.
+ */
+struct rdmarpc;
+
+/*
+ * Open /dev/rdmarpc.  -ENOENT if it does not exist (the module is not
+ * loaded), -EACCES if this user may not open it (by default 0660 root:rdma).
+ */
+int rdmarpc_open(struct rdmarpc **out);
+/* Close the endpoint (see above) and free it.  NULL is allowed. */
+void rdmarpc_close(struct rdmarpc *ep);
+/*
+ * The endpoint's descriptor, for poll()/epoll: POLLIN when completions can
+ * be reaped or requests received.  Do not close or read it.
+ */
+int rdmarpc_fd(const struct rdmarpc *ep);
+
+/*
+ * Connect to @peer: a name added with rdmarpc_peer_add() / `rdmarpcctl peer
+ * add`, or "a.b.c.d[:port]".  Sessions are shared by all processes of the
+ * host: when one is up already this returns at once.  Waits at most
+ * @timeout_ms (0: default) for the handshake.  Returns a handle >= 0,
+ * private to @ep and valid until it is closed.  -EINVAL if @peer is empty
+ * or longer than RDMARPC_NAME_MAX - 1.
+ */
+int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
+		    unsigned int timeout_ms);
+
+/*
+ * The method id of @name, by convention "package.Service/Method" (or a bare
+ * service name, which is what a BIND without a method list answers): the
+ * 32-bit FNV-1a hash of its bytes (offset basis 2166136261, prime
+ * 16777619), without the NUL.  Stable across versions and hosts.
+ */
+uint32_t rdmarpc_method_id(const char *name);
+
+/*
+ * One synchronous call: send @req_len bytes of @req to @method on the
+ * connection @handle and wait (at most @timeout_ms, 0: default) for the
+ * response, copied into @resp (room for @resp_cap bytes).  On return
+ * *resp_len (if not NULL) holds the response's length and *status (if not
+ * NULL) the handler's status.  Returns 0, or a negative errno: the call
+ * errors listed at the top (-ENOBUFS: *resp_len says how large the
+ * response was and the first @resp_cap bytes were copied), -EINVAL for bad
+ * arguments, -EINTR if a signal interrupted the wait (the call is
+ * cancelled).
+ */
+int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
+		 const void *req, size_t req_len, void *resp, size_t resp_cap,
+		 size_t *resp_len, int32_t *status, unsigned int timeout_ms);
+
+/*
+ * Asynchronous calls use the ABI's structures directly (no copy):
+ * struct rdmarpc_call to submit, struct rdmarpc_completion to reap; see
+ * <rdmarpc.h>.  rdmarpc_call_prep() fills a struct rdmarpc_call; @cookie is
+ * any value, returned in the completion and used by rdmarpc_cancel().
+ * Buffers must stay valid until the call completes.
+ */
+void rdmarpc_call_prep(struct rdmarpc_call *c, int handle, uint32_t method,
+		       uint64_t cookie, const void *req, size_t req_len,
+		       void *resp, size_t resp_cap, unsigned int timeout_ms);
+
+/*
+ * Start @n calls.  Returns the number taken (from the first; fewer than @n
+ * when the endpoint's in-flight limit is reached or an entry is invalid:
+ * submitting the rest again reports that entry's error), or a negative
+ * errno if none was taken (-EAGAIN: too many calls in flight; reap first).
+ */
+int rdmarpc_submit(struct rdmarpc *ep, const struct rdmarpc_call *calls,
+		   unsigned int n);
+
+/*
+ * Reap up to @n completions into @c, waiting (see Timeouts) until at least
+ * @min are there.  Returns the number reaped (possibly fewer than @min on
+ * timeout, possibly 0), or a negative errno (-EINTR).  Each completion
+ * carries the cookie, error (0 or a call error), the handler's status and
+ * the response length.
+ */
+int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
+		 unsigned int n, unsigned int min, int timeout_ms);
+
+/*
+ * Cancel the call(s) with @cookie: they complete with -ECANCELED unless
+ * already complete.  -ENOENT if no call of this endpoint has the cookie.
+ */
+int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie);
+
+/*
+ * Serve @service on this endpoint: requests for the @n method ids
+ * @methods (rdmarpc_method_id()), or, with @n = 0, for the id of the
+ * service name itself.  -EADDRINUSE (or -EEXIST) if another endpoint owns
+ * the name; the name is released when this endpoint closes.
+ */
+int rdmarpc_bind(struct rdmarpc *ep, const char *service,
+		 const uint32_t *methods, unsigned int n);
+
+/* A request taken by rdmarpc_recv(). */
+struct rdmarpc_req_info {
+	uint64_t id;		/* give it back to rdmarpc_reply() */
+	uint32_t method;
+	size_t len;		/* the request's length; may exceed the buffer */
+};
+
+/*
+ * Take one request, waiting (see Timeouts) for it, and copy its bytes into
+ * @buf (room for @cap).  Returns 0 with *r filled; if r->len > @cap only
+ * the first @cap bytes were copied (answer it anyway, e.g. with an error
+ * status).  -EAGAIN or -ETIMEDOUT if none came in time.
+ */
+int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r, void *buf,
+		 size_t cap, int timeout_ms);
+
+/*
+ * Answer request @id with @status (handed to the caller as is) and @len
+ * bytes of @buf.  Every request must be answered once; -ENOENT for an
+ * unknown or already answered id, -EMSGSIZE if @len exceeds the caller's
+ * limit.
+ */
+int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
+		  const void *buf, size_t len);
+
+/* The no-op ioctl: the bare cost of a call into the module.  Returns 0. */
+int rdmarpc_nop(struct rdmarpc *ep);
 
 #ifdef __cplusplus
 }

@@ -329,23 +329,34 @@ RR_EXPORT int rdmarpc_param_get(struct rdmarpc_nl *nl,
 RR_EXPORT int rdmarpc_param_set(struct rdmarpc_nl *nl,
 				const struct rdmarpc_params *p)
 {
-	struct nl_msg *msg = new_msg(nl, RDMARPC_CMD_PARAM_SET, 0);
+	struct nl_msg *msg;
 	struct nlattr *nest;
+	int attr;
 
+	/* Refuse what this library cannot send rather than drop it. */
+	for (attr = 0; attr < 32; attr++) {
+		size_t off, size;
+
+		if ((p->present & RDMARPC_PARAM_BIT(attr)) &&
+		    rr_param_field(attr, &off, &size))
+			return -EINVAL;
+	}
+	msg = new_msg(nl, RDMARPC_CMD_PARAM_SET, 0);
 	if (!msg)
 		return -ENOMEM;
 	nest = nla_nest_start(msg, RDMARPC_A_PARAMS | NLA_F_NESTED);
 	if (!nest)
 		goto out_msgsize;
-	if ((p->present & RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_RECV_DEPTH)) &&
-	    nla_put_u32(msg, RDMARPC_PARAM_A_RECV_DEPTH, p->recv_depth))
-		goto out_msgsize;
-	if ((p->present & RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH)) &&
-	    nla_put_u32(msg, RDMARPC_PARAM_A_SEND_DEPTH, p->send_depth))
-		goto out_msgsize;
-	if ((p->present & RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX)) &&
-	    nla_put_s32(msg, RDMARPC_PARAM_A_GID_INDEX, p->gid_index))
-		goto out_msgsize;
+	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++) {
+		size_t off, size;
+
+		if (!(p->present & RDMARPC_PARAM_BIT(attr)) ||
+		    rr_param_field(attr, &off, &size))
+			continue;
+		if (nla_put(msg, attr, (int)size,
+			    (const unsigned char *)p + off))
+			goto out_msgsize;
+	}
 	nla_nest_end(msg, nest);
 	return xact_run(nl, msg, NULL, NULL);
 
@@ -383,6 +394,143 @@ RR_EXPORT int rdmarpc_loopback(struct rdmarpc_nl *nl, const char *dev,
 	}
 	/* The reply is mandatory: res->nsec of an ACK alone stays 0. */
 	err = xact_run(nl, msg, loopback_parse, res);
+	return err;
+}
+
+/* ---- PEER_ADD / PEER_DEL / PEER_GET, SESSION_GET ---- */
+
+static int check_name(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	return n && n < RDMARPC_NAME_MAX ? 0 : -EINVAL;
+}
+
+RR_EXPORT int rdmarpc_peer_add(struct rdmarpc_nl *nl,
+			       const struct rdmarpc_peer_config *cfg)
+{
+	struct nl_msg *msg;
+
+	if (!cfg || !memchr(cfg->name, '\0', sizeof(cfg->name)) ||
+	    check_name(cfg->name) || cfg->crc < -1 || cfg->crc > 1)
+		return -EINVAL;
+	msg = new_msg(nl, RDMARPC_CMD_PEER_ADD, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, RDMARPC_A_PEER_NAME, cfg->name) ||
+	    nla_put_u32(msg, RDMARPC_A_PEER_IPV4, cfg->ipv4) ||
+	    (cfg->tcp_port &&
+	     nla_put_u16(msg, RDMARPC_A_PEER_TCP_PORT, cfg->tcp_port)) ||
+	    (cfg->crc >= 0 &&
+	     nla_put_u8(msg, RDMARPC_A_PEER_CRC, (uint8_t)cfg->crc)) ||
+	    (cfg->has_psk &&
+	     nla_put(msg, RDMARPC_A_PEER_PSK, RDMARPC_PSK_LEN, cfg->psk))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return xact_run(nl, msg, NULL, NULL);
+}
+
+RR_EXPORT int rdmarpc_peer_del(struct rdmarpc_nl *nl, const char *name)
+{
+	struct nl_msg *msg;
+
+	if (check_name(name))
+		return -EINVAL;
+	msg = new_msg(nl, RDMARPC_CMD_PEER_DEL, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, RDMARPC_A_PEER_NAME, name)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return xact_run(nl, msg, NULL, NULL);
+}
+
+/* A growing array of flat structs filled by a parser, for dumps. */
+struct flat_list {
+	void *items;
+	size_t n, cap, size;
+	int (*parse)(const struct nlmsghdr *nlh, void *item);
+};
+
+static int flat_list_add(const struct nlmsghdr *nlh, void *arg)
+{
+	struct flat_list *l = arg;
+	int err;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		void *p = realloc(l->items, cap * l->size);
+
+		if (!p)
+			return -ENOMEM;
+		l->items = p;
+		l->cap = cap;
+	}
+	err = l->parse(nlh, (unsigned char *)l->items + l->n * l->size);
+	if (!err)
+		l->n++;
+	return err;
+}
+
+static int flat_dump(struct rdmarpc_nl *nl, int cmd, size_t size,
+		     int (*parse)(const struct nlmsghdr *, void *),
+		     void **items, size_t *n)
+{
+	int attempt, err = -EAGAIN;
+
+	*items = NULL;
+	*n = 0;
+	for (attempt = 0; attempt < DUMP_RETRIES && err == -EAGAIN; attempt++) {
+		struct flat_list l = { .size = size, .parse = parse };
+		struct nl_msg *msg = new_msg(nl, cmd, NLM_F_DUMP);
+
+		if (!msg)
+			return -ENOMEM;
+		err = xact_run(nl, msg, flat_list_add, &l);
+		if (err) {
+			free(l.items);
+			continue;
+		}
+		*items = l.items;
+		*n = l.n;
+	}
+	return err;
+}
+
+static int peer_parse(const struct nlmsghdr *nlh, void *item)
+{
+	return rr_parse_peer(nlh, item);
+}
+
+static int session_parse(const struct nlmsghdr *nlh, void *item)
+{
+	return rr_parse_session(nlh, item);
+}
+
+RR_EXPORT int rdmarpc_peer_list(struct rdmarpc_nl *nl,
+				struct rdmarpc_peer **peers, size_t *n)
+{
+	void *items;
+	int err;
+
+	err = flat_dump(nl, RDMARPC_CMD_PEER_GET, sizeof(**peers), peer_parse,
+			&items, n);
+	*peers = items;
+	return err;
+}
+
+RR_EXPORT int rdmarpc_session_list(struct rdmarpc_nl *nl,
+				   struct rdmarpc_session **sessions,
+				   size_t *n)
+{
+	void *items;
+	int err;
+
+	err = flat_dump(nl, RDMARPC_CMD_SESSION_GET, sizeof(**sessions),
+			session_parse, &items, n);
+	*sessions = items;
 	return err;
 }
 

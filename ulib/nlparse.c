@@ -244,12 +244,51 @@ int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 	return 0;
 }
 
+/* Parameter attributes: where each goes in struct rdmarpc_params. */
+static const struct {
+	int attr;
+	size_t off, size;
+} param_map[] = {
+#define P(a, f) { a, offsetof(struct rdmarpc_params, f), \
+		  sizeof(((struct rdmarpc_params *)0)->f) }
+	P(RDMARPC_PARAM_A_RECV_DEPTH, recv_depth),
+	P(RDMARPC_PARAM_A_SEND_DEPTH, send_depth),
+	P(RDMARPC_PARAM_A_GID_INDEX, gid_index),
+	P(RDMARPC_PARAM_A_TCP_PORT, tcp_port),
+	P(RDMARPC_PARAM_A_CRC, crc),
+	P(RDMARPC_PARAM_A_CALL_TIMEOUT_MS, call_timeout_ms),
+	P(RDMARPC_PARAM_A_RTO_MIN_US, rto_min_us),
+	P(RDMARPC_PARAM_A_RTO_MAX_US, rto_max_us),
+	P(RDMARPC_PARAM_A_MAX_RETRIES, max_retries),
+	P(RDMARPC_PARAM_A_HEARTBEAT_MS, heartbeat_ms),
+	P(RDMARPC_PARAM_A_FAULT_TX_DROP, fault_tx_drop),
+	P(RDMARPC_PARAM_A_FAULT_RX_DROP, fault_rx_drop),
+	P(RDMARPC_PARAM_A_FAULT_DUPLICATE, fault_duplicate),
+	P(RDMARPC_PARAM_A_FAULT_REORDER, fault_reorder),
+	P(RDMARPC_PARAM_A_FAULT_CORRUPT, fault_corrupt),
+#undef P
+};
+
+int rr_param_field(int attr, size_t *off, size_t *size)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(param_map) / sizeof(param_map[0]); i++) {
+		if (param_map[i].attr == attr) {
+			*off = param_map[i].off;
+			*size = param_map[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	const struct nlattr *pt[RDMARPC_PARAM_A_MAX + 1];
 	const void *data;
-	size_t len;
+	size_t len, i;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -265,24 +304,20 @@ int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 			    RDMARPC_PARAM_A_MAX);
 	if (err)
 		return err;
-	if (pt[RDMARPC_PARAM_A_RECV_DEPTH]) {
-		err = get_fixed(pt[RDMARPC_PARAM_A_RECV_DEPTH], &p->recv_depth,
-				sizeof(p->recv_depth));
-		p->present |= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_RECV_DEPTH);
+	for (i = 0; i < sizeof(param_map) / sizeof(param_map[0]); i++) {
+		const struct nlattr *a = pt[param_map[i].attr];
+
+		if (!a)
+			continue;
+		err = get_fixed(a, (unsigned char *)p + param_map[i].off,
+				param_map[i].size);
+		if (err) {
+			memset(p, 0, sizeof(*p));
+			return err;
+		}
+		p->present |= RDMARPC_PARAM_BIT(param_map[i].attr);
 	}
-	if (!err && pt[RDMARPC_PARAM_A_SEND_DEPTH]) {
-		err = get_fixed(pt[RDMARPC_PARAM_A_SEND_DEPTH], &p->send_depth,
-				sizeof(p->send_depth));
-		p->present |= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH);
-	}
-	if (!err && pt[RDMARPC_PARAM_A_GID_INDEX]) {
-		err = get_fixed(pt[RDMARPC_PARAM_A_GID_INDEX], &p->gid_index,
-				sizeof(p->gid_index));
-		p->present |= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX);
-	}
-	if (err)
-		memset(p, 0, sizeof(*p));
-	return err;
+	return 0;
 }
 
 int rr_parse_loopback(const struct nlmsghdr *nlh,
@@ -313,6 +348,249 @@ int rr_parse_loopback(const struct nlmsghdr *nlh,
 	if (err)
 		memset(res, 0, sizeof(*res));
 	return err;
+}
+
+/*
+ * An integer attribute whose width the ABI leaves open (1, 2, 4 or 8
+ * bytes), stored into a field of @size bytes; -EPROTO if it does not fit.
+ */
+static int get_uint(const struct nlattr *a, void *out, size_t size)
+{
+	uint64_t v;
+
+	switch (attr_len(a)) {
+	case 1: { uint8_t x; memcpy(&x, attr_data(a), 1); v = x; break; }
+	case 2: { uint16_t x; memcpy(&x, attr_data(a), 2); v = x; break; }
+	case 4: { uint32_t x; memcpy(&x, attr_data(a), 4); v = x; break; }
+	case 8: memcpy(&v, attr_data(a), 8); break;
+	default: return -EPROTO;
+	}
+	if (size < 8 && v >> (8 * size))
+		return -EPROTO;
+	switch (size) {
+	case 1: { uint8_t x = (uint8_t)v; memcpy(out, &x, 1); break; }
+	case 2: { uint16_t x = (uint16_t)v; memcpy(out, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(out, &x, 4); break; }
+	default: memcpy(out, &v, 8); break;
+	}
+	return 0;
+}
+
+static int parse_sess_stats(const struct nlattr *nest,
+			    struct rdmarpc_sess_stats *s)
+{
+	const struct nlattr *tb[RDMARPC_SSTAT_A_MAX + 1];
+	static const struct {
+		int attr;
+		size_t off;
+	} map[] = {
+#define S(a, f) { a, offsetof(struct rdmarpc_sess_stats, f) }
+		S(RDMARPC_SSTAT_A_TX_PACKETS, tx_packets),
+		S(RDMARPC_SSTAT_A_TX_BYTES, tx_bytes),
+		S(RDMARPC_SSTAT_A_RX_PACKETS, rx_packets),
+		S(RDMARPC_SSTAT_A_RX_BYTES, rx_bytes),
+		S(RDMARPC_SSTAT_A_RETRANSMITS, retransmits),
+		S(RDMARPC_SSTAT_A_RTO_FIRES, rto_fires),
+		S(RDMARPC_SSTAT_A_CRC_DROPS, crc_drops),
+		S(RDMARPC_SSTAT_A_RX_DROPS, rx_drops),
+		S(RDMARPC_SSTAT_A_DUP_PACKETS, dup_packets),
+		S(RDMARPC_SSTAT_A_DUP_REQUESTS, dup_requests),
+		S(RDMARPC_SSTAT_A_CREDIT_STALLS, credit_stalls),
+		S(RDMARPC_SSTAT_A_CALLS_OK, calls_ok),
+		S(RDMARPC_SSTAT_A_CALLS_FAILED, calls_failed),
+		S(RDMARPC_SSTAT_A_REQUESTS, requests),
+#undef S
+	};
+	size_t i;
+	int err;
+
+	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
+			    RDMARPC_SSTAT_A_MAX);
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const struct nlattr *a = tb[map[i].attr];
+
+		if (!a)
+			continue;
+		err = get_fixed(a, (unsigned char *)s + map[i].off,
+				sizeof(uint64_t));
+		if (err)
+			return err;
+		s->present |= 1U << map[i].attr;
+	}
+	return 0;
+}
+
+static int parse_sess_info(const struct nlattr *nest,
+			   struct rdmarpc_sess_info *si)
+{
+	const struct nlattr *tb[RDMARPC_SINFO_A_MAX + 1];
+	static const struct {
+		int attr;
+		size_t off, size;
+	} map[] = {
+#define I(a, f) { a, offsetof(struct rdmarpc_sess_info, f), \
+		  sizeof(((struct rdmarpc_sess_info *)0)->f) }
+		I(RDMARPC_SINFO_A_BUSY_SLOTS, busy_slots),
+		I(RDMARPC_SINFO_A_INFLIGHT, inflight),
+		I(RDMARPC_SINFO_A_CWND, cwnd),
+		I(RDMARPC_SINFO_A_SRTT_NS, srtt_ns),
+		I(RDMARPC_SINFO_A_RTO_NS, rto_ns),
+#undef I
+	};
+	size_t i;
+	int err;
+
+	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
+			    RDMARPC_SINFO_A_MAX);
+	if (err)
+		return err;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const struct nlattr *a = tb[map[i].attr];
+
+		if (!a)
+			continue;
+		err = get_fixed(a, (unsigned char *)si + map[i].off,
+				map[i].size);
+		if (err)
+			return err;
+		si->present |= 1U << map[i].attr;
+	}
+	return 0;
+}
+
+/* How a scalar attribute of a peer or session reply is read. */
+enum { EXACT, ANY_UINT };
+
+struct field {
+	int attr;
+	int how;
+	size_t off, size;
+};
+
+static int parse_fields(const struct nlattr *const *tb, void *obj,
+			const struct field *f, size_t n)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < n; i++) {
+		const struct nlattr *a = tb[f[i].attr];
+		void *dst = (unsigned char *)obj + f[i].off;
+
+		if (!a)
+			continue;
+		err = f[i].how == EXACT ? get_fixed(a, dst, f[i].size) :
+			get_uint(a, dst, f[i].size);
+	}
+	return err;
+}
+
+static uint64_t present_bits(const struct nlattr *const *tb)
+{
+	uint64_t present = 0;
+	int i;
+
+	for (i = 1; i <= RDMARPC_A_MAX; i++)
+		if (tb[i])
+			present |= 1ULL << i;
+	return present;
+}
+
+int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	/*
+	 * Widths the ABI states are exact; state, QPN, QKey and MTU are read
+	 * at any integer width.
+	 */
+	static const struct field fields[] = {
+#define F(a, how, f) { a, how, offsetof(struct rdmarpc_peer, f), \
+		       sizeof(((struct rdmarpc_peer *)0)->f) }
+		F(RDMARPC_A_PEER_IPV4, EXACT, ipv4),
+		F(RDMARPC_A_PEER_TCP_PORT, EXACT, tcp_port),
+		F(RDMARPC_A_PEER_STATE, ANY_UINT, state),
+		F(RDMARPC_A_PEER_CRC, EXACT, crc),
+		F(RDMARPC_A_PORT, EXACT, port),
+		F(RDMARPC_A_GID_INDEX, EXACT, gid_index),
+		F(RDMARPC_A_PEER_GID, EXACT, gid),
+		F(RDMARPC_A_PEER_QPN, ANY_UINT, qpn),
+		F(RDMARPC_A_PEER_QKEY, ANY_UINT, qkey),
+		F(RDMARPC_A_PEER_MTU, ANY_UINT, mtu),
+		F(RDMARPC_A_PEER_MAC, EXACT, mac),
+#undef F
+	};
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(peer, 0, sizeof(*peer));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_PEER_NAME])
+		return -EPROTO;
+	err = get_string(tb[RDMARPC_A_PEER_NAME], peer->name,
+			 sizeof(peer->name));
+	if (!err)
+		err = parse_fields(tb, peer, fields,
+				   sizeof(fields) / sizeof(fields[0]));
+	if (!err && tb[RDMARPC_A_DEV_NAME])
+		err = get_string(tb[RDMARPC_A_DEV_NAME], peer->dev_name,
+				 sizeof(peer->dev_name));
+	if (!err && tb[RDMARPC_A_STATS])
+		err = parse_sess_stats(tb[RDMARPC_A_STATS], &peer->stats);
+	if (err) {
+		memset(peer, 0, sizeof(*peer));
+		return err;
+	}
+	peer->present = present_bits(tb);
+	return 0;
+}
+
+int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	static const struct field fields[] = {
+#define F(a, how, f) { a, how, offsetof(struct rdmarpc_session, f), \
+		       sizeof(((struct rdmarpc_session *)0)->f) }
+		F(RDMARPC_A_SESSION_ID, ANY_UINT, id),
+		F(RDMARPC_A_SESSION_ROLE, ANY_UINT, role),
+		F(RDMARPC_A_PORT, EXACT, port),
+#undef F
+	};
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_SESSION_ID])
+		return -EPROTO;
+	err = parse_fields(tb, s, fields, sizeof(fields) / sizeof(fields[0]));
+	if (!err && tb[RDMARPC_A_PEER_NAME])
+		err = get_string(tb[RDMARPC_A_PEER_NAME], s->peer,
+				 sizeof(s->peer));
+	if (!err && tb[RDMARPC_A_DEV_NAME])
+		err = get_string(tb[RDMARPC_A_DEV_NAME], s->dev_name,
+				 sizeof(s->dev_name));
+	if (!err && tb[RDMARPC_A_SESSION_INFO])
+		err = parse_sess_info(tb[RDMARPC_A_SESSION_INFO], &s->info);
+	if (!err && tb[RDMARPC_A_STATS])
+		err = parse_sess_stats(tb[RDMARPC_A_STATS], &s->stats);
+	if (err) {
+		memset(s, 0, sizeof(*s));
+		return err;
+	}
+	s->present = present_bits(tb);
+	return 0;
 }
 
 int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,

@@ -5,6 +5,7 @@
 #ifndef RDMARPCCTL_H
 #define RDMARPCCTL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <librdmarpc.h>
 
@@ -47,6 +48,18 @@ int ctl_help(const char *name);
 int ctl_parse_u32(const char *s, uint32_t *v);
 int ctl_parse_s32(const char *s, int32_t *v);
 
+/*
+ * A probability as parts per million: "0.05" (a fraction, has a '.'),
+ * "5%", "50000ppm" or a bare integer (ppm); at most 1 (1000000 ppm).
+ */
+int ctl_parse_ppm(const char *s, uint32_t *ppm);
+/* Exactly 2 * len hex digits into out; 0 or -1. */
+int ctl_parse_hex(const char *s, uint8_t *out, size_t len);
+/* "on"/"1" or "off"/"0"; 0 or -1. */
+int ctl_parse_onoff(const char *s, int *on);
+/* "aa:bb:cc:dd:ee:ff" (buf of 18 bytes or more). */
+void ctl_mac_str(const uint8_t mac[6], char *buf, size_t len);
+
 /* "fe80::1" for a 16-byte GID. */
 void ctl_gid_str(const uint8_t gid[16], char *buf, size_t len);
 
@@ -60,5 +73,6 @@ int cmd_param(struct ctl *ctl, int argc, char **argv);
 int cmd_set(struct ctl *ctl, int argc, char **argv);
 int cmd_loopback(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
+
 
 #endif /* RDMARPCCTL_H */

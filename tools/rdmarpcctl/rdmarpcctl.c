@@ -118,36 +118,6 @@ int ctl_error(const struct rdmarpc_nl *nl, const char *op, int err)
 	return err == -EPERM || err == -EACCES ? EXIT_PERM : EXIT_FAIL;
 }
 
-int ctl_parse_u32(const char *s, uint32_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end || x > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
-int ctl_parse_s32(const char *s, int32_t *v)
-{
-	long long x;
-	char *end;
-
-	if (!*s)
-		return -1;
-	errno = 0;
-	x = strtoll(s, &end, 0);
-	if (errno || *end || x < INT32_MIN || x > INT32_MAX)
-		return -1;
-	*v = (int32_t)x;
-	return 0;
-}
-
 void ctl_gid_str(const uint8_t gid[16], char *buf, size_t len)
 {
 	if (!inet_ntop(AF_INET6, gid, buf, (socklen_t)len))

@@ -18,7 +18,8 @@ static void test_strerror(void)
 	CHECK(strstr(rdmarpc_strerror(-EPROTONOSUPPORT), "module not loaded"));
 	CHECK(strstr(rdmarpc_strerror(-EPROTONOSUPPORT), "'rdmarpc'"));
 	CHECK_STREQ(rdmarpc_strerror(-EINVAL), "Invalid argument");
-	CHECK_STREQ(rdmarpc_strerror(-ENODEV), "No such device");
+	CHECK_STREQ(rdmarpc_strerror(-ENODEV), "RDMA device went away");
+	CHECK_STREQ(rdmarpc_strerror(-EIO), "Input/output error");
 	CHECK_STREQ(rdmarpc_strerror(-99999), "unknown error");
 }
 

@@ -4,6 +4,7 @@
  * wrongly sized and carrying unknown attributes.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,6 +591,313 @@ static void test_attr_index(void)
 	CHECK_EQ(rr_attr_index(NULL, 0, tb, 3), 0);
 }
 
+static void test_params_all(void)
+{
+	struct rdmarpc_params p;
+	struct mb m = { 0 };
+	size_t off, size;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+	mb_u32(&m, RDMARPC_PARAM_A_RECV_DEPTH, 512);
+	mb_u16(&m, RDMARPC_PARAM_A_TCP_PORT, 18515);
+	mb_u8(&m, RDMARPC_PARAM_A_CRC, 1);
+	mb_u32(&m, RDMARPC_PARAM_A_CALL_TIMEOUT_MS, 5000);
+	mb_u32(&m, RDMARPC_PARAM_A_RTO_MIN_US, 200);
+	mb_u32(&m, RDMARPC_PARAM_A_RTO_MAX_US, 1000000);
+	mb_u32(&m, RDMARPC_PARAM_A_MAX_RETRIES, 8);
+	mb_u32(&m, RDMARPC_PARAM_A_HEARTBEAT_MS, 1000);
+	mb_u32(&m, RDMARPC_PARAM_A_FAULT_TX_DROP, 50000);
+	mb_u32(&m, RDMARPC_PARAM_A_FAULT_RX_DROP, 1);
+	mb_u32(&m, RDMARPC_PARAM_A_FAULT_DUPLICATE, 2);
+	mb_u32(&m, RDMARPC_PARAM_A_FAULT_REORDER, 3);
+	mb_u32(&m, RDMARPC_PARAM_A_FAULT_CORRUPT, 1000000);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	CHECK_EQ(p.recv_depth, 512);
+	CHECK_EQ(p.tcp_port, 18515);
+	CHECK_EQ(p.crc, 1);
+	CHECK_EQ(p.call_timeout_ms, 5000);
+	CHECK_EQ(p.rto_min_us, 200);
+	CHECK_EQ(p.rto_max_us, 1000000);
+	CHECK_EQ(p.max_retries, 8);
+	CHECK_EQ(p.heartbeat_ms, 1000);
+	CHECK_EQ(p.fault_tx_drop, 50000);
+	CHECK_EQ(p.fault_rx_drop, 1);
+	CHECK_EQ(p.fault_duplicate, 2);
+	CHECK_EQ(p.fault_reorder, 3);
+	CHECK_EQ(p.fault_corrupt, 1000000);
+	CHECK_EQ(p.present, 0xfffeU & ~RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH) &
+		 ~RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX));
+
+	/* tcp_port is a u16, crc a u8: anything else is refused. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+	mb_u32(&m, RDMARPC_PARAM_A_TCP_PORT, 18515);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+	mb_u32(&m, RDMARPC_PARAM_A_CRC, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+
+	/* The table behind param_set. */
+	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_TCP_PORT, &off, &size), 0);
+	CHECK_EQ(off, offsetof(struct rdmarpc_params, tcp_port));
+	CHECK_EQ(size, 2);
+	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_CRC, &off, &size), 0);
+	CHECK_EQ(size, 1);
+	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_FAULT_CORRUPT, &off, &size), 0);
+	CHECK_EQ(off, offsetof(struct rdmarpc_params, fault_corrupt));
+	CHECK_EQ(size, 4);
+	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
+	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size), -ENOENT);
+}
+
+static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+
+/* A PEER_GET reply of a connected peer, with every attribute. */
+static void build_full_peer(struct mb *m)
+{
+	mb_genl(m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(m, RDMARPC_A_PEER_NAME, "b");
+	mb_u32(m, RDMARPC_A_PEER_IPV4, 0x0200000a);	/* 10.0.0.2 */
+	mb_u16(m, RDMARPC_A_PEER_TCP_PORT, 18515);
+	mb_u8(m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_UP);
+	mb_u8(m, RDMARPC_A_PEER_CRC, 1);
+	mb_str(m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_u32(m, RDMARPC_A_PORT, 1);
+	mb_u32(m, RDMARPC_A_GID_INDEX, 1);
+	mb_put(m, RDMARPC_A_PEER_GID, gid_v2, 16);
+	mb_u32(m, RDMARPC_A_PEER_QPN, 0x12);
+	mb_u32(m, RDMARPC_A_PEER_QKEY, 0xdeadbeef);
+	mb_u32(m, RDMARPC_A_PEER_MTU, 1024);
+	mb_put(m, RDMARPC_A_PEER_MAC, mac, 6);
+	mb_nest(m, RDMARPC_A_STATS);
+	mb_u64(m, RDMARPC_SSTAT_A_TX_PACKETS, 100);
+	mb_u64(m, RDMARPC_SSTAT_A_RETRANSMITS, 3);
+	mb_u64(m, RDMARPC_SSTAT_A_CRC_DROPS, 1);
+	mb_u64(m, RDMARPC_SSTAT_A_CALLS_OK, 1ULL << 33);
+	mb_u64(m, RDMARPC_SSTAT_A_REQUESTS, 9);
+	mb_end(m);
+}
+
+static void test_peer_full(void)
+{
+	struct rdmarpc_peer p;
+	struct mb m = { 0 };
+
+	build_full_peer(&m);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	CHECK_STREQ(p.name, "b");
+	CHECK_EQ(p.ipv4, 0x0200000a);
+	CHECK_EQ(p.tcp_port, 18515);
+	CHECK_EQ(p.state, RDMARPC_PEER_UP);
+	CHECK_EQ(p.crc, 1);
+	CHECK_STREQ(p.dev_name, "rxe0");
+	CHECK_EQ(p.port, 1);
+	CHECK_EQ(p.gid_index, 1);
+	CHECK(!memcmp(p.gid, gid_v2, 16));
+	CHECK_EQ(p.qpn, 0x12);
+	CHECK_EQ(p.qkey, 0xdeadbeef);
+	CHECK_EQ(p.mtu, 1024);
+	CHECK(!memcmp(p.mac, mac, 6));
+	CHECK_EQ(p.stats.tx_packets, 100);
+	CHECK_EQ(p.stats.retransmits, 3);
+	CHECK_EQ(p.stats.crc_drops, 1);
+	CHECK_EQ(p.stats.calls_ok, 1ULL << 33);
+	CHECK_EQ(p.stats.requests, 9);
+	CHECK_EQ(p.stats.rx_packets, 0);
+	CHECK_EQ(p.stats.present, (1U << RDMARPC_SSTAT_A_TX_PACKETS) |
+		 (1U << RDMARPC_SSTAT_A_RETRANSMITS) |
+		 (1U << RDMARPC_SSTAT_A_CRC_DROPS) |
+		 (1U << RDMARPC_SSTAT_A_CALLS_OK) |
+		 (1U << RDMARPC_SSTAT_A_REQUESTS));
+	CHECK(RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
+	CHECK(RDMARPC_HAS(&p, RDMARPC_A_STATS));
+	CHECK(!RDMARPC_HAS(&p, RDMARPC_A_PEER_PSK));
+}
+
+static void test_peer_idle_and_widths(void)
+{
+	struct rdmarpc_peer p;
+	struct mb m = { 0 };
+
+	/* Not connected yet: no device, GID, QPN, MAC. */
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "idle");
+	mb_u32(&m, RDMARPC_A_PEER_IPV4, 0x0100007f);
+	mb_u16(&m, RDMARPC_A_PEER_TCP_PORT, 18515);
+	mb_u8(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_IDLE);
+	mb_u8(&m, RDMARPC_A_PEER_CRC, 0);
+	mb_u32(&m, 200, 5);	/* unknown type above the max: ignored */
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	CHECK_STREQ(p.name, "idle");
+	CHECK_STREQ(p.dev_name, "");
+	CHECK(!RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
+	CHECK(!RDMARPC_HAS(&p, RDMARPC_A_PEER_QPN));
+
+	/* State, QPN, QKey and MTU are read at any integer width... */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
+	mb_u32(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_FAILED);
+	mb_u64(&m, RDMARPC_A_PEER_QPN, 0xffffff);
+	mb_u16(&m, RDMARPC_A_PEER_MTU, 4096);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	CHECK_EQ(p.state, RDMARPC_PEER_FAILED);
+	CHECK_EQ(p.qpn, 0xffffff);
+	CHECK_EQ(p.mtu, 4096);
+
+	/* ...as long as the value fits. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
+	mb_u16(&m, RDMARPC_A_PEER_STATE, 256);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
+	mb_put(&m, RDMARPC_A_PEER_QPN, "abc", 3);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+}
+
+static void test_peer_malformed(void)
+{
+	struct rdmarpc_peer p;
+	struct mb m;
+	size_t full;
+
+	/* No name. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_u32(&m, RDMARPC_A_PEER_IPV4, 1);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+
+	/* A 5-byte MAC, a 15-byte GID, a u32 port, a u32 stat. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
+	mb_put(&m, RDMARPC_A_PEER_MAC, mac, 5);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	CHECK_STREQ(p.name, "");
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
+	mb_put(&m, RDMARPC_A_PEER_GID, gid_v2, 15);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
+	mb_u32(&m, RDMARPC_A_PEER_TCP_PORT, 1);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
+	mb_nest(&m, RDMARPC_A_STATS);
+	mb_u32(&m, RDMARPC_SSTAT_A_CALLS_OK, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+
+	/* Every truncation of a full reply fails cleanly or parses. */
+	memset(&m, 0, sizeof(m));
+	build_full_peer(&m);
+	full = mb_hdr(&m)->nlmsg_len;
+	for (size_t cut = 0; cut < full; cut++) {
+		unsigned char *copy = malloc(full);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)copy;
+		int err;
+
+		memcpy(copy, m.buf, full);
+		nlh->nlmsg_len = (uint32_t)cut;
+		err = rr_parse_peer(nlh, &p);
+		CHECK(err == 0 || err == -EPROTO);
+		free(copy);
+	}
+}
+
+static void build_session(struct mb *m, uint64_t id, int wide_id)
+{
+	mb_genl(m, 0x20, RDMARPC_CMD_SESSION_GET);
+	if (wide_id)
+		mb_u64(m, RDMARPC_A_SESSION_ID, id);
+	else
+		mb_u32(m, RDMARPC_A_SESSION_ID, (uint32_t)id);
+	mb_u8(m, RDMARPC_A_SESSION_ROLE, RDMARPC_SESSION_SERVER);
+	mb_str(m, RDMARPC_A_PEER_NAME, "10.0.0.1:40000");
+	mb_str(m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_u32(m, RDMARPC_A_PORT, 1);
+	mb_nest(m, RDMARPC_A_SESSION_INFO);
+	mb_u32(m, RDMARPC_SINFO_A_BUSY_SLOTS, 2);
+	mb_u32(m, RDMARPC_SINFO_A_INFLIGHT, 5);
+	mb_u32(m, RDMARPC_SINFO_A_CWND, 32);
+	mb_u64(m, RDMARPC_SINFO_A_SRTT_NS, 15000);
+	mb_u64(m, RDMARPC_SINFO_A_RTO_NS, 200000);
+	mb_end(m);
+	mb_nest(m, RDMARPC_A_STATS);
+	mb_u64(m, RDMARPC_SSTAT_A_RX_PACKETS, 77);
+	mb_u64(m, RDMARPC_SSTAT_A_DUP_REQUESTS, 4);
+	mb_u64(m, RDMARPC_SSTAT_A_CREDIT_STALLS, 6);
+	mb_end(m);
+}
+
+static void test_session(void)
+{
+	struct rdmarpc_session s;
+	struct mb m = { 0 };
+
+	build_session(&m, 0x123456789ULL, 1);
+	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	CHECK_EQ(s.id, 0x123456789ULL);
+	CHECK_EQ(s.role, RDMARPC_SESSION_SERVER);
+	CHECK_STREQ(s.peer, "10.0.0.1:40000");
+	CHECK_STREQ(s.dev_name, "rxe0");
+	CHECK_EQ(s.port, 1);
+	CHECK_EQ(s.info.busy_slots, 2);
+	CHECK_EQ(s.info.inflight, 5);
+	CHECK_EQ(s.info.cwnd, 32);
+	CHECK_EQ(s.info.srtt_ns, 15000);
+	CHECK_EQ(s.info.rto_ns, 200000);
+	CHECK_EQ(s.info.present, 0x1fU << RDMARPC_SINFO_A_BUSY_SLOTS);
+	CHECK_EQ(s.stats.rx_packets, 77);
+	CHECK_EQ(s.stats.dup_requests, 4);
+	CHECK_EQ(s.stats.credit_stalls, 6);
+	CHECK(RDMARPC_HAS(&s, RDMARPC_A_SESSION_INFO));
+
+	/* A 32-bit session id is fine too. */
+	memset(&m, 0, sizeof(m));
+	build_session(&m, 7, 0);
+	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	CHECK_EQ(s.id, 7);
+
+	/* No id; a u32 where SRTT's u64 belongs. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
+	mb_u8(&m, RDMARPC_A_SESSION_ROLE, RDMARPC_SESSION_CLIENT);
+	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
+	mb_u64(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_nest(&m, RDMARPC_A_SESSION_INFO);
+	mb_u32(&m, RDMARPC_SINFO_A_SRTT_NS, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	CHECK_EQ(s.id, 0);
+
+	/* A nest member overrunning its nest. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
+	mb_u64(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_nest(&m, RDMARPC_A_STATS);
+	mb_u64(&m, RDMARPC_SSTAT_A_TX_BYTES, 1);
+	mb_end(&m);
+	((struct nlattr *)(m.buf + m.len - 12))->nla_len = 40;
+	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+}
+
 const struct unit_test parse_tests[] = {
 	{ "dev_full", test_dev_full },
 	{ "dev_minimal", test_dev_minimal },
@@ -597,6 +905,11 @@ const struct unit_test parse_tests[] = {
 	{ "dev_malformed", test_dev_malformed },
 	{ "dev_truncated", test_dev_truncated },
 	{ "params", test_params },
+	{ "params_all", test_params_all },
+	{ "peer_full", test_peer_full },
+	{ "peer_idle_and_widths", test_peer_idle_and_widths },
+	{ "peer_malformed", test_peer_malformed },
+	{ "session", test_session },
 	{ "loopback", test_loopback },
 	{ "extack", test_extack },
 	{ "events", test_events },

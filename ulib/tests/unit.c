@@ -13,7 +13,8 @@ int unit_failures;
 int main(int argc, char **argv)
 {
 	const struct unit_test *suites[] = { parse_tests, error_tests,
-					     json_tests };
+					     json_tests, call_tests,
+					     ctl_tests };
 	int passed = 0, failed = 0;
 	size_t s;
 

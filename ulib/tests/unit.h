@@ -46,5 +46,7 @@ struct unit_test {
 extern const struct unit_test parse_tests[];
 extern const struct unit_test error_tests[];
 extern const struct unit_test json_tests[];
+extern const struct unit_test call_tests[];
+extern const struct unit_test ctl_tests[];
 
 #endif /* RDMARPC_UNIT_H */

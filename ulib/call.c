@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * /dev/rdmarpc, the client side: endpoints, connections and calls.
+ *
+ * Each function checks its arguments, fills the ABI structure and makes
+ * one ioctl.  The endpoint holds nothing but the descriptor, so any number
+ * of threads may use it at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "internal.h"
+
+struct rdmarpc {
+	int fd;
+};
+
+int rr_ep_wrap(int fd, struct rdmarpc **out)
+{
+	struct rdmarpc *ep;
+
+	*out = NULL;
+	ep = malloc(sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	ep->fd = fd;
+	*out = ep;
+	return 0;
+}
+
+RR_EXPORT int rdmarpc_open(struct rdmarpc **out)
+{
+	int fd, err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	fd = open("/dev/" RDMARPC_DEV_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = rr_ep_wrap(fd, out);
+	if (err)
+		close(fd);
+	return err;
+}
+
+RR_EXPORT void rdmarpc_close(struct rdmarpc *ep)
+{
+	if (!ep)
+		return;
+	close(ep->fd);
+	free(ep);
+}
+
+RR_EXPORT int rdmarpc_fd(const struct rdmarpc *ep)
+{
+	return ep ? ep->fd : -EINVAL;
+}
+
+/* One ioctl; a negative errno on failure. */
+int rr_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg)
+{
+	return ioctl(ep->fd, req, arg) < 0 ? -errno : 0;
+}
+
+uint32_t rr_wait_ms(int timeout_ms)
+{
+	return timeout_ms < 0 ? ~0U : (uint32_t)timeout_ms;
+}
+
+int rr_connect_prep(struct rdmarpc_connect *c, const char *peer,
+		    unsigned int timeout_ms)
+{
+	size_t n;
+
+	memset(c, 0, sizeof(*c));
+	if (!peer)
+		return -EINVAL;
+	n = strlen(peer);
+	if (!n || n >= sizeof(c->peer))
+		return -EINVAL;
+	c->size = sizeof(*c);
+	memcpy(c->peer, peer, n);
+	c->timeout_ms = timeout_ms;
+	return 0;
+}
+
+RR_EXPORT int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
+			      unsigned int timeout_ms)
+{
+	struct rdmarpc_connect c;
+	int err;
+
+	if (!ep)
+		return -EINVAL;
+	err = rr_connect_prep(&c, peer, timeout_ms);
+	if (!err)
+		err = rr_ioctl(ep, RDMARPC_IOC_CONNECT, &c);
+	if (err)
+		return err;
+	if (c.handle > INT32_MAX)
+		return -EPROTO;
+	return (int)c.handle;
+}
+
+RR_EXPORT uint32_t rdmarpc_method_id(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	uint32_t h = 2166136261u;
+
+	while (p && *p) {
+		h ^= *p++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+RR_EXPORT void rdmarpc_call_prep(struct rdmarpc_call *c, int handle,
+				 uint32_t method, uint64_t cookie,
+				 const void *req, size_t req_len, void *resp,
+				 size_t resp_cap, unsigned int timeout_ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->handle = (uint32_t)handle;
+	c->method = method;
+	c->cookie = cookie;
+	c->req = (uint64_t)(uintptr_t)req;
+	c->req_len = req_len;
+	c->resp = (uint64_t)(uintptr_t)resp;
+	c->resp_cap = resp_cap;
+	c->timeout_ms = timeout_ms;
+}
+
+/* The checks the library makes before a call reaches the kernel. */
+int rr_call_check(const struct rdmarpc_call *c)
+{
+	if ((int32_t)c->handle < 0)
+		return -EINVAL;
+	if ((c->req_len && !c->req) || (c->resp_cap && !c->resp))
+		return -EINVAL;
+	if (c->flags)
+		return -EINVAL;
+	return 0;
+}
+
+RR_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
+			   const void *req, size_t req_len, void *resp,
+			   size_t resp_cap, size_t *resp_len, int32_t *status,
+			   unsigned int timeout_ms)
+{
+	struct rdmarpc_sync_call sc;
+	int err;
+
+	if (resp_len)
+		*resp_len = 0;
+	if (status)
+		*status = 0;
+	if (!ep)
+		return -EINVAL;
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	rdmarpc_call_prep(&sc.call, handle, method, 0, req, req_len, resp,
+			  resp_cap, timeout_ms);
+	err = rr_call_check(&sc.call);
+	if (!err)
+		err = rr_ioctl(ep, RDMARPC_IOC_CALL, &sc);
+	if (err)
+		return err;
+	if (resp_len)
+		*resp_len = (size_t)sc.comp.resp_len;
+	if (status)
+		*status = sc.comp.error ? 0 : sc.comp.status;
+	return sc.comp.error;
+}
+
+RR_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
+			     const struct rdmarpc_call *calls, unsigned int n)
+{
+	struct rdmarpc_batch b;
+	unsigned int i;
+	int err;
+
+	if (!ep || (n && !calls) || n > INT32_MAX)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	/* Take the valid prefix, so the count says where the bad one is. */
+	for (i = 0; i < n; i++)
+		if (rr_call_check(&calls[i]))
+			break;
+	if (!i)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = i;
+	b.entries = (uint64_t)(uintptr_t)calls;
+	err = rr_ioctl(ep, RDMARPC_IOC_SUBMIT, &b);
+	if (b.done > i)
+		return -EPROTO;
+	if (err && !b.done)
+		return err;
+	return (int)b.done;
+}
+
+RR_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
+			   unsigned int n, unsigned int min, int timeout_ms)
+{
+	struct rdmarpc_batch b;
+	int err;
+
+	if (!ep || !c || !n || min > n || n > INT32_MAX)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = n;
+	b.entries = (uint64_t)(uintptr_t)c;
+	b.min_complete = min;
+	b.timeout_ms = rr_wait_ms(timeout_ms);
+	err = rr_ioctl(ep, RDMARPC_IOC_REAP, &b);
+	/* A wait that timed out still hands over what it reaped. */
+	if (err == -ETIMEDOUT || err == -EAGAIN || (err == -EINTR && b.done))
+		err = 0;
+	if (err)
+		return err;
+	if (b.done > n)
+		return -EPROTO;
+	return (int)b.done;
+}
+
+RR_EXPORT int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie)
+{
+	if (!ep)
+		return -EINVAL;
+	return rr_ioctl(ep, RDMARPC_IOC_CANCEL, &cookie);
+}
+
+RR_EXPORT int rdmarpc_nop(struct rdmarpc *ep)
+{
+	if (!ep)
+		return -EINVAL;
+	return ioctl(ep->fd, RDMARPC_IOC_NOP) < 0 ? -errno : 0;
+}
