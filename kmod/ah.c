@@ -147,7 +147,7 @@ static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
 	bool uncached = false;
 
 	if (status) {
-		pr_debug("device %s port %u: AH to %pI6 failed: %d\n",
+		pr_debug("device %s port %u: AH to %pI6c failed: %d\n",
 			 rdmarpc_port_name(port), port->port_num, ah->dgid.raw,
 			 status);
 		spin_lock_bh(&port->ah_lock);
@@ -158,10 +158,11 @@ static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
 		}
 		spin_unlock_bh(&port->ah_lock);
 	} else {
-		pr_debug("device %s port %u: AH to %pI6 via %pM (sgid index %u)\n",
+		pr_debug("device %s port %u: AH to %pI6c via %pM (sgid index %u)\n",
 			 rdmarpc_port_name(port), port->port_num, ah->dgid.raw,
 			 ah->dmac, ah->sgid_attr->index);
 	}
+	/* Publishes ah->ah and ah->dmac before the status that allows use. */
 	smp_store_release(&ah->status, status);
 	complete_all(&ah->done);
 	if (uncached)

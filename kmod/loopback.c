@@ -137,6 +137,22 @@ static int rdmarpc_loopback_check_reply(struct rdmarpc_port *port,
 	return ret;
 }
 
+/* Flow control: room in the send ring, at most @window unanswered. */
+static bool lb_may_send(struct rdmarpc_port *port,
+			struct rdmarpc_loopback *lb, u32 seq, u32 window)
+{
+	return rdmarpc_port_dead(port) ||
+	       (seq - READ_ONCE(lb->received) < window &&
+		rdmarpc_port_can_send(port));
+}
+
+static bool lb_done(struct rdmarpc_port *port, struct rdmarpc_loopback *lb,
+		    u32 sent)
+{
+	return rdmarpc_port_dead(port) ||
+	       READ_ONCE(lb->received) + READ_ONCE(lb->bad) >= sent;
+}
+
 int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 			 struct rdmarpc_loopback_result *res,
 			 struct netlink_ext_ack *extack)
@@ -206,9 +222,8 @@ int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 		if (!left)
 			break;
 		ret = wait_event_interruptible_timeout(port->wq,
-			rdmarpc_port_dead(port) ||
-			(seq - READ_ONCE(lb->received) < window &&
-			 rdmarpc_port_can_send(port)), left);
+						       lb_may_send(port, lb, seq, window),
+						       left);
 		if (ret < 0)
 			goto out_stop;
 		ret = 0;
@@ -228,9 +243,8 @@ int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 	if (!ret && !rdmarpc_port_dead(port)) {
 		left = time_before(jiffies, deadline) ? deadline - jiffies : 0;
 		ret = wait_event_interruptible_timeout(port->wq,
-			rdmarpc_port_dead(port) ||
-			READ_ONCE(lb->received) + READ_ONCE(lb->bad) >= seq,
-			left);
+						       lb_done(port, lb, seq),
+						       left);
 		ret = ret < 0 ? ret : 0;
 	}
 out_stop:

@@ -25,6 +25,7 @@ int rdmarpc_gid_index = -1;
 module_param_named(gid_index, rdmarpc_gid_index, int, 0444);
 MODULE_PARM_DESC(gid_index, "Source GID index (-1: automatic, the default)");
 
+/* The configuration lock; what it protects is listed in rdmarpc.h. */
 DEFINE_MUTEX(rdmarpc_lock);
 struct workqueue_struct *rdmarpc_wq;
 

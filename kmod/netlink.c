@@ -343,6 +343,7 @@ static int rdmarpc_nl_loopback(struct sk_buff *skb, struct genl_info *info)
 	struct rdmarpc_loopback_result res = {};
 	struct rdmarpc_port *port;
 	struct sk_buff *msg;
+	u32 count, size;
 	void *hdr;
 	int ret;
 
@@ -358,10 +359,9 @@ static int rdmarpc_nl_loopback(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such device and port set up");
 		return PTR_ERR(port);
 	}
-	ret = rdmarpc_loopback_run(port,
-			nla_get_u32(info->attrs[RDMARPC_A_LOOPBACK_COUNT]),
-			nla_get_u32(info->attrs[RDMARPC_A_LOOPBACK_SIZE]),
-			&res, info->extack);
+	count = nla_get_u32(info->attrs[RDMARPC_A_LOOPBACK_COUNT]);
+	size = nla_get_u32(info->attrs[RDMARPC_A_LOOPBACK_SIZE]);
+	ret = rdmarpc_loopback_run(port, count, size, &res, info->extack);
 	rdmarpc_port_put(port);
 	if (ret)
 		return ret;

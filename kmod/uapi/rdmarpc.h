@@ -46,9 +46,12 @@
  *
  * RDMARPC_CMD_LOOPBACK (do; CAP_NET_ADMIN; for self-tests)
  *   Request: RDMARPC_A_DEV_NAME, RDMARPC_A_PORT, RDMARPC_A_LOOPBACK_COUNT
- *            (1..65536), RDMARPC_A_LOOPBACK_SIZE (0..active MTU bytes).
+ *            (1..65536), RDMARPC_A_LOOPBACK_SIZE (16..active MTU bytes:
+ *            each datagram starts with a 16-byte header, magic, test
+ *            cookie, sequence number and size; a pattern fills the rest).
  *   Sends COUNT UD datagrams from the port's QP to the same QP through an
- *   address handle built like any peer's, and waits (bounded) for them.
+ *   address handle built like any peer's, and waits (bounded: 2 s plus
+ *   1 ms per datagram) for them.  -EBUSY if a test runs on that port.
  *   Reply: RDMARPC_A_LOOPBACK_COUNT (sent), RDMARPC_A_LOOPBACK_RECEIVED
  *          (received intact), RDMARPC_A_LOOPBACK_NSEC (elapsed).
  *   -ENODEV if the device or port is gone (also when it goes mid-test).
