@@ -300,6 +300,21 @@ static u32 rr_window(const struct rr_session *s)
 	return min_t(u32, rr_cc_window(&s->cc), s->p.credits);
 }
 
+/*
+ * May @c send one more packet?  The congestion window bounds the session,
+ * but a slot with nothing in flight may always send one packet while
+ * credits (the server's receive buffers, a hard limit) allow: otherwise,
+ * with the window at its floor, slots would time out without ever having
+ * sent.  The effective floor is thus one packet per busy slot.
+ */
+static inline bool rr_may_send(const struct rr_session *s,
+			       const struct rr_cslot *c, u32 win)
+{
+	if (s->inflight < win)
+		return true;
+	return !c->inflight && s->inflight < s->p.credits;
+}
+
 static void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c, u64 now)
 {
 	u64 d = now + rr_rtt_rto(&s->rtt, c->backoff);
@@ -430,7 +445,7 @@ static void rr_cslot_pump(struct rr_session *s, struct rr_cslot *c, u64 now)
 	s64 i;
 
 	while ((i = rr_cslot_peek(c, &rtx)) >= 0) {
-		if (s->inflight >= win) {
+		if (!rr_may_send(s, c, win)) {
 			s->st.credit_stalls++;
 			s->blocked = true;
 			return;
@@ -461,7 +476,7 @@ static void rr_client_pump(struct rr_session *s, u64 now)
 			i = rr_cslot_peek(&s->cs[j], &rtx);
 			if (i < 0)
 				continue;
-			if (s->inflight >= win) {
+			if (!rr_may_send(s, &s->cs[j], win)) {
 				s->st.credit_stalls++;
 				goto blocked;
 			}
@@ -755,8 +770,15 @@ int rr_client_cancel(struct rr_session *s, u64 cookie)
 /* The slot's timer expired: resend everything unanswered, or give up. */
 static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 {
+	bool rtx;
+
 	if (s->p.call_timeout_ns && now - c->started >= s->p.call_timeout_ns) {
 		rr_cslot_finish(s, c, -ETIMEDOUT);
+		return;
+	}
+	/* Never got to send (no credits, no buffers): not the peer's fault. */
+	if (!c->inflight && rr_cslot_peek(c, &rtx) >= 0) {
+		rr_cslot_arm(s, c, now);
 		return;
 	}
 	if (++c->retries > s->p.max_retries) {
