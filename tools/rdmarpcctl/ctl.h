@@ -67,12 +67,20 @@ void ctl_gid_str(const uint8_t gid[16], char *buf, size_t len);
 void dev_print(const struct rdmarpc_dev *d);
 void dev_print_summary(const struct rdmarpc_dev *d);
 void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event);
+void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s);
+/* Printers of peers and sessions. */
+void peer_json(struct json *j, const struct rdmarpc_peer *p);
+void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s);
+void sess_stats_print(const struct rdmarpc_sess_stats *s);
 
 int cmd_dev(struct ctl *ctl, int argc, char **argv);
 int cmd_param(struct ctl *ctl, int argc, char **argv);
 int cmd_set(struct ctl *ctl, int argc, char **argv);
 int cmd_loopback(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
+int cmd_peer(struct ctl *ctl, int argc, char **argv);
+int cmd_session(struct ctl *ctl, int argc, char **argv);
+int cmd_stats(struct ctl *ctl, int argc, char **argv);
 
 
 #endif /* RDMARPCCTL_H */

@@ -97,7 +97,7 @@ void dev_print(const struct rdmarpc_dev *d)
 		       s->recv_posted);
 }
 
-static void json_stats(struct json *j, const struct rdmarpc_dev_stats *s)
+void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
 {
 	static const struct {
 		int attr;
@@ -192,7 +192,7 @@ void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event)
 	}
 	if (RDMARPC_HAS(d, RDMARPC_A_STATS)) {
 		json_key(j, "stats");
-		json_stats(j, &d->stats);
+		dev_stats_json(j, &d->stats);
 	}
 	json_obj_end(j);
 }

@@ -18,11 +18,23 @@ static int cmd_help(struct ctl *ctl, int argc, char **argv);
 static const struct subcommand subcommands[] = {
 	{ "dev", cmd_dev, "[show [DEV]]",
 	  "Show the RDMA devices and ports the module uses" },
+	{ "peer", cmd_peer,
+	  "[show] | add NAME ADDR[:PORT] [crc on|off] [psk HEX] | del NAME",
+	  "Show, add or remove peers (PSK: 64 hex digits)" },
+	{ "session", cmd_session, "[show]",
+	  "Show the sessions with their gauges and counters" },
+	{ "stats", cmd_stats, "",
+	  "Show the counters per device port and per peer" },
 	{ "param", cmd_param, "[show]",
 	  "Show the module's parameters" },
-	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...",
-	  "Change parameters (recv_depth, send_depth, gid_index|auto), "
-	  "all or none" },
+	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...\n"
+	  "  PARAM: recv_depth, send_depth, gid_index (N|auto), tcp_port,\n"
+	  "    crc (on|off), call_timeout_ms, rto_min_us, rto_max_us,\n"
+	  "    max_retries, heartbeat_ms (0: off),\n"
+	  "    fault_tx_drop, fault_rx_drop, fault_duplicate, fault_reorder,\n"
+	  "    fault_corrupt: probabilities, as 0.05 (a fraction), 5%,\n"
+	  "    50000ppm or a bare integer (parts per million); 0: off",
+	  "Change parameters, all or none" },
 	{ "loopback", cmd_loopback, "DEV PORT [COUNT [SIZE]]",
 	  "Send COUNT datagrams of SIZE bytes from a port to itself" },
 	{ "monitor", cmd_monitor, "[--count N] [--timeout SECONDS]",

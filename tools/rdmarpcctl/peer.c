@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpcctl peer add NAME ADDR[:PORT] [crc on|off] [psk HEX]
+ * rdmarpcctl peer del NAME
+ * rdmarpcctl peer [show]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "ctl.h"
+
+static void addr_str(uint32_t ipv4, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = ipv4 };
+
+	if (!inet_ntop(AF_INET, &in, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+static int peer_add(int argc, char **argv)
+{
+	struct rdmarpc_peer_config cfg;
+	struct rdmarpc_nl *nl;
+	int i, err, ret, on;
+
+	if (argc < 4 || argc % 2)
+		return ctl_usage("peer");
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.crc = -1;
+	if (!argv[2][0] || strlen(argv[2]) >= sizeof(cfg.name)) {
+		fprintf(stderr, PROG ": peer add: NAME must have 1 to %d "
+			"characters\n", RDMARPC_NAME_MAX - 1);
+		return EXIT_USAGE;
+	}
+	strcpy(cfg.name, argv[2]);
+	if (rdmarpc_parse_addr(argv[3], &cfg.ipv4, &cfg.tcp_port)) {
+		fprintf(stderr, PROG ": peer add: invalid address '%s' "
+			"(a.b.c.d or a.b.c.d:port)\n", argv[3]);
+		return EXIT_USAGE;
+	}
+	for (i = 4; i < argc; i += 2) {
+		if (!strcmp(argv[i], "crc") &&
+		    !ctl_parse_onoff(argv[i + 1], &on)) {
+			cfg.crc = (int8_t)on;
+		} else if (!strcmp(argv[i], "psk") &&
+			   !ctl_parse_hex(argv[i + 1], cfg.psk,
+					  sizeof(cfg.psk))) {
+			cfg.has_psk = 1;
+		} else {
+			fprintf(stderr, PROG ": peer add: invalid '%s %s' "
+				"(crc on|off, psk with %d hex digits)\n",
+				argv[i], argv[i + 1], 2 * RDMARPC_PSK_LEN);
+			return EXIT_USAGE;
+		}
+	}
+	ret = ctl_open(&nl);
+	if (ret)
+		return ret;
+	err = rdmarpc_peer_add(nl, &cfg);
+	if (err)
+		ret = ctl_error(nl, "peer add", err);
+	rdmarpc_nl_close(nl);
+	return ret;
+}
+
+static int peer_del(int argc, char **argv)
+{
+	struct rdmarpc_nl *nl;
+	int err, ret;
+
+	if (argc != 3)
+		return ctl_usage("peer");
+	ret = ctl_open(&nl);
+	if (ret)
+		return ret;
+	err = rdmarpc_peer_del(nl, argv[2]);
+	if (err)
+		ret = ctl_error(nl, "peer del", err);
+	rdmarpc_nl_close(nl);
+	return ret;
+}
+
+/*
+ * b: 10.0.0.2:18515  UP  crc on
+ *     dev rxe0 port 1  gid-index 1  mtu 1024
+ *     peer gid ::ffff:10.0.0.2  qpn 0x12  qkey 0xdeadbeef  mac 52:54:00:12:34:56
+ *     stats: ...
+ */
+static void peer_print(const struct rdmarpc_peer *p)
+{
+	char addr[INET_ADDRSTRLEN], gid[INET6_ADDRSTRLEN], mac[18];
+
+	addr_str(p->ipv4, addr, sizeof(addr));
+	printf("%s: %s:%" PRIu16, p->name, addr, p->tcp_port);
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_STATE))
+		printf("  %s", rdmarpc_peer_state_str(p->state));
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_CRC))
+		printf("  crc %s", p->crc ? "on" : "off");
+	printf("\n");
+	if (p->dev_name[0]) {
+		printf("    dev %s port %" PRIu32, p->dev_name, p->port);
+		if (RDMARPC_HAS(p, RDMARPC_A_GID_INDEX))
+			printf("  gid-index %" PRIu32, p->gid_index);
+		if (RDMARPC_HAS(p, RDMARPC_A_PEER_MTU))
+			printf("  mtu %" PRIu32, p->mtu);
+		printf("\n");
+	}
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_GID) ||
+	    RDMARPC_HAS(p, RDMARPC_A_PEER_QPN)) {
+		printf("   ");
+		if (RDMARPC_HAS(p, RDMARPC_A_PEER_GID)) {
+			ctl_gid_str(p->gid, gid, sizeof(gid));
+			printf(" peer gid %s ", gid);
+		}
+		if (RDMARPC_HAS(p, RDMARPC_A_PEER_QPN))
+			printf(" qpn 0x%" PRIx32 " ", p->qpn);
+		if (RDMARPC_HAS(p, RDMARPC_A_PEER_QKEY))
+			printf(" qkey 0x%08" PRIx32 " ", p->qkey);
+		if (RDMARPC_HAS(p, RDMARPC_A_PEER_MAC)) {
+			ctl_mac_str(p->mac, mac, sizeof(mac));
+			printf(" mac %s", mac);
+		}
+		printf("\n");
+	}
+	if (p->stats.present) {
+		printf("    ");
+		sess_stats_print(&p->stats);
+	}
+}
+
+void peer_json(struct json *j, const struct rdmarpc_peer *p)
+{
+	char addr[INET_ADDRSTRLEN], gid[INET6_ADDRSTRLEN], mac[18];
+
+	json_obj_begin(j);
+	json_key(j, "name");
+	json_str(j, p->name);
+	addr_str(p->ipv4, addr, sizeof(addr));
+	json_key(j, "addr");
+	json_str(j, addr);
+#define U(attr, key, val) do {					\
+		if (RDMARPC_HAS(p, attr)) {			\
+			json_key(j, key);			\
+			json_u64(j, val);			\
+		}						\
+	} while (0)
+	U(RDMARPC_A_PEER_TCP_PORT, "tcp_port", p->tcp_port);
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_STATE)) {
+		json_key(j, "state");
+		json_str(j, rdmarpc_peer_state_str(p->state));
+	}
+	U(RDMARPC_A_PEER_CRC, "crc", p->crc);
+	if (p->dev_name[0]) {
+		json_key(j, "dev");
+		json_str(j, p->dev_name);
+	}
+	U(RDMARPC_A_PORT, "port", p->port);
+	U(RDMARPC_A_GID_INDEX, "gid_index", p->gid_index);
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_GID)) {
+		ctl_gid_str(p->gid, gid, sizeof(gid));
+		json_key(j, "gid");
+		json_str(j, gid);
+	}
+	U(RDMARPC_A_PEER_QPN, "qpn", p->qpn);
+	U(RDMARPC_A_PEER_QKEY, "qkey", p->qkey);
+	U(RDMARPC_A_PEER_MTU, "mtu", p->mtu);
+#undef U
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_MAC)) {
+		ctl_mac_str(p->mac, mac, sizeof(mac));
+		json_key(j, "mac");
+		json_str(j, mac);
+	}
+	if (RDMARPC_HAS(p, RDMARPC_A_STATS)) {
+		json_key(j, "stats");
+		sess_stats_json(j, &p->stats);
+	}
+	json_obj_end(j);
+}
+
+static int peer_show(struct ctl *ctl, int argc)
+{
+	struct rdmarpc_peer *peers;
+	struct rdmarpc_nl *nl;
+	size_t n, i;
+	int err, ret;
+
+	if (argc > 2)
+		return ctl_usage("peer");
+	ret = ctl_open(&nl);
+	if (ret)
+		return ret;
+	err = rdmarpc_peer_list(nl, &peers, &n);
+	if (err) {
+		ret = ctl_error(nl, "peer show", err);
+		goto out;
+	}
+	if (ctl->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_arr_begin(&j);
+		for (i = 0; i < n; i++)
+			peer_json(&j, &peers[i]);
+		json_arr_end(&j);
+		printf("\n");
+	} else {
+		for (i = 0; i < n; i++)
+			peer_print(&peers[i]);
+	}
+	free(peers);
+out:
+	rdmarpc_nl_close(nl);
+	return ret;
+}
+
+int cmd_peer(struct ctl *ctl, int argc, char **argv)
+{
+	if (ctl_wants_help(argc, argv))
+		return ctl_help("peer");
+	if (argc == 1 || !strcmp(argv[1], "show"))
+		return peer_show(ctl, argc);
+	if (!strcmp(argv[1], "add"))
+		return peer_add(argc, argv);
+	if (!strcmp(argv[1], "del"))
+		return peer_del(argc, argv);
+	return ctl_usage("peer");
+}
