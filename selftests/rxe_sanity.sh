@@ -33,7 +33,9 @@ ktap_check "$dev port 1 PORT_ACTIVE (ibv_devinfo)" $rc
 
 # GID index 1: ::ffff:a.b.c.d, type RoCE v2.
 gids=/sys/class/infiniband/$dev/ports/1
-want=$(printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' ${ip//./ })
+IFS=. read -r o1 o2 o3 o4 <<< "$ip"
+want=$(printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' \
+	"$o1" "$o2" "$o3" "$o4")
 gid=$(cat "$gids/gids/1" 2>/dev/null)
 type=$(cat "$gids/gid_attrs/types/1" 2>/dev/null)
 if [ "$gid" = "$want" ] && [ "$type" = "RoCE v2" ]; then

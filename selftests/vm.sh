@@ -125,11 +125,12 @@ cmd_deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	missing=$(missing_pkgs)
-	note "deps: installing" $missing
+	note "deps: installing $(tr '\n' ' ' <<< "$missing")"
 	# shellcheck disable=SC2086 # a list of package names
 	apt-get install -y -qq --no-install-recommends $missing > /dev/null
 	missing=$(missing_pkgs)
-	[ -z "$missing" ] || die "deps: still missing:" $missing
+	[ -z "$missing" ] ||
+		die "deps: still missing: $(tr '\n' ' ' <<< "$missing")"
 	note "deps: done"
 }
 
@@ -152,7 +153,7 @@ initramfs_modules() {
 
 # Build (or reuse) the initramfs for kernel $1; prints its path.
 initramfs() {
-	local k=$1 out key mods st m name
+	local k=$1 out key mods st m name lock
 	out=$CACHE/initramfs-$k.cpio.gz
 	mods=$(initramfs_modules "$k")
 	[ -n "$mods" ] || die "no modules for $k (is linux-image installed?)"
@@ -162,8 +163,16 @@ initramfs() {
 		echo "$out"
 		return
 	fi
-	note "building initramfs for $k"
 	mkdir -p "$CACHE"
+	# Runs may start side by side: one builds, the others wait for it.
+	exec {lock}> "$CACHE/initramfs.lock"
+	flock "$lock"
+	if [ -s "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+		exec {lock}>&-
+		echo "$out"
+		return
+	fi
+	note "building initramfs for $k"
 	rm -f "$CACHE"/initramfs-*.cpio.gz "$CACHE"/initramfs-*.cpio.gz.key
 	st=$(mktemp -d "$CACHE/initramfs.XXXXXX")
 	mkdir -p "$st"/{bin,dev,proc,sys,newroot,modules}
@@ -187,10 +196,11 @@ initramfs() {
 		name=${name%.zst}
 		echo "${name%.gz}" >> "$st/modules/order"
 	done <<< "$mods"
-	(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
+	(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$st.cpio.gz"
+	mv "$st.cpio.gz" "$out"
 	rm -rf "$st"
-	mv "$out.tmp" "$out"
 	echo "$key" > "$out.key"
+	exec {lock}>&-
 	echo "$out"
 }
 
@@ -214,9 +224,12 @@ new_run() {
 	RUN=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-XXXX")
 	mkdir -p "$RUN/a" "$RUN/b" "$RUN/rdv"
 	ln -sfn "$RUN" "$CACHE/last"
-	# Keep the last 10 runs.
+	# Keep the last 10 runs, and any of the last hour (one may be running).
 	find "$CACHE/runs" -mindepth 1 -maxdepth 1 -type d | sort | head -n -10 |
-		xargs -r rm -rf
+		while read -r d; do
+			[ -z "$(find "$d" -maxdepth 0 -mmin -60)" ] || continue
+			rm -rf "$d"
+		done
 }
 
 write_config() {
@@ -292,7 +305,7 @@ follow() {
 # Boot the guest(s) for ACTION and wait for them.
 run_guests() {
 	local action=$1 tests=${2:-} port mac_a=52:54:00:12:34:0a
-	local mac_b=52:54:00:12:34:0b pid_follow= vpid=
+	local mac_b=52:54:00:12:34:0b pid_follow='' vpid=''
 	KVER=$(kver)
 	[ -e "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER"
 	case "$TOP" in
@@ -405,7 +418,9 @@ judge() {
 		harness_result ok "guest $role: kernel log clean"
 	else
 		harness_result fail "guest $role: kernel log clean"
-		echo "$s" | sed "s/^/# guest $role kernel: /"
+		while IFS= read -r line; do
+			echo "# guest $role kernel: $line"
+		done <<< "$s"
 		bad=1
 	fi
 	return $bad
@@ -440,9 +455,9 @@ cmd_check() {
 	rc=$(cat "$RUN/a/rc" 2>/dev/null || echo "?")
 	totals=$(grep -a '^# Totals:' "$RUN/a/output.log" 2>/dev/null | tail -n 1)
 	if [ -n "$totals" ]; then
-		pass=$(sed 's/.* pass:\([0-9]*\).*/\1/' <<< "$totals")
-		fail=$(sed 's/.* fail:\([0-9]*\).*/\1/' <<< "$totals")
-		skip=$(sed 's/.* skip:\([0-9]*\).*/\1/' <<< "$totals")
+		read -r pass fail skip < <(sed -E \
+			's/.* pass:([0-9]+) fail:([0-9]+) .* skip:([0-9]+).*/\1 \2 \3/' \
+			<<< "$totals")
 	else
 		harness_result fail "selftests ran to completion"
 		bad=1
@@ -517,7 +532,7 @@ cmd_selftest() {
 	out=$("$SELF" "${args[@]}" --timeout 300 run 'ibv_devinfo -d rxe0 | grep -q PORT_ACTIVE' 2>&1)
 	rc=$?
 	set -e
-	sed 's/^/#   /' <<< "$out" | tail -n 5
+	tail -n 5 <<< "$out" | sed 's/^/#   /'
 	t_result "$rc" "clean run passes"
 
 	echo "# a planted WARN_ON(1) fails the run and is named"

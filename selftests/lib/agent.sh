@@ -10,39 +10,44 @@ set -uo pipefail
 # shellcheck source=selftests/lib/remote.sh
 . "$(dirname "$0")/remote.sh"
 
-dir=$RDMARPC_RDV
-mkdir -p "$dir/req" "$dir/run" "$dir/out"
-touch "$dir/b.ready"
+_rr_init
+dir=$_rr_d
+declare -A seen
+: > "$dir/b.ready"
 echo "agent: ready on $RDMARPC_LOCAL_IP"
 
 while [ ! -e "$dir/quit" ] && [ ! -e "$dir/a.exited" ]; do
-	for f in "$dir"/req/*.req; do
+	for f in "$dir"/req/*.go; do
 		[ -e "$f" ] || continue
-		id=$(basename "$f" .req)
-		mv "$f" "$dir/run/$id.req" || continue
-		echo "agent: $id: $(sed -n 2p "$dir/run/$id.req")"
-		_rr_exec "$dir" "$id" &
+		id=${f##*/}
+		id=${id%.go}
+		[ -z "${seen[$id]:-}" ] || continue
+		seen[$id]=1
+		echo "agent: $(date +%T.%N | cut -c1-12) $id"
+		_rr_exec "$id" &
 	done
-	sleep 0.05
+	_rr_sleep 0.02
 done
 
 echo "agent: quit"
-RDMARPC_MODE=one
-# Kill what the tests left running, locally: the directory is still the
-# rendezvous one.
+# Kill what the tests left running.
 for f in "$dir"/out/*.pid; do
 	[ -e "$f" ] || continue
-	h=$(basename "$f" .pid)
-	[ -e "$dir/out/$h.rc" ] && continue
-	pid=$(cat "$f")
+	h=${f##*/}
+	h=${h%.pid}
+	[ -s "$dir/out/$h.rc" ] && continue
+	pid=$(< "$f")
 	echo "agent: killing leftover $h (pgid $pid)"
 	kill -TERM -- "-$pid" 2>/dev/null
 	for _ in $(seq 30); do
 		kill -0 -- "-$pid" 2>/dev/null || break
-		sleep 0.1
+		_rr_sleep 0.1
 	done
 	kill -KILL -- "-$pid" 2>/dev/null
 done
-# Requests still running are bounded by their own timeouts.
-wait
+# Requests still running end by their own timeouts; do not wait for long.
+for _ in $(seq 100); do
+	[ -z "$(jobs -rp)" ] && break
+	_rr_sleep 0.1
+done
 exit 0

@@ -31,6 +31,11 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# What udev would add: bash's process substitution needs /dev/fd.
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
 
 mkdir -p "$R"
 exec >> "$R/harness.log" 2>&1
@@ -143,12 +148,18 @@ setup_network() {
 }
 
 load_modules() {
-	local ko=$RRVM_TOP/kmod/rdmarpc.ko m margs
+	local ko=$RRVM_TOP/kmod/rdmarpc.ko m margs deps
 	must "modprobe ib_core ib_uverbs" modprobe -a ib_core ib_uverbs ||
 		return 1
 	if [ ! -e "$ko" ]; then
 		step_fail "insmod rdmarpc: $ko not built"
 		return 1
+	fi
+	# What the module links against (ib_core, libcrc32c, ...).
+	deps=$(modinfo -F depends "$ko" | tr ',' ' ')
+	if [ -n "$deps" ]; then
+		# shellcheck disable=SC2086 # a list of module names
+		must "modprobe $deps" modprobe -a $deps || return 1
 	fi
 	# shellcheck disable=SC2086 # module parameters are words
 	must "insmod rdmarpc" insmod "$ko" $RRVM_INSMOD_ARGS || return 1
@@ -244,7 +255,7 @@ run_action() {
 	return "$rc"
 }
 
-loaded_main= loaded_extra=
+loaded_main='' loaded_extra=''
 setup_common
 if setup_network && load_modules; then
 	export_test_env

@@ -29,16 +29,30 @@
 
 : "${RDMARPC_PEER_TIMEOUT:=120}"
 
-_rr_dir() {
+# Under TCG every exec costs tens of milliseconds, so the polling loops here
+# use only builtins: sleeping is a read timeout on a pipe nobody writes, and
+# files are published by writing a short status file in one write() (a
+# reader waits until it is non-empty) rather than by renaming.
+
+_rr_init() {
 	if [ "${RDMARPC_MODE:-one}" = two ]; then
-		echo "$RDMARPC_RDV"
+		_rr_d=$RDMARPC_RDV
 	else
-		echo "${TMPDIR:-/tmp}/rdmarpc-peer"
+		_rr_d=${TMPDIR:-/tmp}/rdmarpc-peer
 	fi
+	[ -d "$_rr_d/out" ] || mkdir -p "$_rr_d/req" "$_rr_d/out"
+	[ -n "${_rr_sleep_fd:-}" ] || exec {_rr_sleep_fd}<> <(:) ||
+		_rr_sleep_fd=none
 }
 
-_rr_id() {
-	echo "$(date +%s%N)-$$-$RANDOM"
+_rr_sleep() {
+	if [ "${_rr_sleep_fd:-none}" = none ]; then
+		sleep "$1"
+		return
+	fi
+	# Only a timeout (status > 128) means it slept.
+	read -r -t "$1" -u "$_rr_sleep_fd" _
+	[ $? -gt 128 ] || sleep "$1"
 }
 
 # _rr_cmd ARGS...: one argument is a shell string, several are quoted.
@@ -51,126 +65,127 @@ _rr_cmd() {
 	fi
 }
 
-# Wait up to $2 seconds for file $1; 0 if it appeared.
+# Wait up to $2 seconds for file $1 to be non-empty; 0 if it was.
 _rr_wait_file() {
-	local f=$1 i n=$(($2 * 20))
-	for ((i = 0; i < n; i++)); do
-		[ -e "$f" ] && return 0
-		sleep 0.05
+	local f=$1 end=$((SECONDS + $2 + 1)) t=0.01
+	while [ ! -s "$f" ]; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		_rr_sleep $t
+		# Poll quickly at first, then at most 10 times a second.
+		case $t in
+		0.01) t=0.02 ;;
+		0.02) t=0.05 ;;
+		*) t=0.1 ;;
+		esac
 	done
-	[ -e "$f" ]
 }
 
-# _rr_exec DIR ID: execute request DIR/run/ID.req (the agent's side, or
-# this host's in one-host mode).  Line 1 is "KIND TIMEOUT", the rest is the
-# command.  Output goes to DIR/out/ID.out, the status to DIR/out/ID.rc and a
-# spawned command's process group id to DIR/out/ID.pid.
+# _rr_exec ID: execute request $_rr_d/req/ID.cmd (the agent's side, or this
+# host's in one-host mode).  Line 1 is "KIND TIMEOUT", the rest is the
+# command.  Output goes to out/ID.out, the status to out/ID.rc and a spawned
+# command's process group id to out/ID.pid.
 _rr_exec() {
-	local dir=$1 id=$2 kind tmo cmd out
-	out=$dir/out/$id
+	local id=$1 kind tmo cmd out=$_rr_d/out/$1
 	{
 		read -r kind tmo
 		cmd=$(cat)
-	} < "$dir/run/$id.req"
+	} < "$_rr_d/req/$id.cmd"
 	case "$kind" in
 	run)
 		(
 			cd "${RDMARPC_TOP:-/}" &&
-				timeout -k 5 "$tmo" bash -c "$cmd"
+				exec timeout -k 5 "$tmo" bash -c "$cmd"
 		) > "$out.out" 2>&1 < /dev/null
-		echo $? > "$out.rc.tmp"
-		mv "$out.rc.tmp" "$out.rc"
+		echo $? > "$out.rc"
 		;;
 	spawn)
 		# The wrapper leads a new session, so its pid is the process
 		# group to kill.  Its TERM trap only defers: it still waits for
-		# the command and records its status.
-		cd "${RDMARPC_TOP:-/}" || return
-		setsid bash -c '
-			out=$1; cmd=$2
-			echo $$ > "$out.pid.tmp"; mv "$out.pid.tmp" "$out.pid"
-			trap true TERM INT HUP
-			bash -c "$cmd"
-			echo $? > "$out.rc.tmp"; mv "$out.rc.tmp" "$out.rc"
-		' rr-spawn "$out" "$cmd" > "$out.out" 2>&1 < /dev/null &
+		# the command and records its status.  Its own messages (bash's
+		# "Terminated") stay out of the command's output.
+		# shellcheck disable=SC2016 # expanded by the wrapper
+		(
+			cd "${RDMARPC_TOP:-/}" &&
+				exec setsid bash -c '
+				out=$1; cmd=$2
+				echo $$ > "$out.pid"
+				trap true TERM INT HUP
+				bash -c "$cmd" > "$out.out" 2>&1
+				echo $? > "$out.rc"
+			' rr-spawn "$out" "$cmd"
+		) > /dev/null 2>&1 < /dev/null &
 		;;
 	esac
 }
 
-# _rr_submit KIND TIMEOUT CMD...: queue a request, print its id.
+# _rr_submit KIND TIMEOUT CMD...: queue a request; its id is left in _rr_id.
 _rr_submit() {
-	local kind=$1 tmo=$2 dir id
+	local kind=$1 tmo=$2
 	shift 2
-	dir=$(_rr_dir)
-	id=$(_rr_id)
-	mkdir -p "$dir/req" "$dir/run" "$dir/out"
+	_rr_init
+	_rr_id=${EPOCHREALTIME/./}-$BASHPID-$RANDOM
 	{
 		echo "$kind $tmo"
 		_rr_cmd "$@"
-	} > "$dir/req/.$id.tmp"
+	} > "$_rr_d/req/$_rr_id.cmd"
 	if [ "${RDMARPC_MODE:-one}" = two ]; then
-		mv "$dir/req/.$id.tmp" "$dir/req/$id.req"
+		: > "$_rr_d/req/$_rr_id.go"
 	else
-		mv "$dir/req/.$id.tmp" "$dir/run/$id.req"
-		_rr_exec "$dir" "$id"
+		_rr_exec "$_rr_id"
 	fi
-	echo "$id"
 }
 
 peer_run() {
-	local tmo=$RDMARPC_PEER_TIMEOUT id dir rc
+	local tmo=$RDMARPC_PEER_TIMEOUT out
 	if [ "${1:-}" = -t ]; then
 		tmo=$2
 		shift 2
 	fi
 	[ $# -gt 0 ] || { echo "peer_run: no command" >&2; return 2; }
-	dir=$(_rr_dir)
-	id=$(_rr_submit run "$tmo" "$@")
+	_rr_submit run "$tmo" "$@"
+	out=$_rr_d/out/$_rr_id
 	# The agent enforces the timeout; allow it time to report.
-	if ! _rr_wait_file "$dir/out/$id.rc" $((tmo + 15)); then
+	if ! _rr_wait_file "$out.rc" $((tmo + 15)); then
 		echo "peer_run: no answer from the peer after $((tmo + 15))s: $*" >&2
-		cat "$dir/out/$id.out" 2>/dev/null
+		cat "$out.out" 2>/dev/null
 		return 124
 	fi
-	cat "$dir/out/$id.out"
-	rc=$(cat "$dir/out/$id.rc")
-	return "$rc"
+	cat "$out.out"
+	return "$(< "$out.rc")"
 }
 
 peer_spawn() {
-	local id dir
 	[ $# -gt 0 ] || { echo "peer_spawn: no command" >&2; return 2; }
-	dir=$(_rr_dir)
-	id=$(_rr_submit spawn 0 "$@")
-	if ! _rr_wait_file "$dir/out/$id.pid" 30; then
+	_rr_submit spawn 0 "$@"
+	if ! _rr_wait_file "$_rr_d/out/$_rr_id.pid" 30; then
 		echo "peer_spawn: the peer did not start: $*" >&2
 		return 1
 	fi
-	echo "$id"
+	echo "$_rr_id"
 }
 
 peer_log() {
-	cat "$(_rr_dir)/out/$1.out" 2>/dev/null
+	_rr_init
+	cat "$_rr_d/out/$1.out" 2>/dev/null
 }
 
 peer_wait() {
-	local f
-	f=$(_rr_dir)/out/$1.rc
-	if ! _rr_wait_file "$f" "${2:-$RDMARPC_PEER_TIMEOUT}"; then
+	_rr_init
+	if ! _rr_wait_file "$_rr_d/out/$1.rc" "${2:-$RDMARPC_PEER_TIMEOUT}"; then
 		echo "peer_wait: $1 still running" >&2
 		return 124
 	fi
-	return "$(cat "$f")"
+	return "$(< "$_rr_d/out/$1.rc")"
 }
 
 peer_kill() {
-	local h=$1 sig=${2:-TERM} dir pid
-	dir=$(_rr_dir)
-	pid=$(cat "$dir/out/$h.pid" 2>/dev/null) || {
+	local h=$1 sig=${2:-TERM} pid
+	_rr_init
+	pid=$(< "$_rr_d/out/$h.pid") || {
 		echo "peer_kill: unknown handle $h" >&2
 		return 1
 	}
-	[ -e "$dir/out/$h.rc" ] && return 0
+	[ -s "$_rr_d/out/$h.rc" ] && return 0
 	peer_run -t 30 "kill -s $sig -- -$pid 2>/dev/null
 		for i in \$(seq 100); do
 			kill -0 -- -$pid 2>/dev/null || exit 0
@@ -178,15 +193,17 @@ peer_kill() {
 		done
 		kill -s KILL -- -$pid 2>/dev/null
 		exit 0" > /dev/null
-	_rr_wait_file "$dir/out/$h.rc" 10
+	_rr_wait_file "$_rr_d/out/$h.rc" 10
 }
 
 peer_wait_port() {
-	local port=$1 secs=${2:-30} i
-	for ((i = 0; i < secs * 5; i++)); do
+	local port=$1 secs=${2:-30}
+	local end=$((SECONDS + secs))
+	_rr_init
+	while [ "$SECONDS" -le "$end" ]; do
 		peer_run -t 10 "ss -Hltn 'sport = :$port' | grep -q ." \
 			> /dev/null && return 0
-		sleep 0.2
+		_rr_sleep 0.1
 	done
 	echo "peer_wait_port: nothing listens on port $port" >&2
 	return 1
@@ -196,12 +213,13 @@ peer_wait_port() {
 # after each test, so a test that forgot its server cannot block the next
 # one or the module unload).
 peer_cleanup() {
-	local dir f h
-	dir=$(_rr_dir)
-	for f in "$dir"/out/*.pid; do
+	local f h
+	_rr_init
+	for f in "$_rr_d"/out/*.pid; do
 		[ -e "$f" ] || continue
-		h=$(basename "$f" .pid)
-		[ -e "$dir/out/$h.rc" ] && continue
+		h=${f##*/}
+		h=${h%.pid}
+		[ -s "$_rr_d/out/$h.rc" ] && continue
 		echo "# peer_cleanup: killing leftover peer command $h" >&2
 		peer_kill "$h" || true
 	done
