@@ -6,7 +6,10 @@
 # log, gone from the dump), `rdma link add` sets it up again (DEV_NEW,
 # "created", a new QP that carries datagrams); and a removal while a
 # loopback test is busy ends that test with ENODEV within its bound
-# instead of blocking the removal.
+# instead of blocking the removal.  Also: a port that goes DOWN and
+# ACTIVE again keeps its QP and shows its state, and a GID table change
+# (the IPv4 address removed, then restored) makes the port choose its
+# source GID again.
 
 set -uo pipefail
 # shellcheck source=selftests/lib/ktap.sh
@@ -14,7 +17,7 @@ set -uo pipefail
 # shellcheck source=selftests/kmod_common.sh
 . "$(dirname "$0")/kmod_common.sh"
 
-ktap_plan 9
+ktap_plan 12
 ktap_require_rdma
 
 nd=$(rdma link show "$DEV/1" | sed -n 's/.* netdev \([^ ]*\).*/\1/p')
@@ -63,7 +66,7 @@ rc=$?
 took=$((SECONDS - start))
 timeout 30 tail --pid=$lb -f /dev/null
 wait $lb
-if [ $rc -eq 0 ] && grep -qi 'no such device' /tmp/hotplug_lb.out; then
+if [ $rc -eq 0 ] && grep -Eqi 'device went away|no such device' /tmp/hotplug_lb.out; then
 	ktap_ok "delete during loopback: done in ${took}s, the test got ENODEV"
 else
 	ktap_fail "delete during loopback" \
@@ -102,4 +105,47 @@ fi
 grep -q "drain timed out" <<< "$log"
 [ $? -ne 0 ]
 ktap_check "teardown drained without a timeout" $?
+# Port DOWN and ACTIVE again (carrier of the net device).
+qpn=$(port_json "$DEV" 1 | jq -r '.qpn')
+ip link set "$nd" down
+for ((i = 0; i < 100; i++)); do
+	s=$(port_json "$DEV" 1 | jq -r '.state')
+	[ "$s" != ACTIVE ] && break
+	sleep 0.1
+done
+ip link set "$nd" up
+for ((i = 0; i < 100; i++)); do
+	s2=$(port_json "$DEV" 1 | jq -r '.state')
+	[ "$s2" = ACTIVE ] && break
+	sleep 0.1
+done
+sleep 1	# the peer side of a veth pair comes up too
+out=$("$CTL" -j loopback "$DEV" 1 100 256 2>&1)
+[ "$s" = DOWN ] && [ "$s2" = ACTIVE ] &&
+	[ "$(port_json "$DEV" 1 | jq -r '.qpn')" = "$qpn" ] &&
+	[ "$(jq -r '.received' <<< "$out" 2>/dev/null)" = 100 ]
+ktap_check "link down: state $s; up: $s2, same QP, loopback works" $?
+
+# GID table change: without its IPv4 address the port falls back to the
+# link-local RoCE v2 GID, and goes back to index 1 when it returns.
+cidr=$(ip -4 -o addr show dev "$nd" | awk '{ print $4; exit }')
+ip -4 addr flush dev "$nd"
+for ((i = 0; i < 100; i++)); do
+	g1=$(port_json "$DEV" 1 | jq -r '.gid_index')
+	[ "$g1" != 1 ] && break
+	sleep 0.1
+done
+ip addr add "$cidr" dev "$nd"
+for ((i = 0; i < 100; i++)); do
+	g2=$(port_json "$DEV" 1 | jq -r '.gid_index')
+	[ "$g2" = 1 ] && break
+	sleep 0.1
+done
+[ "$g1" = 0 ] && [ "$g2" = 1 ]
+ktap_check "IPv4 address removed: GID index $g1; restored ($cidr): $g2" $?
+
+sleep 1
+out=$("$CTL" -j loopback "$DEV" 1 100 256 2>&1)
+[ "$(jq -r '.received' <<< "$out" 2>/dev/null)" = 100 ]
+ktap_check "loopback after the GID changes" $?
 ktap_finish
