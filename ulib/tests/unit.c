@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Host unit tests of librdmarpc's pure parts and rdmarpcctl's JSON writer.
+ * Host unit tests of librdmarpc's pure parts, rdmarpcctl's JSON writer and
+ * parsers, and rdmarpc-bench's histogram.
  * Prints one line per failed test and ends with "N passed, N failed".
  */
 #include <stdio.h>
@@ -14,7 +15,7 @@ int main(int argc, char **argv)
 {
 	const struct unit_test *suites[] = { parse_tests, error_tests,
 					     json_tests, call_tests,
-					     ctl_tests };
+					     ctl_tests, hist_tests };
 	int passed = 0, failed = 0;
 	size_t s;
 

@@ -48,5 +48,6 @@ extern const struct unit_test error_tests[];
 extern const struct unit_test json_tests[];
 extern const struct unit_test call_tests[];
 extern const struct unit_test ctl_tests[];
+extern const struct unit_test hist_tests[];
 
 #endif /* RDMARPC_UNIT_H */

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc-bench: calls per second and latency of rdmarpc.
+ *
+ *   rdmarpc-bench server [--service NAME] [--count N] [-q]
+ *   rdmarpc-bench client --peer ADDR [--service NAME] [--size N]
+ *                 [--concurrency N] [--duration S] [--warmup S]
+ *                 [--timeout MS] [--json]
+ *   rdmarpc-bench nop [--count N] [--json]
+ *
+ * The server answers every request with its own bytes.  The client keeps
+ * CONCURRENCY calls of SIZE bytes in flight on one endpoint (submit and
+ * reap, batched), runs WARMUP seconds unmeasured and then DURATION
+ * seconds, and reports calls, errors, calls/s, MB/s (request bytes, one
+ * direction, 10^6 bytes) and the p50/p99/p999 latency in microseconds,
+ * measured per call from its submit to its reap.  nop times the no-op
+ * ioctl: the bare cost of a system call into the module.
+ *
+ * JSON keys: client: size, concurrency, duration_s, calls, errors,
+ * calls_per_sec, mb_per_sec, p50_us, p99_us, p999_us; nop: count,
+ * duration_s, ns_per_call, calls_per_sec.
+ * Exit status: 0 ok (client: at least one call and no errors), 1 failure,
+ * 2 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <librdmarpc.h>
+
+#include "hist.h"
+
+#define PROG "rdmarpc-bench"
+#define MAX_BUFFERS (1ull << 30)
+
+struct opts {
+	const char *peer;
+	const char *service;
+	unsigned long long size, concurrency, count, timeout_ms;
+	double duration, warmup;
+	int json, quiet;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " server [--service NAME] [--count N] [-q]\n"
+		"       " PROG " client --peer ADDR [--service NAME] [--size N]"
+		" [--concurrency N]\n"
+		"                     [--duration S] [--warmup S] "
+		"[--timeout MS] [--json]\n"
+		"       " PROG " nop [--count N] [--json]\n"
+		"Sizes take k and m suffixes (KiB, MiB).  Defaults: service "
+		"bench, size 64,\nconcurrency 1, duration 10, warmup 1, "
+		"nop count 1000000.\n");
+}
+
+static int parse_size(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		*v <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		*v <<= 20, end++;
+	return *end ? -1 : 0;
+}
+
+static int parse_seconds(const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	return errno || *end || !*s || !(*v >= 0 && *v < 1e7) ? -1 : 0;
+}
+
+static int open_ep(struct rdmarpc **ep)
+{
+	int err = rdmarpc_open(ep);
+
+	if (err == -ENOENT)
+		fprintf(stderr, PROG ": no /dev/rdmarpc: is the module "
+			"loaded? (modprobe rdmarpc)\n");
+	else if (err)
+		fprintf(stderr, PROG ": open /dev/rdmarpc: %s\n",
+			rdmarpc_strerror(err));
+	return err;
+}
+
+/* ---- server ---- */
+
+static int run_server(const struct opts *o)
+{
+	const size_t cap = 16u << 20;
+	unsigned long long served = 0;
+	struct rdmarpc *ep;
+	char *buf;
+	int err;
+
+	buf = malloc(cap);
+	if (!buf)
+		return 1;
+	if (open_ep(&ep)) {
+		free(buf);
+		return 1;
+	}
+	err = rdmarpc_bind(ep, o->service, NULL, 0);
+	if (err) {
+		fprintf(stderr, PROG ": bind '%s': %s\n", o->service,
+			rdmarpc_strerror(err));
+		goto out;
+	}
+	if (!o->quiet)
+		printf(PROG ": serving '%s'\n", o->service);
+	while (!o->count || served < o->count) {
+		struct rdmarpc_req_info r;
+
+		err = rdmarpc_recv(ep, &r, buf, cap, -1);
+		if (err == -EINTR)
+			continue;
+		if (!err)
+			err = r.len > cap ?
+			      rdmarpc_reply(ep, r.id, -EMSGSIZE, NULL, 0) :
+			      rdmarpc_reply(ep, r.id, 0, buf, r.len);
+		if (err) {
+			fprintf(stderr, PROG ": serve: %s\n",
+				rdmarpc_strerror(err));
+			goto out;
+		}
+		served++;
+	}
+out:
+	rdmarpc_close(ep);
+	free(buf);
+	return err ? 1 : 0;
+}
+
+/* ---- client ---- */
+
+struct client {
+	struct rdmarpc *ep;
+	int handle;
+	uint32_t method;
+	size_t size, stride;
+	unsigned int conc;
+	unsigned char *bufs;		/* per slot: request, then response */
+	struct rdmarpc_call *calls;
+	struct rdmarpc_completion *comps;
+	unsigned int *free_slots, n_free, inflight;
+	uint64_t *t_submit;		/* per slot */
+	struct hist *hist;
+};
+
+static int client_alloc(struct client *c)
+{
+	c->stride = c->size ? c->size : 1;
+	c->bufs = malloc(2 * c->stride * c->conc);
+	c->calls = calloc(c->conc, sizeof(*c->calls));
+	c->comps = calloc(c->conc, sizeof(*c->comps));
+	c->free_slots = calloc(c->conc, sizeof(*c->free_slots));
+	c->t_submit = calloc(c->conc, sizeof(*c->t_submit));
+	c->hist = malloc(sizeof(*c->hist));
+	if (!c->bufs || !c->calls || !c->comps || !c->free_slots ||
+	    !c->t_submit || !c->hist)
+		return -ENOMEM;
+	memset(c->bufs, 0x5a, 2 * c->stride * c->conc);
+	for (unsigned int i = 0; i < c->conc; i++)
+		c->free_slots[i] = i;
+	c->n_free = c->conc;
+	hist_init(c->hist);
+	return 0;
+}
+
+static void client_free(struct client *c)
+{
+	free(c->bufs);
+	free(c->calls);
+	free(c->comps);
+	free(c->free_slots);
+	free(c->t_submit);
+	free(c->hist);
+}
+
+/* Submit calls into every free slot (if @more); one batch. */
+static int client_fill(struct client *c, unsigned int timeout_ms)
+{
+	unsigned int n = 0;
+	uint64_t t;
+	int ret;
+
+	while (c->n_free) {
+		unsigned int s = c->free_slots[--c->n_free];
+		unsigned char *req = c->bufs + 2 * c->stride * s;
+
+		rdmarpc_call_prep(&c->calls[n++], c->handle, c->method, s, req,
+				  c->size, req + c->stride, c->size,
+				  timeout_ms);
+	}
+	if (!n)
+		return 0;
+	t = now_ns();
+	ret = rdmarpc_submit(c->ep, c->calls, n);
+	if (ret == -EAGAIN && c->inflight)
+		ret = 0;
+	if (ret < 0) {
+		c->n_free += n;		/* the slots are still free */
+		return ret;
+	}
+	for (unsigned int i = 0; i < (unsigned int)ret; i++)
+		c->t_submit[c->calls[i].cookie] = t;
+	for (unsigned int i = n; i > (unsigned int)ret; i--)
+		c->free_slots[c->n_free++] = (unsigned int)c->calls[i - 1].cookie;
+	c->inflight += (unsigned int)ret;
+	return 0;
+}
+
+struct tally {
+	uint64_t calls, errors;
+	int first_error;
+};
+
+/* Reap at least one completion; record it if @t is not NULL. */
+static int client_reap(struct client *c, struct tally *t)
+{
+	uint64_t now;
+	int ret;
+
+	ret = rdmarpc_reap(c->ep, c->comps, c->conc, 1, -1);
+	if (ret < 0)
+		return ret == -EINTR ? 0 : ret;
+	now = now_ns();
+	for (int i = 0; i < ret; i++) {
+		const struct rdmarpc_completion *comp = &c->comps[i];
+		unsigned int s = (unsigned int)comp->cookie;
+
+		if (s >= c->conc)
+			return -EPROTO;
+		c->free_slots[c->n_free++] = s;
+		c->inflight--;
+		if (!t)
+			continue;
+		if (comp->error || comp->status) {
+			t->errors++;
+			if (!t->first_error)
+				t->first_error = comp->error ? comp->error :
+						 comp->status;
+		} else {
+			t->calls++;
+			hist_add(c->hist, now - c->t_submit[s]);
+		}
+	}
+	return 0;
+}
+
+static int run_client(const struct opts *o)
+{
+	struct client c = { .size = (size_t)o->size,
+			    .conc = (unsigned int)o->concurrency };
+	struct tally t = { 0 };
+	uint64_t start, warm_end, end, last;
+	double secs, p50, p99, p999;
+	int err, ret = 1;
+
+	c.method = rdmarpc_method_id(o->service);
+	if (client_alloc(&c)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out_free;
+	}
+	if (open_ep(&c.ep))
+		goto out_free;
+	c.handle = rdmarpc_connect(c.ep, o->peer, (unsigned int)o->timeout_ms);
+	if (c.handle < 0) {
+		fprintf(stderr, PROG ": connect %s: %s\n", o->peer,
+			rdmarpc_strerror(c.handle));
+		goto out_close;
+	}
+
+	start = now_ns();
+	warm_end = start + (uint64_t)(o->warmup * 1e9);
+	end = warm_end + (uint64_t)(o->duration * 1e9);
+	last = warm_end;
+	/* Warm-up: calls complete but are not counted. */
+	for (;;) {
+		uint64_t now = now_ns();
+
+		if (now >= end)
+			break;
+		err = client_fill(&c, (unsigned int)o->timeout_ms);
+		if (!err)
+			err = client_reap(&c, now >= warm_end ? &t : NULL);
+		if (err) {
+			fprintf(stderr, PROG ": %s\n", rdmarpc_strerror(err));
+			goto out_close;
+		}
+		if (now >= warm_end)
+			last = now_ns();
+	}
+	/* Drain the calls still in flight; they are not counted. */
+	while (c.inflight) {
+		err = client_reap(&c, NULL);
+		if (err) {
+			fprintf(stderr, PROG ": %s\n", rdmarpc_strerror(err));
+			goto out_close;
+		}
+	}
+
+	secs = (double)(last - warm_end) / 1e9;
+	if (secs <= 0)
+		secs = o->duration > 0 ? o->duration : 1e-9;
+	p50 = (double)hist_quantile(c.hist, 0.50) / 1000.0;
+	p99 = (double)hist_quantile(c.hist, 0.99) / 1000.0;
+	p999 = (double)hist_quantile(c.hist, 0.999) / 1000.0;
+	if (o->json) {
+		printf("{\"size\":%zu,\"concurrency\":%u,\"duration_s\":%.3f,"
+		       "\"calls\":%" PRIu64 ",\"errors\":%" PRIu64 ","
+		       "\"calls_per_sec\":%.1f,\"mb_per_sec\":%.3f,"
+		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f}\n",
+		       c.size, c.conc, secs, t.calls, t.errors,
+		       (double)t.calls / secs,
+		       (double)t.calls * (double)c.size / secs / 1e6,
+		       p50, p99, p999);
+	} else {
+		printf("size %zu  concurrency %u  duration %.3f s\n"
+		       "calls %" PRIu64 "  errors %" PRIu64 "  calls/s %.1f"
+		       "  MB/s %.3f\n"
+		       "latency us: p50 %.3f  p99 %.3f  p999 %.3f\n",
+		       c.size, c.conc, secs, t.calls, t.errors,
+		       (double)t.calls / secs,
+		       (double)t.calls * (double)c.size / secs / 1e6,
+		       p50, p99, p999);
+	}
+	if (t.errors)
+		fprintf(stderr, PROG ": %" PRIu64 " calls failed; first: %s "
+			"(%d)\n", t.errors, rdmarpc_strerror(t.first_error),
+			t.first_error);
+	ret = t.calls && !t.errors ? 0 : 1;
+out_close:
+	rdmarpc_close(c.ep);
+out_free:
+	client_free(&c);
+	return ret;
+}
+
+/* ---- nop ---- */
+
+static int run_nop(const struct opts *o)
+{
+	struct rdmarpc *ep;
+	uint64_t t0, t1;
+	double secs;
+	int err;
+
+	if (open_ep(&ep))
+		return 1;
+	err = rdmarpc_nop(ep);		/* also warms the path up */
+	t0 = now_ns();
+	for (unsigned long long i = 0; !err && i < o->count; i++)
+		err = rdmarpc_nop(ep);
+	t1 = now_ns();
+	rdmarpc_close(ep);
+	if (err) {
+		fprintf(stderr, PROG ": nop: %s\n", rdmarpc_strerror(err));
+		return 1;
+	}
+	secs = (double)(t1 - t0) / 1e9;
+	if (o->json)
+		printf("{\"count\":%llu,\"duration_s\":%.6f,\"ns_per_call\":"
+		       "%.1f,\"calls_per_sec\":%.1f}\n", o->count, secs,
+		       o->count ? secs * 1e9 / (double)o->count : 0.0,
+		       secs > 0 ? (double)o->count / secs : 0.0);
+	else
+		printf("nop: %llu calls in %.6f s: %.1f ns per call\n",
+		       o->count, secs,
+		       o->count ? secs * 1e9 / (double)o->count : 0.0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "peer", required_argument, NULL, 'p' },
+		{ "service", required_argument, NULL, 'S' },
+		{ "size", required_argument, NULL, 's' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = {
+		.service = "bench", .size = 64, .concurrency = 1,
+		.duration = 10, .warmup = 1,
+	};
+	const char *mode;
+	int opt, bad = 0, have_count = 0;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	mode = argv[1];
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:jqh", lopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'p': o.peer = optarg; break;
+		case 'S': o.service = optarg; break;
+		case 's': bad |= parse_size(optarg, &o.size); break;
+		case 'c': bad |= parse_size(optarg, &o.concurrency); break;
+		case 'd': bad |= parse_seconds(optarg, &o.duration); break;
+		case 'w': bad |= parse_seconds(optarg, &o.warmup); break;
+		case 'n':
+			bad |= parse_size(optarg, &o.count);
+			have_count = 1;
+			break;
+		case 't': bad |= parse_size(optarg, &o.timeout_ms); break;
+		case 'j': o.json = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+		if (bad) {
+			fprintf(stderr, PROG ": invalid value '%s'\n", optarg);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(mode, "server"))
+		return run_server(&o);
+	if (!strcmp(mode, "nop")) {
+		if (!have_count)
+			o.count = 1000000;
+		return run_nop(&o);
+	}
+	if (strcmp(mode, "client")) {
+		fprintf(stderr, PROG ": unknown mode '%s'\n", mode);
+		usage(stderr);
+		return 2;
+	}
+	if (!o.peer) {
+		fprintf(stderr, PROG ": client needs --peer ADDR\n");
+		return 2;
+	}
+	if (!o.concurrency || o.concurrency > 65536 ||
+	    o.timeout_ms > UINT32_MAX || o.size > SIZE_MAX ||
+	    2 * (o.size ? o.size : 1) * o.concurrency > MAX_BUFFERS) {
+		fprintf(stderr, PROG ": concurrency 1..65536, and 2 x size x "
+			"concurrency at most 1 GiB\n");
+		return 2;
+	}
+	return run_client(&o);
+}
