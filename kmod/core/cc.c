@@ -41,10 +41,14 @@ bool rr_cc_on_loss(struct rr_cc *cc, u64 now, u64 rtt)
 {
 	if (cc->algo == RR_CC_FIXED || now < cc->recover_until)
 		return false;
+	cc->recover_until = now + rtt;
+	if (cc->cwnd == 1) {
+		cc->ssthresh = 1;
+		return false;
+	}
 	cc->ssthresh = max_t(u32, cc->cwnd / 2, 1);
 	cc->cwnd = cc->ssthresh;
 	cc->acked = 0;
-	cc->recover_until = now + rtt;
 	cc->decreases++;
 	return true;
 }

@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session state machine driven by hand: packets are captured on send
+ * and delivered (or not, twice, reordered, after a delay) by each test.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define T_MAXPKT 4096
+
+struct tpkt {
+	u32 len;
+	u8 data[RR_MAX_MTU > T_MAXPKT ? T_MAXPKT : RR_MAX_MTU];
+};
+
+/* One side's environment. */
+struct tenv {
+	struct rr_session *s;
+	struct tpkt *q;		/* captured sends, FIFO */
+	size_t nq, capq;
+	u8 txbuf[T_MAXPKT];
+	bool tx_block;
+	/* server */
+	int delivered;
+	u32 handle;
+	u32 method;
+	struct rr_msg req;	/* copy of the last request */
+	bool auto_reply;
+	s32 reply_status;
+	s64 reply_len;		/* < 0: echo the request */
+	/* client */
+	int completions;
+	u64 cookie;
+	int err;
+	s32 status;
+	struct rr_msg resp;
+	bool chain;		/* start another call from the callback */
+};
+
+static void *t_get(void *ctx)
+{
+	struct tenv *e = ctx;
+
+	return e->tx_block ? NULL : e->txbuf;
+}
+
+static void t_send(void *ctx, void *buf, u32 len)
+{
+	struct tenv *e = ctx;
+
+	if (e->nq == e->capq) {
+		e->capq = e->capq ? 2 * e->capq : 16;
+		e->q = realloc(e->q, e->capq * sizeof(*e->q));
+	}
+	e->q[e->nq].len = len;
+	memcpy(e->q[e->nq].data, buf, len);
+	e->nq++;
+}
+
+static void t_fill(struct rr_msg *m, u32 len, u8 seed)
+{
+	u32 off, avail;
+	u8 *p;
+
+	rr_msg_init(m, len);
+	for (off = 0; off < len; off += avail) {
+		p = rr_msg_span(m, off, &avail, true);
+		for (u32 i = 0; i < avail; i++)
+			p[i] = (u8)(seed + (off + i) * 13);
+	}
+}
+
+static bool t_same(const struct rr_msg *m, u32 len, u8 seed)
+{
+	u8 b;
+
+	if (m->len != len)
+		return false;
+	for (u32 i = 0; i < len; i++) {
+		rr_msg_read(m, i, &b, 1);
+		if (b != (u8)(seed + i * 13))
+			return false;
+	}
+	return true;
+}
+
+static void t_deliver(void *ctx, struct rr_session *s, u32 handle, u32 method,
+		      struct rr_msg *req)
+{
+	struct tenv *e = ctx;
+	unsigned long fail = rr_user_fail_every;
+	struct rr_msg resp;
+
+	/* failures injected for the core, not for this handler */
+	rr_user_fail_every = 0;
+	e->delivered++;
+	e->handle = handle;
+	e->method = method;
+	rr_msg_free(&e->req);
+	rr_msg_move(&e->req, req);
+	if (!e->auto_reply)
+		goto out;
+	if (e->reply_len < 0) {
+		/* echo: copy the request back */
+		u8 *tmp = malloc(e->req.len + 1);
+
+		rr_msg_read(&e->req, 0, tmp, e->req.len);
+		rr_msg_init(&resp, e->req.len);
+		rr_msg_write(&resp, 0, tmp, e->req.len);
+		free(tmp);
+	} else {
+		t_fill(&resp, (u32)e->reply_len, 99);
+	}
+	rr_user_fail_every = fail;
+	if (rr_server_reply(s, handle, e->reply_status, &resp))
+		rr_msg_free(&resp);
+out:
+	rr_user_fail_every = fail;
+}
+
+static void t_complete(void *ctx, struct rr_session *s, u64 cookie, int err,
+		       s32 status, struct rr_msg *resp)
+{
+	struct tenv *e = ctx;
+
+	e->completions++;
+	e->cookie = cookie;
+	e->err = err;
+	e->status = status;
+	rr_msg_free(&e->resp);
+	rr_msg_move(&e->resp, resp);
+	if (e->chain) {
+		struct rr_msg m;
+
+		e->chain = false;
+		t_fill(&m, 10, 5);
+		if (rr_client_call(s, 1, &m, cookie + 1000, 0))
+			rr_msg_free(&m);
+	}
+}
+
+static const struct rr_ops t_ops = {
+	.tx_get_buf = t_get,
+	.tx_send = t_send,
+	.deliver_request = t_deliver,
+	.complete_call = t_complete,
+};
+
+static const struct rr_ids t_cids = { 1, 0x1111, 2, 0x2222 };
+static const struct rr_ids t_sids = { 2, 0x2222, 1, 0x1111 };
+
+static void t_pair(struct tenv *c, struct tenv *s, const struct rr_params *pc,
+		   const struct rr_params *ps)
+{
+	struct rr_params d;
+
+	rr_params_default(&d);
+	memset(c, 0, sizeof(*c));
+	memset(s, 0, sizeof(*s));
+	s->auto_reply = true;
+	s->reply_len = -1;
+	c->s = rr_session_create(pc ? pc : &d, RR_ROLE_CLIENT, &t_cids, &t_ops, c);
+	s->s = rr_session_create(ps ? ps : &d, RR_ROLE_SERVER, &t_sids, &t_ops, s);
+}
+
+static void t_free(struct tenv *c, struct tenv *s)
+{
+	rr_session_destroy(c->s);
+	rr_session_destroy(s->s);
+	rr_msg_free(&s->req);
+	rr_msg_free(&c->resp);
+	free(c->q);
+	free(s->q);
+}
+
+/* Deliver everything @from sent so far to @to; returns packets moved. */
+static size_t t_flush(struct tenv *from, struct tenv *to, u64 now)
+{
+	size_t n = from->nq;
+	struct tpkt *q = from->q;
+
+	from->q = NULL;
+	from->nq = from->capq = 0;
+	for (size_t i = 0; i < n; i++)
+		rr_session_rx(to->s, q[i].data, q[i].len, now);
+	free(q);
+	return n;
+}
+
+/* Exchange until quiet. */
+static void t_run(struct tenv *c, struct tenv *s, u64 now)
+{
+	while (t_flush(c, s, now) + t_flush(s, c, now))
+		;
+}
+
+static int t_call(struct tenv *c, u32 len, u8 seed, u64 cookie, u64 now)
+{
+	struct rr_msg m;
+	int err;
+
+	t_fill(&m, len, seed);
+	err = rr_client_call(c->s, 7, &m, cookie, now);
+	if (err)
+		rr_msg_free(&m);
+	return err;
+}
+
+static void t_drop(struct tenv *e)
+{
+	e->nq = 0;
+}
+
+TEST(session_basic_call)
+{
+	struct tenv c, s;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(t_call(&c, 32, 1, 42, 0), 0);
+	CHECK(rr_session_deadline(c.s) != RR_NO_DEADLINE);
+	t_run(&c, &s, 10);
+	CHECK_EQ(s.delivered, 1);
+	CHECK_EQ(s.method, 7);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.cookie, 42);
+	CHECK_EQ(c.err, 0);
+	CHECK(t_same(&c.resp, 32, 1));
+	CHECK_EQ(rr_session_stats(c.s)->calls_ok, 1);
+	/* one packet each way for a small call */
+	CHECK_EQ(rr_session_stats(c.s)->tx_pkts, 1);
+	CHECK_EQ(rr_session_stats(s.s)->tx_pkts, 1);
+	/* nothing left to time */
+	CHECK_EQ(rr_session_poll(c.s, 20), RR_NO_DEADLINE);
+	t_free(&c, &s);
+}
+
+TEST(session_sizes_and_mtus)
+{
+	static const u32 sizes[] = { 0, 1, 991, 992, 993, 5000, 70000, 300000 };
+	static const u32 mtus[] = { 256, 1024, 4096 };
+
+	for (size_t m = 0; m < ARRAY_SIZE(mtus); m++) {
+		struct rr_params p;
+
+		rr_params_default(&p);
+		p.mtu = mtus[m];
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+			struct tenv c, s;
+			u64 now = 0;
+
+			t_pair(&c, &s, &p, &p);
+			CHECK_EQ(t_call(&c, sizes[i], (u8)i, i, 0), 0);
+			while (!c.completions && now < 10000000000ull) {
+				t_run(&c, &s, now);
+				now += 1000;
+				rr_session_poll(c.s, now);
+			}
+			CHECK_EQ(c.completions, 1);
+			CHECK_EQ(c.err, 0);
+			CHECK(t_same(&c.resp, sizes[i], (u8)i));
+			CHECK_EQ(rr_session_stats(c.s)->retransmits, 0);
+			t_free(&c, &s);
+		}
+	}
+}
+
+TEST(session_duplicate_request_never_reruns_handler)
+{
+	struct tenv c, s;
+	struct tpkt req;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(t_call(&c, 100, 3, 1, 0), 0);
+	CHECK_EQ(c.nq, 1);
+	req = c.q[0];
+	/* the request, three times */
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 1), 0);
+	CHECK_EQ(s.delivered, 1);
+	CHECK_EQ(rr_session_stats(s.s)->dup_requests, 2);
+	/* each copy got the stored response */
+	CHECK_EQ(s.nq, 3);
+	CHECK_EQ(memcmp(s.q[0].data, s.q[2].data, s.q[0].len), 0);
+	t_drop(&c);
+	t_run(&c, &s, 2);
+	CHECK_EQ(c.completions, 1);
+	/* and again after the client finished: still not re-run */
+	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 3), 0);
+	CHECK_EQ(s.delivered, 1);
+	t_run(&c, &s, 4);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(rr_session_stats(c.s)->rx_stale, 3);
+	t_free(&c, &s);
+}
+
+TEST(session_duplicates_while_handler_runs)
+{
+	struct tenv c, s;
+	struct tpkt req;
+	struct rr_msg resp;
+	u64 now = 0;
+
+	t_pair(&c, &s, NULL, NULL);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 2000, 4, 1, now), 0);	/* two packets */
+	t_run(&c, &s, now);
+	CHECK_EQ(s.delivered, 1);
+	/* the client waits; its timer probes; the server says "running" */
+	for (int i = 0; i < 30; i++) {
+		now = rr_session_deadline(c.s);
+		rr_session_poll(c.s, now);
+		CHECK(c.nq >= 1);
+		req = c.q[0];
+		t_run(&c, &s, now);
+		CHECK_EQ(s.delivered, 1);
+	}
+	/* far more probes than max_retries: the live handler keeps it going */
+	CHECK_EQ(c.completions, 0);
+	CHECK(rr_session_stats(s.s)->dup_requests >= 30);
+	/* answer late: sent unasked */
+	t_fill(&resp, 3000, 8);
+	CHECK_EQ(rr_server_reply(s.s, s.handle, 5, &resp), 0);
+	CHECK_EQ(s.nq, 1);
+	CHECK_EQ(rr_server_reply(s.s, s.handle, 5, &resp), -ESTALE);
+	t_run(&c, &s, now);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, 0);
+	CHECK_EQ(c.status, 5);
+	CHECK(t_same(&c.resp, 3000, 8));
+	/* a late duplicate of the probe gets packet 0 again, no handler */
+	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, now), 0);
+	CHECK_EQ(s.delivered, 1);
+	t_free(&c, &s);
+}
+
+TEST(session_newer_request_frees_stored_response)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	long live;
+
+	rr_params_default(&p);
+	p.slots = 1;
+	t_pair(&c, &s, &p, &p);
+	s.reply_len = 200000;
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	for (u64 now = 0; !c.completions; now += 1000) {
+		t_run(&c, &s, now);
+		rr_session_poll(c.s, now);
+	}
+	rr_msg_free(&c.resp);
+	live = rr_user_live;
+	s.reply_len = 10;
+	CHECK_EQ(t_call(&c, 10, 2, 2, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(c.completions, 2);
+	rr_msg_free(&c.resp);
+	/* the 200 kB response (49 chunks + index) is gone */
+	CHECK(rr_user_live < live - 40);
+	CHECK_EQ(s.delivered, 2);
+	t_free(&c, &s);
+}
+
+TEST(session_stale_reply_and_cancel)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	struct rr_msg resp;
+	u32 old;
+
+	rr_params_default(&p);
+	p.slots = 1;
+	t_pair(&c, &s, &p, &p);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(s.delivered, 1);
+	old = s.handle;
+	CHECK_EQ(t_call(&c, 10, 1, 2, 0), -EBUSY);
+	CHECK_EQ(rr_client_cancel(c.s, 99), -ENOENT);
+	CHECK_EQ(rr_client_cancel(c.s, 1), 0);
+	CHECK_EQ(c.completions, 0);
+	CHECK_EQ(t_call(&c, 10, 1, 2, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(s.delivered, 2);
+	t_fill(&resp, 10, 1);
+	CHECK_EQ(rr_server_reply(s.s, old, 0, &resp), -ESTALE);
+	CHECK_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.cookie, 2);
+	t_free(&c, &s);
+}
+
+TEST(session_fail_all_and_reset)
+{
+	struct tenv c, s;
+
+	t_pair(&c, &s, NULL, NULL);
+	s.auto_reply = false;
+	for (u64 i = 0; i < 3; i++)
+		CHECK_EQ(t_call(&c, 10, 1, i, 0), 0);
+	t_run(&c, &s, 0);
+	rr_session_fail_all(c.s, -ENODEV);
+	CHECK_EQ(c.completions, 3);
+	CHECK_EQ(c.err, -ENODEV);
+	CHECK_EQ(t_call(&c, 10, 1, 9, 0), -ENODEV);
+	CHECK_EQ(rr_session_deadline(c.s), RR_NO_DEADLINE);
+	t_free(&c, &s);
+
+	/* the peer's RESET fails everything with ECONNRESET */
+	t_pair(&c, &s, NULL, NULL);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(rr_session_send_reset(s.s), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, -ECONNRESET);
+	/* and a client RESET clears the server's slots */
+	rr_session_send_reset(c.s);
+	t_run(&c, &s, 0);
+	CHECK_EQ(rr_server_reply(s.s, s.handle, 0, &c.resp), -ESTALE);
+	t_free(&c, &s);
+}
+
+TEST(session_total_loss_times_out)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	u64 now = 0, bound = 0;
+	int fires = 0;
+
+	rr_params_default(&p);
+	t_pair(&c, &s, &p, &p);
+	CHECK_EQ(t_call(&c, 5000, 1, 1, 0), 0);
+	for (u32 i = 0; i <= p.max_retries; i++) {
+		u64 rto = p.rto_init_ns << i;
+
+		bound += rto < p.rto_max_ns ? rto : p.rto_max_ns;
+	}
+	while (!c.completions) {
+		u64 d = rr_session_deadline(c.s);
+
+		CHECK(d != RR_NO_DEADLINE);
+		CHECK(d >= now);
+		now = d;
+		t_drop(&c);
+		rr_session_poll(c.s, now);
+		fires++;
+		CHECK(fires < 100);
+	}
+	CHECK_EQ(c.err, -ETIMEDOUT);
+	CHECK_EQ(rr_session_stats(c.s)->rto_fires, p.max_retries);
+	CHECK(now <= bound);
+	CHECK_EQ(rr_session_poll(c.s, now), RR_NO_DEADLINE);
+	t_free(&c, &s);
+}
+
+TEST(session_call_timeout)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	u64 now = 0;
+
+	rr_params_default(&p);
+	p.call_timeout_ns = 50000000;
+	t_pair(&c, &s, &p, &p);
+	s.auto_reply = false;	/* alive but never answers */
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	while (!c.completions && now < 10 * p.call_timeout_ns) {
+		t_run(&c, &s, now);
+		now = rr_session_deadline(c.s);
+		rr_session_poll(c.s, now);
+	}
+	CHECK_EQ(c.err, -ETIMEDOUT);
+	CHECK_EQ(now, p.call_timeout_ns);
+	t_free(&c, &s);
+}
+
+TEST(session_tx_stall_resumes)
+{
+	struct tenv c, s;
+
+	t_pair(&c, &s, NULL, NULL);
+	c.tx_block = true;
+	CHECK_EQ(t_call(&c, 5000, 1, 1, 0), 0);
+	CHECK_EQ(c.nq, 0);
+	CHECK(rr_session_tx_stalled(c.s));
+	c.tx_block = false;
+	rr_session_poll(c.s, 1);
+	CHECK(!rr_session_tx_stalled(c.s));
+	CHECK_EQ(c.nq, 6);
+	/* server out of buffers: replies are lost, the client recovers */
+	s.tx_block = true;
+	t_flush(&c, &s, 2);
+	CHECK_EQ(s.nq, 0);
+	CHECK(rr_session_stats(s.s)->tx_stalls > 0);
+	s.tx_block = false;
+	for (u64 now = 2; !c.completions && now < 1000000000; ) {
+		now = rr_session_deadline(c.s);
+		rr_session_poll(c.s, now);
+		t_run(&c, &s, now);
+	}
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, 0);
+	CHECK(t_same(&c.resp, 5000, 1));
+	CHECK_EQ(s.delivered, 1);
+	t_free(&c, &s);
+}
+
+TEST(session_rx_alloc_failure_recovers)
+{
+	struct tenv c, s;
+	u64 now = 0;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(t_call(&c, 50000, 1, 1, 0), 0);
+	rr_user_allocs = 0;
+	rr_user_fail_every = 1;	/* every allocation fails */
+	t_run(&c, &s, now);
+	CHECK(rr_session_stats(s.s)->rx_nomem > 0);
+	CHECK_EQ(s.delivered, 0);
+	rr_user_fail_every = 3;	/* then one in three */
+	for (int i = 0; i < 200 && !c.completions; i++) {
+		now = rr_session_deadline(c.s);
+		rr_session_poll(c.s, now);
+		t_run(&c, &s, now);
+		if (i == 100)
+			rr_user_fail_every = 0;
+	}
+	rr_user_fail_every = 0;
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, 0);
+	CHECK(t_same(&c.resp, 50000, 1));
+	CHECK_EQ(s.delivered, 1);
+	t_free(&c, &s);
+}
+
+TEST(session_out_of_order_reassembly)
+{
+	struct tenv c, s;
+	struct tpkt *q;
+	size_t n;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(t_call(&c, 14000, 6, 1, 0), 0);	/* 15 packets */
+	/* hold the first window, deliver it backwards */
+	n = c.nq;
+	q = c.q;
+	c.q = NULL;
+	c.nq = c.capq = 0;
+	CHECK_EQ(n, 15);
+	for (size_t i = n; i-- > 0;)
+		rr_session_rx(s.s, q[i].data, q[i].len, 1);
+	free(q);
+	CHECK_EQ(s.delivered, 1);
+	CHECK(t_same(&s.req, 14000, 6));
+	t_run(&c, &s, 2);
+	CHECK_EQ(c.completions, 1);
+	CHECK(t_same(&c.resp, 14000, 6));
+	CHECK_EQ(rr_session_stats(c.s)->rto_fires, 0);
+	t_free(&c, &s);
+}
+
+TEST(session_selective_ack_resends_only_holes)
+{
+	struct tenv c, s;
+	struct tpkt *q;
+	size_t n;
+	u64 tx0;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(t_call(&c, 14000, 6, 1, 0), 0);
+	n = c.nq;
+	q = c.q;
+	c.q = NULL;
+	c.nq = c.capq = 0;
+	/* lose packet 2 only */
+	for (size_t i = 0; i < n; i++)
+		if (i != 2)
+			rr_session_rx(s.s, q[i].data, q[i].len, 1);
+	free(q);
+	tx0 = rr_session_stats(c.s)->tx_pkts;
+	t_flush(&s, &c, 2);	/* acks: the hole is seen, resent at once */
+	CHECK_EQ(rr_session_stats(c.s)->tx_pkts, tx0 + 1);
+	CHECK_EQ(rr_session_stats(c.s)->retransmits, 1);
+	CHECK_EQ(rr_session_stats(c.s)->cwnd_decreases, 1);
+	t_run(&c, &s, 3);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(rr_session_stats(c.s)->rto_fires, 0);
+	t_free(&c, &s);
+}
+
+TEST(session_slots_busy_and_chained_calls)
+{
+	struct tenv c, s;
+
+	t_pair(&c, &s, NULL, NULL);
+	for (u64 i = 0; i < 8; i++)
+		CHECK_EQ(t_call(&c, 10, 1, i, 0), 0);
+	CHECK_EQ(t_call(&c, 10, 1, 8, 0), -EBUSY);
+	c.chain = true;	/* the first completion starts a call itself */
+	t_run(&c, &s, 1);
+	CHECK_EQ(c.completions, 9);
+	CHECK_EQ(s.delivered, 9);
+	t_free(&c, &s);
+}
+
+TEST(session_size_limits)
+{
+	struct rr_params pc, ps;
+	struct tenv c, s;
+
+	rr_params_default(&pc);
+	rr_params_default(&ps);
+	ps.max_msg = 1000;
+	pc.max_msg = 2000;
+	t_pair(&c, &s, &pc, &ps);
+	CHECK_EQ(t_call(&c, 2001, 1, 1, 0), -EMSGSIZE);
+	/* the server refuses a request over its limit with a status */
+	CHECK_EQ(t_call(&c, 1500, 1, 2, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(s.delivered, 0);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, 0);
+	CHECK_EQ(c.status, -EMSGSIZE);
+	CHECK_EQ(c.resp.len, 0);
+	t_free(&c, &s);
+
+	/* a response over the client's limit fails the call, no hang */
+	pc.max_msg = 1000;
+	ps.max_msg = 16 << 20;
+	t_pair(&c, &s, &pc, &ps);
+	s.reply_len = 5000;
+	CHECK_EQ(t_call(&c, 10, 1, 3, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, -EMSGSIZE);
+	t_free(&c, &s);
+}
+
+TEST(session_misdirected_and_crc_policy)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	struct tpkt pk;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	pk = c.q[0];
+	/* wrong tag: dropped */
+	pk.data[8] ^= 1;
+	rr_put_le32(pk.data + 28, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	CHECK_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -ESTALE);
+	/* a client packet sent to a client session: dropped */
+	CHECK_EQ(rr_session_rx(c.s, c.q[0].data, c.q[0].len, 0), -ESTALE);
+	/* bad CRC counted */
+	pk = c.q[0];
+	pk.data[pk.len - 1] ^= 0x80;
+	CHECK_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -EBADMSG);
+	CHECK_EQ(rr_session_stats(s.s)->crc_drops, 1);
+	/* over the MTU */
+	CHECK_EQ(rr_session_rx(s.s, pk.data, 2000, 0), -EMSGSIZE);
+	t_free(&c, &s);
+
+	/* CRC off on the client, required on the server: refused */
+	rr_params_default(&p);
+	p.crc = false;
+	t_pair(&c, &s, &p, NULL);
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	CHECK_EQ(rr_session_rx(s.s, c.q[0].data, c.q[0].len, 0), -EBADMSG);
+	t_free(&c, &s);
+	/* off on both: works */
+	t_pair(&c, &s, &p, &p);
+	CHECK_EQ(t_call(&c, 3000, 1, 1, 0), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(c.completions, 1);
+	CHECK(t_same(&c.resp, 3000, 1));
+	t_free(&c, &s);
+}
+
+TEST(session_ping)
+{
+	struct tenv c, s;
+
+	t_pair(&c, &s, NULL, NULL);
+	CHECK_EQ(rr_session_ping(c.s), 0);
+	CHECK_EQ(rr_session_ping(s.s), -EINVAL);
+	t_run(&c, &s, 0);
+	CHECK_EQ(rr_session_stats(c.s)->pongs, 1);
+	t_free(&c, &s);
+}
+
+TEST(session_params_checked)
+{
+	struct rr_params p;
+	struct tenv e;
+
+	memset(&e, 0, sizeof(e));
+	rr_params_default(&p);
+	CHECK_EQ(rr_params_check(&p), 0);
+	p.slots = 3;
+	CHECK(IS_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops, &e)));
+	rr_params_default(&p);
+	p.mtu = 100;
+	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	rr_params_default(&p);
+	p.max_msg = RR_MSG_MAX + 1;
+	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	rr_params_default(&p);
+	p.credits = 0;
+	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	rr_params_default(&p);
+	p.rto_min_ns = p.rto_max_ns + 1;
+	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	rr_params_default(&p);
+	p.cc_algo = 99;
+	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	rr_params_default(&p);
+	CHECK(IS_ERR(rr_session_create(&p, 7, &t_cids, &t_ops, &e)));
+	rr_user_fail_every = 1;
+	CHECK_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_SERVER, &t_sids, &t_ops,
+					   &e)), -ENOMEM);
+	rr_user_fail_every = 2;
+	rr_user_allocs = 0;
+	CHECK_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops,
+					   &e)), -ENOMEM);
+	rr_user_fail_every = 0;
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Whole-protocol runs in the simulator: each fault alone, all together,
+ * randomized fault schedules and parameters over many seeds, the
+ * acceptance workloads over several seeds, and congestion control.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "../sim/workload.h"
+
+static bool run(struct wl_cfg *cfg, struct wl_result *r)
+{
+	if (wl_run(cfg, r))
+		return false;
+	if (!wl_ok(cfg, r))
+		printf("# seed %llu size %u rpcs %llu: completed %llu failed %llu dup %llu wrong %llu double %llu hung %d leaked %ld\n",
+		       (unsigned long long)cfg->net.seed, cfg->size,
+		       (unsigned long long)cfg->rpcs,
+		       (unsigned long long)r->completed,
+		       (unsigned long long)r->failed,
+		       (unsigned long long)r->duplicate_executions,
+		       (unsigned long long)r->wrong_payloads,
+		       (unsigned long long)r->double_completions, r->hung,
+		       r->leaked);
+	return wl_ok(cfg, r);
+}
+
+/* Under ASan everything is ~5x slower: fewer seeds, same coverage. */
+static int seeds(int n)
+{
+	return rt_sanitized() ? (n + 3) / 4 : n;
+}
+
+static const u32 sizes[] = { 32, 3000, 100000 };
+
+
+#define FAULT_TEST(name, setup)						\
+TEST(sim_fault_##name)							\
+{									\
+	struct wl_cfg cfg;						\
+	struct wl_result r;						\
+									\
+	for (size_t z = 0; z < ARRAY_SIZE(sizes); z++) {		\
+		for (int s = 1; s <= seeds(4); s++) {			\
+			wl_default(&cfg);				\
+			cfg.size = sizes[z];				\
+			cfg.rpcs = sizes[z] > 10000 ? 40 : 1000;	\
+			cfg.net.seed = (u64)s;				\
+			setup;						\
+			CHECK(run(&cfg, &r));				\
+		}							\
+	}								\
+}
+
+FAULT_TEST(loss, cfg.net.loss = 0.1)
+FAULT_TEST(reorder, cfg.net.reorder = 0.3)
+FAULT_TEST(duplicate, cfg.net.duplicate = 0.3)
+FAULT_TEST(corrupt, cfg.net.corrupt = 0.05)
+FAULT_TEST(tx_fail, cfg.net.tx_fail = 0.2)
+FAULT_TEST(alloc_fail, cfg.alloc_fail_every = 13)
+FAULT_TEST(async_handler, cfg.handler_ns = 30000)
+FAULT_TEST(all_together,
+	   cfg.net.loss = 0.05; cfg.net.reorder = 0.05;
+	   cfg.net.duplicate = 0.02; cfg.net.corrupt = 0.01;
+	   cfg.net.tx_fail = 0.02; cfg.alloc_fail_every = 101;
+	   cfg.handler_ns = (u64)s * 10000)
+
+TEST(sim_fault_duplicates_counted)
+{
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	wl_default(&cfg);
+	cfg.net.duplicate = 0.5;
+	cfg.rpcs = 2000;
+	CHECK(run(&cfg, &r));
+	/* duplicates really reached the server and were absorbed */
+	CHECK(r.server.dup_requests > 100);
+	CHECK_EQ(r.duplicate_executions, 0);
+}
+
+TEST(sim_randomized_schedules)
+{
+	struct wl_cfg cfg;
+	struct wl_result r;
+	u64 x = 12345;
+
+	for (int s = 1; s <= seeds(120); s++) {
+		/* all choices from one seeded stream */
+#define RND() (x = x * 6364136223846793005ull + 1442695040888963407ull, x >> 33)
+		wl_default(&cfg);
+		cfg.net.seed = (u64)s;
+		cfg.net.loss = (double)(RND() % 16) / 100;
+		cfg.net.reorder = (double)(RND() % 21) / 100;
+		cfg.net.duplicate = (double)(RND() % 11) / 100;
+		cfg.net.corrupt = (double)(RND() % 6) / 100;
+		cfg.net.tx_fail = RND() % 4 ? 0 : (double)(RND() % 10) / 100;
+		cfg.net.latency_ns = 1000 + RND() % 50000;
+		cfg.net.gbps = 1 + (double)(RND() % 100);
+		cfg.alloc_fail_every = RND() % 4 ? 0 : 7 + RND() % 100;
+		cfg.handler_ns = RND() % 3 ? 0 : RND() % 200000;
+		cfg.params.mtu = (u32[]){ 256, 1024, 1500, 4096 }[RND() % 4];
+		cfg.params.slots = 1u << (RND() % 6);
+		cfg.params.credits = 1 + RND() % 64;
+		cfg.params.cc_init_cwnd = 1 + RND() % cfg.params.credits;
+		cfg.params.cc_algo = RND() % 5 ? RR_CC_AIMD : RR_CC_FIXED;
+		cfg.params.rto_min_ns = 20000 + RND() % 2000000;
+		cfg.params.rto_init_ns = cfg.params.rto_min_ns * 2;
+		cfg.params.max_retries = 30;
+		cfg.params.crc = true;
+		switch (RND() % 4) {
+		case 0:
+			cfg.size = RND() % 64;
+			cfg.rpcs = 300;
+			break;
+		case 1:
+			cfg.size = RND() % 20000;
+			cfg.rpcs = 60;
+			break;
+		case 2:
+			cfg.size = RND() % 300000;
+			cfg.rpcs = 6;
+			break;
+		default:
+			cfg.size = RND() % 2000;
+			cfg.resp_size = (s64)(RND() % 50000);
+			cfg.rpcs = 40;
+		}
+		CHECK(run(&cfg, &r));
+	}
+}
+
+TEST(sim_acceptance_workloads_many_seeds)
+{
+	static const struct {
+		u64 rpcs;
+		u32 size;
+		int seeds;
+	} w[] = {
+		{ 2000, 3000, 24 },
+		{ 12, 1000000, 8 },
+		{ 20000, 32, 24 },
+		{ 20000, 3000, 2 },
+		{ 200, 1000000, 1 },
+		{ 200000, 32, 2 },
+	};
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++) {
+		for (int s = 1; s <= seeds(w[i].seeds); s++) {
+			wl_default(&cfg);
+			cfg.rpcs = w[i].rpcs;
+			cfg.size = w[i].size;
+			cfg.net.loss = 0.05;
+			cfg.net.reorder = 0.05;
+			cfg.net.duplicate = 0.01;
+			cfg.net.corrupt = 0.001;
+			cfg.net.seed = (u64)s * 1000 + 7;
+			CHECK(run(&cfg, &r));
+		}
+	}
+}
+
+TEST(sim_total_loss_fails_every_call_in_bounded_time)
+{
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	wl_default(&cfg);
+	cfg.rpcs = 100;
+	cfg.size = 5000;
+	cfg.net.loss = 1.0;
+	CHECK_EQ(wl_run(&cfg, &r), 0);
+	CHECK(!r.hung);
+	CHECK_EQ(r.completed, 0);
+	CHECK_EQ(r.failed, 100);
+	CHECK_EQ(r.timeouts, 100);
+	CHECK_EQ(r.leaked, 0);
+	/* 100 calls, 8 at a time, each under ~2.6 s of backed-off RTOs */
+	CHECK(r.virtual_time_ns < 13 * 3000000000ull);
+}
+
+TEST(sim_deterministic)
+{
+	struct wl_cfg cfg;
+	struct wl_result a, b;
+
+	wl_default(&cfg);
+	cfg.size = 5000;
+	cfg.net.loss = 0.05;
+	cfg.net.reorder = 0.1;
+	cfg.net.seed = 99;
+	CHECK(run(&cfg, &a));
+	CHECK(run(&cfg, &b));
+	CHECK_EQ(a.virtual_time_ns, b.virtual_time_ns);
+	CHECK_EQ(a.retransmissions, b.retransmissions);
+	CHECK_EQ(a.net.sent, b.net.sent);
+}
+
+TEST(sim_congestion_control_backs_off_and_recovers)
+{
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	/* clean network: the window opens to the credits */
+	wl_default(&cfg);
+	cfg.size = 200000;
+	cfg.rpcs = 20;
+	cfg.params.cc_init_cwnd = 2;
+	CHECK(run(&cfg, &r));
+	CHECK_EQ(r.client_info.cwnd, cfg.params.credits);
+	CHECK_EQ(r.client.cwnd_decreases, 0);
+	/* lossy: it backs off */
+	cfg.net.loss = 0.1;
+	CHECK(run(&cfg, &r));
+	CHECK(r.client.cwnd_decreases > 10);
+	CHECK(r.client_info.cwnd < cfg.params.credits);
+	/* a fixed window never moves */
+	cfg.params.cc_algo = RR_CC_FIXED;
+	CHECK(run(&cfg, &r));
+	CHECK_EQ(r.client.cwnd_decreases, 0);
+}
+
+TEST(sim_edge_parameters)
+{
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	/* one slot, one credit, smallest MTU, lossy */
+	wl_default(&cfg);
+	cfg.params.slots = 1;
+	cfg.params.credits = 1;
+	cfg.params.cc_init_cwnd = 1;
+	cfg.params.mtu = RR_MIN_MTU;
+	cfg.size = 20000;
+	cfg.rpcs = 30;
+	cfg.net.loss = 0.05;
+	cfg.net.reorder = 0.1;
+	CHECK(run(&cfg, &r));
+	/* 32 slots, CRC off (no corruption), empty messages */
+	wl_default(&cfg);
+	cfg.params.slots = 32;
+	cfg.params.crc = false;
+	cfg.size = 0;
+	cfg.rpcs = 3000;
+	cfg.net.loss = 0.05;
+	cfg.net.duplicate = 0.05;
+	CHECK(run(&cfg, &r));
+	/* the largest messages the defaults allow */
+	wl_default(&cfg);
+	cfg.params.mtu = 4096;
+	cfg.size = 16u << 20;
+	cfg.rpcs = 2;
+	cfg.net.loss = 0.01;
+	CHECK(run(&cfg, &r));
+}
