@@ -59,6 +59,11 @@ check-two: all
 
 check: host-check check-one check-two
 
+# The VM harness's own test: a planted WARN_ON and BUG must fail their runs.
+.PHONY: check-harness
+check-harness: module
+	selftests/vm.sh selftest
+
 demo:
 	tools/demo.sh
 

@@ -64,7 +64,7 @@ SPLAT='(^|[^[:alnum:]_])(BUG:|kernel BUG at|WARNING:|Oops|general protection fau
 SPLAT+='|INFO: task .* blocked for more than|refcount_t:|KASAN|UBSAN|kmemleak'
 SPLAT+='|possible circular locking|possible recursive locking'
 SPLAT+='|inconsistent lock state|suspicious RCU usage|lock held when returning'
-SPLAT+='|Kernel panic|soft lockup|hard LOCKUP|rcu: .*stall'
+SPLAT+='|Kernel panic|invalid opcode:|soft lockup|hard LOCKUP|rcu: .*stall'
 SPLAT+='|unregister_netdevice: waiting|page allocation failure|rrvm: FAIL:)'
 
 die() {
