@@ -48,7 +48,12 @@ extern "C" {
 
 struct rdmarpc_nl;
 
+/*
+ * Open a netlink handle (a socket bound to the family).  -EPROTONOSUPPORT
+ * if the module is not loaded.
+ */
 int rdmarpc_nl_open(struct rdmarpc_nl **out);
+/* Close the handle and free it.  NULL is allowed. */
 void rdmarpc_nl_close(struct rdmarpc_nl *nl);
 /* The socket, for poll() on an event handle. */
 int rdmarpc_nl_fd(const struct rdmarpc_nl *nl);
@@ -113,6 +118,7 @@ struct rdmarpc_dev {
  */
 int rdmarpc_dev_list(struct rdmarpc_nl *nl, const char *name,
 		     struct rdmarpc_dev **devs, size_t *n);
+/* Free the result of rdmarpc_dev_list() (its GID arrays too). */
 void rdmarpc_dev_list_free(struct rdmarpc_dev *devs, size_t n);
 
 /* Names for the enums: "ACTIVE", "ethernet", "RoCE v2"; "?" if unknown. */
