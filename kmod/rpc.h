@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: the boundary between the session layer (peer.c, session.c,
+ * handshake.c: peers, kernel sessions driving the portable core over the
+ * UD QPs) and the users of RPC (rpc.c and chardev.c: endpoints, calls,
+ * services; in-kernel callers).
+ *
+ * Client side: a user looks a peer up (connecting if needed), fills a
+ * struct rdmarpc_kcall and starts it on the peer; the session layer picks a
+ * session with a free slot (or queues the call until one frees) and calls
+ * ->done exactly once.
+ *
+ * Server side: the session layer hands every complete request to
+ * rdmarpc_rpc_deliver() (implemented by rpc.c), which finds the endpoint
+ * serving the method; the answer comes back, later and from process
+ * context, through rdmarpc_sess_reply().
+ */
+#ifndef _RDMARPC_RPC_H
+#define _RDMARPC_RPC_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include "core/msg.h"
+
+struct rdmarpc_peer;
+struct rdmarpc_sess;
+
+/*
+ * One call.  The issuer owns the memory; the session layer uses it from
+ * rdmarpc_peer_call() until ->done has returned.
+ *
+ * @done runs exactly once, in any context (softirq included) with no
+ * session-layer lock held, and must not sleep.  @err is 0 (then @status is
+ * the handler's status and @resp the response: take it with rr_msg_move()
+ * to keep it) or a negative errno: -ETIMEDOUT, -ECONNRESET, -ENODEV,
+ * -ENOENT (nothing on the peer serves the method), -ECONNABORTED (the
+ * serving endpoint went away), -EMSGSIZE, -ECANCELED.
+ */
+struct rdmarpc_kcall {
+	u32 method;
+	u32 timeout_ms;			/* 0: the module's default */
+	u64 cookie;			/* the issuer's, untouched */
+	struct rr_msg req;		/* the session layer frees it */
+	void (*done)(struct rdmarpc_kcall *kc, int err, s32 status,
+		     struct rr_msg *resp);
+
+	/* Private to the session layer. */
+	struct list_head node;
+	struct rdmarpc_sess *sess;
+	u64 deadline_ns;
+};
+
+/*
+ * Process context, may sleep (resolution, handshake) up to @timeout_ms.
+ * @name is a configured peer's name or "a.b.c.d[:port]" (a peer created on
+ * demand).  Returns a referenced peer or ERR_PTR: -EINVAL (bad name),
+ * -EHOSTUNREACH, -ECONNREFUSED, -ETIMEDOUT, -ENODEV (no RDMA port reaches
+ * it), -EPROTO (the peer's hello was refused; the reason is logged).
+ */
+struct rdmarpc_peer *rdmarpc_peer_lookup(const char *name,
+					 unsigned int timeout_ms);
+void rdmarpc_peer_get(struct rdmarpc_peer *peer);
+void rdmarpc_peer_put(struct rdmarpc_peer *peer);
+
+/*
+ * Start @kc on @peer.  Any context that may take a spinlock.  0: ->done
+ * will run.  Otherwise ->done will not run and @kc->req is left to the
+ * caller: -ENODEV, -ECONNRESET (peer down), -EMSGSIZE (beyond the peer's
+ * limit).
+ */
+int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
+
+/*
+ * Cancel @kc: 0 if ->done(-ECANCELED) ran or will run promptly; -ENOENT if
+ * ->done already ran or is running.  Any context.
+ */
+int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
+
+/*
+ * Implemented by rpc.c.  Called from the receive path (softirq, session
+ * lock NOT held, must not sleep) for each complete request: @req may be
+ * moved out with rr_msg_move().  Return 0 when taken (answer later with
+ * rdmarpc_sess_reply(), holding a reference from rdmarpc_sess_get()), or a
+ * negative errno (-ENOENT: no endpoint serves @method; -ENOMEM) that the
+ * session layer sends back as the call's error.
+ */
+int rdmarpc_rpc_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
+			struct rr_msg *req);
+
+/*
+ * Answer request @handle of @sess: @err 0 sends @status and @resp (moved
+ * from; may be NULL for an empty response), a negative errno sends that
+ * error instead (the caller's ->done sees it as @err).  Any context but
+ * hard IRQ.  -ENODEV/-ECONNRESET if the session is gone (the reply is
+ * dropped; the caller's side fails on its own).
+ */
+int rdmarpc_sess_reply(struct rdmarpc_sess *sess, u32 handle, int err,
+		       s32 status, struct rr_msg *resp);
+void rdmarpc_sess_get(struct rdmarpc_sess *sess);
+void rdmarpc_sess_put(struct rdmarpc_sess *sess);
+
+/* Module init/exit of each side, in this order (exit in reverse). */
+int rdmarpc_sess_init(void);		/* session table, handshake listener */
+void rdmarpc_sess_exit(void);		/* fails every call, frees all */
+int rdmarpc_rpc_init(void);		/* service table, /dev/rdmarpc */
+void rdmarpc_rpc_exit(void);
+
+#endif /* _RDMARPC_RPC_H */
