@@ -77,7 +77,7 @@ note() {
 }
 
 usage() {
-	sed -n '4,/^$/s/^# \{0,1\}//p' "$SELF" | sed '$d' >&2
+	sed -n '4,/^$/s/^# \{0,1\}//p' "$SELF" >&2
 	exit 2
 }
 
@@ -272,6 +272,7 @@ boot() {
 			-append "$append" \
 			-serial "file:$RUN/$role/console.log" \
 			-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+			-virtfs "local,path=$TOP,mount_tag=tree,security_model=none,readonly=on,multidevs=remap" \
 			-virtfs "local,path=$RUN,mount_tag=results,security_model=none,multidevs=remap" \
 			"$@" > "$RUN/$role/qemu.log" 2>&1 < /dev/null
 		echo $? > "$RUN/$role/qemu.rc"

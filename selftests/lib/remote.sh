@@ -70,6 +70,10 @@ _rr_wait_file() {
 	local f=$1 end=$((SECONDS + $2 + 1)) t=0.01
 	while [ ! -s "$f" ]; do
 		[ "$SECONDS" -lt "$end" ] || return 1
+		if [ "${RDMARPC_MODE:-one}" = two ] && [ -e "$_rr_d/b.exited" ]; then
+			echo "remote: the peer guest has stopped" >&2
+			return 1
+		fi
 		_rr_sleep $t
 		# Poll quickly at first, then at most 10 times a second.
 		case $t in
