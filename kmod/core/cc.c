@@ -16,22 +16,6 @@ void rr_cc_init(struct rr_cc *cc, u32 algo, u32 init, u32 max)
 	cc->decreases = 0;
 }
 
-/* @n packets were answered: grow. */
-void rr_cc_on_ack(struct rr_cc *cc, u32 n)
-{
-	if (cc->cwnd >= cc->max)
-		return;
-	if (cc->cwnd < cc->ssthresh) {
-		cc->cwnd = min_t(u32, cc->cwnd + n, cc->ssthresh);
-		return;
-	}
-	cc->acked += n;
-	if (cc->acked >= cc->cwnd) {
-		cc->acked -= cc->cwnd;
-		cc->cwnd++;
-	}
-}
-
 /*
  * A loss was detected at @now.  Losses within one RTT of the last decrease
  * are the same congestion event and do not shrink the window again.

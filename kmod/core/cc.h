@@ -30,8 +30,23 @@ struct rr_cc {
 };
 
 void rr_cc_init(struct rr_cc *cc, u32 algo, u32 init, u32 max);
-void rr_cc_on_ack(struct rr_cc *cc, u32 n);
 bool rr_cc_on_loss(struct rr_cc *cc, u64 now, u64 rtt);
+
+/* @n packets were answered: grow (inline: once per packet received). */
+static inline void rr_cc_on_ack(struct rr_cc *cc, u32 n)
+{
+	if (cc->cwnd >= cc->max)
+		return;
+	if (cc->cwnd < cc->ssthresh) {
+		cc->cwnd = min_t(u32, cc->cwnd + n, cc->ssthresh);
+		return;
+	}
+	cc->acked += n;
+	if (cc->acked >= cc->cwnd) {
+		cc->acked -= cc->cwnd;
+		cc->cwnd++;
+	}
+}
 
 static inline u32 rr_cc_window(const struct rr_cc *cc)
 {

@@ -19,7 +19,7 @@ int rr_msg_init(struct rr_msg *m, u32 len)
 	return 0;
 }
 
-void rr_msg_free(struct rr_msg *m)
+void rr_msg_free_chunks(struct rr_msg *m)
 {
 	u32 nchunks, t, i;
 
@@ -38,17 +38,6 @@ void rr_msg_free(struct rr_msg *m)
 	}
 out:
 	m->len = 0;
-}
-
-/* Hand the body over: @dst takes @src's bytes and chunks, @src is left empty. */
-void rr_msg_move(struct rr_msg *dst, struct rr_msg *src)
-{
-	dst->len = src->len;
-	if (rr_msg_is_inline(src))
-		memcpy(dst->inl, src->inl, src->len);
-	else
-		memcpy(dst->top, src->top, sizeof(src->top));
-	src->len = 0;
 }
 
 /*

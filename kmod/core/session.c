@@ -55,6 +55,7 @@ struct rr_pktmap {
 
 struct rr_cslot {
 	u8 phase;
+	u8 index;		/* in the session's slot array */
 	u8 timing;
 	u8 backoff;
 	bool probe;		/* WAIT: send one RFR 0 to ask after the call */
@@ -78,6 +79,7 @@ struct rr_cslot {
 
 struct rr_sslot {
 	u8 state;
+	u8 index;
 	u32 req_num;
 	u32 method;
 	u32 req_len;
@@ -216,7 +218,7 @@ static inline u32 rr_window_valid(s64 lo)
 
 static inline u32 rr_npkts(const struct rr_session *s, u32 len)
 {
-	return len ? DIV_ROUND_UP(len, s->seg) : 1;
+	return len <= s->seg ? 1 : DIV_ROUND_UP(len, s->seg);
 }
 
 static inline u32 rr_plen(const struct rr_session *s, u32 len, u32 idx)
@@ -237,7 +239,8 @@ static void *rr_tx_get(struct rr_session *s)
 	return buf;
 }
 
-static void rr_tx_send(struct rr_session *s, void *buf, struct rr_pkt *h)
+static inline void rr_tx_send(struct rr_session *s, void *buf,
+			      struct rr_pkt *h)
 {
 	u32 len;
 
@@ -270,8 +273,9 @@ static int rr_tx_ctl(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
 }
 
 /* One data packet of @m, straight into the send buffer. */
-static int rr_tx_data(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
-		      const struct rr_msg *m, u32 idx, u32 aux)
+static __always_inline int rr_tx_data(struct rr_session *s, u8 kind,
+				      u8 flags, u32 req_num,
+				      const struct rr_msg *m, u32 idx, u32 aux)
 {
 	struct rr_pkt h;
 	u8 *buf = rr_tx_get(s);
@@ -336,13 +340,19 @@ static void rr_cslot_progress(struct rr_session *s, struct rr_cslot *c,
 	rr_cslot_arm(s, c, now);
 }
 
+/*
+ * Free the slot.  Its response buffer is left alone: on success it is
+ * being handed to complete_call, and a call started from that callback on
+ * the same slot does not touch it before its own response arrives.  Error
+ * paths free a partial response first (rr_cslot_drop_resp()).
+ */
 static void rr_cslot_release(struct rr_session *s, struct rr_cslot *c)
 {
-	u32 bit = 1u << (c - s->cs);
+	u32 bit = 1u << c->index;
 
-	rr_map_free(&c->map);
+	if (c->map.ext)
+		rr_map_free(&c->map);
 	rr_msg_free(&c->req);
-	rr_msg_free(&c->resp);
 	s->inflight -= c->inflight;
 	c->inflight = 0;
 	c->phase = RR_C_FREE;
@@ -356,23 +366,29 @@ static void rr_cslot_release(struct rr_session *s, struct rr_cslot *c)
  * End the call in @c.  The slot is free again before the callback runs, so
  * the callback may start the next call; callers must not touch @c after.
  */
+static void rr_cslot_drop_resp(struct rr_cslot *c)
+{
+	if (c->phase == RR_C_RESP)
+		rr_msg_free(&c->resp);
+}
+
 static void rr_cslot_finish(struct rr_session *s, struct rr_cslot *c, int err)
 {
-	struct rr_msg resp;
+	struct rr_msg empty;
 	u64 cookie = c->cookie;
-	s32 status = 0;
 
-	if (!err) {
-		status = c->status;
-		rr_msg_move(&resp, &c->resp);
-		s->st.calls_ok++;
-	} else {
-		resp.len = 0;
+	if (err) {
+		rr_cslot_drop_resp(c);
+		rr_cslot_release(s, c);
 		s->st.calls_failed++;
+		empty.len = 0;
+		s->ops->complete_call(s->ctx, s, cookie, err, 0, &empty);
+		return;
 	}
 	rr_cslot_release(s, c);
-	s->ops->complete_call(s->ctx, s, cookie, err, status, &resp);
-	rr_msg_free(&resp);
+	s->st.calls_ok++;
+	s->ops->complete_call(s->ctx, s, cookie, 0, c->status, &c->resp);
+	rr_msg_free(&c->resp);
 }
 
 /* Next packet @c wants to send (resends first), or -1.  No side effects
@@ -618,6 +634,16 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 	}
 	if (pkt->idx >= n || pkt->plen != rr_plen(s, pkt->msg_len, pkt->idx))
 		goto bad;
+	if (n == 1 && c->phase != RR_C_RESP && pkt->msg_len <= RR_MSG_INLINE) {
+		/* The common small call: the whole response is here. */
+		if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY))
+			rr_rtt_sample(&s->rtt, now - c->timed_at);
+		c->status = (s32)pkt->aux;
+		c->resp.len = pkt->msg_len;
+		memcpy(c->resp.inl, pkt->payload, pkt->plen);
+		rr_cslot_finish(s, c, 0);
+		return 0;
+	}
 	if (c->phase != RR_C_RESP) {
 		err = rr_cslot_start_resp(s, c, pkt, n, now);
 		if (err)
@@ -672,6 +698,7 @@ static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 		return 0;
 	case RR_PKT_RESET:
 		/* The server lost our session: nothing pending can finish. */
+		s->st.resets++;
 		rr_session_fail_all(s, -ECONNRESET);
 		return 0;
 	default:
@@ -699,25 +726,18 @@ bad:
 	return -EPROTO;
 }
 
-/*
- * Start a call: @req is moved into the session (left empty) on success.
- * -EBUSY if every slot is taken (queue and retry after a completion).
- */
-int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
-		   u64 cookie, u64 now)
+/* rr_client_call() once a slot is known to be free. */
+static noinline int rr_client_start(struct rr_session *s, u32 method,
+				    struct rr_msg *req, u64 cookie, u64 now)
 {
 	struct rr_cslot *c;
 	u32 j;
 	int err;
 
-	if (s->role != RR_ROLE_CLIENT)
-		return -EINVAL;
 	if (s->closed)
 		return s->closed;
 	if (req->len > s->p.max_msg)
 		return -EMSGSIZE;
-	if (!s->free_mask)
-		return -EBUSY;
 	j = rr_ctz32(s->free_mask);
 	c = &s->cs[j];
 	err = rr_map_init(&c->map, rr_npkts(s, req->len));
@@ -740,11 +760,30 @@ int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
 	c->status = 0;
 	rr_msg_move(&c->req, req);
 	rr_cslot_arm(s, c, now);
-	if (s->blocked)
+	if (s->blocked) {
 		rr_client_pump(s, now);
-	else
+	} else if (c->map.n == 1 && rr_may_send(s, c, rr_window(s))) {
+		/* One packet, window open: no need to look for work. */
+		if (rr_cslot_send(s, c, 0, false, now))
+			s->blocked = true;
+	} else {
 		rr_cslot_pump(s, c, now);
+	}
 	return 0;
+}
+
+/*
+ * Start a call: @req is moved into the session (left empty) on success.
+ * -EBUSY if every slot is taken (queue and retry after a completion).
+ */
+int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
+		   u64 cookie, u64 now)
+{
+	/* The caller queues on -EBUSY and retries: make that cheap. */
+	if (unlikely(!s->free_mask))
+		return s->role != RR_ROLE_CLIENT ? -EINVAL :
+		       s->closed ? s->closed : -EBUSY;
+	return rr_client_start(s, method, req, cookie, now);
 }
 
 /*
@@ -760,6 +799,7 @@ int rr_client_cancel(struct rr_session *s, u64 cookie)
 		j = rr_ctz32(busy);
 		busy &= busy - 1;
 		if (s->cs[j].cookie == cookie) {
+			rr_cslot_drop_resp(&s->cs[j]);
 			rr_cslot_release(s, &s->cs[j]);
 			return 0;
 		}
@@ -844,10 +884,11 @@ static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
 {
 	u32 handle = sl->req_num;
 
-	rr_map_free(&sl->map);
+	if (sl->map.ext)
+		rr_map_free(&sl->map);
 	sl->state = RR_S_PENDING;
 	s->st.requests++;
-	s->rx_slot = sl - s->ss;
+	s->rx_slot = sl->index;
 	s->ops->deliver_request(s->ctx, s, handle, sl->method, &sl->req);
 	s->rx_slot = -1;
 	if (sl->req_num != handle)
@@ -894,6 +935,20 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
 		if (age > 0)
 			rr_sslot_reset(sl);
 	}
+	if (sl->state == RR_S_EMPTY && !pkt->idx &&
+	    pkt->plen == pkt->msg_len && pkt->msg_len <= RR_MSG_INLINE &&
+	    pkt->msg_len <= s->seg && pkt->msg_len <= s->p.max_msg) {
+		/* A new request that fits one packet: no map needed. */
+		sl->npkts = 1;
+		sl->map.n = 0;
+		sl->req_num = pkt->req_num;
+		sl->method = pkt->aux;
+		sl->req_len = pkt->msg_len;
+		sl->req.len = pkt->msg_len;
+		memcpy(sl->req.inl, pkt->payload, pkt->plen);
+		rr_server_deliver(s, sl, 0);
+		return 0;
+	}
 	if (sl->state == RR_S_EMPTY) {
 		sl->npkts = rr_npkts(s, pkt->msg_len);
 		if (pkt->msg_len > s->p.max_msg)
@@ -917,8 +972,11 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
 		if (rr_map_test(&sl->map, pkt->idx)) {
 			s->st.dup_pkts++;
 		} else {
-			if (rr_msg_write(&sl->req, pkt->idx * s->seg,
-					 pkt->payload, pkt->plen)) {
+			if (rr_msg_is_inline(&sl->req)) {
+				memcpy(sl->req.inl + pkt->idx * s->seg,
+				       pkt->payload, pkt->plen);
+			} else if (rr_msg_write(&sl->req, pkt->idx * s->seg,
+						pkt->payload, pkt->plen)) {
 				/* No ack: the client resends. */
 				s->st.rx_nomem++;
 				return -ENOMEM;
@@ -982,6 +1040,7 @@ static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt)
 		rr_tx_ctl(s, RR_PKT_PING, RR_F_REPLY, 0, 0, 0, 0);
 		return 0;
 	case RR_PKT_RESET:
+		s->st.resets++;
 		for (j = 0; j <= s->mask; j++)
 			rr_sslot_reset(&s->ss[j]);
 		return 0;
@@ -1098,12 +1157,15 @@ struct rr_session *rr_session_create(const struct rr_params *p,
 			/* The first call on slot j gets request number j. */
 			s->cs[j].req_num = j - p->slots;
 			s->cs[j].deadline = RR_NO_DEADLINE;
+			s->cs[j].index = j;
 		}
 		s->free_mask = p->slots == 32 ? ~0u : (1u << p->slots) - 1;
 	} else {
 		s->ss = rr_zalloc(p->slots * sizeof(*s->ss));
 		if (!s->ss)
 			goto out_free_session;
+		for (j = 0; j < p->slots; j++)
+			s->ss[j].index = j;
 	}
 	return s;
 
@@ -1120,8 +1182,10 @@ void rr_session_destroy(struct rr_session *s)
 	if (!s)
 		return;
 	for (j = 0; j <= s->mask; j++) {
-		if (s->cs && s->cs[j].phase != RR_C_FREE)
+		if (s->cs && s->cs[j].phase != RR_C_FREE) {
+			rr_cslot_drop_resp(&s->cs[j]);
 			rr_cslot_release(s, &s->cs[j]);
+		}
 		if (s->ss)
 			rr_sslot_reset(&s->ss[j]);
 	}

@@ -85,6 +85,7 @@ struct rr_stats {
 	u64 replies;		/* server: responses stored */
 	u64 cwnd_decreases;
 	u64 pongs;
+	u64 resets;		/* RESET packets from the peer */
 };
 
 /* Gauges, for display. */

@@ -6,28 +6,17 @@
  */
 #include "wire.h"
 
-#define RR_OFF_MAGIC	0
-#define RR_OFF_VERSION	1
-#define RR_OFF_KIND	2
-#define RR_OFF_FLAGS	3
-#define RR_OFF_SESS	4
-#define RR_OFF_TAG	8
-#define RR_OFF_REQ	12
-#define RR_OFF_IDX	16
-#define RR_OFF_LEN	20
-#define RR_OFF_AUX	24
-#define RR_OFF_CRC	28
-
-/* CRC32C over the header up to the crc field, then the payload. */
-u32 rr_wire_crc(const void *buf, u32 plen)
-{
-	const u8 *p = buf;
-	u32 crc;
-
-	crc = rr_crc32c(~0u, p, RR_OFF_CRC);
-	crc = rr_crc32c(crc, p + RR_HDR_LEN, plen);
-	return ~crc;
-}
+#define RR_OFF_CRC	0
+#define RR_OFF_MAGIC	4
+#define RR_OFF_VERSION	5
+#define RR_OFF_KIND	6
+#define RR_OFF_FLAGS	7
+#define RR_OFF_SESS	8
+#define RR_OFF_TAG	12
+#define RR_OFF_REQ	16
+#define RR_OFF_IDX	20
+#define RR_OFF_LEN	24
+#define RR_OFF_AUX	28
 
 /*
  * Write the header for @hdr into @buf, whose payload (hdr->plen bytes at

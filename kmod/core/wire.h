@@ -4,21 +4,23 @@
  * of every UD datagram, followed by at most MTU - 32 bytes of payload.
  *
  *  off size field     meaning
- *    0    1 magic     RR_WIRE_MAGIC
- *    1    1 version   RR_WIRE_VERSION
- *    2    1 kind      enum rr_pkt_kind
- *    3    1 flags     RR_F_*
- *    4    4 sess      destination session id
- *    8    4 tag       destination session's random tag
- *   12    4 req_num   request number (slot = req_num % slots)
- *   16    4 idx       REQ/RESP: packet index; ACK: cumulative ack (all
+ *    0    4 crc       CRC32C over bytes 4.. to the end of the payload,
+ *                     unless RR_F_NOCRC (then zero)
+ *    4    1 magic     RR_WIRE_MAGIC
+ *    5    1 version   RR_WIRE_VERSION
+ *    6    1 kind      enum rr_pkt_kind
+ *    7    1 flags     RR_F_*
+ *    8    4 sess      destination session id
+ *   12    4 tag       destination session's random tag
+ *   16    4 req_num   request number (slot = req_num % slots)
+ *   20    4 idx       REQ/RESP: packet index; ACK: cumulative ack (all
  *                     packets below are in); RFR: wanted response packet
- *   20    4 msg_len   REQ/RESP: total message length; ACK: index of the
+ *   24    4 msg_len   REQ/RESP: total message length; ACK: index of the
  *                     packet this ack answers
- *   24    4 aux       REQ: method id; RESP: status (s32); ACK: selective
+ *   28    4 aux       REQ: method id; RESP: status (s32); ACK: selective
  *                     ack bitmap, bit j = packet (msg_len - 32 + j) is in
- *   28    4 crc       CRC32C over bytes 0..27 and the payload, unless
- *                     RR_F_NOCRC (then zero)
+ *
+ * The CRC comes first so that it covers one contiguous run of bytes.
  *
  * Client -> server: REQ, RFR (request for response packet), PING, RESET.
  * Server -> client: ACK, RESP, PING (with RR_F_REPLY), RESET.
@@ -73,6 +75,14 @@ struct rr_pkt {
 int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt);
 int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag);
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);
-u32 rr_wire_crc(const void *buf, u32 plen);
+
+/*
+ * CRC32C over everything after the crc field: the rest of the header and
+ * the payload, one contiguous run (hence the crc field comes first).
+ */
+static inline u32 rr_wire_crc(const void *buf, u32 plen)
+{
+	return ~rr_crc32c(~0u, (const u8 *)buf + 4, RR_HDR_LEN - 4 + plen);
+}
 
 #endif /* RR_CORE_WIRE_H */

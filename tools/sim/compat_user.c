@@ -85,15 +85,16 @@ __attribute__((constructor)) static void rr_crc_init(void)
 u32 rr_crc32c(u32 crc, const void *buf, size_t len)
 {
 	const u8 *p = buf;
+	u64 v;
+	u32 w;
 
-	while (len && ((uintptr_t)p & 7)) {
-		crc = (crc >> 8) ^ rr_crc_tab[0][(crc ^ *p++) & 0xff];
-		len--;
-	}
+	/* Eight bytes per step, unaligned loads (memcpy) are fine. */
 	while (len >= 8) {
-		u32 lo = crc ^ rr_get_le32(p);
-		u32 hi = rr_get_le32(p + 4);
+		u32 lo, hi;
 
+		memcpy(&v, p, sizeof(v));
+		lo = (u32)v ^ crc;
+		hi = (u32)(v >> 32);
 		crc = rr_crc_tab[7][lo & 0xff] ^
 		      rr_crc_tab[6][(lo >> 8) & 0xff] ^
 		      rr_crc_tab[5][(lo >> 16) & 0xff] ^
@@ -104,6 +105,15 @@ u32 rr_crc32c(u32 crc, const void *buf, size_t len)
 		      rr_crc_tab[0][hi >> 24];
 		p += 8;
 		len -= 8;
+	}
+	if (len >= 4) {
+		w = crc ^ rr_get_le32(p);
+		crc = rr_crc_tab[3][w & 0xff] ^
+		      rr_crc_tab[2][(w >> 8) & 0xff] ^
+		      rr_crc_tab[1][(w >> 16) & 0xff] ^
+		      rr_crc_tab[0][w >> 24];
+		p += 4;
+		len -= 4;
 	}
 	while (len--)
 		crc = (crc >> 8) ^ rr_crc_tab[0][(crc ^ *p++) & 0xff];

@@ -652,8 +652,8 @@ TEST(session_misdirected_and_crc_policy)
 	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	pk = c.q[0];
 	/* wrong tag: dropped */
-	pk.data[8] ^= 1;
-	rr_put_le32(pk.data + 28, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	pk.data[12] ^= 1;
+	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
 	CHECK_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -ESTALE);
 	/* a client packet sent to a client session: dropped */
 	CHECK_EQ(rr_session_rx(c.s, c.q[0].data, c.q[0].len, 0), -ESTALE);

@@ -25,7 +25,7 @@ static u32 build(u8 *buf, u8 kind, u8 flags, u32 req, u32 idx, u32 len,
 /* Recompute the CRC after editing the header, so only the edit is tested. */
 static void reseal(u8 *buf, u32 len)
 {
-	rr_put_le32(buf + 28, rr_wire_crc(buf, len - RR_HDR_LEN));
+	rr_put_le32(buf, rr_wire_crc(buf, len - RR_HDR_LEN));
 }
 
 /* Parse from an exact-size heap copy: ASan catches any over-read. */
@@ -126,14 +126,14 @@ TEST(wire_every_field_out_of_range)
 
 	/* magic, version */
 	n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
-	buf[0] ^= 0xff;
+	buf[4] ^= 0xff;
 	reseal(buf, n);
 	CHECK_EQ(parse_exact(buf, n, &p), -EPROTO);
 	for (int v = 0; v < 256; v++) {
 		if (v == RR_WIRE_VERSION)
 			continue;
 		n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
-		buf[1] = (u8)v;
+		buf[5] = (u8)v;
 		reseal(buf, n);
 		CHECK_EQ(parse_exact(buf, n, &p), -EPROTONOSUPPORT);
 	}
@@ -142,7 +142,7 @@ TEST(wire_every_field_out_of_range)
 		if (k >= RR_PKT_REQ && k < RR_PKT_KIND_END)
 			continue;
 		n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
-		buf[2] = (u8)k;
+		buf[6] = (u8)k;
 		reseal(buf, n);
 		CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
 	}
@@ -157,9 +157,9 @@ TEST(wire_every_field_out_of_range)
 			u32 len = k == RR_PKT_REQ || k == RR_PKT_RESP ? 10 : 0;
 
 			n = build(buf, (u8)k, 0, 0, 0, len, 0, len, true);
-			buf[3] = (u8)b;
+			buf[7] = (u8)b;
 			if (b == RR_F_NOCRC)
-				rr_put_le32(buf + 28, 0);
+				rr_put_le32(buf, 0);
 			else
 				reseal(buf, n);
 			CHECK_EQ(parse_exact(buf, n, &p), ok ? 0 : -EINVAL);
@@ -204,7 +204,7 @@ TEST(wire_every_field_out_of_range)
 	}
 	/* no CRC claimed but a CRC present */
 	n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, false);
-	rr_put_le32(buf + 28, 1);
+	rr_put_le32(buf, 1);
 	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
 }
 
@@ -233,10 +233,10 @@ TEST(wire_peek)
 	build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
 	CHECK_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), 0);
 	CHECK_EQ(sess, 0x01020304);
-	buf[1] = 9;
+	buf[5] = 9;
 	CHECK_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag),
 		 -EPROTONOSUPPORT);
-	buf[0] = 0;
+	buf[4] = 0;
 	CHECK_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), -EPROTO);
 	CHECK_EQ(rr_wire_peek(buf, 31, &sess, &tag), -EINVAL);
 }
