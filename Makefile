@@ -57,7 +57,7 @@ check-one: all
 check-two: all
 	selftests/vm.sh check --two-hosts
 
-check: host-check check-one check-two
+check: host-check check-harness check-one check-two
 
 # The VM harness's own test: a planted WARN_ON and BUG must fail their runs.
 .PHONY: check-harness
