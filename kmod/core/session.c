@@ -80,6 +80,7 @@ struct rr_cslot {
 struct rr_sslot {
 	u8 state;
 	u8 index;
+	u8 resp_flags;		/* RR_F_ERR: @status is the module's errno */
 	u32 req_num;
 	u32 method;
 	u32 req_len;
@@ -620,6 +621,13 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 	u32 n, off;
 	int err;
 
+	if (unlikely(pkt->flags & RR_F_ERR)) {
+		/* The server's module failed the call (the wire checked aux). */
+		if (c->phase == RR_C_RESP)
+			goto bad;
+		rr_cslot_finish(s, c, (s32)pkt->aux);
+		return 0;
+	}
 	if (c->phase != RR_C_RESP) {
 		if (pkt->msg_len > s->p.max_msg) {
 			/* A response we refuse to hold: fail, don't hang. */
@@ -874,8 +882,8 @@ static void rr_server_ack(struct rr_session *s, struct rr_sslot *sl, u32 idx)
 static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
 				u32 idx, u8 flags)
 {
-	rr_tx_data(s, RR_PKT_RESP, flags, sl->req_num, &sl->resp, idx,
-		   (u32)sl->status);
+	rr_tx_data(s, RR_PKT_RESP, flags | sl->resp_flags, sl->req_num,
+		   &sl->resp, idx, (u32)sl->status);
 }
 
 /* The request in @sl is complete: hand it over (once), answer packet @idx. */
@@ -901,8 +909,8 @@ static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
 }
 
 /*
- * Answer a request we will not take (too big) with an empty error
- * response, stored like any other so duplicates get it too.
+ * Answer a request we will not take (too big) with an error response
+ * (RR_F_ERR), stored like any other so duplicates get it too.
  */
 static int rr_server_refuse(struct rr_session *s, struct rr_sslot *sl,
 			    const struct rr_pkt *pkt, int err)
@@ -914,6 +922,7 @@ static int rr_server_refuse(struct rr_session *s, struct rr_sslot *sl,
 	sl->req.len = 0;
 	sl->resp.len = 0;
 	sl->status = err;
+	sl->resp_flags = RR_F_ERR;
 	sl->resp_npkts = 1;
 	sl->state = RR_S_DONE;
 	rr_server_send_resp(s, sl, 0, RR_F_REPLY);
@@ -1051,13 +1060,9 @@ static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt)
 	return -EPROTO;
 }
 
-/*
- * Answer request @handle with @status and @resp (moved into the session on
- * success; left with the caller on error).  -ESTALE if the request is no
- * longer waiting (the client moved on or the session was reset).
- */
-int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
-		    struct rr_msg *resp)
+/* Store the answer to @handle and send it (see rr_server_reply()). */
+static int rr_server_answer(struct rr_session *s, u32 handle, s32 status,
+			    struct rr_msg *resp, u8 resp_flags)
 {
 	struct rr_sslot *sl;
 
@@ -1071,6 +1076,7 @@ int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
 	rr_msg_free(&sl->req);
 	rr_msg_move(&sl->resp, resp);
 	sl->status = status;
+	sl->resp_flags = resp_flags;
 	sl->resp_npkts = rr_npkts(s, sl->resp.len);
 	sl->state = RR_S_DONE;
 	s->st.replies++;
@@ -1082,6 +1088,34 @@ int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
 	if (s->rx_slot != (int)(handle & s->mask))
 		rr_server_send_resp(s, sl, 0, 0);
 	return 0;
+}
+
+/*
+ * Answer request @handle with @status and @resp (moved into the session on
+ * success; left with the caller on error).  -ESTALE if the request is no
+ * longer waiting (the client moved on or the session was reset).
+ */
+int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
+		    struct rr_msg *resp)
+{
+	return rr_server_answer(s, handle, status, resp, 0);
+}
+
+/*
+ * Answer request @handle with the module's error @err (a negative errno:
+ * no such method, the serving endpoint went away...) instead of a handler
+ * response: the client's call completes with @err.  Stored and resent to
+ * duplicates like any response.  -EINVAL for an @err out of range, else
+ * as rr_server_reply().
+ */
+int rr_server_reply_err(struct rr_session *s, u32 handle, int err)
+{
+	struct rr_msg empty;
+
+	if (err >= 0 || err < -RR_MAX_ERRNO)
+		return -EINVAL;
+	empty.len = 0;
+	return rr_server_answer(s, handle, err, &empty, RR_F_ERR);
 }
 
 /* --- session ----------------------------------------------------------------- */

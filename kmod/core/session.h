@@ -115,7 +115,8 @@ struct rr_session;
  * complete_call (client): the call @cookie finished: @err is 0 (then
  *	@status is the server's status and @resp the response, valid during
  *	the call only; rr_msg_move() it to keep it), -ETIMEDOUT, -ECONNRESET,
- *	-EMSGSIZE or what rr_session_fail_all() was given.  May start new
+ *	-EMSGSIZE, what rr_session_fail_all() was given, or the errno the
+ *	server answered with rr_server_reply_err().  May start new
  *	calls with rr_client_call().
  */
 struct rr_ops {
@@ -152,5 +153,6 @@ int rr_client_cancel(struct rr_session *s, u64 cookie);
 
 int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
 		    struct rr_msg *resp);
+int rr_server_reply_err(struct rr_session *s, u32 handle, int err);
 
 #endif /* RR_CORE_SESSION_H */

@@ -66,7 +66,7 @@ int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag)
 /* Flags each kind may carry besides RR_F_NOCRC. */
 static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
 	[RR_PKT_REQ] = 0,
-	[RR_PKT_RESP] = RR_F_REPLY,
+	[RR_PKT_RESP] = RR_F_REPLY | RR_F_ERR,
 	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE,
 	[RR_PKT_RFR] = 0,
 	[RR_PKT_PING] = RR_F_REPLY,
@@ -86,6 +86,11 @@ static int rr_wire_check(const struct rr_pkt *pkt)
 		if (pkt->msg_len > RR_WIRE_MAX_MSG)
 			return -EMSGSIZE;
 		if (pkt->plen > pkt->msg_len)
+			return -EINVAL;
+		/* An error answer: empty, and a real errno. */
+		if ((pkt->flags & RR_F_ERR) &&
+		    (pkt->msg_len || pkt->idx || (s32)pkt->aux >= 0 ||
+		     (s32)pkt->aux < -RR_MAX_ERRNO))
 			return -EINVAL;
 		/* Every packet but the one of an empty message carries data. */
 		if (pkt->msg_len == 0)

@@ -17,8 +17,9 @@
  *                     packets below are in); RFR: wanted response packet
  *   24    4 msg_len   REQ/RESP: total message length; ACK: index of the
  *                     packet this ack answers
- *   28    4 aux       REQ: method id; RESP: status (s32); ACK: selective
- *                     ack bitmap, bit j = packet (msg_len - 32 + j) is in
+ *   28    4 aux       REQ: method id; RESP: status (s32), or with RR_F_ERR
+ *                     a negative errno; ACK: selective ack bitmap, bit j =
+ *                     packet (msg_len - 32 + j) is in
  *
  * The CRC comes first so that it covers one contiguous run of bytes.
  *
@@ -53,7 +54,16 @@ enum rr_pkt_kind {
 #define RR_F_REPLY	0x02
 /* ACK: the whole request is in and the handler is running. */
 #define RR_F_DONE	0x04
-#define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE)
+/*
+ * RESP: the server's module (not the handler) failed the request: aux is a
+ * negative errno (-ENOENT no such method, -ECONNABORTED, -EMSGSIZE, ...)
+ * and the response is empty.  The client completes the call with it.
+ */
+#define RR_F_ERR	0x08
+#define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE | RR_F_ERR)
+
+/* The errno range an RR_F_ERR response may carry. */
+#define RR_MAX_ERRNO	4095
 
 /* Bits in the selective-ack bitmap of an ACK. */
 #define RR_SACK_BITS	32

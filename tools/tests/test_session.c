@@ -620,13 +620,13 @@ TEST(session_size_limits)
 	pc.max_msg = 2000;
 	t_pair(&c, &s, &pc, &ps);
 	CHECK_EQ(t_call(&c, 2001, 1, 1, 0), -EMSGSIZE);
-	/* the server refuses a request over its limit with a status */
+	/* the server refuses a request over its limit: the call's error */
 	CHECK_EQ(t_call(&c, 1500, 1, 2, 0), 0);
 	t_run(&c, &s, 0);
 	CHECK_EQ(s.delivered, 0);
 	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, 0);
-	CHECK_EQ(c.status, -EMSGSIZE);
+	CHECK_EQ(c.err, -EMSGSIZE);
+	CHECK_EQ(c.status, 0);
 	CHECK_EQ(c.resp.len, 0);
 	t_free(&c, &s);
 
@@ -729,4 +729,88 @@ TEST(session_params_checked)
 	CHECK_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops,
 					   &e)), -ENOMEM);
 	rr_user_fail_every = 0;
+}
+
+TEST(session_reply_err_reaches_caller)
+{
+	struct tenv c, s;
+	struct rr_msg m;
+	struct tpkt req;
+
+	t_pair(&c, &s, NULL, NULL);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 2000, 1, 5, 0), 0);
+	t_run(&c, &s, 1);
+	CHECK_EQ(s.delivered, 1);
+	CHECK_EQ(c.completions, 0);
+	/* out of range errnos are refused, the request stays pending */
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, 0), -EINVAL);
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, 7), -EINVAL);
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -5000), -EINVAL);
+	CHECK_EQ(rr_server_reply_err(c.s, s.handle, -ENOENT), -EINVAL);
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle + 8, -ENOENT), -ESTALE);
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), 0);
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), -ESTALE);
+	t_run(&c, &s, 2);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.cookie, 5);
+	CHECK_EQ(c.err, -ENOENT);
+	CHECK_EQ(c.status, 0);
+	CHECK_EQ(c.resp.len, 0);
+	CHECK_EQ(rr_session_stats(c.s)->calls_failed, 1);
+
+	/* from inside the handler, and to a duplicate of the request */
+	t_fill(&m, 10, 1);
+	CHECK_EQ(rr_client_call(c.s, 7, &m, 6, 3), 0);
+	req = c.q[0];
+	t_drop(&c);
+	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 3), 0);
+	CHECK_EQ(s.nq, 1);	/* the ack: the handler runs */
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ECONNABORTED), 0);
+	CHECK_EQ(s.nq, 2);
+	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 4), 0);
+	CHECK_EQ(s.delivered, 2);
+	CHECK_EQ(s.nq, 3);
+	CHECK_EQ(s.q[1].len, s.q[2].len);
+	/* the stored answer again (only the REPLY flag differs) */
+	CHECK_EQ(memcmp(s.q[1].data + 8, s.q[2].data + 8, s.q[1].len - 8), 0);
+	t_run(&c, &s, 5);
+	CHECK_EQ(c.completions, 2);
+	CHECK_EQ(c.err, -ECONNABORTED);
+	/* the session goes on: a normal call after */
+	s.auto_reply = true;
+	CHECK_EQ(t_call(&c, 40, 2, 7, 6), 0);
+	t_run(&c, &s, 7);
+	CHECK_EQ(c.completions, 3);
+	CHECK_EQ(c.err, 0);
+	CHECK(t_same(&c.resp, 40, 2));
+	t_free(&c, &s);
+}
+
+TEST(session_reply_err_malformed_dropped)
+{
+	struct tenv c, s;
+	struct tpkt pk;
+
+	t_pair(&c, &s, NULL, NULL);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	t_run(&c, &s, 1);
+	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), 0);
+	CHECK_EQ(s.nq, 1);
+	/* an error response with a payload, or a positive errno: malformed */
+	pk = s.q[0];
+	pk.data[28] = 5;
+	pk.data[29] = pk.data[30] = pk.data[31] = 0;
+	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	CHECK_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
+	pk = s.q[0];
+	rr_put_le32(pk.data + 24, 1);
+	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	CHECK_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
+	CHECK_EQ(c.completions, 0);
+	t_run(&c, &s, 3);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, -ENOENT);
+	t_free(&c, &s);
 }
