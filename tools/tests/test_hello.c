@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The handshake codec: round trips of every frame type, every truncation,
+ * every header field out of range, and the value checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "../../kmod/core/hello.h"
+
+static void h_sample(struct rr_hello *h)
+{
+	memset(h, 0, sizeof(*h));
+	for (int i = 0; i < 16; i++)
+		h->gid[i] = (u8)(i + 1);
+	h->lid = 0x1234;
+	h->qpn = 0x11;
+	h->qkey = 0x7abcdef0;
+	h->mtu = 1024;
+	h->sess = 5;
+	h->tag = 0xdeadbeef;
+	h->credits = 32;
+	h->slots = 8;
+	h->max_msg = 16 << 20;
+	h->flags = RR_HELLO_F_CRC | RR_HELLO_F_AUTH;
+	for (int i = 0; i < RR_HELLO_NONCE_LEN; i++) {
+		h->nonce[i] = (u8)(i * 3);
+		h->proof[i] = (u8)(i * 5 + 1);
+	}
+}
+
+/* Decode from an exact-size heap copy: ASan catches any over-read. */
+static int h_decode(const u8 *buf, size_t len, struct rr_hello_msg *m)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	memcpy(copy, buf, len);
+	ret = rr_hello_decode(copy, len, m);
+	free(copy);
+	return ret;
+}
+
+TEST(hello_roundtrip)
+{
+	u8 buf[RR_HELLO_FRAME_MAX];
+	struct rr_hello h;
+	struct rr_hello_msg m;
+	u8 proof[RR_HELLO_PROOF_LEN];
+	int n;
+
+	h_sample(&h);
+	for (u8 t = RR_HELLO_T_HELLO; t <= RR_HELLO_T_ACCEPT; t++) {
+		n = rr_hello_encode(buf, t, &h);
+		CHECK_EQ(n, RR_HELLO_FRAME_MAX);
+		CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), n);
+		CHECK_EQ(h_decode(buf, n, &m), 0);
+		CHECK_EQ(m.type, t);
+		CHECK_EQ(memcmp(&m.hello, &h, sizeof(h)), 0);
+		CHECK(rr_hello_check(&m.hello) == NULL);
+	}
+	CHECK_EQ(rr_hello_encode(buf, RR_HELLO_T_REFUSE, &h), -EINVAL);
+
+	n = rr_hello_encode_refuse(buf, "too many sessions");
+	CHECK_EQ(n, RR_HELLO_HDR_LEN + 17);
+	CHECK_EQ(h_decode(buf, n, &m), 0);
+	CHECK_EQ(m.type, RR_HELLO_T_REFUSE);
+	CHECK(!strcmp(m.reason, "too many sessions"));
+	CHECK_EQ(rr_hello_encode_refuse(buf, ""), -EINVAL);
+	/* long reasons are cut, odd bytes replaced */
+	{
+		char r[300];
+
+		memset(r, 'x', sizeof(r) - 1);
+		r[sizeof(r) - 1] = '\0';
+		r[3] = '\n';
+		n = rr_hello_encode_refuse(buf, r);
+		CHECK_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REASON_MAX);
+		CHECK_EQ(h_decode(buf, n, &m), 0);
+		CHECK_EQ(m.reason[3], '?');
+		CHECK_EQ(strlen(m.reason), RR_HELLO_REASON_MAX);
+	}
+
+	for (int i = 0; i < RR_HELLO_PROOF_LEN; i++)
+		proof[i] = (u8)(200 - i);
+	n = rr_hello_encode_auth(buf, proof);
+	CHECK_EQ(h_decode(buf, n, &m), 0);
+	CHECK_EQ(m.type, RR_HELLO_T_AUTH);
+	CHECK_EQ(memcmp(m.proof, proof, sizeof(proof)), 0);
+
+	n = rr_hello_encode_heartbeat(buf);
+	CHECK_EQ(n, RR_HELLO_HDR_LEN);
+	CHECK_EQ(h_decode(buf, n, &m), 0);
+	CHECK_EQ(m.type, RR_HELLO_T_HEARTBEAT);
+}
+
+TEST(hello_truncated_and_oversized)
+{
+	u8 buf[RR_HELLO_FRAME_MAX + 16];
+	struct rr_hello h;
+	struct rr_hello_msg m;
+	int n;
+
+	h_sample(&h);
+	n = rr_hello_encode(buf, RR_HELLO_T_HELLO, &h);
+	for (int len = 0; len < n; len++)
+		CHECK(h_decode(buf, len, &m) < 0);
+	CHECK_EQ(h_decode(buf, n + 1, &m), -EINVAL);
+	/* a header claiming more than any frame */
+	rr_put_le32(buf + 8, RR_HELLO_FRAME_MAX + 1);
+	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EMSGSIZE);
+	rr_put_le32(buf + 8, 0xffffffff);
+	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EMSGSIZE);
+	/* shorter than a header, or than its type's body */
+	rr_put_le32(buf + 8, 4);
+	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+	rr_put_le32(buf + 8, RR_HELLO_FRAME_MAX - 1);
+	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+	/* a heartbeat with a body */
+	n = rr_hello_encode_heartbeat(buf);
+	rr_put_le32(buf + 8, RR_HELLO_HDR_LEN + 1);
+	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+}
+
+TEST(hello_bad_header_fields)
+{
+	u8 buf[RR_HELLO_FRAME_MAX];
+	struct rr_hello h;
+	struct rr_hello_msg m;
+	int n;
+
+	h_sample(&h);
+	n = rr_hello_encode(buf, RR_HELLO_T_HELLO, &h);
+	buf[0] ^= 1;
+	CHECK_EQ(h_decode(buf, n, &m), -EPROTO);
+	buf[0] ^= 1;
+	buf[4] = 2;
+	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	buf[4] = 1;
+	buf[5] = 1;
+	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	buf[5] = 0;
+	for (int t = 0; t < 256; t++) {
+		buf[6] = (u8)t;
+		if (t == RR_HELLO_T_HELLO || t == RR_HELLO_T_ACCEPT)
+			CHECK_EQ(h_decode(buf, n, &m), 0);
+		else
+			CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	}
+	buf[6] = RR_HELLO_T_HELLO;
+	buf[7] = 1;
+	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	buf[7] = 0;
+	/* reserved body bytes and unknown flags */
+	buf[RR_HELLO_HDR_LEN + 18] = 1;
+	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	buf[RR_HELLO_HDR_LEN + 18] = 0;
+	buf[RR_HELLO_HDR_LEN + 52] |= 4;
+	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	buf[RR_HELLO_HDR_LEN + 52] &= ~4;
+	CHECK_EQ(h_decode(buf, n, &m), 0);
+	/* a refusal with a control byte or a NUL */
+	n = rr_hello_encode_refuse(buf, "abc");
+	buf[RR_HELLO_HDR_LEN + 1] = 0;
+	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	buf[RR_HELLO_HDR_LEN + 1] = 0x7f;
+	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+}
+
+TEST(hello_value_checks)
+{
+	struct rr_hello h, g;
+
+	h_sample(&g);
+	CHECK(rr_hello_check(&g) == NULL);
+#define BAD(field, val)						\
+	do {							\
+		h = g;						\
+		h.field = val;					\
+		CHECK(rr_hello_check(&h) != NULL);		\
+	} while (0)
+	BAD(mtu, 0);
+	BAD(mtu, 128);
+	BAD(mtu, 1000);
+	BAD(mtu, 8192);
+	BAD(slots, 0);
+	BAD(slots, 3);
+	BAD(slots, 64);
+	BAD(credits, 0);
+	BAD(credits, RR_MAX_CREDITS + 1);
+	BAD(max_msg, RR_MSG_MAX + 1);
+	BAD(qpn, 0);
+	BAD(qpn, 0x1000000);
+	BAD(sess, 0);
+#undef BAD
+	for (u32 mtu = 256; mtu <= 4096; mtu *= 2) {
+		h = g;
+		h.mtu = mtu;
+		CHECK(rr_hello_check(&h) == NULL);
+	}
+}
