@@ -80,6 +80,8 @@ struct rr_cslot {
 struct rr_sslot {
 	u8 state;
 	u8 index;
+	bool seen;		/* req_num holds the newest request number */
+	bool consumed;		/* ...and it was dropped by a reset: stale */
 	u8 resp_flags;		/* RR_F_ERR: @status is the module's errno */
 	u32 req_num;
 	u32 method;
@@ -861,6 +863,21 @@ static void rr_sslot_reset(struct rr_sslot *sl)
 	sl->state = RR_S_EMPTY;
 }
 
+/*
+ * Drop every slot's state (peer reset, session failure).  The request
+ * numbers stay known and are spent: a late duplicate of a request that was
+ * dropped here must not run again.
+ */
+static void rr_server_reset_all(struct rr_session *s)
+{
+	u32 j;
+
+	for (j = 0; j <= s->mask; j++) {
+		rr_sslot_reset(&s->ss[j]);
+		s->ss[j].consumed = s->ss[j].seen;
+	}
+}
+
 /* Acknowledge request packet @idx (the one this answers). */
 static void rr_server_ack(struct rr_session *s, struct rr_sslot *sl, u32 idx)
 {
@@ -934,9 +951,14 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
 	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
 	s32 age;
 
-	if (sl->state != RR_S_EMPTY) {
+	/*
+	 * The newest request number is remembered even while the slot is
+	 * empty (after a reset, or when setting up the newer request failed
+	 * for memory): an older request must never look new again.
+	 */
+	if (sl->seen) {
 		age = (s32)(pkt->req_num - sl->req_num);
-		if (age < 0) {
+		if (age < 0 || (!age && sl->consumed)) {
 			s->st.rx_stale++;
 			return -ESTALE;
 		}
@@ -944,6 +966,9 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
 		if (age > 0)
 			rr_sslot_reset(sl);
 	}
+	sl->seen = true;
+	sl->consumed = false;
+	sl->req_num = pkt->req_num;
 	if (sl->state == RR_S_EMPTY && !pkt->idx &&
 	    pkt->plen == pkt->msg_len && pkt->msg_len <= RR_MSG_INLINE &&
 	    pkt->msg_len <= s->seg && pkt->msg_len <= s->p.max_msg) {
@@ -1036,8 +1061,6 @@ static int rr_server_rfr(struct rr_session *s, const struct rr_pkt *pkt)
 
 static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt)
 {
-	u32 j;
-
 	switch (pkt->kind) {
 	case RR_PKT_REQ:
 		return rr_server_req(s, pkt);
@@ -1050,8 +1073,7 @@ static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt)
 		return 0;
 	case RR_PKT_RESET:
 		s->st.resets++;
-		for (j = 0; j <= s->mask; j++)
-			rr_sslot_reset(&s->ss[j]);
+		rr_server_reset_all(s);
 		return 0;
 	default:
 		break;
@@ -1317,8 +1339,7 @@ void rr_session_fail_all(struct rr_session *s, int err)
 	u32 j;
 
 	if (s->role == RR_ROLE_SERVER) {
-		for (j = 0; j <= s->mask; j++)
-			rr_sslot_reset(&s->ss[j]);
+		rr_server_reset_all(s);
 		return;
 	}
 	s->closed = err ? err : -ECONNRESET;

@@ -41,7 +41,6 @@ static struct fz_state {
 	u32 handles[16];
 	u32 nhandles;
 	u32 last_delivered[FZ_SLOTS];
-	u64 resets_at[FZ_SLOTS];
 	bool delivered_once[FZ_SLOTS];
 } st;
 
@@ -80,14 +79,15 @@ static void fz_deliver(void *ctx, struct rr_session *s, u32 handle,
 	(void)req;
 
 	/*
-	 * At most once: never the same request twice in a row on a slot,
-	 * unless the peer reset the session in between (a new epoch).
+	 * At most once: never the same request twice in a row on a slot, not
+	 * even across resets (the server remembers spent request numbers).
 	 */
-	if (st.delivered_once[slot] && st.last_delivered[slot] == handle &&
-	    st.resets_at[slot] == resets)
+	if (getenv("FZ_TRACE"))
+		fprintf(stderr, "deliver handle %#x slot %u resets %llu\n",
+			handle, slot, (unsigned long long)resets);
+	if (st.delivered_once[slot] && st.last_delivered[slot] == handle)
 		abort();
 	st.delivered_once[slot] = true;
-	st.resets_at[slot] = resets;
 	st.last_delivered[slot] = handle;
 	st.handles[st.nhandles++ % 16] = handle;
 }
@@ -131,6 +131,14 @@ static void fz_pass(struct fz_side *from, struct fz_side *to, bool keep)
 		from->q.head = (from->q.head + 1) % FZ_QLEN;
 		from->q.n--;
 	}
+	if (getenv("FZ_TRACE")) {
+		struct rr_pkt pk;
+		int e = rr_wire_parse(from->q.data[i], from->q.len[i], &pk);
+
+		fprintf(stderr, "pass %s kind %u flags %#x req %#x idx %u len %u aux %#x (parse %d)\n",
+			to == &st.srv ? "c->s" : "s->c", pk.kind, pk.flags,
+			pk.req_num, pk.idx, pk.msg_len, pk.aux, e);
+	}
 	rr_session_rx(to->s, from->q.data[i], from->q.len[i], st.now);
 }
 
@@ -139,6 +147,7 @@ static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag)
 	u8 buf[FZ_MTU];
 	struct rr_pkt h;
 	u32 len;
+	int i;
 
 	h.kind = (u8)(fz_u8(in) % (RR_PKT_KIND_END + 1));
 	h.flags = (u8)(fz_u8(in) & 0x0f);
@@ -149,10 +158,14 @@ static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag)
 	h.msg_len = fz_u8(in) < 128 ? fz_u16(in) : fz_u32(in);
 	h.aux = fz_u32(in);
 	h.plen = fz_u8(in) % (FZ_MTU - RR_HDR_LEN + 1);
-	for (u32 i = 0; i < h.plen; i++)
-		buf[RR_HDR_LEN + i] = (u8)fz_u8(in);
+	for (u32 k = 0; k < h.plen; k++)
+		buf[RR_HDR_LEN + k] = (u8)fz_u8(in);
 	len = rr_wire_finish(buf, &h, !(h.flags & RR_F_NOCRC));
-	rr_session_rx(to->s, buf, len, st.now);
+	i = rr_session_rx(to->s, buf, len, st.now);
+	if (getenv("FZ_TRACE"))
+		fprintf(stderr, "craft kind %u flags %#x sess %u req %#x idx %u len %u aux %#x plen %u -> %d\n",
+			h.kind, h.flags, h.sess, h.req_num, h.idx, h.msg_len,
+			h.aux, h.plen, (int)i);
 }
 
 static void fz_call(struct fz_in *in)
@@ -232,6 +245,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct fz_side *a = &st.c, *b = &st.srv;
 		u32 op = fz_u8(&in);
 		u32 i;
+
+		if (getenv("FZ_TRACE"))
+			fprintf(stderr, "op %#x\n", op);
 
 		if (op & 0x80) {	/* the other direction */
 			a = &st.srv;
@@ -321,8 +337,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 14:
 			if (op & 0x40) {
 				rr_session_fail_all(b->s, -ENODEV);
-				memset(st.delivered_once, 0,
-				       sizeof(st.delivered_once));
 			} else {
 				rr_session_ping(st.c.s);
 			}

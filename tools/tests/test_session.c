@@ -814,3 +814,45 @@ TEST(session_reply_err_malformed_dropped)
 	CHECK_EQ(c.err, -ENOENT);
 	t_free(&c, &s);
 }
+
+TEST(session_old_request_never_new_again)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	struct tpkt pa;
+
+	rr_params_default(&p);
+	p.slots = 1;
+	t_pair(&c, &s, &p, &p);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	pa = c.q[0];
+	t_run(&c, &s, 0);
+	CHECK_EQ(s.delivered, 1);
+	/* the client gives up; its next call cannot be set up on the server */
+	CHECK_EQ(rr_client_cancel(c.s, 1), 0);
+	CHECK_EQ(t_call(&c, 100000, 2, 2, 0), 0);
+	rr_user_allocs = 0;
+	rr_user_fail_every = 1;
+	t_flush(&c, &s, 1);
+	rr_user_fail_every = 0;
+	CHECK(rr_session_stats(s.s)->rx_nomem > 0);
+	/* a late duplicate of the first request is still old */
+	CHECK_EQ(rr_session_rx(s.s, pa.data, pa.len, 2), -ESTALE);
+	CHECK_EQ(s.delivered, 1);
+	t_free(&c, &s);
+
+	/* nor after a reset */
+	t_pair(&c, &s, &p, &p);
+	s.auto_reply = false;
+	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	pa = c.q[0];
+	t_run(&c, &s, 0);
+	CHECK_EQ(s.delivered, 1);
+	CHECK_EQ(rr_session_send_reset(c.s), 0);
+	t_run(&c, &s, 0);
+	CHECK_EQ(rr_session_stats(s.s)->resets, 1);
+	CHECK_EQ(rr_session_rx(s.s, pa.data, pa.len, 2), -ESTALE);
+	CHECK_EQ(s.delivered, 1);
+	t_free(&c, &s);
+}
