@@ -101,6 +101,7 @@ struct rr_session {
 	struct rr_ids ids;
 	u32 role;
 	u32 seg;		/* payload bytes per packet */
+	u32 small_max;		/* largest request taken on the fast path */
 	u32 mask;		/* slots - 1 */
 	u32 free_mask;		/* client: free slots */
 	u32 busy_mask;		/* client: slots with a call */
@@ -534,8 +535,9 @@ static void rr_cslot_detect_loss(struct rr_session *s, struct rr_cslot *c,
 		s->st.cwnd_decreases++;
 }
 
-static int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
-			 const struct rr_pkt *pkt, u64 now)
+/* Not inlined: keeps the one-packet receive path small. */
+static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
+				  const struct rr_pkt *pkt, u64 now)
 {
 	struct rr_pktmap *m = &c->map;
 	u32 newly = 0, bits;
@@ -616,8 +618,9 @@ static int rr_cslot_start_resp(struct rr_session *s, struct rr_cslot *c,
 	return 0;
 }
 
-static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
-			  const struct rr_pkt *pkt, u64 now)
+static noinline int rr_client_resp_slow(struct rr_session *s,
+					struct rr_cslot *c,
+					const struct rr_pkt *pkt, u64 now)
 {
 	struct rr_pktmap *m = &c->map;
 	u32 n, off;
@@ -644,16 +647,6 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 	}
 	if (pkt->idx >= n || pkt->plen != rr_plen(s, pkt->msg_len, pkt->idx))
 		goto bad;
-	if (n == 1 && c->phase != RR_C_RESP && pkt->msg_len <= RR_MSG_INLINE) {
-		/* The common small call: the whole response is here. */
-		if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY))
-			rr_rtt_sample(&s->rtt, now - c->timed_at);
-		c->status = (s32)pkt->aux;
-		c->resp.len = pkt->msg_len;
-		memcpy(c->resp.inl, pkt->payload, pkt->plen);
-		rr_cslot_finish(s, c, 0);
-		return 0;
-	}
 	if (c->phase != RR_C_RESP) {
 		err = rr_cslot_start_resp(s, c, pkt, n, now);
 		if (err)
@@ -689,6 +682,23 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 bad:
 	s->st.rx_drops++;
 	return -EINVAL;
+}
+
+static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
+			  const struct rr_pkt *pkt, u64 now)
+{
+	/* The common small call: the whole response is in this packet. */
+	if (c->phase != RR_C_RESP && !pkt->idx && !(pkt->flags & RR_F_ERR) &&
+	    pkt->plen == pkt->msg_len && pkt->msg_len <= s->small_max) {
+		if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY))
+			rr_rtt_sample(&s->rtt, now - c->timed_at);
+		c->status = (s32)pkt->aux;
+		c->resp.len = pkt->msg_len;
+		memcpy(c->resp.inl, pkt->payload, pkt->plen);
+		rr_cslot_finish(s, c, 0);
+		return 0;
+	}
+	return rr_client_resp_slow(s, c, pkt, now);
 }
 
 static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
@@ -946,43 +956,11 @@ static int rr_server_refuse(struct rr_session *s, struct rr_sslot *sl,
 	return err;
 }
 
-static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
+/* Everything but a new one-packet request (see rr_server_req()). */
+static noinline int rr_server_req_slow(struct rr_session *s,
+				       struct rr_sslot *sl,
+				       const struct rr_pkt *pkt)
 {
-	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
-	s32 age;
-
-	/*
-	 * The newest request number is remembered even while the slot is
-	 * empty (after a reset, or when setting up the newer request failed
-	 * for memory): an older request must never look new again.
-	 */
-	if (sl->seen) {
-		age = (s32)(pkt->req_num - sl->req_num);
-		if (age < 0 || (!age && sl->consumed)) {
-			s->st.rx_stale++;
-			return -ESTALE;
-		}
-		/* A newer call on the slot: the client is done with the old. */
-		if (age > 0)
-			rr_sslot_reset(sl);
-	}
-	sl->seen = true;
-	sl->consumed = false;
-	sl->req_num = pkt->req_num;
-	if (sl->state == RR_S_EMPTY && !pkt->idx &&
-	    pkt->plen == pkt->msg_len && pkt->msg_len <= RR_MSG_INLINE &&
-	    pkt->msg_len <= s->seg && pkt->msg_len <= s->p.max_msg) {
-		/* A new request that fits one packet: no map needed. */
-		sl->npkts = 1;
-		sl->map.n = 0;
-		sl->req_num = pkt->req_num;
-		sl->method = pkt->aux;
-		sl->req_len = pkt->msg_len;
-		sl->req.len = pkt->msg_len;
-		memcpy(sl->req.inl, pkt->payload, pkt->plen);
-		rr_server_deliver(s, sl, 0);
-		return 0;
-	}
 	if (sl->state == RR_S_EMPTY) {
 		sl->npkts = rr_npkts(s, pkt->msg_len);
 		if (pkt->msg_len > s->p.max_msg)
@@ -1038,7 +1016,46 @@ bad:
 	return -EINVAL;
 }
 
-static int rr_server_rfr(struct rr_session *s, const struct rr_pkt *pkt)
+static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
+{
+	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
+	s32 age;
+
+	/*
+	 * The newest request number is remembered even while the slot is
+	 * empty (after a reset, or when setting up the newer request failed
+	 * for memory): an older request must never look new again.
+	 */
+	if (sl->seen) {
+		age = (s32)(pkt->req_num - sl->req_num);
+		if (age < 0 || (!age && sl->consumed)) {
+			s->st.rx_stale++;
+			return -ESTALE;
+		}
+		/* A newer call on the slot: the client is done with the old. */
+		if (age > 0)
+			rr_sslot_reset(sl);
+	}
+	sl->seen = true;
+	sl->consumed = false;
+	sl->req_num = pkt->req_num;
+	if (sl->state == RR_S_EMPTY && !pkt->idx &&
+	    pkt->plen == pkt->msg_len && pkt->msg_len <= s->small_max) {
+		/* A new request that fits one packet: no map needed. */
+		sl->npkts = 1;
+		sl->map.n = 0;
+		sl->method = pkt->aux;
+		sl->req_len = pkt->msg_len;
+		sl->req.len = pkt->msg_len;
+		memcpy(sl->req.inl, pkt->payload, pkt->plen);
+		rr_server_deliver(s, sl, 0);
+		return 0;
+	}
+	return rr_server_req_slow(s, sl, pkt);
+}
+
+static noinline int rr_server_rfr(struct rr_session *s,
+				  const struct rr_pkt *pkt)
 {
 	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
 
@@ -1200,6 +1217,8 @@ struct rr_session *rr_session_create(const struct rr_params *p,
 	s->ids = *ids;
 	s->role = role;
 	s->seg = p->mtu - RR_HDR_LEN;
+	/* One packet, inline body, within limits: the fast paths. */
+	s->small_max = min_t(u32, min_t(u32, RR_MSG_INLINE, s->seg), p->max_msg);
 	s->mask = p->slots - 1;
 	s->rx_slot = -1;
 	s->deadline = RR_NO_DEADLINE;
