@@ -1,0 +1,195 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What no peer module would send, aimed at the module from outside:
+#  - UD datagrams from a userspace QP (ud_junk): random bytes, the right
+#    magic with random fields, truncated headers, huge lengths and
+#    indexes, valid-looking headers with a valid CRC for a real session
+#    but a wrong tag, kinds and flags out of range, the no-CRC flag,
+#    empty datagrams.  Each must be dropped and counted.
+#  - TCP at the handshake port: 100 kB of random bytes, truncated hellos,
+#    the right magic with a wrong version, a huge frame length, a hello
+#    with a random body, an unknown frame type, idle connections, and
+#    hundreds of connections opened and dropped.  The module must close
+#    every one of them.
+# Meanwhile an echo client runs: every one of its calls must succeed.
+# The harness fails the run on any oops or WARN in the kernel log.
+
+set -uo pipefail
+# shellcheck source=selftests/rpc_common.sh
+. "$(dirname "$0")/rpc_common.sh"
+
+ktap_plan 8
+ktap_require_rdma
+
+# Writes to connections the module has closed must not kill this script.
+trap '' PIPE
+BG=()
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	local p
+	for p in "${BG[@]}"; do
+		kill -KILL "$p" 2> /dev/null
+	done
+	stop_server
+}
+trap cleanup EXIT
+
+PORT=$("$CTL" -j param show 2> /dev/null | jq -r '.tcp_port // 18515')
+
+# drops: datagrams the module dropped here, at the port and in sessions.
+drops() {
+	local s
+	s=$("$CTL" -j session show 2> /dev/null)
+	echo $(( $(dev_stat rx_drops) + $(sess_sum "$s" "" rx_drops) +
+		$(sess_sum "$s" "" crc_drops) ))
+}
+
+# established: TCP connections accepted at the handshake port, here and
+# (two hosts) on the peer: "HERE PEER".
+established() {
+	local cmd="ss -Htn state established '( sport = :$PORT )' | wc -l"
+	if [ "$MODE" = two ]; then
+		echo "$(bash -c "$cmd") $(peer_run -t 20 "$cmd")"
+	else
+		echo "$(bash -c "$cmd") 0"
+	fi
+}
+
+# established_back: no more connections than before the junk.
+established_back() {
+	local now
+	read -r -a now <<< "$(established)"
+	[ "${now[0]}" -le "${base[0]}" ] && [ "${now[1]}" -le "${base[1]}" ]
+}
+
+# tcp_junk IP: everything a broken or hostile handshake client does.
+tcp_junk() {
+	local ip=$1 i fd fds=() hdr='RDRH\x01\x00\x01\x00\x84\x00\x00\x00'
+	for i in 1 2 3 4 5; do
+		(cat "$T/rand" > "/dev/tcp/$ip/$PORT") 2> /dev/null
+	done
+	for ((i = 0; i < 20; i++)); do
+		# A hello cut short, at every length.
+		( printf '%b' "$hdr"
+		  head -c $((i * 6)) "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
+		( printf '%b' "${hdr:0:$((i % 12 * 4))}" ) \
+			> "/dev/tcp/$ip/$PORT" 2> /dev/null
+		# Version 2.
+		( printf '%b' 'RDRH\x02\x00\x01\x00\x84\x00\x00\x00'
+		  head -c 120 "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
+		# A frame longer than any frame.
+		( printf '%b' 'RDRH\x01\x00\x01\x00\xff\xff\xff\xff'
+		  head -c 1000 "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
+		# A whole hello with a random body.
+		( printf '%b' "$hdr"
+		  tail -c +$((i * 120 + 1)) "$T/rand" | head -c 120 ) \
+			> "/dev/tcp/$ip/$PORT" 2> /dev/null
+		# Unknown type; a heartbeat before any hello.
+		( printf '%b' 'RDRH\x01\x00\x09\x00\x0c\x00\x00\x00' ) \
+			> "/dev/tcp/$ip/$PORT" 2> /dev/null
+		( printf '%b' 'RDRH\x01\x00\x05\x00\x0c\x00\x00\x00' ) \
+			> "/dev/tcp/$ip/$PORT" 2> /dev/null
+	done
+	# Idle connections held a while.
+	for ((i = 0; i < 10; i++)); do
+		exec {fd}<> "/dev/tcp/$ip/$PORT" && fds+=("$fd")
+	done
+	rr_sleep 3
+	for fd in "${fds[@]}"; do
+		exec {fd}>&-
+	done
+	# Opened and dropped.
+	for ((i = 0; i < 200; i++)); do
+		(exec 3<> "/dev/tcp/$ip/$PORT") 2> /dev/null
+	done
+	return 0
+}
+
+head -c 100000 /dev/urandom > "$T/rand"
+
+start_echo_server -q && echo_ok 10
+ktap_check "echo_server on the peer, a session up" $?
+
+p=$(port_json "$DEV" 1)
+qpn=$(jq -r '.qpn' <<< "$p")
+qkey=$(jq -r '.qkey' <<< "$p")
+mtu=$(jq -r '.mtu' <<< "$p")
+gid=$(jq -r '.gid_index as $g | .gids[] | select(.index == $g) | .gid' <<< "$p")
+gidx=$(jq -r '.gid_index' <<< "$p")
+sid=$("$CTL" -j session show 2> /dev/null | jq -r '[.[].id] | first // 0')
+sid=$((sid & 0xffffffff))
+ktap_note "target: $DEV qpn $qpn qkey $qkey gid $gid (index $gidx) mtu $mtu; session $sid"
+junk=("$UD_JUNK" --dev "$DEV" --gid-index "$gidx" --dgid "$gid" --qpn "$qpn"
+	--qkey "$qkey" --mtu "$mtu" --sess "$sid")
+
+# -- Junk alone --------------------------------------------------------
+N=8000
+d0=$(drops)
+r0=$(dev_stat rx_packets)
+out=$(timeout 120 "${junk[@]}" --count $N --seed 1 2>&1)
+rc=$?
+ktap_note "$out"
+[ $rc -eq 0 ]
+ktap_check "ud_junk: $N datagrams sent from a userspace QP" $?
+
+rr_sleep 2	# the last datagrams are processed
+d=$(( $(drops) - d0 ))
+r=$(( $(dev_stat rx_packets) - r0 ))
+[ "$d" -ge $((N * 9 / 10)) ]
+ktap_check "dropped and counted: +$d drops for +$r datagrams received ($N sent)" $?
+
+# -- Junk while an echo client runs -------------------------------------
+read -r -a base <<< "$(established)"
+d0=$(drops)
+cout=$T/rpc_badinput_client.out
+timeout -k 5 150 "$ECHO_CLIENT" --peer "$PEER" --timeout 60000 --size 2000 \
+	--count 1500 --concurrency 8 -q > "$cout" 2>&1 &
+cli=$!
+BG+=("$cli")
+if [ "$MODE" = two ]; then
+	# From the other host, across the wire.
+	peer_run -t 120 "$(printf '%q ' "${junk[@]}") --count $N --seed 2" \
+		> "$T/rpc_badinput_junk.out" 2>&1 &
+else
+	timeout 120 "${junk[@]}" --count $N --seed 2 \
+		> "$T/rpc_badinput_junk.out" 2>&1 &
+fi
+uj=$!
+BG+=("$uj")
+(
+	tcp_junk "$RDMARPC_LOCAL_IP"
+	[ "$MODE" = two ] && tcp_junk "$PEER"
+) &
+tj=$!
+BG+=("$tj")
+timeout 120 tail --pid="$tj" -f /dev/null
+kill -KILL "$tj" 2> /dev/null
+wait "$tj"
+trc=$?
+wait "$uj"
+urc=$?
+ktap_note "$(cat "$T/rpc_badinput_junk.out")"
+[ $urc -eq 0 ]
+ktap_check "ud_junk again ($([ "$MODE" = two ] && echo 'from the peer' || echo 'locally')), during calls" $?
+
+wait_until 15 established_back
+ktap_check "handshake junk: the module closed every connection (open now: $(established); before: ${base[*]}; junk status $trc)" $?
+
+wait "$cli"
+rc=$?
+ktap_note "$(tail -n 5 "$cout")"
+[ $rc -eq 0 ] && grep -q '1500 ok, 0 failed, 0 mismatched' "$cout"
+ktap_check "the echo client alongside: every call intact" $?
+
+d=$(( $(drops) - d0 ))
+[ "$d" -gt 0 ]
+ktap_check "drops counted during the run: +$d" $?
+
+state=$("$CTL" -j peer show 2> /dev/null |
+	jq -r --arg a "$PEER" '[.[] | select(.addr == $a) | .state] | first // "none"')
+echo_ok 10 && [ "$state" = UP ]
+ktap_check "afterwards: peer $state, a new call succeeds" $?
+
+stop_server
+ktap_finish

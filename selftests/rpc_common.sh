@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the RPC selftests (rpc_echo.sh, rpc_faults.sh,
+# rpc_failure.sh, rpc_badinput.sh).  The server side runs on the peer
+# (lib/remote.sh: the other guest with --two-hosts, this one otherwise);
+# clients run here and reach it by its address only: the module's
+# handshake learns GID, QPN and QKey.  Assertions read rdmarpcctl's JSON.
+
+# shellcheck source=selftests/lib/ktap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ktap.sh"
+# shellcheck source=selftests/lib/remote.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/remote.sh"
+# shellcheck source=selftests/kmod_common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/kmod_common.sh"
+
+ECHO_SERVER=$TOP/tools/examples/echo_server
+ECHO_CLIENT=$TOP/tools/examples/echo_client
+HELPER=$TOP/selftests/rpc_helper
+UD_JUNK=$TOP/selftests/ud_junk
+PEER=${RDMARPC_PEER_IP:-127.0.0.1}
+MODE=${RDMARPC_MODE:-one}
+T=${TMPDIR:-/tmp}
+
+# rr_sleep SECS: sleep without an exec where possible (TCG makes each
+# exec cost tens of milliseconds).
+rr_sleep() {
+	_rr_init
+	_rr_sleep "$1"
+}
+
+# on_both CMD: run the shell string CMD here and, with two hosts, on the
+# peer too; fails if it fails on either.
+on_both() {
+	local rc=0
+	bash -c "$1" || rc=1
+	if [ "$MODE" = two ]; then
+		peer_run -t 30 "$1" || rc=1
+	fi
+	return $rc
+}
+
+# start_server CMD...: spawn a server on the peer and wait (bounded) for
+# PATTERN in its output.  Sets SERVER to its handle.
+#   start_server PATTERN CMD
+start_server() {
+	local pat=$1 cmd=$2 i
+	SERVER=$(peer_spawn "$cmd") || return 1
+	for ((i = 0; i < 300; i++)); do
+		peer_log "$SERVER" | grep -q -- "$pat" && return 0
+		# It exited (its status is there): it will not start.
+		[ -s "$_rr_d/out/$SERVER.rc" ] && break
+		rr_sleep 0.1
+	done
+	echo "server did not start: $cmd: $(peer_log "$SERVER")" >&2
+	return 1
+}
+
+# start_echo_server [ARGS...]: echo_server on the peer, ready to serve.
+start_echo_server() {
+	start_server "serving 'echo'" "exec $ECHO_SERVER $*"
+}
+
+stop_server() {
+	[ -n "${SERVER:-}" ] || return 0
+	peer_kill "$SERVER" > /dev/null 2>&1
+	SERVER=
+}
+
+# ctl_peer ARGS: rdmarpcctl on the peer (its output).
+ctl_peer() {
+	peer_run -t 30 "$CTL $*"
+}
+
+# sess_sum JSON ROLE KEY: the sum of .stats.KEY over the sessions of ROLE
+# ("client", "server" or "" for all) in `rdmarpcctl -j session show`.
+sess_sum() {
+	jq --arg r "$2" --arg k "$3" \
+		'[.[] | select($r == "" or .role == $r) | .stats[$k] // 0] | add // 0' \
+		<<< "$1" 2> /dev/null || echo 0
+}
+
+# stat_sum ROLE KEY: sess_sum over this host's sessions, plus, with two
+# hosts, the peer's.
+stat_sum() {
+	local a b=0
+	a=$(sess_sum "$("$CTL" -j session show 2> /dev/null)" "$1" "$2")
+	if [ "$MODE" = two ]; then
+		b=$(sess_sum "$(ctl_peer -j session show 2> /dev/null)" "$1" "$2")
+	fi
+	echo $((a + b))
+}
+
+# dev_stat KEY: a counter of this host's port ($DEV port 1).
+dev_stat() {
+	port_json "$DEV" 1 | jq -r ".stats.$1 // empty"
+}
+
+# wait_until SECS CMD...: run CMD every 0.2 s until it succeeds.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		rr_sleep 0.2
+	done
+}
+
+# module_loaded: rdmarpc is in the kernel.
+module_loaded() {
+	[ -e /sys/module/rdmarpc ]
+}
+
+# ensure_module: load rdmarpc again if a test left it unloaded, and wait
+# for its port.
+ensure_module() {
+	module_loaded && return 0
+	insmod "$KO" || return 1
+	wait_port_up "$DEV" 1 20
+}
+
+# ensure_rxe: add the RDMA device again if a test left it deleted.
+ensure_rxe() {
+	[ -e "/sys/class/infiniband/$DEV" ] && return 0
+	rdma link add "$DEV" type rxe netdev "$NETDEV" || return 1
+	wait_port_up "$DEV" 1 20
+}
+
+# echo_ok: one "hello rdma" call to the peer's echo_server succeeds;
+# retried for up to SECS (default 1 try) while sessions come up again.
+echo_ok() {
+	local secs=${1:-0} end out
+	end=$((SECONDS + secs))
+	while :; do
+		out=$(timeout 60 "$ECHO_CLIENT" --peer "$PEER" --timeout 10000 \
+			"hello rdma" 2>&1)
+		[ "$out" = "hello rdma" ] && return 0
+		[ "$SECONDS" -lt "$end" ] || break
+		rr_sleep 0.5
+	done
+	echo "$out" >&2
+	return 1
+}
+
+# run_echo NAME SECS ARGS...: echo_client ARGS against the peer under a
+# timeout; ok if every call came back intact.
+run_echo() {
+	local name=$1 secs=$2 out rc
+	shift 2
+	out=$(timeout -k 5 "$secs" "$ECHO_CLIENT" --peer "$PEER" "$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out"; then
+		ktap_ok "$name: ${out#echo_client: }"
+	else
+		[ $rc -eq 124 ] && out="timed out after ${secs}s; $out"
+		ktap_fail "$name" "exit $rc: $(tail -n 20 <<< "$out")"
+	fi
+}
+
+# mac_of IFACE: its MAC address (on this host).
+mac_of() {
+	cat "/sys/class/net/$1/address" 2> /dev/null
+}

@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# RPC over RDMA end to end: echo_server on the peer (the other guest with
+# two hosts, this one otherwise), echo_client here, given nothing but the
+# peer's IPv4 address: the module's TCP handshake learns GID, QPN and QKey.
+#
+#  - "hello rdma" comes back;
+#  - every size around the packet boundaries (per-packet payload = port
+#    MTU - 32-byte header) and up to 16 MiB comes back intact, one call at
+#    a time and 64 in flight;
+#  - 4 processes with 2 endpoints each, all at once, each call's bytes
+#    unique to its process, endpoint and call: all intact;
+#  - `rdmarpcctl -j peer show` lists the peer, UP, with the neighbour's
+#    real MAC in its address handle and the QPN, QKey and GID the peer's
+#    own `rdmarpcctl -j dev show` reports;
+#  - `rdmarpcctl -j session show` has client sessions here and server
+#    sessions on the peer whose counters agree with the calls made.
+
+set -uo pipefail
+# shellcheck source=selftests/rpc_common.sh
+. "$(dirname "$0")/rpc_common.sh"
+
+ktap_plan 31
+ktap_require_rdma
+
+trap 'stop_server' EXIT
+
+mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
+[[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
+pl=$((mtu - 32))
+ktap_note "port MTU $mtu: $pl payload bytes per packet; peer $PEER ($MODE host mode)"
+
+calls0=$(sess_sum "$("$CTL" -j session show 2> /dev/null)" client calls_ok)
+reqs0=$(sess_sum "$(ctl_peer -j session show 2> /dev/null)" server requests)
+
+if start_echo_server -q; then
+	ktap_ok "echo_server serving on the peer"
+else
+	ktap_fail "echo_server serving on the peer"
+fi
+
+out=$(timeout 60 "$ECHO_CLIENT" --peer "$PEER" --timeout 20000 "hello rdma" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ "$out" = "hello rdma" ]
+ktap_check "echo_client \"hello rdma\" -> \"$out\"" $?
+ncalls=1
+
+# One call at a time: "SIZE COUNT".
+for spec in "0 20" "1 20" "$((pl - 1)) 20" "$pl 20" "$((pl + 1)) 20" \
+	"$((mtu - 1)) 20" "$mtu 20" "$((mtu + 1)) 20" "$((2 * pl)) 10" \
+	"$((2 * pl + 1)) 10" "65536 8" "1m 3" "16m 1"; do
+	read -r size count <<< "$spec"
+	run_echo "size $size x $count, concurrency 1" 120 \
+		--timeout 60000 --size "$size" --count "$count" --concurrency 1
+	ncalls=$((ncalls + count))
+done
+
+# Many in flight: "SIZE COUNT CONCURRENCY".
+for spec in "0 640 64" "64 2000 64" "$pl 640 64" "$((pl + 1)) 640 64" \
+	"$((mtu + 1)) 640 64" "65536 256 64" "1m 64 64" "16m 4 4"; do
+	read -r size count conc <<< "$spec"
+	run_echo "size $size x $count, concurrency $conc" 150 \
+		--timeout 60000 --size "$size" --count "$count" \
+		--concurrency "$conc" -q
+	ncalls=$((ncalls + count))
+done
+
+# 4 processes x 2 endpoints, all at once.
+pids=()
+for i in 1 2 3 4; do
+	timeout -k 5 150 "$HELPER" clients --peer "$PEER" --endpoints 2 \
+		--count 150 --max-size $((3 * mtu)) --timeout 60000 \
+		> "$T/rpc_echo_clients.$i" 2>&1 &
+	pids+=($!)
+done
+bad=0
+for i in 1 2 3 4; do
+	wait "${pids[i - 1]}" || bad=1
+done
+out=$(cat "$T"/rpc_echo_clients.[1-4])
+ktap_note "$(grep -v '^rpc_helper' <<< "$out")"
+[ $bad -eq 0 ] && [ "$(grep -c ': 150 ok, 0 failed, 0 mismatched$' <<< "$out")" = 8 ]
+ktap_check "4 processes x 2 endpoints, 150 calls each of 0..$((3 * mtu)) bytes: all intact" $?
+ncalls=$((ncalls + 8 * 150))
+
+# The peer as the module knows it: found by address, never configured.
+peers=$("$CTL" -j peer show 2>&1)
+p=$(jq -c --arg a "$PEER" '[.[] | select(.addr == $a)] | first // empty' \
+	<<< "$peers" 2> /dev/null)
+ktap_note "peer: ${p:-$peers}"
+[ -n "$p" ] && [ "$(jq -r '.state' <<< "$p")" = UP ]
+ktap_check "peer show lists $PEER, state UP" $?
+
+mac=$(jq -r '.mac // empty' <<< "$p" 2> /dev/null)
+if [ "$MODE" = two ]; then
+	want=$(peer_run -t 30 "cat /sys/class/net/\$RDMARPC_NETDEV/address")
+	neigh=$(ip neigh show "$PEER" dev "$NETDEV" | awk '{
+		for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
+	ktap_note "peer's $NETDEV: $want; ip neigh: ${neigh:-none}"
+	[ -z "$neigh" ] || [ "$neigh" = "$want" ] || want="$want/$neigh"
+else
+	want=$(mac_of "$NETDEV")
+	ktap_note "one host: our own $NETDEV: $want"
+fi
+[ -n "$mac" ] && [ "$mac" != 00:00:00:00:00:00 ] && [ "${mac,,}" = "${want,,}" ]
+ktap_check "peer MAC in the address handle: ${mac:-none} (want $want)" $?
+
+pdev=$(ctl_peer -j dev show 2> /dev/null |
+	jq -c --arg d "$DEV" '[.[] | select(.dev == $d and .port == 1)] | first // empty')
+pgid=$(jq -r '.gid_index as $g | .gids[] | select(.index == $g) | .gid' \
+	<<< "$pdev" 2> /dev/null)
+ktap_note "the peer's port: qpn $(jq -r .qpn <<< "$pdev") qkey $(jq -r .qkey <<< "$pdev") gid $pgid"
+[ -n "$pdev" ] && [ -n "$p" ] &&
+	[ "$(jq -r .qpn <<< "$p")" = "$(jq -r .qpn <<< "$pdev")" ] &&
+	[ "$(jq -r .qkey <<< "$p")" = "$(jq -r .qkey <<< "$pdev")" ] &&
+	[ -n "$pgid" ] && [ "$(jq -r .gid <<< "$p")" = "$pgid" ] &&
+	[ "$(jq -r .mtu <<< "$p")" -ge 256 ]
+ktap_check "handshake learned the peer's QPN, QKey and GID (as its dev show has them)" $?
+
+sess=$("$CTL" -j session show 2>&1)
+n=$(jq --arg a "$PEER" '[.[] | select(.role == "client" and
+	(.peer // "" | startswith($a)))] | length' <<< "$sess" 2> /dev/null)
+ktap_note "$(jq -c '.[] | {id, role, peer, busy_slots, stats: {calls_ok: .stats.calls_ok, requests: .stats.requests, retransmits: .stats.retransmits}}' <<< "$sess" 2> /dev/null)"
+[ "${n:-0}" -ge 1 ]
+ktap_check "session show: ${n:-0} client session(s) to $PEER" $?
+
+calls=$(( $(sess_sum "$sess" client calls_ok) - calls0 ))
+reqs=$(( $(sess_sum "$(ctl_peer -j session show 2> /dev/null)" server requests) - reqs0 ))
+[ "$calls" -eq "$ncalls" ] && [ "$reqs" -eq "$ncalls" ]
+ktap_check "counters: $calls calls ok here, $reqs requests served on the peer (made $ncalls)" $?
+
+busy=$(jq '[.[] | .busy_slots // 0] | add // 0' <<< "$sess" 2> /dev/null)
+[ "${busy:-1}" -eq 0 ]
+ktap_check "no slot busy once the clients are done (busy_slots $busy)" $?
+
+peer_kill "$SERVER"
+peer_wait "$SERVER" 10
+rc=$?
+SERVER=
+[ $rc -eq 143 ]
+ktap_check "echo_server ran until stopped (status $rc)" $?
+ktap_finish

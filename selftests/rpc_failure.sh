@@ -1,0 +1,262 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# RPC when things go away, each failure bounded in time and leaving nothing
+# behind:
+#  - a server killed while it holds requests: the callers' calls fail with
+#    ECONNABORTED within seconds;
+#  - clients killed (SIGKILL) in the middle of 16 MiB calls and of 64 calls
+#    in flight: no slot stays busy on either host, the server goes on
+#    serving, no endpoint reference is left;
+#  - rmmod while /dev/rdmarpc files are open fails ("in use"); once they
+#    are closed, rmmod works with sessions still established, the peer
+#    drops its side of them, and after insmod calls work again;
+#  - `rdma link delete` under load fails the calls with ENODEV, and after
+#    `rdma link add` new calls succeed;
+#  - two hosts only: a peer that vanishes from the network (nftables drops
+#    its RoCE and handshake traffic) fails calls with ETIMEDOUT or
+#    ECONNRESET within the heartbeat / retransmission bounds, and calls
+#    work again once it is back.
+
+set -uo pipefail
+# shellcheck source=selftests/rpc_common.sh
+. "$(dirname "$0")/rpc_common.sh"
+
+ktap_plan 16
+ktap_require_rdma
+
+BG=()
+HB0=
+cleanup() {
+	local p
+	for p in "${BG[@]}"; do
+		kill -KILL "$p" 2> /dev/null
+	done
+	stop_server
+	if [ "$MODE" = two ]; then
+		peer_run -t 20 'nft delete table inet rdmarpc_test 2> /dev/null; exit 0' > /dev/null
+	fi
+	[ -n "$HB0" ] && "$CTL" set heartbeat_ms "$HB0" > /dev/null 2>&1
+	ensure_rxe
+	ensure_module
+}
+trap cleanup EXIT
+
+# wait_log FILE PATTERN SECS: until FILE has a line matching PATTERN.
+wait_log() {
+	wait_until "$3" grep -Eq -- "$2" "$1"
+}
+
+# busy_here: some session of this host has a busy slot.
+busy_here() {
+	[ "$("$CTL" -j session show 2> /dev/null |
+		jq '[.[] | .busy_slots // 0] | add // 0')" -gt 0 ]
+}
+
+# idle_everywhere: no session has a busy slot, here or on the peer.
+idle_everywhere() {
+	local q='[.[] | .busy_slots // 0] | add // 0'
+	[ "$("$CTL" -j session show 2> /dev/null | jq "$q")" = 0 ] || return 1
+	[ "$MODE" = two ] || return 0
+	[ "$(ctl_peer -j session show 2> /dev/null | jq "$q")" = 0 ]
+}
+
+refcnt() {
+	cat /sys/module/rdmarpc/refcnt 2> /dev/null
+}
+
+refcnt_zero() {
+	[ "$(refcnt)" = 0 ]
+}
+
+# peer_sessions_with_us: how many sessions the peer has with this host.
+peer_sessions_with_us() {
+	ctl_peer -j session show 2> /dev/null |
+		jq --arg a "$RDMARPC_LOCAL_IP" \
+			'[.[] | select(.peer // "" | startswith($a))] | length'
+}
+
+no_peer_sessions_with_us() {
+	[ "$(peer_sessions_with_us)" = 0 ]
+}
+
+# -- 1. A server killed while holding requests -------------------------
+start_server "sink: serving" "exec $HELPER sink --service sink"
+ktap_check "a server that never replies, on the peer" $?
+
+out=$T/rpc_failure_call.out
+"$HELPER" call --peer "$PEER" --service sink --count 8 --size 3000 \
+	--timeout 120000 > "$out" 2>&1 &
+cli=$!
+BG+=("$cli")
+i=0
+for ((s = 0; s < 300; s++)); do
+	i=$(peer_log "$SERVER" | grep -c '^held ')
+	[ "$i" -ge 8 ] && break
+	rr_sleep 0.1
+done
+[ "$i" -ge 8 ]
+ktap_check "8 calls of 3000 bytes reached it and are held ($i)" $?
+
+start=$EPOCHREALTIME
+peer_kill "$SERVER" KILL
+SERVER=
+timeout 30 tail --pid="$cli" -f /dev/null
+wait "$cli"
+took=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+sum=$(grep '^calls ' "$out")
+ktap_note "$(tail -n 12 "$out")"
+grep -q '^calls 8: ok 0 ECONNABORTED 8 ' "$out" &&
+	[ "$(awk -v t="$took" 'BEGIN { print (t < 10) }')" = 1 ]
+ktap_check "server killed: all 8 calls failed with ECONNABORTED after ${took}s ($sum)" $?
+
+# -- 2. Clients killed mid-call ----------------------------------------
+start_echo_server -q
+ktap_check "echo_server on the peer" $?
+
+seen=0
+for args in "--size 16m --count 50 --concurrency 4" \
+	"--size 4096 --count 1000000 --concurrency 64"; do
+	# shellcheck disable=SC2086 # options
+	"$ECHO_CLIENT" --peer "$PEER" --timeout 60000 -q $args \
+		> "$T/rpc_failure_kill.out" 2>&1 &
+	cli=$!
+	BG+=("$cli")
+	wait_until 20 busy_here && seen=$((seen + 1))
+	rr_sleep 1
+	kill -KILL "$cli"
+	wait "$cli" 2> /dev/null
+done
+[ $seen -eq 2 ]
+ktap_check "2 clients killed with calls in flight (16 MiB x 4, 4 KiB x 64)" $?
+
+wait_until 20 idle_everywhere
+rc=$?
+ktap_note "$("$CTL" -j session show 2>&1 | jq -c '.[] | {id, role, peer, busy_slots, inflight}' 2>&1)"
+[ $rc -eq 0 ]
+ktap_check "no busy slot left on either host" $?
+
+echo_ok 10
+ktap_check "echo_server still serves" $?
+
+stop_server
+wait_until 10 refcnt_zero
+ktap_check "no endpoint left behind here: module refcnt $(refcnt)" $?
+
+# -- 3. rmmod with open files, then with sessions only -----------------
+"$HELPER" hold --peer "$PEER" --service held > "$T/rpc_failure_hold.out" 2>&1 &
+hold=$!
+BG+=("$hold")
+wait_log "$T/rpc_failure_hold.out" '^ready' 30
+ready=$?
+out=$(rmmod rdmarpc 2>&1)
+rc=$?
+[ $ready -eq 0 ] && [ $rc -ne 0 ] && grep -qi 'in use' <<< "$out" && module_loaded
+ktap_check "rmmod with an endpoint open is refused: ${out:-it succeeded}" $?
+
+kill -KILL "$hold"
+wait "$hold" 2> /dev/null
+wait_until 10 refcnt_zero
+nsess=$("$CTL" -j session show 2> /dev/null | jq 'length')
+out=$(timeout 60 rmmod rdmarpc 2>&1)
+rc=$?
+[ "${nsess:-0}" -ge 1 ] && [ $rc -eq 0 ] && ! module_loaded
+ktap_check "files closed: rmmod with ${nsess:-0} session(s) established: ${out:-done}" $?
+
+insmod "$KO" && wait_port_up "$DEV" 1 20
+rc=$?
+nsess=$("$CTL" -j session show 2> /dev/null | jq 'length')
+left=0
+if [ "$MODE" = two ]; then
+	wait_until 20 no_peer_sessions_with_us
+	left=$(peer_sessions_with_us)
+fi
+[ $rc -eq 0 ] && [ "$nsess" = 0 ] && [ "$left" = 0 ]
+ktap_check "insmod again: port up, $nsess sessions here, ${left:-?} left on the peer with us" $?
+
+start_echo_server -q && echo_ok 20
+ktap_check "calls work after the reload" $?
+
+# -- 4. The RDMA device deleted under load ------------------------------
+out=$T/rpc_failure_hotplug.out
+"$ECHO_CLIENT" --peer "$PEER" --timeout 60000 --size 65536 --count 1000000 \
+	--concurrency 16 > "$out" 2>&1 &
+cli=$!
+BG+=("$cli")
+wait_until 20 busy_here
+rr_sleep 1
+start=$SECONDS
+timeout 60 rdma link delete "$DEV"
+rc=$?
+del=$((SECONDS - start))
+timeout 30 tail --pid="$cli" -f /dev/null
+if kill -0 "$cli" 2> /dev/null; then
+	kill -KILL "$cli"
+	wait "$cli"
+	crc="still running, killed"
+else
+	wait "$cli"
+	crc=$?
+fi
+took=$((SECONDS - start))
+ktap_note "$(sort "$out" | uniq -c | sort -rn | head -n 5)"
+[ $rc -eq 0 ] && [ "$crc" = 1 ] && grep -q 'RDMA device went away' "$out" &&
+	! grep -Eq 'mismatched|differs' "$out" && ! grep -v 'went away' "$out" |
+	grep -q 'echo_client: call'
+ktap_check "rdma link delete under load (${del}s): calls failed with ENODEV, client done in ${took}s (exit $crc)" $?
+
+timeout 30 rdma link add "$DEV" type rxe netdev "$NETDEV" && wait_port_up "$DEV" 1 20 &&
+	echo_ok 30
+ktap_check "rdma link add $DEV: new calls succeed" $?
+
+# -- 5. The peer vanishes (two hosts) ----------------------------------
+if [ "$MODE" != two ]; then
+	ktap_skip "peer gone: calls fail with ETIMEDOUT/ECONNRESET" "one-host mode: the peer is this host"
+	ktap_skip "peer back: calls succeed again" "one-host mode"
+else
+	HB0=$("$CTL" -j param show | jq -r '.heartbeat_ms')
+	"$CTL" set heartbeat_ms 1000
+	params=$("$CTL" -j param show | jq -c '{call_timeout_ms, rto_min_us, rto_max_us, max_retries, heartbeat_ms}')
+	ktap_note "here: $params"
+	out=$T/rpc_failure_gone.out
+	"$ECHO_CLIENT" --peer "$PEER" --timeout 120000 --size 64 --count 1000000 \
+		--concurrency 8 > "$out" 2>&1 &
+	cli=$!
+	BG+=("$cli")
+	wait_until 20 busy_here
+	start=$SECONDS
+	peer_run -t 20 'nft -f - <<EOF
+table inet rdmarpc_test {
+	chain in {
+		type filter hook input priority -10; policy accept;
+		udp dport 4791 drop
+		tcp dport 18515 drop
+		tcp sport 18515 drop
+	}
+	chain out {
+		type filter hook output priority -10; policy accept;
+		udp dport 4791 drop
+		tcp dport 18515 drop
+		tcp sport 18515 drop
+	}
+}
+EOF'
+	nrc=$?
+	wait_log "$out" 'echo_client: call [0-9]+: ' 45
+	took=$((SECONDS - start))
+	kill -KILL "$cli" 2> /dev/null
+	wait "$cli" 2> /dev/null
+	first=$(grep -m1 'echo_client: call [0-9]*: ' "$out")
+	ktap_note "first failure after ${took}s: ${first:-none}"
+	[ $nrc -eq 0 ] && [ "$took" -le 30 ] &&
+		grep -Eq 'timed out|session reset' <<< "$first"
+	ktap_check "peer gone: calls failed with ETIMEDOUT/ECONNRESET within ${took}s (bound 30s)" $?
+
+	peer_run -t 20 'nft delete table inet rdmarpc_test'
+	echo_ok 30
+	ktap_check "peer back: calls succeed again" $?
+	"$CTL" set heartbeat_ms "$HB0" && HB0=
+fi
+
+stop_server
+ktap_finish

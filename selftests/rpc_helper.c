@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rpc_helper: the endpoints the RPC selftests need and the examples do not
+ * provide.
+ *
+ *   rpc_helper sink [--service NAME]
+ *       Bind NAME (default "sink") and take requests without ever
+ *       answering them; prints "held N len L" per request.  Runs until
+ *       killed: the calls it holds must then fail with -ECONNABORTED.
+ *
+ *   rpc_helper call --peer ADDR [--service NAME] [--size N] [--count N]
+ *                   [--timeout MS]
+ *       Submit COUNT calls of SIZE bytes to NAME (default "sink") at once,
+ *       print "submitted N", then reap them all; one line per completion:
+ *         call 3: ECONNABORTED after 1.234 s
+ *       and a summary:
+ *         calls 8: ok 0 ECONNABORTED 8 (last after 1.240 s)
+ *       Exit 0 if every call succeeded (response bytes checked), else 1.
+ *
+ *   rpc_helper clients --peer ADDR [--service NAME] [--endpoints N]
+ *                      [--count N] [--max-size N] [--timeout MS]
+ *       N threads, each with its own endpoint and connection, make COUNT
+ *       synchronous echo calls of sizes cycling through 0..MAX-SIZE,
+ *       with bytes unique to (process, endpoint, call); every reply is
+ *       checked.  One line per endpoint, exit 0 if all calls are good.
+ *
+ *   rpc_helper hold --peer ADDR [--service NAME]
+ *       Open one endpoint that binds NAME (default "held") and another
+ *       connected to ADDR, print "ready" and wait to be killed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <librdmarpc.h>
+
+#define MAX_REQUEST	(16u << 20)
+
+struct opts {
+	const char *peer;
+	const char *service;
+	unsigned long long size, count, endpoints, max_size, timeout_ms;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *errname(int err)
+{
+	const char *s;
+
+	if (!err)
+		return "ok";
+	s = strerrorname_np(err < 0 ? -err : err);
+	return s ? s : "E?";
+}
+
+static int open_connected(const struct opts *o, struct rdmarpc **ep)
+{
+	int err, handle;
+
+	err = rdmarpc_open(ep);
+	if (err) {
+		fprintf(stderr, "rpc_helper: open: %s\n",
+			rdmarpc_strerror(err));
+		return err;
+	}
+	handle = rdmarpc_connect(*ep, o->peer,
+				 (unsigned int)o->timeout_ms);
+	if (handle < 0) {
+		fprintf(stderr, "rpc_helper: connect %s: %s (%s)\n", o->peer,
+			rdmarpc_strerror(handle), errname(handle));
+		rdmarpc_close(*ep);
+		*ep = NULL;
+	}
+	return handle;
+}
+
+static int do_sink(const struct opts *o)
+{
+	struct rdmarpc *ep;
+	unsigned long long held = 0;
+	char *buf = malloc(MAX_REQUEST);
+	int err;
+
+	if (!buf)
+		return 1;
+	err = rdmarpc_open(&ep);
+	if (err) {
+		fprintf(stderr, "rpc_helper: open: %s\n",
+			rdmarpc_strerror(err));
+		return 1;
+	}
+	err = rdmarpc_bind(ep, o->service, NULL, 0);
+	if (err) {
+		fprintf(stderr, "rpc_helper: bind %s: %s\n", o->service,
+			rdmarpc_strerror(err));
+		return 1;
+	}
+	printf("sink: serving '%s', never replying\n", o->service);
+	for (;;) {
+		struct rdmarpc_req_info r;
+
+		err = rdmarpc_recv(ep, &r, buf, MAX_REQUEST, -1);
+		if (err == -EINTR)
+			continue;
+		if (err) {
+			fprintf(stderr, "rpc_helper: recv: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+		printf("held %llu len %zu\n", ++held, r.len);
+	}
+}
+
+static void fill(unsigned char *p, size_t len, uint64_t a, uint64_t b)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 151 + (i >> 7) + a * 31 + b * 7 + 3);
+}
+
+static int do_call(const struct opts *o)
+{
+	unsigned long long n = o->count, reaped = 0, ok = 0;
+	size_t stride = o->size ? o->size : 1;
+	struct rdmarpc_completion *comps;
+	struct rdmarpc_call *calls;
+	unsigned char *bufs;
+	struct rdmarpc *ep;
+	unsigned long long *by_err;	/* count per errno, 0..4095 */
+	double t0, last = 0;
+	int handle, ret, i;
+
+	calls = calloc(n, sizeof(*calls));
+	comps = calloc(n, sizeof(*comps));
+	bufs = malloc(2 * stride * n);
+	by_err = calloc(4096, sizeof(*by_err));
+	if (!calls || !comps || !bufs || !by_err)
+		return 1;
+	handle = open_connected(o, &ep);
+	if (handle < 0)
+		return 1;
+	for (unsigned long long k = 0; k < n; k++) {
+		unsigned char *req = bufs + 2 * stride * k;
+
+		fill(req, o->size, getpid(), k);
+		rdmarpc_call_prep(&calls[k], handle,
+				  rdmarpc_method_id(o->service), k, req,
+				  o->size, req + stride, o->size,
+				  (unsigned int)o->timeout_ms);
+	}
+	t0 = now_s();
+	for (unsigned long long k = 0; k < n;) {
+		ret = rdmarpc_submit(ep, calls + k, (unsigned int)(n - k));
+		if (ret < 0) {
+			fprintf(stderr, "rpc_helper: submit: %s (%s)\n",
+				rdmarpc_strerror(ret), errname(ret));
+			return 1;
+		}
+		k += (unsigned int)ret;
+	}
+	printf("submitted %llu\n", n);
+	fflush(stdout);
+	while (reaped < n) {
+		ret = rdmarpc_reap(ep, comps, (unsigned int)(n - reaped), 1,
+				   -1);
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0) {
+			fprintf(stderr, "rpc_helper: reap: %s\n",
+				rdmarpc_strerror(ret));
+			return 1;
+		}
+		last = now_s() - t0;
+		for (i = 0; i < ret; i++) {
+			const struct rdmarpc_completion *c = &comps[i];
+			unsigned long long k = c->cookie;
+			int e = c->error < 0 ? -c->error : c->error;
+			const char *what = errname(c->error);
+
+			if (k >= n)
+				return 1;
+			if (!c->error && !c->status) {
+				unsigned char *req = bufs + 2 * stride * k;
+
+				if (c->resp_len != o->size ||
+				    memcmp(req, req + stride, o->size))
+					what = "MISMATCH";
+				else
+					ok++;
+			} else if (!c->error) {
+				what = "STATUS";
+			}
+			if (c->error)
+				by_err[e < 4096 ? e : 0]++;
+			printf("call %llu: %s after %.3f s\n", k, what, last);
+		}
+		reaped += (unsigned int)ret;
+	}
+	printf("calls %llu: ok %llu", n, ok);
+	for (i = 1; i < 4096; i++)
+		if (by_err[i])
+			printf(" %s %llu", errname(-i), by_err[i]);
+	printf(" (last after %.3f s)\n", last);
+	rdmarpc_close(ep);
+	return ok == n ? 0 : 1;
+}
+
+struct client {
+	pthread_t thread;
+	const struct opts *o;
+	unsigned int idx;
+	unsigned long long ok, failed, mismatched;
+	int err;
+};
+
+static void *client_main(void *arg)
+{
+	struct client *c = arg;
+	const struct opts *o = c->o;
+	size_t cap = o->max_size ? o->max_size : 1;
+	unsigned char *req = malloc(cap), *resp = malloc(cap);
+	uint32_t method = rdmarpc_method_id(o->service);
+	struct rdmarpc *ep;
+	int handle;
+
+	if (!req || !resp) {
+		c->err = -ENOMEM;
+		return NULL;
+	}
+	handle = open_connected(o, &ep);
+	if (handle < 0) {
+		c->err = handle;
+		return NULL;
+	}
+	for (unsigned long long k = 0; k < o->count; k++) {
+		/* Sizes walk over 0..max in uneven steps. */
+		size_t size = (size_t)((k * 2654435761ull) % (o->max_size + 1));
+		size_t resp_len = 0;
+		int32_t status = 0;
+		int err;
+
+		fill(req, size, (uint64_t)getpid() * 64 + c->idx, k);
+		memset(resp, 0, size);
+		err = rdmarpc_call(ep, handle, method, req, size, resp, cap,
+				   &resp_len, &status,
+				   (unsigned int)o->timeout_ms);
+		if (err || status) {
+			c->failed++;
+			fprintf(stderr, "rpc_helper: endpoint %u call %llu: "
+				"%s (status %d)\n", c->idx, k,
+				rdmarpc_strerror(err), status);
+		} else if (resp_len != size || memcmp(req, resp, size)) {
+			c->mismatched++;
+			fprintf(stderr, "rpc_helper: endpoint %u call %llu: "
+				"reply of %zu bytes differs\n", c->idx, k,
+				resp_len);
+		} else {
+			c->ok++;
+		}
+	}
+	rdmarpc_close(ep);
+	free(req);
+	free(resp);
+	return NULL;
+}
+
+static int do_clients(const struct opts *o)
+{
+	unsigned int n = (unsigned int)o->endpoints, i;
+	struct client *cs = calloc(n, sizeof(*cs));
+	int bad = 0;
+
+	if (!cs)
+		return 1;
+	for (i = 0; i < n; i++) {
+		cs[i].o = o;
+		cs[i].idx = i;
+		if (pthread_create(&cs[i].thread, NULL, client_main, &cs[i]))
+			return 1;
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(cs[i].thread, NULL);
+		printf("pid %d endpoint %u: %llu calls: %llu ok, %llu failed, "
+		       "%llu mismatched%s%s\n", getpid(), i, o->count, cs[i].ok,
+		       cs[i].failed, cs[i].mismatched, cs[i].err ? ", " : "",
+		       cs[i].err ? rdmarpc_strerror(cs[i].err) : "");
+		if (cs[i].err || cs[i].ok != o->count)
+			bad = 1;
+	}
+	free(cs);
+	return bad;
+}
+
+static int do_hold(const struct opts *o)
+{
+	struct rdmarpc *srv, *cli;
+	int err;
+
+	err = rdmarpc_open(&srv);
+	if (err) {
+		fprintf(stderr, "rpc_helper: open: %s\n",
+			rdmarpc_strerror(err));
+		return 1;
+	}
+	err = rdmarpc_bind(srv, o->service, NULL, 0);
+	if (err) {
+		fprintf(stderr, "rpc_helper: bind %s: %s\n", o->service,
+			rdmarpc_strerror(err));
+		return 1;
+	}
+	if (open_connected(o, &cli) < 0)
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: rpc_helper sink [--service NAME]\n"
+		"       rpc_helper call --peer ADDR [--service NAME] "
+		"[--size N] [--count N] [--timeout MS]\n"
+		"       rpc_helper clients --peer ADDR [--service NAME] "
+		"[--endpoints N] [--count N] [--max-size N] [--timeout MS]\n"
+		"       rpc_helper hold --peer ADDR [--service NAME]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "peer", required_argument, NULL, 'p' },
+		{ "service", required_argument, NULL, 's' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "endpoints", required_argument, NULL, 'e' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .size = 64, .count = 1, .endpoints = 2,
+			  .max_size = 4096 };
+	const char *mode;
+	int opt;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	mode = argv[1];
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		unsigned long long *dst = NULL;
+		char *end;
+
+		switch (opt) {
+		case 'p': o.peer = optarg; break;
+		case 's': o.service = optarg; break;
+		case 'z': dst = &o.size; break;
+		case 'c': dst = &o.count; break;
+		case 'e': dst = &o.endpoints; break;
+		case 'm': dst = &o.max_size; break;
+		case 't': dst = &o.timeout_ms; break;
+		default: usage(stderr); return 2;
+		}
+		if (dst) {
+			errno = 0;
+			*dst = strtoull(optarg, &end, 0);
+			if (errno || *end || !*optarg) {
+				usage(stderr);
+				return 2;
+			}
+		}
+	}
+	if (optind != argc || o.size > MAX_REQUEST ||
+	    o.max_size > MAX_REQUEST || !o.count || o.count > 65536 ||
+	    !o.endpoints || o.endpoints > 64 || o.timeout_ms > UINT32_MAX) {
+		usage(stderr);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(mode, "sink")) {
+		o.service = o.service ? o.service : "sink";
+		return do_sink(&o);
+	}
+	if (!o.peer) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(mode, "call")) {
+		o.service = o.service ? o.service : "sink";
+		return do_call(&o);
+	}
+	if (!strcmp(mode, "clients")) {
+		o.service = o.service ? o.service : "echo";
+		return do_clients(&o);
+	}
+	if (!strcmp(mode, "hold")) {
+		o.service = o.service ? o.service : "held";
+		return do_hold(&o);
+	}
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ud_junk: send garbage UD datagrams to the module's QP from a QP of our
+ * own (userspace verbs), so that the module's receive path meets bytes no
+ * peer module would send.
+ *
+ *   ud_junk --dev rxe0 [--gid-index 1] --dgid GID --qpn N --qkey N
+ *           [--count N] [--mtu N] [--sess N] [--seed N]
+ *
+ * GID, QPN and QKey are the target port's (rdmarpcctl -j dev show); --sess
+ * names a session id that exists there, so that some datagrams carry a
+ * valid header with a valid CRC for a real session but a wrong tag.  The
+ * datagrams cycle through these kinds:
+ *   0 random bytes of random length (0..MTU)
+ *   1 right magic and version, every other byte random
+ *   2 truncated: 1..31 bytes starting with magic and version
+ *   3 huge lengths and indexes (message length up to 4 GiB), valid CRC
+ *   4 valid-looking header for --sess with a random (wrong) tag, valid CRC
+ *   5 kinds and flags out of range, valid CRC
+ *   6 RR_F_NOCRC with random fields and payload
+ *   7 empty datagram
+ * Prints what it sent per kind; exit 0 if every send completed well.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <infiniband/verbs.h>
+
+/* The wire format (kmod/core/wire.h), restated: a test must not trust it. */
+#define HDR_LEN		32
+#define WIRE_MAGIC	0xa7
+#define WIRE_VERSION	1
+#define F_NOCRC		0x01
+#define N_KINDS		8
+#define BATCH		32
+
+static uint64_t rng_state;
+
+static uint32_t rnd(void)
+{
+	/* xorshift64*: reproducible from --seed. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 2685821657736338717ull) >> 32);
+}
+
+static uint32_t crc32c_table[256];
+
+static void crc32c_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc32c_table[i] = c;
+	}
+}
+
+static uint32_t crc32c(const uint8_t *p, size_t len)
+{
+	uint32_t c = ~0u;
+
+	while (len--)
+		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void fill_random(uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)rnd();
+}
+
+/* Header fields at their offsets; the CRC is sealed by seal(). */
+static void header(uint8_t *p, uint8_t kind, uint8_t flags, uint32_t sess,
+		   uint32_t tag, uint32_t req, uint32_t idx, uint32_t len,
+		   uint32_t aux)
+{
+	p[4] = WIRE_MAGIC;
+	p[5] = WIRE_VERSION;
+	p[6] = kind;
+	p[7] = flags;
+	put32(p + 8, sess);
+	put32(p + 12, tag);
+	put32(p + 16, req);
+	put32(p + 20, idx);
+	put32(p + 24, len);
+	put32(p + 28, aux);
+}
+
+static void seal(uint8_t *p, size_t len)
+{
+	put32(p, crc32c(p + 4, len - 4));
+}
+
+/* Build datagram @i of kind @kind into @p; returns its length. */
+static size_t build(uint8_t *p, unsigned int kind, uint32_t mtu,
+		    uint32_t sess)
+{
+	static const uint32_t huge[] = { 0xffffffffu, 0x80000000u,
+					 (32u << 20) + 1, 0x7fffffffu };
+	size_t len;
+
+	switch (kind) {
+	case 0:
+		len = rnd() % (mtu + 1);
+		fill_random(p, len);
+		return len;
+	case 1:
+		len = HDR_LEN + rnd() % (mtu - HDR_LEN + 1);
+		fill_random(p, len);
+		p[4] = WIRE_MAGIC;
+		p[5] = WIRE_VERSION;
+		return len;
+	case 2:
+		len = 1 + rnd() % (HDR_LEN - 1);
+		fill_random(p, len);
+		if (len > 4)
+			p[4] = WIRE_MAGIC;
+		if (len > 5)
+			p[5] = WIRE_VERSION;
+		return len;
+	case 3:
+		len = HDR_LEN + rnd() % (mtu - HDR_LEN + 1);
+		fill_random(p + HDR_LEN, len - HDR_LEN);
+		header(p, (uint8_t)(1 + rnd() % 6), 0,
+		       rnd() % 2 ? sess : rnd(), rnd(), rnd(),
+		       huge[rnd() % 4] - rnd() % 3, huge[rnd() % 4], rnd());
+		seal(p, len);
+		return len;
+	case 4:
+		len = HDR_LEN + rnd() % (mtu - HDR_LEN + 1);
+		fill_random(p + HDR_LEN, len - HDR_LEN);
+		/* A one-packet request or an ack, as a client would send. */
+		header(p, rnd() % 2 ? 1 : 3, 0, sess, rnd(), rnd() % 64,
+		       0, (uint32_t)(len - HDR_LEN), rnd());
+		seal(p, len);
+		return len;
+	case 5:
+		len = HDR_LEN + rnd() % 64;
+		fill_random(p + HDR_LEN, len - HDR_LEN);
+		header(p, rnd() % 2 ? 0 : (uint8_t)(7 + rnd() % 249),
+		       (uint8_t)rnd() | 0xf0, rnd() % 2 ? sess : rnd(),
+		       rnd(), rnd(), rnd(), rnd(), rnd());
+		seal(p, len);
+		return len;
+	case 6:
+		len = HDR_LEN + rnd() % (mtu - HDR_LEN + 1);
+		fill_random(p, len);
+		header(p, (uint8_t)(1 + rnd() % 6), F_NOCRC,
+		       rnd() % 2 ? sess : rnd(), rnd(), rnd() % 64, rnd() % 4,
+		       rnd() % 4096, rnd());
+		put32(p, 0);
+		return len;
+	default:
+		return 0;
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: ud_junk --dev DEV [--gid-index N] --dgid GID "
+		"--qpn N --qkey N [--count N] [--mtu N] [--sess N] "
+		"[--seed N]\n");
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end || !*s ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "gid-index", required_argument, NULL, 'g' },
+		{ "dgid", required_argument, NULL, 'G' },
+		{ "qpn", required_argument, NULL, 'q' },
+		{ "qkey", required_argument, NULL, 'k' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "mtu", required_argument, NULL, 'm' },
+		{ "sess", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t gid_index = 1, qpn = 0, qkey = 0, count = 10000, mtu = 1024;
+	uint64_t sess = 0, seed = 1, v, sent[N_KINDS] = { 0 }, bad = 0;
+	const char *dev = NULL, *dgid = NULL;
+	struct ibv_device **list;
+	struct ibv_context *ctx = NULL;
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+	struct ibv_ah *ah;
+	struct ibv_mr *mr;
+	struct ibv_ah_attr ah_attr;
+	struct ibv_qp_init_attr init;
+	struct ibv_qp_attr attr;
+	union ibv_gid gid;
+	uint8_t *bufs;
+	int opt, n, i;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		uint64_t *dst = NULL;
+
+		switch (opt) {
+		case 'd': dev = optarg; break;
+		case 'G': dgid = optarg; break;
+		case 'g': dst = &gid_index; break;
+		case 'q': dst = &qpn; break;
+		case 'k': dst = &qkey; break;
+		case 'c': dst = &count; break;
+		case 'm': dst = &mtu; break;
+		case 's': dst = &sess; break;
+		case 'S': dst = &seed; break;
+		default: usage(stderr); return 2;
+		}
+		if (dst && parse_u64(optarg, dst)) {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!dev || !dgid || !qpn || qpn > 0xffffff || qkey > 0xffffffffu ||
+	    mtu < 256 || mtu > 4096 || gid_index > 255 || sess > 0xffffffffu ||
+	    inet_pton(AF_INET6, dgid, gid.raw) != 1) {
+		usage(stderr);
+		return 2;
+	}
+	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+	crc32c_init();
+
+	list = ibv_get_device_list(&n);
+	for (i = 0; list && i < n; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), dev))
+			ctx = ibv_open_device(list[i]);
+	if (list)
+		ibv_free_device_list(list);
+	if (!ctx) {
+		fprintf(stderr, "ud_junk: cannot open %s\n", dev);
+		return 1;
+	}
+	pd = ibv_alloc_pd(ctx);
+	cq = pd ? ibv_create_cq(ctx, 2 * BATCH, NULL, NULL, 0) : NULL;
+	bufs = calloc(BATCH, mtu);
+	mr = cq && bufs ? ibv_reg_mr(pd, bufs, BATCH * mtu,
+				     IBV_ACCESS_LOCAL_WRITE) : NULL;
+	if (!mr) {
+		fprintf(stderr, "ud_junk: PD/CQ/MR: %s\n", strerror(errno));
+		return 1;
+	}
+	memset(&init, 0, sizeof(init));
+	init.send_cq = cq;
+	init.recv_cq = cq;
+	init.qp_type = IBV_QPT_UD;
+	init.cap.max_send_wr = BATCH;
+	init.cap.max_recv_wr = 1;
+	init.cap.max_send_sge = 1;
+	init.cap.max_recv_sge = 1;
+	qp = ibv_create_qp(pd, &init);
+	if (!qp) {
+		fprintf(stderr, "ud_junk: create QP: %s\n", strerror(errno));
+		return 1;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.qp_state = IBV_QPS_INIT;
+	attr.pkey_index = 0;
+	attr.port_num = 1;
+	attr.qkey = 0x11111111;
+	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+			  IBV_QP_PORT | IBV_QP_QKEY)) {
+		fprintf(stderr, "ud_junk: QP to INIT failed\n");
+		return 1;
+	}
+	attr.qp_state = IBV_QPS_RTR;
+	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE)) {
+		fprintf(stderr, "ud_junk: QP to RTR failed\n");
+		return 1;
+	}
+	attr.qp_state = IBV_QPS_RTS;
+	attr.sq_psn = rnd() & 0xffffff;
+	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE | IBV_QP_SQ_PSN)) {
+		fprintf(stderr, "ud_junk: QP to RTS failed\n");
+		return 1;
+	}
+	memset(&ah_attr, 0, sizeof(ah_attr));
+	ah_attr.is_global = 1;
+	ah_attr.grh.dgid = gid;
+	ah_attr.grh.sgid_index = (uint8_t)gid_index;
+	ah_attr.grh.hop_limit = 64;
+	ah_attr.port_num = 1;
+	ah = ibv_create_ah(pd, &ah_attr);
+	if (!ah) {
+		fprintf(stderr, "ud_junk: create AH to %s: %s\n", dgid,
+			strerror(errno));
+		return 1;
+	}
+
+	for (v = 0; v < count;) {
+		unsigned int batch = count - v < BATCH ? count - v : BATCH;
+		unsigned int done = 0;
+		time_t deadline = time(NULL) + 10;
+
+		for (unsigned int b = 0; b < batch; b++) {
+			unsigned int kind = (unsigned int)((v + b) % N_KINDS);
+			uint8_t *p = bufs + (size_t)b * mtu;
+			struct ibv_sge sge = {
+				.addr = (uintptr_t)p,
+				.lkey = mr->lkey,
+			};
+			struct ibv_send_wr wr = {
+				.wr_id = b,
+				.sg_list = &sge,
+				.opcode = IBV_WR_SEND,
+				.send_flags = IBV_SEND_SIGNALED,
+			}, *bad_wr;
+
+			sge.length = (uint32_t)build(p, kind, (uint32_t)mtu,
+						     (uint32_t)sess);
+			wr.num_sge = sge.length ? 1 : 0;
+			wr.wr.ud.ah = ah;
+			wr.wr.ud.remote_qpn = (uint32_t)qpn;
+			wr.wr.ud.remote_qkey = (uint32_t)qkey;
+			if (ibv_post_send(qp, &wr, &bad_wr)) {
+				fprintf(stderr, "ud_junk: post send: %s\n",
+					strerror(errno));
+				return 1;
+			}
+			sent[kind]++;
+		}
+		while (done < batch) {
+			struct ibv_wc wc[BATCH];
+			int got = ibv_poll_cq(cq, BATCH, wc);
+
+			if (got < 0) {
+				fprintf(stderr, "ud_junk: poll CQ failed\n");
+				return 1;
+			}
+			for (i = 0; i < got; i++)
+				if (wc[i].status != IBV_WC_SUCCESS) {
+					if (!bad++)
+						fprintf(stderr, "ud_junk: send "
+							"completion: %s\n",
+							ibv_wc_status_str(
+								wc[i].status));
+				}
+			done += (unsigned int)got;
+			if (!got && time(NULL) > deadline) {
+				fprintf(stderr, "ud_junk: send completions "
+					"missing after 10 s\n");
+				return 1;
+			}
+		}
+		v += batch;
+	}
+	printf("ud_junk: sent %" PRIu64 " datagrams to qpn 0x%" PRIx64
+	       " (random %" PRIu64 ", magic+random %" PRIu64 ", truncated %"
+	       PRIu64 ", huge lengths %" PRIu64 ", wrong tag %" PRIu64
+	       ", bad kind/flags %" PRIu64 ", no-CRC %" PRIu64 ", empty %"
+	       PRIu64 "), %" PRIu64 " send errors\n", count, qpn, sent[0],
+	       sent[1], sent[2], sent[3], sent[4], sent[5], sent[6], sent[7],
+	       bad);
+	ibv_destroy_ah(ah);
+	ibv_destroy_qp(qp);
+	ibv_dereg_mr(mr);
+	ibv_destroy_cq(cq);
+	ibv_dealloc_pd(pd);
+	ibv_close_device(ctx);
+	free(bufs);
+	return bad ? 1 : 0;
+}
