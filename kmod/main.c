@@ -12,6 +12,7 @@
 #include "uapi/rdmarpc.h"
 #include "ib.h"
 #include "netlink.h"
+#include "rpc.h"
 
 unsigned int rdmarpc_recv_depth = 256;
 module_param_named(recv_depth, rdmarpc_recv_depth, uint, 0444);
@@ -24,6 +25,51 @@ MODULE_PARM_DESC(send_depth, "Send buffers per port (16..8192; default 256)");
 int rdmarpc_gid_index = -1;
 module_param_named(gid_index, rdmarpc_gid_index, int, 0444);
 MODULE_PARM_DESC(gid_index, "Source GID index (-1: automatic, the default)");
+
+unsigned short rdmarpc_tcp_port = RDMARPC_TCP_PORT_DEFAULT;
+module_param_named(tcp_port, rdmarpc_tcp_port, ushort, 0444);
+MODULE_PARM_DESC(tcp_port, "Handshake TCP port (default 18515)");
+
+bool rdmarpc_crc = true;
+module_param_named(crc, rdmarpc_crc, bool, 0644);
+MODULE_PARM_DESC(crc, "CRC32C on new sessions (default on)");
+
+unsigned int rdmarpc_call_timeout_ms = 30000;
+module_param_named(call_timeout_ms, rdmarpc_call_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(call_timeout_ms, "Default call timeout (ms; default 30000)");
+
+unsigned int rdmarpc_rto_min_us = 1000;
+module_param_named(rto_min_us, rdmarpc_rto_min_us, uint, 0644);
+MODULE_PARM_DESC(rto_min_us, "Retransmission timeout floor (us; default 1000)");
+
+unsigned int rdmarpc_rto_max_us = 500000;
+module_param_named(rto_max_us, rdmarpc_rto_max_us, uint, 0644);
+MODULE_PARM_DESC(rto_max_us, "Retransmission timeout ceiling (us; default 500000)");
+
+unsigned int rdmarpc_max_retries = 10;
+module_param_named(max_retries, rdmarpc_max_retries, uint, 0644);
+MODULE_PARM_DESC(max_retries, "Timeouts in a row before a call fails (default 10)");
+
+unsigned int rdmarpc_heartbeat_ms = 1000;
+module_param_named(heartbeat_ms, rdmarpc_heartbeat_ms, uint, 0644);
+MODULE_PARM_DESC(heartbeat_ms, "Liveness heartbeat period (ms; 0: off; default 1000)");
+
+/* Fault injection, admin only (0600), default off. */
+unsigned int rdmarpc_fault_tx_drop;
+module_param_named(fault_tx_drop, rdmarpc_fault_tx_drop, uint, 0600);
+MODULE_PARM_DESC(fault_tx_drop, "Drop sent datagrams (ppm)");
+unsigned int rdmarpc_fault_rx_drop;
+module_param_named(fault_rx_drop, rdmarpc_fault_rx_drop, uint, 0600);
+MODULE_PARM_DESC(fault_rx_drop, "Drop received datagrams (ppm)");
+unsigned int rdmarpc_fault_duplicate;
+module_param_named(fault_duplicate, rdmarpc_fault_duplicate, uint, 0600);
+MODULE_PARM_DESC(fault_duplicate, "Send datagrams twice (ppm)");
+unsigned int rdmarpc_fault_reorder;
+module_param_named(fault_reorder, rdmarpc_fault_reorder, uint, 0600);
+MODULE_PARM_DESC(fault_reorder, "Hold a datagram back behind the next (ppm)");
+unsigned int rdmarpc_fault_corrupt;
+module_param_named(fault_corrupt, rdmarpc_fault_corrupt, uint, 0600);
+MODULE_PARM_DESC(fault_corrupt, "Flip a bit after the CRC (ppm)");
 
 /* The configuration lock; what it protects is listed in rdmarpc.h. */
 DEFINE_MUTEX(rdmarpc_lock);
@@ -42,6 +88,28 @@ static bool __init rdmarpc_params_valid(void)
 	if (rdmarpc_gid_index < -1 || rdmarpc_gid_index > RDMARPC_GID_INDEX_MAX) {
 		pr_err("gid_index must be -1 or within 0..%u\n",
 		       RDMARPC_GID_INDEX_MAX);
+		return false;
+	}
+	if (!rdmarpc_tcp_port || !rdmarpc_call_timeout_ms ||
+	    rdmarpc_call_timeout_ms > RDMARPC_CALL_TIMEOUT_MAX ||
+	    rdmarpc_rto_min_us < RDMARPC_RTO_MIN_US_MIN ||
+	    rdmarpc_rto_max_us > RDMARPC_RTO_MAX_US_MAX ||
+	    rdmarpc_rto_min_us > rdmarpc_rto_max_us ||
+	    !rdmarpc_max_retries ||
+	    rdmarpc_max_retries > RDMARPC_MAX_RETRIES_MAX ||
+	    (rdmarpc_heartbeat_ms &&
+	     (rdmarpc_heartbeat_ms < RDMARPC_HEARTBEAT_MS_MIN ||
+	      rdmarpc_heartbeat_ms > RDMARPC_HEARTBEAT_MS_MAX))) {
+		pr_err("a session parameter is out of range (see modinfo)\n");
+		return false;
+	}
+	if (rdmarpc_fault_tx_drop > RDMARPC_PPM ||
+	    rdmarpc_fault_rx_drop > RDMARPC_PPM ||
+	    rdmarpc_fault_duplicate > RDMARPC_PPM ||
+	    rdmarpc_fault_reorder > RDMARPC_PPM ||
+	    rdmarpc_fault_corrupt > RDMARPC_PPM) {
+		pr_err("fault knobs are parts per million: 0..%u\n",
+		       RDMARPC_PPM);
 		return false;
 	}
 	return true;
@@ -67,9 +135,21 @@ static int __init rdmarpc_init(void)
 	if (ret)
 		goto out_nl_exit;
 
+	ret = rdmarpc_sess_init();
+	if (ret)
+		goto out_ib_exit;
+
+	ret = rdmarpc_rpc_init();
+	if (ret)
+		goto out_sess_exit;
+
 	pr_info("loaded\n");
 	return 0;
 
+out_sess_exit:
+	rdmarpc_sess_exit();
+out_ib_exit:
+	rdmarpc_ib_exit();
 out_nl_exit:
 	rdmarpc_nl_exit();
 out_destroy_wq:
@@ -79,6 +159,8 @@ out_destroy_wq:
 
 static void __exit rdmarpc_exit(void)
 {
+	rdmarpc_rpc_exit();
+	rdmarpc_sess_exit();
 	rdmarpc_ib_exit();
 	rdmarpc_nl_exit();
 	destroy_workqueue(rdmarpc_wq);

@@ -15,7 +15,10 @@
 #include "rdmarpc.h"
 #include "uapi/rdmarpc.h"
 #include "ib.h"
+#include "ah.h"
 #include "loopback.h"
+#include "session.h"
+#include "peer.h"
 #include "netlink.h"
 
 /* Room for a port with a large GID table. */
@@ -28,15 +31,41 @@ static struct netlink_range_validation rdmarpc_count_range __ro_after_init = {
 	.max = 65536,
 };
 
+/*
+ * Plain types only: the ranges are checked by rdmarpc_nl_param_set(), which
+ * answers -EINVAL with an extack naming the parameter (the policy's own
+ * range checks would answer -ERANGE).
+ */
 static const struct nla_policy rdmarpc_param_policy[RDMARPC_PARAM_A_MAX + 1] = {
-	[RDMARPC_PARAM_A_RECV_DEPTH] = NLA_POLICY_RANGE(NLA_U32,
-							RDMARPC_DEPTH_MIN,
-							RDMARPC_DEPTH_MAX),
-	[RDMARPC_PARAM_A_SEND_DEPTH] = NLA_POLICY_RANGE(NLA_U32,
-							RDMARPC_DEPTH_MIN,
-							RDMARPC_DEPTH_MAX),
-	[RDMARPC_PARAM_A_GID_INDEX] = NLA_POLICY_RANGE(NLA_S32, -1,
-						       RDMARPC_GID_INDEX_MAX),
+	[RDMARPC_PARAM_A_RECV_DEPTH] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_SEND_DEPTH] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_GID_INDEX] = { .type = NLA_S32 },
+	[RDMARPC_PARAM_A_TCP_PORT] = { .type = NLA_U16 },
+	[RDMARPC_PARAM_A_CRC] = { .type = NLA_U8 },
+	[RDMARPC_PARAM_A_CALL_TIMEOUT_MS] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_RTO_MIN_US] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_RTO_MAX_US] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_MAX_RETRIES] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_HEARTBEAT_MS] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_FAULT_TX_DROP] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_FAULT_RX_DROP] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_FAULT_DUPLICATE] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_FAULT_REORDER] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_FAULT_CORRUPT] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy rdmarpc_peer_add_policy[RDMARPC_A_MAX + 1] = {
+	[RDMARPC_A_PEER_NAME] = { .type = NLA_NUL_STRING,
+				  .len = RDMARPC_NAME_MAX - 1 },
+	[RDMARPC_A_PEER_IPV4] = { .type = NLA_U32 },
+	[RDMARPC_A_PEER_TCP_PORT] = { .type = NLA_U16 },
+	[RDMARPC_A_PEER_CRC] = { .type = NLA_U8 },
+	[RDMARPC_A_PEER_PSK] = NLA_POLICY_EXACT_LEN(RDMARPC_PSK_LEN),
+};
+
+static const struct nla_policy rdmarpc_peer_del_policy[RDMARPC_A_MAX + 1] = {
+	[RDMARPC_A_PEER_NAME] = { .type = NLA_NUL_STRING,
+				  .len = RDMARPC_NAME_MAX - 1 },
 };
 
 /* One policy per command: an attribute a command does not take is refused. */
@@ -283,7 +312,30 @@ static int rdmarpc_nl_put_params(struct sk_buff *skb)
 	    nla_put_u32(skb, RDMARPC_PARAM_A_SEND_DEPTH,
 			READ_ONCE(rdmarpc_send_depth)) ||
 	    nla_put_s32(skb, RDMARPC_PARAM_A_GID_INDEX,
-			READ_ONCE(rdmarpc_gid_index)))
+			READ_ONCE(rdmarpc_gid_index)) ||
+	    nla_put_u16(skb, RDMARPC_PARAM_A_TCP_PORT,
+			READ_ONCE(rdmarpc_tcp_port)) ||
+	    nla_put_u8(skb, RDMARPC_PARAM_A_CRC, READ_ONCE(rdmarpc_crc)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_CALL_TIMEOUT_MS,
+			READ_ONCE(rdmarpc_call_timeout_ms)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_RTO_MIN_US,
+			READ_ONCE(rdmarpc_rto_min_us)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_RTO_MAX_US,
+			READ_ONCE(rdmarpc_rto_max_us)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_MAX_RETRIES,
+			READ_ONCE(rdmarpc_max_retries)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_HEARTBEAT_MS,
+			READ_ONCE(rdmarpc_heartbeat_ms)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_TX_DROP,
+			READ_ONCE(rdmarpc_fault_tx_drop)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_RX_DROP,
+			READ_ONCE(rdmarpc_fault_rx_drop)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_DUPLICATE,
+			READ_ONCE(rdmarpc_fault_duplicate)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_REORDER,
+			READ_ONCE(rdmarpc_fault_reorder)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_CORRUPT,
+			READ_ONCE(rdmarpc_fault_corrupt)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -307,9 +359,122 @@ static int rdmarpc_nl_param_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* The u32 parameters: where they live and their ranges. */
+static const struct {
+	int attr;
+	const char *msg;	/* extack: names the parameter */
+	unsigned int *var;
+	u32 min, max;
+} rdmarpc_nl_u32_params[] = {
+	{ RDMARPC_PARAM_A_RECV_DEPTH,
+	  "recv_depth must be within 16..8192",
+	  &rdmarpc_recv_depth, RDMARPC_DEPTH_MIN, RDMARPC_DEPTH_MAX },
+	{ RDMARPC_PARAM_A_SEND_DEPTH,
+	  "send_depth must be within 16..8192",
+	  &rdmarpc_send_depth, RDMARPC_DEPTH_MIN, RDMARPC_DEPTH_MAX },
+	{ RDMARPC_PARAM_A_CALL_TIMEOUT_MS,
+	  "call_timeout_ms must be within 1..3600000",
+	  &rdmarpc_call_timeout_ms, 1, RDMARPC_CALL_TIMEOUT_MAX },
+	{ RDMARPC_PARAM_A_RTO_MIN_US,
+	  "rto_min_us must be within 10..60000000",
+	  &rdmarpc_rto_min_us, RDMARPC_RTO_MIN_US_MIN, RDMARPC_RTO_MAX_US_MAX },
+	{ RDMARPC_PARAM_A_RTO_MAX_US,
+	  "rto_max_us must be within 10..60000000",
+	  &rdmarpc_rto_max_us, RDMARPC_RTO_MIN_US_MIN, RDMARPC_RTO_MAX_US_MAX },
+	{ RDMARPC_PARAM_A_MAX_RETRIES,
+	  "max_retries must be within 1..1000",
+	  &rdmarpc_max_retries, 1, RDMARPC_MAX_RETRIES_MAX },
+	{ RDMARPC_PARAM_A_HEARTBEAT_MS,
+	  "heartbeat_ms must be 0 or within 10..600000",
+	  &rdmarpc_heartbeat_ms, 0, RDMARPC_HEARTBEAT_MS_MAX },
+	{ RDMARPC_PARAM_A_FAULT_TX_DROP,
+	  "fault_tx_drop must be within 0..1000000 ppm",
+	  &rdmarpc_fault_tx_drop, 0, RDMARPC_PPM },
+	{ RDMARPC_PARAM_A_FAULT_RX_DROP,
+	  "fault_rx_drop must be within 0..1000000 ppm",
+	  &rdmarpc_fault_rx_drop, 0, RDMARPC_PPM },
+	{ RDMARPC_PARAM_A_FAULT_DUPLICATE,
+	  "fault_duplicate must be within 0..1000000 ppm",
+	  &rdmarpc_fault_duplicate, 0, RDMARPC_PPM },
+	{ RDMARPC_PARAM_A_FAULT_REORDER,
+	  "fault_reorder must be within 0..1000000 ppm",
+	  &rdmarpc_fault_reorder, 0, RDMARPC_PPM },
+	{ RDMARPC_PARAM_A_FAULT_CORRUPT,
+	  "fault_corrupt must be within 0..1000000 ppm",
+	  &rdmarpc_fault_corrupt, 0, RDMARPC_PPM },
+};
+
+/* Check every value before any is applied; -EINVAL names the first bad. */
+static int rdmarpc_nl_param_check(struct nlattr **tb,
+				  struct netlink_ext_ack *extack)
+{
+	u32 v, rto_min, rto_max;
+	unsigned int i;
+	s32 gid;
+
+	for (i = 0; i < ARRAY_SIZE(rdmarpc_nl_u32_params); i++) {
+		struct nlattr *a = tb[rdmarpc_nl_u32_params[i].attr];
+
+		if (!a)
+			continue;
+		v = nla_get_u32(a);
+		if (v < rdmarpc_nl_u32_params[i].min ||
+		    v > rdmarpc_nl_u32_params[i].max) {
+			/* Like NL_SET_ERR_MSG_ATTR(), with a table's string. */
+			if (extack) {
+				extack->_msg = rdmarpc_nl_u32_params[i].msg;
+				extack->bad_attr = a;
+			}
+			return -EINVAL;
+		}
+	}
+	if (tb[RDMARPC_PARAM_A_GID_INDEX]) {
+		gid = nla_get_s32(tb[RDMARPC_PARAM_A_GID_INDEX]);
+		if (gid < -1 || gid > RDMARPC_GID_INDEX_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_GID_INDEX],
+					    "gid_index must be -1 or within 0..1023");
+			return -EINVAL;
+		}
+	}
+	if (tb[RDMARPC_PARAM_A_TCP_PORT] &&
+	    !nla_get_u16(tb[RDMARPC_PARAM_A_TCP_PORT])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_TCP_PORT],
+				    "tcp_port must be within 1..65535");
+		return -EINVAL;
+	}
+	if (tb[RDMARPC_PARAM_A_CRC] && nla_get_u8(tb[RDMARPC_PARAM_A_CRC]) > 1) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_CRC],
+				    "crc must be 0 or 1");
+		return -EINVAL;
+	}
+	if (tb[RDMARPC_PARAM_A_HEARTBEAT_MS]) {
+		v = nla_get_u32(tb[RDMARPC_PARAM_A_HEARTBEAT_MS]);
+		if (v && v < RDMARPC_HEARTBEAT_MS_MIN) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[RDMARPC_PARAM_A_HEARTBEAT_MS],
+					    "heartbeat_ms must be 0 or within 10..600000");
+			return -EINVAL;
+		}
+	}
+	rto_min = tb[RDMARPC_PARAM_A_RTO_MIN_US] ?
+		  nla_get_u32(tb[RDMARPC_PARAM_A_RTO_MIN_US]) :
+		  READ_ONCE(rdmarpc_rto_min_us);
+	rto_max = tb[RDMARPC_PARAM_A_RTO_MAX_US] ?
+		  nla_get_u32(tb[RDMARPC_PARAM_A_RTO_MAX_US]) :
+		  READ_ONCE(rdmarpc_rto_max_us);
+	if (rto_min > rto_max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_RTO_MIN_US] ?:
+				    tb[RDMARPC_PARAM_A_RTO_MAX_US],
+				    "rto_min_us must not exceed rto_max_us");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int rdmarpc_nl_param_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[RDMARPC_PARAM_A_MAX + 1];
+	unsigned int i;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PARAMS))
@@ -322,20 +487,280 @@ static int rdmarpc_nl_param_set(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 
 	mutex_lock(&rdmarpc_lock);
-	if (tb[RDMARPC_PARAM_A_RECV_DEPTH])
-		WRITE_ONCE(rdmarpc_recv_depth,
-			   nla_get_u32(tb[RDMARPC_PARAM_A_RECV_DEPTH]));
-	if (tb[RDMARPC_PARAM_A_SEND_DEPTH])
-		WRITE_ONCE(rdmarpc_send_depth,
-			   nla_get_u32(tb[RDMARPC_PARAM_A_SEND_DEPTH]));
+	ret = rdmarpc_nl_param_check(tb, info->extack);
+	if (ret)
+		goto out_unlock;
+	for (i = 0; i < ARRAY_SIZE(rdmarpc_nl_u32_params); i++)
+		if (tb[rdmarpc_nl_u32_params[i].attr])
+			WRITE_ONCE(*rdmarpc_nl_u32_params[i].var,
+				   nla_get_u32(tb[rdmarpc_nl_u32_params[i].attr]));
+	if (tb[RDMARPC_PARAM_A_TCP_PORT])
+		WRITE_ONCE(rdmarpc_tcp_port,
+			   nla_get_u16(tb[RDMARPC_PARAM_A_TCP_PORT]));
+	if (tb[RDMARPC_PARAM_A_CRC])
+		WRITE_ONCE(rdmarpc_crc, nla_get_u8(tb[RDMARPC_PARAM_A_CRC]));
 	if (tb[RDMARPC_PARAM_A_GID_INDEX] &&
 	    nla_get_s32(tb[RDMARPC_PARAM_A_GID_INDEX]) != rdmarpc_gid_index) {
 		WRITE_ONCE(rdmarpc_gid_index,
 			   nla_get_s32(tb[RDMARPC_PARAM_A_GID_INDEX]));
 		rdmarpc_ib_reevaluate_gids();
 	}
+out_unlock:
 	mutex_unlock(&rdmarpc_lock);
+	return ret;
+}
+
+/* ---- Peers and sessions ---- */
+
+static int rdmarpc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *psk = info->attrs[RDMARPC_A_PEER_PSK];
+	struct nlattr *crc = info->attrs[RDMARPC_A_PEER_CRC];
+	struct nlattr *port = info->attrs[RDMARPC_A_PEER_TCP_PORT];
+	__be32 ipv4;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PEER_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PEER_IPV4))
+		return -EINVAL;
+	if (!nla_len(info->attrs[RDMARPC_A_PEER_NAME]) ||
+	    !*(char *)nla_data(info->attrs[RDMARPC_A_PEER_NAME])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RDMARPC_A_PEER_NAME],
+				    "empty peer name");
+		return -EINVAL;
+	}
+	ipv4 = nla_get_in_addr(info->attrs[RDMARPC_A_PEER_IPV4]);
+	if (!ipv4 || ipv4_is_multicast(ipv4) || ipv4_is_lbcast(ipv4) ||
+	    ipv4_is_zeronet(ipv4)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RDMARPC_A_PEER_IPV4],
+				    "not a unicast IPv4 address");
+		return -EINVAL;
+	}
+	if (port && !nla_get_u16(port)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, port, "TCP port 0");
+		return -EINVAL;
+	}
+	if (crc && nla_get_u8(crc) > 1) {
+		NL_SET_ERR_MSG_ATTR(info->extack, crc, "crc must be 0 or 1");
+		return -EINVAL;
+	}
+	ret = rdmarpc_peer_add(nla_data(info->attrs[RDMARPC_A_PEER_NAME]), ipv4,
+			       port ? nla_get_u16(port) : 0,
+			       crc ? nla_get_u8(crc) : -1,
+			       psk ? nla_data(psk) : NULL);
+	if (ret == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RDMARPC_A_PEER_NAME],
+				    "a peer has that name");
+	return ret;
+}
+
+static int rdmarpc_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PEER_NAME))
+		return -EINVAL;
+	ret = rdmarpc_peer_del(nla_data(info->attrs[RDMARPC_A_PEER_NAME]));
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RDMARPC_A_PEER_NAME],
+				    "no such peer");
+	return ret;
+}
+
+static int rdmarpc_nl_put_sstats(struct sk_buff *skb, const struct rr_stats *st)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, RDMARPC_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT(attr, val) \
+	nla_put_u64_64bit(skb, RDMARPC_SSTAT_A_##attr, val, RDMARPC_SSTAT_A_PAD)
+	if (PUT(TX_PACKETS, st->tx_pkts) ||
+	    PUT(TX_BYTES, st->tx_bytes) ||
+	    PUT(RX_PACKETS, st->rx_pkts) ||
+	    PUT(RX_BYTES, st->rx_bytes) ||
+	    PUT(RETRANSMITS, st->retransmits) ||
+	    PUT(RTO_FIRES, st->rto_fires) ||
+	    PUT(CRC_DROPS, st->crc_drops) ||
+	    PUT(RX_DROPS, st->rx_drops + st->rx_stale + st->rx_nomem) ||
+	    PUT(DUP_PACKETS, st->dup_pkts) ||
+	    PUT(DUP_REQUESTS, st->dup_requests) ||
+	    PUT(CREDIT_STALLS, st->credit_stalls) ||
+	    PUT(CALLS_OK, st->calls_ok) ||
+	    PUT(CALLS_FAILED, st->calls_failed) ||
+	    PUT(REQUESTS, st->requests))
+		return -EMSGSIZE;
+#undef PUT
+	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static void rdmarpc_nl_add_stats(struct rr_stats *sum, const struct rr_stats *st)
+{
+	const u64 *src = (const u64 *)st;
+	u64 *dst = (u64 *)sum;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(*st) % sizeof(u64));
+	for (i = 0; i < sizeof(*st) / sizeof(u64); i++)
+		dst[i] += src[i];
+}
+
+/* Where a session runs: device, port, our GID index. */
+static int rdmarpc_nl_put_sess_port(struct sk_buff *skb, struct rdmarpc_sess *s)
+{
+	return nla_put_string(skb, RDMARPC_A_DEV_NAME,
+			      rdmarpc_port_name(s->port)) ||
+	       nla_put_u32(skb, RDMARPC_A_PORT, s->port->port_num) ? -EMSGSIZE : 0;
+}
+
+static int rdmarpc_nl_fill_peer(struct sk_buff *skb, struct rdmarpc_peer *peer,
+				struct netlink_callback *cb)
+{
+	struct rdmarpc_sess *s, *first = NULL;
+	struct rr_stats sum = {}, st;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &rdmarpc_family, NLM_F_MULTI, RDMARPC_CMD_PEER_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_string(skb, RDMARPC_A_PEER_NAME, peer->name) ||
+	    nla_put_in_addr(skb, RDMARPC_A_PEER_IPV4, peer->ipv4) ||
+	    nla_put_u16(skb, RDMARPC_A_PEER_TCP_PORT,
+			rdmarpc_peer_tcp_port(peer)) ||
+	    nla_put_u8(skb, RDMARPC_A_PEER_CRC, peer->crc))
+		goto out_cancel;
+
+	spin_lock_bh(&peer->lock);
+	list_for_each_entry(s, &peer->sessions, peer_node) {
+		if (!rdmarpc_sess_read(s, &st, NULL))
+			continue;
+		rdmarpc_nl_add_stats(&sum, &st);
+		if (!first)
+			first = s;
+	}
+	if (nla_put_u8(skb, RDMARPC_A_PEER_STATE, peer->state))
+		goto out_unlock;
+	if (first &&
+	    (rdmarpc_nl_put_sess_port(skb, first) ||
+	     nla_put_u32(skb, RDMARPC_A_GID_INDEX,
+			 first->ah->sgid_attr->index) ||
+	     nla_put(skb, RDMARPC_A_PEER_GID, sizeof(first->peer_gid),
+		     first->peer_gid) ||
+	     nla_put_u32(skb, RDMARPC_A_PEER_QPN, first->peer_qpn) ||
+	     nla_put_u32(skb, RDMARPC_A_PEER_QKEY, first->peer_qkey) ||
+	     nla_put_u32(skb, RDMARPC_A_PEER_MTU, first->mtu) ||
+	     (!first->port->link_ib &&
+	      nla_put(skb, RDMARPC_A_PEER_MAC, ETH_ALEN, first->ah->dmac))))
+		goto out_unlock;
+	spin_unlock_bh(&peer->lock);
+	if (first && rdmarpc_nl_put_sstats(skb, &sum))
+		goto out_cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+out_unlock:
+	spin_unlock_bh(&peer->lock);
+out_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* PEER_GET dump; cb->args[0]: peers already sent. */
+static int rdmarpc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rdmarpc_peer *peer;
+	long pos = 0, skip = cb->args[0];
+	int ret = 0;
+
+	mutex_lock(&rdmarpc_peers_lock);
+	cb->seq = rdmarpc_peers_generation;
+	list_for_each_entry(peer, &rdmarpc_peers, node) {
+		if (pos++ < skip)
+			continue;
+		ret = rdmarpc_nl_fill_peer(skb, peer, cb);
+		if (ret) {
+			pos--;
+			break;
+		}
+	}
+	mutex_unlock(&rdmarpc_peers_lock);
+	cb->args[0] = pos;
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+static int rdmarpc_nl_fill_sess(struct sk_buff *skb, struct rdmarpc_sess *s,
+				struct netlink_callback *cb)
+{
+	struct rr_session_info info;
+	struct rr_stats st;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!rdmarpc_sess_read(s, &st, &info))
+		return 0;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &rdmarpc_family, NLM_F_MULTI,
+			  RDMARPC_CMD_SESSION_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, RDMARPC_A_SESSION_ID, s->id) ||
+	    nla_put_u8(skb, RDMARPC_A_SESSION_ROLE,
+		       s->role == RR_ROLE_CLIENT ? RDMARPC_SESSION_CLIENT :
+						   RDMARPC_SESSION_SERVER) ||
+	    nla_put_string(skb, RDMARPC_A_PEER_NAME, s->name) ||
+	    rdmarpc_nl_put_sess_port(skb, s))
+		goto out_cancel;
+	nest = nla_nest_start(skb, RDMARPC_A_SESSION_INFO);
+	if (!nest ||
+	    nla_put_u32(skb, RDMARPC_SINFO_A_BUSY_SLOTS, info.busy_slots) ||
+	    nla_put_u32(skb, RDMARPC_SINFO_A_INFLIGHT, info.inflight) ||
+	    nla_put_u32(skb, RDMARPC_SINFO_A_CWND, info.cwnd) ||
+	    nla_put_u64_64bit(skb, RDMARPC_SINFO_A_SRTT_NS, info.srtt_ns,
+			      RDMARPC_SINFO_A_PAD) ||
+	    nla_put_u64_64bit(skb, RDMARPC_SINFO_A_RTO_NS, info.rto_ns,
+			      RDMARPC_SINFO_A_PAD))
+		goto out_cancel;
+	nla_nest_end(skb, nest);
+	if (rdmarpc_nl_put_sstats(skb, &st))
+		goto out_cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+out_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* SESSION_GET dump; cb->args[0]: sessions already looked at. */
+static int rdmarpc_nl_sess_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rdmarpc_sess *s;
+	long pos = 0, skip = cb->args[0];
+	int ret = 0;
+
+	mutex_lock(&rdmarpc_sess_mutex);
+	cb->seq = rdmarpc_sess_generation;
+	list_for_each_entry(s, &rdmarpc_sessions, node) {
+		if (pos++ < skip)
+			continue;
+		ret = rdmarpc_nl_fill_sess(skb, s, cb);
+		if (ret) {
+			pos--;
+			break;
+		}
+	}
+	mutex_unlock(&rdmarpc_sess_mutex);
+	cb->args[0] = pos;
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
 }
 
 static int rdmarpc_nl_loopback(struct sk_buff *skb, struct genl_info *info)
@@ -407,6 +832,28 @@ static const struct genl_ops rdmarpc_ops[] = {
 		.policy = rdmarpc_loopback_policy,
 		.maxattr = RDMARPC_A_MAX,
 		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = RDMARPC_CMD_PEER_ADD,
+		.doit = rdmarpc_nl_peer_add,
+		.policy = rdmarpc_peer_add_policy,
+		.maxattr = RDMARPC_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = RDMARPC_CMD_PEER_DEL,
+		.doit = rdmarpc_nl_peer_del,
+		.policy = rdmarpc_peer_del_policy,
+		.maxattr = RDMARPC_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = RDMARPC_CMD_PEER_GET,
+		.dumpit = rdmarpc_nl_peer_dump,
+	},
+	{
+		.cmd = RDMARPC_CMD_SESSION_GET,
+		.dumpit = rdmarpc_nl_sess_dump,
 	},
 };
 

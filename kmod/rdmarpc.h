@@ -16,10 +16,31 @@
 extern unsigned int rdmarpc_recv_depth;
 extern unsigned int rdmarpc_send_depth;
 extern int rdmarpc_gid_index;
+extern unsigned short rdmarpc_tcp_port;
+extern bool rdmarpc_crc;
+extern unsigned int rdmarpc_call_timeout_ms;
+extern unsigned int rdmarpc_rto_min_us;
+extern unsigned int rdmarpc_rto_max_us;
+extern unsigned int rdmarpc_max_retries;
+extern unsigned int rdmarpc_heartbeat_ms;
+/* Fault injection, parts per million, 0: off. */
+extern unsigned int rdmarpc_fault_tx_drop;
+extern unsigned int rdmarpc_fault_rx_drop;
+extern unsigned int rdmarpc_fault_duplicate;
+extern unsigned int rdmarpc_fault_reorder;
+extern unsigned int rdmarpc_fault_corrupt;
 
 #define RDMARPC_DEPTH_MIN	16
 #define RDMARPC_DEPTH_MAX	8192
 #define RDMARPC_GID_INDEX_MAX	1023
+#define RDMARPC_TCP_PORT_DEFAULT	18515
+#define RDMARPC_CALL_TIMEOUT_MAX	3600000		/* ms */
+#define RDMARPC_RTO_MIN_US_MIN		10
+#define RDMARPC_RTO_MAX_US_MAX		60000000
+#define RDMARPC_MAX_RETRIES_MAX		1000
+#define RDMARPC_HEARTBEAT_MS_MIN	10
+#define RDMARPC_HEARTBEAT_MS_MAX	600000
+#define RDMARPC_PPM			1000000
 
 /*
  * rdmarpc_lock: the configuration lock.  It protects the device list, every

@@ -48,6 +48,8 @@ struct rdmarpc_kcall {
 	struct list_head node;
 	struct rdmarpc_sess *sess;
 	u64 deadline_ns;
+	int err;
+	s32 status;
 };
 
 /*

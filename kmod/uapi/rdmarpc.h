@@ -67,16 +67,37 @@
  *   Request: RDMARPC_A_PEER_NAME.  Pending calls fail with -ECONNRESET.
  *
  * RDMARPC_CMD_PEER_GET (dump; anyone)
- *   Reply, per peer: PEER_NAME, PEER_IPV4, PEER_TCP_PORT, PEER_STATE,
- *   PEER_CRC and, once connected: DEV_NAME, PORT, GID_INDEX (ours),
- *   PEER_GID (16 bytes), PEER_QPN, PEER_QKEY, PEER_MTU, PEER_MAC (6 bytes:
- *   the destination MAC in the cached address handle; RoCE only), STATS
- *   (RDMARPC_SSTAT_A_*, summed over the peer's sessions).
+ *   Reply, per peer (configured, or created on demand by a connect to
+ *   "a.b.c.d[:port]", then named "a.b.c.d:port"):
+ *     RDMARPC_A_PEER_NAME      string
+ *     RDMARPC_A_PEER_IPV4      u32      network order
+ *     RDMARPC_A_PEER_TCP_PORT  u16      host order
+ *     RDMARPC_A_PEER_STATE     u8       enum rdmarpc_peer_state
+ *     RDMARPC_A_PEER_CRC       u8       0/1
+ *   and, once connected (from its first live session):
+ *     RDMARPC_A_DEV_NAME       string
+ *     RDMARPC_A_PORT           u32
+ *     RDMARPC_A_GID_INDEX      u32      our source GID index
+ *     RDMARPC_A_PEER_GID       binary   16 bytes, network order
+ *     RDMARPC_A_PEER_QPN       u32
+ *     RDMARPC_A_PEER_QKEY      u32
+ *     RDMARPC_A_PEER_MTU       u32      datagram bytes, header included
+ *     RDMARPC_A_PEER_MAC       binary   6 bytes: the destination MAC in the
+ *                                       cached address handle (RoCE only)
+ *     RDMARPC_A_STATS          nested   RDMARPC_SSTAT_A_*, summed over the
+ *                                       peer's sessions
+ *   GID, QPN and QKey come only from the handshake.
  *
  * RDMARPC_CMD_SESSION_GET (dump; anyone)
- *   Reply, per session: SESSION_ID, SESSION_ROLE, PEER_NAME (or the
- *   peer's address as "a.b.c.d:port" for inbound sessions), DEV_NAME,
- *   PORT, SESSION_INFO, STATS.
+ *   Reply, per session:
+ *     RDMARPC_A_SESSION_ID     u32
+ *     RDMARPC_A_SESSION_ROLE   u8       enum rdmarpc_session_role
+ *     RDMARPC_A_PEER_NAME      string   the peer's name, or the client's
+ *                                       address "a.b.c.d:port" (inbound)
+ *     RDMARPC_A_DEV_NAME       string
+ *     RDMARPC_A_PORT           u32
+ *     RDMARPC_A_SESSION_INFO   nested   RDMARPC_SINFO_A_*
+ *     RDMARPC_A_STATS          nested   RDMARPC_SSTAT_A_*
  *
  * Multicast group RDMARPC_GENL_MCGRP_EVENTS:
  *   RDMARPC_CMD_DEV_NEW / RDMARPC_CMD_DEV_DEL, with the attributes of a

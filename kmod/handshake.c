@@ -1,0 +1,904 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: the session handshake and liveness connections.
+ *
+ * Client: connect to the peer's tcp_port, send HELLO (our GID, LID, QPN,
+ * QKey, MTU, the new session's id and tag, wanted credits, slots, message
+ * limit, CRC flag, a nonce), read ACCEPT (the server's) or REFUSE (a
+ * reason, logged).  With a pre-shared key both sides prove it: the server's
+ * ACCEPT carries HMAC-SHA256(key, 'S' | client nonce | server nonce), the
+ * client answers with AUTH carrying HMAC-SHA256(key, 'C' | ...), and the
+ * server activates its session only then.
+ *
+ * Server: the listening socket's data_ready queues an accept work, each
+ * accepted connection gets a handshake work doing blocking reads with a
+ * timeout.  A bad hello is refused with a reason and counted.
+ *
+ * Afterwards the connection stays open: both sides send a HEARTBEAT every
+ * heartbeat_ms; EOF, a reset or anything but a heartbeat kills the session
+ * (-ECONNRESET), and three periods of silence too (-ETIMEDOUT).  Reading is
+ * non-blocking from a work queued by sk_data_ready/sk_state_change, so
+ * closing is bounded: restore the callbacks, cancel the works, shut down.
+ */
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <linux/inet.h>
+#include <linux/net.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+
+#include "rdmarpc.h"
+#include "ib.h"
+#include "ah.h"
+#include "core/hello.h"
+#include "rpc.h"
+#include "session.h"
+#include "peer.h"
+#include "handshake.h"
+
+/* How long an inbound handshake may take, each step. */
+#define RDMARPC_HS_SERVER_TIMEOUT_MS	5000
+/* Address resolution bound for the server's AH to the client. */
+#define RDMARPC_HS_AH_TIMEOUT_MS	3000
+/* Heartbeats missed before the peer is declared dead. */
+#define RDMARPC_HS_MISSES		3
+
+struct rdmarpc_hs_stats rdmarpc_hs_stats;
+
+/*
+ * A liveness connection.  Owned by its session (closed by the session's
+ * teardown, which comes before the session's last reference goes).
+ */
+struct rdmarpc_hs_conn {
+	struct socket *sock;
+	struct rdmarpc_sess *sess;
+	struct work_struct rx_work;
+	struct delayed_work hb_work;
+	bool started;			/* callbacks installed */
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_state_change)(struct sock *sk);
+	/* rx_work only: */
+	unsigned long last_rx;		/* jiffies */
+	u32 have;
+	int flen;
+	u8 buf[RR_HELLO_FRAME_MAX];
+};
+
+/* An accepted connection whose handshake runs. */
+struct rdmarpc_hs_pending {
+	struct list_head node;		/* rdmarpc_hs_pend, rdmarpc_hs_mutex */
+	struct socket *sock;
+	struct work_struct work;
+};
+
+static struct socket *rdmarpc_hs_lsock;
+static void (*rdmarpc_hs_saved_listen_ready)(struct sock *sk);
+static struct work_struct rdmarpc_hs_accept_work;
+/* rdmarpc_hs_mutex: the pending list and @stopping. */
+static DEFINE_MUTEX(rdmarpc_hs_mutex);
+static LIST_HEAD(rdmarpc_hs_pend);
+static bool rdmarpc_hs_stopping;
+/* Serializes the capacity check with the creation of server sessions. */
+static DEFINE_MUTEX(rdmarpc_hs_admit_mutex);
+
+/* ---- Blocking helpers (handshake only) ---- */
+
+static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
+{
+	long t = msecs_to_jiffies(ms) ?: 1;
+
+	lock_sock(sock->sk);
+	sock->sk->sk_rcvtimeo = t;
+	sock->sk->sk_sndtimeo = t;
+	release_sock(sock->sk);
+}
+
+static int rdmarpc_hs_send(struct socket *sock, const void *buf, size_t len,
+			   int flags)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL | flags };
+	int ret;
+
+	ret = kernel_sendmsg(sock, &msg, &iov, 1, len);
+	if (ret == len)
+		return 0;
+	return ret < 0 ? ret : -EIO;
+}
+
+static int rdmarpc_hs_recv_all(struct socket *sock, void *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {};
+	int ret;
+
+	ret = kernel_recvmsg(sock, &msg, &iov, 1, len, MSG_WAITALL);
+	if (ret == len)
+		return 0;
+	if (ret == -EAGAIN || ret > 0)
+		return -ETIMEDOUT;
+	return ret < 0 ? ret : -ECONNRESET;
+}
+
+static int rdmarpc_hs_recv_frame(struct socket *sock, u8 *buf,
+				 struct rr_hello_msg *m)
+{
+	int ret, flen;
+
+	ret = rdmarpc_hs_recv_all(sock, buf, RR_HELLO_HDR_LEN);
+	if (ret)
+		return ret;
+	flen = rr_hello_frame_len(buf, RR_HELLO_HDR_LEN);
+	if (flen < 0)
+		return flen;
+	if (flen > RR_HELLO_HDR_LEN) {
+		ret = rdmarpc_hs_recv_all(sock, buf + RR_HELLO_HDR_LEN,
+					  flen - RR_HELLO_HDR_LEN);
+		if (ret)
+			return ret;
+	}
+	return rr_hello_decode(buf, flen, m);
+}
+
+/* HMAC-SHA256(psk, role | client nonce | server nonce). */
+static int rdmarpc_hs_proof(const u8 *psk, u8 role, const u8 *nc,
+			    const u8 *ns, u8 *out)
+{
+	struct crypto_shash *tfm;
+	int ret;
+
+	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	ret = crypto_shash_setkey(tfm, psk, RDMARPC_PSK_LEN);
+	if (!ret) {
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, &role, 1) ?:
+		      crypto_shash_update(desc, nc, RR_HELLO_NONCE_LEN) ?:
+		      crypto_shash_update(desc, ns, RR_HELLO_NONCE_LEN) ?:
+		      crypto_shash_final(desc, out);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	return ret;
+}
+
+static bool rdmarpc_hs_proof_ok(const u8 *psk, u8 role, const u8 *nc,
+				const u8 *ns, const u8 *proof)
+{
+	u8 want[RR_HELLO_PROOF_LEN];
+	bool ok;
+
+	if (rdmarpc_hs_proof(psk, role, nc, ns, want))
+		return false;
+	ok = !crypto_memneq(want, proof, sizeof(want));
+	memzero_explicit(want, sizeof(want));
+	return ok;
+}
+
+/* Our half of a hello for session @s on its port. */
+static void rdmarpc_hs_fill(struct rr_hello *h, struct rdmarpc_sess *s,
+			    struct rdmarpc_ah *ah)
+{
+	struct rdmarpc_port *port = s->port;
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->gid, ah->sgid_attr->gid.raw, sizeof(h->gid));
+	h->lid = port->lid;
+	h->qpn = port->qpn;
+	h->qkey = port->qkey;
+	h->mtu = s->mtu;
+	h->sess = s->id;
+	h->tag = s->tag;
+	h->slots = RDMARPC_SESS_SLOTS;
+	h->credits = RDMARPC_SESS_CREDITS;
+	h->max_msg = RDMARPC_SESS_MAX_MSG;
+	get_random_bytes(h->nonce, sizeof(h->nonce));
+}
+
+/* Session parameters from the module's settings and the agreed values. */
+static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
+			      u32 credits, u32 max_msg, bool crc)
+{
+	u64 rto_min = (u64)READ_ONCE(rdmarpc_rto_min_us) * NSEC_PER_USEC;
+	u64 rto_max = (u64)READ_ONCE(rdmarpc_rto_max_us) * NSEC_PER_USEC;
+
+	rr_params_default(p);
+	p->mtu = mtu;
+	p->slots = slots;
+	p->credits = credits;
+	p->max_msg = max_msg;
+	p->crc = crc;
+	if (rto_max < rto_min)
+		rto_max = rto_min;
+	p->rto_min_ns = rto_min;
+	p->rto_max_ns = rto_max;
+	p->rto_init_ns = clamp(p->rto_init_ns, rto_min, rto_max);
+	p->max_retries = READ_ONCE(rdmarpc_max_retries);
+	/* Each call carries its own deadline (session.c). */
+	p->call_timeout_ns = 0;
+	p->cc_init_cwnd = min(p->cc_init_cwnd, credits);
+}
+
+/* ---- Liveness connection ---- */
+
+static void rdmarpc_hs_data_ready(struct sock *sk)
+{
+	struct rdmarpc_hs_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn)
+		queue_work(rdmarpc_sess_wq, &conn->rx_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void rdmarpc_hs_conn_dead(struct rdmarpc_hs_conn *conn, int err)
+{
+	atomic64_inc(&rdmarpc_hs_stats.dead);
+	pr_debug("session %u (%s): liveness connection lost: %d\n",
+		 conn->sess->id, conn->sess->name, err);
+	rdmarpc_sess_kill(conn->sess, err);
+}
+
+static void rdmarpc_hs_rx_work(struct work_struct *work)
+{
+	struct rdmarpc_hs_conn *conn = container_of(work,
+						    struct rdmarpc_hs_conn,
+						    rx_work);
+	struct rr_hello_msg *m;
+	struct msghdr msg;
+	struct kvec iov;
+	u32 want;
+	int ret;
+
+	if (!rdmarpc_sess_alive(conn->sess))
+		return;
+	for (;;) {
+		want = conn->have < RR_HELLO_HDR_LEN ?
+		       RR_HELLO_HDR_LEN - conn->have : conn->flen - conn->have;
+		iov.iov_base = conn->buf + conn->have;
+		iov.iov_len = want;
+		memset(&msg, 0, sizeof(msg));
+		ret = kernel_recvmsg(conn->sock, &msg, &iov, 1, want,
+				     MSG_DONTWAIT);
+		if (ret == -EAGAIN)
+			return;
+		if (ret <= 0) {
+			rdmarpc_hs_conn_dead(conn, -ECONNRESET);
+			return;
+		}
+		conn->last_rx = jiffies;
+		conn->have += ret;
+		if (conn->have == RR_HELLO_HDR_LEN) {
+			conn->flen = rr_hello_frame_len(conn->buf,
+							RR_HELLO_HDR_LEN);
+			if (conn->flen < 0)
+				goto out_protocol;
+		}
+		if (conn->have < RR_HELLO_HDR_LEN ||
+		    conn->have < (u32)conn->flen)
+			continue;
+		/* A whole frame: only heartbeats are expected now. */
+		m = kmalloc(sizeof(*m), GFP_KERNEL);
+		if (!m)
+			goto out_protocol;
+		ret = rr_hello_decode(conn->buf, conn->flen, m);
+		if (ret || m->type != RR_HELLO_T_HEARTBEAT) {
+			kfree(m);
+			goto out_protocol;
+		}
+		kfree(m);
+		conn->have = 0;
+		conn->flen = 0;
+	}
+
+out_protocol:
+	pr_info_ratelimited("session %u (%s): protocol error on the liveness connection\n",
+			    conn->sess->id, conn->sess->name);
+	rdmarpc_hs_conn_dead(conn, -ECONNRESET);
+}
+
+static void rdmarpc_hs_hb_work(struct work_struct *work)
+{
+	struct rdmarpc_hs_conn *conn = container_of(to_delayed_work(work),
+						    struct rdmarpc_hs_conn,
+						    hb_work);
+	unsigned int hb = READ_ONCE(rdmarpc_heartbeat_ms);
+	u8 buf[RR_HELLO_HDR_LEN];
+	int len;
+
+	if (!rdmarpc_sess_alive(conn->sess))
+		return;
+	if (!hb) {
+		/* Off: look again later, with a fresh start. */
+		conn->last_rx = jiffies;
+		queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work, HZ);
+		return;
+	}
+	if (time_after(jiffies, READ_ONCE(conn->last_rx) +
+		       msecs_to_jiffies(RDMARPC_HS_MISSES * hb))) {
+		pr_info_ratelimited("session %u (%s): no heartbeat for %u ms, peer declared dead\n",
+				    conn->sess->id, conn->sess->name,
+				    RDMARPC_HS_MISSES * hb);
+		rdmarpc_hs_conn_dead(conn, -ETIMEDOUT);
+		return;
+	}
+	len = rr_hello_encode_heartbeat(buf);
+	/* A full send buffer means a hung peer: the timeout above sees it. */
+	rdmarpc_hs_send(conn->sock, buf, len, MSG_DONTWAIT);
+	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
+			   msecs_to_jiffies(hb));
+}
+
+static struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
+						     struct rdmarpc_sess *s)
+{
+	struct rdmarpc_hs_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return NULL;
+	conn->sock = sock;
+	conn->sess = s;
+	INIT_WORK(&conn->rx_work, rdmarpc_hs_rx_work);
+	INIT_DELAYED_WORK(&conn->hb_work, rdmarpc_hs_hb_work);
+	conn->last_rx = jiffies;
+	return conn;
+}
+
+/* Switch to non-blocking reads driven by the socket's callbacks. */
+static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = conn;
+	conn->saved_data_ready = sk->sk_data_ready;
+	conn->saved_state_change = sk->sk_state_change;
+	sk->sk_data_ready = rdmarpc_hs_data_ready;
+	sk->sk_state_change = rdmarpc_hs_data_ready;
+	conn->started = true;
+	write_unlock_bh(&sk->sk_callback_lock);
+	conn->last_rx = jiffies;
+	/* Whatever arrived before the callbacks were in place. */
+	queue_work(rdmarpc_sess_wq, &conn->rx_work);
+	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
+			   msecs_to_jiffies(READ_ONCE(rdmarpc_heartbeat_ms) ?:
+					    1000));
+}
+
+void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (conn->started) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = conn->saved_data_ready;
+		sk->sk_state_change = conn->saved_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+	cancel_work_sync(&conn->rx_work);
+	cancel_delayed_work_sync(&conn->hb_work);
+	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	sock_release(conn->sock);
+	kfree(conn);
+}
+
+/* ---- Client ---- */
+
+static int rdmarpc_hs_errno(int err)
+{
+	switch (err) {
+	case -EINPROGRESS:
+	case -EAGAIN:
+		return -ETIMEDOUT;
+	case -ENETUNREACH:
+	case -EADDRNOTAVAIL:
+	case -EAFNOSUPPORT:
+		return -EHOSTUNREACH;
+	case -ECONNREFUSED:
+	case -ETIMEDOUT:
+	case -EHOSTUNREACH:
+	case -ENODEV:
+	case -EPROTO:
+	case -ENOMEM:
+	case -EINTR:
+		return err;
+	default:
+		return -ECONNREFUSED;
+	}
+}
+
+/* Exchange hellos on a connected @sock; fills in the server's ACCEPT. */
+static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
+				   struct rdmarpc_sess *s,
+				   struct rdmarpc_ah *ah, struct socket *sock,
+				   struct rr_hello *a)
+{
+	u8 buf[RR_HELLO_FRAME_MAX];
+	struct rr_hello_msg *m;
+	struct rr_hello h;
+	const char *why;
+	int ret, len;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	rdmarpc_hs_fill(&h, s, ah);
+	h.flags = (peer->crc ? RR_HELLO_F_CRC : 0) |
+		  (peer->has_psk ? RR_HELLO_F_AUTH : 0);
+	len = rr_hello_encode(buf, RR_HELLO_T_HELLO, &h);
+	ret = rdmarpc_hs_send(sock, buf, len, 0);
+	if (ret)
+		goto out_free;
+	ret = rdmarpc_hs_recv_frame(sock, buf, m);
+	if (ret) {
+		if (ret != -ETIMEDOUT && ret != -ECONNRESET)
+			ret = -EPROTO;
+		goto out_free;
+	}
+	ret = -EPROTO;
+	if (m->type == RR_HELLO_T_REFUSE) {
+		pr_info_ratelimited("peer %s refused the session: %s\n",
+				    peer->name, m->reason);
+		goto out_free;
+	}
+	why = m->type != RR_HELLO_T_ACCEPT ? "not an accept" :
+	      rr_hello_check(&m->hello);
+	if (!why && (m->hello.mtu > s->mtu || m->hello.slots > h.slots ||
+		     m->hello.credits > h.credits ||
+		     m->hello.max_msg > h.max_msg ||
+		     !(m->hello.flags & RR_HELLO_F_CRC) != !peer->crc))
+		why = "the accept does not match the hello";
+	if (!why && peer->has_psk &&
+	    (!(m->hello.flags & RR_HELLO_F_AUTH) ||
+	     !rdmarpc_hs_proof_ok(peer->psk, 'S', h.nonce, m->hello.nonce,
+				  m->hello.proof)))
+		why = "the server did not prove the pre-shared key";
+	if (why) {
+		pr_info_ratelimited("peer %s: bad handshake answer: %s\n",
+				    peer->name, why);
+		goto out_free;
+	}
+	if (peer->has_psk) {
+		u8 proof[RR_HELLO_PROOF_LEN];
+
+		ret = rdmarpc_hs_proof(peer->psk, 'C', h.nonce, m->hello.nonce,
+				       proof);
+		if (ret)
+			goto out_free;
+		len = rr_hello_encode_auth(buf, proof);
+		memzero_explicit(proof, sizeof(proof));
+		ret = rdmarpc_hs_send(sock, buf, len, 0);
+		if (ret)
+			goto out_free;
+	}
+	*a = m->hello;
+	ret = 0;
+out_free:
+	kfree(m);
+	return ret;
+}
+
+struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
+					unsigned int timeout_ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = peer->ipv4,
+		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
+	};
+	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_port *port;
+	struct rdmarpc_sess *s;
+	struct rdmarpc_ah *ah;
+	struct socket *sock;
+	struct rr_params p;
+	struct rr_hello a;
+	long left;
+	int ret;
+
+	might_sleep();
+	port = rdmarpc_sess_port_for(peer->ipv4);
+	if (IS_ERR(port))
+		return ERR_CAST(port);
+	s = rdmarpc_sess_new(RR_ROLE_CLIENT, port, peer, peer->name);
+	if (IS_ERR(s))
+		return s;
+	/* Ours while we work: a reset may tear the session down any time. */
+	rdmarpc_sess_get(s);
+	/* Resolution runs while the handshake does. */
+	ah = rdmarpc_ah_get_addr(port, (struct sockaddr *)&sin);
+	if (IS_ERR(ah)) {
+		ret = -EHOSTUNREACH;
+		goto out_kill;
+	}
+	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	if (ret)
+		goto out_put_ah;
+	rdmarpc_hs_set_timeout(sock, timeout_ms);
+	tcp_sock_set_nodelay(sock->sk);
+	ret = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin), 0);
+	if (ret)
+		goto out_release;
+	ret = rdmarpc_hs_client_hello(peer, s, ah, sock, &a);
+	if (ret)
+		goto out_release;
+	left = deadline - jiffies;
+	ret = rdmarpc_ah_wait(ah, max(left, 1L));
+	if (ret) {
+		pr_debug("peer %s: no address handle: %d\n", peer->name, ret);
+		ret = ret == -ETIMEDOUT ? ret : -EHOSTUNREACH;
+		goto out_release;
+	}
+	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
+			  a.max_msg, peer->crc);
+	memcpy(s->peer_gid, a.gid, sizeof(s->peer_gid));
+	s->peer_qpn = a.qpn;
+	s->peer_qkey = a.qkey;
+
+	conn = rdmarpc_hs_conn_alloc(sock, s);
+	if (!conn) {
+		ret = -ENOMEM;
+		goto out_release;
+	}
+	rdmarpc_hs_conn_start(conn);
+	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
+	if (ret) {
+		rdmarpc_hs_close(conn);
+		goto out_put_ah;
+	}
+	atomic64_inc(&rdmarpc_hs_stats.connected);
+	pr_debug("session %u to %s up: peer session %u qpn 0x%x mtu %u slots %u credits %u%s\n",
+		 s->id, peer->name, a.sess, a.qpn, p.mtu, p.slots, p.credits,
+		 p.crc ? " crc" : "");
+	return s;
+
+out_release:
+	sock_release(sock);
+out_put_ah:
+	rdmarpc_ah_put(ah);
+out_kill:
+	atomic64_inc(&rdmarpc_hs_stats.failed);
+	ret = rdmarpc_hs_errno(ret);
+	rdmarpc_sess_kill(s, ret);
+	rdmarpc_sess_put(s);
+	return ERR_PTR(ret);
+}
+
+/* ---- Server ---- */
+
+static const char *rdmarpc_hs_decode_reason(int err)
+{
+	switch (err) {
+	case -EPROTO:
+		return "bad magic";
+	case -EPROTONOSUPPORT:
+		return "unsupported version";
+	case -EMSGSIZE:
+		return "oversized message";
+	default:
+		return "malformed hello";
+	}
+}
+
+static void rdmarpc_hs_refuse(struct socket *sock,
+			      const struct sockaddr_in *from,
+			      const char *reason)
+{
+	u8 buf[RR_HELLO_FRAME_MAX];
+	int len;
+
+	atomic64_inc(&rdmarpc_hs_stats.refused);
+	pr_info_ratelimited("refused a session from %pI4:%u: %s\n",
+			    &from->sin_addr, ntohs(from->sin_port), reason);
+	len = rr_hello_encode_refuse(buf, reason);
+	if (len > 0)
+		rdmarpc_hs_send(sock, buf, len, MSG_DONTWAIT);
+}
+
+/*
+ * The handshake of one inbound connection.  Returns NULL when the
+ * connection became a session's, else a reason to refuse (and close).
+ */
+static const char *rdmarpc_hs_serve(struct socket *sock,
+				    const struct sockaddr_in *from,
+				    struct rr_hello_msg *m, u8 *buf)
+{
+	struct rdmarpc_peer *keyed = NULL;
+	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_port *port;
+	struct rdmarpc_sess *s;
+	struct rdmarpc_ah *ah;
+	const char *why = NULL;
+	char name[RDMARPC_NAME_MAX];
+	struct rr_hello h, a;
+	struct rr_params p;
+	u32 credits;
+	int ret, len;
+
+	ret = rdmarpc_hs_recv_frame(sock, buf, m);
+	if (ret == -ETIMEDOUT || ret == -ECONNRESET || ret == -EPIPE)
+		return "no hello";
+	if (ret)
+		return rdmarpc_hs_decode_reason(ret);
+	if (m->type != RR_HELLO_T_HELLO)
+		return "expected a hello";
+	h = m->hello;
+	why = rr_hello_check(&h);
+	if (why)
+		return why;
+
+	keyed = rdmarpc_peer_find_psk(from->sin_addr.s_addr);
+	if (keyed && !(h.flags & RR_HELLO_F_AUTH)) {
+		why = "authentication required";
+		goto out_put_keyed;
+	}
+	if (!keyed && (h.flags & RR_HELLO_F_AUTH)) {
+		why = "no pre-shared key for this host";
+		goto out_put_keyed;
+	}
+	port = rdmarpc_sess_port_for(from->sin_addr.s_addr);
+	if (IS_ERR(port)) {
+		why = "no RDMA port reaches the client";
+		goto out_put_keyed;
+	}
+	if (h.mtu > port->mtu)
+		h.mtu = port->mtu;
+
+	mutex_lock(&rdmarpc_hs_admit_mutex);
+	credits = min_t(u32, h.credits, RDMARPC_SESS_CREDITS);
+	mutex_lock(&rdmarpc_sess_mutex);
+	if (rdmarpc_sess_server_credits(port) + credits > port->recv_depth)
+		why = "too many sessions for the receive capacity";
+	mutex_unlock(&rdmarpc_sess_mutex);
+	if (why) {
+		rdmarpc_port_put(port);
+		goto out_unlock;
+	}
+	snprintf(name, sizeof(name), "%pI4:%u", &from->sin_addr,
+		 ntohs(from->sin_port));
+	s = rdmarpc_sess_new(RR_ROLE_SERVER, port, NULL, name);
+	if (IS_ERR(s)) {
+		why = "out of memory";
+		goto out_unlock;
+	}
+	rdmarpc_sess_get(s);	/* ours while we work */
+	ah = rdmarpc_ah_get_addr(port, (const struct sockaddr *)from);
+	if (IS_ERR(ah) ||
+	    rdmarpc_ah_wait(ah, msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
+		why = "cannot resolve the client's address";
+		goto out_put_ah;
+	}
+	rdmarpc_hs_params(&p, h.mtu, h.slots, credits,
+			  min_t(u32, h.max_msg, RDMARPC_SESS_MAX_MSG),
+			  h.flags & RR_HELLO_F_CRC);
+	memcpy(s->peer_gid, h.gid, sizeof(s->peer_gid));
+	s->peer_qpn = h.qpn;
+	s->peer_qkey = h.qkey;
+	s->mtu = p.mtu;
+
+	rdmarpc_hs_fill(&a, s, ah);
+	a.slots = p.slots;
+	a.credits = p.credits;
+	a.max_msg = p.max_msg;
+	a.flags = (p.crc ? RR_HELLO_F_CRC : 0) |
+		  (keyed ? RR_HELLO_F_AUTH : 0);
+	if (keyed && rdmarpc_hs_proof(keyed->psk, 'S', h.nonce, a.nonce,
+				      a.proof)) {
+		why = "no HMAC-SHA256";
+		goto out_put_ah;
+	}
+	conn = rdmarpc_hs_conn_alloc(sock, s);
+	if (!conn) {
+		why = "out of memory";
+		goto out_put_ah;
+	}
+	len = rr_hello_encode(buf, RR_HELLO_T_ACCEPT, &a);
+	if (!keyed) {
+		/* Active before the client hears of it. */
+		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
+		if (ret) {
+			why = "session set-up failed";
+			goto out_free_conn;
+		}
+		ah = NULL;
+		rdmarpc_hs_send(sock, buf, len, 0);
+		rdmarpc_hs_conn_start(conn);
+	} else {
+		/* The client proves the key before anything goes. */
+		if (rdmarpc_hs_send(sock, buf, len, 0) ||
+		    rdmarpc_hs_recv_frame(sock, buf, m) ||
+		    m->type != RR_HELLO_T_AUTH ||
+		    !rdmarpc_hs_proof_ok(keyed->psk, 'C', h.nonce, a.nonce,
+					 m->proof)) {
+			why = "authentication failed";
+			goto out_free_conn;
+		}
+		rdmarpc_hs_conn_start(conn);
+		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
+		if (ret) {
+			rdmarpc_hs_close(conn);
+			rdmarpc_ah_put(ah);
+			rdmarpc_sess_kill(s, ret);
+			rdmarpc_sess_put(s);
+			/* The socket went with the connection. */
+			mutex_unlock(&rdmarpc_hs_admit_mutex);
+			rdmarpc_peer_put(keyed);
+			return ERR_PTR(-EBADF);
+		}
+	}
+	mutex_unlock(&rdmarpc_hs_admit_mutex);
+	atomic64_inc(&rdmarpc_hs_stats.accepted);
+	pr_debug("session %u from %s up: client session %u qpn 0x%x mtu %u slots %u credits %u%s\n",
+		 s->id, name, h.sess, h.qpn, p.mtu, p.slots, p.credits,
+		 p.crc ? " crc" : "");
+	rdmarpc_sess_put(s);
+	if (keyed)
+		rdmarpc_peer_put(keyed);
+	return NULL;
+
+out_free_conn:
+	kfree(conn);
+out_put_ah:
+	if (!IS_ERR_OR_NULL(ah))
+		rdmarpc_ah_put(ah);
+	rdmarpc_sess_kill(s, -ECONNABORTED);
+	rdmarpc_sess_put(s);
+out_unlock:
+	mutex_unlock(&rdmarpc_hs_admit_mutex);
+out_put_keyed:
+	if (keyed)
+		rdmarpc_peer_put(keyed);
+	return why;
+}
+
+static void rdmarpc_hs_serve_work(struct work_struct *work)
+{
+	struct rdmarpc_hs_pending *pend = container_of(work,
+						       struct rdmarpc_hs_pending,
+						       work);
+	struct socket *sock = pend->sock;
+	struct sockaddr_in from = {};
+	struct rr_hello_msg *m;
+	const char *why;
+	u8 *buf;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	buf = kmalloc(RR_HELLO_FRAME_MAX, GFP_KERNEL);
+	if (!m || !buf || kernel_getpeername(sock, (struct sockaddr *)&from) <
+	    0 || from.sin_family != AF_INET) {
+		why = "internal error";
+	} else {
+		rdmarpc_hs_set_timeout(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
+		tcp_sock_set_nodelay(sock->sk);
+		why = rdmarpc_hs_serve(sock, &from, m, buf);
+	}
+
+	/* Off the list first: exit shuts down only what is listed. */
+	mutex_lock(&rdmarpc_hs_mutex);
+	list_del(&pend->node);
+	mutex_unlock(&rdmarpc_hs_mutex);
+	if (IS_ERR(why)) {
+		/* The socket went with a session that failed. */
+		why = NULL;
+	} else if (why) {
+		rdmarpc_hs_refuse(sock, &from, why);
+		kernel_sock_shutdown(sock, SHUT_RDWR);
+		sock_release(sock);
+	}
+	kfree(buf);
+	kfree(m);
+	kfree(pend);
+}
+
+static void rdmarpc_hs_accept(struct work_struct *work)
+{
+	struct rdmarpc_hs_pending *pend;
+	struct socket *sock;
+
+	while (!kernel_accept(rdmarpc_hs_lsock, &sock, O_NONBLOCK)) {
+		pend = kzalloc(sizeof(*pend), GFP_KERNEL);
+		mutex_lock(&rdmarpc_hs_mutex);
+		if (!pend || rdmarpc_hs_stopping) {
+			mutex_unlock(&rdmarpc_hs_mutex);
+			kfree(pend);
+			sock_release(sock);
+			continue;
+		}
+		pend->sock = sock;
+		INIT_WORK(&pend->work, rdmarpc_hs_serve_work);
+		list_add_tail(&pend->node, &rdmarpc_hs_pend);
+		queue_work(rdmarpc_sess_wq, &pend->work);
+		mutex_unlock(&rdmarpc_hs_mutex);
+		cond_resched();
+	}
+}
+
+static void rdmarpc_hs_listen_ready(struct sock *sk)
+{
+	read_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data && sk->sk_state == TCP_LISTEN)
+		queue_work(rdmarpc_sess_wq, &rdmarpc_hs_accept_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+int rdmarpc_hs_init(void)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+		.sin_port = htons(READ_ONCE(rdmarpc_tcp_port)),
+	};
+	struct socket *sock;
+	struct sock *sk;
+	int ret;
+
+	INIT_WORK(&rdmarpc_hs_accept_work, rdmarpc_hs_accept);
+	rdmarpc_hs_stopping = false;
+	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	if (ret)
+		return ret;
+	sk = sock->sk;
+	sock_set_reuseaddr(sk);
+	ret = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (ret) {
+		pr_err("cannot listen on TCP port %u: %d\n",
+		       READ_ONCE(rdmarpc_tcp_port), ret);
+		goto out_release;
+	}
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = sock;
+	rdmarpc_hs_saved_listen_ready = sk->sk_data_ready;
+	sk->sk_data_ready = rdmarpc_hs_listen_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	rdmarpc_hs_lsock = sock;
+	ret = kernel_listen(sock, 128);
+	if (ret)
+		goto out_restore;
+	pr_debug("listening on TCP port %u\n", READ_ONCE(rdmarpc_tcp_port));
+	return 0;
+
+out_restore:
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = rdmarpc_hs_saved_listen_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	rdmarpc_hs_lsock = NULL;
+out_release:
+	sock_release(sock);
+	return ret;
+}
+
+void rdmarpc_hs_exit(void)
+{
+	struct rdmarpc_hs_pending *pend;
+	struct sock *sk = rdmarpc_hs_lsock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = rdmarpc_hs_saved_listen_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	cancel_work_sync(&rdmarpc_hs_accept_work);
+	kernel_sock_shutdown(rdmarpc_hs_lsock, SHUT_RDWR);
+	sock_release(rdmarpc_hs_lsock);
+	rdmarpc_hs_lsock = NULL;
+
+	/* Wake handshakes blocked in a read; their works finish quickly. */
+	mutex_lock(&rdmarpc_hs_mutex);
+	rdmarpc_hs_stopping = true;
+	list_for_each_entry(pend, &rdmarpc_hs_pend, node)
+		kernel_sock_shutdown(pend->sock, SHUT_RDWR);
+	mutex_unlock(&rdmarpc_hs_mutex);
+	flush_workqueue(rdmarpc_sess_wq);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: the session handshake over TCP (listener and connector) and the
+ * liveness connection each session keeps open afterwards.  The messages
+ * are in core/hello.h.
+ */
+#ifndef _RDMARPC_HANDSHAKE_H
+#define _RDMARPC_HANDSHAKE_H
+
+#include <linux/atomic.h>
+
+struct rdmarpc_hs_conn;
+struct rdmarpc_peer;
+struct rdmarpc_sess;
+
+/* Counters, module-wide. */
+struct rdmarpc_hs_stats {
+	atomic64_t accepted;	/* inbound sessions set up */
+	atomic64_t refused;	/* inbound hellos refused */
+	atomic64_t connected;	/* outbound sessions set up */
+	atomic64_t failed;	/* outbound attempts failed */
+	atomic64_t dead;	/* liveness: closed, reset or timed out */
+};
+
+extern struct rdmarpc_hs_stats rdmarpc_hs_stats;
+
+/* Start and stop the listener on the tcp_port parameter. */
+int rdmarpc_hs_init(void);
+void rdmarpc_hs_exit(void);
+
+/*
+ * Process context: open a client session to @peer, bounded by
+ * @timeout_ms.  Returns the active session with a reference for the
+ * caller, or ERR_PTR (see rdmarpc_peer_lookup() in rpc.h).
+ */
+struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
+					unsigned int timeout_ms);
+
+/* Process context: close a session's liveness connection and free it. */
+void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn);
+
+#endif /* _RDMARPC_HANDSHAKE_H */

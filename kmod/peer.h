@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: peers.  A peer is a remote host (IPv4 address and handshake TCP
+ * port), configured over netlink (PEER_ADD) or created on demand by
+ * rdmarpc_peer_lookup("a.b.c.d[:port]").  It owns a small pool of client
+ * sessions, opened as calls need slots, and a FIFO of calls waiting for
+ * one.  The rest of the interface is in rpc.h.
+ */
+#ifndef _RDMARPC_PEER_H
+#define _RDMARPC_PEER_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "uapi/rdmarpc.h"
+
+struct rdmarpc_sess;
+
+#define RDMARPC_PEER_MAX_SESS	4
+#define RDMARPC_PSK_LEN		32
+
+/*
+ * Lifetime: @ref counts the peer list's reference (dropped by PEER_DEL or
+ * module exit), every rdmarpc_peer_lookup() caller, every client session
+ * and a queued connect work.  Death: unlinked from the list and marked
+ * @dead (new calls fail, waiting calls fail with -ECONNRESET, sessions are
+ * killed); memory goes with the last reference.
+ */
+struct rdmarpc_peer {
+	struct kref ref;
+	struct list_head node;		/* rdmarpc_peers, rdmarpc_peers_lock */
+	bool listed;			/* rdmarpc_peers_lock */
+
+	/* Constant after creation. */
+	char name[RDMARPC_NAME_MAX];
+	__be32 ipv4;
+	u16 tcp_port;			/* 0: the module's port */
+	bool configured;		/* PEER_ADD, else created on demand */
+	bool crc;
+	bool has_psk;
+	u8 psk[RDMARPC_PSK_LEN];
+
+	/* One handshake at a time (lookup and the connect work). */
+	struct mutex connect_lock;
+	struct work_struct connect_work;
+
+	/*
+	 * lock: protects everything below, and is taken before any of its
+	 * sessions' locks (never the other way round).
+	 */
+	spinlock_t lock;
+	bool dead;
+	bool connecting;		/* connect work queued or running */
+	u8 state;			/* enum rdmarpc_peer_state */
+	int last_err;
+	unsigned int nsess;
+	struct list_head sessions;	/* live client sessions */
+	struct list_head waitq;		/* rdmarpc_kcall waiting for a slot */
+};
+
+/* The configured and on-demand peers; rdmarpc_peers_lock protects it. */
+extern struct mutex rdmarpc_peers_lock;
+extern struct list_head rdmarpc_peers;
+extern unsigned int rdmarpc_peers_generation;
+
+int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
+		     const u8 *psk);
+int rdmarpc_peer_del(const char *name);
+/* A referenced peer whose address is @ipv4 with a key, or NULL. */
+struct rdmarpc_peer *rdmarpc_peer_find_psk(__be32 ipv4);
+u16 rdmarpc_peer_tcp_port(const struct rdmarpc_peer *peer);
+
+/* Session bookkeeping (session.c): slots freed, session gone. */
+void rdmarpc_peer_kick(struct rdmarpc_peer *peer);
+void rdmarpc_peer_detach(struct rdmarpc_peer *peer, struct rdmarpc_sess *s);
+
+void rdmarpc_peer_exit(void);
+
+#endif /* _RDMARPC_PEER_H */

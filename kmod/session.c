@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: kernel sessions (see session.h).
+ *
+ * Every entry into the core (receive, timer, a new call, a reply, a
+ * cancel) happens under the session's spinlock.  The core's callbacks run
+ * inside; those that must not (a call's ->done, rdmarpc_rpc_deliver())
+ * are queued on the session and run by the same context once it has
+ * dropped the lock.  Then the timer is armed at the core's next deadline
+ * (or the earliest call deadline, whichever is first).
+ *
+ * Receive: rr_wire_peek() gives (id, tag); the id table is an xarray
+ * looked up under RCU; a wrong tag or an unknown id is dropped and counted.
+ */
+#include <linux/ktime.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <net/route.h>
+#include <rdma/ib_cache.h>
+
+#include "rdmarpc.h"
+#include "ib.h"
+#include "ah.h"
+#include "rpc.h"
+#include "peer.h"
+#include "handshake.h"
+#include "session.h"
+
+/* Protects rdmarpc_sessions and each session's node and listed. */
+DEFINE_MUTEX(rdmarpc_sess_mutex);
+LIST_HEAD(rdmarpc_sessions);
+unsigned int rdmarpc_sess_generation;
+struct workqueue_struct *rdmarpc_sess_wq;
+struct rdmarpc_fault_stats rdmarpc_fault_stats;
+
+/* Session ids: allocated cyclically so that an old id is reused late. */
+static DEFINE_XARRAY_FLAGS(rdmarpc_sess_ids, XA_FLAGS_ALLOC1 |
+			   XA_FLAGS_LOCK_BH);
+static u32 rdmarpc_sess_next_id;
+/* Sessions not yet freed; module exit waits for zero. */
+static atomic_t rdmarpc_sess_count = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(rdmarpc_sess_gone_wq);
+
+/* A complete request on its way to rdmarpc_rpc_deliver(). */
+struct rdmarpc_delivery {
+	struct list_head node;
+	u32 handle;
+	u32 method;
+	struct rr_msg req;
+};
+
+static void rdmarpc_sess_free_rcu(struct rcu_head *rcu)
+{
+	struct rdmarpc_sess *s = container_of(rcu, struct rdmarpc_sess, rcu);
+
+	kfree(s->txbuf);
+	kfree(s->held);
+	kfree(s);
+	if (atomic_dec_and_test(&rdmarpc_sess_count))
+		wake_up_all(&rdmarpc_sess_gone_wq);
+}
+
+static void rdmarpc_sess_release(struct kref *ref)
+{
+	struct rdmarpc_sess *s = container_of(ref, struct rdmarpc_sess, ref);
+
+	pr_debug("session %u destroyed\n", s->id);
+	call_rcu(&s->rcu, rdmarpc_sess_free_rcu);
+}
+
+void rdmarpc_sess_get(struct rdmarpc_sess *s)
+{
+	kref_get(&s->ref);
+}
+
+void rdmarpc_sess_put(struct rdmarpc_sess *s)
+{
+	kref_put(&s->ref, rdmarpc_sess_release);
+}
+
+static bool rdmarpc_fault(unsigned int *knob)
+{
+	u32 ppm = READ_ONCE(*knob);
+
+	return ppm && get_random_u32_below(RDMARPC_PPM) < ppm;
+}
+
+/* ---- Send path (session lock held) ---- */
+
+static void rdmarpc_sess_xmit(struct rdmarpc_sess *s, void *buf, u32 len)
+{
+	int ret;
+
+	ret = rdmarpc_port_send(s->port, s->ah, s->peer_qpn, s->peer_qkey,
+				buf, len, NULL, 0);
+	/* A lost datagram: the core retransmits.  Resume on a completion. */
+	if (unlikely(ret == -ENOBUFS))
+		WRITE_ONCE(s->tx_wait, true);
+}
+
+static void *rdmarpc_sess_tx_get_buf(void *ctx)
+{
+	struct rdmarpc_sess *s = ctx;
+
+	if (unlikely(!rdmarpc_port_can_send(s->port))) {
+		WRITE_ONCE(s->tx_wait, true);
+		return NULL;
+	}
+	return s->txbuf;
+}
+
+static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
+{
+	struct rdmarpc_sess *s = ctx;
+	u8 *p = buf;
+
+	if (unlikely(rdmarpc_fault(&rdmarpc_fault_tx_drop))) {
+		atomic64_inc(&rdmarpc_fault_stats.tx_drop);
+		return;
+	}
+	if (unlikely(rdmarpc_fault(&rdmarpc_fault_corrupt)) && len) {
+		/* After the CRC: the receiver must catch it. */
+		p[get_random_u32_below(len)] ^= 1 << get_random_u32_below(8);
+		atomic64_inc(&rdmarpc_fault_stats.corrupt);
+	}
+	if (unlikely(rdmarpc_fault(&rdmarpc_fault_reorder)) && !s->held_len &&
+	    s->held) {
+		/* Hold it back; it goes after the next one (or the timer). */
+		memcpy(s->held, buf, len);
+		s->held_len = len;
+		atomic64_inc(&rdmarpc_fault_stats.reorder);
+		return;
+	}
+	rdmarpc_sess_xmit(s, buf, len);
+	if (unlikely(rdmarpc_fault(&rdmarpc_fault_duplicate))) {
+		rdmarpc_sess_xmit(s, buf, len);
+		atomic64_inc(&rdmarpc_fault_stats.duplicate);
+	}
+	if (unlikely(s->held_len)) {
+		rdmarpc_sess_xmit(s, s->held, s->held_len);
+		s->held_len = 0;
+	}
+}
+
+/* ---- Callbacks from the core (session lock held) ---- */
+
+static void rdmarpc_sess_deliver_request(void *ctx, struct rr_session *core,
+					 u32 handle, u32 method,
+					 struct rr_msg *req)
+{
+	struct rdmarpc_sess *s = ctx;
+	struct rdmarpc_delivery *d;
+
+	d = kmalloc(sizeof(*d), GFP_ATOMIC | __GFP_NOWARN);
+	if (!d) {
+		rr_server_reply_err(core, handle, -ENOMEM);
+		return;
+	}
+	d->handle = handle;
+	d->method = method;
+	rr_msg_move(&d->req, req);
+	list_add_tail(&d->node, &s->deliver);
+}
+
+static void rdmarpc_sess_complete_call(void *ctx, struct rr_session *core,
+				       u64 cookie, int err, s32 status,
+				       struct rr_msg *resp)
+{
+	struct rdmarpc_sess *s = ctx;
+	struct rdmarpc_kcall *kc = (struct rdmarpc_kcall *)(uintptr_t)cookie;
+
+	kc->err = err;
+	kc->status = status;
+	rr_msg_move(&kc->req, resp);
+	list_move_tail(&kc->node, &s->done);
+}
+
+static const struct rr_ops rdmarpc_sess_ops = {
+	.tx_get_buf = rdmarpc_sess_tx_get_buf,
+	.tx_send = rdmarpc_sess_tx_send,
+	.deliver_request = rdmarpc_sess_deliver_request,
+	.complete_call = rdmarpc_sess_complete_call,
+};
+
+/* ---- Leaving the lock ---- */
+
+/* Arm the timer for the next thing due; session lock held. */
+static void rdmarpc_sess_arm(struct rdmarpc_sess *s, u64 now)
+{
+	struct rdmarpc_kcall *kc;
+	u64 d;
+
+	if (s->dead || !s->core)
+		return;
+	d = rr_session_deadline(s->core);
+	list_for_each_entry(kc, &s->calls, node)
+		d = min(d, kc->deadline_ns);
+	if (s->held_len)
+		d = min(d, now + 100 * NSEC_PER_USEC);
+	if (rr_session_tx_stalled(s->core))
+		WRITE_ONCE(s->tx_wait, true);
+	if (d == RR_NO_DEADLINE)
+		return;
+	/* An early timer is harmless (the poll re-arms); a late one is not. */
+	if (hrtimer_is_queued(&s->timer) && d >= s->armed)
+		return;
+	s->armed = d;
+	hrtimer_start(&s->timer, ns_to_ktime(d), HRTIMER_MODE_ABS_SOFT);
+}
+
+/* Take what must run without the lock; session lock held. */
+static void rdmarpc_sess_collect(struct rdmarpc_sess *s, u64 now,
+				 struct list_head *done,
+				 struct list_head *deliver)
+{
+	rdmarpc_sess_arm(s, now);
+	list_splice_tail_init(&s->done, done);
+	list_splice_tail_init(&s->deliver, deliver);
+}
+
+/* Run completions and deliveries; no lock held, a reference on @s. */
+static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
+			       struct list_head *deliver)
+{
+	struct rdmarpc_delivery *d, *dtmp;
+	struct rdmarpc_kcall *kc, *tmp;
+	bool completed = false;
+	struct rr_msg resp;
+	int ret;
+
+	list_for_each_entry_safe(kc, tmp, done, node) {
+		list_del_init(&kc->node);
+		/* @kc may be gone once ->done returns: the body is ours. */
+		rr_msg_move(&resp, &kc->req);
+		kc->done(kc, kc->err, kc->err ? 0 : kc->status, &resp);
+		rr_msg_free(&resp);
+		completed = true;
+	}
+	list_for_each_entry_safe(d, dtmp, deliver, node) {
+		list_del(&d->node);
+		ret = READ_ONCE(s->dead) ? -ECONNRESET :
+		      rdmarpc_rpc_deliver(s, d->handle, d->method, &d->req);
+		if (ret && ret != -ECONNRESET)
+			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL);
+		rr_msg_free(&d->req);
+		kfree(d);
+	}
+	/* Slots freed: calls waiting on the peer may go. */
+	if (completed && s->peer)
+		rdmarpc_peer_kick(s->peer);
+}
+
+/* ---- Timer ---- */
+
+static enum hrtimer_restart rdmarpc_sess_timer(struct hrtimer *t)
+{
+	struct rdmarpc_sess *s = container_of(t, struct rdmarpc_sess, timer);
+	struct rdmarpc_kcall *kc, *tmp;
+	LIST_HEAD(deliver);
+	LIST_HEAD(done);
+	u64 now;
+
+	spin_lock(&s->lock);
+	if (s->dead || !s->core) {
+		spin_unlock(&s->lock);
+		return HRTIMER_NORESTART;
+	}
+	now = ktime_get_ns();
+	s->armed = U64_MAX;
+	if (s->held_len) {
+		rdmarpc_sess_xmit(s, s->held, s->held_len);
+		s->held_len = 0;
+	}
+	/* Calls past their own deadline. */
+	list_for_each_entry_safe(kc, tmp, &s->calls, node) {
+		if (kc->deadline_ns > now)
+			continue;
+		if (rr_client_cancel(s->core, (u64)(uintptr_t)kc))
+			continue;
+		kc->err = -ETIMEDOUT;
+		list_move_tail(&kc->node, &s->done);
+	}
+	rr_session_poll(s->core, now);
+	rdmarpc_sess_collect(s, now, &done, &deliver);
+	spin_unlock(&s->lock);
+	if (!list_empty(&done) || !list_empty(&deliver)) {
+		/* The timer cannot outlive the session: no reference needed. */
+		rdmarpc_sess_drain(s, &done, &deliver);
+	}
+	return HRTIMER_NORESTART;
+}
+
+/* ---- Port watcher: device removal, send buffers freed ---- */
+
+static void rdmarpc_sess_queue_kill(struct rdmarpc_sess *s)
+{
+	if (!test_and_set_bit(RDMARPC_SESS_KILL_QUEUED, &s->flags))
+		queue_work(rdmarpc_sess_wq, &s->kill_work);
+}
+
+/* Called under the port's wait queue lock (interrupts may be off). */
+static int rdmarpc_sess_port_wake(struct wait_queue_entry *wq,
+				  unsigned int mode, int flags, void *key)
+{
+	struct rdmarpc_sess *s = container_of(wq, struct rdmarpc_sess,
+					      port_wait);
+
+	if (unlikely(rdmarpc_port_dead(s->port))) {
+		rdmarpc_sess_queue_kill(s);
+		return 0;
+	}
+	if (READ_ONCE(s->tx_wait) && rdmarpc_port_can_send(s->port)) {
+		WRITE_ONCE(s->tx_wait, false);
+		hrtimer_start(&s->timer, 0, HRTIMER_MODE_REL_SOFT);
+	}
+	return 0;
+}
+
+/* ---- Life and death ---- */
+
+void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err)
+{
+	LIST_HEAD(deliver);
+	LIST_HEAD(done);
+
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return;
+	}
+	s->dead = true;
+	s->dead_err = err;
+	if (s->core)
+		rr_session_fail_all(s->core, err);
+	list_splice_tail_init(&s->done, &done);
+	list_splice_tail_init(&s->deliver, &deliver);
+	s->held_len = 0;
+	spin_unlock_bh(&s->lock);
+	pr_debug("session %u (%s) dead: %d\n", s->id, s->name, err);
+	rdmarpc_sess_get(s);
+	rdmarpc_sess_drain(s, &done, &deliver);
+	rdmarpc_sess_queue_kill(s);
+	rdmarpc_sess_put(s);
+}
+
+/* Phase two, process context: unlink and release everything. */
+static void rdmarpc_sess_kill_work(struct work_struct *work)
+{
+	struct rdmarpc_sess *s = container_of(work, struct rdmarpc_sess,
+					      kill_work);
+	struct rr_session *core;
+
+	/* Queued by the port watcher: the device is going away. */
+	rdmarpc_sess_kill(s, -ENODEV);
+
+	xa_erase_bh(&rdmarpc_sess_ids, s->id);
+	if (s->peer)
+		rdmarpc_peer_detach(s->peer, s);
+	mutex_lock(&rdmarpc_sess_mutex);
+	if (s->listed) {
+		list_del(&s->node);
+		s->listed = false;
+		rdmarpc_sess_generation++;
+	}
+	mutex_unlock(&rdmarpc_sess_mutex);
+	if (s->port_waiting)
+		remove_wait_queue(&s->port->wq, &s->port_wait);
+	/* Nothing re-arms a dead session's timer once the watcher is off. */
+	hrtimer_cancel(&s->timer);
+	if (s->conn)
+		rdmarpc_hs_close(s->conn);
+	s->conn = NULL;
+
+	spin_lock_bh(&s->lock);
+	core = s->core;
+	s->core = NULL;
+	spin_unlock_bh(&s->lock);
+	rr_session_destroy(core);
+	if (s->ah)
+		rdmarpc_ah_put(s->ah);
+	s->ah = NULL;
+	rdmarpc_port_put(s->port);
+	if (s->peer)
+		rdmarpc_peer_put(s->peer);
+	s->peer = NULL;
+	rdmarpc_sess_put(s);	/* the creation reference */
+}
+
+struct rdmarpc_sess *rdmarpc_sess_new(enum rr_role role,
+				      struct rdmarpc_port *port,
+				      struct rdmarpc_peer *peer,
+				      const char *name)
+{
+	struct rdmarpc_sess *s;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		rdmarpc_port_put(port);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&s->ref);
+	atomic_inc(&rdmarpc_sess_count);
+	s->role = role;
+	s->port = port;
+	s->mtu = port->mtu;
+	strscpy(s->name, name, sizeof(s->name));
+	INIT_LIST_HEAD(&s->node);
+	INIT_LIST_HEAD(&s->peer_node);
+	INIT_LIST_HEAD(&s->calls);
+	INIT_LIST_HEAD(&s->done);
+	INIT_LIST_HEAD(&s->deliver);
+	INIT_WORK(&s->kill_work, rdmarpc_sess_kill_work);
+	init_waitqueue_func_entry(&s->port_wait, rdmarpc_sess_port_wake);
+	spin_lock_init(&s->lock);
+	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	s->timer.function = rdmarpc_sess_timer;
+	s->armed = U64_MAX;
+	s->tag = get_random_u32();
+	if (peer) {
+		rdmarpc_peer_get(peer);
+		s->peer = peer;
+	}
+
+	s->txbuf = kmalloc(s->mtu, GFP_KERNEL);
+	s->held = kmalloc(s->mtu, GFP_KERNEL);
+	if (!s->txbuf || !s->held) {
+		ret = -ENOMEM;
+		goto out_kill;
+	}
+	ret = xa_alloc_cyclic_bh(&rdmarpc_sess_ids, &s->id, s,
+				 XA_LIMIT(1, INT_MAX), &rdmarpc_sess_next_id,
+				 GFP_KERNEL);
+	if (ret < 0)
+		goto out_kill;
+	pr_debug("session %u created (%s, %s)\n", s->id,
+		 role == RR_ROLE_CLIENT ? "client" : "server", s->name);
+	return s;
+
+out_kill:
+	s->id = 0;
+	/* Not published: the teardown work only releases. */
+	rdmarpc_sess_kill(s, ret);
+	return ERR_PTR(ret);
+}
+
+int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
+			  u32 peer_sess, u32 peer_tag, struct rdmarpc_ah *ah,
+			  struct rdmarpc_hs_conn *conn)
+{
+	struct rr_ids ids = {
+		.local_sess = s->id,
+		.local_tag = s->tag,
+		.peer_sess = peer_sess,
+		.peer_tag = peer_tag,
+	};
+	struct rr_session *core;
+
+	if (p->mtu > s->mtu)
+		return -EINVAL;
+	core = rr_session_create(p, s->role, &ids, &rdmarpc_sess_ops, s);
+	if (IS_ERR(core))
+		return PTR_ERR(core);
+	s->credits = p->credits;
+	s->mtu = p->mtu;
+
+	mutex_lock(&rdmarpc_sess_mutex);
+	list_add_tail(&s->node, &rdmarpc_sessions);
+	s->listed = true;
+	rdmarpc_sess_generation++;
+	mutex_unlock(&rdmarpc_sess_mutex);
+
+	add_wait_queue(&s->port->wq, &s->port_wait);
+	s->port_waiting = true;
+
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		rr_session_destroy(core);
+		return s->dead_err ?: -ECONNRESET;
+	}
+	s->ah = ah;
+	s->conn = conn;
+	s->core = core;
+	spin_unlock_bh(&s->lock);
+	/* The device may have gone before the watcher was in place. */
+	if (rdmarpc_port_dead(s->port))
+		rdmarpc_sess_queue_kill(s);
+	return 0;
+}
+
+bool rdmarpc_sess_alive(struct rdmarpc_sess *s)
+{
+	return !READ_ONCE(s->dead);
+}
+
+/* ---- Client calls ---- */
+
+int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
+{
+	u64 now = ktime_get_ns();
+	int ret;
+
+	spin_lock_bh(&s->lock);
+	if (s->dead || !s->core) {
+		ret = s->dead ? s->dead_err : -EBUSY;
+		goto out_unlock;
+	}
+	ret = rr_client_call(s->core, kc->method, &kc->req,
+			     (u64)(uintptr_t)kc, now);
+	if (!ret) {
+		kc->sess = s;
+		list_add_tail(&kc->node, &s->calls);
+		rdmarpc_sess_arm(s, now);
+	}
+out_unlock:
+	spin_unlock_bh(&s->lock);
+	return ret;
+}
+
+int rdmarpc_sess_cancel_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
+{
+	struct rdmarpc_kcall *pos;
+	int ret = -ENOENT;
+
+	spin_lock_bh(&s->lock);
+	list_for_each_entry(pos, &s->calls, node) {
+		if (pos != kc)
+			continue;
+		if (s->core && !rr_client_cancel(s->core, (u64)(uintptr_t)kc)) {
+			list_del_init(&kc->node);
+			ret = 0;
+		}
+		break;
+	}
+	spin_unlock_bh(&s->lock);
+	return ret;
+}
+
+/* ---- Server replies ---- */
+
+int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
+		       s32 status, struct rr_msg *resp)
+{
+	struct rr_msg empty = { .len = 0 };
+	LIST_HEAD(deliver);
+	LIST_HEAD(done);
+	int ret;
+
+	if (!resp)
+		resp = &empty;
+	spin_lock_bh(&s->lock);
+	if (s->dead || !s->core) {
+		ret = s->dead ? -ECONNRESET : -ENODEV;
+		spin_unlock_bh(&s->lock);
+		rr_msg_free(resp);
+		return ret;
+	}
+	if (err)
+		ret = rr_server_reply_err(s->core, handle,
+					  err < -RR_MAX_ERRNO || err > 0 ?
+					  -EIO : err);
+	else
+		ret = rr_server_reply(s->core, handle, status, resp);
+	if (ret == -EMSGSIZE)
+		ret = rr_server_reply_err(s->core, handle, -EMSGSIZE);
+	rdmarpc_sess_collect(s, ktime_get_ns(), &done, &deliver);
+	spin_unlock_bh(&s->lock);
+	/* Dropped (the client moved on) or sent: either way not the caller's. */
+	rr_msg_free(resp);
+	return 0;
+}
+
+/* ---- Receive ---- */
+
+static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
+			    const struct rdmarpc_rx *rx)
+{
+	struct rdmarpc_sess *s;
+	LIST_HEAD(deliver);
+	LIST_HEAD(done);
+	u32 id, tag;
+	u64 now;
+
+	if (rr_wire_peek(rx->data, rx->len, &id, &tag))
+		return false;
+	if (unlikely(rdmarpc_fault(&rdmarpc_fault_rx_drop))) {
+		atomic64_inc(&rdmarpc_fault_stats.rx_drop);
+		return true;
+	}
+	rcu_read_lock();
+	s = xa_load(&rdmarpc_sess_ids, id);
+	if (!s || s->tag != tag || s->port != port ||
+	    !kref_get_unless_zero(&s->ref)) {
+		rcu_read_unlock();
+		atomic64_inc(&rdmarpc_fault_stats.unknown);
+		return false;
+	}
+	rcu_read_unlock();
+
+	now = ktime_get_ns();
+	spin_lock(&s->lock);
+	if (likely(!s->dead && s->core)) {
+		rr_session_rx(s->core, rx->data, rx->len, now);
+		rdmarpc_sess_collect(s, now, &done, &deliver);
+	}
+	spin_unlock(&s->lock);
+	if (!list_empty(&done) || !list_empty(&deliver))
+		rdmarpc_sess_drain(s, &done, &deliver);
+	rdmarpc_sess_put(s);
+	return true;
+}
+
+static const struct rdmarpc_rx_ops rdmarpc_sess_rx_ops = {
+	.rx = rdmarpc_sess_rx,
+};
+
+/* ---- Netlink helpers ---- */
+
+bool rdmarpc_sess_read(struct rdmarpc_sess *s, struct rr_stats *st,
+		       struct rr_session_info *info)
+{
+	bool ok = false;
+
+	spin_lock_bh(&s->lock);
+	if (s->core && !s->dead) {
+		if (st)
+			*st = *rr_session_stats(s->core);
+		if (info)
+			rr_session_info(s->core, info);
+		ok = true;
+	}
+	spin_unlock_bh(&s->lock);
+	return ok;
+}
+
+u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port)
+{
+	struct rdmarpc_sess *s;
+	u32 sum = 0;
+
+	lockdep_assert_held(&rdmarpc_sess_mutex);
+	list_for_each_entry(s, &rdmarpc_sessions, node)
+		if (s->port == port && s->role == RR_ROLE_SERVER &&
+		    rdmarpc_sess_alive(s))
+			sum += s->credits;
+	return sum;
+}
+
+/* The port whose source GID's net device the route to @ip leaves by. */
+struct rdmarpc_port *rdmarpc_sess_port_for(__be32 ip)
+{
+	struct rdmarpc_port *port, *best = NULL, *first = NULL;
+	struct net_device *rdev = NULL, *ndev;
+	struct rdmarpc_device *dev;
+	struct rtable *rt;
+	u32 i;
+
+	rt = ip_route_output(&init_net, ip, 0, 0, 0);
+	if (!IS_ERR(rt)) {
+		rdev = rt->dst.dev;
+		dev_hold(rdev);
+		ip_rt_put(rt);
+	}
+	mutex_lock(&rdmarpc_lock);
+	list_for_each_entry(dev, &rdmarpc_devices, list) {
+		for (i = 0; i < dev->nports && !best; i++) {
+			port = dev->ports[i];
+			if (!port || !port->up || rdmarpc_port_dead(port))
+				continue;
+			if (!first)
+				first = port;
+			if (!rdev || port->link_ib || !port->sgid_attr)
+				continue;
+			rcu_read_lock();
+			ndev = rdma_read_gid_attr_ndev_rcu(port->sgid_attr);
+			if (!IS_ERR(ndev) && ndev == rdev)
+				best = port;
+			rcu_read_unlock();
+		}
+	}
+	port = best ?: first;
+	if (port && rdmarpc_port_enter(port))
+		port = NULL;
+	mutex_unlock(&rdmarpc_lock);
+	if (rdev)
+		dev_put(rdev);
+	return port ?: ERR_PTR(-ENODEV);
+}
+
+/*
+ * Without the RPC layer linked in (rpc.c), nothing serves: every request is
+ * answered -ENOENT.  rpc.c's definitions replace these.
+ */
+int __weak rdmarpc_rpc_deliver(struct rdmarpc_sess *sess, u32 handle,
+			       u32 method, struct rr_msg *req)
+{
+	return -ENOENT;
+}
+
+int __weak rdmarpc_rpc_init(void)
+{
+	return 0;
+}
+
+void __weak rdmarpc_rpc_exit(void)
+{
+}
+
+/* ---- Module init and exit ---- */
+
+int rdmarpc_sess_init(void)
+{
+	int ret;
+
+	rdmarpc_sess_wq = alloc_workqueue("rdmarpc_sess", WQ_MEM_RECLAIM, 0);
+	if (!rdmarpc_sess_wq)
+		return -ENOMEM;
+	rdmarpc_ib_set_rx_ops(&rdmarpc_sess_rx_ops);
+	ret = rdmarpc_hs_init();
+	if (ret)
+		goto out_rx_ops;
+	return 0;
+
+out_rx_ops:
+	rdmarpc_ib_set_rx_ops(NULL);
+	destroy_workqueue(rdmarpc_sess_wq);
+	return ret;
+}
+
+void rdmarpc_sess_exit(void)
+{
+	struct rdmarpc_sess *s;
+
+	/* No new sessions from outside, then none from us. */
+	rdmarpc_hs_exit();
+	rdmarpc_peer_exit();
+	for (;;) {
+		mutex_lock(&rdmarpc_sess_mutex);
+		list_for_each_entry(s, &rdmarpc_sessions, node)
+			if (rdmarpc_sess_alive(s))
+				break;
+		if (list_entry_is_head(s, &rdmarpc_sessions, node)) {
+			mutex_unlock(&rdmarpc_sess_mutex);
+			break;
+		}
+		rdmarpc_sess_get(s);
+		mutex_unlock(&rdmarpc_sess_mutex);
+		rdmarpc_sess_kill(s, -ECONNRESET);
+		rdmarpc_sess_put(s);
+	}
+	flush_workqueue(rdmarpc_sess_wq);
+	rdmarpc_ib_set_rx_ops(NULL);
+	rcu_barrier();
+	if (!wait_event_timeout(rdmarpc_sess_gone_wq,
+				!atomic_read(&rdmarpc_sess_count), 10 * HZ))
+		pr_err("%d sessions still referenced at exit\n",
+		       atomic_read(&rdmarpc_sess_count));
+	rcu_barrier();
+	destroy_workqueue(rdmarpc_sess_wq);
+}
