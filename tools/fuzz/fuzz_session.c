@@ -101,8 +101,8 @@ static void fz_complete(void *ctx, struct rr_session *s, u64 cookie, int err,
 	if (cookie >= FZ_COOKIES || !st.live[cookie])
 		abort();
 	st.live[cookie] = 0;
-	if (err && err != -ETIMEDOUT && err != -ECONNRESET &&
-	    err != -EMSGSIZE && err != -ENODEV)
+	/* local errors, or any errno the server answered with RR_F_ERR */
+	if (err && (err >= 0 || err < -RR_MAX_ERRNO))
 		abort();
 	if (err && resp->len)
 		abort();
