@@ -1,0 +1,597 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rdmarpc next to its baselines, side by side in one guest run: raw
+# userspace UD verbs (perftest), RDS over rds_rdma, TCP (sockperf) and
+# rdmarpc itself (rdmarpc-bench).  Under emulation only ratios within one
+# run mean anything; this script prints both, and the targets of DESIGN.md
+# section 10 next to the ratios.
+#
+# usage (inside a guest):
+#   selftests/vm.sh run tools/bench/compare.sh [--quick] [--json FILE]
+#   selftests/vm.sh run --two-hosts tools/bench/compare.sh [--quick]
+#
+#   --quick      a short run (about 30 s of measurements; the demo uses it)
+#   --only LIST  measure only these, comma-separated: lat,bw,rds,tcp,rdmarpc
+#   --json FILE  where the JSON report goes (default:
+#                $RDMARPC_RESULTS/compare.json, else /tmp/rdmarpc-compare.json)
+#
+# One host ($RDMARPC_MODE=one): every server runs on this guest, bound to
+# $RDMARPC_LOCAL_IP on rxe0/veth0.  Two hosts: servers run on the peer guest
+# (selftests/lib/remote.sh) and clients here, across the two rxe devices.
+# Prints a markdown table (metric, baseline, rdmarpc, ratio, target, met?),
+# then every command line it ran.  Without /dev/rdmarpc the rdmarpc column
+# reads "not available in this build" and the baselines are still measured.
+# Exit status: 0 when every baseline (and rdmarpc, when present) was
+# measured, 1 when a measurement failed, 2 usage.  A missed target is a
+# result, not a failure.
+set -uo pipefail
+
+quick=0
+json_out=
+ONLY_ALL=lat,bw,rds,tcp,rdmarpc
+only=$ONLY_ALL
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=1 ;;
+	--json) json_out=${2:?--json needs a file}; shift ;;
+	--only) only=${2:?--only needs a list}; shift ;;
+	-h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "compare.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+TOP=${RDMARPC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+MODE=${RDMARPC_MODE:-one}
+IBDEV=${RDMARPC_IBDEV:-rxe0}
+LOCAL_IP=${RDMARPC_LOCAL_IP:?not in a test guest: RDMARPC_LOCAL_IP unset}
+SERVER_IP=${RDMARPC_PEER_IP:-$LOCAL_IP}
+GIDX=1
+BENCH=$TOP/tools/bench/rdmarpc-bench
+RDSPP=$TOP/tools/bench/rds_pingpong
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rdmarpc-compare.XXXXXX")
+[ -n "$json_out" ] ||
+	json_out=${RDMARPC_RESULTS:+$RDMARPC_RESULTS/compare.json}
+[ -n "$json_out" ] || json_out=/tmp/rdmarpc-compare.json
+
+# shellcheck source=/dev/null
+. "$TOP/selftests/lib/remote.sh"
+
+if [ "$quick" = 1 ]; then
+	ROUNDS=1
+	LAT_N=300 LAT_EV_N=1000 BW_N=20000 RDS_N=500 TCP_S=3 RPC_S=2 NOP_N=100000
+else
+	ROUNDS=3
+	LAT_N=1000 LAT_EV_N=2000 BW_N=50000 RDS_N=2000 TCP_S=5 RPC_S=5 NOP_N=1000000
+fi
+RUN_TMO=$((quick ? 60 : 240))	# bound on any one client run, seconds
+
+failed=0
+declare -A R		# results, key -> number or text
+declare -a CMDS		# every command line run, in order
+port=20000
+
+log() { echo "# [${SECONDS}s] $*" >&2; }
+
+want() { [[ ,$only, == *,$1,* ]]; }
+
+next_port() { port=$((port + 1)); }
+
+# record WHERE CMD...: remember a command line as it was run.
+record() {
+	local where=$1
+	shift
+	CMDS+=("[$where] $*")
+	log "$where: $*"
+}
+
+# srv_start CMD...: start a server on the server side ("peer": this guest
+# in one-host mode), leave its handle in $srv.  A server's timeout runs
+# with --foreground: otherwise it leaves the process group that peer_kill
+# signals, and a stopped server lingers until its time runs out.
+srv_start() {
+	record server "$@"
+	srv=$(peer_spawn "$@") || { srv=; return 1; }
+}
+
+srv_stop() {
+	[ -n "${srv:-}" ] || return 0
+	peer_kill "$srv" > /dev/null 2>&1
+	log "server stopped"
+	srv=
+}
+
+# cli OUT CMD...: run a client here, bounded in time, output to OUT.
+cli() {
+	local out=$1
+	shift
+	record client "timeout $RUN_TMO $*"
+	timeout -k 5 "$RUN_TMO" "$@" > "$out" 2>&1
+	local rc=$?
+	log "client exit status $rc"
+	return $rc
+}
+
+# ---------------------------------------------------------------- perftest
+
+# perftest TOOL OUT ARGS...: TOOL's server on the server side, its client
+# here; client output in OUT.  A failed run is retried (twice) on a new
+# port: a server may be slow to listen under emulation, and perftest gives
+# up on its clock calibration ("r^2 < 0.9") when the host is busy.
+perftest() {
+	local tool=$1 out=$2 try
+	shift 2
+	for try in 1 2 3; do
+		next_port
+		srv_start timeout --foreground "$RUN_TMO" "$tool" -d "$IBDEV" -x "$GIDX" \
+			-p "$port" "$@" || continue
+		if peer_wait_port "$port" 30 > /dev/null 2>&1 &&
+		   cli "$out" "$tool" -d "$IBDEV" -x "$GIDX" -p "$port" "$@" \
+			"$SERVER_IP"; then
+			srv_stop
+			return 0
+		fi
+		log "$tool $* failed (try $try):"
+		sed 's/^/#   /' "$out" >&2
+		srv_stop
+		sleep 1
+	done
+	return 1
+}
+
+# The result line of a perftest table: the line after the "#bytes" header.
+# lat: bytes iters t_min t_max t_typical t_avg t_stdev p99 p99.9 (usec,
+# one way); bw: bytes iters bw_peak bw_avg msg_rate (MiB/s, Mpps).
+perftest_row() {
+	awk -v want="$2" '
+		/^ *#bytes/ { hdr = 1; ok = index($0, want) > 0; next }
+		hdr && ok && $1 ~ /^[0-9]+$/ { print; exit }
+	' "$1"
+}
+
+measure_lat() {		# KEY EXTRA-ARGS...
+	local key=$1 row f
+	shift
+	if perftest ib_send_lat "$WORK/$key" -c UD -s 32 "$@"; then
+		row=$(perftest_row "$WORK/$key" t_typical)
+		if [ -n "$row" ]; then
+			read -ra f <<< "$row"
+			R[$key.typical_us]=${f[4]} R[$key.avg_us]=${f[5]}
+			R[$key.p99_us]=${f[7]}
+			return 0
+		fi
+		log "ib_send_lat: no result row in its output"
+	fi
+	return 1
+}
+
+measure_bw() {		# KEY SIZE EXTRA-ARGS...
+	local key=$1 size=$2 row f
+	shift 2
+	if perftest ib_send_bw "$WORK/$key" -c UD -s "$size" "$@"; then
+		row=$(perftest_row "$WORK/$key" MsgRate)
+		if [ -n "$row" ]; then
+			read -ra f <<< "$row"
+			# Messages/s, and 10^6 bytes/s from the message rate
+			# (perftest's MB are MiB; rdmarpc-bench's are 10^6).
+			R[$key.msg_per_sec]=$(awk -v m="${f[4]}" 'BEGIN { printf "%.0f", m * 1e6 }')
+			R[$key.mb_per_sec]=$(awk -v m="${f[4]}" -v s="$size" 'BEGIN { printf "%.3f", m * s }')
+			return 0
+		fi
+		log "ib_send_bw: no result row in its output"
+	fi
+	return 1
+}
+
+# ---------------------------------------------------------------- RDS
+
+measure_rds() {
+	local out=$WORK/rds rds_bind try
+	if [ "$MODE" = two ]; then
+		peer_run -t 60 "modprobe -a rds rds_rdma" > /dev/null 2>&1
+	fi
+	if ! modprobe -a rds rds_rdma 2> "$WORK/rds.modprobe"; then
+		log "modprobe rds rds_rdma: $(cat "$WORK/rds.modprobe")"
+		return 1
+	fi
+	record client "modprobe -a rds rds_rdma"
+	# RDS/IB binds only an address of an RDMA device: veth1's address
+	# fails with ENOPROTOOPT (measured), so one host binds both ends to
+	# veth0's address; the transport reported below says what carried it.
+	rds_bind=$LOCAL_IP
+	for try in 1 2; do
+		next_port
+		srv_start timeout --foreground "$RUN_TMO" "$RDSPP" server --bind "$SERVER_IP" \
+			--port "$port"
+		# The client re-sends its first message until the server is up.
+		if cli "$out" "$RDSPP" client --bind "$rds_bind" \
+			--port $((port + 500)) --peer "$SERVER_IP" \
+			--peer-port "$port" --size 32 --count "$RDS_N" \
+			--warmup 50 --timeout 20000 --json; then
+			srv_stop
+			R[rds.json]=$(tail -n 1 "$out")
+			R[rds.p50_us]=$(json_get "${R[rds.json]}" p50_us)
+			R[rds.p99_us]=$(json_get "${R[rds.json]}" p99_us)
+			R[rds.mean_us]=$(json_get "${R[rds.json]}" mean_us)
+			R[rds.transport]=$(json_get "${R[rds.json]}" transport)
+			return 0
+		fi
+		log "rds_pingpong failed (try $try):"
+		sed 's/^/#   /' "$out" >&2
+		peer_log "$srv" | sed 's/^/#   server: /' >&2
+		srv_stop
+	done
+	return 1
+}
+
+# json_get JSON KEY: a number or string value from one flat JSON object.
+json_get() {
+	sed -n 's/.*"'"$2"'":"\{0,1\}\([^",}]*\).*/\1/p' <<< "$1"
+}
+
+# ---------------------------------------------------------------- TCP
+
+measure_tcp() {
+	local out=$WORK/tcp try
+	for try in 1 2; do
+		next_port
+		srv_start timeout --foreground $((RUN_TMO + TCP_S)) sockperf server --tcp \
+			-i "$SERVER_IP" -p "$port"
+		if peer_wait_port "$port" 30 > /dev/null 2>&1 &&
+		   cli "$out" sockperf ping-pong --tcp -i "$SERVER_IP" \
+			-p "$port" -m 32 -t "$TCP_S" --full-rtt --no-rdtsc &&
+		   grep -q 'percentile 50.000' "$out"; then
+			srv_stop
+			# Strip the colour escapes sockperf prints.
+			sed -i 's/\x1b\[[0-9;]*m//g' "$out"
+			R[tcp.p50_us]=$(awk '/percentile 50.000 =/ { print $NF }' "$out")
+			R[tcp.p99_us]=$(awk '/percentile 99.000 =/ { print $NF }' "$out")
+			R[tcp.avg_us]=$(sed -n 's/.*avg-rtt=\([0-9.]*\).*/\1/p;s/.*avg-latency=\([0-9.]*\).*/\1/p' "$out" | head -n 1)
+			return 0
+		fi
+		log "sockperf failed (try $try):"
+		sed 's/^/#   /' "$out" >&2
+		srv_stop
+		sleep 1
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- rdmarpc
+
+rdmarpc_available() {
+	[ -c /dev/rdmarpc ] && [ -x "$BENCH" ] || return 1
+	[ "$MODE" = two ] || return 0
+	peer_run -t 30 "[ -c /dev/rdmarpc ]" > /dev/null 2>&1
+}
+
+# measure_rpc KEY ARGS...: one rdmarpc-bench client run (JSON on its last
+# line) against the server started by measure_rdmarpc.
+measure_rpc() {
+	local key=$1 out=$WORK/rpc-$1
+	shift
+	if cli "$out" "$BENCH" client --peer "$SERVER_IP" --json "$@"; then
+		R[$key.json]=$(grep '^{' "$out" | tail -n 1)
+		R[$key.p50_us]=$(json_get "${R[$key.json]}" p50_us)
+		R[$key.p99_us]=$(json_get "${R[$key.json]}" p99_us)
+		R[$key.calls_per_sec]=$(json_get "${R[$key.json]}" calls_per_sec)
+		R[$key.mb_per_sec]=$(json_get "${R[$key.json]}" mb_per_sec)
+		[ -n "${R[$key.p50_us]}" ] && return 0
+	fi
+	log "rdmarpc-bench client $* failed:"
+	sed 's/^/#   /' "$out" >&2
+	return 1
+}
+
+measure_rdmarpc() {
+	local bad=0 out=$WORK/nop
+	srv_start "$BENCH" server -q || return 1
+	# The client connects over the module's handshake; give the server
+	# a moment to bind its service.
+	sleep 1
+	measure_rpc rpc_lat --size 32 --concurrency 1 --duration "$RPC_S" || bad=1
+	measure_rpc rpc_c16 --size 32 --concurrency 16 --duration "$RPC_S" || bad=1
+	measure_rpc rpc_c64 --size 32 --concurrency 64 --duration "$RPC_S" || bad=1
+	measure_rpc rpc_1m --size 1048576 --concurrency 4 --duration "$RPC_S" \
+		|| bad=1
+	srv_stop
+	if cli "$out" "$BENCH" nop --count "$NOP_N" --json; then
+		R[nop.json]=$(grep '^{' "$out" | tail -n 1)
+		R[nop.ns_per_call]=$(json_get "${R[nop.json]}" ns_per_call)
+	else
+		bad=1
+	fi
+	return $bad
+}
+
+# ---------------------------------------------------------------- run
+
+mtu=$(ibv_devinfo -d "$IBDEV" 2>/dev/null |
+	awk '/active_mtu:/ { print $2; exit }')
+[ -n "$mtu" ] || mtu=1024
+R[mtu]=$mtu
+
+log "mode $MODE, client $LOCAL_IP, server $SERVER_IP, $IBDEV active MTU $mtu"
+
+# Every figure a round produces; the report uses each one's median over
+# the rounds.  Rounds interleave the measurements, so a slow spell of the
+# emulator (or of other guests on the machine) hits them all alike.
+KEYS=(lat_poll.typical_us lat_poll.avg_us lat_poll.p99_us
+	lat_event.typical_us lat_event.avg_us lat_event.p99_us
+	bw64_poll.msg_per_sec bw64_event.msg_per_sec
+	bwmtu_poll.mb_per_sec bwmtu_event.mb_per_sec
+	rds.p50_us rds.p99_us rds.mean_us tcp.p50_us tcp.p99_us tcp.avg_us
+	rpc_lat.p50_us rpc_lat.p99_us rpc_c16.calls_per_sec
+	rpc_c64.calls_per_sec rpc_1m.mb_per_sec nop.ns_per_call)
+
+if rdmarpc_available; then
+	R[rdmarpc]=yes
+else
+	R[rdmarpc]=no
+	log "rdmarpc: not available in this build (no /dev/rdmarpc)"
+fi
+
+for ((round = 1; round <= ROUNDS; round++)); do
+	log "round $round of $ROUNDS"
+	if want lat; then
+		log "raw verbs: ib_send_lat -c UD -s 32 (polling, then CQ events)"
+		measure_lat lat_poll -n "$LAT_N" || failed=1
+		measure_lat lat_event -n "$LAT_EV_N" -e || failed=1
+	fi
+	if want bw; then
+		log "raw verbs: ib_send_bw -c UD -s 64 and -s $mtu"
+		measure_bw bw64_poll 64 -n "$BW_N" || failed=1
+		measure_bw bwmtu_poll "$mtu" -n "$BW_N" || failed=1
+		if [ "$quick" = 0 ]; then
+			measure_bw bw64_event 64 -n "$BW_N" -e || failed=1
+			measure_bw bwmtu_event "$mtu" -n "$BW_N" -e || failed=1
+		fi
+	fi
+	if want rds; then
+		log "RDS: rds_pingpong over rds_rdma"
+		measure_rds || failed=1
+	fi
+	if want tcp; then
+		log "TCP: sockperf ping-pong"
+		measure_tcp || failed=1
+	fi
+	if [ "${R[rdmarpc]}" = yes ] && want rdmarpc; then
+		log "rdmarpc: rdmarpc-bench"
+		measure_rdmarpc || failed=1
+	fi
+	for k in "${KEYS[@]}"; do
+		R[$k@$round]=${R[$k]:-}
+		unset "R[$k]"
+	done
+done
+log "measurements done"
+
+# Each key's median over the rounds, in one awk (forks are dear under
+# emulation); every round's values stay in R[KEY.rounds].
+for k in "${KEYS[@]}"; do
+	vals=
+	for ((round = 1; round <= ROUNDS; round++)); do
+		vals+="${R[$k@$round]:-} "
+	done
+	R[$k.rounds]=$vals
+	echo "$k $vals"
+done > "$WORK/rounds"
+while read -r k v; do
+	R[$k]=$v
+done < <(awk '{
+	n = 0
+	for (i = 2; i <= NF; i++) v[n++] = $i
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] + 0 > v[j] + 0; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+		}
+	if (n) print $1, (n % 2) ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
+}' "$WORK/rounds")
+
+# ---------------------------------------------------------------- report
+
+# best KIND A B: the better of two figures (min for latency, max for
+# rates), or whichever exists.
+best() {
+	awk -v k="$1" -v a="${2:-}" -v b="${3:-}" 'BEGIN {
+		if (a == "") { print b; exit }
+		if (b == "") { print a; exit }
+		if (k == "min") print (a + 0 < b + 0 ? a : b)
+		else print (a + 0 > b + 0 ? a : b)
+	}'
+}
+
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+
+# The raw UD round trip: twice the one-way typical latency of the better
+# of ib_send_lat's polling and event modes.
+raw_ow=$(best min "${R[lat_poll.typical_us]:-}" "${R[lat_event.typical_us]:-}")
+[ -n "$raw_ow" ] && R[raw_rtt_us]=$(calc "2 * $raw_ow" 2)
+R[raw_msg_per_sec]=$(best max "${R[bw64_poll.msg_per_sec]:-}" "${R[bw64_event.msg_per_sec]:-}")
+R[raw_mtu_mb_per_sec]=$(best max "${R[bwmtu_poll.mb_per_sec]:-}" "${R[bwmtu_event.mb_per_sec]:-}")
+
+NA="not available in this build"
+rows=()
+# row METRIC BASELINE RDMARPC RATIO TARGET MET
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
+
+if [ "${R[rdmarpc]}" = yes ]; then
+	rpc_rtt=${R[rpc_lat.p50_us]:-}
+	rpc_p99=${R[rpc_lat.p99_us]:-}
+	rpc_rate=$(best max "${R[rpc_c16.calls_per_sec]:-}" "${R[rpc_c64.calls_per_sec]:-}")
+	rpc_mb=${R[rpc_1m.mb_per_sec]:-}
+	rpc_nop=${R[nop.ns_per_call]:-}
+else
+	rpc_rtt='' rpc_p99='' rpc_rate='' rpc_mb='' rpc_nop=''
+fi
+
+# cell VALUE UNIT: a measured value, or why there is none.
+cell() {
+	if [ -n "$1" ]; then echo "$1 $2"
+	elif [ "${R[rdmarpc]}" = yes ]; then echo "failed"
+	else echo "$NA"; fi
+}
+base() {
+	if [ -n "$1" ]; then echo "$1 $2"
+	elif [ "$only" = "$ONLY_ALL" ]; then echo "failed"
+	else echo "not measured"; fi
+}
+
+# ratio_row METRIC BASE UNIT RPC OP LIMIT TARGET-TEXT
+ratio_row() {
+	local m=$1 b=$2 u=$3 v=$4 op=$5 lim=$6 t=$7 r='—' met='—'
+	if [ -n "$b" ] && [ -n "$v" ]; then
+		# The ratio, and whether it meets the target (if there is one).
+		read -r r met < <(awk -v v="$v" -v b="$b" -v op="$op" \
+			-v l="$lim" 'BEGIN {
+			r = sprintf("%.2f", v / b)
+			m = "—"
+			if (l != "")
+				m = (op == "<=" && r + 0 <= l + 0) ||
+				    (op == ">=" && r + 0 >= l + 0) ||
+				    (op == "<" && r + 0 < l + 0) ? "yes" : "no"
+			print r, m
+		}')
+	fi
+	row "$m" "$(base "$b" "$u")" "$(cell "$v" "$u")" "$r" "$t" "$met"
+}
+
+ratio_row "32 B round trip p50 vs raw UD (2 x ib_send_lat typical)" \
+	"${R[raw_rtt_us]:-}" us "$rpc_rtt" "<=" 1.5 "<= 1.5x"
+ratio_row "32 B round trip p50 vs RDS ping-pong p50 (${R[rds.transport]:-?})" \
+	"${R[rds.p50_us]:-}" us "$rpc_rtt" "<" 1.0 "< 1.0x"
+ratio_row "32 B round trip p99 vs RDS ping-pong p99" \
+	"${R[rds.p99_us]:-}" us "$rpc_p99" "" "" "none"
+ratio_row "32 B round trip p50 vs TCP sockperf p50" \
+	"${R[tcp.p50_us]:-}" us "$rpc_rtt" "" "" "none"
+ratio_row "small-RPC rate (concurrency 16/64) vs ib_send_bw -s 64" \
+	"${R[raw_msg_per_sec]:-}" "msg/s" "$rpc_rate" ">=" 0.7 ">= 0.7x"
+ratio_row "1 MiB RPC MB/s vs ib_send_bw -s $mtu" \
+	"${R[raw_mtu_mb_per_sec]:-}" "MB/s" "$rpc_mb" ">=" 0.7 ">= 0.7x"
+row "bare ioctl (rdmarpc-bench nop)" "—" "$(cell "$rpc_nop" "ns")" "—" "none" "—"
+
+kver=$(uname -r)
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+{
+	echo "## rdmarpc vs baselines ($MODE host$([ "$MODE" = two ] && echo s), $([ "$quick" = 1 ] && echo quick || echo full) run)"
+	echo
+	echo "$now, kernel $kver, $IBDEV active MTU $mtu, client $LOCAL_IP, server $SERVER_IP."
+	echo "Emulated guest: compare ratios, not absolute times."
+	echo "Each figure is the median of $ROUNDS interleaved round(s); every round's values are in the JSON report."
+	echo
+	echo "| metric | baseline | rdmarpc | ratio | target | met? |"
+	echo "|---|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+	echo
+	echo "Baseline detail:"
+	echo "- ib_send_lat -c UD -s 32, one way: polling typical ${R[lat_poll.typical_us]:-failed} us (avg ${R[lat_poll.avg_us]:-?}, p99 ${R[lat_poll.p99_us]:-?}); events (-e) typical ${R[lat_event.typical_us]:-failed} us (avg ${R[lat_event.avg_us]:-?}, p99 ${R[lat_event.p99_us]:-?}); raw round trip = 2 x the better = ${R[raw_rtt_us]:-?} us"
+	echo "- ib_send_bw -c UD -s 64: polling ${R[bw64_poll.msg_per_sec]:-failed} msg/s, events ${R[bw64_event.msg_per_sec]:-failed} msg/s"
+	echo "- ib_send_bw -c UD -s $mtu: polling ${R[bwmtu_poll.mb_per_sec]:-failed} MB/s, events ${R[bwmtu_event.mb_per_sec]:-failed} MB/s (10^6 B/s, from the message rate)"
+	echo "- RDS rds_pingpong 32 B, transport ${R[rds.transport]:-?}: p50 ${R[rds.p50_us]:-failed} us, p99 ${R[rds.p99_us]:-?} us, mean ${R[rds.mean_us]:-?} us (round trip)"
+	echo "- TCP sockperf ping-pong 32 B --full-rtt: p50 ${R[tcp.p50_us]:-failed} us, p99 ${R[tcp.p99_us]:-?} us, avg ${R[tcp.avg_us]:-?} us (round trip)"
+	if [ "${R[rdmarpc]}" = yes ]; then
+		echo "- rdmarpc-bench 32 B concurrency 1: p50 ${R[rpc_lat.p50_us]:-failed} us, p99 ${R[rpc_lat.p99_us]:-?} us (round trip)"
+		echo "- rdmarpc-bench 32 B: concurrency 16 ${R[rpc_c16.calls_per_sec]:-failed} calls/s, concurrency 64 ${R[rpc_c64.calls_per_sec]:-failed} calls/s"
+		echo "- rdmarpc-bench 1 MiB concurrency 4: ${R[rpc_1m.mb_per_sec]:-failed} MB/s"
+		echo "- rdmarpc-bench nop: ${R[nop.ns_per_call]:-failed} ns per ioctl"
+	else
+		echo "- rdmarpc: $NA (no /dev/rdmarpc)"
+	fi
+	echo
+	echo "Commands ([server] runs on the server side: this guest in one-host mode, the peer guest in two-host mode):"
+	# shellcheck disable=SC2016 # literal backquotes: markdown code
+	[ ${#CMDS[@]} -eq 0 ] || printf -- '- `%s`\n' "${CMDS[@]}"
+}
+
+# ---------------------------------------------------------------- JSON
+
+# Built with builtins only: under emulation every fork costs tens of ms.
+J=
+jadd() { J+=$1; }
+jstr() {	# KEY VALUE: "KEY":"VALUE",
+	local v=${2//\\/\\\\}
+	v=${v//\"/\\\"}
+	J+="\"$1\":\"$v\","
+}
+jnum() {	# KEY VALUE: "KEY":VALUE, (null when empty)
+	J+="\"$1\":${2:-null},"
+}
+jkeys() {	# PREFIX NAME=KEY...: the medians of R[PREFIX.KEY] as NAME
+	local p=$1 nk
+	shift
+	for nk in "$@"; do
+		jnum "${nk%%=*}" "${R[$p.${nk#*=}]:-}"
+	done
+}
+jend() { J=${J%,}$1; }	# close an object or array after its last ","
+
+jadd '{'
+jstr date "$now"; jstr kernel "$kver"; jstr mode "$MODE"
+jnum quick "$([ "$quick" = 1 ] && echo true || echo false)"
+jnum rounds "$ROUNDS"
+jstr ibdev "$IBDEV"; jnum mtu "$mtu"
+jstr client_ip "$LOCAL_IP"; jstr server_ip "$SERVER_IP"
+jadd '"baseline":{"ud_lat_poll":{'
+jkeys lat_poll typical_us=typical_us avg_us=avg_us p99_us=p99_us
+jend '},'
+jadd '"ud_lat_event":{'
+jkeys lat_event typical_us=typical_us avg_us=avg_us p99_us=p99_us
+jend '},'
+jnum ud_rtt_us "${R[raw_rtt_us]:-}"
+jadd '"ud_bw64":{'
+jkeys bw64_poll poll_msg_per_sec=msg_per_sec
+jkeys bw64_event event_msg_per_sec=msg_per_sec
+jend '},'
+jadd '"ud_bwmtu":{'
+jnum size "$mtu"
+jkeys bwmtu_poll poll_mb_per_sec=mb_per_sec
+jkeys bwmtu_event event_mb_per_sec=mb_per_sec
+jend '},'
+jadd '"rds":{'
+jstr transport "${R[rds.transport]:-}"
+jkeys rds p50_us=p50_us p99_us=p99_us mean_us=mean_us
+jend '},'
+jadd '"tcp":{'
+jkeys tcp p50_us=p50_us p99_us=p99_us avg_us=avg_us
+jend '}},'
+if [ "${R[rdmarpc]}" = yes ]; then
+	jadd '"rdmarpc":{'
+	jkeys rpc_lat c1_p50_us=p50_us c1_p99_us=p99_us
+	jkeys rpc_c16 c16_calls_per_sec=calls_per_sec
+	jkeys rpc_c64 c64_calls_per_sec=calls_per_sec
+	jkeys rpc_1m size_1m_mb_per_sec=mb_per_sec
+	jkeys nop nop_ns_per_call=ns_per_call
+	jend '},'
+else
+	jnum rdmarpc null
+	jstr rdmarpc_note "$NA"
+fi
+jadd '"per_round":{'
+for k in "${KEYS[@]}"; do
+	jadd "\"$k\":["
+	for v in ${R[$k.rounds]}; do
+		jadd "$v,"
+	done
+	jend '],'
+done
+jend '},'
+jadd '"table":['
+for r in "${rows[@]}"; do
+	r=${r//\\/\\\\}
+	jadd "\"${r//\"/\\\"}\","
+done
+jend '],'
+jadd '"commands":['
+for c in "${CMDS[@]}"; do
+	c=${c//\\/\\\\}
+	jadd "\"${c//\"/\\\"}\","
+done
+jend '],'
+jnum complete "$([ "$failed" = 0 ] && echo true || echo false)"
+jend '}'
+printf '%s\n' "$J" > "$WORK/compare.json"
+mkdir -p "$(dirname "$json_out")" && cp "$WORK/compare.json" "$json_out" &&
+	log "JSON report: $json_out"
+rm -rf "$WORK"
+exit $failed
