@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: /dev/rdmarpc, a misc device whose every open file is an
+ * endpoint (rpc.c).
+ *
+ * This file decodes the ioctls of uapi/rdmarpc.h: it dispatches on the
+ * command's number (type checked), reads each structure's leading size
+ * and accepts only sizes it knows, rejects nonzero reserved and flag
+ * fields, copies the structures in and out, and leaves the work to rpc.c.
+ * Bad sizes, flags and strings give -EINVAL, bad pointers -EFAULT and
+ * unknown commands -ENOTTY.
+ */
+#include <linux/build_bug.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "chardev.h"
+#include "rpc_internal.h"
+
+/*
+ * Copy in the structure at @uarg if its leading __u32 size is @known (the
+ * only size this kernel knows for it).
+ */
+static int rdmarpc_copy_arg(void *dst, size_t known, const void __user *uarg)
+{
+	u32 size;
+
+	if (get_user(size, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (size != known)
+		return -EINVAL;
+	if (copy_from_user(dst, uarg, known))
+		return -EFAULT;
+	return 0;
+}
+
+/* A name field: NUL-terminated within its array, and not empty. */
+static bool rdmarpc_name_valid(const char *name, size_t cap)
+{
+	return name[0] && memchr(name, '\0', cap);
+}
+
+static int rdmarpc_ioc_connect(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_connect __user *uc = uarg;
+	struct rdmarpc_connect c;
+	u32 handle;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&c, sizeof(c), uarg);
+	if (ret)
+		return ret;
+	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)))
+		return -EINVAL;
+	ret = rdmarpc_ep_connect(ep, c.peer, c.timeout_ms, &handle);
+	if (ret)
+		return ret;
+	/* On -EFAULT the handle stays valid; it goes with the endpoint. */
+	return put_user(handle, &uc->handle);
+}
+
+static int rdmarpc_ioc_call(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_sync_call __user *usc = uarg;
+	struct rdmarpc_sync_call sc;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&sc, sizeof(sc), uarg);
+	if (ret)
+		return ret;
+	if (sc.reserved)
+		return -EINVAL;
+	memset(&sc.comp, 0, sizeof(sc.comp));
+	ret = rdmarpc_ep_call(ep, &sc.call, &sc.comp);
+	if (ret)
+		return ret;
+	if (copy_to_user(&usc->comp, &sc.comp, sizeof(sc.comp)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Take the entries one by one; stop at the first that fails and return its
+ * error, with @done (always written back) the number taken before it.
+ */
+static int rdmarpc_ioc_submit(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_batch __user *ub = uarg;
+	const struct rdmarpc_call __user *entries;
+	struct rdmarpc_batch b;
+	struct rdmarpc_call c;
+	u32 done = 0;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
+	if (ret)
+		return ret;
+	/* min_complete and timeout_ms mean nothing to SUBMIT: reserved. */
+	if (b.reserved || b.min_complete || b.timeout_ms)
+		return -EINVAL;
+	entries = u64_to_user_ptr(b.entries);
+	for (; done < b.count; done++) {
+		if (copy_from_user(&c, &entries[done], sizeof(c))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = rdmarpc_ep_submit(ep, &c);
+		if (ret)
+			break;
+		/* Copying a large batch in may take a while. */
+		if (fatal_signal_pending(current)) {
+			done++;
+			break;
+		}
+		cond_resched();
+	}
+	if (put_user(done, &ub->done))
+		return -EFAULT;
+	return ret;
+}
+
+static int rdmarpc_ioc_reap(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_batch __user *ub = uarg;
+	struct rdmarpc_batch b;
+	u32 done = 0;
+	int ret, ret2;
+
+	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
+	if (ret)
+		return ret;
+	if (b.reserved || !b.count || b.min_complete > b.count)
+		return -EINVAL;
+	ret = rdmarpc_ep_reap(ep, u64_to_user_ptr(b.entries), b.count,
+			      b.min_complete, b.timeout_ms, &done);
+	/* What was reaped is handed over even if the wait then failed. */
+	ret2 = put_user(done, &ub->done);
+	return ret2 ? ret2 : ret;
+}
+
+static int rdmarpc_ioc_cancel(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	u64 cookie;
+
+	if (get_user(cookie, (const u64 __user *)uarg))
+		return -EFAULT;
+	return rdmarpc_ep_cancel(ep, cookie);
+}
+
+static int rdmarpc_ioc_bind(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_bind b;
+	u32 *ids = NULL;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
+	if (ret)
+		return ret;
+	if (b.flags || b.reserved || !rdmarpc_name_valid(b.name, sizeof(b.name)))
+		return -EINVAL;
+	if (b.n_methods > RDMARPC_BIND_MAX_METHODS)
+		return -EINVAL;
+	/* With no method list, @methods is not looked at. */
+	if (b.n_methods) {
+		ids = memdup_user(u64_to_user_ptr(b.methods),
+				  array_size(b.n_methods, sizeof(*ids)));
+		if (IS_ERR(ids))
+			return PTR_ERR(ids);
+	}
+	ret = rdmarpc_ep_bind(ep, b.name, ids, b.n_methods);
+	kfree(ids);
+	return ret;
+}
+
+static int rdmarpc_ioc_recv(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_request r;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&r, sizeof(r), uarg);
+	if (ret)
+		return ret;
+	if (r.reserved)
+		return -EINVAL;
+	return rdmarpc_ep_recv(ep, &r, uarg);
+}
+
+static int rdmarpc_ioc_reply(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_reply r;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&r, sizeof(r), uarg);
+	if (ret)
+		return ret;
+	return rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
+}
+
+static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct rdmarpc_ep *ep = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	if (_IOC_TYPE(cmd) != RDMARPC_IOC_MAGIC)
+		return -ENOTTY;
+
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(RDMARPC_IOC_NOP):
+		/* The bare cost of a system call into the module. */
+		return 0;
+	case _IOC_NR(RDMARPC_IOC_CONNECT):
+		return rdmarpc_ioc_connect(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_CALL):
+		return rdmarpc_ioc_call(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_SUBMIT):
+		return rdmarpc_ioc_submit(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_REAP):
+		return rdmarpc_ioc_reap(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_CANCEL):
+		return rdmarpc_ioc_cancel(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_BIND):
+		return rdmarpc_ioc_bind(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_RECV):
+		return rdmarpc_ioc_recv(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_REPLY):
+		return rdmarpc_ioc_reply(ep, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int rdmarpc_open(struct inode *inode, struct file *file)
+{
+	struct rdmarpc_ep *ep;
+
+	ep = rdmarpc_ep_create();
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	/* Replaces the miscdevice that misc_open() put there. */
+	file->private_data = ep;
+	return stream_open(inode, file);
+}
+
+static int rdmarpc_release(struct inode *inode, struct file *file)
+{
+	rdmarpc_ep_close(file->private_data);
+	return 0;
+}
+
+static __poll_t rdmarpc_poll(struct file *file, poll_table *wait)
+{
+	return rdmarpc_ep_poll(file->private_data, file, wait);
+}
+
+static const struct file_operations rdmarpc_fops = {
+	.owner		= THIS_MODULE,
+	.open		= rdmarpc_open,
+	.release	= rdmarpc_release,
+	.unlocked_ioctl	= rdmarpc_ioctl,
+	/* Same layout on 32 and 64 bit: pointers travel as __u64. */
+	.compat_ioctl	= compat_ptr_ioctl,
+	.poll		= rdmarpc_poll,
+	.llseek		= no_llseek,
+};
+
+static struct miscdevice rdmarpc_misc = {
+	.minor		= MISC_DYNAMIC_MINOR,
+	.name		= RDMARPC_DEV_NAME,
+	.fops		= &rdmarpc_fops,
+	/* root only by default; udev may hand it to group rdma. */
+	.mode		= 0660,
+};
+
+int rdmarpc_chardev_init(void)
+{
+	/* The ABI's sizes; a change here is an ABI break. */
+	BUILD_BUG_ON(sizeof(struct rdmarpc_connect) != 80);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_call) != 56);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_completion) != 24);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_sync_call) != 88);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_batch) != 32);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_bind) != 88);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_request) != 48);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_reply) != 32);
+
+	return misc_register(&rdmarpc_misc);
+}
+
+void rdmarpc_chardev_exit(void)
+{
+	misc_deregister(&rdmarpc_misc);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: endpoints (rpc.c) as the character device (chardev.c) drives
+ * them.  chardev.c decodes and checks the ioctl structures; rpc.c owns the
+ * endpoint objects, the calls, the service table and the message bodies'
+ * trips to and from user memory.
+ */
+#ifndef _RDMARPC_RPC_INTERNAL_H
+#define _RDMARPC_RPC_INTERNAL_H
+
+#include <linux/poll.h>
+#include <linux/types.h>
+
+#include "uapi/rdmarpc.h"
+
+/* The largest request or response an endpoint sends or takes. */
+#define RDMARPC_MSG_MAX			(16U << 20)
+
+/*
+ * Per-endpoint limits, so that one process cannot pin the host's memory:
+ * calls in flight (SUBMIT/CALL: -EAGAIN beyond), requests queued or held
+ * (further requests fail on the caller's side), message bytes held for the
+ * endpoint (requests in flight, responses not reaped, requests not
+ * answered: -ENOBUFS beyond), connections, services and the methods of one
+ * BIND.
+ */
+#define RDMARPC_EP_MAX_CALLS		4096
+#define RDMARPC_EP_MAX_REQS		4096
+#define RDMARPC_EP_MAX_BYTES		(256ULL << 20)
+#define RDMARPC_EP_MAX_CONNS		1024
+#define RDMARPC_EP_MAX_SERVICES		64
+#define RDMARPC_BIND_MAX_METHODS	1024
+
+/* Waits: a u32 number of milliseconds, ~0U meaning forever. */
+#define RDMARPC_WAIT_FOREVER		U32_MAX
+
+struct rdmarpc_ep;
+
+struct rdmarpc_ep *rdmarpc_ep_create(void);
+void rdmarpc_ep_close(struct rdmarpc_ep *ep);
+
+int rdmarpc_ep_connect(struct rdmarpc_ep *ep, const char *peer,
+		       u32 timeout_ms, u32 *handle);
+int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
+		    struct rdmarpc_completion *comp);
+int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c);
+int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
+		    struct rdmarpc_completion __user *out, u32 count,
+		    u32 min_complete, u32 timeout_ms, u32 *done);
+int rdmarpc_ep_cancel(struct rdmarpc_ep *ep, u64 cookie);
+int rdmarpc_ep_bind(struct rdmarpc_ep *ep, const char *name, const u32 *ids,
+		    u32 n);
+int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
+		    struct rdmarpc_request __user *out);
+int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
+		     u64 len);
+__poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
+			 poll_table *wait);
+
+/* The reference method id of a name (librdmarpc's rdmarpc_method_id()). */
+u32 rdmarpc_method_id(const char *name);
+
+/* Module-wide counters of the RPC side, for statistics. */
+struct rdmarpc_rpc_stats {
+	u64 endpoints;		/* open right now */
+	u64 calls;		/* started */
+	u64 calls_failed;	/* completed with an error */
+	u64 cancels;		/* cancellations asked of the session layer */
+	u64 requests;		/* delivered to an endpoint */
+	u64 requests_unserved;	/* no endpoint serves the method */
+	u64 requests_dropped;	/* over an endpoint's limits, or no memory */
+	u64 requests_aborted;	/* answered -ECONNABORTED at close */
+	u64 replies;
+};
+
+void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st);
+
+#endif /* _RDMARPC_RPC_INTERNAL_H */
