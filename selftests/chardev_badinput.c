@@ -1,0 +1,991 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/rdmarpc against bad input: structure sizes the kernel does not know,
+ * bad pointers, nonzero reserved and flag fields, unterminated names,
+ * unknown commands, calls on unknown handles, replies to unknown ids,
+ * RECV and REAP timeouts and signals, BIND conflicts between endpoints,
+ * a process killed while it waits, unprivileged opens and a seeded flood
+ * of garbage ioctls.  Every bad request must fail with its errno and the
+ * device must still answer afterwards.
+ *
+ * Raw ioctls (no librdmarpc) so that any byte can be sent.  Needs the
+ * module loaded and root; runs in the Soft-RoCE guest.  The tests that
+ * need a peer connect to $RDMARPC_PEER_IP (in one-host mode this host's own
+ * module) and are skipped if that fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rdmarpc.h>
+
+#include "harness.h"
+
+#define DEV_PATH "/dev/" RDMARPC_DEV_NAME
+#define NOBODY 65534
+#define FLOOD_IOCTLS 20000
+#define FLOOD_SEED 0x5eed4321dcbaULL
+#define MANY_ENDPOINTS 512
+#define BIND_MAX_METHODS 1024	/* the kernel's limit per BIND */
+
+/* Every test gets its own names, so tests may run beside servers. */
+static char names[4][RDMARPC_NAME_MAX];
+
+static void make_names(void)
+{
+	for (int i = 0; i < 4; i++)
+		snprintf(names[i], sizeof(names[i]), "badinput.%d.%d",
+			 (int)getpid(), i);
+}
+
+static uint32_t method_id(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	uint32_t h = 2166136261u;
+
+	while (*p) {
+		h ^= *p++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int dev_open(void)
+{
+	return open(DEV_PATH, O_RDWR | O_CLOEXEC);
+}
+
+/* ioctl() as 0 or a negative errno. */
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int bind_svc(int fd, const char *name, const uint32_t *ids,
+		    uint32_t n)
+{
+	struct rdmarpc_bind b;
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	snprintf(b.name, sizeof(b.name), "%s", name);
+	b.methods = (uint64_t)(uintptr_t)ids;
+	b.n_methods = n;
+	return xioctl(fd, RDMARPC_IOC_BIND, &b);
+}
+
+static int recv_req(int fd, uint32_t timeout_ms, struct rdmarpc_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->timeout_ms = timeout_ms;
+	return xioctl(fd, RDMARPC_IOC_RECV, r);
+}
+
+static int reply_id(int fd, uint64_t id)
+{
+	struct rdmarpc_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.id = id;
+	return xioctl(fd, RDMARPC_IOC_REPLY, &r);
+}
+
+static int reap(int fd, struct rdmarpc_completion *c, uint32_t count,
+		uint32_t min, uint32_t timeout_ms, uint32_t *done)
+{
+	struct rdmarpc_batch b;
+	int err;
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = count;
+	b.entries = (uint64_t)(uintptr_t)c;
+	b.min_complete = min;
+	b.timeout_ms = timeout_ms;
+	b.done = 0xdeadbeef;
+	err = xioctl(fd, RDMARPC_IOC_REAP, &b);
+	*done = b.done;
+	return err;
+}
+
+/*
+ * CONNECT to the peer the harness names ($RDMARPC_PEER_IP: this host's own
+ * address in one-host mode), else 127.0.0.1; a handle or a negative errno.
+ */
+static int connect_self(int fd)
+{
+	const char *peer = getenv("RDMARPC_PEER_IP");
+	struct rdmarpc_connect c;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	snprintf(c.peer, sizeof(c.peer), "%s",
+		 peer && *peer ? peer : "127.0.0.1");
+	c.timeout_ms = 5000;
+	err = xioctl(fd, RDMARPC_IOC_CONNECT, &c);
+	return err ? err : (int)c.handle;
+}
+
+/* The commands with a leading size field, and their structure sizes. */
+static const struct {
+	const char *name;
+	unsigned long cmd;
+	size_t size;
+} sized[] = {
+	{ "CONNECT", RDMARPC_IOC_CONNECT, sizeof(struct rdmarpc_connect) },
+	{ "CALL", RDMARPC_IOC_CALL, sizeof(struct rdmarpc_sync_call) },
+	{ "SUBMIT", RDMARPC_IOC_SUBMIT, sizeof(struct rdmarpc_batch) },
+	{ "REAP", RDMARPC_IOC_REAP, sizeof(struct rdmarpc_batch) },
+	{ "BIND", RDMARPC_IOC_BIND, sizeof(struct rdmarpc_bind) },
+	{ "RECV", RDMARPC_IOC_RECV, sizeof(struct rdmarpc_request) },
+	{ "REPLY", RDMARPC_IOC_REPLY, sizeof(struct rdmarpc_reply) },
+};
+
+#define N_SIZED (sizeof(sized) / sizeof(sized[0]))
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	make_names();
+	self->fd = dev_open();
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s (module loaded?)",
+				      DEV_PATH, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(dev, nop)
+{
+	EXPECT_EQ(0, xioctl(self->fd, RDMARPC_IOC_NOP, NULL));
+	/* NOP takes no argument and looks at none. */
+	EXPECT_EQ(0, xioctl(self->fd, RDMARPC_IOC_NOP, (void *)1));
+	for (int i = 0; i < 1000; i++)
+		ASSERT_EQ(0, xioctl(self->fd, RDMARPC_IOC_NOP, NULL));
+}
+
+TEST_F(dev, unknown_commands)
+{
+	char buf[256] = { 0 };
+
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IO(RDMARPC_IOC_MAGIC, 9), buf));
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IO(RDMARPC_IOC_MAGIC, 200), buf));
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IOWR(RDMARPC_IOC_MAGIC, 255,
+						  uint64_t), buf));
+	/* The right number with another type is someone else's command. */
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IO(RDMARPC_IOC_MAGIC + 1, 0),
+				  buf));
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IOWR('T', 1,
+						  struct rdmarpc_connect),
+				  buf));
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, 0, buf));
+	/* Terminal ioctls are not ours either. */
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, TCGETS, buf));
+}
+
+TEST_F(dev, bad_sizes)
+{
+	static const uint32_t bad[] = { 0, 1, 4, 8, 0x1000, 0xffffffff };
+	_Alignas(8) unsigned char buf[512];
+
+	for (size_t i = 0; i < N_SIZED; i++) {
+		uint32_t sizes[sizeof(bad) / sizeof(bad[0]) + 2];
+		size_t n = 0;
+
+		for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++)
+			sizes[n++] = bad[j];
+		sizes[n++] = (uint32_t)sized[i].size - 8;
+		sizes[n++] = (uint32_t)sized[i].size + 8;
+		for (size_t j = 0; j < n; j++) {
+			memset(buf, 0, sizeof(buf));
+			memcpy(buf, &sizes[j], sizeof(sizes[j]));
+			EXPECT_EQ(-EINVAL, xioctl(self->fd, sized[i].cmd, buf))
+				TH_LOG("%s with size %u", sized[i].name,
+				       sizes[j]);
+		}
+	}
+}
+
+TEST_F(dev, bad_pointers)
+{
+	void *bad[] = { NULL, (void *)1, (void *)-1L,
+			(void *)0xffff800000000000ULL };
+
+	for (size_t i = 0; i < N_SIZED; i++) {
+		for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+			EXPECT_EQ(-EFAULT, xioctl(self->fd, sized[i].cmd,
+						  bad[j]))
+				TH_LOG("%s at %p", sized[i].name, bad[j]);
+		}
+	}
+	for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+		EXPECT_EQ(-EFAULT, xioctl(self->fd, RDMARPC_IOC_CANCEL,
+					  bad[j]));
+	}
+}
+
+/* The size is readable but the structure is cut short by an unmapped page. */
+TEST_F(dev, truncated_structures)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *p;
+
+	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, munmap(p + page, page));
+	for (size_t i = 0; i < N_SIZED; i++) {
+		uint32_t size = (uint32_t)sized[i].size;
+		unsigned char *s = p + page - 8;
+
+		memcpy(s, &size, sizeof(size));
+		EXPECT_EQ(-EFAULT, xioctl(self->fd, sized[i].cmd, s))
+			TH_LOG("%s across the end of the mapping",
+			       sized[i].name);
+	}
+	munmap(p, page);
+}
+
+TEST_F(dev, reserved_and_flags)
+{
+	struct rdmarpc_connect c;
+	struct rdmarpc_sync_call sc;
+	struct rdmarpc_batch b;
+	struct rdmarpc_bind bd;
+	struct rdmarpc_request r;
+	struct rdmarpc_call call;
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	strcpy(c.peer, "127.0.0.1");
+	c.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CONNECT, &c));
+
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	sc.reserved = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+	sc.reserved = 0;
+	sc.call.flags = 0x80000000u;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.reserved = 1;
+	b.count = 1;
+	b.entries = (uint64_t)(uintptr_t)&call;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_REAP, &b));
+	/* SUBMIT has no use for the waiting fields. */
+	b.reserved = 0;
+	b.min_complete = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
+	b.min_complete = 0;
+	b.timeout_ms = 5;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
+	/* An entry with flags: refused, nothing taken. */
+	memset(&call, 0, sizeof(call));
+	call.flags = 1;
+	b.timeout_ms = 0;
+	b.done = 77;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
+	EXPECT_EQ(0u, b.done);
+
+	memset(&bd, 0, sizeof(bd));
+	bd.size = sizeof(bd);
+	snprintf(bd.name, sizeof(bd.name), "%s", names[0]);
+	bd.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_BIND, &bd));
+	bd.flags = 0;
+	bd.reserved = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_BIND, &bd));
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.reserved = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RECV, &r));
+
+	/* None of the refused BINDs took the name. */
+	EXPECT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+}
+
+TEST_F(dev, bad_names)
+{
+	struct rdmarpc_connect c;
+	struct rdmarpc_bind b;
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CONNECT, &c))
+		TH_LOG("an empty peer name");
+	memset(c.peer, 'a', sizeof(c.peer));
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CONNECT, &c))
+		TH_LOG("a peer name without its NUL");
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_BIND, &b))
+		TH_LOG("an empty service name");
+	memset(b.name, 'b', sizeof(b.name));
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_BIND, &b))
+		TH_LOG("a service name without its NUL");
+	/* The longest name that fits is fine. */
+	memset(b.name, 'b', sizeof(b.name) - 1);
+	b.name[sizeof(b.name) - 1] = '\0';
+	b.name[0] = (char)('0' + getpid() % 10);
+	EXPECT_EQ(0, xioctl(self->fd, RDMARPC_IOC_BIND, &b));
+}
+
+TEST_F(dev, unknown_handles)
+{
+	struct rdmarpc_sync_call sc;
+	struct rdmarpc_call calls[2];
+	struct rdmarpc_batch b;
+	static const uint32_t handles[] = { 0, 1, 1023, 1024, 0x7fffffff,
+					    0xffffffff };
+	char req[16] = "x", resp[16];
+
+	for (size_t i = 0; i < sizeof(handles) / sizeof(handles[0]); i++) {
+		memset(&sc, 0, sizeof(sc));
+		sc.size = sizeof(sc);
+		sc.call.handle = handles[i];
+		sc.call.method = 1;
+		sc.call.req = (uint64_t)(uintptr_t)req;
+		sc.call.req_len = 1;
+		sc.call.resp = (uint64_t)(uintptr_t)resp;
+		sc.call.resp_cap = sizeof(resp);
+		EXPECT_EQ(-EBADF, xioctl(self->fd, RDMARPC_IOC_CALL, &sc))
+			TH_LOG("CALL on handle %u", handles[i]);
+
+		memset(&b, 0, sizeof(b));
+		b.size = sizeof(b);
+		b.count = 2;
+		b.entries = (uint64_t)(uintptr_t)calls;
+		calls[0] = sc.call;
+		calls[1] = sc.call;
+		b.done = 99;
+		EXPECT_EQ(-EBADF, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b))
+			TH_LOG("SUBMIT on handle %u", handles[i]);
+		EXPECT_EQ(0u, b.done);
+	}
+}
+
+/* A handle is private to its endpoint: it means nothing on another one. */
+TEST_F(dev, handles_are_per_endpoint)
+{
+	struct rdmarpc_sync_call sc;
+	int other, h;
+
+	other = dev_open();
+	ASSERT_LE(0, other);
+	h = connect_self(other);
+	if (h < 0) {
+		close(other);
+		SKIP(return, "CONNECT: %s", strerror(-h));
+	}
+	/* Connecting again gives the same handle. */
+	EXPECT_EQ(h, connect_self(other));
+	close(other);
+
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	sc.call.handle = (uint32_t)h;
+	EXPECT_EQ(-EBADF, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+}
+
+TEST_F(dev, oversized_messages)
+{
+	struct rdmarpc_sync_call sc;
+	int h;
+
+	h = connect_self(self->fd);
+	if (h < 0)
+		SKIP(return, "CONNECT: %s", strerror(-h));
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	sc.call.handle = (uint32_t)h;
+	sc.call.method = method_id(names[0]);
+	sc.call.req = 4096;	/* never read: refused before */
+	sc.call.req_len = (16u << 20) + 1;
+	EXPECT_EQ(-EMSGSIZE, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+	sc.call.req_len = ~0ULL;
+	EXPECT_EQ(-EMSGSIZE, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+	/* A request that is not readable. */
+	sc.call.req = 8;
+	sc.call.req_len = 64;
+	EXPECT_EQ(-EFAULT, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+}
+
+TEST_F(dev, reply_unknown_ids)
+{
+	static const uint64_t ids[] = { 0, 1, 2, 12345, 0xffffffffULL,
+					0x100000000ULL, ~0ULL };
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		EXPECT_EQ(-ENOENT, reply_id(self->fd, ids[i]))
+			TH_LOG("REPLY to id %llu", (unsigned long long)ids[i]);
+	}
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		EXPECT_EQ(-ENOENT, reply_id(self->fd, ids[i]));
+	}
+}
+
+TEST_F(dev, cancel_unknown_cookie)
+{
+	uint64_t cookie = 42;
+
+	EXPECT_EQ(-ENOENT, xioctl(self->fd, RDMARPC_IOC_CANCEL, &cookie));
+	cookie = 0;
+	EXPECT_EQ(-ENOENT, xioctl(self->fd, RDMARPC_IOC_CANCEL, &cookie));
+}
+
+TEST_F(dev, recv_timeouts)
+{
+	struct rdmarpc_request r;
+	int64_t t0, dt;
+
+	/* Without a service nothing comes either. */
+	EXPECT_EQ(-EAGAIN, recv_req(self->fd, 0, &r));
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	EXPECT_EQ(-EAGAIN, recv_req(self->fd, 0, &r));
+	t0 = now_ms();
+	EXPECT_EQ(-ETIMEDOUT, recv_req(self->fd, 200, &r));
+	dt = now_ms() - t0;
+	EXPECT_LE(190, dt);
+	EXPECT_GT(5000, dt);
+}
+
+TEST_F(dev, reap_timeouts)
+{
+	struct rdmarpc_completion c[4];
+	uint32_t done;
+	int64_t t0, dt;
+
+	/* Nothing to wait for, no wait. */
+	EXPECT_EQ(0, reap(self->fd, c, 4, 0, 0, &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(0, reap(self->fd, c, 4, 1, 0, &done));
+	EXPECT_EQ(0u, done);
+	t0 = now_ms();
+	EXPECT_EQ(-ETIMEDOUT, reap(self->fd, c, 4, 1, 200, &done));
+	dt = now_ms() - t0;
+	EXPECT_EQ(0u, done);
+	EXPECT_LE(190, dt);
+	EXPECT_GT(5000, dt);
+	/* Nonsense counts. */
+	EXPECT_EQ(-EINVAL, reap(self->fd, c, 0, 0, 0, &done));
+	EXPECT_EQ(-EINVAL, reap(self->fd, c, 4, 5, 0, &done));
+	/* Nothing is copied when nothing completed: no fault either. */
+	EXPECT_EQ(0, reap(self->fd, NULL, 4, 0, 0, &done));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A signal ends the forever waits with -EINTR (no SA_RESTART). */
+TEST_F(dev, waits_are_interruptible)
+{
+	struct sigaction sa;
+	struct rdmarpc_completion c;
+	struct rdmarpc_request r;
+	uint32_t done;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+
+	ualarm(200000, 0);
+	EXPECT_EQ(-EINTR, recv_req(self->fd, 0xffffffffu, &r));
+	ualarm(200000, 0);
+	EXPECT_EQ(-EINTR, reap(self->fd, &c, 1, 1, 0xffffffffu, &done));
+	EXPECT_EQ(0u, done);
+	ualarm(200000, 0);
+	EXPECT_EQ(-EINTR, reap(self->fd, &c, 1, 1, 60000, &done));
+}
+
+TEST_F(dev, poll_idle)
+{
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+
+	EXPECT_EQ(0, poll(&p, 1, 50));
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	EXPECT_EQ(0, poll(&p, 1, 50));
+}
+
+TEST_F(dev, bind_conflicts)
+{
+	uint32_t ids_a[] = { 0x1000 + (uint32_t)getpid(), 0x2000000 };
+	uint32_t ids_b[] = { 0x3000000, 0x2000000 };
+	uint32_t ids_own[] = { method_id(names[0]) };
+	uint32_t dup[] = { 7, 8, 7 };
+	uint32_t many[BIND_MAX_METHODS + 1];
+	int other;
+
+	ids_a[1] += (uint32_t)getpid();
+	ids_b[1] = ids_a[1];
+	ids_b[0] += (uint32_t)getpid();
+	other = dev_open();
+	ASSERT_LE(0, other);
+
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	/* The name, or its id, is taken: by another endpoint ... */
+	EXPECT_EQ(-EADDRINUSE, bind_svc(other, names[0], NULL, 0));
+	EXPECT_EQ(-EADDRINUSE, bind_svc(other, names[1], ids_own, 1));
+	/* ... or by this one. */
+	EXPECT_EQ(-EEXIST, bind_svc(self->fd, names[0], NULL, 0));
+
+	/* Explicit ids: any one taken refuses the whole BIND. */
+	ASSERT_EQ(0, bind_svc(self->fd, names[1], ids_a, 2));
+	EXPECT_EQ(-EADDRINUSE, bind_svc(other, names[2], ids_b, 2));
+	/* ... and took nothing: ids_b[0] is still free. */
+	EXPECT_EQ(0, bind_svc(other, names[2], ids_b, 1));
+
+	EXPECT_EQ(-EINVAL, bind_svc(other, names[3], dup, 3))
+		TH_LOG("an id listed twice");
+	EXPECT_EQ(-EFAULT, bind_svc(other, names[3], (uint32_t *)8, 2));
+	for (uint32_t i = 0; i <= BIND_MAX_METHODS; i++)
+		many[i] = 0x40000000u + i;
+	EXPECT_EQ(-EINVAL, bind_svc(other, names[3], many,
+				    BIND_MAX_METHODS + 1));
+	EXPECT_EQ(0, bind_svc(other, names[3], many, BIND_MAX_METHODS));
+
+	/* Closing an endpoint frees its names and ids. */
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, bind_svc(other, names[0], NULL, 0));
+	EXPECT_EQ(0, bind_svc(other, names[1], ids_a, 2));
+	close(other);
+}
+
+TEST_F(dev, services_per_endpoint)
+{
+	char name[RDMARPC_NAME_MAX + 16];
+	int i, err = 0;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "%.40s.%d", names[0], i);
+		err = bind_svc(self->fd, name, NULL, 0);
+		if (err)
+			break;
+	}
+	/* A limit exists, well below a thousand, and is reported. */
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_LT(0, i);
+}
+
+/* A process killed while it waits in RECV: its service goes with it. */
+TEST_F(dev, killed_while_waiting)
+{
+	int pipefd[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rdmarpc_request r;
+		int fd = dev_open();
+
+		if (fd < 0 || bind_svc(fd, names[0], NULL, 0))
+			_exit(1);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		recv_req(fd, 0xffffffffu, &r);
+		_exit(2);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	EXPECT_EQ(-EADDRINUSE, bind_svc(self->fd, names[0], NULL, 0));
+	usleep(100000);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	close(pipefd[0]);
+}
+
+TEST(many_endpoints)
+{
+	static int fds[MANY_ENDPOINTS];
+	struct rlimit rl;
+	int n;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < MANY_ENDPOINTS + 16) {
+		rl.rlim_cur = rl.rlim_max < MANY_ENDPOINTS + 16 ?
+			      rl.rlim_max : MANY_ENDPOINTS + 16;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (n = 0; n < MANY_ENDPOINTS; n++) {
+		fds[n] = dev_open();
+		if (fds[n] < 0)
+			break;
+		ASSERT_EQ(0, xioctl(fds[n], RDMARPC_IOC_NOP, NULL));
+	}
+	EXPECT_LT(64, n);
+	while (n--)
+		close(fds[n]);
+}
+
+TEST(unprivileged_open)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "not root");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd;
+
+		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+			_exit(3);
+		fd = dev_open();
+		_exit(fd < 0 && (errno == EACCES || errno == EPERM) ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("nobody could open %s",
+						 DEV_PATH);
+}
+
+/*
+ * Calls through the module: a server endpoint and a client endpoint in one
+ * process, so the peer must be this host (one-host mode).  Skipped when it
+ * cannot be reached.
+ */
+FIXTURE(rpc) {
+	int srv, cli, h;
+	uint32_t method;
+};
+
+FIXTURE_SETUP(rpc)
+{
+	make_names();
+	self->srv = dev_open();
+	self->cli = dev_open();
+	ASSERT_LE(0, self->srv);
+	ASSERT_LE(0, self->cli);
+	self->method = method_id(names[0]);
+	ASSERT_EQ(0, bind_svc(self->srv, names[0], NULL, 0));
+	self->h = connect_self(self->cli);
+	if (self->h < 0)
+		SKIP(return, "CONNECT: %s", strerror(-self->h));
+}
+
+FIXTURE_TEARDOWN(rpc)
+{
+	if (self->cli >= 0)
+		close(self->cli);
+	if (self->srv >= 0)
+		close(self->srv);
+}
+
+static int submit(int fd, struct rdmarpc_call *calls, uint32_t n,
+		  uint32_t *done)
+{
+	struct rdmarpc_batch b;
+	int err;
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = n;
+	b.entries = (uint64_t)(uintptr_t)calls;
+	b.done = 0xdeadbeef;
+	err = xioctl(fd, RDMARPC_IOC_SUBMIT, &b);
+	*done = b.done;
+	return err;
+}
+
+static void call_prep(struct rdmarpc_call *c, int h, uint32_t method,
+		      uint64_t cookie, const void *req, size_t len,
+		      void *resp, size_t cap)
+{
+	memset(c, 0, sizeof(*c));
+	c->handle = (uint32_t)h;
+	c->method = method;
+	c->cookie = cookie;
+	c->req = (uint64_t)(uintptr_t)req;
+	c->req_len = len;
+	c->resp = (uint64_t)(uintptr_t)resp;
+	c->resp_cap = cap;
+	c->timeout_ms = 10000;
+}
+
+/* RECV truncates to the buffer and says how long the request was; REPLY
+ * answers once; a response larger than the caller's buffer is -ENOBUFS
+ * with its full length and the bytes that fit.
+ */
+TEST_F(rpc, truncation_both_ways)
+{
+	char req[100], resp[10], buf[10], big[100];
+	struct rdmarpc_completion comp;
+	struct rdmarpc_request r;
+	struct rdmarpc_reply rep;
+	struct rdmarpc_call c;
+	uint32_t done;
+
+	memset(req, 'q', sizeof(req));
+	memset(big, 'R', sizeof(big));
+	memset(resp, 0, sizeof(resp));
+	call_prep(&c, self->h, self->method, 7, req, sizeof(req), resp,
+		  sizeof(resp));
+	ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+	ASSERT_EQ(1u, done);
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.timeout_ms = 10000;
+	r.buf = (uint64_t)(uintptr_t)buf;
+	r.buf_cap = sizeof(buf);
+	ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_RECV, &r));
+	EXPECT_EQ(100u, r.len);
+	EXPECT_EQ(self->method, r.method);
+	EXPECT_EQ(0, memcmp(buf, req, sizeof(buf)));
+
+	memset(&rep, 0, sizeof(rep));
+	rep.size = sizeof(rep);
+	rep.id = r.id;
+	rep.status = 5;
+	rep.buf = (uint64_t)(uintptr_t)big;
+	rep.len = sizeof(big);
+	EXPECT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REPLY, &rep));
+	EXPECT_EQ(-ENOENT, xioctl(self->srv, RDMARPC_IOC_REPLY, &rep))
+		TH_LOG("a second REPLY to the same id");
+
+	ASSERT_EQ(0, reap(self->cli, &comp, 1, 1, 10000, &done));
+	ASSERT_EQ(1u, done);
+	EXPECT_EQ(7u, comp.cookie);
+	EXPECT_EQ(-ENOBUFS, comp.error);
+	EXPECT_EQ(100u, comp.resp_len);
+	EXPECT_EQ(0, memcmp(resp, big, sizeof(resp)));
+}
+
+/* A request nobody serves fails with -ENOENT. */
+TEST_F(rpc, unserved_method)
+{
+	struct rdmarpc_sync_call sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	call_prep(&sc.call, self->h, method_id(names[3]), 1, NULL, 0, NULL,
+		  0);
+	ASSERT_EQ(0, xioctl(self->cli, RDMARPC_IOC_CALL, &sc));
+	EXPECT_EQ(-ENOENT, sc.comp.error);
+}
+
+/* The server closes holding the request: the caller sees -ECONNABORTED. */
+TEST_F(rpc, server_closes)
+{
+	struct rdmarpc_completion comp[2];
+	struct rdmarpc_request r;
+	struct rdmarpc_call c[2];
+	uint32_t done, got = 0;
+
+	call_prep(&c[0], self->h, self->method, 1, "a", 1, NULL, 0);
+	call_prep(&c[1], self->h, self->method, 2, "b", 1, NULL, 0);
+	ASSERT_EQ(0, submit(self->cli, c, 2, &done));
+	ASSERT_EQ(2u, done);
+	/* One received and held, one still queued. */
+	ASSERT_EQ(0, recv_req(self->srv, 10000, &r));
+	usleep(100000);
+	close(self->srv);
+	self->srv = -1;
+	while (got < 2) {
+		ASSERT_EQ(0, reap(self->cli, comp + got, 2 - got, 1, 10000,
+				  &done));
+		got += done;
+	}
+	EXPECT_EQ(-ECONNABORTED, comp[0].error);
+	EXPECT_EQ(-ECONNABORTED, comp[1].error);
+}
+
+TEST_F(rpc, cancel)
+{
+	struct rdmarpc_completion comp;
+	struct rdmarpc_call c;
+	uint64_t cookie = 99;
+	uint32_t done;
+
+	call_prep(&c, self->h, self->method, cookie, "x", 1, NULL, 0);
+	ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+	EXPECT_EQ(0, xioctl(self->cli, RDMARPC_IOC_CANCEL, &cookie));
+	ASSERT_EQ(0, reap(self->cli, &comp, 1, 1, 10000, &done));
+	ASSERT_EQ(1u, done);
+	EXPECT_EQ(cookie, comp.cookie);
+	EXPECT_EQ(-ECANCELED, comp.error);
+	EXPECT_EQ(-ENOENT, xioctl(self->cli, RDMARPC_IOC_CANCEL, &cookie));
+}
+
+/* Responses go only to the address space that submitted the call. */
+TEST_F(rpc, reap_from_another_process)
+{
+	struct rdmarpc_request r;
+	struct rdmarpc_call c;
+	char resp[8];
+	uint32_t done;
+	int status;
+	pid_t pid;
+
+	call_prep(&c, self->h, self->method, 3, "ping", 4, resp, sizeof(resp));
+	ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+	ASSERT_EQ(0, recv_req(self->srv, 10000, &r));
+	ASSERT_EQ(0, reply_id(self->srv, r.id));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rdmarpc_completion comp;
+
+		if (reap(self->cli, &comp, 1, 1, 10000, &done) || done != 1)
+			_exit(2);
+		_exit(comp.error == -EFAULT ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* A CALL that waits is interrupted by a signal (and cancelled). */
+TEST_F(rpc, call_interrupted)
+{
+	struct rdmarpc_sync_call sc;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	call_prep(&sc.call, self->h, self->method, 1, "x", 1, NULL, 0);
+	ualarm(300000, 0);
+	EXPECT_EQ(-EINTR, xioctl(self->cli, RDMARPC_IOC_CALL, &sc));
+}
+
+/* The in-flight limit, then a close that cancels thousands of calls. */
+TEST_F_TIMEOUT(rpc, inflight_limit, 120)
+{
+	static struct rdmarpc_call c[5000];
+	uint32_t done;
+	int err;
+
+	for (int i = 0; i < 5000; i++)
+		call_prep(&c[i], self->h, self->method, (uint64_t)i, "x", 1,
+			  NULL, 0);
+	err = submit(self->cli, c, 5000, &done);
+	EXPECT_EQ(-EAGAIN, err);
+	EXPECT_EQ(4096u, done);
+}
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/*
+ * Garbage in every field of every command, sizes right most of the time so
+ * that the checks behind the size are reached.  Waits are kept short and
+ * CONNECT gets no time to reach anything.
+ */
+TEST_F_TIMEOUT(dev, garbage_flood, 120)
+{
+	_Alignas(8) unsigned char buf[256];
+	unsigned int nr, ok = 0;
+
+	rnd_state = FLOOD_SEED;
+	for (int i = 0; i < FLOOD_IOCTLS; i++) {
+		unsigned long cmd;
+		uint32_t size;
+
+		for (size_t j = 0; j < sizeof(buf); j += 8) {
+			uint64_t v = rnd();
+
+			memcpy(buf + j, &v, 8);
+		}
+		nr = (unsigned int)(rnd() % 12);
+		cmd = _IOC(rnd() & 3, RDMARPC_IOC_MAGIC, nr, rnd() & 0xff);
+		if (nr >= 1 && nr <= 8 && nr != 5 && rnd() % 4) {
+			size = (uint32_t)sized[nr == 1 ? 0 : nr == 2 ? 1 :
+					      nr == 3 ? 2 : nr == 4 ? 3 :
+					      nr == 6 ? 4 : nr == 7 ? 5 : 6].size;
+			memcpy(buf, &size, 4);
+		}
+		switch (nr) {
+		case 1: {
+			struct rdmarpc_connect *c = (void *)buf;
+
+			c->timeout_ms = 1;
+			if (rnd() % 2)
+				c->flags = 0;
+			break;
+		}
+		case 4: {
+			struct rdmarpc_batch *b = (void *)buf;
+
+			b->timeout_ms = (uint32_t)(rnd() % 3);
+			if (rnd() % 2)
+				b->reserved = 0;
+			if (rnd() % 2)
+				b->min_complete = 0;
+			break;
+		}
+		case 7: {
+			struct rdmarpc_request *r = (void *)buf;
+
+			r->timeout_ms = (uint32_t)(rnd() % 3);
+			if (rnd() % 2)
+				r->reserved = 0;
+			break;
+		}
+		default:
+			break;
+		}
+		if (!xioctl(self->fd, cmd, rnd() % 16 ? buf : (void *)rnd()))
+			ok++;
+	}
+	TH_LOG("%u of %d garbage ioctls accepted", ok, FLOOD_IOCTLS);
+	/* Still answering. */
+	EXPECT_EQ(0, xioctl(self->fd, RDMARPC_IOC_NOP, NULL));
+	close(self->fd);
+	self->fd = dev_open();
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, xioctl(self->fd, RDMARPC_IOC_NOP, NULL));
+}
+
+TEST_HARNESS_MAIN
