@@ -14,7 +14,7 @@ set -uo pipefail
 
 dev=${RDMARPC_IBDEV:-rxe0}
 ip=${RDMARPC_LOCAL_IP:-}
-port=18515
+port=18517	# 18515 is the module's handshake port
 
 ktap_plan 6
 ktap_require_rdma

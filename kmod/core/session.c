@@ -1395,7 +1395,9 @@ void rr_session_info(const struct rr_session *s, struct rr_session_info *info)
 	for (j = 0; s->cs && j <= s->mask; j++)
 		info->busy_slots += s->cs[j].phase != RR_C_FREE;
 	for (j = 0; s->ss && j <= s->mask; j++)
-		info->busy_slots += s->ss[j].state != RR_S_EMPTY;
+		/* A stored response (DONE) holds no work: not busy. */
+		info->busy_slots += s->ss[j].state == RR_S_RECV ||
+				    s->ss[j].state == RR_S_PENDING;
 	info->inflight = s->inflight;
 	info->cwnd = s->cc.cwnd;
 	info->ssthresh = s->cc.ssthresh;

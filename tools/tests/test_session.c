@@ -733,6 +733,7 @@ TEST(session_params_checked)
 
 TEST(session_reply_err_reaches_caller)
 {
+	struct rr_session_info info;
 	struct tenv c, s;
 	struct rr_msg m;
 	struct tpkt req;
@@ -743,6 +744,8 @@ TEST(session_reply_err_reaches_caller)
 	t_run(&c, &s, 1);
 	CHECK_EQ(s.delivered, 1);
 	CHECK_EQ(c.completions, 0);
+	rr_session_info(s.s, &info);
+	CHECK_EQ(info.busy_slots, 1);
 	/* out of range errnos are refused, the request stays pending */
 	CHECK_EQ(rr_server_reply_err(s.s, s.handle, 0), -EINVAL);
 	CHECK_EQ(rr_server_reply_err(s.s, s.handle, 7), -EINVAL);
@@ -758,6 +761,11 @@ TEST(session_reply_err_reaches_caller)
 	CHECK_EQ(c.status, 0);
 	CHECK_EQ(c.resp.len, 0);
 	CHECK_EQ(rr_session_stats(c.s)->calls_failed, 1);
+	/* answered: neither side holds a slot busy */
+	rr_session_info(s.s, &info);
+	CHECK_EQ(info.busy_slots, 0);
+	rr_session_info(c.s, &info);
+	CHECK_EQ(info.busy_slots, 0);
 
 	/* from inside the handler, and to a duplicate of the request */
 	t_fill(&m, 10, 1);
