@@ -689,25 +689,6 @@ struct rdmarpc_port *rdmarpc_sess_port_for(__be32 ip)
 	return port ?: ERR_PTR(-ENODEV);
 }
 
-/*
- * Without the RPC layer linked in (rpc.c), nothing serves: every request is
- * answered -ENOENT.  rpc.c's definitions replace these.
- */
-int __weak rdmarpc_rpc_deliver(struct rdmarpc_sess *sess, u32 handle,
-			       u32 method, struct rr_msg *req)
-{
-	return -ENOENT;
-}
-
-int __weak rdmarpc_rpc_init(void)
-{
-	return 0;
-}
-
-void __weak rdmarpc_rpc_exit(void)
-{
-}
-
 /* ---- Module init and exit ---- */
 
 int rdmarpc_sess_init(void)
