@@ -63,7 +63,7 @@ if [ "$quick" = 1 ]; then
 	LAT_N=300 LAT_EV_N=1000 BW_N=20000 RDS_N=500 TCP_S=3 RPC_S=2 NOP_N=100000
 else
 	ROUNDS=3
-	LAT_N=1000 LAT_EV_N=2000 BW_N=50000 RDS_N=2000 TCP_S=5 RPC_S=5 NOP_N=1000000
+	LAT_N=1000 LAT_EV_N=2000 BW_N=30000 RDS_N=2000 TCP_S=5 RPC_S=5 NOP_N=1000000
 fi
 RUN_TMO=$((quick ? 60 : 240))	# bound on any one client run, seconds
 
@@ -269,9 +269,21 @@ rdmarpc_available() {
 # measure_rpc KEY ARGS...: one rdmarpc-bench client run (JSON on its last
 # line) against the server started by measure_rdmarpc.
 measure_rpc() {
-	local key=$1 out=$WORK/rpc-$1
+	local key=$1 out=$WORK/rpc-$1 try
 	shift
-	if cli "$out" "$BENCH" client --peer "$SERVER_IP" --json "$@"; then
+	for try in 1 2; do
+		measure_rpc_once "$key" "$out" "$@" && return 0
+		log "rdmarpc-bench client $* failed (try $try):"
+		sed 's/^/#   /' "$out" >&2
+	done
+	return 1
+}
+
+measure_rpc_once() {
+	local key=$1 out=$2
+	shift 2
+	if cli "$out" "$BENCH" client --peer "$SERVER_IP" --json \
+		--timeout 10000 "$@"; then
 		R[$key.json]=$(grep '^{' "$out" | tail -n 1)
 		R[$key.p50_us]=$(json_get "${R[$key.json]}" p50_us)
 		R[$key.p99_us]=$(json_get "${R[$key.json]}" p99_us)
@@ -279,17 +291,19 @@ measure_rpc() {
 		R[$key.mb_per_sec]=$(json_get "${R[$key.json]}" mb_per_sec)
 		[ -n "${R[$key.p50_us]}" ] && return 0
 	fi
-	log "rdmarpc-bench client $* failed:"
-	sed 's/^/#   /' "$out" >&2
 	return 1
 }
 
 measure_rdmarpc() {
 	local bad=0 out=$WORK/nop
-	srv_start "$BENCH" server -q || return 1
-	# The client connects over the module's handshake; give the server
-	# a moment to bind its service.
-	sleep 1
+	local i
+	srv_start "$BENCH" server || return 1
+	# Clients connect through the module's handshake; wait until the
+	# server has bound its service (it says so).
+	for ((i = 0; i < 300; i++)); do
+		peer_log "$srv" | grep -q serving && break
+		sleep 0.1
+	done
 	measure_rpc rpc_lat --size 32 --concurrency 1 --duration "$RPC_S" || bad=1
 	measure_rpc rpc_c16 --size 32 --concurrency 16 --duration "$RPC_S" || bad=1
 	measure_rpc rpc_c64 --size 32 --concurrency 64 --duration "$RPC_S" || bad=1
@@ -472,11 +486,16 @@ ratio_row "1 MiB RPC MB/s vs ib_send_bw -s $mtu" \
 row "bare ioctl (rdmarpc-bench nop)" "—" "$(cell "$rpc_nop" "ns")" "—" "none" "—"
 
 kver=$(uname -r)
+rev=$(GIT_OPTIONAL_LOCKS=0 git -C "$TOP" rev-parse --short HEAD 2>/dev/null)
+GIT_OPTIONAL_LOCKS=0 git -C "$TOP" diff --quiet HEAD -- kmod ulib tools/bench \
+	2>/dev/null || rev+=" with uncommitted changes in kmod/ulib/tools/bench"
+srcver=$(cat /sys/module/rdmarpc/srcversion 2>/dev/null)
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 {
 	echo "## rdmarpc vs baselines ($MODE host$([ "$MODE" = two ] && echo s), $([ "$quick" = 1 ] && echo quick || echo full) run)"
 	echo
 	echo "$now, kernel $kver, $IBDEV active MTU $mtu, client $LOCAL_IP, server $SERVER_IP."
+	echo "Tree ${rev:-?}; rdmarpc.ko srcversion ${srcver:-(not loaded)}."
 	echo "Emulated guest: compare ratios, not absolute times."
 	echo "Each figure is the median of $ROUNDS interleaved round(s); every round's values are in the JSON report."
 	echo
@@ -530,6 +549,7 @@ jadd '{'
 jstr date "$now"; jstr kernel "$kver"; jstr mode "$MODE"
 jnum quick "$([ "$quick" = 1 ] && echo true || echo false)"
 jnum rounds "$ROUNDS"
+jstr tree "${rev:-}"; jstr rdmarpc_srcversion "${srcver:-}"
 jstr ibdev "$IBDEV"; jnum mtu "$mtu"
 jstr client_ip "$LOCAL_IP"; jstr server_ip "$SERVER_IP"
 jadd '"baseline":{"ud_lat_poll":{'
