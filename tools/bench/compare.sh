@@ -321,6 +321,10 @@ measure_rdmarpc() {
 
 # ---------------------------------------------------------------- run
 
+# Which module build this is: the tree is shared, and the .ko may be
+# rebuilt while the guest runs; its digest at the start of the run.
+kodigest=$(md5sum "$TOP/kmod/rdmarpc.ko" 2>/dev/null | cut -c1-12)
+
 mtu=$(ibv_devinfo -d "$IBDEV" 2>/dev/null |
 	awk '/active_mtu:/ { print $2; exit }')
 [ -n "$mtu" ] || mtu=1024
@@ -489,13 +493,12 @@ kver=$(uname -r)
 rev=$(GIT_OPTIONAL_LOCKS=0 git -C "$TOP" rev-parse --short HEAD 2>/dev/null)
 GIT_OPTIONAL_LOCKS=0 git -C "$TOP" diff --quiet HEAD -- kmod ulib tools/bench \
 	2>/dev/null || rev+=" with uncommitted changes in kmod/ulib/tools/bench"
-srcver=$(cat /sys/module/rdmarpc/srcversion 2>/dev/null)
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 {
 	echo "## rdmarpc vs baselines ($MODE host$([ "$MODE" = two ] && echo s), $([ "$quick" = 1 ] && echo quick || echo full) run)"
 	echo
 	echo "$now, kernel $kver, $IBDEV active MTU $mtu, client $LOCAL_IP, server $SERVER_IP."
-	echo "Tree ${rev:-?}; rdmarpc.ko srcversion ${srcver:-(not loaded)}."
+	echo "Tree ${rev:-?}; kmod/rdmarpc.ko md5 ${kodigest:-?} at the start of the run."
 	echo "Emulated guest: compare ratios, not absolute times."
 	echo "Each figure is the median of $ROUNDS interleaved round(s); every round's values are in the JSON report."
 	echo
@@ -549,7 +552,7 @@ jadd '{'
 jstr date "$now"; jstr kernel "$kver"; jstr mode "$MODE"
 jnum quick "$([ "$quick" = 1 ] && echo true || echo false)"
 jnum rounds "$ROUNDS"
-jstr tree "${rev:-}"; jstr rdmarpc_srcversion "${srcver:-}"
+jstr tree "${rev:-}"; jstr rdmarpc_ko_md5 "${kodigest:-}"
 jstr ibdev "$IBDEV"; jnum mtu "$mtu"
 jstr client_ip "$LOCAL_IP"; jstr server_ip "$SERVER_IP"
 jadd '"baseline":{"ud_lat_poll":{'
