@@ -59,8 +59,15 @@ struct rdmarpc_hs_conn {
 	bool started;			/* callbacks installed */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
+	/*
+	 * Liveness: rx_work sets @rx_seen on any byte; each heartbeat tick
+	 * clears it or counts a miss.  Counting our own ticks, not elapsed
+	 * time, keeps a stall of this host (a guest not scheduled for
+	 * seconds) from declaring every peer dead at once.
+	 */
+	bool rx_seen;
+	unsigned int missed;		/* hb_work only */
 	/* rx_work only: */
-	unsigned long last_rx;		/* jiffies */
 	u32 have;
 	int flen;
 	u8 buf[RR_HELLO_FRAME_MAX];
@@ -273,7 +280,7 @@ static void rdmarpc_hs_rx_work(struct work_struct *work)
 			rdmarpc_hs_conn_dead(conn, -ECONNRESET);
 			return;
 		}
-		conn->last_rx = jiffies;
+		WRITE_ONCE(conn->rx_seen, true);
 		conn->have += ret;
 		if (conn->have == RR_HELLO_HDR_LEN) {
 			conn->flen = rr_hello_frame_len(conn->buf,
@@ -317,15 +324,17 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 		return;
 	if (!hb) {
 		/* Off: look again later, with a fresh start. */
-		conn->last_rx = jiffies;
+		conn->missed = 0;
 		queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work, HZ);
 		return;
 	}
-	if (time_after(jiffies, READ_ONCE(conn->last_rx) +
-		       msecs_to_jiffies(RDMARPC_HS_MISSES * hb))) {
-		pr_info_ratelimited("session %u (%s): no heartbeat for %u ms, peer declared dead\n",
+	if (READ_ONCE(conn->rx_seen)) {
+		WRITE_ONCE(conn->rx_seen, false);
+		conn->missed = 0;
+	} else if (++conn->missed >= RDMARPC_HS_MISSES) {
+		pr_info_ratelimited("session %u (%s): %u heartbeats missed (%u ms each), peer declared dead\n",
 				    conn->sess->id, conn->sess->name,
-				    RDMARPC_HS_MISSES * hb);
+				    conn->missed, hb);
 		rdmarpc_hs_conn_dead(conn, -ETIMEDOUT);
 		return;
 	}
@@ -348,7 +357,6 @@ static struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
 	conn->sess = s;
 	INIT_WORK(&conn->rx_work, rdmarpc_hs_rx_work);
 	INIT_DELAYED_WORK(&conn->hb_work, rdmarpc_hs_hb_work);
-	conn->last_rx = jiffies;
 	return conn;
 }
 
@@ -365,7 +373,6 @@ static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 	sk->sk_state_change = rdmarpc_hs_data_ready;
 	conn->started = true;
 	write_unlock_bh(&sk->sk_callback_lock);
-	conn->last_rx = jiffies;
 	/* Whatever arrived before the callbacks were in place. */
 	queue_work(rdmarpc_sess_wq, &conn->rx_work);
 	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
@@ -623,7 +630,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	char name[RDMARPC_NAME_MAX];
 	struct rr_hello h, a;
 	struct rr_params p;
-	u32 credits;
+	u32 credits, used;
 	int ret, len;
 
 	ret = rdmarpc_hs_recv_frame(sock, buf, m);
@@ -655,12 +662,21 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	if (h.mtu > port->mtu)
 		h.mtu = port->mtu;
 
+	/*
+	 * Credits are receive buffers set aside: grant what the port has
+	 * left, and refuse below a useful minimum.
+	 */
 	mutex_lock(&rdmarpc_hs_admit_mutex);
-	credits = min_t(u32, h.credits, RDMARPC_SESS_CREDITS);
 	mutex_lock(&rdmarpc_sess_mutex);
-	if (rdmarpc_sess_server_credits(port) + credits > port->recv_depth)
-		why = "too many sessions for the receive capacity";
+	used = rdmarpc_sess_server_credits(port);
 	mutex_unlock(&rdmarpc_sess_mutex);
+	credits = min_t(u32, h.credits, RDMARPC_SESS_CREDITS);
+	if (used < port->recv_depth)
+		credits = min(credits, port->recv_depth - used);
+	else
+		credits = 0;
+	if (credits < min_t(u32, h.credits, RDMARPC_SESS_MIN_CREDITS))
+		why = "too many sessions for the receive capacity";
 	if (why) {
 		rdmarpc_port_put(port);
 		goto out_unlock;

@@ -262,6 +262,12 @@ void rdmarpc_peer_detach(struct rdmarpc_peer *peer, struct rdmarpc_sess *s)
 		peer->nsess--;
 		if (!peer->nsess && peer->state == RDMARPC_PEER_UP)
 			peer->state = RDMARPC_PEER_IDLE;
+		/* The device went away: say so to new calls for a while. */
+		if (!peer->nsess && s->dead_err == -ENODEV) {
+			peer->state = RDMARPC_PEER_FAILED;
+			peer->last_err = -ENODEV;
+			peer->last_fail = jiffies;
+		}
 		/* Calls still waiting need a session: connect again. */
 		kick = !list_empty(&peer->waitq);
 	}
@@ -295,6 +301,7 @@ static int rdmarpc_peer_connect(struct rdmarpc_peer *peer,
 		err = PTR_ERR(s);
 		spin_lock_bh(&peer->lock);
 		peer->last_err = err;
+		peer->last_fail = jiffies;
 		if (!peer->nsess)
 			peer->state = RDMARPC_PEER_FAILED;
 		spin_unlock_bh(&peer->lock);
@@ -501,6 +508,17 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 	if (peer->dead) {
 		spin_unlock_bh(&peer->lock);
 		return -ECONNRESET;
+	}
+	/*
+	 * No RDMA port reaches the peer (device removed): fail now rather
+	 * than queue behind a connect that cannot succeed; try again later.
+	 */
+	if (!peer->nsess && peer->state == RDMARPC_PEER_FAILED &&
+	    peer->last_err == -ENODEV &&
+	    time_before(jiffies, peer->last_fail +
+			msecs_to_jiffies(RDMARPC_PEER_NODEV_MS))) {
+		spin_unlock_bh(&peer->lock);
+		return -ENODEV;
 	}
 	ret = list_empty(&peer->waitq) ? rdmarpc_peer_start(peer, kc) : -EBUSY;
 	if (ret == -EBUSY) {

@@ -20,6 +20,8 @@
 struct rdmarpc_sess;
 
 #define RDMARPC_PEER_MAX_SESS	4
+/* No RDMA port reached the peer: calls fail at once for this long. */
+#define RDMARPC_PEER_NODEV_MS	1000
 #define RDMARPC_PSK_LEN		32
 
 /*
@@ -55,7 +57,8 @@ struct rdmarpc_peer {
 	bool dead;
 	bool connecting;		/* connect work queued or running */
 	u8 state;			/* enum rdmarpc_peer_state */
-	int last_err;
+	int last_err;			/* why the last connect failed */
+	unsigned long last_fail;	/* when (jiffies) */
 	unsigned int nsess;
 	struct list_head sessions;	/* live client sessions */
 	struct list_head waitq;		/* rdmarpc_kcall waiting for a slot */

@@ -54,6 +54,9 @@ static void rdmarpc_sess_free_rcu(struct rcu_head *rcu)
 {
 	struct rdmarpc_sess *s = container_of(rcu, struct rdmarpc_sess, rcu);
 
+	/* Last: a drain that raced the teardown may still have used it. */
+	if (s->peer)
+		rdmarpc_peer_put(s->peer);
 	kfree(s->txbuf);
 	kfree(s->held);
 	kfree(s);
@@ -381,9 +384,6 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 		rdmarpc_ah_put(s->ah);
 	s->ah = NULL;
 	rdmarpc_port_put(s->port);
-	if (s->peer)
-		rdmarpc_peer_put(s->peer);
-	s->peer = NULL;
 	rdmarpc_sess_put(s);	/* the creation reference */
 }
 
@@ -544,8 +544,6 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 		       s32 status, struct rr_msg *resp)
 {
 	struct rr_msg empty = { .len = 0 };
-	LIST_HEAD(deliver);
-	LIST_HEAD(done);
 	int ret;
 
 	if (!resp)
@@ -565,7 +563,8 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 		ret = rr_server_reply(s->core, handle, status, resp);
 	if (ret == -EMSGSIZE)
 		ret = rr_server_reply_err(s->core, handle, -EMSGSIZE);
-	rdmarpc_sess_collect(s, ktime_get_ns(), &done, &deliver);
+	/* A server completes nothing and is handed nothing here. */
+	rdmarpc_sess_arm(s, ktime_get_ns());
 	spin_unlock_bh(&s->lock);
 	/* Dropped (the client moved on) or sent: either way not the caller's. */
 	rr_msg_free(resp);

@@ -28,6 +28,8 @@ struct rdmarpc_port;
 /* Defaults a client offers in its hello. */
 #define RDMARPC_SESS_SLOTS	8
 #define RDMARPC_SESS_CREDITS	32
+/* A server grants fewer when short of receive buffers, never below this. */
+#define RDMARPC_SESS_MIN_CREDITS	8
 #define RDMARPC_SESS_MAX_MSG	(16u << 20)
 
 /*
