@@ -108,7 +108,7 @@ tcp_junk() {
 
 head -c 100000 /dev/urandom > "$T/rand"
 
-start_echo_server -q && echo_ok 10
+start_echo_server && echo_ok 10
 ktap_check "echo_server on the peer, a session up" $?
 
 p=$(port_json "$DEV" 1)

@@ -40,25 +40,28 @@ on_both() {
 	return $rc
 }
 
-# start_server CMD...: spawn a server on the peer and wait (bounded) for
-# PATTERN in its output.  Sets SERVER to its handle.
-#   start_server PATTERN CMD
+# start_server PATTERN CMD: spawn the shell command CMD on the peer and
+# wait (30 s at most) for PATTERN in its output.  Sets SERVER to its handle.
 start_server() {
-	local pat=$1 cmd=$2 i
+	local pat=$1 cmd=$2 end=$((SECONDS + 30))
 	SERVER=$(peer_spawn "$cmd") || return 1
-	for ((i = 0; i < 300; i++)); do
+	while [ "$SECONDS" -le "$end" ]; do
 		peer_log "$SERVER" | grep -q -- "$pat" && return 0
 		# It exited (its status is there): it will not start.
 		[ -s "$_rr_d/out/$SERVER.rc" ] && break
-		rr_sleep 0.1
+		rr_sleep 0.2
 	done
 	echo "server did not start: $cmd: $(peer_log "$SERVER")" >&2
 	return 1
 }
 
 # start_echo_server [ARGS...]: echo_server on the peer, ready to serve.
+# Only its first line ("serving 'echo'") is kept: one line per request
+# would cost the server more than the requests under TCG.  Its exit status
+# is the server's (pipefail).
 start_echo_server() {
-	start_server "serving 'echo'" "exec $ECHO_SERVER $*"
+	start_server "serving 'echo'" "set -o pipefail; $ECHO_SERVER $* |
+		{ IFS= read -r l; echo \"\$l\"; exec cat > /dev/null; }"
 }
 
 stop_server() {
@@ -144,17 +147,20 @@ echo_ok() {
 }
 
 # run_echo NAME SECS ARGS...: echo_client ARGS against the peer under a
-# timeout; ok if every call came back intact.
+# timeout; ok if every call came back intact.  On failure the errors are
+# summarised (how many calls failed with which error).
 run_echo() {
-	local name=$1 secs=$2 out rc
+	local name=$1 secs=$2 out rc t0=$SECONDS
 	shift 2
 	out=$(timeout -k 5 "$secs" "$ECHO_CLIENT" --peer "$PEER" "$@" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out"; then
-		ktap_ok "$name: ${out#echo_client: }"
+		ktap_ok "$name: ${out#echo_client: } [$((SECONDS - t0))s]"
 	else
 		[ $rc -eq 124 ] && out="timed out after ${secs}s; $out"
-		ktap_fail "$name" "exit $rc: $(tail -n 20 <<< "$out")"
+		ktap_fail "$name [$((SECONDS - t0))s]" "exit $rc: $(
+			sed 's/call [0-9]*: /call N: /' <<< "$out" | sort |
+				uniq -c | sort -rn | head -n 10)"
 	fi
 }
 
@@ -162,3 +168,7 @@ run_echo() {
 mac_of() {
 	cat "/sys/class/net/$1/address" 2> /dev/null
 }
+
+# The peer helpers' state (rendezvous directory, sleep descriptor) in this
+# shell: commands substitutions would set it only in their subshells.
+_rr_init

@@ -21,7 +21,7 @@ set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 31
+ktap_plan 25
 ktap_require_rdma
 
 trap 'stop_server' EXIT
@@ -34,7 +34,7 @@ ktap_note "port MTU $mtu: $pl payload bytes per packet; peer $PEER ($MODE host m
 calls0=$(sess_sum "$("$CTL" -j session show 2> /dev/null)" client calls_ok)
 reqs0=$(sess_sum "$(ctl_peer -j session show 2> /dev/null)" server requests)
 
-if start_echo_server -q; then
+if start_echo_server; then
 	ktap_ok "echo_server serving on the peer"
 else
 	ktap_fail "echo_server serving on the peer"
@@ -48,8 +48,7 @@ ncalls=1
 
 # One call at a time: "SIZE COUNT".
 for spec in "0 20" "1 20" "$((pl - 1)) 20" "$pl 20" "$((pl + 1)) 20" \
-	"$((mtu - 1)) 20" "$mtu 20" "$((mtu + 1)) 20" "$((2 * pl)) 10" \
-	"$((2 * pl + 1)) 10" "65536 8" "1m 3" "16m 1"; do
+	"$((mtu - 1)) 20" "$mtu 20" "$((mtu + 1)) 20" "1m 3" "16m 1"; do
 	read -r size count <<< "$spec"
 	run_echo "size $size x $count, concurrency 1" 120 \
 		--timeout 60000 --size "$size" --count "$count" --concurrency 1
@@ -57,16 +56,17 @@ for spec in "0 20" "1 20" "$((pl - 1)) 20" "$pl 20" "$((pl + 1)) 20" \
 done
 
 # Many in flight: "SIZE COUNT CONCURRENCY".
-for spec in "0 640 64" "64 2000 64" "$pl 640 64" "$((pl + 1)) 640 64" \
-	"$((mtu + 1)) 640 64" "65536 256 64" "1m 64 64" "16m 4 4"; do
+for spec in "64 2000 64" "$((pl + 1)) 640 64" "65536 256 64" "1m 64 64" \
+	"16m 2 2"; do
 	read -r size count conc <<< "$spec"
 	run_echo "size $size x $count, concurrency $conc" 150 \
 		--timeout 60000 --size "$size" --count "$count" \
-		--concurrency "$conc" -q
+		--concurrency "$conc"
 	ncalls=$((ncalls + count))
 done
 
 # 4 processes x 2 endpoints, all at once.
+t0=$SECONDS
 pids=()
 for i in 1 2 3 4; do
 	timeout -k 5 150 "$HELPER" clients --peer "$PEER" --endpoints 2 \
@@ -81,7 +81,7 @@ done
 out=$(cat "$T"/rpc_echo_clients.[1-4])
 ktap_note "$(grep -v '^rpc_helper' <<< "$out")"
 [ $bad -eq 0 ] && [ "$(grep -c ': 150 ok, 0 failed, 0 mismatched$' <<< "$out")" = 8 ]
-ktap_check "4 processes x 2 endpoints, 150 calls each of 0..$((3 * mtu)) bytes: all intact" $?
+ktap_check "4 processes x 2 endpoints, 150 calls each of 0..$((3 * mtu)) bytes: all intact [$((SECONDS - t0))s]" $?
 ncalls=$((ncalls + 8 * 150))
 
 # The peer as the module knows it: found by address, never configured.
@@ -130,9 +130,10 @@ reqs=$(( $(sess_sum "$(ctl_peer -j session show 2> /dev/null)" server requests) 
 [ "$calls" -eq "$ncalls" ] && [ "$reqs" -eq "$ncalls" ]
 ktap_check "counters: $calls calls ok here, $reqs requests served on the peer (made $ncalls)" $?
 
-busy=$(jq '[.[] | .busy_slots // 0] | add // 0' <<< "$sess" 2> /dev/null)
+busy=$(jq '[.[] | select(.role == "client") | .busy_slots // 0] | add // 0' \
+	<<< "$sess" 2> /dev/null)
 [ "${busy:-1}" -eq 0 ]
-ktap_check "no slot busy once the clients are done (busy_slots $busy)" $?
+ktap_check "no call left in a client slot once the clients are done (busy_slots $busy)" $?
 
 peer_kill "$SERVER"
 peer_wait "$SERVER" 10

@@ -51,7 +51,7 @@ mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
 big=$((3 * (mtu - 32) + 17))	# four packets, the last one short
 
 # N calls under faults and one clean call before them.
-start_echo_server -q --count $((N + 1))
+start_echo_server --count $((N + 1))
 ktap_check "echo_server --count $((N + 1)) serving on the peer" $?
 
 # A session exists before the counters are read.
@@ -100,7 +100,7 @@ ktap_check "corrupted datagrams were dropped by CRC (+$crc)" $?
 reset_faults && faults_are 0 0 0 0
 ktap_check "faults back to 0" $?
 
-start_echo_server -q && echo_ok 10
+start_echo_server && echo_ok 10
 ktap_check "a clean call afterwards" $?
 stop_server
 ktap_finish

@@ -13,8 +13,9 @@
  *       Submit COUNT calls of SIZE bytes to NAME (default "sink") at once,
  *       print "submitted N", then reap them all; one line per completion:
  *         call 3: ECONNABORTED after 1.234 s
- *       and a summary:
- *         calls 8: ok 0 ECONNABORTED 8 (last after 1.240 s)
+ *       and a summary, with the wall-clock time (CLOCK_REALTIME, seconds)
+ *       of the last completion, for the caller to compare with its own:
+ *         calls 8: ok 0 ECONNABORTED 8 (last after 1.240 s, at 1700000000.123)
  *       Exit 0 if every call succeeded (response bytes checked), else 1.
  *
  *   rpc_helper clients --peer ADDR [--service NAME] [--endpoints N]
@@ -54,6 +55,14 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -140,7 +149,7 @@ static int do_call(const struct opts *o)
 	unsigned char *bufs;
 	struct rdmarpc *ep;
 	unsigned long long *by_err;	/* count per errno, 0..4095 */
-	double t0, last = 0;
+	double t0, last = 0, last_wall = 0;
 	int handle, ret, i;
 
 	calls = calloc(n, sizeof(*calls));
@@ -184,6 +193,7 @@ static int do_call(const struct opts *o)
 			return 1;
 		}
 		last = now_s() - t0;
+		last_wall = wall_s();
 		for (i = 0; i < ret; i++) {
 			const struct rdmarpc_completion *c = &comps[i];
 			unsigned long long k = c->cookie;
@@ -213,7 +223,7 @@ static int do_call(const struct opts *o)
 	for (i = 1; i < 4096; i++)
 		if (by_err[i])
 			printf(" %s %llu", errname(-i), by_err[i]);
-	printf(" (last after %.3f s)\n", last);
+	printf(" (last after %.3f s, at %.3f)\n", last, last_wall);
 	rdmarpc_close(ep);
 	return ok == n ? 0 : 1;
 }
