@@ -189,6 +189,7 @@ measure_bw() {		# KEY SIZE EXTRA-ARGS...
 measure_rds() {
 	local out=$WORK/rds rds_bind try
 	if [ "$MODE" = two ]; then
+		record server "modprobe -a rds rds_rdma"
 		peer_run -t 60 "modprobe -a rds rds_rdma" > /dev/null 2>&1
 	fi
 	if ! modprobe -a rds rds_rdma 2> "$WORK/rds.modprobe"; then
@@ -508,8 +509,10 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	echo
 	echo "Baseline detail:"
 	echo "- ib_send_lat -c UD -s 32, one way: polling typical ${R[lat_poll.typical_us]:-failed} us (avg ${R[lat_poll.avg_us]:-?}, p99 ${R[lat_poll.p99_us]:-?}); events (-e) typical ${R[lat_event.typical_us]:-failed} us (avg ${R[lat_event.avg_us]:-?}, p99 ${R[lat_event.p99_us]:-?}); raw round trip = 2 x the better = ${R[raw_rtt_us]:-?} us"
-	echo "- ib_send_bw -c UD -s 64: polling ${R[bw64_poll.msg_per_sec]:-failed} msg/s, events ${R[bw64_event.msg_per_sec]:-failed} msg/s"
-	echo "- ib_send_bw -c UD -s $mtu: polling ${R[bwmtu_poll.mb_per_sec]:-failed} MB/s, events ${R[bwmtu_event.mb_per_sec]:-failed} MB/s (10^6 B/s, from the message rate)"
+	ev=failed
+	[ "$quick" = 0 ] || ev="not run (quick)"
+	echo "- ib_send_bw -c UD -s 64: polling ${R[bw64_poll.msg_per_sec]:-failed} msg/s, events ${R[bw64_event.msg_per_sec]:-$ev} msg/s"
+	echo "- ib_send_bw -c UD -s $mtu: polling ${R[bwmtu_poll.mb_per_sec]:-failed} MB/s, events ${R[bwmtu_event.mb_per_sec]:-$ev} MB/s (10^6 B/s, from the message rate)"
 	echo "- RDS rds_pingpong 32 B, transport ${R[rds.transport]:-?}: p50 ${R[rds.p50_us]:-failed} us, p99 ${R[rds.p99_us]:-?} us, mean ${R[rds.mean_us]:-?} us (round trip)"
 	echo "- TCP sockperf ping-pong 32 B --full-rtt: p50 ${R[tcp.p50_us]:-failed} us, p99 ${R[tcp.p99_us]:-?} us, avg ${R[tcp.avg_us]:-?} us (round trip)"
 	if [ "${R[rdmarpc]}" = yes ]; then
