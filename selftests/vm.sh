@@ -52,11 +52,11 @@ PKGS_REQUIRED=(
 	cpio rdma-core ibverbs-providers ibverbs-utils perftest libnl-3-dev
 	libnl-genl-3-dev nftables linux-source-6.1 iproute2 kmod make gcc
 	libc6-dev libibverbs-dev librdmacm-dev pkg-config procps xz-utils zstd
-	iputils-ping jq util-linux
+	iputils-ping jq util-linux sockperf
 )
 PKGS_OPTIONAL=(
 	clang valgrind protobuf-c-compiler libprotobuf-c-dev libnl-route-3-dev
-	sockperf rds-tools rdmacm-utils shellcheck sparse
+	rds-tools rdmacm-utils shellcheck sparse
 )
 
 # Kernel log lines that fail a run.
