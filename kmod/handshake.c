@@ -823,6 +823,14 @@ static void rdmarpc_hs_accept(struct work_struct *work)
 	struct socket *sock;
 
 	while (!kernel_accept(rdmarpc_hs_lsock, &sock, O_NONBLOCK)) {
+		/*
+		 * The child inherited the listener's callbacks: give it the
+		 * stock ones back, or blocking reads never wake up.
+		 */
+		write_lock_bh(&sock->sk->sk_callback_lock);
+		sock->sk->sk_user_data = NULL;
+		sock->sk->sk_data_ready = rdmarpc_hs_saved_listen_ready;
+		write_unlock_bh(&sock->sk->sk_callback_lock);
 		pend = kzalloc(sizeof(*pend), GFP_KERNEL);
 		mutex_lock(&rdmarpc_hs_mutex);
 		if (!pend || rdmarpc_hs_stopping) {
@@ -845,6 +853,9 @@ static void rdmarpc_hs_listen_ready(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_user_data && sk->sk_state == TCP_LISTEN)
 		queue_work(rdmarpc_sess_wq, &rdmarpc_hs_accept_work);
+	else if (sk->sk_state != TCP_LISTEN)
+		/* A child not yet accepted: its readers want the wake-up. */
+		rdmarpc_hs_saved_listen_ready(sk);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 

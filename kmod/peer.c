@@ -347,6 +347,11 @@ static void rdmarpc_peer_grow(struct rdmarpc_peer *peer)
 	if (peer->dead || peer->connecting ||
 	    peer->nsess >= RDMARPC_PEER_MAX_SESS)
 		return;
+	/* More sessions were refused (server out of capacity): not so fast. */
+	if (peer->nsess && peer->last_err &&
+	    time_before(jiffies, peer->last_fail +
+			msecs_to_jiffies(RDMARPC_PEER_RETRY_MS)))
+		return;
 	peer->connecting = true;
 	rdmarpc_peer_get(peer);
 	if (!queue_work(rdmarpc_sess_wq, &peer->connect_work)) {

@@ -20,6 +20,8 @@
 struct rdmarpc_sess;
 
 #define RDMARPC_PEER_MAX_SESS	4
+/* An extra session could not be opened: wait this long to try again. */
+#define RDMARPC_PEER_RETRY_MS	1000
 /* No RDMA port reached the peer: calls fail at once for this long. */
 #define RDMARPC_PEER_NODEV_MS	1000
 #define RDMARPC_PSK_LEN		32
