@@ -22,7 +22,7 @@ set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 16
+ktap_plan 17
 ktap_require_rdma
 
 BG=()
@@ -63,6 +63,15 @@ idle_everywhere() {
 	[ "$("$CTL" -j session show 2> /dev/null | jq "$q")" = 0 ] || return 1
 	[ "$MODE" = two ] || return 0
 	[ "$(ctl_peer -j session show 2> /dev/null | jq "$q")" = 0 ]
+}
+
+# mark TEXT: a line in the kernel log here and on the peer, to read the
+# module's own messages against the test's steps.
+mark() {
+	echo "rdmarpc-selftest: $*" > /dev/kmsg
+	if [ "$MODE" = two ]; then
+		peer_run -t 10 "echo 'rdmarpc-selftest: (peer) $*' > /dev/kmsg"
+	fi
 }
 
 refcnt() {
@@ -190,6 +199,7 @@ cli=$!
 BG+=("$cli")
 wait_until 20 busy_here
 rr_sleep 1
+mark "rdma link delete $DEV"
 start=$SECONDS
 timeout 60 rdma link delete "$DEV"
 rc=$?
@@ -212,22 +222,38 @@ ktap_check "rdma link add $DEV: new calls succeed" $?
 
 # -- 5. The peer vanishes (two hosts) ----------------------------------
 if [ "$MODE" != two ]; then
-	ktap_skip "peer gone: calls fail with ETIMEDOUT/ECONNRESET" "one-host mode: the peer is this host"
+	ktap_skip "peer gone: held calls fail with ETIMEDOUT/ECONNRESET" "one-host mode: the peer is this host"
+	ktap_skip "peer gone: calls under load fail with ETIMEDOUT/ECONNRESET" "one-host mode"
 	ktap_skip "peer back: calls succeed again" "one-host mode"
 else
+	stop_server
 	HB0=$("$CTL" -j param show | jq -r '.heartbeat_ms')
 	"$CTL" set heartbeat_ms 1000
 	params=$("$CTL" -j param show | jq -c '{call_timeout_ms, rto_min_us, rto_max_us, max_retries, heartbeat_ms}')
-	# Three heartbeats missed, or the retransmissions given up (at most
-	# max_retries RTOs of rto_max each), plus 10 s for TCG.
+	# Held calls: three heartbeats missed.  Calls under load: that, or
+	# the retransmissions given up (at most max_retries RTOs of rto_max
+	# each).  Plus 10 s for TCG.
+	hb_bound=$(jq '(3 * .heartbeat_ms / 1000 + 10) | floor' <<< "$params")
 	bound=$(jq '((3 * .heartbeat_ms + .max_retries * .rto_max_us / 1000) / 1000 + 10) | floor' <<< "$params")
-	ktap_note "here: $params: calls must fail within ${bound}s"
+	ktap_note "here: $params: held calls must fail within ${hb_bound}s, calls under load within ${bound}s"
+
+	# Calls the peer holds (no traffic but heartbeats) and calls
+	# under load (retransmissions too), both with 120 s timeouts.
+	start_server "sink: serving" "exec $HELPER sink --service sink"
+	hout=$T/rpc_failure_held.out
+	"$HELPER" call --peer "$PEER" --service sink --count 8 --size 64 \
+		--timeout 120000 > "$hout" 2>&1 &
+	held=$!
+	BG+=("$held")
 	out=$T/rpc_failure_gone.out
 	"$ECHO_CLIENT" --peer "$PEER" --timeout 120000 --size 64 --count 1000000 \
 		--concurrency 8 > "$out" 2>&1 &
 	cli=$!
 	BG+=("$cli")
+	wait_until 30 grep -q '^held 8 ' "$_rr_d/out/$SERVER.out"
 	wait_until 20 busy_here
+	mark "peer disappears"
+	gone=$EPOCHREALTIME
 	start=$SECONDS
 	peer_run -t 20 'nft -f - <<EOF
 table inet rdmarpc_test {
@@ -246,18 +272,34 @@ table inet rdmarpc_test {
 }
 EOF'
 	nrc=$?
-	wait_log "$out" 'echo_client: call [0-9]+: ' 45
+	wait_log "$out" 'echo_client: call [0-9]+: ' $((bound + 5))
 	took=$((SECONDS - start))
 	kill -KILL "$cli" 2> /dev/null
 	wait "$cli" 2> /dev/null
+	timeout $((hb_bound + 5)) tail --pid="$held" -f /dev/null
+	kill -KILL "$held" 2> /dev/null
+	wait "$held" 2> /dev/null
+	mark "peer gone: done"
+
+	sum=$(grep '^calls ' "$hout")
+	at=$(sed -n 's/.*, at \([0-9.]*\))$/\1/p' <<< "$sum")
+	htook=$(awk -v a="$gone" -v b="${at:-0}" 'BEGIN { printf "%.1f", b - a }')
+	ktap_note "held calls: ${sum:-none}"
+	errs=$(sed -n 's/^calls 8: ok 0 \(.*\) (last.*/\1/p' <<< "$sum")
+	[ $nrc -eq 0 ] && [ -n "$errs" ] &&
+		[ -z "$(sed -E 's/(ETIMEDOUT|ECONNRESET) [0-9]+//g; s/ //g' <<< "$errs")" ] &&
+		[ "$(awk -v t="$htook" -v b="$hb_bound" 'BEGIN { print (t >= 0 && t <= b) }')" = 1 ]
+	ktap_check "peer gone: 8 held calls failed (${errs:-not at all}) ${htook}s after (bound ${hb_bound}s)" $?
+
 	first=$(grep -m1 'echo_client: call [0-9]*: ' "$out")
-	ktap_note "first failure after ${took}s: ${first:-none}"
+	ktap_note "under load, first failure: ${first:-none}"
 	[ $nrc -eq 0 ] && [ "$took" -le "$bound" ] &&
 		grep -Eq 'timed out|session reset' <<< "$first"
-	ktap_check "peer gone: calls failed with ETIMEDOUT/ECONNRESET within ${took}s (bound ${bound}s)" $?
+	ktap_check "peer gone: calls under load failed with ETIMEDOUT/ECONNRESET within ${took}s (bound ${bound}s)" $?
 
 	peer_run -t 20 'nft delete table inet rdmarpc_test'
-	echo_ok 30
+	stop_server
+	start_echo_server && echo_ok 30
 	ktap_check "peer back: calls succeed again" $?
 	"$CTL" set heartbeat_ms "$HB0" && HB0=
 fi
