@@ -127,6 +127,7 @@ enum rdmarpc_cmd {
 
 	__RDMARPC_CMD_MAX
 };
+
 #define RDMARPC_CMD_MAX (__RDMARPC_CMD_MAX - 1)
 
 enum rdmarpc_attr {
@@ -167,6 +168,7 @@ enum rdmarpc_attr {
 
 	__RDMARPC_A_MAX
 };
+
 #define RDMARPC_A_MAX (__RDMARPC_A_MAX - 1)
 
 /* Inside RDMARPC_A_GIDS: a list of RDMARPC_A_GID nests. */
@@ -181,6 +183,7 @@ enum rdmarpc_gid_attr {
 
 	__RDMARPC_GID_A_MAX
 };
+
 #define RDMARPC_GID_A_MAX (__RDMARPC_GID_A_MAX - 1)
 
 /* Per-port counters, all u64, inside RDMARPC_A_STATS. */
@@ -198,6 +201,7 @@ enum rdmarpc_stat_attr {
 
 	__RDMARPC_STAT_A_MAX
 };
+
 #define RDMARPC_STAT_A_MAX (__RDMARPC_STAT_A_MAX - 1)
 
 /* Module-wide parameters inside RDMARPC_A_PARAMS. */
@@ -222,6 +226,7 @@ enum rdmarpc_param_attr {
 
 	__RDMARPC_PARAM_A_MAX
 };
+
 #define RDMARPC_PARAM_A_MAX (__RDMARPC_PARAM_A_MAX - 1)
 
 /*
@@ -248,6 +253,7 @@ enum rdmarpc_sess_stat_attr {
 
 	__RDMARPC_SSTAT_A_MAX
 };
+
 #define RDMARPC_SSTAT_A_MAX (__RDMARPC_SSTAT_A_MAX - 1)
 
 /* Gauges inside RDMARPC_A_SESSION_INFO. */
@@ -262,6 +268,7 @@ enum rdmarpc_sess_info_attr {
 
 	__RDMARPC_SINFO_A_MAX
 };
+
 #define RDMARPC_SINFO_A_MAX (__RDMARPC_SINFO_A_MAX - 1)
 
 enum rdmarpc_peer_state {
