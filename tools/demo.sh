@@ -3,8 +3,8 @@
 #
 # rdmarpc demo (`make demo`): sets up what is missing (packages, build),
 # runs the host simulator of the session protocol over a lossy, reordering
-# network, then boots a Soft-RoCE guest, loads rdmarpc.ko and shows the
-# module seeing rxe0.
+# network, then boots a Soft-RoCE guest, loads rdmarpc.ko, shows the module
+# seeing rxe0, and runs the echo example and a short benchmark through it.
 
 set -euo pipefail
 
@@ -52,22 +52,36 @@ else
 	echo "(tools/rdmarpc-sim is not built yet: skipping)"
 fi
 
-section "3. Soft-RoCE guest: rdmarpc.ko and rxe0"
+section "3. Soft-RoCE guest: rdmarpc.ko, rxe0, echo and a short benchmark"
 echo "Booting Debian's kernel under QEMU with rxe0 over a veth pair;"
 echo "the guest loads kmod/rdmarpc.ko and runs:"
 # shellcheck disable=SC2016 # runs in the guest
 show='
+set -u
+ctl=tools/rdmarpcctl/rdmarpcctl
 step() { echo; echo "--- guest\$ $*"; "$@"; }
 step rdma link show
-step ibv_devinfo -d rxe0
-step grep rdmarpc /proc/modules
+step "$ctl" dev
 echo; echo "--- kernel log of the module"
-dmesg | grep -E "rdmarpc|rxe0" | tail -n 20
-if [ -x tools/rdmarpcctl/rdmarpcctl ]; then
-	step tools/rdmarpcctl/rdmarpcctl dev
-else
-	echo; echo "(tools/rdmarpcctl is not built yet)"
-fi
+dmesg | grep -E "rdmarpc" | tail -n 8
+
+echo; echo "--- guest\$ tools/examples/echo_server -q &"
+tools/examples/echo_server -q & srv=$!
+sleep 1
+step tools/examples/echo_client --peer "$RDMARPC_LOCAL_IP" "hello rdma"
+rc=$?
+step "$ctl" peer show
+step "$ctl" session show
+
+echo; echo "--- guest\$ tools/bench/rdmarpc-bench server &"
+tools/bench/rdmarpc-bench server & bsrv=$!
+sleep 1
+step tools/bench/rdmarpc-bench client --peer "$RDMARPC_LOCAL_IP" \
+	--size 32 --concurrency 8 --duration 5
+step tools/bench/rdmarpc-bench nop --count 100000
+kill $srv $bsrv 2>/dev/null
+wait 2>/dev/null
+exit $rc
 '
 selftests/vm.sh run "$show"
 
