@@ -19,7 +19,7 @@
 #   --two-hosts        two guests on one virtual network; tests and CMD run
 #                      on guest "a", guest "b" runs the peer agent (see
 #                      selftests/lib/remote.sh)
-#   --timeout SECS     hard limit for each guest (default 900 for check and
+#   --timeout SECS     hard limit for each guest (default 2400 for check, 900 for
 #                      selftest, 600 for run)
 #   --insmod 'KO [ARGS]'  also load this module after rdmarpc (repeatable)
 #   --module-args ARGS parameters for rdmarpc.ko
@@ -591,7 +591,7 @@ done
 case "$cmd" in
 deps) cmd_deps ;;
 build) cmd_build ;;
-check) TIMEOUT=${TIMEOUT:-900}; cmd_check "$@" ;;
+check) TIMEOUT=${TIMEOUT:-2400}; cmd_check "$@" ;;
 run) TIMEOUT=${TIMEOUT:-600}; cmd_run "$@" ;;
 selftest) TIMEOUT=${TIMEOUT:-900}; cmd_selftest ;;
 *) usage ;;
