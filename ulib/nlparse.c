@@ -142,13 +142,44 @@ static int parse_gids(const struct nlattr *nest, struct rdmarpc_dev *dev)
 	return 0;
 }
 
+/* A u64 counter attribute and where it goes in a stats struct. */
+struct counter_field {
+	int attr;
+	size_t off;
+};
+
+/*
+ * Parse a nest of u64 counters into the struct at @base, as @map says, and
+ * flag each one the kernel sent in @present.  @tb has room for @max + 1.
+ */
+static int parse_counters(const struct nlattr *nest, const struct nlattr **tb,
+			  int max, const struct counter_field *map, size_t n,
+			  void *base, uint32_t *present)
+{
+	size_t i;
+	int err;
+
+	err = rr_attr_index(attr_data(nest), attr_len(nest), tb, max);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		const struct nlattr *a = tb[map[i].attr];
+
+		if (!a)
+			continue;
+		err = get_fixed(a, (unsigned char *)base + map[i].off,
+				sizeof(uint64_t));
+		if (err)
+			return err;
+		*present |= 1U << map[i].attr;
+	}
+	return 0;
+}
+
 static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
 {
 	const struct nlattr *tb[RDMARPC_STAT_A_MAX + 1];
-	static const struct {
-		int attr;
-		size_t off;
-	} map[] = {
+	static const struct counter_field map[] = {
 #define STAT(a, f) { a, offsetof(struct rdmarpc_dev_stats, f) }
 		STAT(RDMARPC_STAT_A_TX_PACKETS, tx_packets),
 		STAT(RDMARPC_STAT_A_TX_BYTES, tx_bytes),
@@ -160,25 +191,8 @@ static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
 		STAT(RDMARPC_STAT_A_RECV_POSTED, recv_posted),
 #undef STAT
 	};
-	size_t i;
-	int err;
-
-	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
-			    RDMARPC_STAT_A_MAX);
-	if (err)
-		return err;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		const struct nlattr *a = tb[map[i].attr];
-
-		if (!a)
-			continue;
-		err = get_fixed(a, (unsigned char *)s + map[i].off,
-				sizeof(uint64_t));
-		if (err)
-			return err;
-		s->present |= 1U << map[i].attr;
-	}
-	return 0;
+	return parse_counters(nest, tb, RDMARPC_STAT_A_MAX, map,
+			      sizeof(map) / sizeof(map[0]), s, &s->present);
 }
 
 void rr_dev_clear(struct rdmarpc_dev *dev)
@@ -380,10 +394,7 @@ static int parse_sess_stats(const struct nlattr *nest,
 			    struct rdmarpc_sess_stats *s)
 {
 	const struct nlattr *tb[RDMARPC_SSTAT_A_MAX + 1];
-	static const struct {
-		int attr;
-		size_t off;
-	} map[] = {
+	static const struct counter_field map[] = {
 #define S(a, f) { a, offsetof(struct rdmarpc_sess_stats, f) }
 		S(RDMARPC_SSTAT_A_TX_PACKETS, tx_packets),
 		S(RDMARPC_SSTAT_A_TX_BYTES, tx_bytes),
@@ -401,25 +412,8 @@ static int parse_sess_stats(const struct nlattr *nest,
 		S(RDMARPC_SSTAT_A_REQUESTS, requests),
 #undef S
 	};
-	size_t i;
-	int err;
-
-	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
-			    RDMARPC_SSTAT_A_MAX);
-	if (err)
-		return err;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		const struct nlattr *a = tb[map[i].attr];
-
-		if (!a)
-			continue;
-		err = get_fixed(a, (unsigned char *)s + map[i].off,
-				sizeof(uint64_t));
-		if (err)
-			return err;
-		s->present |= 1U << map[i].attr;
-	}
-	return 0;
+	return parse_counters(nest, tb, RDMARPC_SSTAT_A_MAX, map,
+			      sizeof(map) / sizeof(map[0]), s, &s->present);
 }
 
 static int parse_sess_info(const struct nlattr *nest,
