@@ -38,9 +38,9 @@ unsigned int rdmarpc_call_timeout_ms = 30000;
 module_param_named(call_timeout_ms, rdmarpc_call_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(call_timeout_ms, "Default call timeout (ms; default 30000)");
 
-unsigned int rdmarpc_rto_min_us = 1000;
+unsigned int rdmarpc_rto_min_us = 5000;
 module_param_named(rto_min_us, rdmarpc_rto_min_us, uint, 0644);
-MODULE_PARM_DESC(rto_min_us, "Retransmission timeout floor (us; default 1000)");
+MODULE_PARM_DESC(rto_min_us, "Retransmission timeout floor (us; default 5000)");
 
 unsigned int rdmarpc_rto_max_us = 500000;
 module_param_named(rto_max_us, rdmarpc_rto_max_us, uint, 0644);

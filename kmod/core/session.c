@@ -18,6 +18,11 @@
 #define RR_DUPTHRESH		3
 /* Cap on the RTO doubling count (the RTO itself is capped by rto_max). */
 #define RR_MAX_BACKOFF		16
+/*
+ * WAIT: the server holds the request and its handler runs; a probe only
+ * recovers a lost response, so the first one waits 4 RTOs, not one.
+ */
+#define RR_WAIT_BACKOFF		2
 
 enum rr_cslot_phase {
 	RR_C_FREE,
@@ -89,6 +94,8 @@ struct rr_sslot {
 	u32 npkts;		/* of the request */
 	u32 resp_npkts;
 	s32 status;
+	u32 ack_idx;		/* PENDING, ack owed: the packet to answer */
+	u64 ack_due;		/*   and when to send it */
 	struct rr_pktmap map;
 	struct rr_msg req;
 	struct rr_msg resp;
@@ -111,6 +118,8 @@ struct rr_session {
 	bool tx_stalled;
 	int closed;		/* client: error for new calls, 0 if open */
 	int rx_slot;		/* server: slot delivered from rx, or -1 */
+	u32 ack_owed;		/* server: PENDING slots not yet acked */
+	u64 ack_delay;		/* server: params.ack_delay_ns, capped */
 	u64 deadline;
 	struct rr_rtt rtt;
 	struct rr_cc cc;
@@ -579,7 +588,9 @@ static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
 		c->phase = RR_C_WAIT;
 		c->probe = false;
 		c->timing = RR_TIME_NONE;
-		rr_cslot_progress(s, c, now);
+		c->retries = 0;
+		c->backoff = RR_WAIT_BACKOFF;
+		rr_cslot_arm(s, c, now);
 		return 0;
 	}
 	rr_cslot_progress(s, c, now);
@@ -845,9 +856,16 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 		rr_cslot_finish(s, c, -ETIMEDOUT);
 		return;
 	}
-	s->st.rto_fires++;
-	if (rr_cc_on_loss(&s->cc, now, rr_rtt_rto(&s->rtt, c->backoff)))
-		s->st.cwnd_decreases++;
+	/*
+	 * In WAIT the server has said it holds the request: a slow handler is
+	 * no sign of congestion.  The probe only asks after the response.
+	 */
+	if (c->phase != RR_C_WAIT) {
+		s->st.rto_fires++;
+		if (rr_cc_on_loss(&s->cc, now,
+				  rr_rtt_rto(&s->rtt, c->backoff)))
+			s->st.cwnd_decreases++;
+	}
 	if (c->backoff < RR_MAX_BACKOFF)
 		c->backoff++;
 	c->timing = RR_TIME_NONE;
@@ -882,6 +900,7 @@ static void rr_server_reset_all(struct rr_session *s)
 {
 	u32 j;
 
+	s->ack_owed = 0;
 	for (j = 0; j <= s->mask; j++) {
 		rr_sslot_reset(&s->ss[j]);
 		s->ss[j].consumed = s->ss[j].seen;
@@ -913,9 +932,37 @@ static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
 		   &sl->resp, idx, (u32)sl->status);
 }
 
+/*
+ * The handler has the request in @sl but has not answered yet: acknowledge
+ * packet @idx after ack_delay unless the answer comes first (it then goes
+ * out as the reply, rr_server_answer()).  Without the ack the client would
+ * take a slow handler for a lost request.
+ */
+static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
+				u32 idx, u64 now)
+{
+	if (!s->ack_delay) {
+		rr_server_ack(s, sl, idx);
+		return;
+	}
+	sl->ack_idx = idx;
+	sl->ack_due = now + s->ack_delay;
+	s->ack_owed |= 1u << sl->index;
+	if (sl->ack_due < s->deadline)
+		s->deadline = sl->ack_due;
+}
+
+/* The client asked after a PENDING request: acknowledge it now. */
+static void rr_server_ack_now(struct rr_session *s, struct rr_sslot *sl,
+			      u32 idx)
+{
+	s->ack_owed &= ~(1u << sl->index);
+	rr_server_ack(s, sl, idx);
+}
+
 /* The request in @sl is complete: hand it over (once), answer packet @idx. */
 static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
-			      u32 idx)
+			      u32 idx, u64 now)
 {
 	u32 handle = sl->req_num;
 
@@ -932,7 +979,7 @@ static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
 	if (sl->state == RR_S_DONE)
 		rr_server_send_resp(s, sl, 0, RR_F_REPLY);
 	else if (sl->state == RR_S_PENDING)
-		rr_server_ack(s, sl, idx);
+		rr_server_ack_later(s, sl, idx, now);
 }
 
 /*
@@ -959,7 +1006,7 @@ static int rr_server_refuse(struct rr_session *s, struct rr_sslot *sl,
 /* Everything but a new one-packet request (see rr_server_req()). */
 static noinline int rr_server_req_slow(struct rr_session *s,
 				       struct rr_sslot *sl,
-				       const struct rr_pkt *pkt)
+				       const struct rr_pkt *pkt, u64 now)
 {
 	if (sl->state == RR_S_EMPTY) {
 		sl->npkts = rr_npkts(s, pkt->msg_len);
@@ -995,7 +1042,7 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 			}
 			rr_map_set(&sl->map, pkt->idx);
 			if (sl->map.count == sl->npkts) {
-				rr_server_deliver(s, sl, pkt->idx);
+				rr_server_deliver(s, sl, pkt->idx, now);
 				return 0;
 			}
 		}
@@ -1003,7 +1050,7 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 		return 0;
 	case RR_S_PENDING:
 		s->st.dup_requests++;
-		rr_server_ack(s, sl, pkt->idx);
+		rr_server_ack_now(s, sl, pkt->idx);
 		return 0;
 	default:
 		/* DONE: the stored response answers any duplicate. */
@@ -1016,7 +1063,8 @@ bad:
 	return -EINVAL;
 }
 
-static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
+static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt,
+			 u64 now)
 {
 	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
 	s32 age;
@@ -1033,8 +1081,10 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
 			return -ESTALE;
 		}
 		/* A newer call on the slot: the client is done with the old. */
-		if (age > 0)
+		if (age > 0) {
+			s->ack_owed &= ~(1u << sl->index);
 			rr_sslot_reset(sl);
+		}
 	}
 	sl->seen = true;
 	sl->consumed = false;
@@ -1048,10 +1098,10 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt)
 		sl->req_len = pkt->msg_len;
 		sl->req.len = pkt->msg_len;
 		memcpy(sl->req.inl, pkt->payload, pkt->plen);
-		rr_server_deliver(s, sl, 0);
+		rr_server_deliver(s, sl, 0, now);
 		return 0;
 	}
-	return rr_server_req_slow(s, sl, pkt);
+	return rr_server_req_slow(s, sl, pkt, now);
 }
 
 static noinline int rr_server_rfr(struct rr_session *s,
@@ -1065,7 +1115,7 @@ static noinline int rr_server_rfr(struct rr_session *s,
 	}
 	if (sl->state == RR_S_PENDING) {
 		s->st.dup_requests++;
-		rr_server_ack(s, sl, 0);
+		rr_server_ack_now(s, sl, 0);
 		return 0;
 	}
 	if (sl->state != RR_S_DONE || pkt->idx >= sl->resp_npkts) {
@@ -1076,11 +1126,12 @@ static noinline int rr_server_rfr(struct rr_session *s,
 	return 0;
 }
 
-static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt)
+static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt,
+			u64 now)
 {
 	switch (pkt->kind) {
 	case RR_PKT_REQ:
-		return rr_server_req(s, pkt);
+		return rr_server_req(s, pkt, now);
 	case RR_PKT_RFR:
 		return rr_server_rfr(s, pkt);
 	case RR_PKT_PING:
@@ -1104,6 +1155,8 @@ static int rr_server_answer(struct rr_session *s, u32 handle, s32 status,
 			    struct rr_msg *resp, u8 resp_flags)
 {
 	struct rr_sslot *sl;
+	u8 flags = 0;
+	u32 bit;
 
 	if (s->role != RR_ROLE_SERVER)
 		return -EINVAL;
@@ -1120,12 +1173,18 @@ static int rr_server_answer(struct rr_session *s, u32 handle, s32 status,
 	sl->state = RR_S_DONE;
 	s->st.replies++;
 	/*
-	 * From inside deliver_request the rx path sends it as its reply;
-	 * later, send packet 0 unasked (if it is lost, the client's probe
-	 * fetches it).
+	 * From inside deliver_request the rx path sends it as its reply.
+	 * Later, packet 0 goes now: as the reply to the request packet while
+	 * its ack is still owed, else unasked (if it is lost, the client's
+	 * probe fetches it).
 	 */
-	if (s->rx_slot != (int)(handle & s->mask))
-		rr_server_send_resp(s, sl, 0, 0);
+	bit = 1u << sl->index;
+	if (s->ack_owed & bit) {
+		s->ack_owed &= ~bit;
+		flags = RR_F_REPLY;
+	}
+	if (s->rx_slot != (int)sl->index)
+		rr_server_send_resp(s, sl, 0, flags);
 	return 0;
 }
 
@@ -1171,6 +1230,7 @@ void rr_params_default(struct rr_params *p)
 	p->rto_max_ns = 500000000;
 	p->max_retries = 10;
 	p->call_timeout_ns = 0;
+	p->ack_delay_ns = 250000;
 	p->cc_algo = RR_CC_AIMD;
 	p->cc_init_cwnd = 16;
 	p->crc = true;
@@ -1221,6 +1281,7 @@ struct rr_session *rr_session_create(const struct rr_params *p,
 	s->small_max = min_t(u32, min_t(u32, RR_MSG_INLINE, s->seg), p->max_msg);
 	s->mask = p->slots - 1;
 	s->rx_slot = -1;
+	s->ack_delay = min_t(u64, p->ack_delay_ns, p->rto_min_ns / 2);
 	s->deadline = RR_NO_DEADLINE;
 	rr_rtt_init(&s->rtt, p->rto_init_ns, p->rto_min_ns, p->rto_max_ns);
 	rr_cc_init(&s->cc, p->cc_algo, p->cc_init_cwnd, p->credits);
@@ -1302,20 +1363,41 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 	s->st.rx_bytes += len;
 	if (s->role == RR_ROLE_CLIENT)
 		return rr_client_rx(s, &pkt, now);
-	return rr_server_rx(s, &pkt);
+	return rr_server_rx(s, &pkt, now);
 }
 
 /*
  * Timer entry point (also call it when send buffers free up after a
  * stall): expire what is due, send what waits.  Returns the next deadline.
  */
+/* Server timer: send the acks whose delay is over. */
+static u64 rr_server_poll(struct rr_session *s, u64 now)
+{
+	u64 d = RR_NO_DEADLINE;
+	u32 owed, j;
+
+	owed = s->ack_owed;
+	while (owed) {
+		j = rr_ctz32(owed);
+		owed &= owed - 1;
+		if (s->ss[j].state != RR_S_PENDING)
+			s->ack_owed &= ~(1u << j);
+		else if (s->ss[j].ack_due <= now)
+			rr_server_ack_now(s, &s->ss[j], s->ss[j].ack_idx);
+		else if (s->ss[j].ack_due < d)
+			d = s->ss[j].ack_due;
+	}
+	s->deadline = d;
+	return d;
+}
+
 u64 rr_session_poll(struct rr_session *s, u64 now)
 {
 	u32 busy, j;
 	u64 d = RR_NO_DEADLINE;
 
 	if (s->role != RR_ROLE_CLIENT)
-		return s->deadline;
+		return rr_server_poll(s, now);
 	busy = s->busy_mask;
 	while (busy) {
 		j = rr_ctz32(busy);

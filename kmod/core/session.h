@@ -9,8 +9,10 @@
  * call; every packet the server sends answers one client packet, so the
  * client's credits bound what is in flight both ways.  Messages are split
  * into MTU-sized packets and reassembled by offset in any order; the
- * server acknowledges request packets cumulatively and selectively, and
- * the client pulls the response packet by packet (RFR).  The server keeps,
+ * server acknowledges request packets cumulatively and selectively (the
+ * last one only if its handler is slower than ack_delay: otherwise the
+ * response answers it), and the client pulls the response packet by
+ * packet (RFR).  The server keeps,
  * per slot, the last request number and the response to it: a duplicate
  * never reaches the handler twice.
  *
@@ -45,6 +47,13 @@ struct rr_params {
 	u64 rto_max_ns;
 	u32 max_retries;	/* timeouts in a row without progress */
 	u64 call_timeout_ns;	/* total time a call may take, 0: unlimited */
+	/*
+	 * Server: how long a complete request may wait for its handler's
+	 * answer before the server acknowledges it on its own (0: at once).
+	 * The answer, when it comes first, is the acknowledgment: one packet
+	 * each way for a quick handler.  Capped at half of rto_min_ns.
+	 */
+	u64 ack_delay_ns;
 	u32 cc_algo;		/* enum rr_cc_algo */
 	u32 cc_init_cwnd;	/* packets */
 	bool crc;		/* send and require CRC32C */
