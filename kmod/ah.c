@@ -271,6 +271,99 @@ const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
 	return attr ?: ERR_PTR(-EADDRNOTAVAIL);
 }
 
+/* @port has @gid in its GID table (RoCE v2 only: the GIDs we send from). */
+static bool rdmarpc_ah_port_has_gid(struct rdmarpc_port *port,
+				    const union ib_gid *gid)
+{
+	const struct ib_gid_attr *attr;
+
+	attr = rdma_find_gid_by_port(port->dev->ibdev, gid,
+				     IB_GID_TYPE_ROCE_UDP_ENCAP,
+				     port->port_num, NULL);
+	if (IS_ERR(attr))
+		return false;
+	rdma_put_gid_attr(attr);
+	return true;
+}
+
+/* How well @port reaches the destination; 0: not at all (rdmarpc_lock). */
+static int rdmarpc_ah_port_rank(struct rdmarpc_port *port,
+				const union ib_gid *dgid,
+				const union ib_gid *hint,
+				const struct net_device *rdev, bool local)
+{
+	struct net_device *ndev;
+	int rank = 1;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	if (!port->up || rdmarpc_port_dead(port))
+		return 0;
+	if (port->link_ib || !port->sgid_attr)
+		return rank;
+	if (port->sgid_attr->gid_type == IB_GID_TYPE_ROCE_UDP_ENCAP)
+		rank = 2;
+	if (hint && rdmarpc_ah_port_has_gid(port, hint))
+		rank = 3;
+	if (local) {
+		/* One of our addresses: the device that owns it. */
+		if (rdmarpc_ah_port_has_gid(port, dgid))
+			rank = 4;
+	} else if (rdev) {
+		rcu_read_lock();
+		ndev = rdma_read_gid_attr_ndev_rcu(port->sgid_attr);
+		if (!IS_ERR(ndev) && ndev == rdev)
+			rank = 4;
+		rcu_read_unlock();
+	}
+	return rank;
+}
+
+struct rdmarpc_port *rdmarpc_ah_port_for(const union ib_gid *dgid,
+					 const union ib_gid *hint)
+{
+	struct rdmarpc_port *port, *best = NULL;
+	struct net_device *rdev = NULL;
+	struct rdmarpc_device *dev;
+	int rank, best_rank = 0;
+	bool local = false;
+	struct rtable *rt;
+	__be32 ip;
+	u32 i;
+
+	might_sleep();
+	if (ipv6_addr_v4mapped((const struct in6_addr *)dgid)) {
+		memcpy(&ip, &dgid->raw[12], 4);
+		rt = ip_route_output(&init_net, ip, 0, 0, 0);
+		if (!IS_ERR(rt)) {
+			/* A local destination routes through lo, not a port. */
+			local = rt->rt_type == RTN_LOCAL;
+			rdev = rt->dst.dev;
+			dev_hold(rdev);
+			ip_rt_put(rt);
+		}
+	}
+	mutex_lock(&rdmarpc_lock);
+	list_for_each_entry(dev, &rdmarpc_devices, list) {
+		for (i = 0; i < dev->nports; i++) {
+			port = dev->ports[i];
+			if (!port)
+				continue;
+			rank = rdmarpc_ah_port_rank(port, dgid, hint, rdev,
+						    local);
+			if (rank > best_rank) {
+				best = port;
+				best_rank = rank;
+			}
+		}
+	}
+	if (best && rdmarpc_port_enter(best))
+		best = NULL;
+	mutex_unlock(&rdmarpc_lock);
+	if (rdev)
+		dev_put(rdev);
+	return best ?: ERR_PTR(-ENODEV);
+}
+
 struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
 				  const union ib_gid *dgid)
 {

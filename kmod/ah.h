@@ -64,6 +64,17 @@ void rdmarpc_ah_put(struct rdmarpc_ah *ah);
 void rdmarpc_ah_cache_init(struct rdmarpc_port *port);
 void rdmarpc_ah_cache_flush(struct rdmarpc_port *port);
 
+/*
+ * Process context: the port to reach @dgid from, entered as a user (put it
+ * with rdmarpc_port_put()), or ERR_PTR(-ENODEV).  In order of preference:
+ * for a remote IPv4 destination the port whose netdev the route leaves by,
+ * for one of our own addresses the port whose GID table holds it; then the
+ * port holding @hint (may be NULL: a GID the peer sent, when the destination
+ * is 127.0.0.0/8 or unroutable); then the first RoCE v2 port; then any.
+ */
+struct rdmarpc_port *rdmarpc_ah_port_for(const union ib_gid *dgid,
+					 const union ib_gid *hint);
+
 /* Choose the source GID for a destination (see DESIGN.md section 6). */
 const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
 					      const union ib_gid *dgid);

@@ -16,18 +16,25 @@
  *
  * Afterwards the connection stays open: both sides send a HEARTBEAT every
  * heartbeat_ms; EOF, a reset or anything but a heartbeat kills the session
- * (-ECONNRESET), and three periods of silence too (-ETIMEDOUT).  Reading is
+ * (-ECONNRESET), and so does silence (-ETIMEDOUT): nothing received for
+ * RDMARPC_HS_MISSES (3) periods.  The peer's last heartbeat came at most a
+ * period before it went silent, and the check runs at the deadline itself,
+ * so a peer that vanishes is declared dead within MISSES + 1 periods of it
+ * (3 to 4 s at the default 1000 ms), plus the timer's slack.  Reading is
  * non-blocking from a work queued by sk_data_ready/sk_state_change, so
  * closing is bounded: restore the callbacks, cancel the works, shut down.
  */
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
+#include <linux/in.h>
 #include <linux/inet.h>
 #include <linux/net.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
+#include <rdma/ib_cache.h>
 
 #include "rdmarpc.h"
 #include "ib.h"
@@ -42,7 +49,7 @@
 #define RDMARPC_HS_SERVER_TIMEOUT_MS	5000
 /* Address resolution bound for the server's AH to the client. */
 #define RDMARPC_HS_AH_TIMEOUT_MS	3000
-/* Heartbeats missed before the peer is declared dead. */
+/* Heartbeat periods of silence before the peer is declared dead. */
 #define RDMARPC_HS_MISSES		3
 
 struct rdmarpc_hs_stats rdmarpc_hs_stats;
@@ -60,13 +67,17 @@ struct rdmarpc_hs_conn {
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
 	/*
-	 * Liveness: rx_work sets @rx_seen on any byte; each heartbeat tick
-	 * clears it or counts a miss.  Counting our own ticks, not elapsed
-	 * time, keeps a stall of this host (a guest not scheduled for
-	 * seconds) from declaring every peer dead at once.
+	 * Liveness: rx_work stamps @last_rx (jiffies) on any byte received;
+	 * hb_work, which alone reads it, sends a heartbeat when @next_hb
+	 * comes and declares the peer dead once @last_rx is MISSES periods
+	 * old.  It runs at whichever comes first, and notes in @due when
+	 * that is: a run a whole period late means this host stalled (a
+	 * guest not scheduled for seconds), which must not declare every
+	 * peer dead at once, so the silence counts from the stall's end.
 	 */
-	bool rx_seen;
-	unsigned int missed;		/* hb_work only */
+	unsigned long last_rx;		/* WRITE_ONCE/READ_ONCE */
+	unsigned long next_hb;		/* hb_work only */
+	unsigned long due;		/* hb_work only */
 	/* rx_work only: */
 	u32 have;
 	int flen;
@@ -188,14 +199,14 @@ static bool rdmarpc_hs_proof_ok(const u8 *psk, u8 role, const u8 *nc,
 	return ok;
 }
 
-/* Our half of a hello for session @s on its port. */
+/* Our half of a hello for session @s on its port, sent from @sgid_attr. */
 static void rdmarpc_hs_fill(struct rr_hello *h, struct rdmarpc_sess *s,
-			    struct rdmarpc_ah *ah)
+			    const struct ib_gid_attr *sgid_attr)
 {
 	struct rdmarpc_port *port = s->port;
 
 	memset(h, 0, sizeof(*h));
-	memcpy(h->gid, ah->sgid_attr->gid.raw, sizeof(h->gid));
+	memcpy(h->gid, sgid_attr->gid.raw, sizeof(h->gid));
 	h->lid = port->lid;
 	h->qpn = port->qpn;
 	h->qkey = port->qkey;
@@ -206,6 +217,26 @@ static void rdmarpc_hs_fill(struct rr_hello *h, struct rdmarpc_sess *s,
 	h->credits = RDMARPC_SESS_CREDITS;
 	h->max_msg = RDMARPC_SESS_MAX_MSG;
 	get_random_bytes(h->nonce, sizeof(h->nonce));
+}
+
+/*
+ * The GID a hello gives as its sender's address, which the other side
+ * sends datagrams to: unicast, and not 0.0.0.0/8, 127.0.0.0/8 or multicast
+ * when IPv4-mapped (no RDMA port has such a GID).
+ */
+static bool rdmarpc_hs_gid_ok(const u8 *raw, union ib_gid *gid)
+{
+	const struct in6_addr *a = (const struct in6_addr *)gid->raw;
+	__be32 ip;
+
+	memcpy(gid->raw, raw, sizeof(gid->raw));
+	if (ipv6_addr_any(a) || ipv6_addr_is_multicast(a))
+		return false;
+	if (!ipv6_addr_v4mapped(a))
+		return true;
+	ip = a->s6_addr32[3];
+	return !ipv4_is_zeronet(ip) && !ipv4_is_loopback(ip) &&
+	       !ipv4_is_multicast(ip) && !ipv4_is_lbcast(ip);
 }
 
 /* Session parameters from the module's settings and the agreed values. */
@@ -280,7 +311,7 @@ static void rdmarpc_hs_rx_work(struct work_struct *work)
 			rdmarpc_hs_conn_dead(conn, -ECONNRESET);
 			return;
 		}
-		WRITE_ONCE(conn->rx_seen, true);
+		WRITE_ONCE(conn->last_rx, jiffies);
 		conn->have += ret;
 		if (conn->have == RR_HELLO_HDR_LEN) {
 			conn->flen = rr_hello_frame_len(conn->buf,
@@ -311,38 +342,73 @@ out_protocol:
 	rdmarpc_hs_conn_dead(conn, -ECONNRESET);
 }
 
+/* The heartbeat period in jiffies; 0: heartbeats are off. */
+static unsigned long rdmarpc_hs_period(void)
+{
+	unsigned int hb = READ_ONCE(rdmarpc_heartbeat_ms);
+
+	return hb ? msecs_to_jiffies(hb) ?: 1 : 0;
+}
+
+/* Run hb_work at @when (jiffies), @now being the current time. */
+static void rdmarpc_hs_hb_at(struct rdmarpc_hs_conn *conn, unsigned long now,
+			     unsigned long when)
+{
+	conn->due = when;
+	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
+			   time_after(when, now) ? when - now : 0);
+}
+
 static void rdmarpc_hs_hb_work(struct work_struct *work)
 {
 	struct rdmarpc_hs_conn *conn = container_of(to_delayed_work(work),
 						    struct rdmarpc_hs_conn,
 						    hb_work);
-	unsigned int hb = READ_ONCE(rdmarpc_heartbeat_ms);
+	unsigned long period = rdmarpc_hs_period();
+	unsigned long now = jiffies, last, limit, dead_at;
+	struct sock *sk = conn->sock->sk;
 	u8 buf[RR_HELLO_HDR_LEN];
 	int len;
 
 	if (!rdmarpc_sess_alive(conn->sess))
 		return;
-	if (!hb) {
+	if (!period) {
 		/* Off: look again later, with a fresh start. */
-		conn->missed = 0;
-		queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work, HZ);
+		WRITE_ONCE(conn->last_rx, now);
+		conn->next_hb = now;
+		rdmarpc_hs_hb_at(conn, now, now + HZ);
 		return;
 	}
-	if (READ_ONCE(conn->rx_seen)) {
-		WRITE_ONCE(conn->rx_seen, false);
-		conn->missed = 0;
-	} else if (++conn->missed >= RDMARPC_HS_MISSES) {
-		pr_info_ratelimited("session %u (%s): %u heartbeats missed (%u ms each), peer declared dead\n",
+	/* This host stalled: silence counts from now. */
+	if (time_after(now, conn->due + period))
+		WRITE_ONCE(conn->last_rx, now);
+	limit = RDMARPC_HS_MISSES * period;
+	last = READ_ONCE(conn->last_rx);
+	/* Received but not read yet (rx_work is queued): heard from. */
+	if (time_after_eq(now, last + limit) &&
+	    !skb_queue_empty_lockless(&sk->sk_receive_queue)) {
+		last = now;
+		WRITE_ONCE(conn->last_rx, now);
+	}
+	if (time_after_eq(now, last + limit)) {
+		pr_info_ratelimited("session %u (%s): nothing heard for %u ms (%u heartbeats of %u ms), peer declared dead\n",
 				    conn->sess->id, conn->sess->name,
-				    conn->missed, hb);
+				    jiffies_to_msecs(now - last),
+				    RDMARPC_HS_MISSES,
+				    jiffies_to_msecs(period));
 		rdmarpc_hs_conn_dead(conn, -ETIMEDOUT);
 		return;
 	}
-	len = rr_hello_encode_heartbeat(buf);
-	/* A full send buffer means a hung peer: the timeout above sees it. */
-	rdmarpc_hs_send(conn->sock, buf, len, MSG_DONTWAIT);
-	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
-			   msecs_to_jiffies(hb));
+	if (time_after_eq(now, conn->next_hb) ||
+	    time_after(conn->next_hb, now + period)) {
+		len = rr_hello_encode_heartbeat(buf);
+		/* A full send buffer means a hung peer: silence shows it. */
+		rdmarpc_hs_send(conn->sock, buf, len, MSG_DONTWAIT);
+		conn->next_hb = now + period;
+	}
+	dead_at = last + limit;
+	rdmarpc_hs_hb_at(conn, now, time_before(dead_at, conn->next_hb) ?
+			 dead_at : conn->next_hb);
 }
 
 static struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
@@ -364,6 +430,7 @@ static struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
 static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
+	unsigned long now;
 
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = conn;
@@ -375,9 +442,10 @@ static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* Whatever arrived before the callbacks were in place. */
 	queue_work(rdmarpc_sess_wq, &conn->rx_work);
-	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
-			   msecs_to_jiffies(READ_ONCE(rdmarpc_heartbeat_ms) ?:
-					    1000));
+	now = jiffies;
+	WRITE_ONCE(conn->last_rx, now);
+	conn->next_hb = now + (rdmarpc_hs_period() ?: HZ);
+	rdmarpc_hs_hb_at(conn, now, conn->next_hb);
 }
 
 void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn)
@@ -426,8 +494,8 @@ static int rdmarpc_hs_errno(int err)
 /* Exchange hellos on a connected @sock; fills in the server's ACCEPT. */
 static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 				   struct rdmarpc_sess *s,
-				   struct rdmarpc_ah *ah, struct socket *sock,
-				   struct rr_hello *a)
+				   const struct ib_gid_attr *sgid_attr,
+				   struct socket *sock, struct rr_hello *a)
 {
 	u8 buf[RR_HELLO_FRAME_MAX];
 	struct rr_hello_msg *m;
@@ -438,7 +506,7 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	rdmarpc_hs_fill(&h, s, ah);
+	rdmarpc_hs_fill(&h, s, sgid_attr);
 	h.flags = (peer->crc ? RR_HELLO_F_CRC : 0) |
 		  (peer->has_psk ? RR_HELLO_F_AUTH : 0);
 	len = rr_hello_encode(buf, RR_HELLO_T_HELLO, &h);
@@ -494,6 +562,23 @@ out_free:
 	return ret;
 }
 
+/*
+ * The address handle to the server's GID @dgid, from its ACCEPT; @early is
+ * the one whose resolution started with the handshake (to the address we
+ * connected to), or an error.  Takes over the reference on @early.
+ */
+static struct rdmarpc_ah *rdmarpc_hs_client_ah(struct rdmarpc_port *port,
+					       struct rdmarpc_ah *early,
+					       const union ib_gid *dgid)
+{
+	if (!IS_ERR(early)) {
+		if (!memcmp(&early->dgid, dgid, sizeof(*dgid)))
+			return early;
+		rdmarpc_ah_put(early);
+	}
+	return rdmarpc_ah_get(port, dgid);
+}
+
 struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 					unsigned int timeout_ms)
 {
@@ -503,10 +588,12 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		.sin_addr.s_addr = peer->ipv4,
 		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
 	};
+	const struct ib_gid_attr *sgid_attr;
 	struct rdmarpc_hs_conn *conn;
 	struct rdmarpc_port *port;
-	struct rdmarpc_sess *s;
+	union ib_gid dgid, sgid;
 	struct rdmarpc_ah *ah;
+	struct rdmarpc_sess *s;
 	struct socket *sock;
 	struct rr_params p;
 	struct rr_hello a;
@@ -514,7 +601,13 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 	int ret;
 
 	might_sleep();
-	port = rdmarpc_sess_port_for(peer->ipv4);
+	/*
+	 * The port the server's address routes through; for an address of
+	 * this host (127.0.0.1 too), the device that owns it or the first
+	 * RoCE v2 port: the server then answers with a GID of this host.
+	 */
+	ipv6_addr_set_v4mapped(peer->ipv4, (struct in6_addr *)&dgid);
+	port = rdmarpc_ah_port_for(&dgid, NULL);
 	if (IS_ERR(port))
 		return ERR_CAST(port);
 	s = rdmarpc_sess_new(RR_ROLE_CLIENT, port, peer, peer->name);
@@ -522,12 +615,18 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		return s;
 	/* Ours while we work: a reset may tear the session down any time. */
 	rdmarpc_sess_get(s);
-	/* Resolution runs while the handshake does. */
-	ah = rdmarpc_ah_get_addr(port, (struct sockaddr *)&sin);
-	if (IS_ERR(ah)) {
+	/* The GID our hello gives: the source of the route to the server. */
+	sgid_attr = rdmarpc_ah_sgid_for(port, &dgid);
+	if (IS_ERR(sgid_attr)) {
 		ret = -EHOSTUNREACH;
 		goto out_kill;
 	}
+	/*
+	 * Usually the server's GID is the address we connect to: resolution
+	 * runs while the handshake does.  (No GID is in 127.0.0.0/8.)
+	 */
+	ah = ipv4_is_loopback(peer->ipv4) ? ERR_PTR(-EADDRNOTAVAIL) :
+	     rdmarpc_ah_get(port, &dgid);
 	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (ret)
@@ -537,9 +636,21 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 	ret = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin), 0);
 	if (ret)
 		goto out_release;
-	ret = rdmarpc_hs_client_hello(peer, s, ah, sock, &a);
+	ret = rdmarpc_hs_client_hello(peer, s, sgid_attr, sock, &a);
 	if (ret)
 		goto out_release;
+	if (!rdmarpc_hs_gid_ok(a.gid, &sgid)) {
+		pr_info_ratelimited("peer %s: bad handshake answer: GID %pI6c\n",
+				    peer->name, a.gid);
+		ret = -EPROTO;
+		goto out_release;
+	}
+	/* Datagrams go where the server's hello says, as its go to ours. */
+	ah = rdmarpc_hs_client_ah(port, ah, &sgid);
+	if (IS_ERR(ah)) {
+		ret = -EHOSTUNREACH;
+		goto out_release;
+	}
 	left = deadline - jiffies;
 	ret = rdmarpc_ah_wait(ah, max(left, 1L));
 	if (ret) {
@@ -564,16 +675,19 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		rdmarpc_hs_close(conn);
 		goto out_put_ah;
 	}
+	rdma_put_gid_attr(sgid_attr);
 	atomic64_inc(&rdmarpc_hs_stats.connected);
-	pr_debug("session %u to %s up: peer session %u qpn 0x%x mtu %u slots %u credits %u%s\n",
-		 s->id, peer->name, a.sess, a.qpn, p.mtu, p.slots, p.credits,
-		 p.crc ? " crc" : "");
+	pr_debug("session %u to %s up: peer session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
+		 s->id, peer->name, a.sess, a.gid, a.qpn, p.mtu, p.slots,
+		 p.credits, p.crc ? " crc" : "");
 	return s;
 
 out_release:
 	sock_release(sock);
 out_put_ah:
-	rdmarpc_ah_put(ah);
+	if (!IS_ERR_OR_NULL(ah))
+		rdmarpc_ah_put(ah);
+	rdma_put_gid_attr(sgid_attr);
 out_kill:
 	atomic64_inc(&rdmarpc_hs_stats.failed);
 	ret = rdmarpc_hs_errno(ret);
@@ -629,6 +743,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	const char *why = NULL;
 	char name[RDMARPC_NAME_MAX];
 	struct rr_hello h, a;
+	union ib_gid cgid;
 	struct rr_params p;
 	u32 credits, used;
 	int ret, len;
@@ -644,6 +759,8 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	why = rr_hello_check(&h);
 	if (why)
 		return why;
+	if (!rdmarpc_hs_gid_ok(h.gid, &cgid))
+		return "the hello's GID is not a unicast address";
 
 	keyed = rdmarpc_peer_find_psk(from->sin_addr.s_addr);
 	if (keyed && !(h.flags & RR_HELLO_F_AUTH)) {
@@ -654,7 +771,11 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		why = "no pre-shared key for this host";
 		goto out_put_keyed;
 	}
-	port = rdmarpc_sess_port_for(from->sin_addr.s_addr);
+	/*
+	 * Datagrams go to the GID in the hello, not to the connection's
+	 * source address: that may be 127.0.0.1 or another interface's.
+	 */
+	port = rdmarpc_ah_port_for(&cgid, NULL);
 	if (IS_ERR(port)) {
 		why = "no RDMA port reaches the client";
 		goto out_put_keyed;
@@ -689,7 +810,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		goto out_unlock;
 	}
 	rdmarpc_sess_get(s);	/* ours while we work */
-	ah = rdmarpc_ah_get_addr(port, (const struct sockaddr *)from);
+	ah = rdmarpc_ah_get(port, &cgid);
 	if (IS_ERR(ah) ||
 	    rdmarpc_ah_wait(ah, msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
 		why = "cannot resolve the client's address";
@@ -703,7 +824,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	s->peer_qkey = h.qkey;
 	s->mtu = p.mtu;
 
-	rdmarpc_hs_fill(&a, s, ah);
+	rdmarpc_hs_fill(&a, s, ah->sgid_attr);
 	a.slots = p.slots;
 	a.credits = p.credits;
 	a.max_msg = p.max_msg;
@@ -755,8 +876,8 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	}
 	mutex_unlock(&rdmarpc_hs_admit_mutex);
 	atomic64_inc(&rdmarpc_hs_stats.accepted);
-	pr_debug("session %u from %s up: client session %u qpn 0x%x mtu %u slots %u credits %u%s\n",
-		 s->id, name, h.sess, h.qpn, p.mtu, p.slots, p.credits,
+	pr_debug("session %u from %s up: client session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
+		 s->id, name, h.sess, h.gid, h.qpn, p.mtu, p.slots, p.credits,
 		 p.crc ? " crc" : "");
 	rdmarpc_sess_put(s);
 	if (keyed)
