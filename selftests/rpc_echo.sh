@@ -15,16 +15,27 @@
 #    real MAC in its address handle and the QPN, QKey and GID the peer's
 #    own `rdmarpcctl -j dev show` reports;
 #  - `rdmarpcctl -j session show` has client sessions here and server
-#    sessions on the peer whose counters agree with the calls made.
+#    sessions on the peer whose counters agree with the calls made;
+#  - echo_client with no --peer calls 127.0.0.1, an echo_server on this
+#    host (with two hosts, one started here): "hello rdma" comes back, and
+#    `rdmarpcctl -j peer show` lists 127.0.0.1, UP, reached through this
+#    host's own GID and MAC (the handshake addresses datagrams to the GID
+#    in the hello, never to 127.0.0.1).
 
 set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 25
+ktap_plan 27
 ktap_require_rdma
 
-trap 'stop_server' EXIT
+LSERVER=
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	[ -n "$LSERVER" ] && kill "$LSERVER" 2> /dev/null
+	stop_server
+}
+trap cleanup EXIT
 
 mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
 [[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
@@ -134,6 +145,39 @@ busy=$(jq '[.[] | select(.role == "client") | .busy_slots // 0] | add // 0' \
 	<<< "$sess" 2> /dev/null)
 [ "${busy:-1}" -eq 0 ]
 ktap_check "no call left in a client slot once the clients are done (busy_slots $busy)" $?
+
+# 127.0.0.1, echo_client's default peer: an echo_server on this host (one
+# host: the peer's is).
+lout=$T/rpc_echo_local.out
+if [ "$MODE" = two ]; then
+	"$ECHO_SERVER" > "$lout" 2>&1 &
+	LSERVER=$!
+	wait_until 30 grep -q "serving 'echo'" "$lout" ||
+		ktap_note "local echo_server: $(cat "$lout")"
+fi
+out=$(env -u RDMARPC_PEER timeout 60 "$ECHO_CLIENT" --timeout 20000 \
+	"hello rdma" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ "$out" = "hello rdma" ]
+ktap_check "echo_client \"hello rdma\" with the default peer (127.0.0.1) -> \"$out\"" $?
+
+p=$("$CTL" -j peer show 2> /dev/null |
+	jq -c '[.[] | select(.addr == "127.0.0.1")] | first // empty')
+ldev=$(port_json "$DEV" 1)
+lgid=$(jq -r '.gid_index as $g | .gids[] | select(.index == $g) | .gid' \
+	<<< "$ldev" 2> /dev/null)
+lmac=$(mac_of "$NETDEV")
+ktap_note "peer 127.0.0.1: ${p:-none}; our gid $lgid, $NETDEV $lmac"
+[ -n "$p" ] && [ "$(jq -r .state <<< "$p")" = UP ] &&
+	[ -n "$lgid" ] && [ "$(jq -r .gid <<< "$p")" = "$lgid" ] &&
+	[ "$(jq -r .qpn <<< "$p")" = "$(jq -r .qpn <<< "$ldev")" ] &&
+	[ "$(jq -r '.mac // "" | ascii_downcase' <<< "$p")" = "${lmac,,}" ]
+ktap_check "peer show lists 127.0.0.1, UP, at this host's own GID, QPN and MAC" $?
+if [ -n "$LSERVER" ]; then
+	kill "$LSERVER" 2> /dev/null
+	wait "$LSERVER" 2> /dev/null
+	LSERVER=
+fi
 
 peer_kill "$SERVER"
 peer_wait "$SERVER" 10
