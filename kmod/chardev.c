@@ -202,6 +202,78 @@ static int rdmarpc_ioc_reply(struct rdmarpc_ep *ep, void __user *uarg)
 	return rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
 }
 
+/* REAP's checks; the entries are read by rpc.c, one by one. */
+static int rdmarpc_ioc_recv_batch(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_batch __user *ub = uarg;
+	struct rdmarpc_batch b;
+	u32 done = 0;
+	int ret, ret2;
+
+	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
+	if (ret)
+		return ret;
+	if (b.reserved || !b.count || b.min_complete > b.count)
+		return -EINVAL;
+	ret = rdmarpc_ep_recv_batch(ep, u64_to_user_ptr(b.entries), b.count,
+				    b.min_complete, b.timeout_ms, &done);
+	/* What was received is handed over even if the batch then failed. */
+	ret2 = put_user(done, &ub->done);
+	return ret2 ? ret2 : ret;
+}
+
+/* SUBMIT's rules: stop at the first entry that fails, return its error. */
+static int rdmarpc_ioc_reply_batch(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_batch __user *ub = uarg;
+	const struct rdmarpc_reply __user *entries;
+	struct rdmarpc_batch b;
+	struct rdmarpc_reply r;
+	u32 done = 0;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
+	if (ret)
+		return ret;
+	/* min_complete and timeout_ms mean nothing here: reserved. */
+	if (b.reserved || b.min_complete || b.timeout_ms)
+		return -EINVAL;
+	entries = u64_to_user_ptr(b.entries);
+	for (; done < b.count; done++) {
+		if (copy_from_user(&r, &entries[done], sizeof(r))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (r.size != sizeof(r)) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
+		if (ret)
+			break;
+		if (fatal_signal_pending(current)) {
+			done++;
+			break;
+		}
+		cond_resched();
+	}
+	if (put_user(done, &ub->done))
+		return -EFAULT;
+	return ret;
+}
+
+static int rdmarpc_ioc_busy_poll(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	u32 usec;
+
+	if (get_user(usec, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usec > RDMARPC_BUSY_POLL_MAX_US)
+		return -EINVAL;
+	rdmarpc_ep_set_busy_poll(ep, usec);
+	return 0;
+}
+
 static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -231,6 +303,12 @@ static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 		return rdmarpc_ioc_recv(ep, uarg);
 	case _IOC_NR(RDMARPC_IOC_REPLY):
 		return rdmarpc_ioc_reply(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_BUSY_POLL):
+		return rdmarpc_ioc_busy_poll(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_RECV_BATCH):
+		return rdmarpc_ioc_recv_batch(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_REPLY_BATCH):
+		return rdmarpc_ioc_reply_batch(ep, uarg);
 	default:
 		return -ENOTTY;
 	}

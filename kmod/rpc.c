@@ -12,7 +12,12 @@
  * buffer.  As a server it binds services: a global table maps method ids
  * to endpoints; rdmarpc_rpc_deliver() queues each request on its endpoint,
  * RECV hands it to the process (it is then held under an id) and REPLY
- * answers it through rdmarpc_sess_reply().
+ * answers it through rdmarpc_sess_reply().  RECV_BATCH and REPLY_BATCH
+ * do the same for many requests in one system call.
+ *
+ * Waits.  Every wait of an endpoint (CALL, REAP, RECV, RECV_BATCH) may
+ * first busy-poll for what it waits for (RDMARPC_IOC_BUSY_POLL), trading
+ * CPU time for the cost of a sleep and a wake-up.
  *
  * Lifetimes.  An endpoint is referenced (ep->ref) by its file and by every
  * call the session layer holds (from rdmarpc_peer_call() until ->done).
@@ -38,7 +43,9 @@
 #include <linux/rculist.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -80,6 +87,12 @@ struct rdmarpc_ep {
 
 	wait_queue_head_t call_wq;	/* a call completed */
 	wait_queue_head_t req_wq;	/* a request arrived */
+
+	/*
+	 * Busy-poll budget of each wait, microseconds (0: off).  No lock:
+	 * written with WRITE_ONCE() by BUSY_POLL, read once per wait.
+	 */
+	u32 busy_poll_us;
 
 	/*
 	 * Requests received and not yet answered, by id.  Process context
@@ -209,6 +222,54 @@ static long rdmarpc_ms_to_jiffies(u64 ms)
 	if (ms >= RDMARPC_WAIT_FOREVER)
 		return MAX_SCHEDULE_TIMEOUT;
 	return msecs_to_jiffies((unsigned int)ms);
+}
+
+/* ---- busy polling ---- */
+
+/*
+ * Before a wait sleeps: spin until @cond(@arg) holds, for at most the
+ * endpoint's busy-poll budget and *@left jiffies (the wait's own bound,
+ * which loses the time spent here), like SO_BUSY_POLL.  Process context
+ * with interrupts and bottom halves enabled, so the CQ's softirq that
+ * completes calls and delivers requests runs meanwhile, here or on
+ * another CPU.  A pending signal ends the spin (the interruptible wait
+ * that follows then returns at once).  True if @cond came true.
+ */
+static bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep,
+				 bool (*cond)(void *arg), void *arg,
+				 long *left)
+{
+	u32 us = READ_ONCE(ep->busy_poll_us);
+	unsigned long start;
+	bool met = false;
+	u64 end;
+
+	if (!us)
+		return false;
+	start = jiffies;
+	end = local_clock() + (u64)us * NSEC_PER_USEC;
+	if (*left != MAX_SCHEDULE_TIMEOUT)
+		end = min(end, local_clock() + jiffies_to_nsecs(*left));
+	for (;;) {
+		if (cond(arg)) {
+			met = true;
+			break;
+		}
+		if (signal_pending(current) || local_clock() >= end)
+			break;
+		if (need_resched())
+			cond_resched();
+		else
+			cpu_relax();
+	}
+	if (*left != MAX_SCHEDULE_TIMEOUT)
+		*left -= min_t(unsigned long, *left, jiffies - start);
+	return met;
+}
+
+void rdmarpc_ep_set_busy_poll(struct rdmarpc_ep *ep, u32 usec)
+{
+	WRITE_ONCE(ep->busy_poll_us, usec);
 }
 
 /* ---- message bodies to and from user memory ---- */
@@ -577,6 +638,26 @@ static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc)
 	return 0;
 }
 
+/* Busy-poll conditions: lockless peeks, rechecked by what follows. */
+static bool rdmarpc_call_is_done(void *done)
+{
+	return completion_done(done);
+}
+
+static bool rdmarpc_ep_peek_completions(void *arg)
+{
+	struct rdmarpc_ep *ep = arg;
+
+	return !list_empty(&ep->completions);
+}
+
+static bool rdmarpc_ep_peek_pending(void *arg)
+{
+	struct rdmarpc_ep *ep = arg;
+
+	return !list_empty(&ep->pending);
+}
+
 static long rdmarpc_call_wait(u32 timeout_ms)
 {
 	u64 ms = timeout_ms ? timeout_ms : READ_ONCE(rdmarpc_call_timeout_ms);
@@ -638,8 +719,9 @@ int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 		goto out_free;
 	}
 
-	left = wait_for_completion_interruptible_timeout(&uc->done,
-							 rdmarpc_call_wait(c->timeout_ms));
+	left = rdmarpc_call_wait(c->timeout_ms);
+	rdmarpc_ep_busy_poll(ep, rdmarpc_call_is_done, &uc->done, &left);
+	left = wait_for_completion_interruptible_timeout(&uc->done, left);
 	if (left <= 0) {
 		if (!rdmarpc_call_abandon(ep, uc))
 			return left ? -EINTR : -ETIMEDOUT;
@@ -771,6 +853,9 @@ int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
 			ret = -ETIMEDOUT;
 			break;
 		}
+		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_completions, ep,
+					 &left))
+			continue;
 		left = wait_event_interruptible_timeout(ep->call_wq,
 							rdmarpc_ep_has_completions(ep),
 							left);
@@ -1078,26 +1163,17 @@ static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 	kfree(r);
 }
 
-int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
-		    struct rdmarpc_request __user *out)
+/*
+ * Hand the request @r, just taken from the queue, to the process: its
+ * bytes into @buf (room for @cap), its id, length and method into @out.
+ * On failure it goes back to the head of the queue.
+ */
+static int rdmarpc_ep_hand_req(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
+			       u64 buf, u64 cap,
+			       struct rdmarpc_request __user *out)
 {
-	long left = rdmarpc_ms_to_jiffies(in->timeout_ms);
-	struct rdmarpc_req *r;
 	u32 id;
 	int ret;
-
-	r = rdmarpc_ep_take_req(ep);
-	if (!r) {
-		if (!in->timeout_ms)
-			return -EAGAIN;
-		left = wait_event_interruptible_timeout(ep->req_wq,
-							(r = rdmarpc_ep_take_req(ep)),
-							left);
-		if (left < 0)
-			return -EINTR;
-		if (!r)
-			return -ETIMEDOUT;
-	}
 
 	/*
 	 * Reserve the id; the request becomes reachable by REPLY only once
@@ -1107,7 +1183,7 @@ int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
 			      &ep->next_id, GFP_KERNEL);
 	if (ret < 0)
 		goto out_untake;
-	if (rdmarpc_msg_to_user(&r->msg, in->buf, in->buf_cap) ||
+	if (rdmarpc_msg_to_user(&r->msg, buf, cap) ||
 	    put_user((u64)id, &out->id) ||
 	    put_user((u64)r->len, &out->len) ||
 	    put_user(r->method, &out->method)) {
@@ -1130,6 +1206,99 @@ out_release:
 	xa_release(&ep->held, id);
 out_untake:
 	rdmarpc_ep_untake_req(ep, r);
+	return ret;
+}
+
+int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
+		    struct rdmarpc_request __user *out)
+{
+	long left = rdmarpc_ms_to_jiffies(in->timeout_ms);
+	struct rdmarpc_req *r;
+
+	r = rdmarpc_ep_take_req(ep);
+	if (!r) {
+		if (!in->timeout_ms)
+			return -EAGAIN;
+		rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep, &left);
+		left = wait_event_interruptible_timeout(ep->req_wq,
+							(r = rdmarpc_ep_take_req(ep)),
+							left);
+		if (left < 0)
+			return -EINTR;
+		if (!r)
+			return -ETIMEDOUT;
+	}
+	return rdmarpc_ep_hand_req(ep, r, in->buf, in->buf_cap, out);
+}
+
+/* Read and check an entry of RECV_BATCH (see the uapi header). */
+static int rdmarpc_recv_entry(const struct rdmarpc_request __user *u,
+			      struct rdmarpc_request *in)
+{
+	if (copy_from_user(in, u, sizeof(*in)))
+		return -EFAULT;
+	if (in->size != sizeof(*in) || in->timeout_ms || in->reserved)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * REAP's loop for requests.  Entry n is read only when a request is there
+ * for it (entry 0 before anything else), so a bad entry loses nothing: the
+ * request stays queued.
+ */
+int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
+			  struct rdmarpc_request __user *entries, u32 count,
+			  u32 min_complete, u32 timeout_ms, u32 *done)
+{
+	long left = rdmarpc_ms_to_jiffies(timeout_ms);
+	struct rdmarpc_request in;
+	struct rdmarpc_req *r;
+	u32 n = 0, loaded = 0;
+	int ret;
+
+	ret = rdmarpc_recv_entry(&entries[0], &in);
+	if (ret)
+		goto out;
+	for (;;) {
+		while (n < count && rdmarpc_ep_peek_pending(ep)) {
+			if (loaded != n) {
+				ret = rdmarpc_recv_entry(&entries[n], &in);
+				if (ret)
+					goto out;
+				loaded = n;
+			}
+			/* Another thread may have been quicker. */
+			r = rdmarpc_ep_take_req(ep);
+			if (!r)
+				break;
+			ret = rdmarpc_ep_hand_req(ep, r, in.buf, in.buf_cap,
+						  &entries[n]);
+			if (ret)
+				goto out;
+			n++;
+			cond_resched();
+		}
+		if (n >= min_complete || !timeout_ms)
+			break;
+		if (!left) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep,
+					 &left))
+			continue;
+		left = wait_event_interruptible_timeout(ep->req_wq,
+							rdmarpc_ep_peek_pending(ep),
+							left);
+		if (left < 0) {
+			/* What was taken is handed over; the signal waits. */
+			ret = n ? 0 : -EINTR;
+			break;
+		}
+	}
+out:
+	*done = n;
 	return ret;
 }
 

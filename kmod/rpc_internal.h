@@ -52,8 +52,12 @@ int rdmarpc_ep_bind(struct rdmarpc_ep *ep, const char *name, const u32 *ids,
 		    u32 n);
 int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
 		    struct rdmarpc_request __user *out);
+int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
+			  struct rdmarpc_request __user *entries, u32 count,
+			  u32 min_complete, u32 timeout_ms, u32 *done);
 int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
 		     u64 len);
+void rdmarpc_ep_set_busy_poll(struct rdmarpc_ep *ep, u32 usec);
 __poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
 			 poll_table *wait);
 

@@ -378,6 +378,27 @@ struct rdmarpc_sync_call {
  * Both return the number processed in @done.  A SUBMIT that fails part
  * way returns the error for the first entry it could not take, with @done
  * the number taken before it.
+ *
+ * The serving side has the same two forms:
+ * RDMARPC_IOC_RECV_BATCH (REAP's rules): @entries points at @count struct
+ *   rdmarpc_request, each with @size, @buf and @buf_cap filled in and
+ *   @timeout_ms and @reserved zero (the batch's @timeout_ms is the wait);
+ *   takes up to @count requests, waiting up to @timeout_ms for at least
+ *   @min_complete (0 <= @min_complete <= @count, @count >= 1), and fills
+ *   in @id, @len and @method of the first @done entries.  Timeout 0: take
+ *   what is there, never -ETIMEDOUT.  A wait that times out returns
+ *   -ETIMEDOUT and a signal -EINTR (0 if something was taken); an entry
+ *   that cannot be read or written or is refused (-EFAULT, -EINVAL) ends
+ *   the batch with its error.  In every case the first @done entries were
+ *   received and must be answered; the request meant for a failed entry
+ *   stays queued.  The entries are read one by one, the first one before
+ *   any wait.
+ * RDMARPC_IOC_REPLY_BATCH (SUBMIT's rules): @entries points at @count
+ *   struct rdmarpc_reply; @min_complete and @timeout_ms must be 0.  Answers
+ *   them in order and stops at the first that fails (-ENOENT: unknown or
+ *   already answered id, -EMSGSIZE, -EFAULT, -EINVAL: an entry's @size),
+ *   returning its error with @done the number answered before it.
+ *   @count 0 answers nothing.
  */
 struct rdmarpc_batch {
 	__u32 size;
@@ -419,6 +440,16 @@ struct rdmarpc_reply {
 	__u64 len;
 };
 
+/*
+ * RDMARPC_IOC_BUSY_POLL: a __u32, microseconds.  Every wait of this
+ * endpoint (CALL, REAP and RECV_BATCH with something to wait for, RECV)
+ * first spins up to that long checking for what it waits for, then sleeps
+ * as usual: lower latency for CPU time.  0 (the default) turns it off;
+ * more than RDMARPC_BUSY_POLL_MAX_US is -EINVAL.  The spin ends early on a
+ * signal or the wait's own timeout.
+ */
+#define RDMARPC_BUSY_POLL_MAX_US	10000
+
 #define RDMARPC_IOC_MAGIC	0xb6
 #define RDMARPC_IOC_NOP		_IO(RDMARPC_IOC_MAGIC, 0)
 #define RDMARPC_IOC_CONNECT	_IOWR(RDMARPC_IOC_MAGIC, 1, struct rdmarpc_connect)
@@ -429,5 +460,8 @@ struct rdmarpc_reply {
 #define RDMARPC_IOC_BIND	_IOW(RDMARPC_IOC_MAGIC, 6, struct rdmarpc_bind)
 #define RDMARPC_IOC_RECV	_IOWR(RDMARPC_IOC_MAGIC, 7, struct rdmarpc_request)
 #define RDMARPC_IOC_REPLY	_IOW(RDMARPC_IOC_MAGIC, 8, struct rdmarpc_reply)
+#define RDMARPC_IOC_BUSY_POLL	_IOW(RDMARPC_IOC_MAGIC, 9, __u32)
+#define RDMARPC_IOC_RECV_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 10, struct rdmarpc_batch)
+#define RDMARPC_IOC_REPLY_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 11, struct rdmarpc_batch)
 
 #endif /* _UAPI_RDMARPC_H */
