@@ -238,6 +238,15 @@ RR_EXPORT int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie)
 	return rr_ioctl(ep, RDMARPC_IOC_CANCEL, &cookie);
 }
 
+RR_EXPORT int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec)
+{
+	uint32_t us = usec;
+
+	if (!ep || usec > RDMARPC_BUSY_POLL_MAX_US)
+		return -EINVAL;
+	return rr_ioctl(ep, RDMARPC_IOC_BUSY_POLL, &us);
+}
+
 RR_EXPORT int rdmarpc_nop(struct rdmarpc *ep)
 {
 	if (!ep)

@@ -74,5 +74,8 @@ int rr_connect_prep(struct rdmarpc_connect *c, const char *peer,
 int rr_call_check(const struct rdmarpc_call *c);
 int rr_bind_prep(struct rdmarpc_bind *b, const char *service,
 		 const uint32_t *methods, unsigned int n);
+/* The checks made on batch entries before they reach the kernel. */
+int rr_request_check(const struct rdmarpc_request *r);
+int rr_reply_check(const struct rdmarpc_reply *r);
 
 #endif /* RDMARPC_ULIB_INTERNAL_H */

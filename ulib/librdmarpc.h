@@ -436,6 +436,53 @@ int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r, void *buf,
 int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 		  const void *buf, size_t len);
 
+/*
+ * Batches: many requests per system call each way.  The entries are the
+ * ABI's structures (see <rdmarpc.h>), filled by the _prep functions.
+ *
+ * rdmarpc_request_prep() readies an entry for rdmarpc_recv_batch(): room
+ * for @cap bytes at @buf.  The kernel fills in its id, method and len
+ * (which may exceed @cap: then only the first @cap bytes were copied).
+ * An entry may be reused once its request is answered.
+ */
+void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf, size_t cap);
+
+/*
+ * Take up to @n requests into @reqs, waiting (see Timeouts) until at least
+ * @min (<= @n) are there.  Returns the number taken, filled from the
+ * first entry (possibly fewer than @min on timeout, possibly 0), or a
+ * negative errno if none was taken (-EINTR; -EINVAL for bad arguments or
+ * a first entry not prepared with rdmarpc_request_prep(); -EFAULT).  An
+ * entry the kernel refuses after some were taken ends the batch early:
+ * the next call reports it.  Every request taken must be answered.
+ */
+int rdmarpc_recv_batch(struct rdmarpc *ep, struct rdmarpc_request *reqs,
+		       unsigned int n, unsigned int min, int timeout_ms);
+
+/* Fill an entry for rdmarpc_reply_batch(): as rdmarpc_reply()'s arguments. */
+void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id, int32_t status,
+			const void *buf, size_t len);
+
+/*
+ * Answer @n requests, in order.  Returns the number answered (from the
+ * first; fewer than @n when an entry fails or is invalid: sending the rest
+ * again reports that entry's error), or a negative errno if none was
+ * (-ENOENT: unknown or already answered id, -EMSGSIZE, -EINVAL).  Buffers
+ * may be reused as soon as it returns.
+ */
+int rdmarpc_reply_batch(struct rdmarpc *ep,
+			const struct rdmarpc_reply *replies, unsigned int n);
+
+/*
+ * Busy polling, like SO_BUSY_POLL: every wait of @ep (rdmarpc_call,
+ * rdmarpc_reap, rdmarpc_recv, rdmarpc_recv_batch with something to wait
+ * for) first spins in the kernel for up to @usec microseconds, checking for
+ * what it waits for, and sleeps only then.  Lower latency for CPU time:
+ * worth it when sleeping and waking up dominate a round trip.  0 (the
+ * default) turns it off; -EINVAL above RDMARPC_BUSY_POLL_MAX_US.
+ */
+int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec);
+
 /* The no-op ioctl: the bare cost of a call into the module.  Returns 0. */
 int rdmarpc_nop(struct rdmarpc *ep);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * /dev/rdmarpc, the server side: bind a service, take requests, reply.
+ * /dev/rdmarpc, the server side: bind a service, take requests, reply;
+ * one at a time or in batches.
  */
 #include <errno.h>
 #include <string.h>
@@ -77,4 +78,104 @@ RR_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 	rep.buf = (uint64_t)(uintptr_t)buf;
 	rep.len = len;
 	return rr_ioctl(ep, RDMARPC_IOC_REPLY, &rep);
+}
+
+RR_EXPORT void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf,
+				    size_t cap)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->buf = (uint64_t)(uintptr_t)buf;
+	r->buf_cap = cap;
+}
+
+/* What RECV_BATCH takes of an entry, checked before the kernel sees it. */
+int rr_request_check(const struct rdmarpc_request *r)
+{
+	if (r->size != sizeof(*r) || r->timeout_ms || r->reserved)
+		return -EINVAL;
+	if (r->buf_cap && !r->buf)
+		return -EINVAL;
+	return 0;
+}
+
+RR_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
+				 struct rdmarpc_request *reqs, unsigned int n,
+				 unsigned int min, int timeout_ms)
+{
+	struct rdmarpc_batch b;
+	unsigned int i;
+	int err;
+
+	if (!ep || !reqs || !n || min > n || n > INT32_MAX)
+		return -EINVAL;
+	/* Only the valid prefix: a request is never taken for a bad entry. */
+	for (i = 0; i < n; i++)
+		if (rr_request_check(&reqs[i]))
+			break;
+	if (!i)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = i;
+	b.entries = (uint64_t)(uintptr_t)reqs;
+	b.min_complete = min < i ? min : i;
+	b.timeout_ms = rr_wait_ms(timeout_ms);
+	err = rr_ioctl(ep, RDMARPC_IOC_RECV_BATCH, &b);
+	if (b.done > i)
+		return -EPROTO;
+	/* What was taken is the caller's to answer, whatever came after. */
+	if (err == -ETIMEDOUT || err == -EAGAIN || b.done)
+		err = 0;
+	if (err)
+		return err;
+	return (int)b.done;
+}
+
+RR_EXPORT void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id,
+				  int32_t status, const void *buf, size_t len)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->status = status;
+	r->id = id;
+	r->buf = (uint64_t)(uintptr_t)buf;
+	r->len = len;
+}
+
+int rr_reply_check(const struct rdmarpc_reply *r)
+{
+	if (r->size != sizeof(*r) || (r->len && !r->buf))
+		return -EINVAL;
+	return 0;
+}
+
+RR_EXPORT int rdmarpc_reply_batch(struct rdmarpc *ep,
+				  const struct rdmarpc_reply *replies,
+				  unsigned int n)
+{
+	struct rdmarpc_batch b;
+	unsigned int i;
+	int err;
+
+	if (!ep || (n && !replies) || n > INT32_MAX)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	/* Send the valid prefix, so the count says where the bad one is. */
+	for (i = 0; i < n; i++)
+		if (rr_reply_check(&replies[i]))
+			break;
+	if (!i)
+		return -EINVAL;
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = i;
+	b.entries = (uint64_t)(uintptr_t)replies;
+	err = rr_ioctl(ep, RDMARPC_IOC_REPLY_BATCH, &b);
+	if (b.done > i)
+		return -EPROTO;
+	if (err && !b.done)
+		return err;
+	return (int)b.done;
 }

@@ -102,6 +102,51 @@ static void test_bind_prep(void)
 	CHECK_EQ(rr_bind_prep(&b, NULL, NULL, 0), -EINVAL);
 }
 
+static void test_batch_prep(void)
+{
+	struct rdmarpc_request r;
+	struct rdmarpc_reply rep;
+	char buf[8];
+
+	memset(&r, 0xff, sizeof(r));
+	rdmarpc_request_prep(&r, buf, sizeof(buf));
+	CHECK_EQ(r.size, sizeof(r));
+	CHECK_EQ(r.timeout_ms, 0);
+	CHECK_EQ(r.buf, (uint64_t)(uintptr_t)buf);
+	CHECK_EQ(r.buf_cap, 8);
+	CHECK_EQ(r.id, 0);
+	CHECK_EQ(r.len, 0);
+	CHECK_EQ(r.method, 0);
+	CHECK_EQ(r.reserved, 0);
+	CHECK_EQ(rr_request_check(&r), 0);
+	rdmarpc_request_prep(&r, NULL, 0);
+	CHECK_EQ(rr_request_check(&r), 0);
+	rdmarpc_request_prep(&r, NULL, 1);
+	CHECK_EQ(rr_request_check(&r), -EINVAL);
+	rdmarpc_request_prep(&r, buf, 1);
+	r.timeout_ms = 5;
+	CHECK_EQ(rr_request_check(&r), -EINVAL);
+	rdmarpc_request_prep(&r, buf, 1);
+	r.reserved = 1;
+	CHECK_EQ(rr_request_check(&r), -EINVAL);
+	rdmarpc_request_prep(&r, buf, 1);
+	r.size = 0;
+	CHECK_EQ(rr_request_check(&r), -EINVAL);
+
+	memset(&rep, 0xff, sizeof(rep));
+	rdmarpc_reply_prep(&rep, 42, -7, buf, 3);
+	CHECK_EQ(rep.size, sizeof(rep));
+	CHECK_EQ(rep.status, -7);
+	CHECK_EQ(rep.id, 42);
+	CHECK_EQ(rep.buf, (uint64_t)(uintptr_t)buf);
+	CHECK_EQ(rep.len, 3);
+	CHECK_EQ(rr_reply_check(&rep), 0);
+	rdmarpc_reply_prep(&rep, 42, 0, NULL, 0);
+	CHECK_EQ(rr_reply_check(&rep), 0);
+	rdmarpc_reply_prep(&rep, 42, 0, NULL, 1);
+	CHECK_EQ(rr_reply_check(&rep), -EINVAL);
+}
+
 static void test_wait_ms(void)
 {
 	CHECK_EQ(rr_wait_ms(-1), 0xffffffffu);
@@ -147,6 +192,9 @@ static void test_null_and_bad_args(void)
 	CHECK_EQ(rdmarpc_recv(NULL, &ri, NULL, 0, 0), -EINVAL);
 	CHECK_EQ(rdmarpc_reply(NULL, 1, 0, NULL, 0), -EINVAL);
 	CHECK_EQ(rdmarpc_nop(NULL), -EINVAL);
+	CHECK_EQ(rdmarpc_recv_batch(NULL, NULL, 1, 0, 0), -EINVAL);
+	CHECK_EQ(rdmarpc_reply_batch(NULL, NULL, 0), -EINVAL);
+	CHECK_EQ(rdmarpc_busy_poll_set(NULL, 0), -EINVAL);
 }
 
 /*
@@ -156,6 +204,8 @@ static void test_null_and_bad_args(void)
 static void test_errors_pass_through(void)
 {
 	struct rdmarpc_completion comp[2];
+	struct rdmarpc_request rq[2];
+	struct rdmarpc_reply rp[2];
 	struct rdmarpc_req_info ri;
 	struct rdmarpc_call c[2];
 	struct rdmarpc *ep;
@@ -198,6 +248,24 @@ static void test_errors_pass_through(void)
 	CHECK_EQ(rdmarpc_recv(ep, &ri, buf, 4, 0), -ENOTTY);
 	CHECK_EQ(rdmarpc_reply(ep, 1, 0, NULL, 1), -EINVAL);
 	CHECK_EQ(rdmarpc_reply(ep, 1, 0, NULL, 0), -ENOTTY);
+
+	rdmarpc_request_prep(&rq[0], buf, sizeof(buf));
+	rdmarpc_request_prep(&rq[1], NULL, 4);
+	CHECK_EQ(rdmarpc_recv_batch(ep, rq, 0, 0, 0), -EINVAL);
+	CHECK_EQ(rdmarpc_recv_batch(ep, NULL, 1, 0, 0), -EINVAL);
+	CHECK_EQ(rdmarpc_recv_batch(ep, rq, 1, 2, 0), -EINVAL);
+	CHECK_EQ(rdmarpc_recv_batch(ep, &rq[1], 1, 0, 0), -EINVAL);
+	CHECK_EQ(rdmarpc_recv_batch(ep, rq, 2, 2, -1), -ENOTTY);
+	rdmarpc_reply_prep(&rp[0], 1, 0, buf, 4);
+	rdmarpc_reply_prep(&rp[1], 2, 0, NULL, 4);
+	CHECK_EQ(rdmarpc_reply_batch(ep, rp, 0), 0);
+	CHECK_EQ(rdmarpc_reply_batch(ep, NULL, 1), -EINVAL);
+	CHECK_EQ(rdmarpc_reply_batch(ep, &rp[1], 1), -EINVAL);
+	CHECK_EQ(rdmarpc_reply_batch(ep, rp, 2), -ENOTTY);
+	CHECK_EQ(rdmarpc_busy_poll_set(ep, RDMARPC_BUSY_POLL_MAX_US + 1),
+		 -EINVAL);
+	CHECK_EQ(rdmarpc_busy_poll_set(ep, 50), -ENOTTY);
+	CHECK_EQ(rdmarpc_busy_poll_set(ep, 0), -ENOTTY);
 	rdmarpc_close(ep);
 }
 
@@ -261,6 +329,7 @@ const struct unit_test call_tests[] = {
 	{ "call_prep", test_call_prep },
 	{ "connect_prep", test_connect_prep },
 	{ "bind_prep", test_bind_prep },
+	{ "batch_prep", test_batch_prep },
 	{ "wait_ms", test_wait_ms },
 	{ "abi_sizes", test_abi_sizes },
 	{ "null_and_bad_args", test_null_and_bad_args },
