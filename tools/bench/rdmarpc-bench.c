@@ -2,22 +2,31 @@
 /*
  * rdmarpc-bench: calls per second and latency of rdmarpc.
  *
- *   rdmarpc-bench server [--service NAME] [--count N] [-q]
+ *   rdmarpc-bench server [--service NAME] [--count N] [--batch N]
+ *                 [--busy-poll US] [-q]
  *   rdmarpc-bench client --peer ADDR [--service NAME] [--size N]
  *                 [--concurrency N] [--duration S] [--warmup S]
- *                 [--timeout MS] [--json]
+ *                 [--timeout MS] [--busy-poll US] [--verify] [--json]
  *   rdmarpc-bench nop [--count N] [--json]
  *
- * The server answers every request with its own bytes.  The client keeps
+ * The server answers every request with its own bytes: it takes up to
+ * BATCH requests per system call (rdmarpc_recv_batch, default 64) and
+ * answers them in one more (rdmarpc_reply_batch); --batch 0 uses the
+ * one-request forms (rdmarpc_recv, rdmarpc_reply).  --busy-poll US makes
+ * every wait of the endpoint spin up to US microseconds before sleeping
+ * (rdmarpc_busy_poll_set), on either side.  The client keeps
  * CONCURRENCY calls of SIZE bytes in flight on one endpoint (submit and
  * reap, batched), runs WARMUP seconds unmeasured and then DURATION
  * seconds, and reports calls, errors, calls/s, MB/s (request bytes, one
  * direction, 10^6 bytes) and the p50/p99/p999 latency in microseconds,
- * measured per call from its submit to its reap.  nop times the no-op
+ * measured per call from its submit to its reap.  --verify gives every
+ * call's request bytes unique to it and checks the response against them
+ * (a mismatch counts as an error).  nop times the no-op
  * ioctl: the bare cost of a system call into the module.
  *
  * JSON keys: client: size, concurrency, duration_s, calls, errors,
- * calls_per_sec, mb_per_sec, p50_us, p99_us, p999_us; nop: count,
+ * calls_per_sec, mb_per_sec, p50_us, p99_us, p999_us, busy_poll_us,
+ * mismatched; nop: count,
  * duration_s, ns_per_call, calls_per_sec.
  * Exit status: 0 ok (client: at least one call and no errors), 1 failure,
  * 2 usage.
@@ -40,9 +49,10 @@
 struct opts {
 	const char *peer;
 	const char *service;
-	unsigned long long size, concurrency, count, timeout_ms;
+	unsigned long long size, concurrency, count, timeout_ms, batch;
+	unsigned long long busy_poll_us;
 	double duration, warmup;
-	int json, quiet;
+	int json, quiet, verify;
 };
 
 static uint64_t now_ns(void)
@@ -56,15 +66,18 @@ static uint64_t now_ns(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " server [--service NAME] [--count N] [-q]\n"
+		"Usage: " PROG " server [--service NAME] [--count N] "
+		"[--batch N] [--busy-poll US] [-q]\n"
 		"       " PROG " client --peer ADDR [--service NAME] [--size N]"
 		" [--concurrency N]\n"
 		"                     [--duration S] [--warmup S] "
-		"[--timeout MS] [--json]\n"
+		"[--timeout MS] [--busy-poll US]\n"
+		"                     [--verify] [--json]\n"
 		"       " PROG " nop [--count N] [--json]\n"
 		"Sizes take k and m suffixes (KiB, MiB).  Defaults: service "
 		"bench, size 64,\nconcurrency 1, duration 10, warmup 1, "
-		"nop count 1000000.\n");
+		"batch 64 (0: one request per call),\nbusy-poll 0 (off, at "
+		"most %u), nop count 1000000.\n", RDMARPC_BUSY_POLL_MAX_US);
 }
 
 static int parse_size(const char *s, unsigned long long *v)
@@ -93,7 +106,7 @@ static int parse_seconds(const char *s, double *v)
 	return errno || *end || !*s || !(*v >= 0 && *v < 1e7) ? -1 : 0;
 }
 
-static int open_ep(struct rdmarpc **ep)
+static int open_ep(struct rdmarpc **ep, const struct opts *o)
 {
 	int err = rdmarpc_open(ep);
 
@@ -103,26 +116,89 @@ static int open_ep(struct rdmarpc **ep)
 	else if (err)
 		fprintf(stderr, PROG ": open /dev/rdmarpc: %s\n",
 			rdmarpc_strerror(err));
+	if (err || !o->busy_poll_us)
+		return err;
+	err = rdmarpc_busy_poll_set(*ep, (unsigned int)o->busy_poll_us);
+	if (err) {
+		fprintf(stderr, PROG ": busy poll %llu us: %s\n",
+			o->busy_poll_us, rdmarpc_strerror(err));
+		rdmarpc_close(*ep);
+		*ep = NULL;
+	}
 	return err;
 }
 
 /* ---- server ---- */
 
-static int run_server(const struct opts *o)
+#define SERVE_CAP	(16u << 20)	/* the largest request answered */
+
+/* One request at a time: RECV, then REPLY. */
+static int serve_one(struct rdmarpc *ep, char *buf)
 {
-	const size_t cap = 16u << 20;
-	unsigned long long served = 0;
-	struct rdmarpc *ep;
-	char *buf;
+	struct rdmarpc_req_info r;
 	int err;
 
-	buf = malloc(cap);
-	if (!buf)
-		return 1;
-	if (open_ep(&ep)) {
-		free(buf);
-		return 1;
+	err = rdmarpc_recv(ep, &r, buf, SERVE_CAP, -1);
+	if (err)
+		return err == -EINTR ? 0 : err;
+	err = r.len > SERVE_CAP ? rdmarpc_reply(ep, r.id, -EMSGSIZE, NULL, 0) :
+				  rdmarpc_reply(ep, r.id, 0, buf, r.len);
+	return err ? err : 1;
+}
+
+/*
+ * A batch: take what is there (at least one, up to @n), answer it all in
+ * one more call.  Each entry has its own buffer of SERVE_CAP bytes, only
+ * touched (so only backed by memory) as far as requests fill it.
+ */
+static int serve_batch(struct rdmarpc *ep, struct rdmarpc_request *reqs,
+		       struct rdmarpc_reply *reps, char **bufs, unsigned int n)
+{
+	int got, done = 0, ret;
+
+	for (unsigned int i = 0; i < n; i++)
+		rdmarpc_request_prep(&reqs[i], bufs[i], SERVE_CAP);
+	got = rdmarpc_recv_batch(ep, reqs, n, 1, -1);
+	if (got < 0)
+		return got == -EINTR ? 0 : got;
+	for (int i = 0; i < got; i++) {
+		if (reqs[i].len > SERVE_CAP)
+			rdmarpc_reply_prep(&reps[i], reqs[i].id, -EMSGSIZE,
+					   NULL, 0);
+		else
+			rdmarpc_reply_prep(&reps[i], reqs[i].id, 0, bufs[i],
+					   (size_t)reqs[i].len);
 	}
+	while (done < got) {
+		ret = rdmarpc_reply_batch(ep, reps + done,
+					  (unsigned int)(got - done));
+		if (ret <= 0)
+			return ret ? ret : -EPROTO;
+		done += ret;
+	}
+	return got;
+}
+
+static int run_server(const struct opts *o)
+{
+	unsigned int n = o->batch ? (unsigned int)o->batch : 1;
+	struct rdmarpc_request *reqs = calloc(n, sizeof(*reqs));
+	struct rdmarpc_reply *reps = calloc(n, sizeof(*reps));
+	char **bufs = calloc(n, sizeof(*bufs));
+	unsigned long long served = 0;
+	struct rdmarpc *ep = NULL;
+	int err = -ENOMEM, ret;
+
+	if (!reqs || !reps || !bufs)
+		goto out_free;
+	for (unsigned int i = 0; i < n; i++) {
+		bufs[i] = malloc(SERVE_CAP);
+		if (!bufs[i])
+			goto out_free;
+	}
+	err = open_ep(&ep, o);
+	if (err)
+		goto out_free;
 	err = rdmarpc_bind(ep, o->service, NULL, 0);
 	if (err) {
 		fprintf(stderr, PROG ": bind '%s': %s\n", o->service,
@@ -130,27 +206,36 @@ static int run_server(const struct opts *o)
 		goto out;
 	}
 	if (!o->quiet)
-		printf(PROG ": serving '%s'\n", o->service);
+		printf(PROG ": serving '%s' (%s, busy poll %llu us)\n",
+		       o->service, o->batch ? "batches" : "one at a time",
+		       o->busy_poll_us);
 	while (!o->count || served < o->count) {
-		struct rdmarpc_req_info r;
+		/* With --count, never take more than is left to serve. */
+		unsigned int m = n;
 
-		err = rdmarpc_recv(ep, &r, buf, cap, -1);
-		if (err == -EINTR)
-			continue;
-		if (!err)
-			err = r.len > cap ?
-			      rdmarpc_reply(ep, r.id, -EMSGSIZE, NULL, 0) :
-			      rdmarpc_reply(ep, r.id, 0, buf, r.len);
-		if (err) {
+		if (o->count && o->count - served < m)
+			m = (unsigned int)(o->count - served);
+		ret = o->batch ? serve_batch(ep, reqs, reps, bufs, m) :
+				 serve_one(ep, bufs[0]);
+		if (ret < 0) {
+			err = ret;
 			fprintf(stderr, PROG ": serve: %s\n",
 				rdmarpc_strerror(err));
 			goto out;
 		}
-		served++;
+		served += (unsigned int)ret;
 	}
+	err = 0;
 out:
 	rdmarpc_close(ep);
-	free(buf);
+out_free:
+	if (err == -ENOMEM)
+		fprintf(stderr, PROG ": out of memory\n");
+	for (unsigned int i = 0; bufs && i < n; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(reps);
+	free(reqs);
 	return err ? 1 : 0;
 }
 
@@ -167,8 +252,18 @@ struct client {
 	struct rdmarpc_completion *comps;
 	unsigned int *free_slots, n_free, inflight;
 	uint64_t *t_submit;		/* per slot */
+	uint64_t seq;			/* calls submitted, for --verify */
+	int verify;
 	struct hist *hist;
 };
+
+/* --verify: request bytes unique to the call (its sequence number). */
+static void fill_request(unsigned char *req, size_t size, uint64_t seq)
+{
+	for (size_t i = 0; i < size; i++)
+		req[i] = (unsigned char)(seq >> (8 * (i % 8))) ^
+			 (unsigned char)(i / 8);
+}
 
 static int client_alloc(struct client *c)
 {
@@ -211,6 +306,11 @@ static int client_fill(struct client *c, unsigned int timeout_ms)
 		unsigned int s = c->free_slots[--c->n_free];
 		unsigned char *req = c->bufs + 2 * c->stride * s;
 
+		if (c->verify) {
+			fill_request(req, c->size, c->seq++);
+			memset(req + c->stride, 0, c->size);
+		}
+
 		rdmarpc_call_prep(&c->calls[n++], c->handle, c->method, s, req,
 				  c->size, req + c->stride, c->size,
 				  timeout_ms);
@@ -234,7 +334,7 @@ static int client_fill(struct client *c, unsigned int timeout_ms)
 }
 
 struct tally {
-	uint64_t calls, errors;
+	uint64_t calls, errors, mismatched;
 	int first_error;
 };
 
@@ -263,6 +363,14 @@ static int client_reap(struct client *c, struct tally *t)
 			if (!t->first_error)
 				t->first_error = comp->error ? comp->error :
 						 comp->status;
+		} else if (c->verify && (comp->resp_len != c->size ||
+			   memcmp(c->bufs + 2 * c->stride * s,
+				  c->bufs + 2 * c->stride * s + c->stride,
+				  c->size))) {
+			t->errors++;
+			t->mismatched++;
+			if (!t->first_error)
+				t->first_error = -EBADMSG;
 		} else {
 			t->calls++;
 			hist_add(c->hist, now - c->t_submit[s]);
@@ -274,7 +382,8 @@ static int client_reap(struct client *c, struct tally *t)
 static int run_client(const struct opts *o)
 {
 	struct client c = { .size = (size_t)o->size,
-			    .conc = (unsigned int)o->concurrency };
+			    .conc = (unsigned int)o->concurrency,
+			    .verify = o->verify };
 	struct tally t = { 0 };
 	uint64_t start, warm_end, end, last;
 	double secs, p50, p99, p999;
@@ -285,7 +394,7 @@ static int run_client(const struct opts *o)
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out_free;
 	}
-	if (open_ep(&c.ep))
+	if (open_ep(&c.ep, o))
 		goto out_free;
 	c.handle = rdmarpc_connect(c.ep, o->peer, (unsigned int)o->timeout_ms);
 	if (c.handle < 0) {
@@ -333,11 +442,12 @@ static int run_client(const struct opts *o)
 		printf("{\"size\":%zu,\"concurrency\":%u,\"duration_s\":%.3f,"
 		       "\"calls\":%" PRIu64 ",\"errors\":%" PRIu64 ","
 		       "\"calls_per_sec\":%.1f,\"mb_per_sec\":%.3f,"
-		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f}\n",
+		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,"
+		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64 "}\n",
 		       c.size, c.conc, secs, t.calls, t.errors,
 		       (double)t.calls / secs,
 		       (double)t.calls * (double)c.size / secs / 1e6,
-		       p50, p99, p999);
+		       p50, p99, p999, o->busy_poll_us, t.mismatched);
 	} else {
 		printf("size %zu  concurrency %u  duration %.3f s\n"
 		       "calls %" PRIu64 "  errors %" PRIu64 "  calls/s %.1f"
@@ -347,6 +457,9 @@ static int run_client(const struct opts *o)
 		       (double)t.calls / secs,
 		       (double)t.calls * (double)c.size / secs / 1e6,
 		       p50, p99, p999);
+		if (o->verify)
+			printf("verified: %" PRIu64 " mismatched\n",
+			       t.mismatched);
 	}
 	if (t.errors)
 		fprintf(stderr, PROG ": %" PRIu64 " calls failed; first: %s "
@@ -369,7 +482,7 @@ static int run_nop(const struct opts *o)
 	double secs;
 	int err;
 
-	if (open_ep(&ep))
+	if (open_ep(&ep, o))
 		return 1;
 	err = rdmarpc_nop(ep);		/* also warms the path up */
 	t0 = now_ns();
@@ -405,6 +518,9 @@ int main(int argc, char **argv)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "busy-poll", required_argument, NULL, 'B' },
+		{ "verify", no_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -412,7 +528,7 @@ int main(int argc, char **argv)
 	};
 	struct opts o = {
 		.service = "bench", .size = 64, .concurrency = 1,
-		.duration = 10, .warmup = 1,
+		.duration = 10, .warmup = 1, .batch = 64,
 	};
 	const char *mode;
 	int opt, bad = 0, have_count = 0;
@@ -423,7 +539,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:jqh", lopts,
+	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:Vjqh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.peer = optarg; break;
@@ -437,6 +553,9 @@ int main(int argc, char **argv)
 			have_count = 1;
 			break;
 		case 't': bad |= parse_size(optarg, &o.timeout_ms); break;
+		case 'b': bad |= parse_size(optarg, &o.batch); break;
+		case 'B': bad |= parse_size(optarg, &o.busy_poll_us); break;
+		case 'V': o.verify = 1; break;
 		case 'j': o.json = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -449,6 +568,11 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (o.busy_poll_us > RDMARPC_BUSY_POLL_MAX_US || o.batch > 4096) {
+		fprintf(stderr, PROG ": busy poll 0..%u us, batch 0..4096\n",
+			RDMARPC_BUSY_POLL_MAX_US);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
