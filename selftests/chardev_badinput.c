@@ -5,7 +5,10 @@
  * unknown commands, calls on unknown handles, replies to unknown ids,
  * RECV and REAP timeouts and signals, BIND conflicts between endpoints,
  * a process killed while it waits, unprivileged opens and a seeded flood
- * of garbage ioctls.  Every bad request must fail with its errno and the
+ * of garbage ioctls; the batch forms of serving (RECV_BATCH, REPLY_BATCH:
+ * counts, entries, partial progress) and BUSY_POLL (range, and waits that
+ * still end on time and on signals while busy polling).  Every bad
+ * request must fail with its errno and the
  * device must still answer afterwards.
  *
  * Raw ioctls (no librdmarpc) so that any byte can be sent.  Needs the
@@ -127,6 +130,49 @@ static int reap(int fd, struct rdmarpc_completion *c, uint32_t count,
 	return err;
 }
 
+static int set_busy_poll(int fd, uint32_t us)
+{
+	return xioctl(fd, RDMARPC_IOC_BUSY_POLL, &us);
+}
+
+/* RECV_BATCH or REPLY_BATCH; *done is what the kernel wrote back. */
+static int batch(int fd, unsigned long cmd, void *entries, uint32_t count,
+		 uint32_t min, uint32_t timeout_ms, uint32_t *done)
+{
+	struct rdmarpc_batch b;
+	int err;
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = count;
+	b.entries = (uint64_t)(uintptr_t)entries;
+	b.min_complete = min;
+	b.timeout_ms = timeout_ms;
+	b.done = 0xdeadbeef;
+	err = xioctl(fd, cmd, &b);
+	*done = b.done;
+	return err;
+}
+
+static void req_prep(struct rdmarpc_request *r, void *buf, size_t cap)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->buf = (uint64_t)(uintptr_t)buf;
+	r->buf_cap = cap;
+}
+
+static void rep_prep(struct rdmarpc_reply *r, uint64_t id, int32_t status,
+		     const void *buf, size_t len)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->status = status;
+	r->id = id;
+	r->buf = (uint64_t)(uintptr_t)buf;
+	r->len = len;
+}
+
 /*
  * CONNECT to the peer the harness names ($RDMARPC_PEER_IP: this host's own
  * address in one-host mode), else 127.0.0.1; a handle or a negative errno.
@@ -159,9 +205,21 @@ static const struct {
 	{ "BIND", RDMARPC_IOC_BIND, sizeof(struct rdmarpc_bind) },
 	{ "RECV", RDMARPC_IOC_RECV, sizeof(struct rdmarpc_request) },
 	{ "REPLY", RDMARPC_IOC_REPLY, sizeof(struct rdmarpc_reply) },
+	{ "RECV_BATCH", RDMARPC_IOC_RECV_BATCH, sizeof(struct rdmarpc_batch) },
+	{ "REPLY_BATCH", RDMARPC_IOC_REPLY_BATCH,
+	  sizeof(struct rdmarpc_batch) },
 };
 
 #define N_SIZED (sizeof(sized) / sizeof(sized[0]))
+
+/* The entry of sized[] for a command number, or -1. */
+static int sized_index(unsigned int nr)
+{
+	for (size_t i = 0; i < N_SIZED; i++)
+		if (_IOC_NR(sized[i].cmd) == nr)
+			return (int)i;
+	return -1;
+}
 
 FIXTURE(dev) {
 	int fd;
@@ -194,7 +252,7 @@ TEST_F(dev, unknown_commands)
 {
 	char buf[256] = { 0 };
 
-	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IO(RDMARPC_IOC_MAGIC, 9), buf));
+	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IO(RDMARPC_IOC_MAGIC, 12), buf));
 	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IO(RDMARPC_IOC_MAGIC, 200), buf));
 	EXPECT_EQ(-ENOTTY, xioctl(self->fd, _IOWR(RDMARPC_IOC_MAGIC, 255,
 						  uint64_t), buf));
@@ -531,6 +589,222 @@ TEST_F(dev, waits_are_interruptible)
 	EXPECT_EQ(0u, done);
 	ualarm(200000, 0);
 	EXPECT_EQ(-EINTR, reap(self->fd, &c, 1, 1, 60000, &done));
+}
+
+TEST_F(dev, busy_poll_range)
+{
+	void *bad[] = { NULL, (void *)1, (void *)-1L };
+
+	EXPECT_EQ(0, set_busy_poll(self->fd, 0));
+	EXPECT_EQ(0, set_busy_poll(self->fd, 1));
+	EXPECT_EQ(0, set_busy_poll(self->fd, RDMARPC_BUSY_POLL_MAX_US));
+	EXPECT_EQ(-EINVAL, set_busy_poll(self->fd,
+					 RDMARPC_BUSY_POLL_MAX_US + 1));
+	EXPECT_EQ(-EINVAL, set_busy_poll(self->fd, 0x80000000u));
+	EXPECT_EQ(-EINVAL, set_busy_poll(self->fd, 0xffffffffu));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-EFAULT, xioctl(self->fd, RDMARPC_IOC_BUSY_POLL,
+					  bad[i]));
+	EXPECT_EQ(0, set_busy_poll(self->fd, 0));
+}
+
+/* Busy polling the longest allowed: waits still end on time. */
+TEST_F(dev, busy_poll_waits_end_on_time)
+{
+	struct rdmarpc_request r, e[2];
+	struct rdmarpc_completion c;
+	uint32_t done;
+	int64_t t0, dt;
+
+	ASSERT_EQ(0, set_busy_poll(self->fd, RDMARPC_BUSY_POLL_MAX_US));
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	/* Nothing to wait for: no spin either. */
+	t0 = now_ms();
+	EXPECT_EQ(-EAGAIN, recv_req(self->fd, 0, &r));
+	EXPECT_EQ(0, reap(self->fd, &c, 1, 1, 0, &done));
+	req_prep(&e[0], NULL, 0);
+	EXPECT_EQ(0, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 1, 0,
+			   &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_GT(1000, now_ms() - t0);
+	/* A timeout shorter than the budget ends the spin. */
+	t0 = now_ms();
+	EXPECT_EQ(-ETIMEDOUT, recv_req(self->fd, 2, &r));
+	EXPECT_GT(1000, now_ms() - t0);
+	for (int i = 0; i < 3; i++) {
+		int err;
+
+		t0 = now_ms();
+		if (i == 0)
+			err = recv_req(self->fd, 200, &r);
+		else if (i == 1)
+			err = reap(self->fd, &c, 1, 1, 200, &done);
+		else
+			err = batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 2, 1,
+				    200, &done);
+		dt = now_ms() - t0;
+		EXPECT_EQ(-ETIMEDOUT, err) TH_LOG("wait %d", i);
+		EXPECT_LE(190, dt) TH_LOG("wait %d", i);
+		EXPECT_GT(5000, dt) TH_LOG("wait %d", i);
+		EXPECT_EQ(0u, i ? done : 0u);
+	}
+}
+
+TEST_F(dev, busy_poll_waits_are_interruptible)
+{
+	struct rdmarpc_request r, e;
+	struct rdmarpc_completion c;
+	struct sigaction sa;
+	uint32_t done;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, set_busy_poll(self->fd, RDMARPC_BUSY_POLL_MAX_US));
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	ualarm(200000, 0);
+	EXPECT_EQ(-EINTR, recv_req(self->fd, 0xffffffffu, &r));
+	ualarm(200000, 0);
+	EXPECT_EQ(-EINTR, reap(self->fd, &c, 1, 1, 0xffffffffu, &done));
+	req_prep(&e, NULL, 0);
+	ualarm(200000, 0);
+	EXPECT_EQ(-EINTR, batch(self->fd, RDMARPC_IOC_RECV_BATCH, &e, 1, 1,
+				0xffffffffu, &done));
+	EXPECT_EQ(0u, done);
+}
+
+TEST_F(dev, recv_batch_bad_input)
+{
+	struct rdmarpc_request e[4];
+	struct rdmarpc_batch b;
+	char buf[16];
+	uint32_t done;
+	int64_t t0, dt;
+
+	for (int i = 0; i < 4; i++)
+		req_prep(&e[i], buf, sizeof(buf));
+	/* REAP's counts: at least one entry, min_complete <= count. */
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 0, 0, 0,
+				 &done));
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 4, 5, 0,
+				 &done));
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = 1;
+	b.entries = (uint64_t)(uintptr_t)e;
+	b.reserved = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RECV_BATCH, &b));
+
+	/* The first entry is checked at once, before any wait. */
+	EXPECT_EQ(-EFAULT, batch(self->fd, RDMARPC_IOC_RECV_BATCH, NULL, 1, 0,
+				 0, &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(-EFAULT, batch(self->fd, RDMARPC_IOC_RECV_BATCH, (void *)8,
+				 4, 1, 0xffffffffu, &done));
+	EXPECT_EQ(0u, done);
+	e[0].size = sizeof(e[0]) + 8;
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 1,
+				 0xffffffffu, &done));
+	EXPECT_EQ(0u, done);
+	e[0].size = 0;
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 0,
+				 0, &done));
+	req_prep(&e[0], buf, sizeof(buf));
+	e[0].reserved = 1;
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 0,
+				 0, &done));
+	req_prep(&e[0], buf, sizeof(buf));
+	e[0].timeout_ms = 10;
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 0,
+				 0, &done));
+	EXPECT_EQ(0u, done);
+	req_prep(&e[0], buf, sizeof(buf));
+
+	/*
+	 * An endpoint that serves nothing receives nothing: at once without
+	 * a timeout, -ETIMEDOUT after one; a huge count changes nothing.
+	 */
+	EXPECT_EQ(0, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 4, 4, 0,
+			   &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(0, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 0xffffffffu,
+			   0, 0, &done));
+	EXPECT_EQ(0u, done);
+	t0 = now_ms();
+	EXPECT_EQ(-ETIMEDOUT, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 4, 1,
+				    200, &done));
+	dt = now_ms() - t0;
+	EXPECT_EQ(0u, done);
+	EXPECT_LE(190, dt);
+	EXPECT_GT(5000, dt);
+	/* Bound, the same. */
+	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	EXPECT_EQ(0, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 0xffffffffu,
+			   0, 0, &done));
+	EXPECT_EQ(-ETIMEDOUT, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 4, 4,
+				    100, &done));
+	EXPECT_EQ(0u, done);
+}
+
+TEST_F(dev, reply_batch_bad_input)
+{
+	static const uint64_t ids[] = { 0, 1, 2, 12345, 0xffffffffULL,
+					0x100000000ULL, ~0ULL };
+	struct rdmarpc_reply e[sizeof(ids) / sizeof(ids[0])];
+	struct rdmarpc_batch b;
+	uint32_t done;
+	char buf[8] = "x";
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		rep_prep(&e[i], ids[i], 0, buf, 1);
+	/* SUBMIT's fields: min_complete, timeout_ms and reserved are 0. */
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = 1;
+	b.entries = (uint64_t)(uintptr_t)e;
+	b.reserved = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_REPLY_BATCH, &b));
+	b.reserved = 0;
+	b.min_complete = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_REPLY_BATCH, &b));
+	b.min_complete = 0;
+	b.timeout_ms = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_REPLY_BATCH, &b));
+
+	/* SUBMIT's count rule: 0 entries is nothing to do. */
+	EXPECT_EQ(0, batch(self->fd, RDMARPC_IOC_REPLY_BATCH, e, 0, 0, 0,
+			   &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(0, batch(self->fd, RDMARPC_IOC_REPLY_BATCH, NULL, 0, 0, 0,
+			   &done));
+	EXPECT_EQ(0u, done);
+	/* Unreadable entries, a huge count: the first one fails. */
+	EXPECT_EQ(-EFAULT, batch(self->fd, RDMARPC_IOC_REPLY_BATCH, NULL, 1,
+				 0, 0, &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(-EFAULT, batch(self->fd, RDMARPC_IOC_REPLY_BATCH, (void *)8,
+				 0xffffffffu, 0, 0, &done));
+	EXPECT_EQ(0u, done);
+	/* Unknown ids, unbound and bound; every one, and all at once. */
+	for (int bound = 0; bound < 2; bound++) {
+		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+			EXPECT_EQ(-ENOENT, batch(self->fd,
+						 RDMARPC_IOC_REPLY_BATCH,
+						 &e[i], 1, 0, 0, &done))
+				TH_LOG("id %llu", (unsigned long long)ids[i]);
+			EXPECT_EQ(0u, done);
+		}
+		EXPECT_EQ(-ENOENT, batch(self->fd, RDMARPC_IOC_REPLY_BATCH,
+					 e, 0xffffffffu, 0, 0, &done));
+		EXPECT_EQ(0u, done);
+		if (!bound)
+			ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
+	}
+	/* An entry of a size the kernel does not know. */
+	e[0].size = sizeof(e[0]) - 8;
+	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_REPLY_BATCH, e, 1, 0,
+				 0, &done));
+	EXPECT_EQ(0u, done);
 }
 
 TEST_F(dev, poll_idle)
@@ -915,6 +1189,175 @@ TEST_F_TIMEOUT(rpc, inflight_limit, 120)
 	EXPECT_EQ(4096u, done);
 }
 
+/*
+ * RECV_BATCH takes what is there up to its count and REPLY_BATCH answers
+ * in order, stopping at the first bad entry with done = those before it.
+ */
+TEST_F(rpc, batch_roundtrip)
+{
+	struct rdmarpc_completion comp[8];
+	struct rdmarpc_request e[16];
+	struct rdmarpc_reply rep[9];
+	struct rdmarpc_call c[8];
+	char req[8][4], resp[8][4], bufs[16][8];
+	uint32_t done, got = 0;
+
+	for (int i = 0; i < 8; i++) {
+		memcpy(req[i], "abcd", 4);
+		req[i][0] = (char)('0' + i);
+		call_prep(&c[i], self->h, self->method, (uint64_t)i, req[i], 4,
+			  resp[i], sizeof(resp[i]));
+	}
+	for (int i = 0; i < 16; i++)
+		req_prep(&e[i], bufs[i], sizeof(bufs[i]));
+	ASSERT_EQ(0, submit(self->cli, c, 8, &done));
+	ASSERT_EQ(8u, done);
+	/* All eight (at least), waiting as long as it takes. */
+	while (got < 8) {
+		ASSERT_EQ(0, batch(self->srv, RDMARPC_IOC_RECV_BATCH, e + got,
+				   16 - got, 8 - got, 10000, &done));
+		ASSERT_LT(0u, done);
+		got += done;
+	}
+	ASSERT_EQ(8u, got);
+	for (int i = 0; i < 8; i++) {
+		EXPECT_EQ(4u, e[i].len);
+		EXPECT_EQ(self->method, e[i].method);
+		EXPECT_NE(0u, e[i].id);
+		rep_prep(&rep[i < 4 ? i : i + 1], e[i].id, i, bufs[i], 4);
+	}
+	/* Entry 4 answers an unknown id: four answered, then -ENOENT. */
+	rep_prep(&rep[4], 0xfffffff0ULL, 0, NULL, 0);
+	EXPECT_EQ(-ENOENT, batch(self->srv, RDMARPC_IOC_REPLY_BATCH, rep, 9,
+				 0, 0, &done));
+	EXPECT_EQ(4u, done);
+	/* Answered ones cannot be answered again. */
+	EXPECT_EQ(-ENOENT, batch(self->srv, RDMARPC_IOC_REPLY_BATCH, rep, 1,
+				 0, 0, &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(0, batch(self->srv, RDMARPC_IOC_REPLY_BATCH, rep + 5, 4, 0,
+			   0, &done));
+	EXPECT_EQ(4u, done);
+
+	for (got = 0; got < 8; got += done)
+		ASSERT_EQ(0, reap(self->cli, comp + got, 8 - got, 1, 10000,
+				  &done));
+	for (int i = 0; i < 8; i++) {
+		uint64_t k = comp[i].cookie;
+
+		ASSERT_GT(8u, k);
+		EXPECT_EQ(0, comp[i].error);
+		EXPECT_EQ(4u, comp[i].resp_len);
+		/* Request k went to entry k: the order is kept. */
+		EXPECT_EQ((int32_t)k, comp[i].status);
+		EXPECT_EQ(0, memcmp(resp[k], req[k], 4));
+	}
+}
+
+/*
+ * A batch that fails part way: the requests before the bad entry are
+ * handed over (done), the one meant for it stays queued.
+ */
+TEST_F(rpc, recv_batch_partial)
+{
+	struct rdmarpc_completion comp[3];
+	struct rdmarpc_request e[3], r;
+	struct rdmarpc_call c[3];
+	char bufs[3][8];
+	uint32_t done, got;
+
+	for (int i = 0; i < 3; i++) {
+		call_prep(&c[i], self->h, self->method, (uint64_t)i, "q", 1,
+			  NULL, 0);
+		req_prep(&e[i], bufs[i], sizeof(bufs[i]));
+	}
+	ASSERT_EQ(0, submit(self->cli, c, 3, &done));
+	ASSERT_EQ(3u, done);
+	/* Wait until all three are queued. */
+	ASSERT_EQ(0, batch(self->srv, RDMARPC_IOC_RECV_BATCH, e, 1, 1, 10000,
+			   &done));
+	ASSERT_EQ(1u, done);
+	ASSERT_EQ(0, reply_id(self->srv, e[0].id));
+	usleep(300000);
+
+	/* Entry 1 is refused: one taken, the error is entry 1's. */
+	req_prep(&e[0], bufs[0], sizeof(bufs[0]));
+	e[1].reserved = 7;
+	EXPECT_EQ(-EINVAL, batch(self->srv, RDMARPC_IOC_RECV_BATCH, e, 3, 1,
+				 10000, &done));
+	EXPECT_EQ(1u, done);
+	EXPECT_EQ(0, reply_id(self->srv, e[0].id));
+	/* Entry 0's buffer is not writable: -EFAULT, nothing taken. */
+	req_prep(&e[0], (void *)8, 8);
+	EXPECT_EQ(-EFAULT, batch(self->srv, RDMARPC_IOC_RECV_BATCH, e, 1, 1,
+				 10000, &done));
+	EXPECT_EQ(0u, done);
+	/* The last request was kept for a good entry. */
+	ASSERT_EQ(0, recv_req(self->srv, 10000, &r));
+	EXPECT_EQ(0, reply_id(self->srv, r.id));
+
+	for (got = 0; got < 3; got += done)
+		ASSERT_EQ(0, reap(self->cli, comp + got, 3 - got, 1, 10000,
+				  &done));
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(0, comp[i].error);
+}
+
+/* Busy polling on both ends: calls still complete, both ways of waiting. */
+TEST_F(rpc, busy_poll_calls)
+{
+	struct rdmarpc_completion comp;
+	struct rdmarpc_sync_call sc;
+	struct rdmarpc_request e;
+	struct rdmarpc_call c;
+	char buf[8], resp[8];
+	uint32_t done;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, set_busy_poll(self->srv, 2000));
+	ASSERT_EQ(0, set_busy_poll(self->cli, 2000));
+	/* A server in a child, one request per batch, 20 requests. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rdmarpc_reply rep;
+
+		for (int n = 0; n < 20;) {
+			req_prep(&e, buf, sizeof(buf));
+			if (batch(self->srv, RDMARPC_IOC_RECV_BATCH, &e, 1, 1,
+				  10000, &done) || done != 1)
+				_exit(1);
+			rep_prep(&rep, e.id, 3, buf, e.len);
+			if (batch(self->srv, RDMARPC_IOC_REPLY_BATCH, &rep, 1,
+				  0, 0, &done) || done != 1)
+				_exit(2);
+			n++;
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < 10; i++) {
+		memset(&sc, 0, sizeof(sc));
+		sc.size = sizeof(sc);
+		call_prep(&sc.call, self->h, self->method, 1, "ping", 4, resp,
+			  sizeof(resp));
+		ASSERT_EQ(0, xioctl(self->cli, RDMARPC_IOC_CALL, &sc));
+		EXPECT_EQ(0, sc.comp.error);
+		EXPECT_EQ(3, sc.comp.status);
+		EXPECT_EQ(4u, sc.comp.resp_len);
+		call_prep(&c, self->h, self->method, 2, "pong", 4, resp,
+			  sizeof(resp));
+		ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+		ASSERT_EQ(0, reap(self->cli, &comp, 1, 1, 10000, &done));
+		ASSERT_EQ(1u, done);
+		EXPECT_EQ(0, comp.error);
+		EXPECT_EQ(0, memcmp(resp, "pong", 4));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 static uint64_t rnd_state;
 
 static uint64_t rnd(void)
@@ -945,12 +1388,10 @@ TEST_F_TIMEOUT(dev, garbage_flood, 120)
 
 			memcpy(buf + j, &v, 8);
 		}
-		nr = (unsigned int)(rnd() % 12);
+		nr = (unsigned int)(rnd() % 14);
 		cmd = _IOC(rnd() & 3, RDMARPC_IOC_MAGIC, nr, rnd() & 0xff);
-		if (nr >= 1 && nr <= 8 && nr != 5 && rnd() % 4) {
-			size = (uint32_t)sized[nr == 1 ? 0 : nr == 2 ? 1 :
-					      nr == 3 ? 2 : nr == 4 ? 3 :
-					      nr == 6 ? 4 : nr == 7 ? 5 : 6].size;
+		if (sized_index(nr) >= 0 && rnd() % 4) {
+			size = (uint32_t)sized[sized_index(nr)].size;
 			memcpy(buf, &size, 4);
 		}
 		switch (nr) {
@@ -962,7 +1403,16 @@ TEST_F_TIMEOUT(dev, garbage_flood, 120)
 				c->flags = 0;
 			break;
 		}
-		case 4: {
+		case 9: {
+			uint32_t us = (uint32_t)(rnd() % 2000);
+
+			/* In range or not; never long. */
+			if (rnd() % 2)
+				memcpy(buf, &us, sizeof(us));
+			break;
+		}
+		case 4:
+		case 10: {
 			struct rdmarpc_batch *b = (void *)buf;
 
 			b->timeout_ms = (uint32_t)(rnd() % 3);
