@@ -19,6 +19,8 @@
 #include "loopback.h"
 #include "session.h"
 #include "peer.h"
+#include "handshake.h"
+#include "rpc_internal.h"
 #include "netlink.h"
 
 /* Room for a port with a large GID table. */
@@ -89,6 +91,179 @@ static const struct nla_policy rdmarpc_loopback_policy[RDMARPC_A_MAX + 1] = {
 						4096),
 };
 
+/* Commands that take no attribute: NLA_UNSPEC is refused in strict mode. */
+static const struct nla_policy rdmarpc_no_attr_policy[RDMARPC_A_MAX + 1] = {};
+
+/*
+ * Counter nests.  Every counter is a u64 attribute; a table says where
+ * each one is read from, so one function puts any nest.  Each table lists
+ * every counter of its enum once: all attributes but UNSPEC and PAD (the
+ * sizes are checked in rdmarpc_nl_init()).
+ */
+enum rdmarpc_nl_ctr_kind {
+	RDMARPC_CTR_U64,
+	RDMARPC_CTR_ATOMIC64,
+	RDMARPC_CTR_ATOMIC,
+};
+
+struct rdmarpc_nl_ctr {
+	u16 attr;
+	u16 kind;		/* enum rdmarpc_nl_ctr_kind */
+	u32 off;		/* of the field from the base pointer */
+};
+
+struct rdmarpc_nl_ctrs {
+	const struct rdmarpc_nl_ctr *ctr;
+	unsigned int n;
+	int pad;		/* the enum's *_A_PAD */
+};
+
+#define RDMARPC_CTR(a, how, type, field) \
+	{ .attr = (a), .kind = RDMARPC_CTR_##how, \
+	  .off = offsetof(type, field) }
+
+/* Port counters: @base is the struct rdmarpc_port. */
+static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
+#define C(a, f) RDMARPC_CTR(RDMARPC_STAT_A_##a, ATOMIC64, \
+			    struct rdmarpc_port, stats.f)
+	C(TX_PACKETS, tx_packets),
+	C(TX_BYTES, tx_bytes),
+	C(TX_ERRORS, tx_errors),
+	C(RX_PACKETS, rx_packets),
+	C(RX_BYTES, rx_bytes),
+	C(RX_ERRORS, rx_errors),
+	C(RX_DROPS, rx_drops),
+#undef C
+	RDMARPC_CTR(RDMARPC_STAT_A_RECV_POSTED, ATOMIC, struct rdmarpc_port,
+		    rx_posted),
+};
+
+/* Session (and peer) counters: @base is a struct rr_stats snapshot. */
+static const struct rdmarpc_nl_ctr rdmarpc_nl_sess_ctr[] = {
+#define C(a, f) RDMARPC_CTR(RDMARPC_SSTAT_A_##a, U64, struct rr_stats, f)
+	C(TX_PACKETS, tx_pkts),
+	C(TX_BYTES, tx_bytes),
+	C(RX_PACKETS, rx_pkts),
+	C(RX_BYTES, rx_bytes),
+	C(RETRANSMITS, retransmits),
+	C(RTO_FIRES, rto_fires),
+	C(CRC_DROPS, crc_drops),
+	C(RX_DROPS, rx_drops),	/* with rx_stale and rx_nomem folded in */
+	C(DUP_PACKETS, dup_pkts),
+	C(DUP_REQUESTS, dup_requests),
+	C(CREDIT_STALLS, credit_stalls),
+	C(CALLS_OK, calls_ok),
+	C(CALLS_FAILED, calls_failed),
+	C(REQUESTS, requests),
+#undef C
+};
+
+static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
+#define C(a, f) RDMARPC_CTR(RDMARPC_HSTAT_A_##a, ATOMIC64, \
+			    struct rdmarpc_hs_stats, f)
+	C(ACCEPTED, accepted),
+	C(REFUSED, refused),
+	C(CONNECTED, connected),
+	C(FAILED, failed),
+	C(DEAD, dead),
+#undef C
+};
+
+static const struct rdmarpc_nl_ctr rdmarpc_nl_fault_ctr[] = {
+#define C(a, f) RDMARPC_CTR(RDMARPC_FSTAT_A_##a, ATOMIC64, \
+			    struct rdmarpc_fault_stats, f)
+	C(TX_DROP, tx_drop),
+	C(RX_DROP, rx_drop),
+	C(DUPLICATE, duplicate),
+	C(REORDER, reorder),
+	C(CORRUPT, corrupt),
+	C(UNKNOWN, unknown),
+#undef C
+};
+
+static const struct rdmarpc_nl_ctr rdmarpc_nl_rpc_ctr[] = {
+#define C(a, f) RDMARPC_CTR(RDMARPC_RSTAT_A_##a, U64, \
+			    struct rdmarpc_rpc_stats, f)
+	C(ENDPOINTS, endpoints),
+	C(CALLS, calls),
+	C(CALLS_FAILED, calls_failed),
+	C(CANCELS, cancels),
+	C(REQUESTS, requests),
+	C(REQUESTS_UNSERVED, requests_unserved),
+	C(REQUESTS_DROPPED, requests_dropped),
+	C(REQUESTS_ABORTED, requests_aborted),
+	C(REPLIES, replies),
+#undef C
+};
+
+static const struct rdmarpc_nl_ctrs rdmarpc_nl_port_ctrs = {
+	.ctr = rdmarpc_nl_port_ctr,
+	.n = ARRAY_SIZE(rdmarpc_nl_port_ctr),
+	.pad = RDMARPC_STAT_A_PAD,
+};
+
+static const struct rdmarpc_nl_ctrs rdmarpc_nl_sess_ctrs = {
+	.ctr = rdmarpc_nl_sess_ctr,
+	.n = ARRAY_SIZE(rdmarpc_nl_sess_ctr),
+	.pad = RDMARPC_SSTAT_A_PAD,
+};
+
+static const struct rdmarpc_nl_ctrs rdmarpc_nl_hs_ctrs = {
+	.ctr = rdmarpc_nl_hs_ctr,
+	.n = ARRAY_SIZE(rdmarpc_nl_hs_ctr),
+	.pad = RDMARPC_HSTAT_A_PAD,
+};
+
+static const struct rdmarpc_nl_ctrs rdmarpc_nl_fault_ctrs = {
+	.ctr = rdmarpc_nl_fault_ctr,
+	.n = ARRAY_SIZE(rdmarpc_nl_fault_ctr),
+	.pad = RDMARPC_FSTAT_A_PAD,
+};
+
+static const struct rdmarpc_nl_ctrs rdmarpc_nl_rpc_ctrs = {
+	.ctr = rdmarpc_nl_rpc_ctr,
+	.n = ARRAY_SIZE(rdmarpc_nl_rpc_ctr),
+	.pad = RDMARPC_RSTAT_A_PAD,
+};
+
+static u64 rdmarpc_nl_ctr_read(const struct rdmarpc_nl_ctr *c,
+			       const void *base)
+{
+	const void *p = (const u8 *)base + c->off;
+
+	switch (c->kind) {
+	case RDMARPC_CTR_ATOMIC64:
+		return atomic64_read(p);
+	case RDMARPC_CTR_ATOMIC:
+		return atomic_read(p);
+	default:
+		return *(const u64 *)p;
+	}
+}
+
+/* Put nest @type holding every counter of @set, read from @base. */
+static int rdmarpc_nl_put_ctrs(struct sk_buff *skb, int type,
+			       const struct rdmarpc_nl_ctrs *set,
+			       const void *base)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < set->n; i++) {
+		if (nla_put_u64_64bit(skb, set->ctr[i].attr,
+				      rdmarpc_nl_ctr_read(&set->ctr[i], base),
+				      set->pad)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static u8 rdmarpc_nl_gid_type(enum ib_gid_type type)
 {
 	switch (type) {
@@ -149,30 +324,6 @@ static int rdmarpc_nl_put_gids(struct sk_buff *skb, struct rdmarpc_port *port,
 	return 0;
 }
 
-static int rdmarpc_nl_put_stats(struct sk_buff *skb, struct rdmarpc_port *port)
-{
-	struct rdmarpc_port_stats *s = &port->stats;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, RDMARPC_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-#define PUT(attr, val) \
-	nla_put_u64_64bit(skb, RDMARPC_STAT_A_##attr, val, RDMARPC_STAT_A_PAD)
-	if (PUT(TX_PACKETS, atomic64_read(&s->tx_packets)) ||
-	    PUT(TX_BYTES, atomic64_read(&s->tx_bytes)) ||
-	    PUT(TX_ERRORS, atomic64_read(&s->tx_errors)) ||
-	    PUT(RX_PACKETS, atomic64_read(&s->rx_packets)) ||
-	    PUT(RX_BYTES, atomic64_read(&s->rx_bytes)) ||
-	    PUT(RX_ERRORS, atomic64_read(&s->rx_errors)) ||
-	    PUT(RX_DROPS, atomic64_read(&s->rx_drops)) ||
-	    PUT(RECV_POSTED, atomic_read(&port->rx_posted)))
-		return -EMSGSIZE;
-#undef PUT
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 /* One DEV_GET reply (or DEV_NEW / DEV_DEL event) for @port. */
 static int rdmarpc_nl_fill_port(struct sk_buff *skb, struct rdmarpc_port *port,
 				u32 portid, u32 seq, int flags, u8 cmd,
@@ -219,7 +370,8 @@ static int rdmarpc_nl_fill_port(struct sk_buff *skb, struct rdmarpc_port *port,
 	     nla_put_u32(skb, RDMARPC_A_QKEY, port->qkey)))
 		goto out_cancel;
 	if (rdmarpc_nl_put_gids(skb, port, pattr.gid_tbl_len) ||
-	    rdmarpc_nl_put_stats(skb, port))
+	    rdmarpc_nl_put_ctrs(skb, RDMARPC_A_STATS, &rdmarpc_nl_port_ctrs,
+				port))
 		goto out_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -567,33 +719,14 @@ static int rdmarpc_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* A session's or a peer's counters; the ABI's rx_drops counts every drop. */
 static int rdmarpc_nl_put_sstats(struct sk_buff *skb, const struct rr_stats *st)
 {
-	struct nlattr *nest;
+	struct rr_stats v = *st;
 
-	nest = nla_nest_start(skb, RDMARPC_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-#define PUT(attr, val) \
-	nla_put_u64_64bit(skb, RDMARPC_SSTAT_A_##attr, val, RDMARPC_SSTAT_A_PAD)
-	if (PUT(TX_PACKETS, st->tx_pkts) ||
-	    PUT(TX_BYTES, st->tx_bytes) ||
-	    PUT(RX_PACKETS, st->rx_pkts) ||
-	    PUT(RX_BYTES, st->rx_bytes) ||
-	    PUT(RETRANSMITS, st->retransmits) ||
-	    PUT(RTO_FIRES, st->rto_fires) ||
-	    PUT(CRC_DROPS, st->crc_drops) ||
-	    PUT(RX_DROPS, st->rx_drops + st->rx_stale + st->rx_nomem) ||
-	    PUT(DUP_PACKETS, st->dup_pkts) ||
-	    PUT(DUP_REQUESTS, st->dup_requests) ||
-	    PUT(CREDIT_STALLS, st->credit_stalls) ||
-	    PUT(CALLS_OK, st->calls_ok) ||
-	    PUT(CALLS_FAILED, st->calls_failed) ||
-	    PUT(REQUESTS, st->requests))
-		return -EMSGSIZE;
-#undef PUT
-	nla_nest_end(skb, nest);
-	return 0;
+	v.rx_drops += v.rx_stale + v.rx_nomem;
+	return rdmarpc_nl_put_ctrs(skb, RDMARPC_A_STATS, &rdmarpc_nl_sess_ctrs,
+				   &v);
 }
 
 static void rdmarpc_nl_add_stats(struct rr_stats *sum, const struct rr_stats *st)
@@ -763,6 +896,34 @@ static int rdmarpc_nl_sess_dump(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
+/* STATS_GET: the module-wide counters, one nest per layer. */
+static int rdmarpc_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct rdmarpc_rpc_stats rpc;
+	struct sk_buff *msg;
+	void *hdr;
+
+	rdmarpc_rpc_stats_read(&rpc);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &rdmarpc_family, 0,
+				RDMARPC_CMD_STATS_GET);
+	if (!hdr ||
+	    rdmarpc_nl_put_ctrs(msg, RDMARPC_A_HS_STATS, &rdmarpc_nl_hs_ctrs,
+				&rdmarpc_hs_stats) ||
+	    rdmarpc_nl_put_ctrs(msg, RDMARPC_A_FAULT_STATS,
+				&rdmarpc_nl_fault_ctrs, &rdmarpc_fault_stats) ||
+	    rdmarpc_nl_put_ctrs(msg, RDMARPC_A_RPC_STATS, &rdmarpc_nl_rpc_ctrs,
+				&rpc)) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG(info->extack, "counters do not fit a message");
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int rdmarpc_nl_loopback(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rdmarpc_loopback_result res = {};
@@ -855,6 +1016,12 @@ static const struct genl_ops rdmarpc_ops[] = {
 		.cmd = RDMARPC_CMD_SESSION_GET,
 		.dumpit = rdmarpc_nl_sess_dump,
 	},
+	{
+		.cmd = RDMARPC_CMD_STATS_GET,
+		.doit = rdmarpc_nl_stats_get,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
+	},
 };
 
 static const struct genl_multicast_group rdmarpc_mcgrps[] = {
@@ -875,6 +1042,12 @@ static struct genl_family rdmarpc_family __ro_after_init = {
 
 int __init rdmarpc_nl_init(void)
 {
+	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_port_ctr) != RDMARPC_STAT_A_MAX - 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_sess_ctr) != RDMARPC_SSTAT_A_MAX - 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_hs_ctr) != RDMARPC_HSTAT_A_MAX - 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_fault_ctr) !=
+		     RDMARPC_FSTAT_A_MAX - 1);
+	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_rpc_ctr) != RDMARPC_RSTAT_A_MAX - 1);
 	return genl_register_family(&rdmarpc_family);
 }
 

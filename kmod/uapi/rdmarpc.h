@@ -99,6 +99,22 @@
  *     RDMARPC_A_SESSION_INFO   nested   RDMARPC_SINFO_A_*
  *     RDMARPC_A_STATS          nested   RDMARPC_SSTAT_A_*
  *
+ * RDMARPC_CMD_STATS_GET (do; anyone)
+ *   Request: no attributes (any attribute is refused with -EINVAL).
+ *   Reply: the module-wide counters, one nest per layer, u64 each (padded
+ *   with the nest's *_A_PAD attribute):
+ *     RDMARPC_A_HS_STATS       nested   RDMARPC_HSTAT_A_*: the TCP handshake
+ *                                       and the sessions' liveness
+ *     RDMARPC_A_FAULT_STATS    nested   RDMARPC_FSTAT_A_*: datagrams the
+ *                                       fault_* parameters acted on, and
+ *                                       those that found no session
+ *     RDMARPC_A_RPC_STATS      nested   RDMARPC_RSTAT_A_*: calls, requests
+ *                                       and replies of the /dev/rdmarpc
+ *                                       endpoints
+ *   Counters only grow (but RDMARPC_RSTAT_A_ENDPOINTS, a gauge) and start
+ *   at 0 when the module is loaded.  Per-port counters are in DEV_GET,
+ *   per-session ones in SESSION_GET and PEER_GET.
+ *
  * Multicast group RDMARPC_GENL_MCGRP_EVENTS:
  *   RDMARPC_CMD_DEV_NEW / RDMARPC_CMD_DEV_DEL, with the attributes of a
  *   DEV_GET reply (DEV_DEL: at least DEV_NAME, DEV_INDEX, PORT).
@@ -124,6 +140,7 @@ enum rdmarpc_cmd {
 	RDMARPC_CMD_PEER_DEL,
 	RDMARPC_CMD_PEER_GET,
 	RDMARPC_CMD_SESSION_GET,
+	RDMARPC_CMD_STATS_GET,
 
 	__RDMARPC_CMD_MAX
 };
@@ -165,6 +182,9 @@ enum rdmarpc_attr {
 	RDMARPC_A_SESSION_ID,
 	RDMARPC_A_SESSION_ROLE,
 	RDMARPC_A_SESSION_INFO,
+	RDMARPC_A_HS_STATS,
+	RDMARPC_A_FAULT_STATS,
+	RDMARPC_A_RPC_STATS,
 
 	__RDMARPC_A_MAX
 };
@@ -270,6 +290,56 @@ enum rdmarpc_sess_info_attr {
 };
 
 #define RDMARPC_SINFO_A_MAX (__RDMARPC_SINFO_A_MAX - 1)
+
+/* Handshake counters inside RDMARPC_A_HS_STATS, all u64. */
+enum rdmarpc_hs_stat_attr {
+	RDMARPC_HSTAT_A_UNSPEC,
+	RDMARPC_HSTAT_A_PAD,
+	RDMARPC_HSTAT_A_ACCEPTED,	/* inbound sessions set up */
+	RDMARPC_HSTAT_A_REFUSED,	/* inbound connections refused */
+	RDMARPC_HSTAT_A_CONNECTED,	/* outbound sessions set up */
+	RDMARPC_HSTAT_A_FAILED,		/* outbound attempts that failed */
+	RDMARPC_HSTAT_A_DEAD,		/* liveness: closed, reset, timed out */
+
+	__RDMARPC_HSTAT_A_MAX
+};
+
+#define RDMARPC_HSTAT_A_MAX (__RDMARPC_HSTAT_A_MAX - 1)
+
+/* Fault-injection counters inside RDMARPC_A_FAULT_STATS, all u64. */
+enum rdmarpc_fault_stat_attr {
+	RDMARPC_FSTAT_A_UNSPEC,
+	RDMARPC_FSTAT_A_PAD,
+	RDMARPC_FSTAT_A_TX_DROP,	/* datagrams not sent (fault_tx_drop) */
+	RDMARPC_FSTAT_A_RX_DROP,	/* received and ignored (fault_rx_drop) */
+	RDMARPC_FSTAT_A_DUPLICATE,	/* sent twice (fault_duplicate) */
+	RDMARPC_FSTAT_A_REORDER,	/* held back one (fault_reorder) */
+	RDMARPC_FSTAT_A_CORRUPT,	/* a bit flipped (fault_corrupt) */
+	RDMARPC_FSTAT_A_UNKNOWN,	/* for no session, or a wrong tag */
+
+	__RDMARPC_FSTAT_A_MAX
+};
+
+#define RDMARPC_FSTAT_A_MAX (__RDMARPC_FSTAT_A_MAX - 1)
+
+/* RPC-layer counters inside RDMARPC_A_RPC_STATS, all u64. */
+enum rdmarpc_rpc_stat_attr {
+	RDMARPC_RSTAT_A_UNSPEC,
+	RDMARPC_RSTAT_A_PAD,
+	RDMARPC_RSTAT_A_ENDPOINTS,	/* open right now (a gauge) */
+	RDMARPC_RSTAT_A_CALLS,		/* calls started */
+	RDMARPC_RSTAT_A_CALLS_FAILED,	/* calls completed with an error */
+	RDMARPC_RSTAT_A_CANCELS,	/* cancellations passed on */
+	RDMARPC_RSTAT_A_REQUESTS,	/* requests delivered to an endpoint */
+	RDMARPC_RSTAT_A_REQUESTS_UNSERVED, /* no endpoint serves the method */
+	RDMARPC_RSTAT_A_REQUESTS_DROPPED, /* over limits, or no memory */
+	RDMARPC_RSTAT_A_REQUESTS_ABORTED, /* answered -ECONNABORTED at close */
+	RDMARPC_RSTAT_A_REPLIES,	/* replies sent by endpoints */
+
+	__RDMARPC_RSTAT_A_MAX
+};
+
+#define RDMARPC_RSTAT_A_MAX (__RDMARPC_RSTAT_A_MAX - 1)
 
 enum rdmarpc_peer_state {
 	RDMARPC_PEER_IDLE,		/* configured, no session yet */
