@@ -56,6 +56,8 @@ int rr_nle_to_errno(int nle);
 /* Parsers of PEER_GET and SESSION_GET replies (one message each). */
 int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer);
 int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s);
+/* Parser of a STATS_GET reply. */
+int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st);
 
 /* ---- /dev/rdmarpc (call.c, serve.c) ---- */
 

@@ -278,6 +278,60 @@ int rdmarpc_session_list(struct rdmarpc_nl *nl,
 const char *rdmarpc_peer_state_str(unsigned int state);
 const char *rdmarpc_session_role_str(unsigned int role);
 
+/* ---- module-wide counters (RDMARPC_CMD_STATS_GET) ---- */
+
+/* The TCP handshake (RDMARPC_HSTAT_A_*). */
+struct rdmarpc_hs_stats {
+	uint64_t accepted;		/* inbound sessions set up */
+	uint64_t refused;		/* inbound connections refused */
+	uint64_t connected;		/* outbound sessions set up */
+	uint64_t failed;		/* outbound attempts that failed */
+	uint64_t dead;			/* sessions whose liveness ended */
+	/* Bit (1 << RDMARPC_HSTAT_A_x) set for each counter the kernel sent. */
+	uint32_t present;
+};
+
+/* Fault injection and stray datagrams (RDMARPC_FSTAT_A_*). */
+struct rdmarpc_fault_stats {
+	uint64_t tx_drop;
+	uint64_t rx_drop;
+	uint64_t duplicate;
+	uint64_t reorder;
+	uint64_t corrupt;
+	uint64_t unknown;		/* for no session, or a wrong tag */
+	/* Bit (1 << RDMARPC_FSTAT_A_x) set for each counter the kernel sent. */
+	uint32_t present;
+};
+
+/* The endpoints of /dev/rdmarpc (RDMARPC_RSTAT_A_*). */
+struct rdmarpc_rpc_stats {
+	uint64_t endpoints;		/* open right now */
+	uint64_t calls;
+	uint64_t calls_failed;
+	uint64_t cancels;
+	uint64_t requests;
+	uint64_t requests_unserved;
+	uint64_t requests_dropped;
+	uint64_t requests_aborted;
+	uint64_t replies;
+	/* Bit (1 << RDMARPC_RSTAT_A_x) set for each counter the kernel sent. */
+	uint32_t present;
+};
+
+struct rdmarpc_module_stats {
+	struct rdmarpc_hs_stats hs;
+	struct rdmarpc_fault_stats fault;
+	struct rdmarpc_rpc_stats rpc;
+	/* Bit (1ULL << RDMARPC_A_x) for each nest sent; RDMARPC_HAS(). */
+	uint64_t present;
+};
+
+/*
+ * Read the module-wide counters.  -EOPNOTSUPP from a module older than
+ * this library.
+ */
+int rdmarpc_stats_get(struct rdmarpc_nl *nl, struct rdmarpc_module_stats *st);
+
 /* ---- events (multicast group "events") ---- */
 
 /*

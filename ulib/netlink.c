@@ -534,6 +534,28 @@ RR_EXPORT int rdmarpc_session_list(struct rdmarpc_nl *nl,
 	return err;
 }
 
+/* ---- STATS_GET ---- */
+
+static int stats_parse(const struct nlmsghdr *nlh, void *arg)
+{
+	return rr_parse_stats(nlh, arg);
+}
+
+RR_EXPORT int rdmarpc_stats_get(struct rdmarpc_nl *nl,
+				struct rdmarpc_module_stats *st)
+{
+	struct nl_msg *msg = new_msg(nl, RDMARPC_CMD_STATS_GET, 0);
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (!msg)
+		return -ENOMEM;
+	err = xact_run(nl, msg, stats_parse, st);
+	if (!err && !st->present)
+		err = -EPROTO;	/* acked without a reply */
+	return err;
+}
+
 /* ---- events ---- */
 
 RR_EXPORT int rdmarpc_nl_subscribe(struct rdmarpc_nl *nl)

@@ -587,6 +587,87 @@ int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
 	return 0;
 }
 
+int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	/* Room for the largest counter nest. */
+	const struct nlattr *ct[RDMARPC_RSTAT_A_MAX + 1];
+	static const struct counter_field hs[] = {
+#define C(a, f) { RDMARPC_HSTAT_A_##a, offsetof(struct rdmarpc_hs_stats, f) }
+		C(ACCEPTED, accepted),
+		C(REFUSED, refused),
+		C(CONNECTED, connected),
+		C(FAILED, failed),
+		C(DEAD, dead),
+#undef C
+	};
+	static const struct counter_field fault[] = {
+#define C(a, f) { RDMARPC_FSTAT_A_##a, \
+		  offsetof(struct rdmarpc_fault_stats, f) }
+		C(TX_DROP, tx_drop),
+		C(RX_DROP, rx_drop),
+		C(DUPLICATE, duplicate),
+		C(REORDER, reorder),
+		C(CORRUPT, corrupt),
+		C(UNKNOWN, unknown),
+#undef C
+	};
+	static const struct counter_field rpc[] = {
+#define C(a, f) { RDMARPC_RSTAT_A_##a, offsetof(struct rdmarpc_rpc_stats, f) }
+		C(ENDPOINTS, endpoints),
+		C(CALLS, calls),
+		C(CALLS_FAILED, calls_failed),
+		C(CANCELS, cancels),
+		C(REQUESTS, requests),
+		C(REQUESTS_UNSERVED, requests_unserved),
+		C(REQUESTS_DROPPED, requests_dropped),
+		C(REQUESTS_ABORTED, requests_aborted),
+		C(REPLIES, replies),
+#undef C
+	};
+	const void *data;
+	size_t len;
+	int err;
+
+	_Static_assert(RDMARPC_HSTAT_A_MAX <= RDMARPC_RSTAT_A_MAX &&
+		       RDMARPC_FSTAT_A_MAX <= RDMARPC_RSTAT_A_MAX,
+		       "ct[] is too small");
+	memset(st, 0, sizeof(*st));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (tb[RDMARPC_A_HS_STATS])
+		err = parse_counters(tb[RDMARPC_A_HS_STATS], ct,
+				     RDMARPC_HSTAT_A_MAX, hs,
+				     sizeof(hs) / sizeof(hs[0]), &st->hs,
+				     &st->hs.present);
+	if (!err && tb[RDMARPC_A_FAULT_STATS])
+		err = parse_counters(tb[RDMARPC_A_FAULT_STATS], ct,
+				     RDMARPC_FSTAT_A_MAX, fault,
+				     sizeof(fault) / sizeof(fault[0]),
+				     &st->fault, &st->fault.present);
+	if (!err && tb[RDMARPC_A_RPC_STATS])
+		err = parse_counters(tb[RDMARPC_A_RPC_STATS], ct,
+				     RDMARPC_RSTAT_A_MAX, rpc,
+				     sizeof(rpc) / sizeof(rpc[0]), &st->rpc,
+				     &st->rpc.present);
+	if (err) {
+		memset(st, 0, sizeof(*st));
+		return err;
+	}
+	st->present = present_bits(tb);
+	/* A reply without a single nest is not a STATS_GET reply. */
+	if (!(st->present & ((1ULL << RDMARPC_A_HS_STATS) |
+			     (1ULL << RDMARPC_A_FAULT_STATS) |
+			     (1ULL << RDMARPC_A_RPC_STATS)))) {
+		st->present = 0;
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
 		   size_t len)
 {

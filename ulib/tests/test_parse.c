@@ -898,6 +898,177 @@ static void test_session(void)
 	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
 }
 
+/* A STATS_GET reply with every counter of every nest. */
+static void build_stats(struct mb *m)
+{
+	uint16_t a;
+
+	mb_genl(m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(m, RDMARPC_A_HS_STATS);
+	for (a = RDMARPC_HSTAT_A_ACCEPTED; a <= RDMARPC_HSTAT_A_MAX; a++)
+		mb_u64(m, a, 100 + a);
+	mb_end(m);
+	mb_nest(m, RDMARPC_A_FAULT_STATS);
+	for (a = RDMARPC_FSTAT_A_TX_DROP; a <= RDMARPC_FSTAT_A_MAX; a++)
+		mb_u64(m, a, 200 + a);
+	mb_end(m);
+	mb_nest(m, RDMARPC_A_RPC_STATS);
+	for (a = RDMARPC_RSTAT_A_ENDPOINTS; a <= RDMARPC_RSTAT_A_MAX; a++)
+		mb_u64(m, a, (1ULL << 40) + a);
+	mb_end(m);
+}
+
+static void test_stats_full(void)
+{
+	struct rdmarpc_module_stats st;
+	struct mb m = { 0 };
+
+	build_stats(&m);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	CHECK_EQ(st.hs.accepted, 100 + RDMARPC_HSTAT_A_ACCEPTED);
+	CHECK_EQ(st.hs.refused, 100 + RDMARPC_HSTAT_A_REFUSED);
+	CHECK_EQ(st.hs.connected, 100 + RDMARPC_HSTAT_A_CONNECTED);
+	CHECK_EQ(st.hs.failed, 100 + RDMARPC_HSTAT_A_FAILED);
+	CHECK_EQ(st.hs.dead, 100 + RDMARPC_HSTAT_A_DEAD);
+	CHECK_EQ(st.hs.present, 0x1fU << RDMARPC_HSTAT_A_ACCEPTED);
+	CHECK_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
+	CHECK_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
+	CHECK_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
+	CHECK_EQ(st.fault.reorder, 200 + RDMARPC_FSTAT_A_REORDER);
+	CHECK_EQ(st.fault.corrupt, 200 + RDMARPC_FSTAT_A_CORRUPT);
+	CHECK_EQ(st.fault.unknown, 200 + RDMARPC_FSTAT_A_UNKNOWN);
+	CHECK_EQ(st.fault.present, 0x3fU << RDMARPC_FSTAT_A_TX_DROP);
+	CHECK_EQ(st.rpc.endpoints, (1ULL << 40) + RDMARPC_RSTAT_A_ENDPOINTS);
+	CHECK_EQ(st.rpc.calls, (1ULL << 40) + RDMARPC_RSTAT_A_CALLS);
+	CHECK_EQ(st.rpc.calls_failed,
+		 (1ULL << 40) + RDMARPC_RSTAT_A_CALLS_FAILED);
+	CHECK_EQ(st.rpc.cancels, (1ULL << 40) + RDMARPC_RSTAT_A_CANCELS);
+	CHECK_EQ(st.rpc.requests, (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS);
+	CHECK_EQ(st.rpc.requests_unserved,
+		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_UNSERVED);
+	CHECK_EQ(st.rpc.requests_dropped,
+		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_DROPPED);
+	CHECK_EQ(st.rpc.requests_aborted,
+		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_ABORTED);
+	CHECK_EQ(st.rpc.replies, (1ULL << 40) + RDMARPC_RSTAT_A_REPLIES);
+	CHECK_EQ(st.rpc.present, 0x1ffU << RDMARPC_RSTAT_A_ENDPOINTS);
+	CHECK(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
+	CHECK(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
+	CHECK(RDMARPC_HAS(&st, RDMARPC_A_RPC_STATS));
+	CHECK(!RDMARPC_HAS(&st, RDMARPC_A_STATS));
+}
+
+static void test_stats_partial_and_unknown(void)
+{
+	struct rdmarpc_module_stats st;
+	struct mb m = { 0 };
+
+	/*
+	 * One nest, one counter, padding, and what a newer module may add:
+	 * an unknown counter, an unknown nest.
+	 */
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(&m, RDMARPC_A_FAULT_STATS);
+	mb_put(&m, RDMARPC_FSTAT_A_PAD, NULL, 0);
+	mb_u64(&m, RDMARPC_FSTAT_A_TX_DROP, 42);
+	mb_u32(&m, RDMARPC_FSTAT_A_MAX + 1, 7);
+	mb_end(&m);
+	mb_nest(&m, RDMARPC_A_MAX + 1);
+	mb_u64(&m, 1, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	CHECK_EQ(st.fault.tx_drop, 42);
+	CHECK_EQ(st.fault.present, 1U << RDMARPC_FSTAT_A_TX_DROP);
+	CHECK_EQ(st.hs.present, 0);
+	CHECK_EQ(st.rpc.present, 0);
+	CHECK(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
+	CHECK(!RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
+
+	/* An empty nest is still a reply, with nothing in it. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(&m, RDMARPC_A_HS_STATS);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	CHECK_EQ(st.hs.present, 0);
+	CHECK(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
+
+	/* No nest at all: not a STATS_GET reply. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_u32(&m, RDMARPC_A_PORT, 1);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	CHECK_EQ(st.present, 0);
+}
+
+static void test_stats_malformed(void)
+{
+	struct rdmarpc_module_stats st;
+	struct mb m;
+	size_t full;
+
+	/* A u32 counter in each nest in turn: -EPROTO, nothing kept. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(&m, RDMARPC_A_HS_STATS);
+	mb_u32(&m, RDMARPC_HSTAT_A_REFUSED, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	CHECK_EQ(st.present, 0);
+
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(&m, RDMARPC_A_HS_STATS);
+	mb_u64(&m, RDMARPC_HSTAT_A_REFUSED, 5);
+	mb_end(&m);
+	mb_nest(&m, RDMARPC_A_FAULT_STATS);
+	mb_put(&m, RDMARPC_FSTAT_A_UNKNOWN, "1234567", 7);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	CHECK_EQ(st.hs.refused, 0);
+	CHECK_EQ(st.hs.present, 0);
+
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(&m, RDMARPC_A_RPC_STATS);
+	mb_u16(&m, RDMARPC_RSTAT_A_REPLIES, 1);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+
+	/* A counter overrunning its nest. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_nest(&m, RDMARPC_A_RPC_STATS);
+	mb_u64(&m, RDMARPC_RSTAT_A_CALLS, 1);
+	mb_end(&m);
+	((struct nlattr *)(m.buf + m.len - 12))->nla_len = 40;
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+
+	/* A message shorter than the generic netlink header. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
+	mb_hdr(&m)->nlmsg_len = NLMSG_HDRLEN + 2;
+	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+
+	/* Every truncation of a full reply fails cleanly or parses. */
+	memset(&m, 0, sizeof(m));
+	build_stats(&m);
+	full = mb_hdr(&m)->nlmsg_len;
+	for (size_t cut = 0; cut < full; cut++) {
+		unsigned char *copy = malloc(full);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)copy;
+		int err;
+
+		memcpy(copy, m.buf, full);
+		nlh->nlmsg_len = (uint32_t)cut;
+		err = rr_parse_stats(nlh, &st);
+		CHECK(err == 0 || err == -EPROTO);
+		if (err)
+			CHECK_EQ(st.present, 0);
+		free(copy);
+	}
+}
+
 const struct unit_test parse_tests[] = {
 	{ "dev_full", test_dev_full },
 	{ "dev_minimal", test_dev_minimal },
@@ -910,6 +1081,9 @@ const struct unit_test parse_tests[] = {
 	{ "peer_idle_and_widths", test_peer_idle_and_widths },
 	{ "peer_malformed", test_peer_malformed },
 	{ "session", test_session },
+	{ "stats_full", test_stats_full },
+	{ "stats_partial_and_unknown", test_stats_partial_and_unknown },
+	{ "stats_malformed", test_stats_malformed },
 	{ "loopback", test_loopback },
 	{ "extack", test_extack },
 	{ "events", test_events },
