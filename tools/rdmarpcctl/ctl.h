@@ -63,6 +63,38 @@ void ctl_mac_str(const uint8_t mac[6], char *buf, size_t len);
 /* "fe80::1" for a 16-byte GID. */
 void ctl_gid_str(const uint8_t gid[16], char *buf, size_t len);
 
+/* A u64 counter of a stats struct: attribute (its present bit), key, place. */
+struct ctl_counter {
+	int attr;
+	const char *key;	/* JSON key; in text with '-' for '_' */
+	size_t off;
+};
+
+#define CTL_COUNTER(attr, type, field) \
+	{ attr, #field, offsetof(type, field) }
+#define CTL_N(table) (sizeof(table) / sizeof((table)[0]))
+
+/* The counters flagged in @present, as a JSON object. */
+void ctl_counters_json(struct json *j, const struct ctl_counter *c, size_t n,
+		       const void *base, uint32_t present);
+/* The same as "key N  key N ..." and a newline. */
+void ctl_counters_print(const struct ctl_counter *c, size_t n,
+			const void *base, uint32_t present);
+
+/*
+ * A `show' of a dump: list the objects, then print each one as text or,
+ * with -j, as a JSON array.  On failure, says so as @op.
+ */
+struct ctl_list {
+	const char *op;
+	size_t size;		/* of one object */
+	int (*list)(struct rdmarpc_nl *nl, void **items, size_t *n);
+	void (*print)(const void *item);
+	void (*json)(struct json *j, const void *item);
+};
+
+int ctl_list_show(struct ctl *ctl, const struct ctl_list *l);
+
 /* Printers shared by dev and monitor. */
 void dev_print(const struct rdmarpc_dev *d);
 void dev_print_summary(const struct rdmarpc_dev *d);

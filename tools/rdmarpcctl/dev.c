@@ -99,35 +99,20 @@ void dev_print(const struct rdmarpc_dev *d)
 
 void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
 {
-	static const struct {
-		int attr;
-		const char *key;
-		size_t off;
-	} map[] = {
-#define S(a, f) { a, #f, offsetof(struct rdmarpc_dev_stats, f) }
-		S(RDMARPC_STAT_A_TX_PACKETS, tx_packets),
-		S(RDMARPC_STAT_A_TX_BYTES, tx_bytes),
-		S(RDMARPC_STAT_A_TX_ERRORS, tx_errors),
-		S(RDMARPC_STAT_A_RX_PACKETS, rx_packets),
-		S(RDMARPC_STAT_A_RX_BYTES, rx_bytes),
-		S(RDMARPC_STAT_A_RX_ERRORS, rx_errors),
-		S(RDMARPC_STAT_A_RX_DROPS, rx_drops),
-		S(RDMARPC_STAT_A_RECV_POSTED, recv_posted),
+	static const struct ctl_counter map[] = {
+#define S(a, f) CTL_COUNTER(RDMARPC_STAT_A_##a, struct rdmarpc_dev_stats, f)
+		S(TX_PACKETS, tx_packets),
+		S(TX_BYTES, tx_bytes),
+		S(TX_ERRORS, tx_errors),
+		S(RX_PACKETS, rx_packets),
+		S(RX_BYTES, rx_bytes),
+		S(RX_ERRORS, rx_errors),
+		S(RX_DROPS, rx_drops),
+		S(RECV_POSTED, recv_posted),
 #undef S
 	};
-	size_t i;
 
-	json_obj_begin(j);
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		uint64_t v;
-
-		if (!(s->present & (1U << map[i].attr)))
-			continue;
-		memcpy(&v, (const unsigned char *)s + map[i].off, sizeof(v));
-		json_key(j, map[i].key);
-		json_u64(j, v);
-	}
-	json_obj_end(j);
+	ctl_counters_json(j, map, CTL_N(map), s, s->present);
 }
 
 void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event)

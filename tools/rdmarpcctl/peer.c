@@ -6,7 +6,6 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -89,8 +88,9 @@ static int peer_del(int argc, char **argv)
  *     peer gid ::ffff:10.0.0.2  qpn 0x12  qkey 0xdeadbeef  mac 52:54:00:12:34:56
  *     stats: ...
  */
-static void peer_print(const struct rdmarpc_peer *p)
+static void peer_print(const void *item)
 {
+	const struct rdmarpc_peer *p = item;
 	char addr[INET_ADDRSTRLEN], gid[INET6_ADDRSTRLEN], mac[18];
 
 	addr_str(p->ipv4, addr, sizeof(addr));
@@ -180,40 +180,33 @@ void peer_json(struct json *j, const struct rdmarpc_peer *p)
 	json_obj_end(j);
 }
 
-static int peer_show(struct ctl *ctl, int argc)
+static void peer_json_item(struct json *j, const void *item)
+{
+	peer_json(j, item);
+}
+
+static int peer_list(struct rdmarpc_nl *nl, void **items, size_t *n)
 {
 	struct rdmarpc_peer *peers;
-	struct rdmarpc_nl *nl;
-	size_t n, i;
-	int err, ret;
+	int err = rdmarpc_peer_list(nl, &peers, n);
+
+	*items = peers;
+	return err;
+}
+
+static int peer_show(struct ctl *ctl, int argc)
+{
+	static const struct ctl_list l = {
+		.op = "peer show",
+		.size = sizeof(struct rdmarpc_peer),
+		.list = peer_list,
+		.print = peer_print,
+		.json = peer_json_item,
+	};
 
 	if (argc > 2)
 		return ctl_usage("peer");
-	ret = ctl_open(&nl);
-	if (ret)
-		return ret;
-	err = rdmarpc_peer_list(nl, &peers, &n);
-	if (err) {
-		ret = ctl_error(nl, "peer show", err);
-		goto out;
-	}
-	if (ctl->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_arr_begin(&j);
-		for (i = 0; i < n; i++)
-			peer_json(&j, &peers[i]);
-		json_arr_end(&j);
-		printf("\n");
-	} else {
-		for (i = 0; i < n; i++)
-			peer_print(&peers[i]);
-	}
-	free(peers);
-out:
-	rdmarpc_nl_close(nl);
-	return ret;
+	return ctl_list_show(ctl, &l);
 }
 
 int cmd_peer(struct ctl *ctl, int argc, char **argv)

@@ -24,7 +24,7 @@ static const struct subcommand subcommands[] = {
 	{ "session", cmd_session, "[show]",
 	  "Show the sessions with their gauges and counters" },
 	{ "stats", cmd_stats, "",
-	  "Show the counters per device port and per peer" },
+	  "Show the module-wide counters, and those per port and per peer" },
 	{ "param", cmd_param, "[show]",
 	  "Show the module's parameters" },
 	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...\n"
