@@ -3,7 +3,8 @@
  * The rdmarpc generic netlink family against bad input: missing, oversized,
  * wrongly typed, truncated and unknown attributes, unknown commands,
  * out-of-range parameters (all or nothing), unprivileged callers, and a
- * seeded flood of garbage.  Every bad request must fail, nothing may be
+ * seeded flood of garbage.  STATS_GET's reply is checked against the uapi
+ * header: every counter of every nest, a u64 each.  Every bad request must fail, nothing may be
  * half-applied, and the family must still answer afterwards.
  *
  * Raw netlink sockets (no libnl) so that any byte can be sent.  Needs the
@@ -692,11 +693,138 @@ TEST_F(nl, unknown_commands)
 	EXPECT_GT(0, self->res.err) TH_LOG("DEV_DEL as a request succeeded");
 }
 
+/*
+ * The nest @type of a STATS_GET reply: every attribute a u64 counter (or
+ * the pad), each of FIRST..@max exactly once.  Returns the number of
+ * counters, or -1 with @why set.
+ */
+static int check_counter_nest(const struct res *res, int type, int max,
+			      const char **why)
+{
+	const struct nlattr *nest = reply_attr(res, type);
+	const unsigned char *p;
+	unsigned int seen = 0;
+	size_t len;
+	int n = 0;
+
+	if (!nest) {
+		*why = "nest missing";
+		return -1;
+	}
+	p = attr_data(nest);
+	len = nest->nla_len - NLA_HDRLEN;
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		int t = a->nla_type & NLA_TYPE_MASK;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len) {
+			*why = "attribute overruns the nest";
+			return -1;
+		}
+		if (t != 1) {	/* every counter enum has PAD = 1 */
+			if (t < 2 || t > max || (seen & (1U << t))) {
+				*why = "unknown or repeated counter";
+				return -1;
+			}
+			if (a->nla_len != NLA_HDRLEN + 8) {
+				*why = "counter not a u64";
+				return -1;
+			}
+			seen |= 1U << t;
+			n++;
+		}
+		if ((size_t)NLA_ALIGN(a->nla_len) >= len)
+			break;
+		p += NLA_ALIGN(a->nla_len);
+		len -= NLA_ALIGN(a->nla_len);
+	}
+	if (n != max - 1) {
+		*why = "counters missing";
+		return -1;
+	}
+	return n;
+}
+
+TEST_F(nl, stats_get)
+{
+	static const struct {
+		int type, max;
+		const char *name;
+	} nests[] = {
+		{ RDMARPC_A_HS_STATS, RDMARPC_HSTAT_A_MAX, "HS_STATS" },
+		{ RDMARPC_A_FAULT_STATS, RDMARPC_FSTAT_A_MAX, "FAULT_STATS" },
+		{ RDMARPC_A_RPC_STATS, RDMARPC_RSTAT_A_MAX, "RPC_STATS" },
+	};
+	size_t i;
+
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	nl_xfer(self->fd, &self->req, &self->res);
+	ASSERT_EQ(0, self->res.err) TH_LOG("STATS_GET: %s", self->res.extack);
+	ASSERT_EQ(1, self->res.n);
+	for (i = 0; i < sizeof(nests) / sizeof(nests[0]); i++) {
+		const char *name = nests[i].name, *why = "";
+		int n = check_counter_nest(&self->res, nests[i].type,
+					   nests[i].max, &why);
+
+		EXPECT_LT(0, n) TH_LOG("%s: %s", name, why);
+	}
+}
+
+TEST_F(nl, stats_get_bad_input)
+{
+	struct nlattr *a;
+
+	/* STATS_GET takes no attribute at all. */
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	req_u32(&self->req, RDMARPC_A_QPN, 1);
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with QPN");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	req_str(&self->req, RDMARPC_A_DEV_NAME, self->dev);
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with a device name");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	req_u32(&self->req, 0, 0);
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with attribute 0");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	req_u32(&self->req, RDMARPC_A_MAX + 1, 0);
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with attribute MAX+1");
+
+	/* The reply's own nests are not requests. */
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	req_nest(&self->req, RDMARPC_A_HS_STATS);
+	req_u64(&self->req, RDMARPC_HSTAT_A_REFUSED, 0);
+	req_end(&self->req);
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with an HS_STATS nest");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	req_nest(&self->req, RDMARPC_A_RPC_STATS);
+	req_end(&self->req);
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with an empty RPC_STATS nest");
+
+	/* Badly framed attributes. */
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	a = req_put(&self->req, RDMARPC_A_FAULT_STATS, "\0\0\0\0", 4);
+	a->nla_len = 200;
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with an overrunning attribute");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, 0);
+	a = req_put(&self->req, RDMARPC_A_FAULT_STATS, "\0\0\0\0", 4);
+	a->nla_len = 2;
+	EXPECT_REJECTED(-EINVAL, "STATS_GET with a 2-byte attribute");
+
+	/* A do command only. */
+	req_init(&self->req, self->family, RDMARPC_CMD_STATS_GET, NLM_F_DUMP);
+	EXPECT_REJECTED(-EOPNOTSUPP, "STATS_GET as a dump");
+}
+
 /* Results of the unprivileged child. */
 struct unpriv {
 	int dropped;
 	int family;
-	int param_set, loopback, dev_get, param_get;
+	int param_set, loopback, dev_get, param_get, stats_get;
+	int stats_replies;
 };
 
 TEST_F(nl, unprivileged_needs_cap_net_admin)
@@ -744,6 +872,12 @@ TEST_F(nl, unprivileged_needs_cap_net_admin)
 				 RDMARPC_CMD_PARAM_GET, 0);
 			nl_xfer(fd, &r, &res);
 			u.param_get = res.err;
+
+			req_init(&r, (uint16_t)u.family,
+				 RDMARPC_CMD_STATS_GET, 0);
+			nl_xfer(fd, &r, &res);
+			u.stats_get = res.err;
+			u.stats_replies = res.n;
 		}
 		if (write(pipefd[1], &u, sizeof(u)) != sizeof(u))
 			_exit(1);
@@ -760,6 +894,9 @@ TEST_F(nl, unprivileged_needs_cap_net_admin)
 	EXPECT_EQ(-EPERM, u.loopback);
 	EXPECT_EQ(0, u.dev_get);
 	EXPECT_EQ(0, u.param_get);
+	/* Reading counters needs no privilege. */
+	EXPECT_EQ(0, u.stats_get);
+	EXPECT_EQ(1, u.stats_replies);
 }
 
 TEST_F(nl, dump_nonexistent_device)
@@ -858,8 +995,9 @@ static void build_garbage(struct req *r, uint16_t family)
 	static const uint8_t cmds[] = {
 		RDMARPC_CMD_DEV_GET, RDMARPC_CMD_PARAM_GET,
 		RDMARPC_CMD_PARAM_SET, RDMARPC_CMD_LOOPBACK,
+		RDMARPC_CMD_STATS_GET,
 	};
-	uint8_t cmd = rnd_below(8) ? cmds[rnd_below(4)] :
+	uint8_t cmd = rnd_below(8) ? cmds[rnd_below(sizeof(cmds))] :
 				     (uint8_t)rnd_below(256);
 	int flags = (cmd == RDMARPC_CMD_DEV_GET || !rnd_below(8)) ?
 		    NLM_F_DUMP : 0;
