@@ -17,7 +17,8 @@
  * Afterwards the connection stays open: both sides send a HEARTBEAT every
  * heartbeat_ms; EOF, a reset or anything but a heartbeat kills the session
  * (-ECONNRESET), and so does silence (-ETIMEDOUT): nothing received for
- * RDMARPC_HS_MISSES (3) periods.  The peer's last heartbeat came at most a
+ * RDMARPC_HS_MISSES (3) periods, on this connection or as the session's
+ * datagrams.  The peer's last heartbeat came at most a
  * period before it went silent, and the check runs at the deadline itself,
  * so a peer that vanishes is declared dead within MISSES + 1 periods of it
  * (3 to 4 s at the default 1000 ms), plus the timer's slack.  Reading is
@@ -74,10 +75,15 @@ struct rdmarpc_hs_conn {
 	 * that is: a run a whole period late means this host stalled (a
 	 * guest not scheduled for seconds), which must not declare every
 	 * peer dead at once, so the silence counts from the stall's end.
+	 * Datagrams of the session count as heard too (under load the
+	 * heartbeats may queue behind them for seconds): @rx_pkts is the
+	 * session's count at the last run, @checked when that was.
 	 */
 	unsigned long last_rx;		/* WRITE_ONCE/READ_ONCE */
 	unsigned long next_hb;		/* hb_work only */
 	unsigned long due;		/* hb_work only */
+	unsigned long checked;		/* hb_work only */
+	u64 rx_pkts;			/* hb_work only */
 	/* rx_work only: */
 	u32 have;
 	int flen;
@@ -368,6 +374,7 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 	unsigned long now = jiffies, last, limit, dead_at;
 	struct sock *sk = conn->sock->sk;
 	u8 buf[RR_HELLO_HDR_LEN];
+	struct rr_stats st;
 	int len;
 
 	if (!rdmarpc_sess_alive(conn->sess))
@@ -382,6 +389,14 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 	/* This host stalled: silence counts from now. */
 	if (time_after(now, conn->due + period))
 		WRITE_ONCE(conn->last_rx, now);
+	/* Datagrams since the last run: heard from after that run. */
+	if (rdmarpc_sess_read(conn->sess, &st, NULL) &&
+	    st.rx_pkts != conn->rx_pkts) {
+		conn->rx_pkts = st.rx_pkts;
+		if (time_after(conn->checked, READ_ONCE(conn->last_rx)))
+			WRITE_ONCE(conn->last_rx, conn->checked);
+	}
+	conn->checked = now;
 	limit = RDMARPC_HS_MISSES * period;
 	last = READ_ONCE(conn->last_rx);
 	/* Received but not read yet (rx_work is queued): heard from. */
@@ -444,6 +459,7 @@ static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 	queue_work(rdmarpc_sess_wq, &conn->rx_work);
 	now = jiffies;
 	WRITE_ONCE(conn->last_rx, now);
+	conn->checked = now;
 	conn->next_hb = now + (rdmarpc_hs_period() ?: HZ);
 	rdmarpc_hs_hb_at(conn, now, conn->next_hb);
 }
@@ -690,7 +706,12 @@ out_put_ah:
 	rdma_put_gid_attr(sgid_attr);
 out_kill:
 	atomic64_inc(&rdmarpc_hs_stats.failed);
-	ret = rdmarpc_hs_errno(ret);
+	/*
+	 * The device went away meanwhile (its removal waits for us): say
+	 * so, not how the handshake broke (a timeout, a refusal); the
+	 * calls waiting for this session fail with it.
+	 */
+	ret = rdmarpc_port_dead(s->port) ? -ENODEV : rdmarpc_hs_errno(ret);
 	rdmarpc_sess_kill(s, ret);
 	rdmarpc_sess_put(s);
 	return ERR_PTR(ret);
