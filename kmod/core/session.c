@@ -23,6 +23,15 @@
  * recovers a lost response, so the first one waits 4 RTOs, not one.
  */
 #define RR_WAIT_BACKOFF		2
+/*
+ * New packets go in runs: RR_RUN request packets, the last flagged
+ * RR_F_ACKNOW so that one ack answers the run, or one RFR asking for
+ * RR_RUN response packets.  A run starts only when the window has room for
+ * all of it, so credits come back, and are spent, a run at a time.
+ */
+#define RR_RUN			4
+/* The server acks at least every this many request packets in order. */
+#define RR_ACK_EVERY		(2 * RR_RUN)
 
 enum rr_cslot_phase {
 	RR_C_FREE,
@@ -94,7 +103,8 @@ struct rr_sslot {
 	u32 npkts;		/* of the request */
 	u32 resp_npkts;
 	s32 status;
-	u32 ack_idx;		/* PENDING, ack owed: the packet to answer */
+	u32 unacked;		/* RECV: packets in since the last ack */
+	u32 ack_idx;		/* ack owed: the newest packet to answer */
 	u64 ack_due;		/*   and when to send it */
 	struct rr_pktmap map;
 	struct rr_msg req;
@@ -118,7 +128,7 @@ struct rr_session {
 	bool tx_stalled;
 	int closed;		/* client: error for new calls, 0 if open */
 	int rx_slot;		/* server: slot delivered from rx, or -1 */
-	u32 ack_owed;		/* server: PENDING slots not yet acked */
+	u32 ack_owed;		/* server: RECV/PENDING slots owing an ack */
 	u64 ack_delay;		/* server: params.ack_delay_ns, capped */
 	u64 deadline;
 	struct rr_rtt rtt;
@@ -317,17 +327,38 @@ static u32 rr_window(const struct rr_session *s)
 	return min_t(u32, rr_cc_window(&s->cc), s->p.credits);
 }
 
+/* Response packets from @i on not yet in, up to a run. */
+static u32 rr_rfr_run(const struct rr_cslot *c, u32 i)
+{
+	u32 k = 1;
+
+	while (k < RR_RUN && i + k < c->map.n && !rr_map_test(&c->map, i + k))
+		k++;
+	return k;
+}
+
+/* Credits packet @i of @c wants before it goes: the rest of its run. */
+static u32 rr_cslot_need(const struct rr_cslot *c, u32 i, bool rtx)
+{
+	if (rtx || c->phase == RR_C_WAIT)
+		return 1;
+	if (c->phase == RR_C_REQ)
+		return min_t(u32, RR_RUN - i % RR_RUN, c->map.n - i);
+	return rr_rfr_run(c, i);
+}
+
 /*
- * May @c send one more packet?  The congestion window bounds the session,
- * but a slot with nothing in flight may always send one packet while
- * credits (the server's receive buffers, a hard limit) allow: otherwise,
- * with the window at its floor, slots would time out without ever having
- * sent.  The effective floor is thus one packet per busy slot.
+ * May @c send packet @i (rr_cslot_peek())?  The congestion window bounds
+ * the session, but a slot with nothing in flight may always send one
+ * packet while credits (the server's receive buffers, a hard limit) allow:
+ * otherwise, with the window at its floor, slots would time out without
+ * ever having sent.  The effective floor is thus one packet per busy slot.
  */
 static inline bool rr_may_send(const struct rr_session *s,
-			       const struct rr_cslot *c, u32 win)
+			       const struct rr_cslot *c, u32 win, u32 i,
+			       bool rtx)
 {
-	if (s->inflight < win)
+	if (s->inflight + rr_cslot_need(c, i, rtx) <= win)
 		return true;
 	return !c->inflight && s->inflight < s->p.credits;
 }
@@ -430,21 +461,39 @@ static s64 rr_cslot_peek(struct rr_cslot *c, bool *rtx)
 	return c->next_new;
 }
 
-/* Send packet @i of @c: request data, or a request for response packet @i. */
+/*
+ * Send packet @i of @c: request data, or a request for response packets
+ * from @i on (resends ask for one).
+ */
 static int rr_cslot_send(struct rr_session *s, struct rr_cslot *c, u32 i,
 			 bool rtx, u64 now)
 {
+	u32 win = rr_window(s), k = 1;
+	u8 flags;
 	int err;
 
-	if (c->phase == RR_C_REQ)
-		err = rr_tx_data(s, RR_PKT_REQ, 0, c->req_num, &c->req, i,
+	if (c->phase == RR_C_REQ) {
+		/* The end of a run, or nothing more to send for now: ack. */
+		flags = rtx || i + 1 >= c->map.n || !((i + 1) % RR_RUN) ||
+			s->inflight + 1 >= win ? RR_F_ACKNOW : 0;
+		err = rr_tx_data(s, RR_PKT_REQ, flags, c->req_num, &c->req, i,
 				 c->method);
-	else
-		err = rr_tx_ctl(s, RR_PKT_RFR, 0, c->req_num, i, 0, 0);
+	} else {
+		if (c->phase == RR_C_RESP && !rtx) {
+			k = rr_rfr_run(c, i);
+			/* A slot's first packet may go beyond the window. */
+			if (s->inflight + k > win)
+				k = win > s->inflight ? win - s->inflight : 1;
+		}
+		err = rr_tx_ctl(s, RR_PKT_RFR, 0, c->req_num, i, 0, k - 1);
+	}
 	if (err)
 		return err;
-	c->inflight++;
-	s->inflight++;
+	/* The timer runs from the slot's first packet out, not from a wait. */
+	if (!c->inflight)
+		rr_cslot_arm(s, c, now);
+	c->inflight += k;
+	s->inflight += k;
 	if (c->phase == RR_C_WAIT) {
 		c->probe = false;
 		s->st.retransmits++;
@@ -455,7 +504,7 @@ static int rr_cslot_send(struct rr_session *s, struct rr_cslot *c, u32 i,
 		if (c->timing != RR_TIME_NONE && c->timed_idx == i)
 			c->timing = RR_TIME_NONE;
 	} else {
-		c->next_new = i + 1;
+		c->next_new = i + k;
 		if (c->timing == RR_TIME_NONE) {
 			c->timing = c->phase == RR_C_REQ ? RR_TIME_REQ :
 							   RR_TIME_RFR;
@@ -474,7 +523,7 @@ static void rr_cslot_pump(struct rr_session *s, struct rr_cslot *c, u64 now)
 	s64 i;
 
 	while ((i = rr_cslot_peek(c, &rtx)) >= 0) {
-		if (!rr_may_send(s, c, win)) {
+		if (!rr_may_send(s, c, win, (u32)i, rtx)) {
 			s->st.credit_stalls++;
 			s->blocked = true;
 			return;
@@ -505,7 +554,7 @@ static void rr_client_pump(struct rr_session *s, u64 now)
 			i = rr_cslot_peek(&s->cs[j], &rtx);
 			if (i < 0)
 				continue;
-			if (!rr_may_send(s, &s->cs[j], win)) {
+			if (!rr_may_send(s, &s->cs[j], win, (u32)i, rtx)) {
 				s->st.credit_stalls++;
 				goto blocked;
 			}
@@ -544,16 +593,33 @@ static void rr_cslot_detect_loss(struct rr_session *s, struct rr_cslot *c,
 		s->st.cwnd_decreases++;
 }
 
-/* Not inlined: keeps the one-packet receive path small. */
+/* @n packets of @c were answered: their credits come back. */
+static inline void rr_cslot_credit(struct rr_session *s, struct rr_cslot *c,
+				   u32 n)
+{
+	n = min_t(u32, n, c->inflight);
+	c->inflight -= n;
+	s->inflight -= n;
+	rr_cc_on_ack(&s->cc, n);
+}
+
+/*
+ * Not inlined: keeps the one-packet receive path small.  An ack returns
+ * the credits of the request packets it newly covers (one ack answers a
+ * run), or of the probe it answers in WAIT.
+ */
 static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
 				  const struct rr_pkt *pkt, u64 now)
 {
 	struct rr_pktmap *m = &c->map;
 	u32 newly = 0, bits;
+	bool timed;
 	s64 lo;
 
 	if (c->phase == RR_C_WAIT) {
 		/* The server has the request and the handler runs. */
+		if (pkt->flags & RR_F_REPLY)
+			rr_cslot_credit(s, c, 1);
 		if (pkt->flags & RR_F_DONE)
 			c->retries = 0;
 		return 0;
@@ -564,11 +630,9 @@ static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
 		s->st.rx_drops++;
 		return -EINVAL;
 	}
-	if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY) &&
-	    c->timed_idx == pkt->msg_len) {
-		rr_rtt_sample(&s->rtt, now - c->timed_at);
-		c->timing = RR_TIME_NONE;
-	}
+	/* Acks come in runs: the timed packet is answered once covered. */
+	timed = c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY) &&
+		!rr_map_test(m, c->timed_idx);
 	while (m->cum < pkt->idx) {
 		rr_map_set(m, m->cum);
 		newly++;
@@ -583,6 +647,12 @@ static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
 	}
 	if (!newly)
 		return 0;
+	if (timed && rr_map_test(m, c->timed_idx)) {
+		rr_rtt_sample(&s->rtt, now - c->timed_at);
+		c->timing = RR_TIME_NONE;
+	}
+	if (pkt->flags & RR_F_REPLY)
+		rr_cslot_credit(s, c, newly);
 	if (m->count == m->n) {
 		/* All in; wait for the response, probing if it is slow. */
 		c->phase = RR_C_WAIT;
@@ -611,6 +681,8 @@ static int rr_cslot_start_resp(struct rr_session *s, struct rr_cslot *c,
 	}
 	rr_map_free(&c->map);
 	c->map = m;
+	/* The whole request is in: its packets' credits are all back. */
+	rr_cslot_credit(s, c, c->inflight);
 	rr_msg_free(&c->req);
 	rr_msg_init(&c->resp, pkt->msg_len);
 	c->status = (s32)pkt->aux;
@@ -740,15 +812,13 @@ static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 		s->st.rx_stale++;
 		return -ESTALE;
 	}
-	if ((pkt->flags & RR_F_REPLY) && c->inflight) {
-		c->inflight--;
-		s->inflight--;
-		rr_cc_on_ack(&s->cc, 1);
-	}
-	if (pkt->kind == RR_PKT_ACK)
+	if (pkt->kind == RR_PKT_ACK) {
 		err = rr_client_ack(s, c, pkt, now);
-	else
+	} else {
+		if ((pkt->flags & RR_F_REPLY) && c->inflight)
+			rr_cslot_credit(s, c, 1);
 		err = rr_client_resp(s, c, pkt, now);
+	}
 	if (s->blocked)
 		rr_client_pump(s, now);
 	return err;
@@ -793,7 +863,7 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	rr_cslot_arm(s, c, now);
 	if (s->blocked) {
 		rr_client_pump(s, now);
-	} else if (c->map.n == 1 && rr_may_send(s, c, rr_window(s))) {
+	} else if (c->map.n == 1 && rr_may_send(s, c, rr_window(s), 0, false)) {
 		/* One packet, window open: no need to look for work. */
 		if (rr_cslot_send(s, c, 0, false, now))
 			s->blocked = true;
@@ -938,26 +1008,31 @@ static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
  * out as the reply, rr_server_answer()).  Without the ack the client would
  * take a slow handler for a lost request.
  */
-static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
-				u32 idx, u64 now)
-{
-	if (!s->ack_delay) {
-		rr_server_ack(s, sl, idx);
-		return;
-	}
-	sl->ack_idx = idx;
-	sl->ack_due = now + s->ack_delay;
-	s->ack_owed |= 1u << sl->index;
-	if (sl->ack_due < s->deadline)
-		s->deadline = sl->ack_due;
-}
-
-/* The client asked after a PENDING request: acknowledge it now. */
 static void rr_server_ack_now(struct rr_session *s, struct rr_sslot *sl,
 			      u32 idx)
 {
 	s->ack_owed &= ~(1u << sl->index);
+	sl->unacked = 0;
 	rr_server_ack(s, sl, idx);
+}
+
+static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
+				u32 idx, u64 now)
+{
+	u32 bit = 1u << sl->index;
+
+	if (!s->ack_delay) {
+		rr_server_ack_now(s, sl, idx);
+		return;
+	}
+	sl->ack_idx = idx;
+	/* Owed already (packets of a run): the first due time stands. */
+	if (s->ack_owed & bit)
+		return;
+	sl->ack_due = now + s->ack_delay;
+	s->ack_owed |= bit;
+	if (sl->ack_due < s->deadline)
+		s->deadline = sl->ack_due;
 }
 
 /* The request in @sl is complete: hand it over (once), answer packet @idx. */
@@ -1020,6 +1095,7 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 		sl->req_num = pkt->req_num;
 		sl->method = pkt->aux;
 		sl->req_len = pkt->msg_len;
+		sl->unacked = 0;
 		sl->state = RR_S_RECV;
 	}
 	if (pkt->msg_len != sl->req_len || pkt->aux != sl->method ||
@@ -1045,8 +1121,15 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 				rr_server_deliver(s, sl, pkt->idx, now);
 				return 0;
 			}
+			/* In order, no hole, not asked for: ack in runs. */
+			if (!(pkt->flags & RR_F_ACKNOW) &&
+			    sl->map.cum == sl->map.high &&
+			    ++sl->unacked < RR_ACK_EVERY) {
+				rr_server_ack_later(s, sl, pkt->idx, now);
+				return 0;
+			}
 		}
-		rr_server_ack(s, sl, pkt->idx);
+		rr_server_ack_now(s, sl, pkt->idx);
 		return 0;
 	case RR_S_PENDING:
 		s->st.dup_requests++;
@@ -1108,6 +1191,7 @@ static noinline int rr_server_rfr(struct rr_session *s,
 				  const struct rr_pkt *pkt)
 {
 	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
+	u32 i, end;
 
 	if (sl->state == RR_S_EMPTY || sl->req_num != pkt->req_num) {
 		s->st.rx_stale++;
@@ -1122,7 +1206,10 @@ static noinline int rr_server_rfr(struct rr_session *s,
 		s->st.rx_drops++;
 		return -EINVAL;
 	}
-	rr_server_send_resp(s, sl, pkt->idx, RR_F_REPLY);
+	/* The run asked for, cut at the end of the response. */
+	end = pkt->idx + min_t(u32, pkt->aux, sl->resp_npkts - 1 - pkt->idx);
+	for (i = pkt->idx; i <= end; i++)
+		rr_server_send_resp(s, sl, i, RR_F_REPLY);
 	return 0;
 }
 
@@ -1380,7 +1467,8 @@ static u64 rr_server_poll(struct rr_session *s, u64 now)
 	while (owed) {
 		j = rr_ctz32(owed);
 		owed &= owed - 1;
-		if (s->ss[j].state != RR_S_PENDING)
+		if (s->ss[j].state != RR_S_PENDING &&
+		    s->ss[j].state != RR_S_RECV)
 			s->ack_owed &= ~(1u << j);
 		else if (s->ss[j].ack_due <= now)
 			rr_server_ack_now(s, &s->ss[j], s->ss[j].ack_idx);

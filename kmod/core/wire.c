@@ -65,7 +65,7 @@ int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag)
 
 /* Flags each kind may carry besides RR_F_NOCRC. */
 static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
-	[RR_PKT_REQ] = 0,
+	[RR_PKT_REQ] = RR_F_ACKNOW,
 	[RR_PKT_RESP] = RR_F_REPLY | RR_F_ERR,
 	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE,
 	[RR_PKT_RFR] = 0,
@@ -105,7 +105,7 @@ static int rr_wire_check(const struct rr_pkt *pkt)
 			return -EINVAL;
 		return 0;
 	case RR_PKT_RFR:
-		if (pkt->plen || pkt->msg_len || pkt->aux ||
+		if (pkt->plen || pkt->msg_len || pkt->aux >= RR_RFR_MAX_RUN ||
 		    pkt->idx >= RR_WIRE_MAX_MSG)
 			return -EINVAL;
 		return 0;

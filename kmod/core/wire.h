@@ -50,7 +50,11 @@ enum rr_pkt_kind {
 
 /* Payload is not covered by a CRC (CRC disabled for this peer). */
 #define RR_F_NOCRC	0x01
-/* Sent by the server in direct answer to one client packet: returns a credit. */
+/*
+ * Sent by the server in direct answer to client packets: a RESP returns
+ * one credit, an ACK one per request packet it newly acknowledges (at
+ * least one).
+ */
 #define RR_F_REPLY	0x02
 /* ACK: the whole request is in and the handler is running. */
 #define RR_F_DONE	0x04
@@ -60,7 +64,17 @@ enum rr_pkt_kind {
  * and the response is empty.  The client completes the call with it.
  */
 #define RR_F_ERR	0x08
-#define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE | RR_F_ERR)
+/*
+ * REQ: acknowledge now.  The server otherwise acks request packets in
+ * runs (every RR_ACK_EVERY in order, at once on a hole or duplicate, else
+ * after ack_delay); the client sets it when it can send no more for now.
+ */
+#define RR_F_ACKNOW	0x10
+#define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE | RR_F_ERR | \
+			 RR_F_ACKNOW)
+
+/* RFR: aux is how many packets after idx the client also asks for. */
+#define RR_RFR_MAX_RUN	64
 
 /* The errno range an RR_F_ERR response may carry. */
 #define RR_MAX_ERRNO	4095

@@ -178,8 +178,12 @@ TEST(sim_total_loss_fails_every_call_in_bounded_time)
 	CHECK_EQ(r.failed, 100);
 	CHECK_EQ(r.timeouts, 100);
 	CHECK_EQ(r.leaked, 0);
-	/* 100 calls, 8 at a time, each under ~2.6 s of backed-off RTOs */
-	CHECK(r.virtual_time_ns < 13 * 3000000000ull);
+	/*
+	 * 100 calls, 8 at a time, each under ~2.6 s of backed-off RTOs plus
+	 * waits for credits held by other calls' lost packets (a slot's timer
+	 * runs from its first packet out)
+	 */
+	CHECK(r.virtual_time_ns < 13 * 3500000000ull);
 }
 
 TEST(sim_deterministic)

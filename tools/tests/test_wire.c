@@ -64,6 +64,8 @@ TEST(wire_roundtrip_every_kind)
 		{ RR_PKT_RESP, 0, 9, 0, 0, 0, 0 },
 		{ RR_PKT_ACK, RR_F_REPLY | RR_F_DONE, 3, 17, 16, 0xffff0000, 0 },
 		{ RR_PKT_RFR, 0, 4, 12, 0, 0, 0 },
+		{ RR_PKT_RFR, 0, 4, 12, 0, RR_RFR_MAX_RUN - 1, 0 },
+		{ RR_PKT_REQ, RR_F_ACKNOW, 2, 1, 3000, 7, 992 },
 		{ RR_PKT_PING, 0, 0, 0, 0, 0, 0 },
 		{ RR_PKT_PING, RR_F_REPLY, 0, 0, 0, 0, 0 },
 		{ RR_PKT_RESET, 0, 0, 0, 0, 0, 0 },
@@ -153,7 +155,8 @@ TEST(wire_every_field_out_of_range)
 				  (b == RR_F_REPLY && (k == RR_PKT_RESP ||
 						       k == RR_PKT_ACK ||
 						       k == RR_PKT_PING)) ||
-				  (b == RR_F_DONE && k == RR_PKT_ACK);
+				  (b == RR_F_DONE && k == RR_PKT_ACK) ||
+				  (b == RR_F_ACKNOW && k == RR_PKT_REQ);
 			u32 len = k == RR_PKT_REQ || k == RR_PKT_RESP ? 10 : 0;
 
 			n = build(buf, (u8)k, 0, 0, 0, len, 0, len, true);
@@ -189,11 +192,15 @@ TEST(wire_every_field_out_of_range)
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 1, 0, 0, true);
 	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 0, 1, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	CHECK_EQ(parse_exact(buf, n, &p), 0);		/* a run of two */
 	n = build(buf, RR_PKT_RFR, 0, 0, RR_WIRE_MAX_MSG, 0, 0, 0, true);
 	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 0, 0, 1, true);
 	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	n = build(buf, RR_PKT_RFR, 0, 0, 0, 0, RR_RFR_MAX_RUN, 0, true);
+	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* run too long */
+	n = build(buf, RR_PKT_RESP, RR_F_ACKNOW, 0, 0, 4, 0, 4, true);
+	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* REQ-only flag */
 	/* ping, reset: any non-zero field */
 	for (int k = RR_PKT_PING; k <= RR_PKT_RESET; k++) {
 		for (int f = 0; f < 5; f++) {
