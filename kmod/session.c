@@ -16,8 +16,6 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
-#include <net/route.h>
-#include <rdma/ib_cache.h>
 
 #include "rdmarpc.h"
 #include "ib.h"
@@ -645,47 +643,6 @@ u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port)
 		    rdmarpc_sess_alive(s))
 			sum += s->credits;
 	return sum;
-}
-
-/* The port whose source GID's net device the route to @ip leaves by. */
-struct rdmarpc_port *rdmarpc_sess_port_for(__be32 ip)
-{
-	struct rdmarpc_port *port, *best = NULL, *first = NULL;
-	struct net_device *rdev = NULL, *ndev;
-	struct rdmarpc_device *dev;
-	struct rtable *rt;
-	u32 i;
-
-	rt = ip_route_output(&init_net, ip, 0, 0, 0);
-	if (!IS_ERR(rt)) {
-		rdev = rt->dst.dev;
-		dev_hold(rdev);
-		ip_rt_put(rt);
-	}
-	mutex_lock(&rdmarpc_lock);
-	list_for_each_entry(dev, &rdmarpc_devices, list) {
-		for (i = 0; i < dev->nports && !best; i++) {
-			port = dev->ports[i];
-			if (!port || !port->up || rdmarpc_port_dead(port))
-				continue;
-			if (!first)
-				first = port;
-			if (!rdev || port->link_ib || !port->sgid_attr)
-				continue;
-			rcu_read_lock();
-			ndev = rdma_read_gid_attr_ndev_rcu(port->sgid_attr);
-			if (!IS_ERR(ndev) && ndev == rdev)
-				best = port;
-			rcu_read_unlock();
-		}
-	}
-	port = best ?: first;
-	if (port && rdmarpc_port_enter(port))
-		port = NULL;
-	mutex_unlock(&rdmarpc_lock);
-	if (rdev)
-		dev_put(rdev);
-	return port ?: ERR_PTR(-ENODEV);
 }
 
 /* ---- Module init and exit ---- */

@@ -145,8 +145,6 @@ bool rdmarpc_sess_alive(struct rdmarpc_sess *s);
 bool rdmarpc_sess_read(struct rdmarpc_sess *s, struct rr_stats *st,
 		       struct rr_session_info *info);
 
-/* Find a set-up port that reaches @ip (network order), as a user. */
-struct rdmarpc_port *rdmarpc_sess_port_for(__be32 ip);
 /* Credits of the server sessions on @port (capacity check). */
 u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port);
 
