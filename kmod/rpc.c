@@ -231,8 +231,8 @@ static long rdmarpc_ms_to_jiffies(u64 ms)
  * endpoint's busy-poll budget and *@left jiffies (the wait's own bound,
  * which loses the time spent here), like SO_BUSY_POLL.  Process context
  * with interrupts and bottom halves enabled, so the CQ's softirq that
- * completes calls and delivers requests runs meanwhile, here or on
- * another CPU.  A pending signal ends the spin (the interruptible wait
+ * completes calls and delivers requests runs meanwhile, here (each turn
+ * runs what is pending) or on another CPU.  A pending signal ends the spin (the interruptible wait
  * that follows then returns at once).  True if @cond came true.
  */
 static bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep,
@@ -257,6 +257,13 @@ static bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep,
 		}
 		if (signal_pending(current) || local_clock() >= end)
 			break;
+		/*
+		 * Run the softirqs pending on this CPU (the CQ's, the session
+		 * timers') now: left to ksoftirqd, they would wait for this
+		 * spin to end.
+		 */
+		local_bh_disable();
+		local_bh_enable();
 		if (need_resched())
 			cond_resched();
 		else
