@@ -263,6 +263,12 @@ static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
 	p->rto_min_ns = rto_min;
 	p->rto_max_ns = rto_max;
 	p->rto_init_ns = clamp(p->rto_init_ns, rto_min, rto_max);
+	/*
+	 * A handler may take this long before the server acks its request:
+	 * the client's RTO is at least rto_min, so the ack still comes in
+	 * time, and a busy server sends no ack for most requests.
+	 */
+	p->ack_delay_ns = rto_min / 2;
 	p->max_retries = READ_ONCE(rdmarpc_max_retries);
 	/* Each call carries its own deadline (session.c). */
 	p->call_timeout_ns = 0;
