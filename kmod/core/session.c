@@ -465,8 +465,9 @@ static s64 rr_cslot_peek(struct rr_cslot *c, bool *rtx)
  * Send packet @i of @c: request data, or a request for response packets
  * from @i on (resends ask for one).
  */
-static int rr_cslot_send(struct rr_session *s, struct rr_cslot *c, u32 i,
-			 bool rtx, u64 now)
+static __always_inline int rr_cslot_send(struct rr_session *s,
+					 struct rr_cslot *c, u32 i,
+					 bool rtx, u64 now)
 {
 	u32 win = rr_window(s), k = 1;
 	u8 flags;
@@ -860,7 +861,6 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	c->probe = false;
 	c->status = 0;
 	rr_msg_move(&c->req, req);
-	rr_cslot_arm(s, c, now);
 	if (s->blocked) {
 		rr_client_pump(s, now);
 	} else if (c->map.n == 1 && rr_may_send(s, c, rr_window(s), 0, false)) {
@@ -870,6 +870,9 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	} else {
 		rr_cslot_pump(s, c, now);
 	}
+	/* Sending armed the timer; a call still waiting to send needs it too. */
+	if (!c->inflight)
+		rr_cslot_arm(s, c, now);
 	return 0;
 }
 
