@@ -293,7 +293,7 @@ static int rdmarpc_msg_from_user(struct rr_msg *m, u64 uptr, u32 len)
 	if (ret)
 		return ret;
 	while (off < len) {
-		p = rr_msg_span(m, off, &avail, true);
+		p = rr_msg_span(m, off, &avail, RR_MSG_ALLOC_SLEEP);
 		if (!p) {
 			ret = -ENOMEM;
 			goto out_free;
@@ -322,7 +322,7 @@ static int rdmarpc_msg_to_user(struct rr_msg *m, u64 uptr, u64 cap)
 
 	while (off < n) {
 		/* alloc == false: a missing chunk (never written) is zeros. */
-		p = rr_msg_span(m, off, &avail, false);
+		p = rr_msg_span(m, off, &avail, RR_MSG_FIND);
 		avail = min(avail, n - off);
 		if (p ? copy_to_user(dst + off, p, avail) :
 			clear_user(dst + off, avail))

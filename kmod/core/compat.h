@@ -48,10 +48,14 @@ static inline void rr_free(const void *p)
 	kfree(p);
 }
 
-/* Message bodies are arrays of order-0 pages, never one big allocation. */
-static inline void *rr_chunk_alloc(void)
+/*
+ * Message bodies are arrays of order-0 pages, never one big allocation.
+ * @may_sleep: process context with no lock held.
+ */
+static inline void *rr_chunk_alloc(bool may_sleep)
 {
-	return (void *)__get_free_page(GFP_ATOMIC | __GFP_NOWARN);
+	return (void *)__get_free_page(may_sleep ? GFP_KERNEL :
+				       GFP_ATOMIC | __GFP_NOWARN);
 }
 
 static inline void rr_chunk_free(void *p)

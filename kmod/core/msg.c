@@ -45,7 +45,8 @@ out:
  * many bytes follow it in the same chunk (and within the message).  With
  * @alloc, missing chunks are allocated; otherwise, or if that fails, NULL.
  */
-void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail, bool alloc)
+void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail,
+		  enum rr_msg_alloc alloc)
 {
 	u32 c, in;
 	void ***idx;
@@ -66,7 +67,7 @@ void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail, bool alloc)
 	if (unlikely(!*idx)) {
 		if (!alloc)
 			return NULL;
-		*idx = rr_chunk_alloc();
+		*idx = rr_chunk_alloc(alloc == RR_MSG_ALLOC_SLEEP);
 		if (!*idx)
 			return NULL;
 		/* Pointers must start NULL: chunks appear in any order. */
@@ -76,7 +77,7 @@ void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail, bool alloc)
 	if (unlikely(!*chunk)) {
 		if (!alloc)
 			return NULL;
-		*chunk = rr_chunk_alloc();
+		*chunk = rr_chunk_alloc(alloc == RR_MSG_ALLOC_SLEEP);
 		if (!*chunk)
 			return NULL;
 	}
@@ -92,7 +93,7 @@ int rr_msg_write(struct rr_msg *m, u32 off, const void *src, u32 n)
 	if (off > m->len || n > m->len - off)
 		return -EINVAL;
 	while (n) {
-		p = rr_msg_span(m, off, &avail, true);
+		p = rr_msg_span(m, off, &avail, RR_MSG_ALLOC);
 		if (!p)
 			return -ENOMEM;
 		avail = min_t(u32, avail, n);
@@ -115,7 +116,7 @@ int rr_msg_read(const struct rr_msg *m, u32 off, void *dst, u32 n)
 		return -EINVAL;
 	while (n) {
 		/* alloc == false: span does not modify the message. */
-		p = rr_msg_span((struct rr_msg *)m, off, &avail, false);
+		p = rr_msg_span((struct rr_msg *)m, off, &avail, RR_MSG_FIND);
 		if (!p) {
 			avail = min_t(u32, RR_CHUNK_SIZE -
 				      (off & (RR_CHUNK_SIZE - 1)), n);

@@ -39,7 +39,19 @@ static inline bool rr_msg_is_inline(const struct rr_msg *m)
 
 int rr_msg_init(struct rr_msg *m, u32 len);
 void rr_msg_free_chunks(struct rr_msg *m);
-void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail, bool alloc);
+/*
+ * rr_msg_span()'s @alloc: find only, allocate missing chunks without
+ * sleeping (any context), or allocate and maybe sleep (process context,
+ * no lock held: filling a message from user memory).
+ */
+enum rr_msg_alloc {
+	RR_MSG_FIND,
+	RR_MSG_ALLOC,
+	RR_MSG_ALLOC_SLEEP,
+};
+
+void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail,
+		  enum rr_msg_alloc alloc);
 int rr_msg_write(struct rr_msg *m, u32 off, const void *src, u32 n);
 int rr_msg_read(const struct rr_msg *m, u32 off, void *dst, u32 n);
 

@@ -183,7 +183,7 @@ static void fz_call(struct fz_in *in)
 	if (rr_msg_init(&m, len))
 		return;
 	for (off = 0; off < len; off += avail) {
-		p = rr_msg_span(&m, off, &avail, true);
+		p = rr_msg_span(&m, off, &avail, RR_MSG_ALLOC);
 		if (!p)
 			break;
 		memset(p, (int)cookie, avail);
@@ -212,7 +212,7 @@ static void fz_reply(struct fz_in *in)
 	if (rr_msg_init(&m, len))
 		return;
 	for (off = 0; off < len; off += avail) {
-		p = rr_msg_span(&m, off, &avail, true);
+		p = rr_msg_span(&m, off, &avail, RR_MSG_ALLOC);
 		if (!p)
 			break;
 		memset(p, 0x5a, avail);

@@ -48,8 +48,9 @@ void rr_free(const void *p)
 	free((void *)p);
 }
 
-void *rr_chunk_alloc(void)
+void *rr_chunk_alloc(bool may_sleep)
 {
+	(void)may_sleep;
 	return rr_alloc(RR_USER_CHUNK);
 }
 

@@ -69,7 +69,7 @@ static inline bool IS_ERR(const void *ptr)
 void *rr_alloc(size_t size);
 void *rr_zalloc(size_t size);
 void rr_free(const void *p);
-void *rr_chunk_alloc(void);
+void *rr_chunk_alloc(bool may_sleep);
 void rr_chunk_free(void *p);
 
 /*

@@ -75,7 +75,7 @@ static void wl_make_resp(const struct wl *w, u64 id, const struct rr_msg *req,
 		exit(3);
 	}
 	while (off < rlen) {
-		p = rr_msg_span(resp, off, &avail, true);
+		p = rr_msg_span(resp, off, &avail, RR_MSG_ALLOC);
 		if (!p) {
 			fprintf(stderr, "wl: response allocation failed\n");
 			exit(3);
@@ -108,7 +108,7 @@ static bool wl_check_resp(const struct wl *w, u64 id, const struct rr_msg *resp)
 	if (resp->len != rlen)
 		return false;
 	for (off = 0; off < rlen; off += avail) {
-		p = rr_msg_span((struct rr_msg *)resp, off, &avail, false);
+		p = rr_msg_span((struct rr_msg *)resp, off, &avail, RR_MSG_FIND);
 		if (!p)
 			return false;
 		if (qlen == rlen) {
@@ -225,7 +225,7 @@ static bool wl_fill(struct wl *w, struct rr_session *c)
 			if (rr_msg_init(&w->staged, w->cfg->size))
 				exit(3);
 			for (off = 0; off < w->cfg->size; off += avail) {
-				p = rr_msg_span(&w->staged, off, &avail, true);
+				p = rr_msg_span(&w->staged, off, &avail, RR_MSG_ALLOC);
 				if (!p)
 					exit(3);
 				wl_fill_req(w, id, off, p, avail);

@@ -69,9 +69,9 @@ TEST(msg_span_walk)
 
 	CHECK_EQ(rr_msg_init(&m, len), 0);
 	/* no allocation without asking */
-	CHECK(!rr_msg_span(&m, 0, &avail, false));
+	CHECK(!rr_msg_span(&m, 0, &avail, RR_MSG_FIND));
 	for (off = 0; off < len; off += avail, n++) {
-		p = rr_msg_span(&m, off, &avail, true);
+		p = rr_msg_span(&m, off, &avail, RR_MSG_ALLOC);
 		CHECK(p);
 		CHECK(avail > 0 && avail <= RR_CHUNK_SIZE);
 		memset(p, (int)n, avail);
@@ -80,7 +80,7 @@ TEST(msg_span_walk)
 	/* unwritten bytes read as zero */
 	rr_msg_free(&m);
 	CHECK_EQ(rr_msg_init(&m, len), 0);
-	p = rr_msg_span(&m, 2 * RR_CHUNK_SIZE, &avail, true);
+	p = rr_msg_span(&m, 2 * RR_CHUNK_SIZE, &avail, RR_MSG_ALLOC);
 	CHECK(p);
 	memset(p, 0xee, avail);
 	{
@@ -103,10 +103,10 @@ TEST(msg_limits)
 	CHECK_EQ(rr_msg_init(&m, RR_MSG_MAX), 0);
 	/* the last byte of the largest message, and nothing else */
 	CHECK_EQ(rr_msg_write(&m, RR_MSG_MAX - 1, &b, 1), 0);
-	CHECK(rr_msg_span(&m, RR_MSG_MAX - 1, &avail, false));
+	CHECK(rr_msg_span(&m, RR_MSG_MAX - 1, &avail, RR_MSG_FIND));
 	CHECK_EQ(avail, 1);
-	CHECK(!rr_msg_span(&m, 0, &avail, false));
-	CHECK(!rr_msg_span(&m, RR_MSG_MAX, &avail, true));
+	CHECK(!rr_msg_span(&m, 0, &avail, RR_MSG_FIND));
+	CHECK(!rr_msg_span(&m, RR_MSG_MAX, &avail, RR_MSG_ALLOC));
 	rr_msg_free(&m);
 }
 

@@ -66,7 +66,7 @@ static void t_fill(struct rr_msg *m, u32 len, u8 seed)
 
 	rr_msg_init(m, len);
 	for (off = 0; off < len; off += avail) {
-		p = rr_msg_span(m, off, &avail, true);
+		p = rr_msg_span(m, off, &avail, RR_MSG_ALLOC);
 		for (u32 i = 0; i < avail; i++)
 			p[i] = (u8)(seed + (off + i) * 13);
 	}
