@@ -6,10 +6,13 @@
  *                 [--busy-poll US] [-q]
  *   rdmarpc-bench client --peer ADDR [--service NAME] [--size N]
  *                 [--concurrency N] [--duration S] [--warmup S]
- *                 [--timeout MS] [--busy-poll US] [--verify] [--json]
+ *                 [--timeout MS] [--busy-poll US] [--sink] [--verify]
+ *                 [--json]
  *   rdmarpc-bench nop [--count N] [--json]
  *
- * The server answers every request with its own bytes: it takes up to
+ * The server answers every request with its own bytes (method NAME), or
+ * with nothing (method NAME.sink, the client's --sink: a one-way transfer
+ * such as a write): it takes up to
  * BATCH requests per system call (rdmarpc_recv_batch, default 64) and
  * answers them in one more (rdmarpc_reply_batch); --batch 0 uses the
  * one-request forms (rdmarpc_recv, rdmarpc_reply).  --busy-poll US makes
@@ -18,15 +21,16 @@
  * CONCURRENCY calls of SIZE bytes in flight on one endpoint (submit and
  * reap, batched), runs WARMUP seconds unmeasured and then DURATION
  * seconds, and reports calls, errors, calls/s, MB/s (request bytes, one
- * direction, 10^6 bytes) and the p50/p99/p999 latency in microseconds,
+ * direction, 10^6 bytes), total MB/s (request and response bytes) and the
+ * p50/p99/p999 latency in microseconds,
  * measured per call from its submit to its reap.  --verify gives every
  * call's request bytes unique to it and checks the response against them
  * (a mismatch counts as an error).  nop times the no-op
  * ioctl: the bare cost of a system call into the module.
  *
  * JSON keys: client: size, concurrency, duration_s, calls, errors,
- * calls_per_sec, mb_per_sec, p50_us, p99_us, p999_us, busy_poll_us,
- * mismatched; nop: count,
+ * calls_per_sec, mb_per_sec, total_mb_per_sec, sink, p50_us, p99_us,
+ * p999_us, busy_poll_us, mismatched; nop: count,
  * duration_s, ns_per_call, calls_per_sec.
  * Exit status: 0 ok (client: at least one call and no errors), 1 failure,
  * 2 usage.
@@ -52,8 +56,17 @@ struct opts {
 	unsigned long long size, concurrency, count, timeout_ms, batch;
 	unsigned long long busy_poll_us;
 	double duration, warmup;
-	int json, quiet, verify;
+	int json, quiet, verify, sink;
 };
+
+/* The one-way method of @service: its requests are answered empty. */
+static uint32_t sink_method(const char *service)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s.sink", service);
+	return rdmarpc_method_id(name);
+}
 
 static uint64_t now_ns(void)
 {
@@ -72,7 +85,7 @@ static void usage(FILE *f)
 		" [--concurrency N]\n"
 		"                     [--duration S] [--warmup S] "
 		"[--timeout MS] [--busy-poll US]\n"
-		"                     [--verify] [--json]\n"
+		"                     [--sink] [--verify] [--json]\n"
 		"       " PROG " nop [--count N] [--json]\n"
 		"Sizes take k and m suffixes (KiB, MiB).  Defaults: service "
 		"bench, size 64,\nconcurrency 1, duration 10, warmup 1, "
@@ -133,7 +146,7 @@ static int open_ep(struct rdmarpc **ep, const struct opts *o)
 #define SERVE_CAP	(16u << 20)	/* the largest request answered */
 
 /* One request at a time: RECV, then REPLY. */
-static int serve_one(struct rdmarpc *ep, char *buf)
+static int serve_one(struct rdmarpc *ep, char *buf, uint32_t sink)
 {
 	struct rdmarpc_req_info r;
 	int err;
@@ -142,7 +155,7 @@ static int serve_one(struct rdmarpc *ep, char *buf)
 	if (err)
 		return err == -EINTR ? 0 : err;
 	err = r.len > SERVE_CAP ? rdmarpc_reply(ep, r.id, -EMSGSIZE, NULL, 0) :
-				  rdmarpc_reply(ep, r.id, 0, buf, r.len);
+	      rdmarpc_reply(ep, r.id, 0, buf, r.method == sink ? 0 : r.len);
 	return err ? err : 1;
 }
 
@@ -152,7 +165,8 @@ static int serve_one(struct rdmarpc *ep, char *buf)
  * touched (so only backed by memory) as far as requests fill it.
  */
 static int serve_batch(struct rdmarpc *ep, struct rdmarpc_request *reqs,
-		       struct rdmarpc_reply *reps, char **bufs, unsigned int n)
+		       struct rdmarpc_reply *reps, char **bufs, unsigned int n,
+		       uint32_t sink)
 {
 	int got, done = 0, ret;
 
@@ -167,6 +181,7 @@ static int serve_batch(struct rdmarpc *ep, struct rdmarpc_request *reqs,
 					   NULL, 0);
 		else
 			rdmarpc_reply_prep(&reps[i], reqs[i].id, 0, bufs[i],
+					   reqs[i].method == sink ? 0 :
 					   (size_t)reqs[i].len);
 	}
 	while (done < got) {
@@ -185,6 +200,8 @@ static int run_server(const struct opts *o)
 	struct rdmarpc_request *reqs = calloc(n, sizeof(*reqs));
 	struct rdmarpc_reply *reps = calloc(n, sizeof(*reps));
 	char **bufs = calloc(n, sizeof(*bufs));
+	uint32_t methods[2] = { rdmarpc_method_id(o->service),
+				sink_method(o->service) };
 	unsigned long long served = 0;
 	struct rdmarpc *ep = NULL;
 	int err = -ENOMEM, ret;
@@ -199,7 +216,7 @@ static int run_server(const struct opts *o)
 	err = open_ep(&ep, o);
 	if (err)
 		goto out_free;
-	err = rdmarpc_bind(ep, o->service, NULL, 0);
+	err = rdmarpc_bind(ep, o->service, methods, 2);
 	if (err) {
 		fprintf(stderr, PROG ": bind '%s': %s\n", o->service,
 			rdmarpc_strerror(err));
@@ -215,8 +232,9 @@ static int run_server(const struct opts *o)
 
 		if (o->count && o->count - served < m)
 			m = (unsigned int)(o->count - served);
-		ret = o->batch ? serve_batch(ep, reqs, reps, bufs, m) :
-				 serve_one(ep, bufs[0]);
+		ret = o->batch ? serve_batch(ep, reqs, reps, bufs, m,
+					     methods[1]) :
+				 serve_one(ep, bufs[0], methods[1]);
 		if (ret < 0) {
 			err = ret;
 			fprintf(stderr, PROG ": serve: %s\n",
@@ -253,7 +271,7 @@ struct client {
 	unsigned int *free_slots, n_free, inflight;
 	uint64_t *t_submit;		/* per slot */
 	uint64_t seq;			/* calls submitted, for --verify */
-	int verify;
+	int verify, sink;
 	struct hist *hist;
 };
 
@@ -363,7 +381,8 @@ static int client_reap(struct client *c, struct tally *t)
 			if (!t->first_error)
 				t->first_error = comp->error ? comp->error :
 						 comp->status;
-		} else if (c->verify && (comp->resp_len != c->size ||
+		} else if (c->sink ? comp->resp_len != 0 :
+			   c->verify && (comp->resp_len != c->size ||
 			   memcmp(c->bufs + 2 * c->stride * s,
 				  c->bufs + 2 * c->stride * s + c->stride,
 				  c->size))) {
@@ -383,13 +402,14 @@ static int run_client(const struct opts *o)
 {
 	struct client c = { .size = (size_t)o->size,
 			    .conc = (unsigned int)o->concurrency,
-			    .verify = o->verify };
+			    .verify = o->verify, .sink = o->sink };
 	struct tally t = { 0 };
 	uint64_t start, warm_end, end, last;
-	double secs, p50, p99, p999;
+	double secs, p50, p99, p999, mb;
 	int err, ret = 1;
 
-	c.method = rdmarpc_method_id(o->service);
+	c.method = o->sink ? sink_method(o->service) :
+			     rdmarpc_method_id(o->service);
 	if (client_alloc(&c)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out_free;
@@ -438,25 +458,26 @@ static int run_client(const struct opts *o)
 	p50 = (double)hist_quantile(c.hist, 0.50) / 1000.0;
 	p99 = (double)hist_quantile(c.hist, 0.99) / 1000.0;
 	p999 = (double)hist_quantile(c.hist, 0.999) / 1000.0;
+	mb = (double)t.calls * (double)c.size / secs / 1e6;
 	if (o->json) {
 		printf("{\"size\":%zu,\"concurrency\":%u,\"duration_s\":%.3f,"
 		       "\"calls\":%" PRIu64 ",\"errors\":%" PRIu64 ","
 		       "\"calls_per_sec\":%.1f,\"mb_per_sec\":%.3f,"
+		       "\"total_mb_per_sec\":%.3f,\"sink\":%s,"
 		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,"
 		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64 "}\n",
 		       c.size, c.conc, secs, t.calls, t.errors,
-		       (double)t.calls / secs,
-		       (double)t.calls * (double)c.size / secs / 1e6,
+		       (double)t.calls / secs, mb, c.sink ? mb : 2 * mb,
+		       c.sink ? "true" : "false",
 		       p50, p99, p999, o->busy_poll_us, t.mismatched);
 	} else {
-		printf("size %zu  concurrency %u  duration %.3f s\n"
+		printf("size %zu  concurrency %u  duration %.3f s%s\n"
 		       "calls %" PRIu64 "  errors %" PRIu64 "  calls/s %.1f"
-		       "  MB/s %.3f\n"
+		       "  MB/s %.3f  total MB/s %.3f\n"
 		       "latency us: p50 %.3f  p99 %.3f  p999 %.3f\n",
-		       c.size, c.conc, secs, t.calls, t.errors,
-		       (double)t.calls / secs,
-		       (double)t.calls * (double)c.size / secs / 1e6,
-		       p50, p99, p999);
+		       c.size, c.conc, secs, c.sink ? "  (sink)" : "",
+		       t.calls, t.errors, (double)t.calls / secs,
+		       mb, c.sink ? mb : 2 * mb, p50, p99, p999);
 		if (o->verify)
 			printf("verified: %" PRIu64 " mismatched\n",
 			       t.mismatched);
@@ -521,6 +542,7 @@ int main(int argc, char **argv)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "busy-poll", required_argument, NULL, 'B' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "sink", no_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -539,7 +561,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:Vjqh", lopts,
+	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKjqh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.peer = optarg; break;
@@ -556,6 +578,7 @@ int main(int argc, char **argv)
 		case 'b': bad |= parse_size(optarg, &o.batch); break;
 		case 'B': bad |= parse_size(optarg, &o.busy_poll_us); break;
 		case 'V': o.verify = 1; break;
+		case 'K': o.sink = 1; break;
 		case 'j': o.json = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': usage(stdout); return 0;
