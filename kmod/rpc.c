@@ -1344,10 +1344,11 @@ int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
 		rr_msg_free(&msg);
 		return -ENOENT;
 	}
+	/* Counted before the caller can see the answer. */
+	rdmarpc_count(replies);
 	rdmarpc_req_answer(ep, r, 0, status, &msg);
 	/* In case the session layer did not take it. */
 	rr_msg_free(&msg);
-	rdmarpc_count(replies);
 	return 0;
 }
 
