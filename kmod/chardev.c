@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rdmarpc: /dev/rdmarpc, a misc device whose every open file is an
- * endpoint (rpc.c).
+ * endpoint (rpc.c, call.c, serve.c).
  *
  * This file decodes the ioctls of uapi/rdmarpc.h: it dispatches on the
  * command's number (type checked), reads each structure's leading size
  * and accepts only sizes it knows, rejects nonzero reserved and flag
- * fields, copies the structures in and out, and leaves the work to rpc.c.
- * Bad sizes, flags and strings give -EINVAL, bad pointers -EFAULT and
- * unknown commands -ENOTTY.
+ * fields, copies the structures in and out, and leaves the work to the
+ * endpoint.  Bad sizes, flags and strings give -EINVAL, bad pointers
+ * -EFAULT and unknown commands -ENOTTY.
  */
 #include <linux/build_bug.h>
 #include <linux/fs.h>
@@ -202,7 +202,7 @@ static int rdmarpc_ioc_reply(struct rdmarpc_ep *ep, void __user *uarg)
 	return rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
 }
 
-/* REAP's checks; the entries are read by rpc.c, one by one. */
+/* REAP's checks; the entries are read by serve.c, one by one. */
 static int rdmarpc_ioc_recv_batch(struct rdmarpc_ep *ep, void __user *uarg)
 {
 	struct rdmarpc_batch __user *ub = uarg;

@@ -2,8 +2,8 @@
 /*
  * rdmarpc: the boundary between the session layer (peer.c, session.c,
  * handshake.c: peers, kernel sessions driving the portable core over the
- * UD QPs) and the users of RPC (rpc.c and chardev.c: endpoints, calls,
- * services; in-kernel callers).
+ * UD QPs) and the users of RPC (rpc.c, call.c, serve.c and chardev.c:
+ * endpoints, calls, services; in-kernel callers).
  *
  * Client side: a user looks a peer up (connecting if needed), fills a
  * struct rdmarpc_kcall and starts it on the peer; the session layer picks a
@@ -11,7 +11,7 @@
  * ->done exactly once.
  *
  * Server side: the session layer hands every complete request to
- * rdmarpc_rpc_deliver() (implemented by rpc.c), which finds the endpoint
+ * rdmarpc_rpc_deliver() (implemented by serve.c), which finds the endpoint
  * serving the method; the answer comes back, later and from process
  * context, through rdmarpc_sess_reply().
  */
@@ -79,7 +79,7 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 
 /*
- * Implemented by rpc.c.  Called from the receive path (softirq, session
+ * Implemented by serve.c.  Called from the receive path (softirq, session
  * lock NOT held, must not sleep) for each complete request: @req may be
  * moved out with rr_msg_move().  Return 0 when taken (answer later with
  * rdmarpc_sess_reply(), holding a reference from rdmarpc_sess_get()), or a

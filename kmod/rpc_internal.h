@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: endpoints (rpc.c) as the character device (chardev.c) drives
- * them.  chardev.c decodes and checks the ioctl structures; rpc.c owns the
- * endpoint objects, the calls, the service table and the message bodies'
- * trips to and from user memory.
+ * rdmarpc: endpoints as the character device (chardev.c) drives them.
+ * chardev.c decodes and checks the ioctl structures; rpc.c owns the
+ * endpoint objects and the message bodies' trips to and from user memory,
+ * call.c the calls, serve.c the service table and the requests.
  */
 #ifndef _RDMARPC_RPC_INTERNAL_H
 #define _RDMARPC_RPC_INTERNAL_H

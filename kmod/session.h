@@ -37,7 +37,7 @@ struct rdmarpc_port;
  *
  * Lifetime: @ref counts the creation reference (dropped by the teardown
  * work), the receive path while it uses the session, and every holder from
- * rdmarpc_sess_get() (rpc.c, while it owes a reply).  Death comes in two
+ * rdmarpc_sess_get() (serve.c, while it owes a reply).  Death comes in two
  * phases: rdmarpc_sess_kill() marks it dead under @lock and fails what is
  * pending (any context); then @kill_work, in process context, unlinks it
  * (id table, lists, port wait queue), stops the timer, closes the liveness

@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: the client side of an endpoint (see rpc.c for the whole
+ * picture): connections (handle -> referenced peer) and calls.
+ *
+ * Each call is a struct rdmarpc_ucall wrapping the struct rdmarpc_kcall
+ * handed to the session layer.  A synchronous call (CALL) is waited for by
+ * its ioctl; an asynchronous one (SUBMIT) moves, when ->done runs, to the
+ * endpoint's completion list, from which REAP copies its response to the
+ * submitter's buffer.
+ *
+ * A call record (ucall->ref) is referenced by the endpoint's list it is on
+ * (or by the CALL ioctl that waits for it) and briefly pinned by whoever
+ * must use it outside ep->lock (the submitter around rdmarpc_peer_call(),
+ * a canceller).  Records are only freed in process context.
+ */
+#include <linux/completion.h>
+#include <linux/refcount.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "rdmarpc.h"
+#include "endpoint.h"
+
+/*
+ * A CALL waits this much beyond its timeout: the session layer enforces
+ * the timeout itself, this is only a backstop.
+ */
+#define RDMARPC_CALL_MARGIN_MS		2000
+
+struct rdmarpc_ucall {
+	struct rdmarpc_kcall kc;
+	struct rdmarpc_ep *ep;
+	struct rdmarpc_peer *peer;	/* the endpoint's connection's ref */
+	refcount_t ref;			/* owner (list or CALL) + pins */
+	struct list_head node;		/* under ep->lock */
+	struct mm_struct *mm;		/* SUBMIT: the submitter's, mmgrab()ed */
+	u64 resp_ptr;
+	u64 resp_cap;
+	u32 req_len;
+	u32 resp_len;			/* the response's, even if not kept */
+	int err;			/* ->done's, or the start's */
+	s32 status;
+	struct rr_msg resp;
+	struct completion done;		/* CALL: ->done ran */
+	/* Under ep->lock: */
+	bool sync;
+	bool started;			/* rdmarpc_peer_call() succeeded */
+	bool cancel_req;		/* cancelled, or to cancel once started */
+	bool finished;			/* ->done ran */
+	bool orphan;			/* CALL gave up: ->done parks it */
+};
+
+void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_peer *peer;
+	unsigned long handle;
+
+	xa_for_each(&ep->conns, handle, peer) {
+		xa_erase(&ep->conns, handle);
+		rdmarpc_peer_put(peer);
+	}
+}
+
+int rdmarpc_ep_connect(struct rdmarpc_ep *ep, const char *name,
+		       u32 timeout_ms, u32 *handle)
+{
+	struct rdmarpc_peer *peer, *p;
+	unsigned long h;
+	int ret;
+
+	peer = rdmarpc_peer_lookup(name, timeout_ms);
+	if (IS_ERR(peer))
+		return PTR_ERR(peer);
+
+	mutex_lock(&ep->conn_lock);
+	/* One handle per peer and endpoint, however often it connects. */
+	xa_for_each(&ep->conns, h, p) {
+		if (p == peer) {
+			*handle = h;
+			ret = 0;
+			goto out_put;
+		}
+	}
+	ret = xa_alloc(&ep->conns, handle, peer,
+		       XA_LIMIT(0, RDMARPC_EP_MAX_CONNS - 1), GFP_KERNEL);
+	if (ret == -EBUSY)
+		ret = -ENOSPC;
+	if (ret)
+		goto out_put;
+	/* The entry keeps the lookup's reference. */
+	mutex_unlock(&ep->conn_lock);
+	return 0;
+
+out_put:
+	mutex_unlock(&ep->conn_lock);
+	rdmarpc_peer_put(peer);
+	return ret;
+}
+
+static void rdmarpc_call_free(struct rdmarpc_ucall *uc)
+{
+	/* kc.req belongs to the session layer once started, else is freed. */
+	rr_msg_free(&uc->resp);
+	if (uc->mm)
+		mmdrop(uc->mm);
+	kfree(uc);
+}
+
+static void rdmarpc_call_put(struct rdmarpc_ucall *uc)
+{
+	if (refcount_dec_and_test(&uc->ref))
+		rdmarpc_call_free(uc);
+}
+
+/* Free the records of calls that completed and nobody will reap. */
+void rdmarpc_ep_free_calls(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_ucall *uc;
+
+	for (;;) {
+		spin_lock_irq(&ep->lock);
+		uc = list_first_entry_or_null(&ep->completions,
+					      struct rdmarpc_ucall, node);
+		if (!uc)
+			uc = list_first_entry_or_null(&ep->orphans,
+						      struct rdmarpc_ucall,
+						      node);
+		if (uc) {
+			list_del_init(&uc->node);
+			ep->bytes -= uc->resp.len;
+		}
+		spin_unlock_irq(&ep->lock);
+		if (!uc)
+			break;
+		rdmarpc_call_put(uc);
+	}
+}
+
+/* Give back what rdmarpc_call_new() reserved. */
+static void rdmarpc_ep_unreserve(struct rdmarpc_ep *ep, u32 req_len)
+{
+	spin_lock_irq(&ep->lock);
+	ep->n_calls--;
+	ep->bytes -= req_len;
+	spin_unlock_irq(&ep->lock);
+}
+
+static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
+			      struct rr_msg *resp)
+{
+	struct rdmarpc_ucall *uc = container_of(kc, struct rdmarpc_ucall, kc);
+	struct rdmarpc_ep *ep = uc->ep;
+	unsigned long flags;
+	bool wake_sync;
+
+	uc->err = err;
+	uc->status = err ? 0 : status;
+	if (!err && resp)
+		rr_msg_move(&uc->resp, resp);
+	uc->resp_len = uc->resp.len;
+
+	spin_lock_irqsave(&ep->lock, flags);
+	list_del(&uc->node);
+	ep->n_calls--;
+	ep->bytes -= uc->req_len;
+	if (ep->bytes + uc->resp.len > RDMARPC_EP_MAX_BYTES) {
+		/* Over the endpoint's budget: fail it, keep the length. */
+		uc->err = -ENOBUFS;
+		rr_msg_free(&uc->resp);
+	}
+	ep->bytes += uc->resp.len;
+	uc->finished = true;
+	wake_sync = uc->sync && !uc->orphan;
+	if (!uc->sync)
+		list_add_tail(&uc->node, &ep->completions);
+	else if (uc->orphan)
+		list_add_tail(&uc->node, &ep->orphans);
+	spin_unlock_irqrestore(&ep->lock, flags);
+
+	if (uc->err)
+		rdmarpc_count(calls_failed);
+	/* The CALL ioctl may free @uc as soon as it is woken. */
+	if (wake_sync)
+		complete(&uc->done);
+	else
+		wake_up(&ep->call_wq);
+	rdmarpc_ep_put(ep);
+}
+
+/*
+ * A call record for @c with the request copied in, counted against the
+ * endpoint's limits.  Owned by the caller (ref 1).
+ */
+static struct rdmarpc_ucall *rdmarpc_call_new(struct rdmarpc_ep *ep,
+					      const struct rdmarpc_call *c,
+					      bool sync)
+{
+	struct rdmarpc_ucall *uc;
+	struct rdmarpc_peer *peer;
+	int ret;
+
+	if (c->flags)
+		return ERR_PTR(-EINVAL);
+	peer = xa_load(&ep->conns, c->handle);
+	if (!peer)
+		return ERR_PTR(-EBADF);
+	if (c->req_len > RDMARPC_MSG_MAX)
+		return ERR_PTR(-EMSGSIZE);
+
+	spin_lock_irq(&ep->lock);
+	if (ep->n_calls >= RDMARPC_EP_MAX_CALLS) {
+		ret = -EAGAIN;
+	} else if (ep->bytes + c->req_len > RDMARPC_EP_MAX_BYTES) {
+		ret = -ENOBUFS;
+	} else {
+		ep->n_calls++;
+		ep->bytes += c->req_len;
+		ret = 0;
+	}
+	spin_unlock_irq(&ep->lock);
+	if (ret)
+		return ERR_PTR(ret);
+
+	uc = kzalloc(sizeof(*uc), GFP_KERNEL);
+	if (!uc) {
+		ret = -ENOMEM;
+		goto out_unreserve;
+	}
+	uc->ep = ep;
+	uc->peer = peer;
+	refcount_set(&uc->ref, 1);
+	INIT_LIST_HEAD(&uc->node);
+	uc->resp_ptr = c->resp;
+	uc->resp_cap = c->resp_cap;
+	uc->req_len = c->req_len;
+	uc->sync = sync;
+	init_completion(&uc->done);
+	uc->kc.method = c->method;
+	uc->kc.timeout_ms = c->timeout_ms;
+	uc->kc.cookie = c->cookie;
+	uc->kc.done = rdmarpc_call_done;
+	ret = rdmarpc_msg_from_user(&uc->kc.req, c->req, c->req_len);
+	if (ret)
+		goto out_free;
+	if (!sync && current->mm) {
+		uc->mm = current->mm;
+		mmgrab(uc->mm);
+	}
+	return uc;
+
+out_free:
+	kfree(uc);
+out_unreserve:
+	rdmarpc_ep_unreserve(ep, c->req_len);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Hand @uc to the session layer.  On failure ->done will not run: the
+ * reservation is given back, the request freed, and the error returned.
+ */
+static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc)
+{
+	bool cancel;
+	int ret;
+
+	/* Pinned: ->done and a REAP may be through before we look again. */
+	refcount_inc(&uc->ref);
+	kref_get(&ep->ref);
+	spin_lock_irq(&ep->lock);
+	list_add_tail(&uc->node, &ep->calls);
+	spin_unlock_irq(&ep->lock);
+
+	ret = rdmarpc_peer_call(uc->peer, &uc->kc);
+	if (ret) {
+		spin_lock_irq(&ep->lock);
+		list_del_init(&uc->node);
+		ep->n_calls--;
+		ep->bytes -= uc->req_len;
+		spin_unlock_irq(&ep->lock);
+		rr_msg_free(&uc->kc.req);
+		/* Not the last reference: the file holds one. */
+		rdmarpc_ep_put(ep);
+		refcount_dec(&uc->ref);
+		rdmarpc_count(calls_failed);
+		return ret;
+	}
+	rdmarpc_count(calls);
+
+	spin_lock_irq(&ep->lock);
+	uc->started = true;
+	cancel = uc->cancel_req && !uc->finished;
+	spin_unlock_irq(&ep->lock);
+	/* A CANCEL came while the call was being started. */
+	if (cancel) {
+		rdmarpc_count(cancels);
+		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+	}
+	rdmarpc_call_put(uc);
+	return 0;
+}
+
+/* Busy-poll conditions: lockless peeks, rechecked by what follows. */
+static bool rdmarpc_call_is_done(void *done)
+{
+	return completion_done(done);
+}
+
+static bool rdmarpc_ep_peek_completions(void *arg)
+{
+	struct rdmarpc_ep *ep = arg;
+
+	return !list_empty(&ep->completions);
+}
+
+static long rdmarpc_call_wait(u32 timeout_ms)
+{
+	u64 ms = timeout_ms ? timeout_ms : READ_ONCE(rdmarpc_call_timeout_ms);
+
+	return rdmarpc_ms_to_jiffies(ms + RDMARPC_CALL_MARGIN_MS);
+}
+
+/*
+ * Cancel a CALL whose wait ended early and wait for its ->done.  Returns
+ * true if ->done ran (the record is the caller's again), false if it was
+ * left to ->done as an orphan.
+ */
+static bool rdmarpc_call_abandon(struct rdmarpc_ep *ep,
+				 struct rdmarpc_ucall *uc)
+{
+	bool orphaned = false;
+
+	spin_lock_irq(&ep->lock);
+	uc->cancel_req = true;
+	spin_unlock_irq(&ep->lock);
+	rdmarpc_count(cancels);
+	rdmarpc_peer_cancel(uc->peer, &uc->kc);
+	if (wait_for_completion_timeout(&uc->done,
+					msecs_to_jiffies(RDMARPC_CANCEL_WAIT_MS)))
+		return true;
+
+	spin_lock_irq(&ep->lock);
+	if (!uc->finished) {
+		uc->orphan = true;
+		orphaned = true;
+	}
+	spin_unlock_irq(&ep->lock);
+	if (orphaned) {
+		pr_warn_ratelimited("a cancelled call did not complete\n");
+		return false;
+	}
+	/* ->done is between its unlock and complete(). */
+	wait_for_completion(&uc->done);
+	return true;
+}
+
+int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
+		    struct rdmarpc_completion *comp)
+{
+	struct rdmarpc_ucall *uc;
+	long left;
+	int ret = 0;
+
+	uc = rdmarpc_call_new(ep, c, true);
+	if (IS_ERR(uc))
+		return PTR_ERR(uc);
+	comp->cookie = c->cookie;
+
+	ret = rdmarpc_call_start(ep, uc);
+	if (ret) {
+		/* The peer is down or refuses the size: a call error. */
+		comp->error = ret;
+		ret = 0;
+		goto out_free;
+	}
+
+	left = rdmarpc_call_wait(c->timeout_ms);
+	rdmarpc_ep_busy_poll(ep, rdmarpc_call_is_done, &uc->done, &left);
+	left = wait_for_completion_interruptible_timeout(&uc->done, left);
+	if (left <= 0) {
+		if (!rdmarpc_call_abandon(ep, uc))
+			return left ? -EINTR : -ETIMEDOUT;
+		if (uc->err == -ECANCELED) {
+			/* Cancelled by us: report why. */
+			if (left) {
+				ret = -EINTR;
+				goto out_uncharge;
+			}
+			uc->err = -ETIMEDOUT;
+		}
+	}
+
+	comp->error = uc->err;
+	comp->status = uc->status;
+	comp->resp_len = uc->resp_len;
+	if (!uc->err) {
+		if (rdmarpc_msg_to_user(&uc->resp, uc->resp_ptr, uc->resp_cap))
+			ret = -EFAULT;
+		else if (uc->resp.len > uc->resp_cap)
+			comp->error = -ENOBUFS;
+	}
+out_uncharge:
+	spin_lock_irq(&ep->lock);
+	ep->bytes -= uc->resp.len;
+	spin_unlock_irq(&ep->lock);
+out_free:
+	rdmarpc_call_put(uc);
+	return ret;
+}
+
+int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c)
+{
+	struct rdmarpc_ucall *uc;
+	int ret;
+
+	uc = rdmarpc_call_new(ep, c, false);
+	if (IS_ERR(uc))
+		return PTR_ERR(uc);
+	ret = rdmarpc_call_start(ep, uc);
+	if (ret) {
+		/* Taken, and completed at once with the session's error. */
+		uc->err = ret;
+		spin_lock_irq(&ep->lock);
+		uc->finished = true;
+		list_add_tail(&uc->node, &ep->completions);
+		spin_unlock_irq(&ep->lock);
+		wake_up(&ep->call_wq);
+	}
+	return 0;
+}
+
+static struct rdmarpc_ucall *rdmarpc_ep_take_completion(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_ucall *uc;
+
+	spin_lock_irq(&ep->lock);
+	uc = list_first_entry_or_null(&ep->completions, struct rdmarpc_ucall,
+				      node);
+	if (uc) {
+		list_del_init(&uc->node);
+		ep->bytes -= uc->resp.len;
+	}
+	spin_unlock_irq(&ep->lock);
+	return uc;
+}
+
+static bool rdmarpc_ep_has_completions(struct rdmarpc_ep *ep)
+{
+	bool ret;
+
+	spin_lock_irq(&ep->lock);
+	ret = !list_empty(&ep->completions);
+	spin_unlock_irq(&ep->lock);
+	return ret;
+}
+
+/* Copy one completion out; on -EFAULT the caller puts it back. */
+static int rdmarpc_reap_one(struct rdmarpc_ucall *uc,
+			    struct rdmarpc_completion __user *out)
+{
+	struct rdmarpc_completion comp = {
+		.cookie = uc->kc.cookie,
+		.error = uc->err,
+		.status = uc->status,
+		.resp_len = uc->resp_len,
+	};
+
+	if (!comp.error) {
+		/* Only into the address space that submitted the call. */
+		if (current->mm != uc->mm)
+			comp.error = -EFAULT;
+		else if (rdmarpc_msg_to_user(&uc->resp, uc->resp_ptr,
+					     uc->resp_cap))
+			comp.error = -EFAULT;
+		else if (uc->resp.len > uc->resp_cap)
+			comp.error = -ENOBUFS;
+	}
+	if (copy_to_user(out, &comp, sizeof(comp)))
+		return -EFAULT;
+	return 0;
+}
+
+int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
+		    struct rdmarpc_completion __user *out, u32 count,
+		    u32 min_complete, u32 timeout_ms, u32 *done)
+{
+	long left = rdmarpc_ms_to_jiffies(timeout_ms);
+	struct rdmarpc_ucall *uc;
+	u32 n = 0;
+	int ret = 0;
+
+	for (;;) {
+		while (n < count && (uc = rdmarpc_ep_take_completion(ep))) {
+			if (rdmarpc_reap_one(uc, &out[n])) {
+				spin_lock_irq(&ep->lock);
+				list_add(&uc->node, &ep->completions);
+				ep->bytes += uc->resp.len;
+				spin_unlock_irq(&ep->lock);
+				ret = -EFAULT;
+				goto out;
+			}
+			rdmarpc_call_put(uc);
+			n++;
+		}
+		if (n >= min_complete || !timeout_ms)
+			break;
+		if (!left) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_completions, ep,
+					 &left))
+			continue;
+		left = wait_event_interruptible_timeout(ep->call_wq,
+							rdmarpc_ep_has_completions(ep),
+							left);
+		if (left < 0) {
+			/* What was reaped is handed over; the signal waits. */
+			ret = n ? 0 : -EINTR;
+			break;
+		}
+	}
+out:
+	*done = n;
+	return ret;
+}
+
+int rdmarpc_ep_cancel(struct rdmarpc_ep *ep, u64 cookie)
+{
+	struct rdmarpc_ucall *uc, *it;
+	bool found = false;
+
+	for (;;) {
+		uc = NULL;
+		spin_lock_irq(&ep->lock);
+		list_for_each_entry(it, &ep->calls, node) {
+			if (it->sync || it->kc.cookie != cookie)
+				continue;
+			found = true;
+			if (it->cancel_req)
+				continue;
+			/* Not started yet: its submitter cancels it. */
+			it->cancel_req = true;
+			if (it->started) {
+				uc = it;
+				refcount_inc(&uc->ref);
+				break;
+			}
+		}
+		if (!found) {
+			list_for_each_entry(it, &ep->completions, node) {
+				if (it->kc.cookie == cookie) {
+					found = true;
+					break;
+				}
+			}
+		}
+		spin_unlock_irq(&ep->lock);
+		if (!uc)
+			break;
+		rdmarpc_count(cancels);
+		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+		rdmarpc_call_put(uc);
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/* At close: cancel every call still with the session layer. */
+void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_ucall *uc, *it;
+
+	for (;;) {
+		uc = NULL;
+		spin_lock_irq(&ep->lock);
+		list_for_each_entry(it, &ep->calls, node) {
+			if (!it->cancel_req && it->started) {
+				it->cancel_req = true;
+				uc = it;
+				refcount_inc(&uc->ref);
+				break;
+			}
+		}
+		spin_unlock_irq(&ep->lock);
+		if (!uc)
+			break;
+		rdmarpc_count(cancels);
+		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+		rdmarpc_call_put(uc);
+	}
+}
+
+bool rdmarpc_ep_idle(struct rdmarpc_ep *ep)
+{
+	bool ret;
+
+	spin_lock_irq(&ep->lock);
+	ret = !ep->n_calls;
+	spin_unlock_irq(&ep->lock);
+	return ret;
+}

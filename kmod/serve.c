@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: the server side of an endpoint (see rpc.c for the whole
+ * picture): services and requests.
+ *
+ * An endpoint binds services: a global table maps method ids to
+ * endpoints; rdmarpc_rpc_deliver() queues each request on its endpoint,
+ * RECV hands it to the process (it is then held under an id) and REPLY
+ * answers it through rdmarpc_sess_reply().  RECV_BATCH and REPLY_BATCH do
+ * the same for many requests in one system call.
+ */
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include "rdmarpc.h"
+#include "endpoint.h"
+
+/* A request delivered to an endpoint. */
+struct rdmarpc_req {
+	struct list_head node;		/* on ep->pending, under ep->lock */
+	struct rdmarpc_sess *sess;	/* referenced */
+	u32 handle;
+	u32 method;
+	u32 len;			/* charged to ep->bytes while queued */
+	struct rr_msg msg;		/* freed once received */
+};
+
+/*
+ * Services.  rdmarpc_svc_lock (process context) guards the tables and
+ * every ep->services list; rdmarpc_rpc_deliver() reads the method table
+ * under RCU.  Entries are freed after a grace period.
+ */
+struct rdmarpc_method {
+	struct hlist_node hnode;	/* rdmarpc_methods */
+	u32 id;
+	struct rdmarpc_svc *svc;
+};
+
+struct rdmarpc_svc {
+	struct hlist_node name_node;	/* rdmarpc_svc_names */
+	struct list_head ep_node;	/* ep->services */
+	struct rdmarpc_ep *ep;
+	u32 name_hash;
+	char name[RDMARPC_NAME_MAX];
+	struct rcu_head rcu;
+	u32 n;
+	struct rdmarpc_method m[];
+};
+
+static DEFINE_MUTEX(rdmarpc_svc_lock);
+static DEFINE_HASHTABLE(rdmarpc_methods, 10);
+static DEFINE_HASHTABLE(rdmarpc_svc_names, 6);
+
+/* Under rcu_read_lock() or rdmarpc_svc_lock. */
+static struct rdmarpc_method *rdmarpc_method_find(u32 id)
+{
+	struct rdmarpc_method *m;
+
+	hash_for_each_possible_rcu(rdmarpc_methods, m, hnode, id,
+				   lockdep_is_held(&rdmarpc_svc_lock)) {
+		if (m->id == id)
+			return m;
+	}
+	return NULL;
+}
+
+static struct rdmarpc_svc *rdmarpc_svc_find(const char *name, u32 hash)
+{
+	struct rdmarpc_svc *svc;
+
+	lockdep_assert_held(&rdmarpc_svc_lock);
+	hash_for_each_possible(rdmarpc_svc_names, svc, name_node, hash) {
+		if (svc->name_hash == hash && !strcmp(svc->name, name))
+			return svc;
+	}
+	return NULL;
+}
+
+static int rdmarpc_u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int rdmarpc_ep_bind(struct rdmarpc_ep *ep, const char *name, const u32 *ids,
+		    u32 n)
+{
+	u32 hash = rdmarpc_method_id(name), nsvc = 0, i;
+	struct rdmarpc_svc *svc, *other;
+	struct rdmarpc_method *m;
+	int ret;
+
+	if (n > RDMARPC_BIND_MAX_METHODS || strlen(name) >= RDMARPC_NAME_MAX)
+		return -EINVAL;
+	svc = kzalloc(struct_size(svc, m, n ? n : 1), GFP_KERNEL);
+	if (!svc)
+		return -ENOMEM;
+	strscpy(svc->name, name, sizeof(svc->name));
+	svc->name_hash = hash;
+	svc->ep = ep;
+	svc->n = n ? n : 1;
+	for (i = 0; i < svc->n; i++) {
+		svc->m[i].id = n ? ids[i] : hash;
+		svc->m[i].svc = svc;
+	}
+	/* A list naming an id twice is a mistake. */
+	if (n > 1) {
+		u32 *sorted = kmemdup(ids, array_size(n, sizeof(*ids)),
+				      GFP_KERNEL);
+
+		if (!sorted) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		sort(sorted, n, sizeof(*sorted), rdmarpc_u32_cmp, NULL);
+		for (i = 1; i < n && sorted[i] != sorted[i - 1]; i++)
+			;
+		kfree(sorted);
+		if (i < n) {
+			ret = -EINVAL;
+			goto out_free;
+		}
+	}
+
+	mutex_lock(&rdmarpc_svc_lock);
+	list_for_each_entry(other, &ep->services, ep_node)
+		nsvc++;
+	if (nsvc >= RDMARPC_EP_MAX_SERVICES) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	other = rdmarpc_svc_find(name, hash);
+	if (other) {
+		ret = other->ep == ep ? -EEXIST : -EADDRINUSE;
+		goto out_unlock;
+	}
+	for (i = 0; i < svc->n; i++) {
+		m = rdmarpc_method_find(svc->m[i].id);
+		if (m) {
+			ret = m->svc->ep == ep ? -EEXIST : -EADDRINUSE;
+			goto out_unlock;
+		}
+	}
+	hash_add(rdmarpc_svc_names, &svc->name_node, hash);
+	list_add_tail(&svc->ep_node, &ep->services);
+	for (i = 0; i < svc->n; i++)
+		hash_add_rcu(rdmarpc_methods, &svc->m[i].hnode, svc->m[i].id);
+	mutex_unlock(&rdmarpc_svc_lock);
+	pr_debug("endpoint %p serves '%s' (%u methods)\n", ep, name, svc->n);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&rdmarpc_svc_lock);
+out_free:
+	kfree(svc);
+	return ret;
+}
+
+void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_svc *svc, *tmp;
+	u32 i;
+
+	mutex_lock(&rdmarpc_svc_lock);
+	list_for_each_entry_safe(svc, tmp, &ep->services, ep_node) {
+		for (i = 0; i < svc->n; i++)
+			hash_del_rcu(&svc->m[i].hnode);
+		hash_del(&svc->name_node);
+		list_del(&svc->ep_node);
+		/* rdmarpc_rpc_deliver() may be walking its methods. */
+		kfree_rcu(svc, rcu);
+	}
+	mutex_unlock(&rdmarpc_svc_lock);
+}
+
+int rdmarpc_rpc_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
+			struct rr_msg *req)
+{
+	struct rdmarpc_req *r = NULL;
+	struct rdmarpc_method *m;
+	struct rdmarpc_ep *ep;
+	unsigned long flags;
+	int ret = 0;
+
+	rcu_read_lock();
+	m = rdmarpc_method_find(method);
+	if (!m) {
+		ret = -ENOENT;
+		goto out_unlock_rcu;
+	}
+	r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
+	if (!r) {
+		ret = -ENOMEM;
+		goto out_unlock_rcu;
+	}
+	ep = m->svc->ep;
+	spin_lock_irqsave(&ep->lock, flags);
+	if (ep->closing) {
+		/* Unbound a moment ago. */
+		ret = -ENOENT;
+	} else if (ep->n_reqs >= RDMARPC_EP_MAX_REQS ||
+		   ep->bytes + req->len > RDMARPC_EP_MAX_BYTES) {
+		ret = -ENOMEM;
+	} else {
+		rdmarpc_sess_get(sess);
+		r->sess = sess;
+		r->handle = handle;
+		r->method = method;
+		r->len = req->len;
+		rr_msg_move(&r->msg, req);
+		list_add_tail(&r->node, &ep->pending);
+		ep->n_reqs++;
+		ep->bytes += r->len;
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	if (!ret)
+		wake_up(&ep->req_wq);
+
+out_unlock_rcu:
+	rcu_read_unlock();
+	if (ret) {
+		kfree(r);
+		if (ret == -ENOENT)
+			rdmarpc_count(requests_unserved);
+		else
+			rdmarpc_count(requests_dropped);
+		return ret;
+	}
+	rdmarpc_count(requests);
+	return 0;
+}
+
+/* Busy-poll condition: a lockless peek, rechecked by what follows. */
+static bool rdmarpc_ep_peek_pending(void *arg)
+{
+	struct rdmarpc_ep *ep = arg;
+
+	return !list_empty(&ep->pending);
+}
+
+static struct rdmarpc_req *rdmarpc_ep_take_req(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_req *r;
+
+	spin_lock_irq(&ep->lock);
+	r = list_first_entry_or_null(&ep->pending, struct rdmarpc_req, node);
+	if (r)
+		list_del_init(&r->node);
+	spin_unlock_irq(&ep->lock);
+	return r;
+}
+
+static void rdmarpc_ep_untake_req(struct rdmarpc_ep *ep,
+				  struct rdmarpc_req *r)
+{
+	spin_lock_irq(&ep->lock);
+	list_add(&r->node, &ep->pending);
+	spin_unlock_irq(&ep->lock);
+	wake_up(&ep->req_wq);
+}
+
+/* Answer @r with @err (if nonzero) or @status and @resp, and free it. */
+static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
+			       int err, s32 status, struct rr_msg *resp)
+{
+	/* -ENODEV/-ECONNRESET: the caller's side fails on its own. */
+	rdmarpc_sess_reply(r->sess, r->handle, err, status, resp);
+	rdmarpc_sess_put(r->sess);
+	spin_lock_irq(&ep->lock);
+	ep->n_reqs--;
+	ep->bytes -= r->len;
+	spin_unlock_irq(&ep->lock);
+	rr_msg_free(&r->msg);
+	kfree(r);
+}
+
+/*
+ * Hand the request @r, just taken from the queue, to the process: its
+ * bytes into @buf (room for @cap), its id, length and method into @out.
+ * On failure it goes back to the head of the queue.
+ */
+static int rdmarpc_ep_hand_req(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
+			       u64 buf, u64 cap,
+			       struct rdmarpc_request __user *out)
+{
+	u32 id;
+	int ret;
+
+	/*
+	 * Reserve the id; the request becomes reachable by REPLY only once
+	 * the process has it, so a REPLY guessing ids cannot race this.
+	 */
+	ret = xa_alloc_cyclic(&ep->held, &id, NULL, XA_LIMIT(1, U32_MAX),
+			      &ep->next_id, GFP_KERNEL);
+	if (ret < 0)
+		goto out_untake;
+	if (rdmarpc_msg_to_user(&r->msg, buf, cap) ||
+	    put_user((u64)id, &out->id) ||
+	    put_user((u64)r->len, &out->len) ||
+	    put_user(r->method, &out->method)) {
+		ret = -EFAULT;
+		goto out_release;
+	}
+	/* Into the reserved slot: nothing to allocate. */
+	ret = xa_err(xa_store(&ep->held, id, r, GFP_KERNEL));
+	if (ret)
+		goto out_release;
+	/* Held until REPLY; the bytes are the process's now. */
+	rr_msg_free(&r->msg);
+	spin_lock_irq(&ep->lock);
+	ep->bytes -= r->len;
+	r->len = 0;
+	spin_unlock_irq(&ep->lock);
+	return 0;
+
+out_release:
+	xa_release(&ep->held, id);
+out_untake:
+	rdmarpc_ep_untake_req(ep, r);
+	return ret;
+}
+
+int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
+		    struct rdmarpc_request __user *out)
+{
+	long left = rdmarpc_ms_to_jiffies(in->timeout_ms);
+	struct rdmarpc_req *r;
+
+	r = rdmarpc_ep_take_req(ep);
+	if (!r) {
+		if (!in->timeout_ms)
+			return -EAGAIN;
+		rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep, &left);
+		left = wait_event_interruptible_timeout(ep->req_wq,
+							(r = rdmarpc_ep_take_req(ep)),
+							left);
+		if (left < 0)
+			return -EINTR;
+		if (!r)
+			return -ETIMEDOUT;
+	}
+	return rdmarpc_ep_hand_req(ep, r, in->buf, in->buf_cap, out);
+}
+
+/* Read and check an entry of RECV_BATCH (see the uapi header). */
+static int rdmarpc_recv_entry(const struct rdmarpc_request __user *u,
+			      struct rdmarpc_request *in)
+{
+	if (copy_from_user(in, u, sizeof(*in)))
+		return -EFAULT;
+	if (in->size != sizeof(*in) || in->timeout_ms || in->reserved)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * REAP's loop for requests.  Entry n is read only when a request is there
+ * for it (entry 0 before anything else), so a bad entry loses nothing: the
+ * request stays queued.
+ */
+int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
+			  struct rdmarpc_request __user *entries, u32 count,
+			  u32 min_complete, u32 timeout_ms, u32 *done)
+{
+	long left = rdmarpc_ms_to_jiffies(timeout_ms);
+	struct rdmarpc_request in;
+	struct rdmarpc_req *r;
+	u32 n = 0, loaded = 0;
+	int ret;
+
+	ret = rdmarpc_recv_entry(&entries[0], &in);
+	if (ret)
+		goto out;
+	for (;;) {
+		while (n < count && rdmarpc_ep_peek_pending(ep)) {
+			if (loaded != n) {
+				ret = rdmarpc_recv_entry(&entries[n], &in);
+				if (ret)
+					goto out;
+				loaded = n;
+			}
+			/* Another thread may have been quicker. */
+			r = rdmarpc_ep_take_req(ep);
+			if (!r)
+				break;
+			ret = rdmarpc_ep_hand_req(ep, r, in.buf, in.buf_cap,
+						  &entries[n]);
+			if (ret)
+				goto out;
+			n++;
+			cond_resched();
+		}
+		if (n >= min_complete || !timeout_ms)
+			break;
+		if (!left) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep,
+					 &left))
+			continue;
+		left = wait_event_interruptible_timeout(ep->req_wq,
+							rdmarpc_ep_peek_pending(ep),
+							left);
+		if (left < 0) {
+			/* What was taken is handed over; the signal waits. */
+			ret = n ? 0 : -EINTR;
+			break;
+		}
+	}
+out:
+	*done = n;
+	return ret;
+}
+
+/* Take held request @id out of the table, or NULL (reservations stay). */
+static struct rdmarpc_req *rdmarpc_ep_unhold(struct rdmarpc_ep *ep, u64 id)
+{
+	struct rdmarpc_req *r;
+
+	if (!id || id > U32_MAX)
+		return NULL;
+	xa_lock(&ep->held);
+	r = xa_load(&ep->held, id);
+	if (r)
+		__xa_erase(&ep->held, id);
+	xa_unlock(&ep->held);
+	return r;
+}
+
+int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
+		     u64 len)
+{
+	struct rdmarpc_req *r;
+	struct rr_msg msg;
+	int ret;
+
+	if (!id || id > U32_MAX || !xa_load(&ep->held, id))
+		return -ENOENT;
+	if (len > RDMARPC_MSG_MAX)
+		return -EMSGSIZE;
+	ret = rdmarpc_msg_from_user(&msg, buf, len);
+	if (ret)
+		return ret;
+	/* Whoever takes it answers it: a second REPLY finds nothing. */
+	r = rdmarpc_ep_unhold(ep, id);
+	if (!r) {
+		rr_msg_free(&msg);
+		return -ENOENT;
+	}
+	/* Counted before the caller can see the answer. */
+	rdmarpc_count(replies);
+	rdmarpc_req_answer(ep, r, 0, status, &msg);
+	/* In case the session layer did not take it. */
+	rr_msg_free(&msg);
+	return 0;
+}
+
+/* At close: answer what was delivered and not answered. */
+void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_req *r;
+	unsigned long id;
+
+	xa_for_each(&ep->held, id, r) {
+		xa_erase(&ep->held, id);
+		rdmarpc_req_answer(ep, r, -ECONNABORTED, 0, NULL);
+		rdmarpc_count(requests_aborted);
+	}
+	while ((r = rdmarpc_ep_take_req(ep))) {
+		rdmarpc_req_answer(ep, r, -ECONNABORTED, 0, NULL);
+		rdmarpc_count(requests_aborted);
+	}
+}
