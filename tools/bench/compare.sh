@@ -20,7 +20,8 @@
 # $RDMARPC_LOCAL_IP on rxe0/veth0.  Two hosts: servers run on the peer guest
 # (selftests/lib/remote.sh) and clients here, across the two rxe devices.
 # Prints a markdown table (metric, baseline, rdmarpc, ratio, target, met?),
-# then every command line it ran.  rdmarpc's round trip is measured twice
+# the counters of rdmarpc's sessions after its runs (both guests), then
+# every command line it ran.  rdmarpc's round trip is measured twice
 # and each is set against its like: with sleeping waits (the default)
 # against ib_send_lat -e (CQ events: the raw side sleeps too), and with
 # --busy-poll on client and server against polling ib_send_lat.  Rates and
@@ -55,6 +56,7 @@ LOCAL_IP=${RDMARPC_LOCAL_IP:?not in a test guest: RDMARPC_LOCAL_IP unset}
 SERVER_IP=${RDMARPC_PEER_IP:-$LOCAL_IP}
 GIDX=1
 BENCH=$TOP/tools/bench/rdmarpc-bench
+CTL=$TOP/tools/rdmarpcctl/rdmarpcctl
 BUSY_US=${RDMARPC_BUSY_POLL_US:-1000}
 RDSPP=$TOP/tools/bench/rds_pingpong
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rdmarpc-compare.XXXXXX")
@@ -418,6 +420,17 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 log "measurements done"
 
+# What the sessions saw over every rdmarpc run (retransmissions, timeouts,
+# window stalls, congestion window, smoothed RTT): the first place to look
+# when a rate falls short.  Sessions live until the module is unloaded.
+sess_client=''
+sess_server=''
+if [ "${R[rdmarpc]}" = yes ] && want rdmarpc; then
+	sess_client=$("$CTL" session show 2>&1)
+	[ "$MODE" = one ] ||
+		sess_server=$(peer_run -t 30 "$CTL session show" 2>&1)
+fi
+
 # Each key's median over the rounds, in one awk (forks are dear under
 # emulation); every round's values stay in R[KEY.rounds].
 for k in "${KEYS[@]}"; do
@@ -564,6 +577,15 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		echo "- rdmarpc-bench nop: ${R[nop.ns_per_call]:-failed} ns per ioctl"
 	else
 		echo "- rdmarpc: $NA (no /dev/rdmarpc)"
+	fi
+	if [ -n "$sess_client" ]; then
+		echo
+		echo "Sessions after the rdmarpc runs (\`rdmarpcctl session show\`; one host: clients and servers both here):"
+		echo
+		echo '```'
+		echo "$sess_client"
+		[ -z "$sess_server" ] || printf '# the server guest\n%s\n' "$sess_server"
+		echo '```'
 	fi
 	echo
 	echo "Commands ([server] runs on the server side: this guest in one-host mode, the peer guest in two-host mode):"
