@@ -30,7 +30,9 @@
 # WARNING, Oops, a hung task, refcount_t, KASAN/UBSAN, lockdep or RCU splats;
 # then the kernel log is printed.  Environment: RDMARPC_KVER (default: the
 # newest kernel in /boot), RDMARPC_VM_DIR (cache and results, default
-# build/vm), RDMARPC_VM_SMP (2), RDMARPC_VM_MEM (2048).
+# build/vm), RDMARPC_VM_SMP (2), RDMARPC_VM_MEM (2048), RDMARPC_VM_NET (the
+# two guests' wire: "socket", the default, a TCP stream between the two
+# QEMUs; "dgram", one UDP datagram per frame, no stream between them).
 
 set -euo pipefail
 
@@ -40,6 +42,7 @@ LIB=$TOP/selftests/lib
 CACHE=${RDMARPC_VM_DIR:-$TOP/build/vm}
 SMP=${RDMARPC_VM_SMP:-2}
 MEM=${RDMARPC_VM_MEM:-2048}
+NET=${RDMARPC_VM_NET:-socket}
 
 # Addresses of the project's own test hosts, inside the guests only.
 ONE_IP=10.77.1.1
@@ -320,6 +323,14 @@ run_guests() {
 	START=$SECONDS
 	if [ "$MODE" = one ]; then
 		boot a "$TIMEOUT" -nic none
+	elif [ "$NET" = dgram ]; then
+		local pa pb
+		pa=$(free_port)
+		pb=$(free_port)
+		boot a "$TIMEOUT" -netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$pa,remote.type=inet,remote.host=127.0.0.1,remote.port=$pb" \
+			-device "virtio-net-pci,netdev=n0,mac=$mac_a,romfile="
+		boot b "$((TIMEOUT + 60))" -netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$pb,remote.type=inet,remote.host=127.0.0.1,remote.port=$pa" \
+			-device "virtio-net-pci,netdev=n0,mac=$mac_b,romfile="
 	else
 		port=$(free_port)
 		boot a "$TIMEOUT" -netdev "socket,id=n0,listen=127.0.0.1:$port" \
@@ -587,6 +598,11 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+case "$NET" in
+socket | dgram) ;;
+*) die "RDMARPC_VM_NET must be socket or dgram, not '$NET'" ;;
+esac
 
 case "$cmd" in
 deps) cmd_deps ;;
