@@ -240,6 +240,7 @@ write_config() {
 	{
 		echo "RRVM_TOP=$(printf '%q' "$TOP")"
 		echo "RRVM_MODE=$MODE"
+		echo "RRVM_NET=$NET"
 		echo "RRVM_ACTION=$action"
 		echo "RRVM_TESTS=$(printf '%q' "$tests")"
 		echo "RRVM_INSMOD_ARGS=$(printf '%q' "$MODULE_ARGS")"

@@ -207,6 +207,8 @@ export_test_env() {
 	else
 		export RDMARPC_PEER_IP=$peer
 		export RDMARPC_NETDEV=eth0
+		# How the two guests' eth0 are joined (vm.sh's RDMARPC_VM_NET).
+		export RDMARPC_WIRE=${RRVM_NET:-socket}
 	fi
 	export RDMARPC_IBDEV=rxe0
 	export RDMARPC_RESULTS=$R

@@ -51,6 +51,8 @@ done
 
 TOP=${RDMARPC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 MODE=${RDMARPC_MODE:-one}
+# Two hosts: how the guests are joined (selftests/vm.sh, RDMARPC_VM_NET).
+WIRE=${RDMARPC_WIRE:-}
 IBDEV=${RDMARPC_IBDEV:-rxe0}
 LOCAL_IP=${RDMARPC_LOCAL_IP:?not in a test guest: RDMARPC_LOCAL_IP unset}
 SERVER_IP=${RDMARPC_PEER_IP:-$LOCAL_IP}
@@ -552,6 +554,10 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	echo "## rdmarpc vs baselines ($MODE host$([ "$MODE" = two ] && echo s), $([ "$quick" = 1 ] && echo quick || echo full) run)"
 	echo
 	echo "$now, kernel $kver, $IBDEV active MTU $mtu, client $LOCAL_IP, server $SERVER_IP."
+	case "$MODE/$WIRE" in
+	two/socket) echo "The two guests are joined by a TCP stream between their emulators (RDMARPC_VM_NET=socket)." ;;
+	two/dgram) echo "The two guests are joined by UDP datagrams between their emulators (RDMARPC_VM_NET=dgram)." ;;
+	esac
 	echo "Tree ${rev:-?}; kmod/rdmarpc.ko md5 ${kodigest:-?} at the start of the run."
 	echo "Emulated guest: compare ratios, not absolute times."
 	echo "Each figure is the median of $ROUNDS interleaved round(s); every round's values are in the JSON report."
@@ -616,7 +622,7 @@ jkeys() {	# PREFIX NAME=KEY...: the medians of R[PREFIX.KEY] as NAME
 jend() { J=${J%,}$1; }	# close an object or array after its last ","
 
 jadd '{'
-jstr date "$now"; jstr kernel "$kver"; jstr mode "$MODE"
+jstr date "$now"; jstr kernel "$kver"; jstr mode "$MODE"; jstr wire "$WIRE"
 jnum quick "$([ "$quick" = 1 ] && echo true || echo false)"
 jnum rounds "$ROUNDS"
 jstr tree "${rev:-}"; jstr rdmarpc_ko_md5 "${kodigest:-}"
