@@ -209,16 +209,18 @@ initramfs() {
 
 # ---------------------------------------------------------------- guests
 
+# free_port [-u]: a local TCP (UDP with -u) port nobody is bound to.
 free_port() {
-	local p i
+	local p i proto=t
+	[ "${1:-}" = -u ] && proto=u
 	for ((i = 0; i < 50; i++)); do
 		p=$((20000 + RANDOM % 20000))
-		if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
+		if ! ss -Hl${proto}n "sport = :$p" 2>/dev/null | grep -q .; then
 			echo "$p"
 			return
 		fi
 	done
-	die "no free TCP port"
+	die "no free port"
 }
 
 # new_run: make a fresh results directory in $RUN.
@@ -325,12 +327,16 @@ run_guests() {
 	if [ "$MODE" = one ]; then
 		boot a "$TIMEOUT" -nic none
 	elif [ "$NET" = dgram ]; then
-		local pa pb
-		pa=$(free_port)
-		pb=$(free_port)
-		boot a "$TIMEOUT" -netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$pa,remote.type=inet,remote.host=127.0.0.1,remote.port=$pb" \
+		# Each QEMU sends its frames as UDP datagrams to the other's port.
+		local pa pb lo=local.type=inet,local.host=127.0.0.1
+		local re=remote.type=inet,remote.host=127.0.0.1
+		pa=$(free_port -u)
+		pb=$(free_port -u)
+		boot a "$TIMEOUT" \
+			-netdev "dgram,id=n0,$lo,local.port=$pa,$re,remote.port=$pb" \
 			-device "virtio-net-pci,netdev=n0,mac=$mac_a,romfile="
-		boot b "$((TIMEOUT + 60))" -netdev "dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=$pb,remote.type=inet,remote.host=127.0.0.1,remote.port=$pa" \
+		boot b "$((TIMEOUT + 60))" \
+			-netdev "dgram,id=n0,$lo,local.port=$pb,$re,remote.port=$pa" \
 			-device "virtio-net-pci,netdev=n0,mac=$mac_b,romfile="
 	else
 		port=$(free_port)
