@@ -326,14 +326,15 @@ struct rdmarpc_port *rdmarpc_ah_port_for(const union ib_gid *dgid,
 	struct rdmarpc_device *dev;
 	int rank, best_rank = 0;
 	bool local = false;
+	struct flowi4 fl4;
 	struct rtable *rt;
-	__be32 ip;
 	u32 i;
 
 	might_sleep();
 	if (ipv6_addr_v4mapped((const struct in6_addr *)dgid)) {
-		memcpy(&ip, &dgid->raw[12], 4);
-		rt = ip_route_output(&init_net, ip, 0, 0, 0);
+		memset(&fl4, 0, sizeof(fl4));
+		memcpy(&fl4.daddr, &dgid->raw[12], 4);
+		rt = ip_route_output_key(&init_net, &fl4);
 		if (!IS_ERR(rt)) {
 			/* A local destination routes through lo, not a port. */
 			local = rt->rt_type == RTN_LOCAL;

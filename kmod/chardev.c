@@ -345,7 +345,6 @@ static const struct file_operations rdmarpc_fops = {
 	/* Same layout on 32 and 64 bit: pointers travel as __u64. */
 	.compat_ioctl	= compat_ptr_ioctl,
 	.poll		= rdmarpc_poll,
-	.llseek		= no_llseek,
 };
 
 static struct miscdevice rdmarpc_misc = {

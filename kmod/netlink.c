@@ -405,8 +405,7 @@ void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
  */
 static int rdmarpc_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	const struct nlattr *name = info->attrs[RDMARPC_A_DEV_NAME];
+	const struct nlattr *name = genl_info_dump(cb)->attrs[RDMARPC_A_DEV_NAME];
 	long pos = 0, dev_pos = cb->args[0], idx = cb->args[1];
 	struct rdmarpc_device *dev;
 	int ret = 0;

@@ -412,8 +412,8 @@ struct rdmarpc_sess *rdmarpc_sess_new(enum rr_role role,
 	INIT_WORK(&s->kill_work, rdmarpc_sess_kill_work);
 	init_waitqueue_func_entry(&s->port_wait, rdmarpc_sess_port_wake);
 	spin_lock_init(&s->lock);
-	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
-	s->timer.function = rdmarpc_sess_timer;
+	hrtimer_setup(&s->timer, rdmarpc_sess_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
 	s->armed = U64_MAX;
 	s->tag = get_random_u32();
 	if (peer) {

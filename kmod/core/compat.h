@@ -25,7 +25,7 @@
 #include <linux/gfp.h>
 #include <linux/bitops.h>
 #include <linux/crc32c.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 
 /*
  * The receive path runs in softirq context under the session's spinlock,
