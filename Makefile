@@ -3,18 +3,22 @@
 # rdmarpc top-level Makefile: a thin wrapper over kbuild for the module and
 # over the sub-makes for the userspace library, the tools and the tests.
 
-# The kernel we build for is the one Debian installed in /boot, not the
-# running one (they differ on build machines).  Both are overridable.
-KVER ?= $(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n 1)
+# The kernel we build for: the running one when its headers are installed,
+# else Debian's stock kernel (linux-image-amd64's, 6.1 on Debian 12); see
+# scripts/kver.sh.  KVER takes a version or a name kver.sh knows (stock,
+# 6.1, 6.12, 6.12-rt); KDIR a kernel build tree, overriding KVER.
+KVER_ARG := $(or $(KVER),default)
+override KVER := $(shell $(CURDIR)/scripts/kver.sh $(KVER_ARG))
 KDIR ?= /lib/modules/$(KVER)/build
-ifeq ($(wildcard $(KDIR)/Makefile),)
-KDIR := /usr/src/linux-headers-$(KVER)
+ifeq ($(KVER)$(filter command line,$(origin KDIR)),)
+$(error no kernel to build for: KVER=$(KVER_ARG) (install linux-headers-amd64, or set KDIR))
 endif
 
 PWD := $(CURDIR)
 
 .PHONY: all module module-debug ulib tools selftests host-check fuzz check \
-	check-one check-two demo style module-install dkms-install clean
+	check-one check-two demo style module-install dkms-src dkms-install \
+	dkms-check clean
 
 all: module ulib tools selftests
 
@@ -29,9 +33,25 @@ module-install:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
 	depmod -a $(KVER)
 
-dkms-install:
-	dkms add $(PWD)
-	dkms install rdmarpc/$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# DKMS gets the module's sources only, in /usr/src/rdmarpc-VERSION.
+DKMS_VER := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC ?= /usr/src/rdmarpc-$(DKMS_VER)
+DKMS_FILES = Kbuild dkms.conf $(shell find kmod \( -name '*.[ch]' -o \
+	-name Kbuild \) ! -name '*.mod.c' | sort)
+
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp --parents $(DKMS_FILES) $(DKMS_SRC)/
+
+dkms-install: dkms-src
+	dkms add rdmarpc/$(DKMS_VER)
+	dkms install rdmarpc/$(DKMS_VER) -k $(KVER)
+
+# DKMS builds the module for every supported kernel installed here, in a
+# scratch DKMS tree (the host's own is left alone).
+dkms-check:
+	scripts/dkms-check.sh
 
 ulib:
 	$(MAKE) -C ulib
