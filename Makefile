@@ -84,11 +84,35 @@ check: host-check check-harness check-one check-two
 check-harness: module
 	selftests/vm.sh selftest
 
+# The debug lane: the suite, one host and two hosts, on the project's debug
+# kernel (KASAN, KFENCE, lockdep, DEBUG_OBJECTS, UBSAN, kmemleak; built by
+# selftests/debug-kernel.sh once per machine, about 15 minutes).  Guests run
+# 20-100x slower there: RDMARPC_DEBUG_TESTS="a.sh b.sh" runs a subset.
+RDMARPC_DEBUG_TESTS ?=
+.PHONY: check-debug debug-kernel
+debug-kernel:
+	selftests/debug-kernel.sh build
+
+check-debug: debug-kernel ulib tools selftests
+	selftests/vm.sh --kernel debug check $(RDMARPC_DEBUG_TESTS)
+	selftests/vm.sh --kernel debug --two-hosts check $(RDMARPC_DEBUG_TESTS)
+
 demo:
 	tools/demo.sh
 
-CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) checkpatch.pl)
-style:
+# checkpatch.pl from an unpacked kernel tree, else from Debian's
+# linux-source tarball, unpacked once into build/checkpatch.
+CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
+	$(CURDIR)/build/checkpatch/scripts/checkpatch.pl)
+$(CURDIR)/build/checkpatch/scripts/checkpatch.pl:
+	mkdir -p build/checkpatch
+	tar -xJf $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz))) \
+		-C build/checkpatch --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	touch $@
+
+style: $(CHECKPATCH)
 	$(CHECKPATCH) --no-tree --strict --show-types --ignore SPDX_LICENSE_TAG \
 		-f $$(git ls-files 'kmod/*.[ch]')
 

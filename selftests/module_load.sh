@@ -65,7 +65,7 @@ done) &
 lb=$!
 sleep 1
 start=$SECONDS
-timeout 60 rmmod rdmarpc
+rmmod_rdmarpc 60
 rc=$?
 timeout 30 tail --pid=$lb -f /dev/null
 wait $lb
