@@ -27,16 +27,38 @@ DEFINE_MUTEX(rdmarpc_peers_lock);
 LIST_HEAD(rdmarpc_peers);
 unsigned int rdmarpc_peers_generation;
 
+/* Peers allocated and not yet freed: module exit checks it is zero. */
+static atomic_t rdmarpc_peers_alive = ATOMIC_INIT(0);
+
 static void rdmarpc_peer_connect_work(struct work_struct *work);
 
+/* Phase two of a peer's death: nothing references it any more. */
+static void rdmarpc_peer_free_work(struct work_struct *work)
+{
+	struct rdmarpc_peer *peer = container_of(work, struct rdmarpc_peer,
+						 free_work);
+
+	/* An on-demand peer is still listed (finders skip it: ref is 0). */
+	mutex_lock(&rdmarpc_peers_lock);
+	if (peer->listed) {
+		list_del(&peer->node);
+		peer->listed = false;
+		rdmarpc_peers_generation++;
+	}
+	mutex_unlock(&rdmarpc_peers_lock);
+	pr_debug("peer %s destroyed\n", peer->name);
+	memzero_explicit(peer->psk, sizeof(peer->psk));
+	kfree(peer);
+	atomic_dec(&rdmarpc_peers_alive);
+}
+
+/* May be a session's RCU callback: unlink and free from process context. */
 static void rdmarpc_peer_release(struct kref *ref)
 {
 	struct rdmarpc_peer *peer = container_of(ref, struct rdmarpc_peer,
 						 ref);
 
-	pr_debug("peer %s destroyed\n", peer->name);
-	memzero_explicit(peer->psk, sizeof(peer->psk));
-	kfree(peer);
+	queue_work(rdmarpc_wq, &peer->free_work);
 }
 
 void rdmarpc_peer_get(struct rdmarpc_peer *peer)
@@ -69,10 +91,12 @@ static struct rdmarpc_peer *rdmarpc_peer_alloc(const char *name, __be32 ipv4,
 	peer->crc = READ_ONCE(rdmarpc_crc);
 	mutex_init(&peer->connect_lock);
 	INIT_WORK(&peer->connect_work, rdmarpc_peer_connect_work);
+	INIT_WORK(&peer->free_work, rdmarpc_peer_free_work);
 	spin_lock_init(&peer->lock);
 	peer->state = RDMARPC_PEER_IDLE;
 	INIT_LIST_HEAD(&peer->sessions);
 	INIT_LIST_HEAD(&peer->waitq);
+	atomic_inc(&rdmarpc_peers_alive);
 	return peer;
 }
 
@@ -81,8 +105,9 @@ static struct rdmarpc_peer *__rdmarpc_peer_find_name(const char *name)
 	struct rdmarpc_peer *peer;
 
 	lockdep_assert_held(&rdmarpc_peers_lock);
+	/* A peer at zero references is dying: it stays at zero. */
 	list_for_each_entry(peer, &rdmarpc_peers, node)
-		if (!strcmp(peer->name, name))
+		if (kref_read(&peer->ref) && !strcmp(peer->name, name))
 			return peer;
 	return NULL;
 }
@@ -98,7 +123,8 @@ static struct rdmarpc_peer *__rdmarpc_peer_find_addr(__be32 ipv4, u16 port)
 		    rdmarpc_peer_tcp_port(peer) == port)
 			return peer;
 	list_for_each_entry(peer, &rdmarpc_peers, node)
-		if (peer->ipv4 == ipv4 && rdmarpc_peer_tcp_port(peer) == port)
+		if (kref_read(&peer->ref) && peer->ipv4 == ipv4 &&
+		    rdmarpc_peer_tcp_port(peer) == port)
 			return peer;
 	return NULL;
 }
@@ -109,6 +135,7 @@ struct rdmarpc_peer *rdmarpc_peer_find_psk(__be32 ipv4)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	list_for_each_entry(peer, &rdmarpc_peers, node) {
+		/* Only configured peers have keys: listed, referenced. */
 		if (peer->has_psk && peer->ipv4 == ipv4) {
 			rdmarpc_peer_get(peer);
 			found = peer;
@@ -196,6 +223,9 @@ int rdmarpc_peer_del(const char *name)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	peer = __rdmarpc_peer_find_name(name);
+	/* A configured peer's list reference becomes ours; else take one. */
+	if (peer && !peer->configured && !kref_get_unless_zero(&peer->ref))
+		peer = NULL;
 	if (peer) {
 		list_del(&peer->node);
 		peer->listed = false;
@@ -434,8 +464,7 @@ static struct rdmarpc_peer *rdmarpc_peer_get_by_name(const char *name)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	peer = __rdmarpc_peer_find_name(name);
-	if (peer) {
-		rdmarpc_peer_get(peer);
+	if (peer && kref_get_unless_zero(&peer->ref)) {
 		mutex_unlock(&rdmarpc_peers_lock);
 		return peer;
 	}
@@ -452,7 +481,8 @@ static struct rdmarpc_peer *rdmarpc_peer_get_by_name(const char *name)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	peer = __rdmarpc_peer_find_addr(ipv4, port);
-	if (!peer) {
+	if (!peer || !kref_get_unless_zero(&peer->ref)) {
+		/* Listed without a reference: @new's is the caller's. */
 		peer = new;
 		new = NULL;
 		list_add_tail(&peer->node, &rdmarpc_peers);
@@ -460,7 +490,6 @@ static struct rdmarpc_peer *rdmarpc_peer_get_by_name(const char *name)
 		rdmarpc_peers_generation++;
 		pr_debug("peer %s created on demand\n", peer->name);
 	}
-	rdmarpc_peer_get(peer);
 	mutex_unlock(&rdmarpc_peers_lock);
 	if (new)
 		rdmarpc_peer_put(new);
@@ -579,6 +608,12 @@ void rdmarpc_peer_exit(void)
 			list_del(&peer->node);
 			peer->listed = false;
 			rdmarpc_peers_generation++;
+			/* Dying on-demand peer: its free work frees it. */
+			if (!peer->configured &&
+			    !kref_get_unless_zero(&peer->ref)) {
+				mutex_unlock(&rdmarpc_peers_lock);
+				continue;
+			}
 		}
 		mutex_unlock(&rdmarpc_peers_lock);
 		if (!peer)
@@ -589,4 +624,12 @@ void rdmarpc_peer_exit(void)
 			rdmarpc_peer_put(peer);
 		rdmarpc_peer_put(peer);
 	}
+}
+
+void rdmarpc_peer_exit_check(void)
+{
+	/* After the last work ran: every peer should be gone by now. */
+	if (atomic_read(&rdmarpc_peers_alive) || !list_empty(&rdmarpc_peers))
+		pr_err("%d peers leaked at exit\n",
+		       atomic_read(&rdmarpc_peers_alive));
 }
