@@ -10,6 +10,7 @@
  * call, so calls work again once a device or a peer comes back.
  */
 #include <linux/inet.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
@@ -31,6 +32,7 @@ unsigned int rdmarpc_peers_generation;
 static atomic_t rdmarpc_peers_alive = ATOMIC_INIT(0);
 
 static void rdmarpc_peer_connect_work(struct work_struct *work);
+static void rdmarpc_peer_wait_timer(struct timer_list *t);
 
 /* Phase two of a peer's death: nothing references it any more. */
 static void rdmarpc_peer_free_work(struct work_struct *work)
@@ -46,6 +48,8 @@ static void rdmarpc_peer_free_work(struct work_struct *work)
 		rdmarpc_peers_generation++;
 	}
 	mutex_unlock(&rdmarpc_peers_lock);
+	/* Nothing waits (waiting calls hold references): it finds nothing. */
+	timer_shutdown_sync(&peer->wait_timer);
 	pr_debug("peer %s destroyed\n", peer->name);
 	memzero_explicit(peer->psk, sizeof(peer->psk));
 	kfree(peer);
@@ -92,6 +96,7 @@ static struct rdmarpc_peer *rdmarpc_peer_alloc(const char *name, __be32 ipv4,
 	mutex_init(&peer->connect_lock);
 	INIT_WORK(&peer->connect_work, rdmarpc_peer_connect_work);
 	INIT_WORK(&peer->free_work, rdmarpc_peer_free_work);
+	timer_setup(&peer->wait_timer, rdmarpc_peer_wait_timer, 0);
 	spin_lock_init(&peer->lock);
 	peer->state = RDMARPC_PEER_IDLE;
 	INIT_LIST_HEAD(&peer->sessions);
@@ -406,6 +411,55 @@ static int rdmarpc_peer_start(struct rdmarpc_peer *peer,
 	return -EBUSY;
 }
 
+/* Arm the wait timer for @deadline_ns unless it fires earlier; locked. */
+static void rdmarpc_peer_arm(struct rdmarpc_peer *peer, u64 deadline_ns,
+			     u64 now)
+{
+	lockdep_assert_held(&peer->lock);
+	if (peer->dead || (peer->timer_ns && peer->timer_ns <= deadline_ns))
+		return;
+	peer->timer_ns = deadline_ns;
+	/* +1: a jiffy boundary may be just ahead; never early. */
+	mod_timer(&peer->wait_timer, jiffies + 1 +
+		  nsecs_to_jiffies(deadline_ns > now ? deadline_ns - now : 0));
+}
+
+/*
+ * Move every waiting call whose own deadline passed (not only the head:
+ * calls with short timeouts may wait behind long ones) to @failed, and arm
+ * the timer for the earliest deadline left.  peer->lock held.
+ */
+static void rdmarpc_peer_expire(struct rdmarpc_peer *peer, u64 now,
+				struct list_head *failed)
+{
+	struct rdmarpc_kcall *kc, *tmp;
+	u64 next = U64_MAX;
+
+	lockdep_assert_held(&peer->lock);
+	list_for_each_entry_safe(kc, tmp, &peer->waitq, node) {
+		if (kc->deadline_ns <= now) {
+			kc->err = -ETIMEDOUT;
+			list_move_tail(&kc->node, failed);
+		} else {
+			next = min(next, kc->deadline_ns);
+		}
+	}
+	if (next != U64_MAX)
+		rdmarpc_peer_arm(peer, next, now);
+}
+
+static void rdmarpc_peer_wait_timer(struct timer_list *t)
+{
+	struct rdmarpc_peer *peer = from_timer(peer, t, wait_timer);
+	LIST_HEAD(failed);
+
+	spin_lock_bh(&peer->lock);
+	peer->timer_ns = 0;
+	rdmarpc_peer_expire(peer, ktime_get_ns(), &failed);
+	spin_unlock_bh(&peer->lock);
+	rdmarpc_peer_fail_list(&failed);
+}
+
 void rdmarpc_peer_kick(struct rdmarpc_peer *peer)
 {
 	struct rdmarpc_kcall *kc;
@@ -414,14 +468,10 @@ void rdmarpc_peer_kick(struct rdmarpc_peer *peer)
 	int ret;
 
 	spin_lock_bh(&peer->lock);
+	rdmarpc_peer_expire(peer, now, &failed);
 	while ((kc = list_first_entry_or_null(&peer->waitq,
 					      struct rdmarpc_kcall, node))) {
 		list_del_init(&kc->node);
-		if (kc->deadline_ns <= now) {
-			kc->err = -ETIMEDOUT;
-			list_add_tail(&kc->node, &failed);
-			continue;
-		}
 		ret = rdmarpc_peer_start(peer, kc);
 		if (ret == -EBUSY) {
 			list_add(&kc->node, &peer->waitq);
@@ -557,6 +607,8 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 	ret = list_empty(&peer->waitq) ? rdmarpc_peer_start(peer, kc) : -EBUSY;
 	if (ret == -EBUSY) {
 		list_add_tail(&kc->node, &peer->waitq);
+		/* It fails at its own deadline if no slot frees before. */
+		rdmarpc_peer_arm(peer, kc->deadline_ns, ktime_get_ns());
 		rdmarpc_peer_grow(peer);
 		ret = 0;
 	}

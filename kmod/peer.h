@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 
 #include "uapi/rdmarpc.h"
@@ -38,7 +39,7 @@ struct rdmarpc_sess;
  * calls fail with -ECONNRESET, sessions are killed), by PEER_DEL or module
  * exit; or the last reference goes (nothing can wait on the peer then).
  * The last put queues @free_work (it may come from an RCU callback), which
- * unlinks the peer if still listed and frees it.
+ * unlinks the peer if still listed, stops @wait_timer and frees it.
  */
 struct rdmarpc_peer {
 	struct kref ref;
@@ -71,6 +72,10 @@ struct rdmarpc_peer {
 	unsigned int nsess;
 	struct list_head sessions;	/* live client sessions */
 	struct list_head waitq;		/* rdmarpc_kcall waiting for a slot */
+	u64 timer_ns;			/* @wait_timer's deadline, 0: idle */
+
+	/* Fails the waiting calls whose own deadline passed. */
+	struct timer_list wait_timer;
 	struct work_struct free_work;	/* after the last reference */
 };
 
