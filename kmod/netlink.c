@@ -28,6 +28,13 @@
 
 static struct genl_family rdmarpc_family;
 
+/*
+ * The family is registered (rdmarpc_lock): DEV_NEW/DEV_DEL events are
+ * sent only then.  Module init registers it last and exit unregisters it
+ * first, so that no command runs while the module sets up or tears down.
+ */
+static bool rdmarpc_nl_registered;
+
 static struct netlink_range_validation rdmarpc_count_range __ro_after_init = {
 	.min = 1,
 	.max = 65536,
@@ -386,7 +393,8 @@ void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&rdmarpc_lock);
-	if (!genl_has_listeners(&rdmarpc_family, &init_net, 0))
+	if (!rdmarpc_nl_registered ||
+	    !genl_has_listeners(&rdmarpc_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(RDMARPC_NL_PORT_SIZE, GFP_KERNEL);
 	if (!skb)
@@ -1041,16 +1049,28 @@ static struct genl_family rdmarpc_family __ro_after_init = {
 
 int __init rdmarpc_nl_init(void)
 {
+	int ret;
+
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_port_ctr) != RDMARPC_STAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_sess_ctr) != RDMARPC_SSTAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_hs_ctr) != RDMARPC_HSTAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_fault_ctr) !=
 		     RDMARPC_FSTAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_rpc_ctr) != RDMARPC_RSTAT_A_MAX - 1);
-	return genl_register_family(&rdmarpc_family);
+	ret = genl_register_family(&rdmarpc_family);
+	if (ret)
+		return ret;
+	mutex_lock(&rdmarpc_lock);
+	rdmarpc_nl_registered = true;
+	mutex_unlock(&rdmarpc_lock);
+	return 0;
 }
 
 void rdmarpc_nl_exit(void)
 {
+	mutex_lock(&rdmarpc_lock);
+	rdmarpc_nl_registered = false;
+	mutex_unlock(&rdmarpc_lock);
+	/* Waits for the commands running (they hold genl's cb_lock). */
 	genl_unregister_family(&rdmarpc_family);
 }
