@@ -12,6 +12,12 @@
  * has an exact type and length in the kernel's policy; unknown attributes
  * are rejected.  Commands that change state need CAP_NET_ADMIN.
  *
+ * Network namespaces: rdmarpc works in the initial network namespace only
+ * (its handshake sockets, routes and neighbour lookups are init_net's).
+ * From any other namespace every command fails with -EOPNOTSUPP and an
+ * extack message, and /dev/rdmarpc's CONNECT and BIND fail with
+ * -EOPNOTSUPP.
+ *
  * RDMARPC_CMD_DEV_GET (dump; anyone)
  *   Request: nothing, or RDMARPC_A_DEV_NAME to select one device.
  *   Reply: one message per (device, port) that the module set up:
