@@ -29,6 +29,7 @@
 #include <crypto/hash.h>
 #include <linux/in.h>
 #include <linux/inet.h>
+#include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -106,6 +107,22 @@ static LIST_HEAD(rdmarpc_hs_pend);
 static bool rdmarpc_hs_stopping;
 /* Serializes the capacity check with the creation of server sessions. */
 static DEFINE_MUTEX(rdmarpc_hs_admit_mutex);
+
+/*
+ * Debug builds: sleep @knob ms at a point where a race with the device's
+ * removal or the peer's close can be made to happen (the selftests).
+ */
+static void rdmarpc_hs_dbg_delay(unsigned int *knob)
+{
+#ifdef DEBUG
+	unsigned int ms = min(READ_ONCE(*knob), RDMARPC_DBG_DELAY_MAX);
+
+	if (ms) {
+		pr_debug("debug: handshake sleeps %u ms\n", ms);
+		msleep(ms);
+	}
+#endif
+}
 
 /* ---- Blocking helpers (handshake only) ---- */
 
@@ -692,6 +709,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		goto out_release;
 	}
 	rdmarpc_hs_conn_start(conn);
+	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
 	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
 	if (ret) {
 		rdmarpc_hs_close(conn);
@@ -869,15 +887,28 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	}
 	len = rr_hello_encode(buf, RR_HELLO_T_ACCEPT, &a);
 	if (!keyed) {
-		/* Active before the client hears of it. */
-		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
+		/*
+		 * Active before the client hears of it.  The connection stays
+		 * ours until attached: an active session may be torn down at
+		 * once (the device removed), which closes what it owns.
+		 */
+		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, NULL);
 		if (ret) {
 			why = "session set-up failed";
 			goto out_free_conn;
 		}
 		ah = NULL;
+		rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
 		rdmarpc_hs_send(sock, buf, len, 0);
 		rdmarpc_hs_conn_start(conn);
+		ret = rdmarpc_sess_attach_conn(s, conn);
+		if (ret) {
+			rdmarpc_hs_close(conn);
+			rdmarpc_sess_put(s);
+			/* The socket went with the connection. */
+			mutex_unlock(&rdmarpc_hs_admit_mutex);
+			return ERR_PTR(-EBADF);
+		}
 	} else {
 		/* The client proves the key before anything goes. */
 		if (rdmarpc_hs_send(sock, buf, len, 0) ||
