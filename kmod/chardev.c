@@ -56,7 +56,8 @@ static int rdmarpc_ioc_connect(struct rdmarpc_ep *ep, void __user *uarg)
 	ret = rdmarpc_copy_arg(&c, sizeof(c), uarg);
 	if (ret)
 		return ret;
-	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)))
+	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)) ||
+	    c.timeout_ms > RDMARPC_CONNECT_TIMEOUT_MAX)
 		return -EINVAL;
 	ret = rdmarpc_ep_connect(ep, c.peer, c.timeout_ms, &handle);
 	if (ret)

@@ -12,6 +12,10 @@
 #    the accept and activating (dbg_hs_activate_delay_ms): a session that
 #    died before activation must not stay listed (a WARN at its release,
 #    or a stale entry in the session dump);
+#  - a CONNECT waiting on a listener that never answers: `rdma link
+#    delete` returns within 10 s and the CONNECT fails with ENODEV;
+#  - a CONNECT timeout above RDMARPC_CONNECT_TIMEOUT_MAX (60000 ms) is
+#    EINVAL;
 #  - calls work afterwards.
 # The two debug knobs exist only in debug builds (make module-debug);
 # without them those checks are skipped.
@@ -20,9 +24,10 @@ set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 3
+ktap_plan 6
 ktap_require_rdma
 
+FLOOD=$TOP/selftests/hs_flood
 PARAMS=/sys/module/rdmarpc/parameters
 SELF=${LOCAL_IP:-127.0.0.1}
 BG=()
@@ -135,6 +140,39 @@ if [ -e "$PARAMS/dbg_hs_activate_delay_ms" ]; then
 else
 	ktap_skip "liveness reset before activation" "no debug knobs (make module-debug)"
 fi
+
+# -- 3. A CONNECT to a listener that never answers ----------------------
+"$FLOOD" listen 19999 > "$T/rpc_handshake_listen.out" 2>&1 &
+lst=$!
+BG+=("$lst")
+wait_until 10 grep -q listening "$T/rpc_handshake_listen.out"
+out=$T/rpc_handshake_3.out
+"$HELPER" hold --peer "$SELF:19999" --timeout 60000 > "$out" 2>&1 &
+cli=$!
+BG+=("$cli")
+rr_sleep 2
+link_delete 10
+if [ -z "$DEL_RC" ]; then
+	kill -KILL "$cli" 2> /dev/null
+	wait "$DEL_PID"
+	DEL_RC=$?
+	ktap_note "rdma link delete returned only after the client was killed ($((SECONDS - start))s)"
+fi
+timeout 20 tail --pid="$cli" -f /dev/null
+kill -KILL "$cli" 2> /dev/null
+wait "$cli" 2> /dev/null
+kill -KILL "$lst" 2> /dev/null
+wait "$lst" 2> /dev/null
+ktap_note "client: $(tail -n 1 "$out")"
+[ "$DEL_TOOK" -le 10 ] && [ "$DEL_RC" = 0 ] && grep -q '(ENODEV)' "$out"
+ktap_check "rdma link delete during a silent handshake: done in ${DEL_TOOK}s, the CONNECT failed with ENODEV" $?
+ensure_rxe
+ktap_check "rdma link add $DEV again" $?
+
+# -- 4. The CONNECT timeout's bound -------------------------------------
+out=$(timeout 30 "$HELPER" hold --peer "$SELF:1" --timeout 60001 2>&1)
+ktap_check "CONNECT timeout_ms 60001 is EINVAL: $(tail -n 1 <<< "$out")" \
+	"$(grep -q '(EINVAL)' <<< "$out"; echo $?)"
 
 # -- 5. Afterwards ------------------------------------------------------
 start_echo_server && echo_ok 30
