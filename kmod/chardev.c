@@ -68,7 +68,8 @@ static int rdmarpc_ioc_connect(struct rdmarpc_ep *ep, void __user *uarg)
 	ret = rdmarpc_copy_arg(&c, sizeof(c), uarg);
 	if (ret)
 		return ret;
-	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)))
+	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)) ||
+	    c.timeout_ms > RDMARPC_CONNECT_TIMEOUT_MAX)
 		return -EINVAL;
 	if (!rdmarpc_caller_net_ok())
 		return -EOPNOTSUPP;

@@ -78,6 +78,20 @@ MODULE_PARM_DESC(fault_corrupt, "Flip a bit after the CRC (ppm)");
 static unsigned int rdmarpc_dbg_exit_delay_ms;
 module_param_named(dbg_exit_delay_ms, rdmarpc_dbg_exit_delay_ms, uint, 0600);
 MODULE_PARM_DESC(dbg_exit_delay_ms, "Debug: sleep this long in exit after the sessions' teardown");
+/* Debug builds: delays that make handshake races deterministic. */
+unsigned int rdmarpc_dbg_hs_accept_delay_ms;
+module_param_named(dbg_hs_accept_delay_ms, rdmarpc_dbg_hs_accept_delay_ms,
+		   uint, 0600);
+MODULE_PARM_DESC(dbg_hs_accept_delay_ms,
+		 "Debug: server sleeps this long between activating a session and accepting it (ms; 0..30000)");
+unsigned int rdmarpc_dbg_hs_activate_delay_ms;
+module_param_named(dbg_hs_activate_delay_ms, rdmarpc_dbg_hs_activate_delay_ms,
+		   uint, 0600);
+MODULE_PARM_DESC(dbg_hs_activate_delay_ms,
+		 "Debug: client sleeps this long between the accept and activating (ms; 0..30000)");
+#else
+unsigned int rdmarpc_dbg_hs_accept_delay_ms;
+unsigned int rdmarpc_dbg_hs_activate_delay_ms;
 #endif
 
 /* The configuration lock; what it protects is listed in rdmarpc.h. */
@@ -110,6 +124,12 @@ static bool __init rdmarpc_params_valid(void)
 	     (rdmarpc_heartbeat_ms < RDMARPC_HEARTBEAT_MS_MIN ||
 	      rdmarpc_heartbeat_ms > RDMARPC_HEARTBEAT_MS_MAX))) {
 		pr_err("a session parameter is out of range (see modinfo)\n");
+		return false;
+	}
+	if (rdmarpc_dbg_hs_accept_delay_ms > RDMARPC_DBG_DELAY_MAX ||
+	    rdmarpc_dbg_hs_activate_delay_ms > RDMARPC_DBG_DELAY_MAX) {
+		pr_err("debug delays must be within 0..%u ms\n",
+		       RDMARPC_DBG_DELAY_MAX);
 		return false;
 	}
 	if (rdmarpc_fault_tx_drop > RDMARPC_PPM ||

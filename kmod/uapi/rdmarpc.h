@@ -411,6 +411,13 @@ enum rdmarpc_gid_type {
 #define RDMARPC_DEV_NAME	"rdmarpc"
 #define RDMARPC_NAME_MAX	64	/* peer and service names, with NUL */
 
+/*
+ * RDMARPC_IOC_CONNECT: @timeout_ms bounds the handshake (0: 5000 ms), at
+ * most RDMARPC_CONNECT_TIMEOUT_MAX (-EINVAL above).  The RDMA device's
+ * removal aborts a handshake in progress on it (-ENODEV).
+ */
+#define RDMARPC_CONNECT_TIMEOUT_MAX	60000	/* ms */
+
 struct rdmarpc_connect {
 	__u32 size;
 	__u32 flags;			/* none yet: 0 */
