@@ -823,8 +823,8 @@ static void do_bind(void)
 		b.n_methods = 1 + r(8);
 		break;
 	case 3:		/* another worker's: EADDRINUSE if it has it */
-		snprintf(b.name, sizeof(b.name), "stress.%u.own",
-			 r(cfg.workers));
+		snprintf(b.name, sizeof(b.name), "stress.%u.own.%u",
+			 r(cfg.workers), r(ST_EPS));
 		break;
 	default:	/* our own, answered by do_recv */
 		snprintf(b.name, sizeof(b.name), "stress.%d.own.%ld", widx,
