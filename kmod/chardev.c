@@ -14,11 +14,13 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <net/net_namespace.h>
 
 #include "chardev.h"
 #include "rpc_internal.h"
@@ -46,6 +48,16 @@ static bool rdmarpc_name_valid(const char *name, size_t cap)
 	return name[0] && memchr(name, '\0', cap);
 }
 
+/*
+ * CONNECT and BIND reach the network through the module's sockets, which
+ * live in init_net: refuse them to a caller in another network namespace
+ * rather than use a network it cannot see (see uapi/rdmarpc.h).
+ */
+static bool rdmarpc_caller_net_ok(void)
+{
+	return net_eq(current->nsproxy->net_ns, &init_net);
+}
+
 static int rdmarpc_ioc_connect(struct rdmarpc_ep *ep, void __user *uarg)
 {
 	struct rdmarpc_connect __user *uc = uarg;
@@ -56,8 +68,11 @@ static int rdmarpc_ioc_connect(struct rdmarpc_ep *ep, void __user *uarg)
 	ret = rdmarpc_copy_arg(&c, sizeof(c), uarg);
 	if (ret)
 		return ret;
-	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)))
+	if (c.flags || !rdmarpc_name_valid(c.peer, sizeof(c.peer)) ||
+	    c.timeout_ms > RDMARPC_CONNECT_TIMEOUT_MAX)
 		return -EINVAL;
+	if (!rdmarpc_caller_net_ok())
+		return -EOPNOTSUPP;
 	ret = rdmarpc_ep_connect(ep, c.peer, c.timeout_ms, &handle);
 	if (ret)
 		return ret;
@@ -166,6 +181,8 @@ static int rdmarpc_ioc_bind(struct rdmarpc_ep *ep, void __user *uarg)
 		return -EINVAL;
 	if (b.n_methods > RDMARPC_BIND_MAX_METHODS)
 		return -EINVAL;
+	if (!rdmarpc_caller_net_ok())
+		return -EOPNOTSUPP;
 	/* With no method list, @methods is not looked at. */
 	if (b.n_methods) {
 		ids = memdup_user(u64_to_user_ptr(b.methods),

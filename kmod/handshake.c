@@ -29,6 +29,7 @@
 #include <crypto/hash.h>
 #include <linux/in.h>
 #include <linux/inet.h>
+#include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -107,6 +108,22 @@ static bool rdmarpc_hs_stopping;
 /* Serializes the capacity check with the creation of server sessions. */
 static DEFINE_MUTEX(rdmarpc_hs_admit_mutex);
 
+/*
+ * Debug builds: sleep @knob ms at a point where a race with the device's
+ * removal or the peer's close can be made to happen (the selftests).
+ */
+static void rdmarpc_hs_dbg_delay(unsigned int *knob)
+{
+#ifdef DEBUG
+	unsigned int ms = min(READ_ONCE(*knob), RDMARPC_DBG_DELAY_MAX);
+
+	if (ms) {
+		pr_debug("debug: handshake sleeps %u ms\n", ms);
+		msleep(ms);
+	}
+#endif
+}
+
 /* ---- Blocking helpers (handshake only) ---- */
 
 static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
@@ -117,6 +134,117 @@ static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
 	sock->sk->sk_rcvtimeo = t;
 	sock->sk->sk_sndtimeo = t;
 	release_sock(sock->sk);
+}
+
+/*
+ * A handshake in progress holds a user of its port, which the device's
+ * removal waits for: the watch aborts the handshake when the port dies.
+ * On port->wq from start to stop; its wake function, which runs under the
+ * queue's lock, queues @work, which shuts the socket down (that sleeps),
+ * waking whatever the handshake blocks in; later reads and writes fail at
+ * once.  Stopped (and the work cancelled) before anyone else owns @sock.
+ */
+struct rdmarpc_hs_watch {
+	struct wait_queue_entry wait;
+	struct work_struct work;
+	struct rdmarpc_port *port;
+	struct socket *sock;
+};
+
+static void rdmarpc_hs_watch_work(struct work_struct *work)
+{
+	struct rdmarpc_hs_watch *w = container_of(work, struct rdmarpc_hs_watch,
+						  work);
+
+	kernel_sock_shutdown(w->sock, SHUT_RDWR);
+}
+
+static int rdmarpc_hs_watch_wake(struct wait_queue_entry *wq,
+				 unsigned int mode, int flags, void *key)
+{
+	struct rdmarpc_hs_watch *w = container_of(wq, struct rdmarpc_hs_watch,
+						  wait);
+
+	if (rdmarpc_port_dead(w->port))
+		queue_work(system_wq, &w->work);
+	return 0;
+}
+
+static void rdmarpc_hs_watch_start(struct rdmarpc_hs_watch *w,
+				   struct rdmarpc_port *port,
+				   struct socket *sock)
+{
+	/* The memory of port->wq, which a dead port's teardown frees. */
+	rdmarpc_port_get_ref(port);
+	w->port = port;
+	w->sock = sock;
+	INIT_WORK(&w->work, rdmarpc_hs_watch_work);
+	init_waitqueue_func_entry(&w->wait, rdmarpc_hs_watch_wake);
+	add_wait_queue(&port->wq, &w->wait);
+	/* Dead before the watch was in place. */
+	if (rdmarpc_port_dead(port))
+		queue_work(system_wq, &w->work);
+}
+
+static void rdmarpc_hs_watch_stop(struct rdmarpc_hs_watch *w)
+{
+	remove_wait_queue(&w->port->wq, &w->wait);
+	cancel_work_sync(&w->work);
+	rdmarpc_port_put_ref(w->port);
+}
+
+/*
+ * Wait up to @left jiffies for @ah's resolution, or the death of @port
+ * (-ENODEV): resolution does not notice the device's removal.
+ */
+static int rdmarpc_hs_ah_wait(struct rdmarpc_port *port,
+			      struct rdmarpc_ah *ah, long left)
+{
+	long step;
+
+	for (;;) {
+		step = min_t(long, max(left, 1L), HZ / 10 ?: 1);
+		if (!rdmarpc_ah_wait(ah, step) || rdmarpc_ah_status(ah) !=
+		    -EINPROGRESS)
+			return rdmarpc_ah_status(ah);
+		if (rdmarpc_port_dead(port))
+			return -ENODEV;
+		left -= step;
+		if (left <= 0)
+			return -ETIMEDOUT;
+	}
+}
+
+/*
+ * Connect @sock to @sin within @left jiffies; the port's death (the watch
+ * shuts the socket down) or a signal ends the wait too.
+ */
+static int rdmarpc_hs_tcp_connect(struct socket *sock,
+				  struct sockaddr_in *sin,
+				  struct rdmarpc_port *port, long left)
+{
+	struct sock *sk = sock->sk;
+	long t;
+	int ret;
+
+	ret = kernel_connect(sock, (struct sockaddr *)sin, sizeof(*sin),
+			     O_NONBLOCK);
+	if (ret != -EINPROGRESS)
+		return ret;
+	t = wait_event_interruptible_timeout(*sk_sleep(sk),
+					     READ_ONCE(sk->sk_state) !=
+					     TCP_SYN_SENT ||
+					     rdmarpc_port_dead(port),
+					     max(left, 1L));
+	if (rdmarpc_port_dead(port))
+		return -ENODEV;
+	if (t < 0)
+		return -EINTR;
+	if (READ_ONCE(sk->sk_state) == TCP_ESTABLISHED)
+		return 0;
+	if (!t)
+		return -ETIMEDOUT;
+	return sock_error(sk) ?: -ECONNREFUSED;
 }
 
 static int rdmarpc_hs_send(struct socket *sock, const void *buf, size_t len,
@@ -611,6 +739,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
 	};
 	const struct ib_gid_attr *sgid_attr;
+	struct rdmarpc_hs_watch watch;
 	struct rdmarpc_hs_conn *conn;
 	struct rdmarpc_port *port;
 	union ib_gid dgid, sgid;
@@ -655,31 +784,34 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		goto out_put_ah;
 	rdmarpc_hs_set_timeout(sock, timeout_ms);
 	tcp_sock_set_nodelay(sock->sk);
-	ret = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin), 0);
+	rdmarpc_hs_watch_start(&watch, port, sock);
+	ret = rdmarpc_hs_tcp_connect(sock, &sin, port, deadline - jiffies);
 	if (ret)
-		goto out_release;
+		goto out_unwatch;
 	ret = rdmarpc_hs_client_hello(peer, s, sgid_attr, sock, &a);
 	if (ret)
-		goto out_release;
+		goto out_unwatch;
 	if (!rdmarpc_hs_gid_ok(a.gid, &sgid)) {
 		pr_info_ratelimited("peer %s: bad handshake answer: GID %pI6c\n",
 				    peer->name, a.gid);
 		ret = -EPROTO;
-		goto out_release;
+		goto out_unwatch;
 	}
 	/* Datagrams go where the server's hello says, as its go to ours. */
 	ah = rdmarpc_hs_client_ah(port, ah, &sgid);
 	if (IS_ERR(ah)) {
 		ret = -EHOSTUNREACH;
-		goto out_release;
+		goto out_unwatch;
 	}
 	left = deadline - jiffies;
-	ret = rdmarpc_ah_wait(ah, max(left, 1L));
+	ret = rdmarpc_hs_ah_wait(port, ah, left);
 	if (ret) {
 		pr_debug("peer %s: no address handle: %d\n", peer->name, ret);
-		ret = ret == -ETIMEDOUT ? ret : -EHOSTUNREACH;
-		goto out_release;
+		ret = ret == -ETIMEDOUT || ret == -ENODEV ? ret : -EHOSTUNREACH;
+		goto out_unwatch;
 	}
+	/* The socket goes to the session: from now on activation notices. */
+	rdmarpc_hs_watch_stop(&watch);
 	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
 			  a.max_msg, peer->crc);
 	memcpy(s->peer_gid, a.gid, sizeof(s->peer_gid));
@@ -692,6 +824,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		goto out_release;
 	}
 	rdmarpc_hs_conn_start(conn);
+	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
 	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
 	if (ret) {
 		rdmarpc_hs_close(conn);
@@ -704,6 +837,8 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		 p.credits, p.crc ? " crc" : "");
 	return s;
 
+out_unwatch:
+	rdmarpc_hs_watch_stop(&watch);
 out_release:
 	sock_release(sock);
 out_put_ah:
@@ -763,6 +898,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 				    struct rr_hello_msg *m, u8 *buf)
 {
 	struct rdmarpc_peer *keyed = NULL;
+	struct rdmarpc_hs_watch watch;
 	struct rdmarpc_hs_conn *conn;
 	struct rdmarpc_port *port;
 	struct rdmarpc_sess *s;
@@ -809,6 +945,8 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	}
 	if (h.mtu > port->mtu)
 		h.mtu = port->mtu;
+	/* Stopped before the socket goes to the session, or on failure. */
+	rdmarpc_hs_watch_start(&watch, port, sock);
 
 	/*
 	 * Credits are receive buffers set aside: grant what the port has
@@ -826,6 +964,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	if (credits < min_t(u32, h.credits, RDMARPC_SESS_MIN_CREDITS))
 		why = "too many sessions for the receive capacity";
 	if (why) {
+		rdmarpc_hs_watch_stop(&watch);
 		rdmarpc_port_put(port);
 		goto out_unlock;
 	}
@@ -834,12 +973,14 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	s = rdmarpc_sess_new(RR_ROLE_SERVER, port, NULL, name);
 	if (IS_ERR(s)) {
 		why = "out of memory";
+		rdmarpc_hs_watch_stop(&watch);
 		goto out_unlock;
 	}
 	rdmarpc_sess_get(s);	/* ours while we work */
 	ah = rdmarpc_ah_get(port, &cgid);
 	if (IS_ERR(ah) ||
-	    rdmarpc_ah_wait(ah, msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
+	    rdmarpc_hs_ah_wait(port, ah,
+			       msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
 		why = "cannot resolve the client's address";
 		goto out_put_ah;
 	}
@@ -869,15 +1010,29 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	}
 	len = rr_hello_encode(buf, RR_HELLO_T_ACCEPT, &a);
 	if (!keyed) {
-		/* Active before the client hears of it. */
-		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
+		/*
+		 * Active before the client hears of it.  The connection stays
+		 * ours until attached: an active session may be torn down at
+		 * once (the device removed), which closes what it owns.
+		 */
+		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, NULL);
 		if (ret) {
 			why = "session set-up failed";
 			goto out_free_conn;
 		}
 		ah = NULL;
+		rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
 		rdmarpc_hs_send(sock, buf, len, 0);
+		rdmarpc_hs_watch_stop(&watch);
 		rdmarpc_hs_conn_start(conn);
+		ret = rdmarpc_sess_attach_conn(s, conn);
+		if (ret) {
+			rdmarpc_hs_close(conn);
+			rdmarpc_sess_put(s);
+			/* The socket went with the connection. */
+			mutex_unlock(&rdmarpc_hs_admit_mutex);
+			return ERR_PTR(-EBADF);
+		}
 	} else {
 		/* The client proves the key before anything goes. */
 		if (rdmarpc_hs_send(sock, buf, len, 0) ||
@@ -888,6 +1043,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 			why = "authentication failed";
 			goto out_free_conn;
 		}
+		rdmarpc_hs_watch_stop(&watch);
 		rdmarpc_hs_conn_start(conn);
 		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
 		if (ret) {
@@ -914,6 +1070,8 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 out_free_conn:
 	kfree(conn);
 out_put_ah:
+	/* Before the kill: that may drop the last user of the port. */
+	rdmarpc_hs_watch_stop(&watch);
 	if (!IS_ERR_OR_NULL(ah))
 		rdmarpc_ah_put(ah);
 	rdmarpc_sess_kill(s, -ECONNABORTED);

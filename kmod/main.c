@@ -4,6 +4,7 @@
  *
  * Module entry points and parameters.
  */
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <rdma/ib_verbs.h>
@@ -12,6 +13,7 @@
 #include "uapi/rdmarpc.h"
 #include "ib.h"
 #include "netlink.h"
+#include "peer.h"
 #include "rpc.h"
 
 unsigned int rdmarpc_recv_depth = 256;
@@ -71,6 +73,27 @@ unsigned int rdmarpc_fault_corrupt;
 module_param_named(fault_corrupt, rdmarpc_fault_corrupt, uint, 0600);
 MODULE_PARM_DESC(fault_corrupt, "Flip a bit after the CRC (ppm)");
 
+#ifdef DEBUG
+/* Debug builds: widen module exit's window after the peers are gone. */
+static unsigned int rdmarpc_dbg_exit_delay_ms;
+module_param_named(dbg_exit_delay_ms, rdmarpc_dbg_exit_delay_ms, uint, 0600);
+MODULE_PARM_DESC(dbg_exit_delay_ms, "Debug: sleep this long in exit after the sessions' teardown");
+/* Debug builds: delays that make handshake races deterministic. */
+unsigned int rdmarpc_dbg_hs_accept_delay_ms;
+module_param_named(dbg_hs_accept_delay_ms, rdmarpc_dbg_hs_accept_delay_ms,
+		   uint, 0600);
+MODULE_PARM_DESC(dbg_hs_accept_delay_ms,
+		 "Debug: server sleeps this long between activating a session and accepting it (ms; 0..30000)");
+unsigned int rdmarpc_dbg_hs_activate_delay_ms;
+module_param_named(dbg_hs_activate_delay_ms, rdmarpc_dbg_hs_activate_delay_ms,
+		   uint, 0600);
+MODULE_PARM_DESC(dbg_hs_activate_delay_ms,
+		 "Debug: client sleeps this long between the accept and activating (ms; 0..30000)");
+#else
+unsigned int rdmarpc_dbg_hs_accept_delay_ms;
+unsigned int rdmarpc_dbg_hs_activate_delay_ms;
+#endif
+
 /* The configuration lock; what it protects is listed in rdmarpc.h. */
 DEFINE_MUTEX(rdmarpc_lock);
 struct workqueue_struct *rdmarpc_wq;
@@ -103,6 +126,12 @@ static bool __init rdmarpc_params_valid(void)
 		pr_err("a session parameter is out of range (see modinfo)\n");
 		return false;
 	}
+	if (rdmarpc_dbg_hs_accept_delay_ms > RDMARPC_DBG_DELAY_MAX ||
+	    rdmarpc_dbg_hs_activate_delay_ms > RDMARPC_DBG_DELAY_MAX) {
+		pr_err("debug delays must be within 0..%u ms\n",
+		       RDMARPC_DBG_DELAY_MAX);
+		return false;
+	}
 	if (rdmarpc_fault_tx_drop > RDMARPC_PPM ||
 	    rdmarpc_fault_rx_drop > RDMARPC_PPM ||
 	    rdmarpc_fault_duplicate > RDMARPC_PPM ||
@@ -126,44 +155,53 @@ static int __init rdmarpc_init(void)
 	if (!rdmarpc_wq)
 		return -ENOMEM;
 
-	/* Netlink first: setting up a port sends a DEV_NEW event. */
-	ret = rdmarpc_nl_init();
-	if (ret)
-		goto out_destroy_wq;
-
 	ret = rdmarpc_ib_init();
 	if (ret)
-		goto out_nl_exit;
+		goto out_destroy_wq;
 
 	ret = rdmarpc_sess_init();
 	if (ret)
 		goto out_ib_exit;
 
+	/*
+	 * The interfaces last (and first to go at exit): no command or file
+	 * reaches a part of the module that is not set up, or torn down.
+	 * Ports set up before netlink send no DEV_NEW: nobody could listen.
+	 */
 	ret = rdmarpc_rpc_init();
 	if (ret)
 		goto out_sess_exit;
 
+	ret = rdmarpc_nl_init();
+	if (ret)
+		goto out_rpc_exit;
+
 	pr_info("loaded\n");
 	return 0;
 
+out_rpc_exit:
+	rdmarpc_rpc_exit();
 out_sess_exit:
 	rdmarpc_sess_exit();
 out_ib_exit:
 	rdmarpc_ib_exit();
-out_nl_exit:
-	rdmarpc_nl_exit();
 out_destroy_wq:
 	destroy_workqueue(rdmarpc_wq);
 	return ret;
 }
 
+/* The exact reverse of rdmarpc_init(). */
 static void __exit rdmarpc_exit(void)
 {
+	rdmarpc_nl_exit();
 	rdmarpc_rpc_exit();
 	rdmarpc_sess_exit();
+#ifdef DEBUG
+	msleep(min(rdmarpc_dbg_exit_delay_ms, 10000U));
+#endif
 	rdmarpc_ib_exit();
-	rdmarpc_nl_exit();
 	destroy_workqueue(rdmarpc_wq);
+	rdmarpc_peer_exit_check();
 	pr_info("unloaded\n");
 }
 

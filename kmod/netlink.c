@@ -28,6 +28,29 @@
 
 static struct genl_family rdmarpc_family;
 
+/*
+ * The family is registered (rdmarpc_lock): DEV_NEW/DEV_DEL events are
+ * sent only then.  Module init registers it last and exit unregisters it
+ * first, so that no command runs while the module sets up or tears down.
+ */
+static bool rdmarpc_nl_registered;
+
+/*
+ * rdmarpc works in the initial network namespace only: its handshake
+ * sockets, routes and neighbour lookups are init_net's.  The family is
+ * visible everywhere (netnsok) so that other namespaces get this answer
+ * rather than "no such family".
+ */
+static int rdmarpc_nl_check_net(struct net *net,
+				struct netlink_ext_ack *extack)
+{
+	if (net_eq(net, &init_net))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "rdmarpc works in the initial network namespace only");
+	return -EOPNOTSUPP;
+}
+
 static struct netlink_range_validation rdmarpc_count_range __ro_after_init = {
 	.min = 1,
 	.max = 65536,
@@ -386,7 +409,8 @@ void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&rdmarpc_lock);
-	if (!genl_has_listeners(&rdmarpc_family, &init_net, 0))
+	if (!rdmarpc_nl_registered ||
+	    !genl_has_listeners(&rdmarpc_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(RDMARPC_NL_PORT_SIZE, GFP_KERNEL);
 	if (!skb)
@@ -410,6 +434,9 @@ static int rdmarpc_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct rdmarpc_device *dev;
 	int ret = 0;
 
+	ret = rdmarpc_nl_check_net(sock_net(skb->sk), cb->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&rdmarpc_lock);
 	cb->seq = rdmarpc_generation;
 	list_for_each_entry(dev, &rdmarpc_devices, list) {
@@ -496,7 +523,11 @@ static int rdmarpc_nl_param_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
+	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -628,6 +659,9 @@ static int rdmarpc_nl_param_set(struct sk_buff *skb, struct genl_info *info)
 	unsigned int i;
 	int ret;
 
+	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PARAMS))
 		return -EINVAL;
 	/* Already validated against the nested policy: all or nothing. */
@@ -671,6 +705,9 @@ static int rdmarpc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 	__be32 ipv4;
 	int ret;
 
+	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PEER_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PEER_IPV4))
 		return -EINVAL;
@@ -709,6 +746,9 @@ static int rdmarpc_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 {
 	int ret;
 
+	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PEER_NAME))
 		return -EINVAL;
 	ret = rdmarpc_peer_del(nla_data(info->attrs[RDMARPC_A_PEER_NAME]));
@@ -808,6 +848,9 @@ static int rdmarpc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb
 	long pos = 0, skip = cb->args[0];
 	int ret = 0;
 
+	ret = rdmarpc_nl_check_net(sock_net(skb->sk), cb->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&rdmarpc_peers_lock);
 	cb->seq = rdmarpc_peers_generation;
 	list_for_each_entry(peer, &rdmarpc_peers, node) {
@@ -877,6 +920,9 @@ static int rdmarpc_nl_sess_dump(struct sk_buff *skb, struct netlink_callback *cb
 	long pos = 0, skip = cb->args[0];
 	int ret = 0;
 
+	ret = rdmarpc_nl_check_net(sock_net(skb->sk), cb->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&rdmarpc_sess_mutex);
 	cb->seq = rdmarpc_sess_generation;
 	list_for_each_entry(s, &rdmarpc_sessions, node) {
@@ -901,7 +947,11 @@ static int rdmarpc_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	struct rdmarpc_rpc_stats rpc;
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
+	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	rdmarpc_rpc_stats_read(&rpc);
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
@@ -932,6 +982,9 @@ static int rdmarpc_nl_loopback(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
+	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, RDMARPC_A_DEV_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, RDMARPC_A_PORT) ||
 	    GENL_REQ_ATTR_CHECK(info, RDMARPC_A_LOOPBACK_COUNT) ||
@@ -1032,6 +1085,7 @@ static struct genl_family rdmarpc_family __ro_after_init = {
 	.version = RDMARPC_GENL_VERSION,
 	.maxattr = RDMARPC_A_MAX,
 	.module = THIS_MODULE,
+	.netnsok = true,
 	.parallel_ops = true,
 	.ops = rdmarpc_ops,
 	.n_ops = ARRAY_SIZE(rdmarpc_ops),
@@ -1041,16 +1095,28 @@ static struct genl_family rdmarpc_family __ro_after_init = {
 
 int __init rdmarpc_nl_init(void)
 {
+	int ret;
+
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_port_ctr) != RDMARPC_STAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_sess_ctr) != RDMARPC_SSTAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_hs_ctr) != RDMARPC_HSTAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_fault_ctr) !=
 		     RDMARPC_FSTAT_A_MAX - 1);
 	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_rpc_ctr) != RDMARPC_RSTAT_A_MAX - 1);
-	return genl_register_family(&rdmarpc_family);
+	ret = genl_register_family(&rdmarpc_family);
+	if (ret)
+		return ret;
+	mutex_lock(&rdmarpc_lock);
+	rdmarpc_nl_registered = true;
+	mutex_unlock(&rdmarpc_lock);
+	return 0;
 }
 
 void rdmarpc_nl_exit(void)
 {
+	mutex_lock(&rdmarpc_lock);
+	rdmarpc_nl_registered = false;
+	mutex_unlock(&rdmarpc_lock);
+	/* Waits for the commands running (they hold genl's cb_lock). */
 	genl_unregister_family(&rdmarpc_family);
 }

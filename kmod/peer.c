@@ -10,6 +10,7 @@
  * call, so calls work again once a device or a peer comes back.
  */
 #include <linux/inet.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
@@ -27,16 +28,41 @@ DEFINE_MUTEX(rdmarpc_peers_lock);
 LIST_HEAD(rdmarpc_peers);
 unsigned int rdmarpc_peers_generation;
 
-static void rdmarpc_peer_connect_work(struct work_struct *work);
+/* Peers allocated and not yet freed: module exit checks it is zero. */
+static atomic_t rdmarpc_peers_alive = ATOMIC_INIT(0);
 
+static void rdmarpc_peer_connect_work(struct work_struct *work);
+static void rdmarpc_peer_wait_timer(struct timer_list *t);
+
+/* Phase two of a peer's death: nothing references it any more. */
+static void rdmarpc_peer_free_work(struct work_struct *work)
+{
+	struct rdmarpc_peer *peer = container_of(work, struct rdmarpc_peer,
+						 free_work);
+
+	/* An on-demand peer is still listed (finders skip it: ref is 0). */
+	mutex_lock(&rdmarpc_peers_lock);
+	if (peer->listed) {
+		list_del(&peer->node);
+		peer->listed = false;
+		rdmarpc_peers_generation++;
+	}
+	mutex_unlock(&rdmarpc_peers_lock);
+	/* Nothing waits (waiting calls hold references): it finds nothing. */
+	timer_shutdown_sync(&peer->wait_timer);
+	pr_debug("peer %s destroyed\n", peer->name);
+	memzero_explicit(peer->psk, sizeof(peer->psk));
+	kfree(peer);
+	atomic_dec(&rdmarpc_peers_alive);
+}
+
+/* May be a session's RCU callback: unlink and free from process context. */
 static void rdmarpc_peer_release(struct kref *ref)
 {
 	struct rdmarpc_peer *peer = container_of(ref, struct rdmarpc_peer,
 						 ref);
 
-	pr_debug("peer %s destroyed\n", peer->name);
-	memzero_explicit(peer->psk, sizeof(peer->psk));
-	kfree(peer);
+	queue_work(rdmarpc_wq, &peer->free_work);
 }
 
 void rdmarpc_peer_get(struct rdmarpc_peer *peer)
@@ -69,10 +95,13 @@ static struct rdmarpc_peer *rdmarpc_peer_alloc(const char *name, __be32 ipv4,
 	peer->crc = READ_ONCE(rdmarpc_crc);
 	mutex_init(&peer->connect_lock);
 	INIT_WORK(&peer->connect_work, rdmarpc_peer_connect_work);
+	INIT_WORK(&peer->free_work, rdmarpc_peer_free_work);
+	timer_setup(&peer->wait_timer, rdmarpc_peer_wait_timer, 0);
 	spin_lock_init(&peer->lock);
 	peer->state = RDMARPC_PEER_IDLE;
 	INIT_LIST_HEAD(&peer->sessions);
 	INIT_LIST_HEAD(&peer->waitq);
+	atomic_inc(&rdmarpc_peers_alive);
 	return peer;
 }
 
@@ -81,8 +110,9 @@ static struct rdmarpc_peer *__rdmarpc_peer_find_name(const char *name)
 	struct rdmarpc_peer *peer;
 
 	lockdep_assert_held(&rdmarpc_peers_lock);
+	/* A peer at zero references is dying: it stays at zero. */
 	list_for_each_entry(peer, &rdmarpc_peers, node)
-		if (!strcmp(peer->name, name))
+		if (kref_read(&peer->ref) && !strcmp(peer->name, name))
 			return peer;
 	return NULL;
 }
@@ -98,7 +128,8 @@ static struct rdmarpc_peer *__rdmarpc_peer_find_addr(__be32 ipv4, u16 port)
 		    rdmarpc_peer_tcp_port(peer) == port)
 			return peer;
 	list_for_each_entry(peer, &rdmarpc_peers, node)
-		if (peer->ipv4 == ipv4 && rdmarpc_peer_tcp_port(peer) == port)
+		if (kref_read(&peer->ref) && peer->ipv4 == ipv4 &&
+		    rdmarpc_peer_tcp_port(peer) == port)
 			return peer;
 	return NULL;
 }
@@ -109,6 +140,7 @@ struct rdmarpc_peer *rdmarpc_peer_find_psk(__be32 ipv4)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	list_for_each_entry(peer, &rdmarpc_peers, node) {
+		/* Only configured peers have keys: listed, referenced. */
 		if (peer->has_psk && peer->ipv4 == ipv4) {
 			rdmarpc_peer_get(peer);
 			found = peer;
@@ -196,6 +228,9 @@ int rdmarpc_peer_del(const char *name)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	peer = __rdmarpc_peer_find_name(name);
+	/* A configured peer's list reference becomes ours; else take one. */
+	if (peer && !peer->configured && !kref_get_unless_zero(&peer->ref))
+		peer = NULL;
 	if (peer) {
 		list_del(&peer->node);
 		peer->listed = false;
@@ -376,6 +411,55 @@ static int rdmarpc_peer_start(struct rdmarpc_peer *peer,
 	return -EBUSY;
 }
 
+/* Arm the wait timer for @deadline_ns unless it fires earlier; locked. */
+static void rdmarpc_peer_arm(struct rdmarpc_peer *peer, u64 deadline_ns,
+			     u64 now)
+{
+	lockdep_assert_held(&peer->lock);
+	if (peer->dead || (peer->timer_ns && peer->timer_ns <= deadline_ns))
+		return;
+	peer->timer_ns = deadline_ns;
+	/* +1: a jiffy boundary may be just ahead; never early. */
+	mod_timer(&peer->wait_timer, jiffies + 1 +
+		  nsecs_to_jiffies(deadline_ns > now ? deadline_ns - now : 0));
+}
+
+/*
+ * Move every waiting call whose own deadline passed (not only the head:
+ * calls with short timeouts may wait behind long ones) to @failed, and arm
+ * the timer for the earliest deadline left.  peer->lock held.
+ */
+static void rdmarpc_peer_expire(struct rdmarpc_peer *peer, u64 now,
+				struct list_head *failed)
+{
+	struct rdmarpc_kcall *kc, *tmp;
+	u64 next = U64_MAX;
+
+	lockdep_assert_held(&peer->lock);
+	list_for_each_entry_safe(kc, tmp, &peer->waitq, node) {
+		if (kc->deadline_ns <= now) {
+			kc->err = -ETIMEDOUT;
+			list_move_tail(&kc->node, failed);
+		} else {
+			next = min(next, kc->deadline_ns);
+		}
+	}
+	if (next != U64_MAX)
+		rdmarpc_peer_arm(peer, next, now);
+}
+
+static void rdmarpc_peer_wait_timer(struct timer_list *t)
+{
+	struct rdmarpc_peer *peer = from_timer(peer, t, wait_timer);
+	LIST_HEAD(failed);
+
+	spin_lock_bh(&peer->lock);
+	peer->timer_ns = 0;
+	rdmarpc_peer_expire(peer, ktime_get_ns(), &failed);
+	spin_unlock_bh(&peer->lock);
+	rdmarpc_peer_fail_list(&failed);
+}
+
 void rdmarpc_peer_kick(struct rdmarpc_peer *peer)
 {
 	struct rdmarpc_kcall *kc;
@@ -384,14 +468,10 @@ void rdmarpc_peer_kick(struct rdmarpc_peer *peer)
 	int ret;
 
 	spin_lock_bh(&peer->lock);
+	rdmarpc_peer_expire(peer, now, &failed);
 	while ((kc = list_first_entry_or_null(&peer->waitq,
 					      struct rdmarpc_kcall, node))) {
 		list_del_init(&kc->node);
-		if (kc->deadline_ns <= now) {
-			kc->err = -ETIMEDOUT;
-			list_add_tail(&kc->node, &failed);
-			continue;
-		}
 		ret = rdmarpc_peer_start(peer, kc);
 		if (ret == -EBUSY) {
 			list_add(&kc->node, &peer->waitq);
@@ -434,8 +514,7 @@ static struct rdmarpc_peer *rdmarpc_peer_get_by_name(const char *name)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	peer = __rdmarpc_peer_find_name(name);
-	if (peer) {
-		rdmarpc_peer_get(peer);
+	if (peer && kref_get_unless_zero(&peer->ref)) {
 		mutex_unlock(&rdmarpc_peers_lock);
 		return peer;
 	}
@@ -452,7 +531,8 @@ static struct rdmarpc_peer *rdmarpc_peer_get_by_name(const char *name)
 
 	mutex_lock(&rdmarpc_peers_lock);
 	peer = __rdmarpc_peer_find_addr(ipv4, port);
-	if (!peer) {
+	if (!peer || !kref_get_unless_zero(&peer->ref)) {
+		/* Listed without a reference: @new's is the caller's. */
 		peer = new;
 		new = NULL;
 		list_add_tail(&peer->node, &rdmarpc_peers);
@@ -460,7 +540,6 @@ static struct rdmarpc_peer *rdmarpc_peer_get_by_name(const char *name)
 		rdmarpc_peers_generation++;
 		pr_debug("peer %s created on demand\n", peer->name);
 	}
-	rdmarpc_peer_get(peer);
 	mutex_unlock(&rdmarpc_peers_lock);
 	if (new)
 		rdmarpc_peer_put(new);
@@ -528,6 +607,8 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 	ret = list_empty(&peer->waitq) ? rdmarpc_peer_start(peer, kc) : -EBUSY;
 	if (ret == -EBUSY) {
 		list_add_tail(&kc->node, &peer->waitq);
+		/* It fails at its own deadline if no slot frees before. */
+		rdmarpc_peer_arm(peer, kc->deadline_ns, ktime_get_ns());
 		rdmarpc_peer_grow(peer);
 		ret = 0;
 	}
@@ -579,6 +660,12 @@ void rdmarpc_peer_exit(void)
 			list_del(&peer->node);
 			peer->listed = false;
 			rdmarpc_peers_generation++;
+			/* Dying on-demand peer: its free work frees it. */
+			if (!peer->configured &&
+			    !kref_get_unless_zero(&peer->ref)) {
+				mutex_unlock(&rdmarpc_peers_lock);
+				continue;
+			}
 		}
 		mutex_unlock(&rdmarpc_peers_lock);
 		if (!peer)
@@ -589,4 +676,12 @@ void rdmarpc_peer_exit(void)
 			rdmarpc_peer_put(peer);
 		rdmarpc_peer_put(peer);
 	}
+}
+
+void rdmarpc_peer_exit_check(void)
+{
+	/* After the last work ran: every peer should be gone by now. */
+	if (atomic_read(&rdmarpc_peers_alive) || !list_empty(&rdmarpc_peers))
+		pr_err("%d peers leaked at exit\n",
+		       atomic_read(&rdmarpc_peers_alive));
 }

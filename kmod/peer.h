@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 
 #include "uapi/rdmarpc.h"
@@ -27,11 +28,18 @@ struct rdmarpc_sess;
 #define RDMARPC_PSK_LEN		32
 
 /*
- * Lifetime: @ref counts the peer list's reference (dropped by PEER_DEL or
- * module exit), every rdmarpc_peer_lookup() caller, every client session
- * and a queued connect work.  Death: unlinked from the list and marked
- * @dead (new calls fail, waiting calls fail with -ECONNRESET, sessions are
- * killed); memory goes with the last reference.
+ * Lifetime: @ref counts every rdmarpc_peer_lookup() caller, every client
+ * session and a queued connect work, plus, for a configured peer only, the
+ * peer list's reference (dropped by PEER_DEL or module exit).  An on-demand
+ * peer is listed without a reference: it goes when its last user or session
+ * does, also after a failed connect.  Finders take references with
+ * kref_get_unless_zero(): a listed peer at zero is dying.
+ *
+ * Death: unlinked from the list and marked @dead (new calls fail, waiting
+ * calls fail with -ECONNRESET, sessions are killed), by PEER_DEL or module
+ * exit; or the last reference goes (nothing can wait on the peer then).
+ * The last put queues @free_work (it may come from an RCU callback), which
+ * unlinks the peer if still listed, stops @wait_timer and frees it.
  */
 struct rdmarpc_peer {
 	struct kref ref;
@@ -64,6 +72,11 @@ struct rdmarpc_peer {
 	unsigned int nsess;
 	struct list_head sessions;	/* live client sessions */
 	struct list_head waitq;		/* rdmarpc_kcall waiting for a slot */
+	u64 timer_ns;			/* @wait_timer's deadline, 0: idle */
+
+	/* Fails the waiting calls whose own deadline passed. */
+	struct timer_list wait_timer;
+	struct work_struct free_work;	/* after the last reference */
 };
 
 /* The configured and on-demand peers; rdmarpc_peers_lock protects it. */
@@ -83,5 +96,7 @@ void rdmarpc_peer_kick(struct rdmarpc_peer *peer);
 void rdmarpc_peer_detach(struct rdmarpc_peer *peer, struct rdmarpc_sess *s);
 
 void rdmarpc_peer_exit(void);
+/* At the very end of module exit: complain about (and free) leftovers. */
+void rdmarpc_peer_exit_check(void);
 
 #endif /* _RDMARPC_PEER_H */

@@ -30,6 +30,14 @@ extern unsigned int rdmarpc_fault_duplicate;
 extern unsigned int rdmarpc_fault_reorder;
 extern unsigned int rdmarpc_fault_corrupt;
 
+/*
+ * Debug builds only (selftests): delays, in ms, that make races of the
+ * handshake deterministic; 0: none.  Without DEBUG they are 0 and unused.
+ */
+extern unsigned int rdmarpc_dbg_hs_accept_delay_ms;
+extern unsigned int rdmarpc_dbg_hs_activate_delay_ms;
+#define RDMARPC_DBG_DELAY_MAX		30000
+
 #define RDMARPC_DEPTH_MIN	16
 #define RDMARPC_DEPTH_MAX	8192
 #define RDMARPC_GID_INDEX_MAX	1023

@@ -66,6 +66,8 @@ static void rdmarpc_sess_release(struct kref *ref)
 {
 	struct rdmarpc_sess *s = container_of(ref, struct rdmarpc_sess, ref);
 
+	/* Unlinked by its teardown, which comes before the last put. */
+	WARN_ON_ONCE(s->listed || s->port_waiting);
 	pr_debug("session %u destroyed\n", s->id);
 	call_rcu(&s->rcu, rdmarpc_sess_free_rcu);
 }
@@ -350,6 +352,7 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 {
 	struct rdmarpc_sess *s = container_of(work, struct rdmarpc_sess,
 					      kill_work);
+	struct rdmarpc_hs_conn *conn;
 	struct rr_session *core;
 
 	/* Queued by the port watcher: the device is going away. */
@@ -358,25 +361,30 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 	xa_erase_bh(&rdmarpc_sess_ids, s->id);
 	if (s->peer)
 		rdmarpc_peer_detach(s->peer, s);
+	/* Under the mutex: see rdmarpc_sess_activate(). */
 	mutex_lock(&rdmarpc_sess_mutex);
 	if (s->listed) {
 		list_del(&s->node);
 		s->listed = false;
 		rdmarpc_sess_generation++;
 	}
-	mutex_unlock(&rdmarpc_sess_mutex);
-	if (s->port_waiting)
+	if (s->port_waiting) {
 		remove_wait_queue(&s->port->wq, &s->port_wait);
+		s->port_waiting = false;
+	}
+	mutex_unlock(&rdmarpc_sess_mutex);
 	/* Nothing re-arms a dead session's timer once the watcher is off. */
 	hrtimer_cancel(&s->timer);
-	if (s->conn)
-		rdmarpc_hs_close(s->conn);
-	s->conn = NULL;
 
+	/* Dead: nothing attaches a connection any more. */
 	spin_lock_bh(&s->lock);
 	core = s->core;
 	s->core = NULL;
+	conn = s->conn;
+	s->conn = NULL;
 	spin_unlock_bh(&s->lock);
+	if (conn)
+		rdmarpc_hs_close(conn);
 	rr_session_destroy(core);
 	if (s->ah)
 		rdmarpc_ah_put(s->ah);
@@ -454,6 +462,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 		.peer_tag = peer_tag,
 	};
 	struct rr_session *core;
+	int ret;
 
 	if (p->mtu > s->mtu)
 		return -EINVAL;
@@ -463,29 +472,53 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 	s->credits = p->credits;
 	s->mtu = p->mtu;
 
+	/*
+	 * Published in one section under rdmarpc_sess_mutex, and only if
+	 * the session is not dead yet: the teardown work unlinks under the
+	 * same mutex, and it runs only after the death, so either it sees
+	 * what this lists or this sees the death and lists nothing.  A
+	 * session killed before activation (its liveness connection lost
+	 * right after the handshake) never stays linked once freed.
+	 */
 	mutex_lock(&rdmarpc_sess_mutex);
-	list_add_tail(&s->node, &rdmarpc_sessions);
-	s->listed = true;
-	rdmarpc_sess_generation++;
-	mutex_unlock(&rdmarpc_sess_mutex);
-
-	add_wait_queue(&s->port->wq, &s->port_wait);
-	s->port_waiting = true;
-
 	spin_lock_bh(&s->lock);
 	if (s->dead) {
+		ret = s->dead_err ?: -ECONNRESET;
 		spin_unlock_bh(&s->lock);
+		mutex_unlock(&rdmarpc_sess_mutex);
 		rr_session_destroy(core);
-		return s->dead_err ?: -ECONNRESET;
+		return ret;
 	}
 	s->ah = ah;
 	s->conn = conn;
 	s->core = core;
 	spin_unlock_bh(&s->lock);
+	list_add_tail(&s->node, &rdmarpc_sessions);
+	s->listed = true;
+	rdmarpc_sess_generation++;
+	add_wait_queue(&s->port->wq, &s->port_wait);
+	s->port_waiting = true;
+	mutex_unlock(&rdmarpc_sess_mutex);
+
 	/* The device may have gone before the watcher was in place. */
 	if (rdmarpc_port_dead(s->port))
 		rdmarpc_sess_queue_kill(s);
 	return 0;
+}
+
+int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
+			     struct rdmarpc_hs_conn *conn)
+{
+	int ret = 0;
+
+	/* The teardown takes @conn under @lock, after the death. */
+	spin_lock_bh(&s->lock);
+	if (s->dead)
+		ret = s->dead_err ?: -ECONNRESET;
+	else
+		s->conn = conn;
+	spin_unlock_bh(&s->lock);
+	return ret;
 }
 
 bool rdmarpc_sess_alive(struct rdmarpc_sess *s)

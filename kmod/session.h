@@ -58,7 +58,7 @@ struct rdmarpc_sess {
 	struct rdmarpc_peer *peer;	/* client: holds a reference */
 	struct rdmarpc_port *port;	/* held as a user (rdmarpc_port_find) */
 	struct rdmarpc_ah *ah;		/* holds a reference */
-	struct rdmarpc_hs_conn *conn;	/* the liveness connection */
+	struct rdmarpc_hs_conn *conn;	/* liveness connection; @lock */
 	u32 peer_qpn;
 	u32 peer_qkey;
 	u8 peer_gid[16];
@@ -67,11 +67,11 @@ struct rdmarpc_sess {
 	/* rdmarpc_sess_mutex: */
 	struct list_head node;		/* in the list of all sessions */
 	bool listed;
+	bool port_waiting;		/* @port_wait is on port->wq */
 	/* peer->lock: */
 	struct list_head peer_node;	/* in peer->sessions */
 
 	struct wait_queue_entry port_wait;	/* on port->wq while active */
-	bool port_waiting;
 	struct work_struct kill_work;
 	unsigned long flags;		/* RDMARPC_SESS_* bits */
 
@@ -121,12 +121,24 @@ struct rdmarpc_sess *rdmarpc_sess_new(enum rr_role role,
 /*
  * Process context.  Start the session: the core with @p and the peer's
  * ids, @ah (reference taken over) and @conn (owned from now on, closed at
- * teardown).  On failure the caller still owns @ah and @conn and kills the
- * session.
+ * teardown, which may run at once: the caller must not touch @conn after
+ * a success; NULL: attach it later with rdmarpc_sess_attach_conn()).
+ * On failure the caller still owns @ah and @conn and kills the session.
+ * A session that died before (its liveness connection lost) is not
+ * published: the teardown, which may have run already, has nothing to
+ * unlink.
  */
 int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 			  u32 peer_sess, u32 peer_tag, struct rdmarpc_ah *ah,
 			  struct rdmarpc_hs_conn *conn);
+
+/*
+ * Process context.  Hand @conn to a session activated without one: 0, or
+ * the error of a session that died meanwhile (@conn is still the caller's
+ * to close).  Until then the caller alone uses @conn and its socket.
+ */
+int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
+			     struct rdmarpc_hs_conn *conn);
 
 /* Any context but hard IRQ: fail everything with @err and tear down. */
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err);

@@ -12,6 +12,12 @@
  * has an exact type and length in the kernel's policy; unknown attributes
  * are rejected.  Commands that change state need CAP_NET_ADMIN.
  *
+ * Network namespaces: rdmarpc works in the initial network namespace only
+ * (its handshake sockets, routes and neighbour lookups are init_net's).
+ * From any other namespace every command fails with -EOPNOTSUPP and an
+ * extack message, and /dev/rdmarpc's CONNECT and BIND fail with
+ * -EOPNOTSUPP.
+ *
  * RDMARPC_CMD_DEV_GET (dump; anyone)
  *   Request: nothing, or RDMARPC_A_DEV_NAME to select one device.
  *   Reply: one message per (device, port) that the module set up:
@@ -404,6 +410,13 @@ enum rdmarpc_gid_type {
  */
 #define RDMARPC_DEV_NAME	"rdmarpc"
 #define RDMARPC_NAME_MAX	64	/* peer and service names, with NUL */
+
+/*
+ * RDMARPC_IOC_CONNECT: @timeout_ms bounds the handshake (0: 5000 ms), at
+ * most RDMARPC_CONNECT_TIMEOUT_MAX (-EINVAL above).  The RDMA device's
+ * removal aborts a handshake in progress on it (-ENODEV).
+ */
+#define RDMARPC_CONNECT_TIMEOUT_MAX	60000	/* ms */
 
 struct rdmarpc_connect {
 	__u32 size;
