@@ -71,31 +71,70 @@ host-check:
 fuzz:
 	$(MAKE) -C tools fuzz
 
+# The guest lanes.  GUEST_KERNEL names the kernel of the full suite
+# (selftests/vm.sh --kernel: stock, 6.1, 6.12, 6.12-rt, debug or a
+# version); make check runs it on the stock kernel (6.1), and the other
+# supported kernels on the lifecycle subset.
+GUEST_KERNEL ?= stock
+# Stress (selftests/stress.sh) runs 5 minutes on one host, 2 on two.
+STRESS_ONE_SECS ?= 300
+STRESS_TWO_SECS ?= 120
+# Load/unload, hotplug, echo, injected faults, failures, bad input.
+LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
+	rpc_failure.sh rpc_badinput.sh nl_badinput chardev_badinput
+# The debug kernel's lane in make check: the lifecycle subset, the
+# findings' regression tests and error paths under injected allocation
+# failures.  make check-debug runs the whole suite there.
+DEBUG_CHECK_TESTS ?= module_load.sh dev_hotplug.sh rpc_echo.sh \
+	rpc_failure.sh nl_badinput chardev_badinput peer_lifetime.sh \
+	exit_race.sh rpc_handshake.sh fault_alloc.sh
+
+.PHONY: check-one check-two check-6.12 check-6.12-rt check-kernels \
+	check-debug check-debug-subset debug-kernel check-harness \
+	check-harness-debug
+
 check-one: all
-	selftests/vm.sh check
+	RDMARPC_STRESS_SECS=$(STRESS_ONE_SECS) \
+		selftests/vm.sh --kernel $(GUEST_KERNEL) check
 
 check-two: all
-	selftests/vm.sh check --two-hosts
+	RDMARPC_STRESS_SECS=$(STRESS_TWO_SECS) \
+		selftests/vm.sh --kernel $(GUEST_KERNEL) --two-hosts check
 
-check: host-check check-harness check-one check-two
+check-6.12: all
+	selftests/vm.sh --kernel 6.12 check $(LIFECYCLE_TESTS)
+
+# PREEMPT_RT: spinlocks sleep, softirqs and the CQ handlers run in threads.
+check-6.12-rt: all
+	selftests/vm.sh --kernel 6.12-rt check $(LIFECYCLE_TESTS)
+
+check-kernels: check-6.12 check-6.12-rt
 
 # The VM harness's own test: a planted WARN_ON and BUG must fail their runs.
-.PHONY: check-harness
-check-harness: module
-	selftests/vm.sh selftest
+check-harness: all
+	selftests/vm.sh --kernel $(GUEST_KERNEL) selftest
 
-# The debug lane: the suite, one host and two hosts, on the project's debug
-# kernel (KASAN, KFENCE, lockdep, DEBUG_OBJECTS, UBSAN, kmemleak; built by
-# selftests/debug-kernel.sh once per machine, about 15 minutes).  Guests run
-# 20-100x slower there: RDMARPC_DEBUG_TESTS="a.sh b.sh" runs a subset.
-RDMARPC_DEBUG_TESTS ?=
-.PHONY: check-debug debug-kernel
+# The debug kernel (KASAN, KFENCE, lockdep, DEBUG_OBJECTS, UBSAN, kmemleak,
+# fault injection), built by selftests/debug-kernel.sh once per machine
+# and cached outside the tree.  Guests run about 20x slower there.
 debug-kernel:
 	selftests/debug-kernel.sh build
 
-check-debug: debug-kernel ulib tools selftests
-	selftests/vm.sh --kernel debug check $(RDMARPC_DEBUG_TESTS)
-	selftests/vm.sh --kernel debug --two-hosts check $(RDMARPC_DEBUG_TESTS)
+# Each detector must fail a run with a planted bug.
+check-harness-debug: debug-kernel all
+	selftests/vm.sh --kernel debug selftest
+
+check-debug-subset: debug-kernel all
+	selftests/vm.sh --kernel debug check $(DEBUG_CHECK_TESTS)
+
+# The whole suite on the debug kernel, one host and two hosts.
+check-debug: debug-kernel all
+	selftests/vm.sh --kernel debug check
+	RDMARPC_STRESS_SECS=$(STRESS_TWO_SECS) \
+		selftests/vm.sh --kernel debug --two-hosts check
+
+check: host-check check-harness check-one check-two check-kernels \
+	check-harness-debug check-debug-subset dkms-check
 
 demo:
 	tools/demo.sh

@@ -266,16 +266,7 @@ probe_rounds "netlink commands" failslab "$ROUNDS" netlink "$PEER"
 # -- afterwards --------------------------------------------------------
 fi_off
 leak=0
-if [ -w "$DBG/kmemleak" ]; then
-	echo scan > "$DBG/kmemleak"
-	rr_sleep 1
-	echo scan > "$DBG/kmemleak"
-	n=$(grep -c 'unreferenced object' "$DBG/kmemleak")
-	if [ "$n" -gt 0 ]; then
-		leak=1
-		ktap_note "kmemleak: $n unreferenced objects: $(head -n 60 "$DBG/kmemleak")"
-	fi
-fi
+kmemleak_check "the fault-injection rounds" | sed 's/^/# /' || leak=1
 stop_server
 start_server "serving '$SVC'" "set -o pipefail; $ECHO_SERVER --service $SVC |
 	{ IFS= read -r l; echo \"\$l\"; exec cat > /dev/null; }" &&

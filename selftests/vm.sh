@@ -46,6 +46,8 @@
 # build/vm), RDMARPC_VM_SMP (2), RDMARPC_VM_MEM (2048), RDMARPC_VM_NET (the
 # two guests' wire: "socket", the default, a TCP stream between the two
 # QEMUs; "dgram", one UDP datagram per frame, no stream between them).
+# The tests' settings RDMARPC_STRESS_* and RDMARPC_FAULT_* (see stress.sh,
+# fault_alloc.sh) are passed to the guests.
 
 set -euo pipefail
 
@@ -240,6 +242,12 @@ cmd_deps() {
 	[ "$(id -u)" -eq 0 ] || die "deps: run as root"
 	note "deps: apt-get update"
 	export DEBIAN_FRONTEND=noninteractive
+	# A test machine that never boots the kernels it installs (CI) can
+	# skip their initramfs (minutes each): the guests boot vm.sh's own.
+	# Never on a host that may boot them.
+	if [ "${RDMARPC_DEPS_NO_INITRD:-0}" = 1 ]; then
+		export INITRD=No
+	fi
 	apt-get update -qq
 	missing=$(missing_pkgs)
 	note "deps: installing $(tr '\n' ' ' <<< "$missing")"
@@ -382,6 +390,11 @@ write_config() {
 			echo "RRVM_PEER_WAIT_SECS=180"
 			echo "RRVM_HUNG_TASK_SECS=30"
 		fi
+		# The tests' own settings go through to the guests.
+		local v
+		for v in $(compgen -e | grep -E '^RDMARPC_(STRESS|FAULT)_'); do
+			echo "export $v=$(printf '%q' "${!v}")"
+		done
 	} > "$RUN/config.sh"
 	printf '%s\n' "$CMD_TEXT" > "$RUN/cmd.sh"
 }
