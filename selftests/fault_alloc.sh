@@ -106,7 +106,7 @@ MARK=fault_alloc.$$
 log_mark "$MARK"
 # splat_free: nothing in the kernel log since the mark that the harness
 # would fail the run for.
-SPLAT_RE='(^|[^[:alnum:]_])(BUG:|kernel BUG at|WARNING:|Oops|general protection fault|INFO: task .* blocked|refcount_t:|KASAN|KFENCE|UBSAN|ODEBUG:|list_(add|del) corruption|unreferenced object)'
+SPLAT_RE='(^|[^[:alnum:]_])(BUG:|kernel BUG at|WARNING:|Oops|general protection fault|INFO: task .* blocked|refcount_t:|KASAN:|KFENCE:|UBSAN:|ODEBUG:|list_(add|del) corruption|unreferenced object)'
 splat_free() {
 	! log_since "$MARK" | grep -Eq "$SPLAT_RE"
 }

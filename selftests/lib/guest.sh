@@ -126,7 +126,8 @@ rdv=$VM/rdv
 
 setup_common() {
 	hostname "rdmarpc-$role"
-	echo on > /proc/sys/kernel/printk_devkmsg
+	# printk.devkmsg=on is on the kernel command line (it also locks
+	# the sysctl): the tests' /dev/kmsg lines are never rate-limited.
 	# Report hung tasks within a test run, not after it.
 	echo "$RRVM_HUNG_TASK_SECS" > /proc/sys/kernel/hung_task_timeout_secs
 	echo 1 > /proc/sys/kernel/panic_on_oops
@@ -135,6 +136,7 @@ setup_common() {
 	kmsg "guest $role up, kernel $(uname -r), detectors: $(cat "$R/detectors")"
 }
 
+# shellcheck disable=SC2317 # called through must
 wait_port_active() {
 	local i state
 	for ((i = 0; i < 100; i++)); do
@@ -294,30 +296,36 @@ run_action() {
 	return "$rc"
 }
 
-loaded_main='' loaded_extra=''
-setup_common
-if setup_network && load_modules; then
-	export_test_env
-	if [ "$role" = b ]; then
-		echo "$ip" > "$rdv/b.ip"
-		"$RRVM_TOP/selftests/lib/agent.sh"
-		rc=$?
-	elif [ "$RRVM_MODE" = two ] && ! wait_for_peer; then
-		step_fail "peer guest b ready"
-		rc=1
+# The whole run, parsed before it starts: the tree (this file included)
+# may change on the host while a guest runs.
+main() {
+	loaded_main='' loaded_extra=''
+	setup_common
+	if setup_network && load_modules; then
+		export_test_env
+		if [ "$role" = b ]; then
+			echo "$ip" > "$rdv/b.ip"
+			"$RRVM_TOP/selftests/lib/agent.sh"
+			rc=$?
+		elif [ "$RRVM_MODE" = two ] && ! wait_for_peer; then
+			step_fail "peer guest b ready"
+			rc=1
+		else
+			run_action
+			rc=$?
+		fi
 	else
-		run_action
-		rc=$?
+		[ "$role" = b ] && touch "$rdv/b.failed"
+		rc=1
 	fi
-else
-	[ "$role" = b ] && touch "$rdv/b.failed"
-	rc=1
-fi
-[ "$RRVM_MODE" = two ] && [ "$role" = a ] && touch "$rdv/quit"
+	[ "$RRVM_MODE" = two ] && [ "$role" = a ] && touch "$rdv/quit"
 
-unload_modules
-kmsg "guest $role done, status $rc, harness status $status"
-dmesg > "$R/dmesg.log"
-echo "$rc" > "$R/rc"
-echo "$status" > "$R/done"
-power_off
+	unload_modules
+	kmsg "guest $role done, status $rc, harness status $status"
+	dmesg > "$R/dmesg.log"
+	echo "$rc" > "$R/rc"
+	echo "$status" > "$R/done"
+	power_off
+}
+
+main; exit
