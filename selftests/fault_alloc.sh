@@ -92,7 +92,7 @@ fi_arm() {
 	fi
 	if [ -e "$DBG/$k/require-start" ]; then
 		if [ "${2:-}" != any ] &&
-			read -r _ size _ _ _ base < <(grep '^rdmarpc ' /proc/modules); then
+			read -r _ size _ _ _ base _ < <(grep '^rdmarpc ' /proc/modules); then
 			start=$((base))
 			end=$((base + size))
 		fi

@@ -41,15 +41,21 @@
 
 static int bad;
 
+/*
+ * Opened once, before the first arming: armed, opening a file may fail
+ * too (writing to it allocates nothing), and disarming must not.
+ */
+static int make_it_fail_fd = -1;
+
 static void arm(int on)
 {
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
-
-	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1) {
+	if (make_it_fail_fd < 0)
+		make_it_fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (make_it_fail_fd < 0 ||
+	    pwrite(make_it_fail_fd, on ? "1" : "0", 1, 0) != 1) {
 		perror("fault_probe: /proc/self/make-it-fail");
 		exit(2);
 	}
-	close(fd);
 }
 
 static const char *ename(int e)
