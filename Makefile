@@ -83,11 +83,11 @@ STRESS_TWO_SECS ?= 60
 LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
 	rpc_failure.sh rpc_badinput.sh nl_badinput chardev_badinput
 # The debug kernel's lane in make check, sized for CI (guests run about
-# 20x slower there): load, every bad netlink and ioctl input, calls, and
-# the error paths under injected allocation failures (FAULT_ROUNDS
-# attempts per step), then the harness's rmmod with kmemleak.  make
-# check-debug runs the whole suite there.
-DEBUG_CHECK_TESTS ?= nl_badinput chardev_badinput fault_alloc.sh
+# 20x slower there): every bad netlink and ioctl input, calls, load and
+# unload cycles with kmemleak after each, rmmod during a loopback test.
+# make check-debug runs the whole suite there, fault_alloc.sh included
+# (FAULT_ROUNDS attempts per step).
+DEBUG_CHECK_TESTS ?= nl_badinput chardev_badinput module_load.sh
 FAULT_ROUNDS ?= 4
 
 .PHONY: check-one check-two check-6.12 check-6.12-rt check-kernels \
@@ -131,7 +131,7 @@ check-debug-subset: debug-kernel all
 
 # The whole suite on the debug kernel, one host and two hosts.
 check-debug: debug-kernel all
-	RDMARPC_STRESS_SECS=$(STRESS_ONE_SECS) \
+	RDMARPC_STRESS_SECS=$(STRESS_ONE_SECS) RDMARPC_FAULT_ROUNDS=$(FAULT_ROUNDS) \
 		selftests/vm.sh --kernel debug check
 	RDMARPC_STRESS_SECS=$(STRESS_TWO_SECS) \
 		selftests/vm.sh --kernel debug --two-hosts check

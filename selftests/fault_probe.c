@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -352,6 +353,12 @@ int main(int argc, char **argv)
 	int ret, fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Armed, a page fault of our own may fail its allocation (SIGBUS,
+	 * seen): fault everything in first, and what is mapped later too.
+	 */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		perror("fault_probe: mlockall (page faults may fail while armed)");
 	if (!strcmp(op, "insmod") && argc >= 3) {
 		fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
