@@ -171,7 +171,7 @@ ensure_rxe
 ktap_check "rdma link add $DEV again" $?
 
 # -- 4. The CONNECT timeout's bound -------------------------------------
-out=$(timeout 30 "$HELPER" hold --peer "$SELF:1" --timeout 60001 2>&1)
+out=$(timeout 30 "$HELPER" hold --peer "$SELF:1" --connect-timeout 60001 2>&1)
 ktap_check "CONNECT timeout_ms 60001 is EINVAL: $(tail -n 1 <<< "$out")" \
 	"$(grep -q '(EINVAL)' <<< "$out"; echo $?)"
 
