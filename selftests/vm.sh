@@ -113,12 +113,16 @@ boot_kernel() {
 	local series=$1 flavour=$2 k
 	find /boot -maxdepth 1 -name "vmlinuz-${series}[.-]*" -printf '%f\n' \
 		2>/dev/null | sed 's/^vmlinuz-//' | while read -r k; do
+		# No failing status out of the loop: with errexit and
+		# pipefail it would end vm.sh, silently.
 		case "$k" in
 		*-rt-amd64 | *-cloud-amd64)
-			[ -n "$flavour" ] && [[ $k == *-"$flavour"-amd64 ]] ;;
-		*-amd64) [ -z "$flavour" ] ;;
-		*) false ;;
-		esac && echo "$k"
+			if [ -n "$flavour" ] && [[ $k == *-"$flavour"-amd64 ]]; then
+				echo "$k"
+			fi
+			;;
+		*-amd64) if [ -z "$flavour" ]; then echo "$k"; fi ;;
+		esac
 	done | sort -V | tail -n 1
 }
 
