@@ -38,6 +38,8 @@
 
 #include <librdmarpc.h>
 
+#include "errname.h"
+
 #define DEV_PATH "/dev/" RDMARPC_DEV_NAME
 
 static int bad;
@@ -59,18 +61,6 @@ static void arm(int on)
 	}
 }
 
-static const char *ename(int e)
-{
-	const char *s;
-
-	if (e < 0)
-		e = -e;
-	if (!e)
-		return "ok";
-	s = strerrorname_np(e);
-	return s ? s : "E?";
-}
-
 /* Print the step's result; an errno outside @allowed (0-ended) is bad. */
 static int step(const char *what, int ret, ...)
 {
@@ -82,7 +72,7 @@ static int step(const char *what, int ret, ...)
 	while ((a = va_arg(ap, int)))
 		ok |= a == e;
 	va_end(ap);
-	printf("%s: %s%s\n", what, ename(e), ok ? "" : " (UNEXPECTED)");
+	printf("%s: %s%s\n", what, errname(e), ok ? "" : " (UNEXPECTED)");
 	if (!ok)
 		bad = 1;
 	return -e;
@@ -147,7 +137,7 @@ static int probe_call(const char *peer, const char *svc, size_t size)
 		return 2;
 	h = do_connect(fd, peer, false);
 	if (h < 0) {
-		printf("connect (not armed): %s\n", ename(h));
+		printf("connect (not armed): %s\n", errname(h));
 		return 2;
 	}
 	memset(&sc, 0, sizeof(sc));
@@ -193,7 +183,7 @@ static int probe_call(const char *peer, const char *svc, size_t size)
 		ret = xioctl(fd, RDMARPC_IOC_REAP, &b);
 		if (ret || !b.done) {
 			printf("REAP (not armed): %s after %u of %u: LOST\n",
-			       ename(ret), got, taken);
+			       errname(ret), got, taken);
 			bad = 1;
 			break;
 		}
@@ -233,7 +223,7 @@ static int probe_serve(const char *self)
 	snprintf(bd.name, sizeof(bd.name), "%s", name);
 	h = do_connect(fd, self, false);
 	if (xioctl(fd, RDMARPC_IOC_BIND, &bd) || h < 0) {
-		printf("bind/connect (not armed) failed: %s\n", ename(h));
+		printf("bind/connect (not armed) failed: %s\n", errname(h));
 		return 2;
 	}
 	fill(buf, sizeof(buf), 7);
@@ -259,7 +249,7 @@ static int probe_serve(const char *self)
 		/* Not taken: take it now, unarmed. */
 		ret = xioctl(fd, RDMARPC_IOC_RECV, &rq);
 		if (ret) {
-			printf("RECV (not armed): %s: LOST\n", ename(ret));
+			printf("RECV (not armed): %s: LOST\n", errname(ret));
 			return 3;
 		}
 	}
@@ -274,7 +264,7 @@ static int probe_serve(const char *self)
 	if (step("REPLY", ret, 0)) {
 		/* Still ours to answer (or gone: ENOENT). */
 		ret = xioctl(fd, RDMARPC_IOC_REPLY, &rp);
-		printf("REPLY again (not armed): %s\n", ename(ret));
+		printf("REPLY again (not armed): %s\n", errname(ret));
 		if (ret && ret != -ENOENT && ret != -ENOMEM)
 			bad = 1;
 	}
@@ -286,7 +276,7 @@ static int probe_serve(const char *self)
 	b.entries = (uintptr_t)&comp;
 	ret = xioctl(fd, RDMARPC_IOC_REAP, &b);
 	if (ret || b.done != 1) {
-		printf("REAP (not armed): %s: LOST\n", ename(ret));
+		printf("REAP (not armed): %s: LOST\n", errname(ret));
 		return 3;
 	}
 	if (!step("completion", comp.error, CALL_ERRS, 0) &&

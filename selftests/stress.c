@@ -60,6 +60,8 @@
 
 #include <librdmarpc.h>
 
+#include "errname.h"
+
 #define DEV_PATH	"/dev/" RDMARPC_DEV_NAME
 #define MAX_ERRNO	160
 #define MAX_WORKERS	32
@@ -231,18 +233,6 @@ static void __attribute__((format(printf, 1, 2))) violation(const char *fmt,
 			 line);
 }
 
-static const char *ename(int e)
-{
-	const char *s;
-
-	if (e < 0)
-		e = -e;
-	if (!e)
-		return "ok";
-	s = strerrorname_np(e);
-	return s ? s : "E?";
-}
-
 /*
  * Count the result @ret (0, positive or negative errno) of @op; an errno
  * outside the op's set is a violation.  Returns -errno or 0.
@@ -263,7 +253,7 @@ static int account(enum op op, int ret, const char *what)
 	if (!known)
 		violation("%s%s%s returned %s (%d), not a documented errno",
 			  ops[op].name, what ? " " : "", what ? what : "",
-			  ename(e), e);
+			  errname(e), e);
 	return -e;
 }
 
@@ -386,7 +376,7 @@ static void echo_worker(void)
 					/* Twice their timeout: lost calls. */
 					violation("echo: %u submitted calls "
 						  "not complete after 30 s: %s",
-						  taken - reaped, ename(ret));
+						  taken - reaped, errname(ret));
 					break;
 				}
 				for (int i = 0; i < got; i++) {
@@ -1081,7 +1071,7 @@ static void do_param_set(struct rdmarpc_nl *nl)
 		__atomic_fetch_add(&sh->partial_param_sets, 1,
 				   __ATOMIC_RELAXED);
 		violation("PARAM_SET refused (%s) but changed parameters",
-			  ename(ret));
+			  errname(ret));
 	}
 }
 
@@ -1452,7 +1442,7 @@ static void print_summary(double secs, double max_stall)
 				continue;
 			tot += sh->err[op][e];
 			n += snprintf(line + n, sizeof(line) - (size_t)n,
-				      " %s %" PRIu64, e ? ename(e) : "failed",
+				      " %s %" PRIu64, e ? errname(e) : "failed",
 				      sh->err[op][e]);
 			if (n >= (int)sizeof(line))
 				break;
@@ -1498,7 +1488,7 @@ static bool final_echo(void)
 		if (!ret && !st && got == sizeof(req) &&
 		    !memcmp(req, resp, sizeof(req)))
 			return true;
-		printf("stress: final echo: %s\n", ename(ret));
+		printf("stress: final echo: %s\n", errname(ret));
 		msleep(500);
 	}
 	return false;
