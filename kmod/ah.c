@@ -9,6 +9,8 @@
  * queues the free work, which cancels a pending resolution (waiting for a
  * running callback), destroys the ib_ah and drops the port reference.
  */
+#include <linux/delay.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 #include <net/route.h>
@@ -21,12 +23,45 @@
 /* rdma_resolve_ip() gives up on an unanswered neighbour after this. */
 #define RDMARPC_RESOLVE_MS	2000
 
+#ifdef DEBUG
+/* Debug builds: hold every AH free back this long (beyond teardown's wait). */
+static unsigned int rdmarpc_dbg_ah_free_delay_ms;
+
+static int rdmarpc_dbg_ah_free_delay_set(const char *val,
+					 const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, RDMARPC_DBG_DELAY_MAX);
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_ah_free_delay_ops = {
+	.set = rdmarpc_dbg_ah_free_delay_set,
+	.get = param_get_uint,
+};
+module_param_cb(dbg_ah_free_delay_ms, &rdmarpc_dbg_ah_free_delay_ops,
+		&rdmarpc_dbg_ah_free_delay_ms, 0600);
+MODULE_PARM_DESC(dbg_ah_free_delay_ms,
+		 "Debug: delay every AH's free this long (ms; 0..30000)");
+
+static void rdmarpc_dbg_ah_free_delay(void)
+{
+	unsigned int ms = READ_ONCE(rdmarpc_dbg_ah_free_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#else
+static inline void rdmarpc_dbg_ah_free_delay(void)
+{
+}
+#endif
+
 static void rdmarpc_ah_free_work(struct work_struct *work)
 {
 	struct rdmarpc_ah *ah = container_of(work, struct rdmarpc_ah,
 					     free_work);
 	struct rdmarpc_port *port = ah->port;
 
+	rdmarpc_dbg_ah_free_delay();
 	rdma_addr_cancel(&ah->devaddr);
 	if (ah->ah)
 		rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);

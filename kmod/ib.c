@@ -49,6 +49,69 @@ static const struct rdmarpc_rx_ops __rcu *rdmarpc_rx_ops;
 
 static struct ib_client rdmarpc_client;
 
+#ifdef DEBUG
+/* Debug builds: receive completions flushed so far (tests bound it). */
+static atomic_long_t rdmarpc_dbg_rx_flushed = ATOMIC_LONG_INIT(0);
+
+static int rdmarpc_dbg_rx_flushed_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%ld\n",
+			 atomic_long_read(&rdmarpc_dbg_rx_flushed));
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_rx_flushed_ops = {
+	.get = rdmarpc_dbg_rx_flushed_get,
+};
+module_param_cb(dbg_rx_flushed, &rdmarpc_dbg_rx_flushed_ops, NULL, 0444);
+MODULE_PARM_DESC(dbg_rx_flushed, "Debug: receive completions flushed so far");
+
+static void rdmarpc_dbg_count_flush(void)
+{
+	atomic_long_inc(&rdmarpc_dbg_rx_flushed);
+}
+
+/* Debug builds: writing 1 moves every set-up port's QP to ERR. */
+static int rdmarpc_dbg_qp_err_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
+	struct rdmarpc_device *dev;
+	struct rdmarpc_port *port;
+	unsigned int v;
+	int ret;
+	u32 i;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v != 1)
+		return -EINVAL;
+	mutex_lock(&rdmarpc_lock);
+	list_for_each_entry(dev, &rdmarpc_devices, list) {
+		for (i = 0; i < dev->nports; i++) {
+			port = dev->ports[i];
+			if (!port || !port->up || !port->qp)
+				continue;
+			ret = ib_modify_qp(port->qp, &attr, IB_QP_STATE);
+			pr_info("device %s port %u: QP forced to ERR: %d\n",
+				rdmarpc_port_name(port), port->port_num, ret);
+		}
+	}
+	mutex_unlock(&rdmarpc_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_qp_err_ops = {
+	.set = rdmarpc_dbg_qp_err_set,
+};
+module_param_cb(dbg_qp_err, &rdmarpc_dbg_qp_err_ops, NULL, 0200);
+MODULE_PARM_DESC(dbg_qp_err, "Debug: write 1 to move every port's QP to ERR");
+#else
+static inline void rdmarpc_dbg_count_flush(void)
+{
+}
+#endif
+
 static void rdmarpc_port_release(struct kref *ref)
 {
 	kfree(container_of(ref, struct rdmarpc_port, ref));
@@ -281,7 +344,9 @@ static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	bool consumed = false;
 
 	if (unlikely(wc->status != IB_WC_SUCCESS)) {
-		if (wc->status != IB_WC_WR_FLUSH_ERR) {
+		if (wc->status == IB_WC_WR_FLUSH_ERR) {
+			rdmarpc_dbg_count_flush();
+		} else {
 			atomic64_inc(&port->stats.rx_errors);
 			pr_debug_ratelimited("device %s port %u: receive: %s\n",
 					     rdmarpc_port_name(port),
