@@ -55,6 +55,28 @@ static inline void rdmarpc_dbg_ah_free_delay(void)
 }
 #endif
 
+/*
+ * Destroy the ib_ah and drop the GID reference (ah_mutex held): in the free
+ * work, or at teardown for an AH still held when the port goes.
+ */
+static void rdmarpc_ah_release_hw(struct rdmarpc_ah *ah)
+{
+	const struct ib_gid_attr *attr = ah->sgid_attr;
+
+	lockdep_assert_held(&ah->port->ah_mutex);
+	if (ah->ah) {
+		rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);
+		ah->ah = NULL;
+	}
+	if (attr && attr != &ah->sgid_copy) {
+		/* Holders may still read it (GID, index): keep a copy. */
+		ah->sgid_copy = *attr;
+		ah->sgid_copy.ndev = NULL;
+		ah->sgid_attr = &ah->sgid_copy;
+		rdma_put_gid_attr(attr);
+	}
+}
+
 static void rdmarpc_ah_free_work(struct work_struct *work)
 {
 	struct rdmarpc_ah *ah = container_of(work, struct rdmarpc_ah,
@@ -63,10 +85,10 @@ static void rdmarpc_ah_free_work(struct work_struct *work)
 
 	rdmarpc_dbg_ah_free_delay();
 	rdma_addr_cancel(&ah->devaddr);
-	if (ah->ah)
-		rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);
-	if (ah->sgid_attr)
-		rdma_put_gid_attr(ah->sgid_attr);
+	mutex_lock(&port->ah_mutex);
+	list_del(&ah->all_node);
+	rdmarpc_ah_release_hw(ah);
+	mutex_unlock(&port->ah_mutex);
 	kfree(ah);
 	if (atomic_dec_and_test(&port->ah_count))
 		wake_up_all(&port->wq);
@@ -119,6 +141,7 @@ static struct rdmarpc_ah *rdmarpc_ah_alloc(struct rdmarpc_port *port,
 	kref_init(&ah->ref);
 	ah->port = port;
 	INIT_LIST_HEAD(&ah->node);
+	INIT_LIST_HEAD(&ah->all_node);
 	ah->dgid = *dgid;
 	ah->sgid_attr = sgid_attr;
 	ah->status = -EINPROGRESS;
@@ -126,6 +149,9 @@ static struct rdmarpc_ah *rdmarpc_ah_alloc(struct rdmarpc_port *port,
 	INIT_WORK(&ah->free_work, rdmarpc_ah_free_work);
 	rdmarpc_port_get_ref(port);
 	atomic_inc(&port->ah_count);
+	mutex_lock(&port->ah_mutex);
+	list_add(&ah->all_node, &port->ah_all);
+	mutex_unlock(&port->ah_mutex);
 	return ah;
 }
 
@@ -204,13 +230,38 @@ static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
 		rdmarpc_ah_put(ah);
 }
 
-/* Process context; port->pd is alive (teardown cancels us first). */
+/*
+ * Create the ib_ah for @ah from @attr; process context.  -ENODEV once the
+ * port's teardown has stopped the cache (its PD is going or gone).
+ */
+static int rdmarpc_ah_create_hw(struct rdmarpc_ah *ah,
+				struct rdma_ah_attr *attr)
+{
+	struct rdmarpc_port *port = ah->port;
+	struct ib_ah *ibah;
+	int ret = 0;
+
+	mutex_lock(&port->ah_mutex);
+	if (port->ah_dead) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	ibah = rdma_create_ah(port->pd, attr, RDMA_CREATE_AH_SLEEPABLE);
+	if (IS_ERR(ibah))
+		ret = PTR_ERR(ibah);
+	else
+		ah->ah = ibah;
+out_unlock:
+	mutex_unlock(&port->ah_mutex);
+	return ret;
+}
+
+/* Process context (a resolution callback, or an InfiniBand port's get). */
 static int rdmarpc_ah_create(struct rdmarpc_ah *ah)
 {
 	struct rdmarpc_port *port = ah->port;
 	struct ib_device *ibdev = port->dev->ibdev;
 	struct rdma_ah_attr attr = {};
-	struct ib_ah *ibah;
 
 	attr.type = rdma_ah_find_type(ibdev, port->port_num);
 	rdma_ah_set_port_num(&attr, port->port_num);
@@ -226,11 +277,7 @@ static int rdmarpc_ah_create(struct rdmarpc_ah *ah)
 			return -EOPNOTSUPP;
 		rdma_ah_set_dlid(&attr, port->lid);
 	}
-	ibah = rdma_create_ah(port->pd, &attr, RDMA_CREATE_AH_SLEEPABLE);
-	if (IS_ERR(ibah))
-		return PTR_ERR(ibah);
-	ah->ah = ibah;
-	return 0;
+	return rdmarpc_ah_create_hw(ah, &attr);
 }
 
 static void rdmarpc_ah_resolved(int status, struct sockaddr *src,
@@ -439,7 +486,6 @@ struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
 {
 	struct rdma_ah_attr attr;
 	struct rdmarpc_ah *ah, *new;
-	struct ib_ah *ibah;
 	int ret;
 
 	might_sleep();
@@ -465,13 +511,12 @@ struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
 	if (attr.type == RDMA_AH_ATTR_TYPE_ROCE)
 		memcpy(new->dmac, attr.roce.dmac, ETH_ALEN);
 	new->hop_limit = attr.grh.hop_limit;
-	ibah = rdma_create_ah(port->pd, &attr, RDMA_CREATE_AH_SLEEPABLE);
+	ret = rdmarpc_ah_create_hw(new, &attr);
 	rdma_destroy_ah_attr(&attr);
-	if (IS_ERR(ibah)) {
+	if (ret) {
 		rdmarpc_ah_put(new);
-		return ERR_CAST(ibah);
+		return ERR_PTR(ret);
 	}
-	new->ah = ibah;
 	rdmarpc_ah_complete(new, 0);
 	return rdmarpc_ah_insert(new);
 
@@ -488,6 +533,20 @@ void rdmarpc_ah_cache_init(struct rdmarpc_port *port)
 	spin_lock_init(&port->ah_lock);
 	INIT_LIST_HEAD(&port->ah_list);
 	atomic_set(&port->ah_count, 0);
+	mutex_init(&port->ah_mutex);
+	INIT_LIST_HEAD(&port->ah_all);
+}
+
+void rdmarpc_ah_cache_stop(struct rdmarpc_port *port)
+{
+	struct rdmarpc_ah *ah;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	mutex_lock(&port->ah_mutex);
+	port->ah_dead = true;
+	list_for_each_entry(ah, &port->ah_all, all_node)
+		rdmarpc_ah_release_hw(ah);
+	mutex_unlock(&port->ah_mutex);
 }
 
 void rdmarpc_ah_cache_flush(struct rdmarpc_port *port)
