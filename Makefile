@@ -71,24 +71,103 @@ host-check:
 fuzz:
 	$(MAKE) -C tools fuzz
 
+# The guest lanes.  GUEST_KERNEL names the kernel of the full suite
+# (selftests/vm.sh --kernel: stock, 6.1, 6.12, 6.12-rt, debug or a
+# version); make check runs it on the stock kernel (6.1), and the other
+# supported kernels on the lifecycle subset.
+GUEST_KERNEL ?= stock
+# Stress (selftests/stress.sh) runs 5 minutes on one host, 1 on two.
+STRESS_ONE_SECS ?= 300
+STRESS_TWO_SECS ?= 60
+# make check's two-host lane: what crosses the wire between two guests
+# (the host-local tests run on one host; both guests share the machine's
+# two cores, so each test takes two to three times longer there).
+# check-two runs the whole suite on two hosts.
+TWO_HOST_TESTS := chardev_badinput peer_sanity.sh rpc_echo.sh rpc_faults.sh \
+	rpc_failure.sh
+# Load/unload, hotplug, echo, injected faults, failures, bad input.
+LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
+	rpc_failure.sh rpc_badinput.sh nl_badinput chardev_badinput
+# The debug kernel's lane in make check, sized for CI (guests run about
+# 20x slower there): every bad netlink and ioctl input, calls, and the
+# harness's load and unload with kmemleak.  make check-debug runs the
+# whole suite there, fault_alloc.sh included (FAULT_ROUNDS attempts per
+# step).
+DEBUG_CHECK_TESTS ?= nl_badinput chardev_badinput
+FAULT_ROUNDS ?= 4
+
+.PHONY: check-one check-two check-two-wire check-6.12 check-6.12-rt \
+	check-kernels \
+	check-debug check-debug-subset debug-kernel check-harness \
+	check-harness-debug
+
 check-one: all
-	selftests/vm.sh check
+	RDMARPC_STRESS_SECS=$(STRESS_ONE_SECS) \
+		selftests/vm.sh --kernel $(GUEST_KERNEL) check
 
 check-two: all
-	selftests/vm.sh check --two-hosts
+	RDMARPC_STRESS_SECS=$(STRESS_TWO_SECS) \
+		selftests/vm.sh --kernel $(GUEST_KERNEL) --two-hosts check
 
-check: host-check check-harness check-one check-two
+check-two-wire: all
+	selftests/vm.sh --kernel $(GUEST_KERNEL) --two-hosts check $(TWO_HOST_TESTS)
+
+check-6.12: all
+	selftests/vm.sh --kernel 6.12 check $(LIFECYCLE_TESTS)
+
+# PREEMPT_RT: spinlocks sleep, softirqs and the CQ handlers run in threads.
+check-6.12-rt: all
+	selftests/vm.sh --kernel 6.12-rt check $(LIFECYCLE_TESTS)
+
+check-kernels: check-6.12 check-6.12-rt
 
 # The VM harness's own test: a planted WARN_ON and BUG must fail their runs.
-.PHONY: check-harness
-check-harness: module
-	selftests/vm.sh selftest
+check-harness: all
+	selftests/vm.sh --kernel $(GUEST_KERNEL) selftest
+
+# The debug kernel (KASAN, KFENCE, lockdep, DEBUG_OBJECTS, UBSAN, kmemleak,
+# fault injection), built by selftests/debug-kernel.sh once per machine
+# and cached outside the tree.  Guests run about 20x slower there.
+debug-kernel:
+	selftests/debug-kernel.sh build
+
+# Each detector must fail a run with a planted bug.
+check-harness-debug: debug-kernel all
+	selftests/vm.sh --kernel debug selftest
+
+check-debug-subset: debug-kernel all
+	RDMARPC_FAULT_ROUNDS=$(FAULT_ROUNDS) \
+		selftests/vm.sh --kernel debug check $(DEBUG_CHECK_TESTS)
+
+# The whole suite on the debug kernel, one host and two hosts.
+check-debug: debug-kernel all
+	RDMARPC_STRESS_SECS=$(STRESS_ONE_SECS) RDMARPC_FAULT_ROUNDS=$(FAULT_ROUNDS) \
+		selftests/vm.sh --kernel debug check
+	RDMARPC_STRESS_SECS=$(STRESS_TWO_SECS) \
+		selftests/vm.sh --kernel debug --two-hosts check
+
+# Sized for CI: the whole suite on two hosts (check-two), on the debug
+# kernel (check-debug) and the debug kernel's detector proof
+# (check-harness-debug, five guests of about three minutes) run apart.
+check: host-check check-harness check-one check-two-wire check-kernels \
+	check-debug-subset dkms-check
 
 demo:
 	tools/demo.sh
 
-CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) checkpatch.pl)
-style:
+# checkpatch.pl from an unpacked kernel tree, else from Debian's
+# linux-source tarball, unpacked once into build/checkpatch.
+CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl) \
+	$(CURDIR)/build/checkpatch/scripts/checkpatch.pl)
+$(CURDIR)/build/checkpatch/scripts/checkpatch.pl:
+	mkdir -p build/checkpatch
+	tar -xJf $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz))) \
+		-C build/checkpatch --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	touch $@
+
+style: $(CHECKPATCH)
 	$(CHECKPATCH) --no-tree --strict --show-types --ignore SPDX_LICENSE_TAG \
 		-f $$(git ls-files 'kmod/*.[ch]')
 

@@ -178,7 +178,8 @@ static void rdmarpc_hs_watch_start(struct rdmarpc_hs_watch *w,
 	rdmarpc_port_get_ref(port);
 	w->port = port;
 	w->sock = sock;
-	INIT_WORK(&w->work, rdmarpc_hs_watch_work);
+	/* @w is on the connecting task's stack. */
+	INIT_WORK_ONSTACK(&w->work, rdmarpc_hs_watch_work);
 	init_waitqueue_func_entry(&w->wait, rdmarpc_hs_watch_wake);
 	add_wait_queue(&port->wq, &w->wait);
 	/* Dead before the watch was in place. */
@@ -190,6 +191,7 @@ static void rdmarpc_hs_watch_stop(struct rdmarpc_hs_watch *w)
 {
 	remove_wait_queue(&w->port->wq, &w->wait);
 	cancel_work_sync(&w->work);
+	destroy_work_on_stack(&w->work);
 	rdmarpc_port_put_ref(w->port);
 }
 

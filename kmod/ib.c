@@ -1121,6 +1121,24 @@ out_free:
 	return ret;
 }
 
+/* Every user of @dev's ports sees them dead from here on, and wakes up. */
+static void rdmarpc_device_mark_dead(struct rdmarpc_device *dev)
+{
+	struct rdmarpc_port *port;
+	u32 i;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	for (i = 0; i < dev->nports; i++) {
+		port = dev->ports[i];
+		if (!port)
+			continue;
+		spin_lock_bh(&port->lock);
+		WRITE_ONCE(port->dead, true);
+		spin_unlock_bh(&port->lock);
+		wake_up_all(&port->wq);
+	}
+}
+
 static void rdmarpc_remove(struct ib_device *ibdev, void *client_data)
 {
 	struct rdmarpc_device *dev = client_data;
@@ -1132,15 +1150,7 @@ static void rdmarpc_remove(struct ib_device *ibdev, void *client_data)
 	list_del(&dev->list);
 	dev->dying = true;
 	rdmarpc_generation++;
-	for (i = 0; i < dev->nports; i++) {
-		port = dev->ports[i];
-		if (!port)
-			continue;
-		spin_lock_bh(&port->lock);
-		WRITE_ONCE(port->dead, true);
-		spin_unlock_bh(&port->lock);
-		wake_up_all(&port->wq);
-	}
+	rdmarpc_device_mark_dead(dev);
 	mutex_unlock(&rdmarpc_lock);
 
 	ib_unregister_event_handler(&dev->event_handler);
@@ -1181,6 +1191,21 @@ int rdmarpc_ib_init(void)
 {
 	rdmarpc_qkey = (get_random_u32() & 0x7fffffff) ?: 1;
 	return ib_register_client(&rdmarpc_client);
+}
+
+/*
+ * Module exit, before the interfaces go: every port is dead, so that the
+ * commands still running on one (a loopback test may run for a minute,
+ * and unregistering the netlink family waits for it) leave at once.
+ */
+void rdmarpc_ib_stop(void)
+{
+	struct rdmarpc_device *dev;
+
+	mutex_lock(&rdmarpc_lock);
+	list_for_each_entry(dev, &rdmarpc_devices, list)
+		rdmarpc_device_mark_dead(dev);
+	mutex_unlock(&rdmarpc_lock);
 }
 
 void rdmarpc_ib_exit(void)

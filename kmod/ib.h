@@ -139,6 +139,8 @@ extern struct list_head rdmarpc_devices;
 extern unsigned int rdmarpc_generation;
 
 int rdmarpc_ib_init(void);
+/* Module exit, first: every port dead, its users woken. */
+void rdmarpc_ib_stop(void);
 void rdmarpc_ib_exit(void);
 /* After a gid_index change: every port chooses its GID again. */
 void rdmarpc_ib_reevaluate_gids(void);

@@ -190,9 +190,13 @@ out_destroy_wq:
 	return ret;
 }
 
-/* The exact reverse of rdmarpc_init(). */
+/*
+ * The exact reverse of rdmarpc_init(), once the ports are dead: the
+ * netlink family's removal waits for the commands still running.
+ */
 static void __exit rdmarpc_exit(void)
 {
+	rdmarpc_ib_stop();
 	rdmarpc_nl_exit();
 	rdmarpc_rpc_exit();
 	rdmarpc_sess_exit();

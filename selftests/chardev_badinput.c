@@ -1181,12 +1181,20 @@ TEST_F_TIMEOUT(rpc, inflight_limit, 120)
 	uint32_t done;
 	int err;
 
-	for (int i = 0; i < 5000; i++)
+	for (int i = 0; i < 5000; i++) {
 		call_prep(&c[i], self->h, self->method, (uint64_t)i, "x", 1,
 			  NULL, 0);
+		/* None may time out while the batch is submitted. */
+		c[i].timeout_ms = 120000;
+	}
 	err = submit(self->cli, c, 5000, &done);
 	EXPECT_EQ(-EAGAIN, err);
-	EXPECT_EQ(4096u, done);
+	/*
+	 * 4096 in flight at once: exactly 4096 unless some completed (on a
+	 * slow debug kernel, 4120 were taken) while the batch went in.
+	 */
+	EXPECT_LE(4096u, done);
+	EXPECT_GT(5000u, done);
 }
 
 /*

@@ -26,7 +26,8 @@ qpn0=$(port_json "$DEV" 1 | jq -r '.qpn')
 
 enable_lifecycle_log
 log_mark hotplug
-"$CTL" monitor --timeout 60 > /tmp/hotplug_monitor.out 2>&1 &
+# Killed below; the bound is for a run that never gets there.
+"$CTL" monitor --timeout 900 > /tmp/hotplug_monitor.out 2>&1 &
 mon=$!
 sleep 0.5
 

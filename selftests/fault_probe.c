@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,15 +42,21 @@
 
 static int bad;
 
+/*
+ * Opened once, before the first arming: armed, opening a file may fail
+ * too (writing to it allocates nothing), and disarming must not.
+ */
+static int make_it_fail_fd = -1;
+
 static void arm(int on)
 {
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
-
-	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1) {
+	if (make_it_fail_fd < 0)
+		make_it_fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (make_it_fail_fd < 0 ||
+	    pwrite(make_it_fail_fd, on ? "1" : "0", 1, 0) != 1) {
 		perror("fault_probe: /proc/self/make-it-fail");
 		exit(2);
 	}
-	close(fd);
 }
 
 static const char *ename(int e)
@@ -346,6 +353,12 @@ int main(int argc, char **argv)
 	int ret, fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Armed, a page fault of our own may fail its allocation (SIGBUS,
+	 * seen): fault everything in first, and what is mapped later too.
+	 */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		perror("fault_probe: mlockall (page faults may fail while armed)");
 	if (!strcmp(op, "insmod") && argc >= 3) {
 		fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {

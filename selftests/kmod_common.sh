@@ -8,10 +8,14 @@
 
 TOP=${RDMARPC_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 CTL=$TOP/tools/rdmarpcctl/rdmarpcctl
-KO=$TOP/kmod/rdmarpc.ko
+# The module built for the booted kernel (selftests/vm.sh passes it).
+KO=${RDMARPC_KO:-$TOP/kmod/rdmarpc.ko}
 DEV=${RDMARPC_IBDEV:-rxe0}
 NETDEV=${RDMARPC_NETDEV:-veth0}
 LOCAL_IP=${RDMARPC_LOCAL_IP:-}
+
+# shellcheck source=selftests/lib/kmemleak.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/kmemleak.sh"
 
 # port_json DEV PORT: the port's object from `rdmarpcctl -j dev show`.
 port_json() {
@@ -89,9 +93,20 @@ gid_expand() {
 	echo
 }
 
+# rmmod_rdmarpc [SECS]: unload rdmarpc (given SECS, default 60), then let
+# kmemleak look for what it left behind: a finding fails the run (see
+# lib/kmemleak.sh) and is printed on stderr.  Returns rmmod's status.
+rmmod_rdmarpc() {
+	local rc
+	timeout "${1:-60}" rmmod rdmarpc
+	rc=$?
+	[ $rc -ne 0 ] || kmemleak_check "rmmod rdmarpc" >&2
+	return $rc
+}
+
 # reload_module: rmmod and insmod again with the lifecycle lines enabled.
 reload_module() {
-	rmmod rdmarpc || return 1
+	rmmod_rdmarpc 60 || return 1
 	insmod "$KO" dyndbg=+p "$@"
 }
 

@@ -166,7 +166,7 @@ hold=$!
 BG+=("$hold")
 wait_log "$T/rpc_failure_hold.out" '^ready' 30
 ready=$?
-out=$(rmmod rdmarpc 2>&1)
+out=$(rmmod_rdmarpc 2>&1)
 rc=$?
 [ $ready -eq 0 ] && [ $rc -ne 0 ] && grep -qi 'in use' <<< "$out" && module_loaded
 ktap_check "rmmod with an endpoint open is refused: ${out:-it succeeded}" $?
@@ -175,7 +175,7 @@ kill -KILL "$hold"
 wait "$hold" 2> /dev/null
 wait_until 10 refcnt_zero
 nsess=$("$CTL" -j session show 2> /dev/null | jq 'length')
-out=$(timeout 60 rmmod rdmarpc 2>&1)
+out=$(rmmod_rdmarpc 60 2>&1)
 rc=$?
 [ "${nsess:-0}" -ge 1 ] && [ $rc -eq 0 ] && ! module_loaded
 ktap_check "files closed: rmmod with ${nsess:-0} session(s) established: ${out:-done}" $?

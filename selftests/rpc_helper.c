@@ -28,11 +28,16 @@
  *   rpc_helper hold --peer ADDR [--service NAME]
  *       Open one endpoint that binds NAME (default "held") and another
  *       connected to ADDR, print "ready" and wait to be killed.
+ *
+ * --timeout MS bounds the calls, and the handshake up to
+ * RDMARPC_CONNECT_TIMEOUT_MAX; --connect-timeout MS bounds the handshake
+ * alone, passed as it is (above the maximum CONNECT fails with EINVAL).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +53,7 @@ struct opts {
 	const char *peer;
 	const char *service;
 	unsigned long long size, count, endpoints, max_size, timeout_ms;
+	unsigned long long connect_timeout_ms;	/* ULLONG_MAX: not given */
 };
 
 static double now_s(void)
@@ -78,6 +84,7 @@ static const char *errname(int err)
 
 static int open_connected(const struct opts *o, struct rdmarpc **ep)
 {
+	unsigned int tmo;
 	int err, handle;
 
 	err = rdmarpc_open(ep);
@@ -86,8 +93,14 @@ static int open_connected(const struct opts *o, struct rdmarpc **ep)
 			rdmarpc_strerror(err));
 		return err;
 	}
-	handle = rdmarpc_connect(*ep, o->peer,
-				 (unsigned int)o->timeout_ms);
+	/* --timeout bounds the calls; the handshake's bound is lower. */
+	if (o->connect_timeout_ms != ULLONG_MAX)
+		tmo = (unsigned int)o->connect_timeout_ms;
+	else if (o->timeout_ms < RDMARPC_CONNECT_TIMEOUT_MAX)
+		tmo = (unsigned int)o->timeout_ms;
+	else
+		tmo = RDMARPC_CONNECT_TIMEOUT_MAX;
+	handle = rdmarpc_connect(*ep, o->peer, tmo);
 	if (handle < 0) {
 		fprintf(stderr, "rpc_helper: connect %s: %s (%s)\n", o->peer,
 			rdmarpc_strerror(handle), errname(handle));
@@ -346,7 +359,8 @@ static void usage(FILE *f)
 		"[--size N] [--count N] [--timeout MS]\n"
 		"       rpc_helper clients --peer ADDR [--service NAME] "
 		"[--endpoints N] [--count N] [--max-size N] [--timeout MS]\n"
-		"       rpc_helper hold --peer ADDR [--service NAME]\n");
+		"       rpc_helper hold --peer ADDR [--service NAME]\n"
+		"       (all but sink: [--connect-timeout MS])\n");
 }
 
 int main(int argc, char **argv)
@@ -359,10 +373,11 @@ int main(int argc, char **argv)
 		{ "endpoints", required_argument, NULL, 'e' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "connect-timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 64, .count = 1, .endpoints = 2,
-			  .max_size = 4096 };
+			  .max_size = 4096, .connect_timeout_ms = ULLONG_MAX };
 	const char *mode;
 	int opt;
 
@@ -384,6 +399,7 @@ int main(int argc, char **argv)
 		case 'e': dst = &o.endpoints; break;
 		case 'm': dst = &o.max_size; break;
 		case 't': dst = &o.timeout_ms; break;
+		case 'T': dst = &o.connect_timeout_ms; break;
 		default: usage(stderr); return 2;
 		}
 		if (dst) {
@@ -397,7 +413,9 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || o.size > MAX_REQUEST ||
 	    o.max_size > MAX_REQUEST || !o.count || o.count > 65536 ||
-	    !o.endpoints || o.endpoints > 64 || o.timeout_ms > UINT32_MAX) {
+	    !o.endpoints || o.endpoints > 64 || o.timeout_ms > UINT32_MAX ||
+	    (o.connect_timeout_ms != ULLONG_MAX &&
+	     o.connect_timeout_ms > UINT32_MAX)) {
 		usage(stderr);
 		return 2;
 	}

@@ -7,32 +7,47 @@
 #
 #   deps           install the Debian packages the project needs (root)
 #   build          build the module, library, tools and tests (make all)
-#   check [TEST..] boot a guest with Soft-RoCE, load kmod/rdmarpc.ko, run the
+#   check [TEST..] boot a guest with Soft-RoCE, load rdmarpc.ko, run the
 #                  selftests (default: all in selftests/Makefile), unload,
 #                  judge the kernel log; prints "N passed, N failed, N skipped"
 #   run CMD...     the same set-up, then run CMD in the guest (in the tree's
 #                  top directory) and print its output; exits with its status
 #   selftest       test this harness: a planted WARN_ON and a planted BUG
-#                  must fail their runs, a clean run must pass
+#                  (on the debug kernel instead a use-after-free, a lock
+#                  inversion, a leak and a sleep in atomic context) must fail
+#                  their runs and be named, a clean run must pass
+#   kernels        list the kernels --kernel can name and what they resolve to
 #
 # Options:
+#   --kernel VER       the guest kernel: a version in /boot, or "stock" (the
+#                      one Debian's linux-image-amd64 depends on; the
+#                      default), "6.1", "6.12", "6.12-rt", "6.12-cloud" (the
+#                      newest installed of that series and flavour), or
+#                      "debug" (the project's debug kernel, built by
+#                      selftests/debug-kernel.sh).  The module is built for
+#                      it into build/mod/<version>/.
 #   --two-hosts        two guests on one virtual network; tests and CMD run
 #                      on guest "a", guest "b" runs the peer agent (see
 #                      selftests/lib/remote.sh)
 #   --timeout SECS     hard limit for each guest (default 2400 for check, 900 for
-#                      selftest, 600 for run)
+#                      selftest, 600 for run; on the debug kernel 14400,
+#                      3600 and 3600)
 #   --insmod 'KO [ARGS]'  also load this module after rdmarpc (repeatable)
 #   --module-args ARGS parameters for rdmarpc.ko
 #   -v, --verbose      stream the guests' harness trace to stderr
 #
 # A run fails when a test or a harness step fails (set-up, insmod, rmmod),
 # when a guest crashes or times out, or when a guest's kernel log shows BUG,
-# WARNING, Oops, a hung task, refcount_t, KASAN/UBSAN, lockdep or RCU splats;
-# then the kernel log is printed.  Environment: RDMARPC_KVER (default: the
-# newest kernel in /boot), RDMARPC_VM_DIR (cache and results, default
+# WARNING, Oops, a hung task, refcount_t, KASAN, KFENCE, UBSAN, ODEBUG,
+# lockdep or RCU splats, or kmemleak finds an unreferenced object after an
+# rmmod of rdmarpc; then the kernel log is printed.  The debug kernel boots
+# with panic_on_warn.  Environment: RDMARPC_KVER (as --kernel, default
+# stock), RDMARPC_VM_DIR (cache and results, default
 # build/vm), RDMARPC_VM_SMP (2), RDMARPC_VM_MEM (2048), RDMARPC_VM_NET (the
 # two guests' wire: "socket", the default, a TCP stream between the two
 # QEMUs; "dgram", one UDP datagram per frame, no stream between them).
+# The tests' settings RDMARPC_STRESS_* and RDMARPC_FAULT_* (see stress.sh,
+# fault_alloc.sh) are passed to the guests.
 
 set -euo pipefail
 
@@ -56,6 +71,10 @@ PKGS_REQUIRED=(
 	libnl-genl-3-dev nftables linux-source-6.1 iproute2 kmod make gcc
 	libc6-dev libibverbs-dev librdmacm-dev pkg-config procps xz-utils zstd
 	iputils-ping jq util-linux sockperf
+	linux-image-6.12.118+deb12-amd64 linux-headers-6.12.118+deb12-amd64
+	linux-image-6.12.118+deb12-rt-amd64
+	linux-headers-6.12.118+deb12-rt-amd64 linux-source-6.12 dkms
+	bc bison flex libelf-dev libssl-dev
 )
 PKGS_OPTIONAL=(
 	clang valgrind protobuf-c-compiler libprotobuf-c-dev libnl-route-3-dev
@@ -64,7 +83,9 @@ PKGS_OPTIONAL=(
 
 # Kernel log lines that fail a run.
 SPLAT='(^|[^[:alnum:]_])(BUG:|kernel BUG at|WARNING:|Oops|general protection fault'
-SPLAT+='|INFO: task .* blocked for more than|refcount_t:|KASAN|UBSAN|kmemleak'
+SPLAT+='|INFO: task .* blocked for more than|refcount_t:|KASAN:|KFENCE:|UBSAN:'
+SPLAT+='|ODEBUG:|list_(add|del) corruption|unreferenced object'
+SPLAT+='|kmemleak: .*(suspected memory leak|disabled|[Cc]annot|pool empty)'
 SPLAT+='|possible circular locking|possible recursive locking'
 SPLAT+='|inconsistent lock state|suspicious RCU usage|lock held when returning'
 SPLAT+='|Kernel panic|invalid opcode:|soft lockup|hard LOCKUP|rcu: .*stall'
@@ -84,16 +105,115 @@ usage() {
 	exit 2
 }
 
-kver() {
-	if [ -n "${RDMARPC_KVER:-}" ]; then
-		echo "$RDMARPC_KVER"
+# ------------------------------------------------------------- kernels
+
+# The newest kernel in /boot of series $1 (6.1, 6.12) and flavour $2
+# ("" for the generic one, rt, cloud).
+boot_kernel() {
+	local series=$1 flavour=$2 k
+	find /boot -maxdepth 1 -name "vmlinuz-${series}[.-]*" -printf '%f\n' \
+		2>/dev/null | sed 's/^vmlinuz-//' | while read -r k; do
+		# No failing status out of the loop: with errexit and
+		# pipefail it would end vm.sh, silently.
+		case "$k" in
+		*-rt-amd64 | *-cloud-amd64)
+			if [ -n "$flavour" ] && [[ $k == *-"$flavour"-amd64 ]]; then
+				echo "$k"
+			fi
+			;;
+		*-amd64) if [ -z "$flavour" ]; then echo "$k"; fi ;;
+		esac
+	done | sort -V | tail -n 1
+}
+
+# The kernel Debian's linux-image-amd64 metapackage depends on.
+stock_kernel() {
+	dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+		tr ',' '\n' | sed -n 's/^ *linux-image-\([^ ]*\).*/\1/p' | head -n 1
+}
+
+# select_kernel SEL: set KVER (the release), KIMAGE (the image to boot),
+# KDIR (the tree to build modules against), KMODS (a modules directory the
+# guest mounts at /lib/modules/$KVER, or empty) and KDEBUG (1 for the
+# debug kernel).
+select_kernel() {
+	local sel=$1 d
+	KVER='' KMODS='' KDEBUG=''
+	case "$sel" in
+	debug)
+		d=$("$TOP/selftests/debug-kernel.sh" dir) ||
+			die "--kernel debug: build it first (selftests/debug-kernel.sh, about 15 minutes; make check-debug does)"
+		KVER=$(cat "$d/kver")
+		KIMAGE=$d/bzImage
+		KDIR=$d/src
+		KMODS=$d/modules/lib/modules/$KVER
+		KDEBUG=1
 		return
+		;;
+	stock)
+		KVER=$(stock_kernel)
+		[ -n "$KVER" ] ||
+			die "--kernel stock: linux-image-amd64 is not installed (run: selftests/vm.sh deps)"
+		;;
+	[0-9]*.[0-9]*)
+		if [ -e "/boot/vmlinuz-$sel" ]; then
+			KVER=$sel
+		else
+			case "$sel" in
+			*-rt) KVER=$(boot_kernel "${sel%-rt}" rt) ;;
+			*-cloud) KVER=$(boot_kernel "${sel%-cloud}" cloud) ;;
+			*) KVER=$(boot_kernel "$sel" '') ;;
+			esac
+		fi
+		;;
+	esac
+	[ -n "$KVER" ] ||
+		die "no kernel '$sel' in /boot (see: selftests/vm.sh kernels)"
+	KIMAGE=/boot/vmlinuz-$KVER
+	[ -e "$KIMAGE" ] || die "no $KIMAGE"
+	KDIR=/lib/modules/$KVER/build
+	[ -e "$KDIR/Makefile" ] || KDIR=/usr/src/linux-headers-$KVER
+	[ -e "$KDIR/Makefile" ] ||
+		die "no headers for $KVER (apt-get install linux-headers-$KVER)"
+}
+
+cmd_kernels() {
+	local sel k
+	for sel in stock 6.1 6.12 6.12-rt 6.12-cloud debug; do
+		k=$(select_kernel "$sel" 2>/dev/null && echo "$KVER $KIMAGE") ||
+			k="(not installed)"
+		printf '%-10s %s\n' "$sel" "$k"
+	done
+}
+
+# Build rdmarpc.ko (as make module-debug) for the selected kernel in a
+# directory of its own, build/mod/$KVER, from a copy of Kbuild and kmod/'s
+# sources (their modification times kept, so a rebuild is incremental);
+# sets KO.
+build_module() {
+	local d=$TOP/build/mod/$KVER lock f
+	mkdir -p "$d"
+	exec {lock}> "$d.lock"
+	flock "$lock"
+	# Sources gone from kmod/ go from the copy too.
+	if [ -d "$d/kmod" ]; then
+		(cd "$d" && find kmod -type f \( -name '*.[ch]' -o -name Kbuild \) \
+			! -name '*.mod.c') | while read -r f; do
+			[ -e "$TOP/$f" ] || rm -f "${d:?}/$f"
+		done
 	fi
-	local k
-	k=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' 2>/dev/null |
-		sed 's/^vmlinuz-//' | sort -V | tail -n 1)
-	[ -n "$k" ] || die "no kernel in /boot (run: selftests/vm.sh deps)"
-	echo "$k"
+	(cd "$TOP" && find Kbuild kmod -type f \( -name '*.[ch]' -o -name Kbuild \
+		-o -name Makefile \) ! -name '*.mod.c' -print0) |
+		(cd "$TOP" && cpio -p0dmu --quiet "$d")
+	# The debug build: the tests' delay knobs (dbg_*) and lifecycle
+	# lines are in it.
+	if ! make -C "$KDIR" M="$d" CONFIG_RDMARPC_DEBUG=y modules \
+		> "$d/build.log" 2>&1; then
+		cat "$d/build.log" >&2
+		die "cannot build rdmarpc.ko for $KVER (log: $d/build.log)"
+	fi
+	exec {lock}>&-
+	KO=$d/kmod/rdmarpc.ko
 }
 
 # ---------------------------------------------------------------- deps
@@ -126,6 +246,12 @@ cmd_deps() {
 	[ "$(id -u)" -eq 0 ] || die "deps: run as root"
 	note "deps: apt-get update"
 	export DEBIAN_FRONTEND=noninteractive
+	# A test machine that never boots the kernels it installs (CI) can
+	# skip their initramfs (minutes each): the guests boot vm.sh's own.
+	# Never on a host that may boot them.
+	if [ "${RDMARPC_DEPS_NO_INITRD:-0}" = 1 ]; then
+		export INITRD=No
+	fi
 	apt-get update -qq
 	missing=$(missing_pkgs)
 	note "deps: installing $(tr '\n' ' ' <<< "$missing")"
@@ -140,17 +266,21 @@ cmd_deps() {
 # --------------------------------------------------------------- build
 
 cmd_build() {
-	make -C "$TOP" KVER="$(kver)" all
+	make -C "$TOP" KVER="$KVER" KDIR="$KDIR" all
 }
 
 # ----------------------------------------------------------- initramfs
 
-# The modules the initramfs loads, in dependency order, one path a line.
+# The modules the initramfs loads, in dependency order, one path a line;
+# none for a kernel that has them all built in (KMODS: its modules
+# directory, when not under /lib/modules).
 initramfs_modules() {
-	local k=$1 m
+	local k=$1 m out base=()
+	[ -z "$KMODS" ] || base=(-d "${KMODS%/lib/modules/*}")
 	for m in virtio_pci 9pnet_virtio 9p; do
-		modprobe -S "$k" --show-depends "$m" |
-			awk '$1 == "insmod" { print $2 }'
+		out=$(modprobe "${base[@]}" -S "$k" --show-depends "$m") ||
+			die "no module $m for $k (is linux-image installed?)"
+		awk '$1 == "insmod" { print $2 }' <<< "$out"
 	done | awk '!seen[$0]++'
 }
 
@@ -159,7 +289,6 @@ initramfs() {
 	local k=$1 out key mods st m name lock
 	out=$CACHE/initramfs-$k.cpio.gz
 	mods=$(initramfs_modules "$k")
-	[ -n "$mods" ] || die "no modules for $k (is linux-image installed?)"
 	key=$( { echo "$k"; echo "$mods"; cat "$LIB/initramfs-init"; } |
 		sha256sum | cut -d' ' -f1)
 	if [ -s "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
@@ -176,7 +305,6 @@ initramfs() {
 		return
 	fi
 	note "building initramfs for $k"
-	rm -f "$CACHE"/initramfs-*.cpio.gz "$CACHE"/initramfs-*.cpio.gz.key
 	st=$(mktemp -d "$CACHE/initramfs.XXXXXX")
 	mkdir -p "$st"/{bin,dev,proc,sys,newroot,modules}
 	cp /bin/busybox "$st/bin/busybox"
@@ -198,7 +326,8 @@ initramfs() {
 		name=${name%.xz}
 		name=${name%.zst}
 		echo "${name%.gz}" >> "$st/modules/order"
-	done <<< "$mods"
+	done < <(printf '%s' "${mods:+$mods$'\n'}")
+	touch "$st/modules/order"
 	(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$st.cpio.gz"
 	mv "$st.cpio.gz" "$out"
 	rm -rf "$st"
@@ -247,6 +376,8 @@ write_config() {
 		echo "RRVM_TESTS=$(printf '%q' "$tests")"
 		echo "RRVM_INSMOD_ARGS=$(printf '%q' "$MODULE_ARGS")"
 		echo "RRVM_EXTRA_MODULES=$(printf '%q' "$EXTRA_MODULES")"
+		echo "RRVM_KO=$(printf '%q' "$KO")"
+		echo "RRVM_KDEBUG=$KDEBUG"
 		if [ "$MODE" = one ]; then
 			echo "RRVM_A_IP=$ONE_IP"
 		else
@@ -255,8 +386,19 @@ write_config() {
 		echo "RRVM_B_IP=$B_IP"
 		echo "RRVM_ONE_PEER_SIDE_IP=$ONE_PEER_SIDE_IP"
 		echo "RRVM_CMD_TIMEOUT=$((TIMEOUT - 60 > 30 ? TIMEOUT - 60 : 30))"
-		echo "RRVM_PEER_WAIT_SECS=180"
-		echo "RRVM_HUNG_TASK_SECS=30"
+		# The debug kernel is 20-100x slower.
+		if [ -n "$KDEBUG" ]; then
+			echo "RRVM_PEER_WAIT_SECS=1800"
+			echo "RRVM_HUNG_TASK_SECS=240"
+		else
+			echo "RRVM_PEER_WAIT_SECS=180"
+			echo "RRVM_HUNG_TASK_SECS=30"
+		fi
+		# The tests' own settings go through to the guests.
+		local v
+		for v in $(compgen -e | grep -E '^RDMARPC_(STRESS|FAULT)_'); do
+			echo "export $v=$(printf '%q' "${!v}")"
+		done
 	} > "$RUN/config.sh"
 	printf '%s\n' "$CMD_TEXT" > "$RUN/cmd.sh"
 }
@@ -267,15 +409,28 @@ boot() {
 	local role=$1 tmo=$2
 	shift 2
 	local append="console=ttyS0,115200 rdinit=/init oops=panic panic=-1"
+	local cpu=max extra=()
 	append+=" printk.devkmsg=on net.ifnames=0 mitigations=off"
 	append+=" rrvm.top=$TOP rrvm.role=$role"
+	if [ -n "$KDEBUG" ]; then
+		# KASAN saw a wild access in early IRQ handling with 5-level
+		# paging (-cpu max offers it), not in our code.
+		cpu=max,la57=off
+		append+=" panic_on_warn=1"
+	fi
+	if [ -n "$KMODS" ]; then
+		# modules.builtin for modprobe: the initramfs mounts this
+		# share at /lib/modules/$KVER.
+		append+=" rrvm.kmods=1"
+		extra+=(-virtfs "local,path=$KMODS,mount_tag=kmods,security_model=none,readonly=on,multidevs=remap")
+	fi
 	(
 		set +e
 		timeout -k 10 "$tmo" qemu-system-x86_64 \
-			-accel tcg -cpu max -smp "$SMP" -m "$MEM" \
+			-accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
 			-nodefaults -no-reboot -display none -monitor none \
-			-kernel "/boot/vmlinuz-$KVER" -initrd "$INITRD" \
-			-append "$append" \
+			-kernel "$KIMAGE" -initrd "$INITRD" \
+			-append "$append" "${extra[@]}" \
 			-serial "file:$RUN/$role/console.log" \
 			-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 			-virtfs "local,path=$TOP,mount_tag=tree,security_model=none,readonly=on,multidevs=remap" \
@@ -313,16 +468,15 @@ follow() {
 run_guests() {
 	local action=$1 tests=${2:-} port mac_a=52:54:00:12:34:0a
 	local mac_b=52:54:00:12:34:0b pid_follow='' vpid=''
-	KVER=$(kver)
-	[ -e "/boot/vmlinuz-$KVER" ] || die "no /boot/vmlinuz-$KVER"
 	case "$TOP" in
 	*[[:space:]]*) die "the tree's path must not contain spaces: $TOP" ;;
 	esac
+	build_module
 	check_module
 	INITRD=$(initramfs "$KVER")
 	new_run
 	write_config "$action" "$tests"
-	note "guest kernel $KVER, $MODE host(s), results in $RUN"
+	note "guest kernel $KVER${KDEBUG:+ (debug)}, $MODE host(s), results in $RUN"
 	START=$SECONDS
 	if [ "$MODE" = one ]; then
 		boot a "$TIMEOUT" -nic none
@@ -363,14 +517,16 @@ run_guests() {
 	wait $pid_follow $vpid 2>/dev/null || true
 	wait
 	note "guests ran for $((SECONDS - START))s"
+	if [ -s "$RUN/a/detectors" ]; then
+		note "detectors in $KVER: $(cat "$RUN/a/detectors")"
+	fi
 }
 
 check_module() {
-	local ko=$TOP/kmod/rdmarpc.ko vm
-	[ -e "$ko" ] || die "$ko is not built (run: selftests/vm.sh build)"
-	vm=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
-	[ "$vm" = "$KVER" ] ||
-		die "$ko is built for '$vm', not $KVER (run: selftests/vm.sh build)"
+	local vm
+	[ -e "$KO" ] || die "$KO is not built"
+	vm=$(modinfo -F vermagic "$KO" | cut -d' ' -f1)
+	[ "$vm" = "$KVER" ] || die "$KO is built for '$vm', not $KVER"
 }
 
 # ------------------------------------------------------------- judging
@@ -465,7 +621,9 @@ cmd_check() {
 	if [ $# -gt 0 ]; then
 		tests="$*"
 	else
-		tests=$(make -s --no-print-directory -C "$TOP/selftests" print_tests)
+		# The debug lane adds the tests only its kernel can run.
+		tests=$(make -s --no-print-directory -C "$TOP/selftests" \
+			RDMARPC_DEBUG_LANE="${KDEBUG:-0}" print_tests)
 	fi
 	[ -n "$tests" ] || die "no selftests listed in selftests/Makefile"
 	run_guests check "$tests"
@@ -516,23 +674,24 @@ cmd_run() {
 	return "$rc"
 }
 
-# Build the planted-WARN module into the cache; prints the .ko path.
+# Build the planted-misbehaviour module for the selected kernel into the
+# cache; prints the .ko path.
 plant_module() {
-	local d=$CACHE/plant_warn k
-	k=$(kver)
+	local d=$CACHE/plant_warn/$KVER
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp "$LIB/plant_warn/plant_warn.c" "$LIB/plant_warn/Kbuild" "$d/"
-	make -s -C "/lib/modules/$k/build" M="$d" modules > "$d/build.log" 2>&1 ||
+	make -s -C "$KDIR" M="$d" modules > "$d/build.log" 2>&1 ||
 		{ cat "$d/build.log" >&2; die "cannot build plant_warn.ko"; }
 	echo "$d/plant_warn.ko"
 }
 
 # The harness's own test: its judgement must catch what it is there for.
 cmd_selftest() {
-	local ko out rc n=0 pass=0 fail=0 args=()
+	local ko out rc n=0 pass=0 fail=0 args=(--kernel "$KSEL") tmo=300
 	ko=$(plant_module)
 	[ "$MODE" = two ] && args+=(--two-hosts)
+	[ -n "$KDEBUG" ] && tmo=1800
 	t_result() {
 		n=$((n + 1))
 		if [ "$1" -eq 0 ]; then
@@ -543,36 +702,60 @@ cmd_selftest() {
 			echo "not ok $n $2"
 		fi
 	}
+	# planted WHAT ARGS SPLAT NAME: a run with plant_warn.ko ARGS loaded
+	# must fail, not time out, show the kernel log line SPLAT among its
+	# harness checks, and name NAME (plant_warn, its locks or its
+	# leaked bytes) in the kernel log it prints.
+	planted() {
+		local what=$1 pargs=$2 splat=$3 name=$4 out rc
+		echo "# $what fails the run and is named"
+		set +e
+		out=$("$SELF" "${args[@]}" --timeout "$tmo" \
+			--insmod "$ko${pargs:+ $pargs}" run true 2>&1)
+		rc=$?
+		set -e
+		grep -E "kernel: |harness: not ok" <<< "$out" | sed 's/^/#   /'
+		[ "$rc" -ne 0 ] && grep -Eq "kernel: .*$splat" <<< "$out" &&
+			grep -q -- "$name" <<< "$out" &&
+			! grep -q 'timed out' <<< "$out"
+		t_result $? "$what fails the run (status $rc)"
+	}
 	echo "TAP version 13"
-	echo "1..3"
+	if [ -n "$KDEBUG" ]; then
+		echo "1..5"
+	else
+		echo "1..3"
+	fi
 
 	echo "# a clean run passes"
 	set +e
-	out=$("$SELF" "${args[@]}" --timeout 300 run 'ibv_devinfo -d rxe0 | grep -q PORT_ACTIVE' 2>&1)
+	out=$("$SELF" "${args[@]}" --timeout "$tmo" run 'ibv_devinfo -d rxe0 | grep -q PORT_ACTIVE' 2>&1)
 	rc=$?
 	set -e
 	tail -n 5 <<< "$out" | sed 's/^/#   /'
 	t_result "$rc" "clean run passes"
 
-	echo "# a planted WARN_ON(1) fails the run and is named"
-	set +e
-	out=$("$SELF" "${args[@]}" --timeout 300 --insmod "$ko" run true 2>&1)
-	rc=$?
-	set -e
-	grep -E 'kernel: .*WARNING:|harness: not ok' <<< "$out" | sed 's/^/#   /'
-	[ "$rc" -ne 0 ] && grep -q 'kernel: WARNING: .*plant_warn' <<< "$out"
-	t_result $? "planted WARN_ON fails the run (status $rc)"
-
-	echo "# a planted BUG() halts the guest, fails the run, and is named"
-	set +e
-	out=$("$SELF" "${args[@]}" --timeout 300 --insmod "$ko bug=1" run true 2>&1)
-	rc=$?
-	set -e
-	grep -E 'kernel: .*(BUG|Kernel panic)|harness: not ok' <<< "$out" |
-		sed 's/^/#   /'
-	[ "$rc" -ne 0 ] && grep -q 'kernel: kernel BUG at .*plant_warn' <<< "$out" &&
-		! grep -q 'timed out' <<< "$out"
-	t_result $? "planted BUG halts the guest and fails the run (status $rc)"
+	if [ -z "$KDEBUG" ]; then
+		planted "a planted WARN_ON(1)" "" 'WARNING: .*plant_warn' plant_warn
+		# BUG() halts the guest (oops=panic): the run must not time
+		# out.
+		planted "a planted BUG()" bug=1 'kernel BUG at .*plant_warn' \
+			plant_warn
+		echo "$pass passed, $fail failed"
+		[ "$fail" -eq 0 ]
+		return
+	fi
+	# The debug kernel's detectors (WARN_ON and BUG are judged the same
+	# on every kernel: the stock kernel's run proves them).
+	planted "KASAN: a planted use-after-free" uaf=1 \
+		'BUG: KASAN: [a-z-]*use-after-free in plant_' plant_uaf
+	planted "lockdep: a planted ABBA lock inversion" abba=1 \
+		'WARNING: possible circular locking dependency' plant_lock_b
+	planted "kmemleak: a planted leak" leak=1 \
+		'unreferenced object' 'plant_warn leak'
+	planted "DEBUG_ATOMIC_SLEEP: a planted sleep in atomic context" \
+		atomic_sleep=1 'BUG: sleeping function called from invalid context' \
+		plant_atomic_sleep
 
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
@@ -586,11 +769,13 @@ MODULE_ARGS=
 EXTRA_MODULES=
 VERBOSE=
 CMD_TEXT=
+KSEL=${RDMARPC_KVER:-stock}
 cmd=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--two-hosts) MODE=two ;;
 	--one-host) MODE=one ;;
+	--kernel) KSEL=$2; shift ;;
 	--timeout) TIMEOUT=$2; shift ;;
 	--insmod) EXTRA_MODULES+="$2"$'\n'; shift ;;
 	--module-args) MODULE_ARGS=$2; shift ;;
@@ -612,10 +797,21 @@ socket | dgram) ;;
 esac
 
 case "$cmd" in
+build | check | run | selftest) select_kernel "$KSEL" ;;
+esac
+# Default limits per guest: the debug kernel runs 20-100x slower.
+if [ -n "${KDEBUG:-}" ]; then
+	tmo_check=14400 tmo_run=3600 tmo_selftest=3600
+else
+	tmo_check=2400 tmo_run=600 tmo_selftest=900
+fi
+
+case "$cmd" in
 deps) cmd_deps ;;
+kernels) cmd_kernels ;;
 build) cmd_build ;;
-check) TIMEOUT=${TIMEOUT:-2400}; cmd_check "$@" ;;
-run) TIMEOUT=${TIMEOUT:-600}; cmd_run "$@" ;;
-selftest) TIMEOUT=${TIMEOUT:-900}; cmd_selftest ;;
+check) TIMEOUT=${TIMEOUT:-$tmo_check}; cmd_check "$@" ;;
+run) TIMEOUT=${TIMEOUT:-$tmo_run}; cmd_run "$@" ;;
+selftest) TIMEOUT=${TIMEOUT:-$tmo_selftest}; cmd_selftest ;;
 *) usage ;;
 esac

@@ -54,7 +54,7 @@ fi
 
 section "3. Soft-RoCE guest: rdmarpc.ko, rxe0, echo and a short benchmark"
 echo "Booting Debian's kernel under QEMU with rxe0 over a veth pair;"
-echo "the guest loads kmod/rdmarpc.ko and runs:"
+echo "the guest loads rdmarpc.ko, built for its kernel in build/mod/, and runs:"
 # shellcheck disable=SC2016 # runs in the guest
 show='
 set -u

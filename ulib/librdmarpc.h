@@ -390,9 +390,10 @@ int rdmarpc_fd(const struct rdmarpc *ep);
  * Connect to @peer: a name added with rdmarpc_peer_add() / `rdmarpcctl peer
  * add`, or "a.b.c.d[:port]".  Sessions are shared by all processes of the
  * host: when one is up already this returns at once.  Waits at most
- * @timeout_ms (0: default) for the handshake.  Returns a handle >= 0,
+ * @timeout_ms (0: default, 5000) for the handshake.  Returns a handle >= 0,
  * private to @ep and valid until it is closed.  -EINVAL if @peer is empty
- * or longer than RDMARPC_NAME_MAX - 1.
+ * or longer than RDMARPC_NAME_MAX - 1, or @timeout_ms is above
+ * RDMARPC_CONNECT_TIMEOUT_MAX (60000): a handshake never needs more.
  */
 int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
 		    unsigned int timeout_ms);

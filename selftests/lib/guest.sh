@@ -18,6 +18,8 @@
 # No "set -e": as PID 1 this script must always reach poweroff.
 
 set -uo pipefail
+# shellcheck source=selftests/lib/kmemleak.sh
+. "$(dirname "${BASH_SOURCE[0]}")/kmemleak.sh"
 
 role=${1:-a}
 VM=/run/rdmarpc-vm
@@ -31,6 +33,7 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # What udev would add: bash's process substitution needs /dev/fd.
 ln -sfn /proc/self/fd /dev/fd
 ln -sfn /proc/self/fd/0 /dev/stdin
@@ -83,10 +86,33 @@ must() {
 
 power_off() {
 	sync
-	/bin/busybox poweroff -f
-	sleep 5
-	echo o > /proc/sysrq-trigger
+	# Without ACPI (the debug kernel) the kernel cannot power off:
+	# reboot, which ends QEMU under -no-reboot.
+	if [ -d /sys/firmware/acpi ]; then
+		/bin/busybox poweroff -f
+		sleep 5
+		echo o > /proc/sysrq-trigger
+	else
+		/bin/busybox reboot -f
+		sleep 5
+		echo b > /proc/sysrq-trigger
+	fi
 	sleep 30
+}
+
+# The detectors the booted kernel has, one line.
+detectors() {
+	local c opt on=()
+	c=$( (zcat /proc/config.gz || cat "/boot/config-$(uname -r)") 2>/dev/null)
+	for opt in KASAN KFENCE PROVE_LOCKING PROVE_RCU DEBUG_ATOMIC_SLEEP \
+		DEBUG_LIST DEBUG_OBJECTS DEBUG_KMEMLEAK UBSAN FAULT_INJECTION \
+		DETECT_HUNG_TASK; do
+		grep -qx "CONFIG_$opt=y" <<< "$c" && on+=("$opt")
+	done
+	if grep -qw 'panic_on_warn=1' /proc/cmdline; then
+		on+=(panic_on_warn)
+	fi
+	echo "${on[*]:-none}"
 }
 
 if [ "$role" = a ]; then
@@ -100,14 +126,17 @@ rdv=$VM/rdv
 
 setup_common() {
 	hostname "rdmarpc-$role"
-	echo on > /proc/sys/kernel/printk_devkmsg
+	# printk.devkmsg=on is on the kernel command line (it also locks
+	# the sysctl): the tests' /dev/kmsg lines are never rate-limited.
 	# Report hung tasks within a test run, not after it.
 	echo "$RRVM_HUNG_TASK_SECS" > /proc/sys/kernel/hung_task_timeout_secs
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	ip link set lo up
-	kmsg "guest $role up, kernel $(uname -r)"
+	detectors > "$R/detectors"
+	kmsg "guest $role up, kernel $(uname -r), detectors: $(cat "$R/detectors")"
 }
 
+# shellcheck disable=SC2317 # called through must
 wait_port_active() {
 	local i state
 	for ((i = 0; i < 100; i++)); do
@@ -148,7 +177,7 @@ setup_network() {
 }
 
 load_modules() {
-	local ko=$RRVM_TOP/kmod/rdmarpc.ko m margs deps
+	local ko=${RRVM_KO:-$RRVM_TOP/kmod/rdmarpc.ko} m margs deps
 	must "modprobe ib_core ib_uverbs" modprobe -a ib_core ib_uverbs ||
 		return 1
 	if [ ! -e "$ko" ]; then
@@ -192,6 +221,13 @@ unload_modules() {
 		step_fail "rmmod rdmarpc"
 	else
 		step_ok "rmmod rdmarpc"
+		if [ -e "$KMEMLEAK" ]; then
+			if kmemleak_check "the final rmmod rdmarpc"; then
+				step_ok "kmemleak: nothing left behind"
+			else
+				step_fail "kmemleak: nothing left behind"
+			fi
+		fi
 	fi
 }
 
@@ -211,6 +247,9 @@ export_test_env() {
 		export RDMARPC_WIRE=${RRVM_NET:-socket}
 	fi
 	export RDMARPC_IBDEV=rxe0
+	export RDMARPC_KO=${RRVM_KO:-$RRVM_TOP/kmod/rdmarpc.ko}
+	# Tests that need the debug kernel's fault injection look for this.
+	export RDMARPC_DEBUG_LANE=${RRVM_KDEBUG:-0}
 	export RDMARPC_RESULTS=$R
 	export RDMARPC_RDV=$rdv
 	export RDMARPC_KVER
@@ -257,30 +296,36 @@ run_action() {
 	return "$rc"
 }
 
-loaded_main='' loaded_extra=''
-setup_common
-if setup_network && load_modules; then
-	export_test_env
-	if [ "$role" = b ]; then
-		echo "$ip" > "$rdv/b.ip"
-		"$RRVM_TOP/selftests/lib/agent.sh"
-		rc=$?
-	elif [ "$RRVM_MODE" = two ] && ! wait_for_peer; then
-		step_fail "peer guest b ready"
-		rc=1
+# The whole run, parsed before it starts: the tree (this file included)
+# may change on the host while a guest runs.
+main() {
+	loaded_main='' loaded_extra=''
+	setup_common
+	if setup_network && load_modules; then
+		export_test_env
+		if [ "$role" = b ]; then
+			echo "$ip" > "$rdv/b.ip"
+			"$RRVM_TOP/selftests/lib/agent.sh"
+			rc=$?
+		elif [ "$RRVM_MODE" = two ] && ! wait_for_peer; then
+			step_fail "peer guest b ready"
+			rc=1
+		else
+			run_action
+			rc=$?
+		fi
 	else
-		run_action
-		rc=$?
+		[ "$role" = b ] && touch "$rdv/b.failed"
+		rc=1
 	fi
-else
-	[ "$role" = b ] && touch "$rdv/b.failed"
-	rc=1
-fi
-[ "$RRVM_MODE" = two ] && [ "$role" = a ] && touch "$rdv/quit"
+	[ "$RRVM_MODE" = two ] && [ "$role" = a ] && touch "$rdv/quit"
 
-unload_modules
-kmsg "guest $role done, status $rc, harness status $status"
-dmesg > "$R/dmesg.log"
-echo "$rc" > "$R/rc"
-echo "$status" > "$R/done"
-power_off
+	unload_modules
+	kmsg "guest $role done, status $rc, harness status $status"
+	dmesg > "$R/dmesg.log"
+	echo "$rc" > "$R/rc"
+	echo "$status" > "$R/done"
+	power_off
+}
+
+main; exit

@@ -416,7 +416,11 @@ static int run_client(const struct opts *o)
 	}
 	if (open_ep(&c.ep, o))
 		goto out_free;
-	c.handle = rdmarpc_connect(c.ep, o->peer, (unsigned int)o->timeout_ms);
+	/* --timeout bounds the calls; the handshake's bound is lower. */
+	c.handle = rdmarpc_connect(c.ep, o->peer,
+				   o->timeout_ms < RDMARPC_CONNECT_TIMEOUT_MAX ?
+				   (unsigned int)o->timeout_ms :
+				   RDMARPC_CONNECT_TIMEOUT_MAX);
 	if (c.handle < 0) {
 		fprintf(stderr, PROG ": connect %s: %s\n", o->peer,
 			rdmarpc_strerror(c.handle));

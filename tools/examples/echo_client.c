@@ -317,7 +317,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* 2. Connect to the peer (the kernel does the handshake). */
-	handle = rdmarpc_connect(ep, peer, (unsigned int)timeout);
+	handle = rdmarpc_connect(ep, peer,
+				 timeout < RDMARPC_CONNECT_TIMEOUT_MAX ?
+				 (unsigned int)timeout :
+				 RDMARPC_CONNECT_TIMEOUT_MAX);
 	if (handle < 0) {
 		fprintf(stderr, "echo_client: connect %s: %s\n", peer,
 			rdmarpc_strerror(handle));
