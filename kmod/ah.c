@@ -23,6 +23,13 @@
 /* rdma_resolve_ip() gives up on an unanswered neighbour after this. */
 #define RDMARPC_RESOLVE_MS	2000
 
+/*
+ * Entries the cache keeps per port; beyond it the least recently used one
+ * leaves (its holders keep it alive).  A session holds its AH, so this
+ * bounds only what is kept for later, not how many peers a port serves.
+ */
+#define RDMARPC_AH_CACHE_MAX	1024
+
 #ifdef DEBUG
 /* Debug builds: hold every AH free back this long (beyond teardown's wait). */
 static unsigned int rdmarpc_dbg_ah_free_delay_ms;
@@ -49,9 +56,37 @@ static void rdmarpc_dbg_ah_free_delay(void)
 	if (ms)
 		msleep(ms);
 }
+
+/* Debug builds: a smaller cache bound, so that a test can reach it. */
+static unsigned int rdmarpc_dbg_ah_cache_max;
+
+static int rdmarpc_dbg_ah_cache_max_set(const char *val,
+					const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, RDMARPC_AH_CACHE_MAX);
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_ah_cache_max_ops = {
+	.set = rdmarpc_dbg_ah_cache_max_set,
+	.get = param_get_uint,
+};
+module_param_cb(dbg_ah_cache_max, &rdmarpc_dbg_ah_cache_max_ops,
+		&rdmarpc_dbg_ah_cache_max, 0600);
+MODULE_PARM_DESC(dbg_ah_cache_max,
+		 "Debug: AH cache entries kept per port (1..1024; 0: 1024)");
+
+static unsigned int rdmarpc_ah_cache_max(void)
+{
+	return READ_ONCE(rdmarpc_dbg_ah_cache_max) ?: RDMARPC_AH_CACHE_MAX;
+}
 #else
 static inline void rdmarpc_dbg_ah_free_delay(void)
 {
+}
+
+static inline unsigned int rdmarpc_ah_cache_max(void)
+{
+	return RDMARPC_AH_CACHE_MAX;
 }
 #endif
 
@@ -164,9 +199,19 @@ static struct rdmarpc_ah *__rdmarpc_ah_lookup(struct rdmarpc_port *port,
 	list_for_each_entry(ah, &port->ah_list, node)
 		if (!memcmp(&ah->dgid, dgid, sizeof(*dgid))) {
 			kref_get(&ah->ref);
+			list_move(&ah->node, &port->ah_list);
 			return ah;
 		}
 	return NULL;
+}
+
+/* Take @ah off the cache list; the caller then drops the cache's reference. */
+static void rdmarpc_ah_uncache(struct rdmarpc_ah *ah)
+{
+	lockdep_assert_held(&ah->port->ah_lock);
+	list_del_init(&ah->node);
+	ah->cached = false;
+	atomic_dec(&ah->port->ah_cached);
 }
 
 struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
@@ -180,11 +225,15 @@ struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
 	return ah;
 }
 
-/* Insert @new unless an entry for its GID exists; returns the one to use. */
+/*
+ * Insert @new unless an entry for its GID exists; returns the one to use.
+ * A full cache lets its least recently used entry go.
+ */
 static struct rdmarpc_ah *rdmarpc_ah_insert(struct rdmarpc_ah *new)
 {
 	struct rdmarpc_port *port = new->port;
-	struct rdmarpc_ah *ah;
+	struct rdmarpc_ah *ah, *old, *tmp;
+	LIST_HEAD(evicted);
 
 	spin_lock_bh(&port->ah_lock);
 	ah = __rdmarpc_ah_lookup(port, &new->dgid);
@@ -192,8 +241,19 @@ static struct rdmarpc_ah *rdmarpc_ah_insert(struct rdmarpc_ah *new)
 		kref_get(&new->ref);	/* the cache's reference */
 		list_add(&new->node, &port->ah_list);
 		new->cached = true;
+		atomic_inc(&port->ah_cached);
+		while (atomic_read(&port->ah_cached) > rdmarpc_ah_cache_max()) {
+			old = list_last_entry(&port->ah_list,
+					      struct rdmarpc_ah, node);
+			rdmarpc_ah_uncache(old);
+			list_add(&old->node, &evicted);
+		}
 	}
 	spin_unlock_bh(&port->ah_lock);
+	list_for_each_entry_safe(old, tmp, &evicted, node) {
+		list_del_init(&old->node);
+		rdmarpc_ah_put(old);
+	}
 	if (ah) {
 		rdmarpc_ah_put(new);
 		return ah;
@@ -213,8 +273,7 @@ static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
 			 status);
 		spin_lock_bh(&port->ah_lock);
 		if (ah->cached) {
-			list_del_init(&ah->node);
-			ah->cached = false;
+			rdmarpc_ah_uncache(ah);
 			uncached = true;
 		}
 		spin_unlock_bh(&port->ah_lock);
@@ -532,6 +591,7 @@ void rdmarpc_ah_cache_init(struct rdmarpc_port *port)
 {
 	spin_lock_init(&port->ah_lock);
 	INIT_LIST_HEAD(&port->ah_list);
+	atomic_set(&port->ah_cached, 0);
 	atomic_set(&port->ah_count, 0);
 	mutex_init(&port->ah_mutex);
 	INIT_LIST_HEAD(&port->ah_all);
@@ -559,6 +619,7 @@ void rdmarpc_ah_cache_flush(struct rdmarpc_port *port)
 	list_for_each_entry(ah, &port->ah_list, node)
 		ah->cached = false;
 	list_splice_init(&port->ah_list, &list);
+	atomic_set(&port->ah_cached, 0);
 	spin_unlock_bh(&port->ah_lock);
 
 	list_for_each_entry_safe(ah, tmp, &list, node) {

@@ -105,9 +105,13 @@ struct rdmarpc_port {
 	struct rdmarpc_buf *tx_free;
 	atomic_t tx_posted;
 
-	/* ah_lock: protects @ah_list (the AH cache) and the chosen GID. */
+	/*
+	 * ah_lock: protects @ah_list (the AH cache, most recently used
+	 * first) and the chosen GID; @ah_cached is changed under it.
+	 */
 	spinlock_t ah_lock;
 	struct list_head ah_list;
+	atomic_t ah_cached;		/* entries on @ah_list */
 	atomic_t ah_count;		/* cache entries not yet freed */
 	/* ah_mutex: protects @ah_all, @ah_dead and every entry's ib_ah. */
 	struct mutex ah_mutex;
