@@ -9,6 +9,8 @@
  * queues the free work, which cancels a pending resolution (waiting for a
  * running callback), destroys the ib_ah and drops the port reference.
  */
+#include <linux/delay.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 #include <net/route.h>
@@ -21,17 +23,107 @@
 /* rdma_resolve_ip() gives up on an unanswered neighbour after this. */
 #define RDMARPC_RESOLVE_MS	2000
 
+/*
+ * Entries the cache keeps per port; beyond it the least recently used one
+ * leaves (its holders keep it alive).  A session holds its AH, so this
+ * bounds only what is kept for later, not how many peers a port serves.
+ */
+#define RDMARPC_AH_CACHE_MAX	1024
+
+#ifdef DEBUG
+/* Debug builds: hold every AH free back this long (beyond teardown's wait). */
+static unsigned int rdmarpc_dbg_ah_free_delay_ms;
+
+static int rdmarpc_dbg_ah_free_delay_set(const char *val,
+					 const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, RDMARPC_DBG_DELAY_MAX);
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_ah_free_delay_ops = {
+	.set = rdmarpc_dbg_ah_free_delay_set,
+	.get = param_get_uint,
+};
+module_param_cb(dbg_ah_free_delay_ms, &rdmarpc_dbg_ah_free_delay_ops,
+		&rdmarpc_dbg_ah_free_delay_ms, 0600);
+MODULE_PARM_DESC(dbg_ah_free_delay_ms,
+		 "Debug: delay every AH's free this long (ms; 0..30000)");
+
+static void rdmarpc_dbg_ah_free_delay(void)
+{
+	unsigned int ms = READ_ONCE(rdmarpc_dbg_ah_free_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+
+/* Debug builds: a smaller cache bound, so that a test can reach it. */
+static unsigned int rdmarpc_dbg_ah_cache_max;
+
+static int rdmarpc_dbg_ah_cache_max_set(const char *val,
+					const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, RDMARPC_AH_CACHE_MAX);
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_ah_cache_max_ops = {
+	.set = rdmarpc_dbg_ah_cache_max_set,
+	.get = param_get_uint,
+};
+module_param_cb(dbg_ah_cache_max, &rdmarpc_dbg_ah_cache_max_ops,
+		&rdmarpc_dbg_ah_cache_max, 0600);
+MODULE_PARM_DESC(dbg_ah_cache_max,
+		 "Debug: AH cache entries kept per port (1..1024; 0: 1024)");
+
+static unsigned int rdmarpc_ah_cache_max(void)
+{
+	return READ_ONCE(rdmarpc_dbg_ah_cache_max) ?: RDMARPC_AH_CACHE_MAX;
+}
+#else
+static inline void rdmarpc_dbg_ah_free_delay(void)
+{
+}
+
+static inline unsigned int rdmarpc_ah_cache_max(void)
+{
+	return RDMARPC_AH_CACHE_MAX;
+}
+#endif
+
+/*
+ * Destroy the ib_ah and drop the GID reference (ah_mutex held): in the free
+ * work, or at teardown for an AH still held when the port goes.
+ */
+static void rdmarpc_ah_release_hw(struct rdmarpc_ah *ah)
+{
+	const struct ib_gid_attr *attr = ah->sgid_attr;
+
+	lockdep_assert_held(&ah->port->ah_mutex);
+	if (ah->ah) {
+		rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);
+		ah->ah = NULL;
+	}
+	if (attr && attr != &ah->sgid_copy) {
+		/* Holders may still read it (GID, index): keep a copy. */
+		ah->sgid_copy = *attr;
+		ah->sgid_copy.ndev = NULL;
+		ah->sgid_attr = &ah->sgid_copy;
+		rdma_put_gid_attr(attr);
+	}
+}
+
 static void rdmarpc_ah_free_work(struct work_struct *work)
 {
 	struct rdmarpc_ah *ah = container_of(work, struct rdmarpc_ah,
 					     free_work);
 	struct rdmarpc_port *port = ah->port;
 
+	rdmarpc_dbg_ah_free_delay();
 	rdma_addr_cancel(&ah->devaddr);
-	if (ah->ah)
-		rdma_destroy_ah(ah->ah, RDMA_DESTROY_AH_SLEEPABLE);
-	if (ah->sgid_attr)
-		rdma_put_gid_attr(ah->sgid_attr);
+	mutex_lock(&port->ah_mutex);
+	list_del(&ah->all_node);
+	rdmarpc_ah_release_hw(ah);
+	mutex_unlock(&port->ah_mutex);
 	kfree(ah);
 	if (atomic_dec_and_test(&port->ah_count))
 		wake_up_all(&port->wq);
@@ -84,6 +176,7 @@ static struct rdmarpc_ah *rdmarpc_ah_alloc(struct rdmarpc_port *port,
 	kref_init(&ah->ref);
 	ah->port = port;
 	INIT_LIST_HEAD(&ah->node);
+	INIT_LIST_HEAD(&ah->all_node);
 	ah->dgid = *dgid;
 	ah->sgid_attr = sgid_attr;
 	ah->status = -EINPROGRESS;
@@ -91,6 +184,9 @@ static struct rdmarpc_ah *rdmarpc_ah_alloc(struct rdmarpc_port *port,
 	INIT_WORK(&ah->free_work, rdmarpc_ah_free_work);
 	rdmarpc_port_get_ref(port);
 	atomic_inc(&port->ah_count);
+	mutex_lock(&port->ah_mutex);
+	list_add(&ah->all_node, &port->ah_all);
+	mutex_unlock(&port->ah_mutex);
 	return ah;
 }
 
@@ -103,9 +199,19 @@ static struct rdmarpc_ah *__rdmarpc_ah_lookup(struct rdmarpc_port *port,
 	list_for_each_entry(ah, &port->ah_list, node)
 		if (!memcmp(&ah->dgid, dgid, sizeof(*dgid))) {
 			kref_get(&ah->ref);
+			list_move(&ah->node, &port->ah_list);
 			return ah;
 		}
 	return NULL;
+}
+
+/* Take @ah off the cache list; the caller then drops the cache's reference. */
+static void rdmarpc_ah_uncache(struct rdmarpc_ah *ah)
+{
+	lockdep_assert_held(&ah->port->ah_lock);
+	list_del_init(&ah->node);
+	ah->cached = false;
+	atomic_dec(&ah->port->ah_cached);
 }
 
 struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
@@ -119,11 +225,15 @@ struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
 	return ah;
 }
 
-/* Insert @new unless an entry for its GID exists; returns the one to use. */
+/*
+ * Insert @new unless an entry for its GID exists; returns the one to use.
+ * A full cache lets its least recently used entry go.
+ */
 static struct rdmarpc_ah *rdmarpc_ah_insert(struct rdmarpc_ah *new)
 {
 	struct rdmarpc_port *port = new->port;
-	struct rdmarpc_ah *ah;
+	struct rdmarpc_ah *ah, *old, *tmp;
+	LIST_HEAD(evicted);
 
 	spin_lock_bh(&port->ah_lock);
 	ah = __rdmarpc_ah_lookup(port, &new->dgid);
@@ -131,8 +241,19 @@ static struct rdmarpc_ah *rdmarpc_ah_insert(struct rdmarpc_ah *new)
 		kref_get(&new->ref);	/* the cache's reference */
 		list_add(&new->node, &port->ah_list);
 		new->cached = true;
+		atomic_inc(&port->ah_cached);
+		while (atomic_read(&port->ah_cached) > rdmarpc_ah_cache_max()) {
+			old = list_last_entry(&port->ah_list,
+					      struct rdmarpc_ah, node);
+			rdmarpc_ah_uncache(old);
+			list_add(&old->node, &evicted);
+		}
 	}
 	spin_unlock_bh(&port->ah_lock);
+	list_for_each_entry_safe(old, tmp, &evicted, node) {
+		list_del_init(&old->node);
+		rdmarpc_ah_put(old);
+	}
 	if (ah) {
 		rdmarpc_ah_put(new);
 		return ah;
@@ -152,8 +273,7 @@ static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
 			 status);
 		spin_lock_bh(&port->ah_lock);
 		if (ah->cached) {
-			list_del_init(&ah->node);
-			ah->cached = false;
+			rdmarpc_ah_uncache(ah);
 			uncached = true;
 		}
 		spin_unlock_bh(&port->ah_lock);
@@ -169,13 +289,38 @@ static void rdmarpc_ah_complete(struct rdmarpc_ah *ah, int status)
 		rdmarpc_ah_put(ah);
 }
 
-/* Process context; port->pd is alive (teardown cancels us first). */
+/*
+ * Create the ib_ah for @ah from @attr; process context.  -ENODEV once the
+ * port's teardown has stopped the cache (its PD is going or gone).
+ */
+static int rdmarpc_ah_create_hw(struct rdmarpc_ah *ah,
+				struct rdma_ah_attr *attr)
+{
+	struct rdmarpc_port *port = ah->port;
+	struct ib_ah *ibah;
+	int ret = 0;
+
+	mutex_lock(&port->ah_mutex);
+	if (port->ah_dead) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	ibah = rdma_create_ah(port->pd, attr, RDMA_CREATE_AH_SLEEPABLE);
+	if (IS_ERR(ibah))
+		ret = PTR_ERR(ibah);
+	else
+		ah->ah = ibah;
+out_unlock:
+	mutex_unlock(&port->ah_mutex);
+	return ret;
+}
+
+/* Process context (a resolution callback, or an InfiniBand port's get). */
 static int rdmarpc_ah_create(struct rdmarpc_ah *ah)
 {
 	struct rdmarpc_port *port = ah->port;
 	struct ib_device *ibdev = port->dev->ibdev;
 	struct rdma_ah_attr attr = {};
-	struct ib_ah *ibah;
 
 	attr.type = rdma_ah_find_type(ibdev, port->port_num);
 	rdma_ah_set_port_num(&attr, port->port_num);
@@ -191,11 +336,7 @@ static int rdmarpc_ah_create(struct rdmarpc_ah *ah)
 			return -EOPNOTSUPP;
 		rdma_ah_set_dlid(&attr, port->lid);
 	}
-	ibah = rdma_create_ah(port->pd, &attr, RDMA_CREATE_AH_SLEEPABLE);
-	if (IS_ERR(ibah))
-		return PTR_ERR(ibah);
-	ah->ah = ibah;
-	return 0;
+	return rdmarpc_ah_create_hw(ah, &attr);
 }
 
 static void rdmarpc_ah_resolved(int status, struct sockaddr *src,
@@ -404,7 +545,6 @@ struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
 {
 	struct rdma_ah_attr attr;
 	struct rdmarpc_ah *ah, *new;
-	struct ib_ah *ibah;
 	int ret;
 
 	might_sleep();
@@ -430,13 +570,12 @@ struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
 	if (attr.type == RDMA_AH_ATTR_TYPE_ROCE)
 		memcpy(new->dmac, attr.roce.dmac, ETH_ALEN);
 	new->hop_limit = attr.grh.hop_limit;
-	ibah = rdma_create_ah(port->pd, &attr, RDMA_CREATE_AH_SLEEPABLE);
+	ret = rdmarpc_ah_create_hw(new, &attr);
 	rdma_destroy_ah_attr(&attr);
-	if (IS_ERR(ibah)) {
+	if (ret) {
 		rdmarpc_ah_put(new);
-		return ERR_CAST(ibah);
+		return ERR_PTR(ret);
 	}
-	new->ah = ibah;
 	rdmarpc_ah_complete(new, 0);
 	return rdmarpc_ah_insert(new);
 
@@ -452,7 +591,22 @@ void rdmarpc_ah_cache_init(struct rdmarpc_port *port)
 {
 	spin_lock_init(&port->ah_lock);
 	INIT_LIST_HEAD(&port->ah_list);
+	atomic_set(&port->ah_cached, 0);
 	atomic_set(&port->ah_count, 0);
+	mutex_init(&port->ah_mutex);
+	INIT_LIST_HEAD(&port->ah_all);
+}
+
+void rdmarpc_ah_cache_stop(struct rdmarpc_port *port)
+{
+	struct rdmarpc_ah *ah;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	mutex_lock(&port->ah_mutex);
+	port->ah_dead = true;
+	list_for_each_entry(ah, &port->ah_all, all_node)
+		rdmarpc_ah_release_hw(ah);
+	mutex_unlock(&port->ah_mutex);
 }
 
 void rdmarpc_ah_cache_flush(struct rdmarpc_port *port)
@@ -465,6 +619,7 @@ void rdmarpc_ah_cache_flush(struct rdmarpc_port *port)
 	list_for_each_entry(ah, &port->ah_list, node)
 		ah->cached = false;
 	list_splice_init(&port->ah_list, &list);
+	atomic_set(&port->ah_cached, 0);
 	spin_unlock_bh(&port->ah_lock);
 
 	list_for_each_entry_safe(ah, tmp, &list, node) {

@@ -24,14 +24,20 @@ struct rdmarpc_ah {
 	struct kref ref;
 	struct rdmarpc_port *port;	/* the cache owns no port reference */
 	struct list_head node;		/* in port->ah_list, under ah_lock */
+	struct list_head all_node;	/* in port->ah_all, under ah_mutex */
 	bool cached;			/* on port->ah_list, under ah_lock */
 	union ib_gid dgid;
-	const struct ib_gid_attr *sgid_attr;	/* holds a reference */
+	/*
+	 * Holds a reference until the port's teardown gives up waiting for
+	 * the AH; then it points at @sgid_copy (readable, holds nothing).
+	 */
+	const struct ib_gid_attr *sgid_attr;
+	struct ib_gid_attr sgid_copy;
 	u8 dmac[ETH_ALEN];
 	u8 hop_limit;
 	/* 0 ready, -EINPROGRESS resolving, else the failure; then @done. */
 	int status;
-	struct ib_ah *ah;
+	struct ib_ah *ah;		/* set and destroyed under ah_mutex */
 	struct completion done;
 	struct rdma_dev_addr devaddr;	/* rdma_resolve_ip() state */
 	struct work_struct free_work;
@@ -63,6 +69,12 @@ void rdmarpc_ah_put(struct rdmarpc_ah *ah);
 /* Port set-up and teardown (rdmarpc_lock held). */
 void rdmarpc_ah_cache_init(struct rdmarpc_port *port);
 void rdmarpc_ah_cache_flush(struct rdmarpc_port *port);
+/*
+ * Teardown, before the PD goes: destroy the ib_ah of every AH not yet freed
+ * (someone still holds it) and release its GID; their later free and any
+ * later creation on the port do not touch the device.
+ */
+void rdmarpc_ah_cache_stop(struct rdmarpc_port *port);
 
 /*
  * Process context: the port to reach @dgid from, entered as a user (put it

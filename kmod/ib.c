@@ -49,6 +49,69 @@ static const struct rdmarpc_rx_ops __rcu *rdmarpc_rx_ops;
 
 static struct ib_client rdmarpc_client;
 
+#ifdef DEBUG
+/* Debug builds: receive completions flushed so far (tests bound it). */
+static atomic_long_t rdmarpc_dbg_rx_flushed = ATOMIC_LONG_INIT(0);
+
+static int rdmarpc_dbg_rx_flushed_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%ld\n",
+			 atomic_long_read(&rdmarpc_dbg_rx_flushed));
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_rx_flushed_ops = {
+	.get = rdmarpc_dbg_rx_flushed_get,
+};
+module_param_cb(dbg_rx_flushed, &rdmarpc_dbg_rx_flushed_ops, NULL, 0444);
+MODULE_PARM_DESC(dbg_rx_flushed, "Debug: receive completions flushed so far");
+
+static void rdmarpc_dbg_count_flush(void)
+{
+	atomic_long_inc(&rdmarpc_dbg_rx_flushed);
+}
+
+/* Debug builds: writing 1 moves every set-up port's QP to ERR. */
+static int rdmarpc_dbg_qp_err_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
+	struct rdmarpc_device *dev;
+	struct rdmarpc_port *port;
+	unsigned int v;
+	int ret;
+	u32 i;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v != 1)
+		return -EINVAL;
+	mutex_lock(&rdmarpc_lock);
+	list_for_each_entry(dev, &rdmarpc_devices, list) {
+		for (i = 0; i < dev->nports; i++) {
+			port = dev->ports[i];
+			if (!port || !port->up || !port->qp)
+				continue;
+			ret = ib_modify_qp(port->qp, &attr, IB_QP_STATE);
+			pr_info("device %s port %u: QP forced to ERR: %d\n",
+				rdmarpc_port_name(port), port->port_num, ret);
+		}
+	}
+	mutex_unlock(&rdmarpc_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_qp_err_ops = {
+	.set = rdmarpc_dbg_qp_err_set,
+};
+module_param_cb(dbg_qp_err, &rdmarpc_dbg_qp_err_ops, NULL, 0200);
+MODULE_PARM_DESC(dbg_qp_err, "Debug: write 1 to move every port's QP to ERR");
+#else
+static inline void rdmarpc_dbg_count_flush(void)
+{
+}
+#endif
+
 static void rdmarpc_port_release(struct kref *ref)
 {
 	kfree(container_of(ref, struct rdmarpc_port, ref));
@@ -248,7 +311,11 @@ static void rdmarpc_rx_post(struct rdmarpc_port *port,
 	}
 }
 
-/* Give a receive buffer back; reposted in batches. CQ context. */
+/*
+ * Give a receive buffer back; reposted in batches, or kept in the batch
+ * while the QP is in error (a flushed receive reposted to a QP in ERR
+ * would only flush again, for ever).  CQ context.
+ */
 static void rdmarpc_rx_recycle(struct rdmarpc_port *port,
 			       struct rdmarpc_buf *buf)
 {
@@ -259,8 +326,9 @@ static void rdmarpc_rx_recycle(struct rdmarpc_port *port,
 	if (!port->rx_stop) {
 		buf->next = port->rx_batch;
 		port->rx_batch = buf;
-		if (++port->rx_batch_len >= RDMARPC_RX_BATCH ||
-		    atomic_read(&port->rx_posted) < RDMARPC_RX_BATCH) {
+		if ((++port->rx_batch_len >= RDMARPC_RX_BATCH ||
+		     atomic_read(&port->rx_posted) < RDMARPC_RX_BATCH) &&
+		    !port->rx_err) {
 			chain = port->rx_batch;
 			n = port->rx_batch_len;
 			port->rx_batch = NULL;
@@ -269,6 +337,25 @@ static void rdmarpc_rx_recycle(struct rdmarpc_port *port,
 		}
 	}
 	spin_unlock(&port->rx_lock);
+}
+
+/*
+ * A receive flushed while the port is not being torn down: the QP went to
+ * ERR.  Stop reposting and let the error work reset the QP.  CQ context.
+ */
+static void rdmarpc_rx_flushed(struct rdmarpc_port *port)
+{
+	bool first = false;
+
+	rdmarpc_dbg_count_flush();
+	spin_lock(&port->rx_lock);
+	if (!port->rx_stop && !port->rx_err) {
+		port->rx_err = true;
+		first = true;
+	}
+	spin_unlock(&port->rx_lock);
+	if (first)
+		queue_work(rdmarpc_wq, &port->err_work);
 }
 
 static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
@@ -281,7 +368,9 @@ static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	bool consumed = false;
 
 	if (unlikely(wc->status != IB_WC_SUCCESS)) {
-		if (wc->status != IB_WC_WR_FLUSH_ERR) {
+		if (wc->status == IB_WC_WR_FLUSH_ERR) {
+			rdmarpc_rx_flushed(port);
+		} else {
 			atomic64_inc(&port->stats.rx_errors);
 			pr_debug_ratelimited("device %s port %u: receive: %s\n",
 					     rdmarpc_port_name(port),
@@ -505,9 +594,24 @@ static void rdmarpc_qp_event(struct ib_event *ev, void *context)
 
 	pr_debug("device %s port %u: QP event %s\n", rdmarpc_port_name(port),
 		 port->port_num, ib_event_msg(ev->event));
+	switch (ev->event) {
+	case IB_EVENT_QP_FATAL:
+	case IB_EVENT_QP_REQ_ERR:
+	case IB_EVENT_QP_ACCESS_ERR:
+		/* The QP is in ERR, or will be: the error work resets it. */
+		queue_work(rdmarpc_wq, &port->err_work);
+		break;
+	default:
+		break;
+	}
 }
 
-static int rdmarpc_qp_modify(struct rdmarpc_port *port)
+/*
+ * RESET -> INIT -> RTR -> RTS, posting the chain @first of @n receive
+ * buffers (if any) in INIT.
+ */
+static int rdmarpc_qp_modify(struct rdmarpc_port *port,
+			     struct rdmarpc_buf *first, unsigned int n)
 {
 	struct ib_qp_attr attr = {};
 	int ret;
@@ -522,7 +626,8 @@ static int rdmarpc_qp_modify(struct rdmarpc_port *port)
 		return ret;
 
 	/* Receives may be posted from INIT on; post them before RTR. */
-	rdmarpc_rx_post(port, port->rx_bufs, port->recv_depth);
+	if (first)
+		rdmarpc_rx_post(port, first, n);
 
 	attr.qp_state = IB_QPS_RTR;
 	ret = ib_modify_qp(port->qp, &attr, IB_QP_STATE);
@@ -561,6 +666,102 @@ static void rdmarpc_qp_drain(struct rdmarpc_port *port)
 		pr_debug("device %s port %u: drained in %u ms\n",
 			 rdmarpc_port_name(port), port->port_num,
 			 jiffies_to_msecs(jiffies - start));
+}
+
+/*
+ * The port cannot recover from a QP error: mark it dead as a removal would
+ * (users get -ENODEV and leave); `rdma link delete` still tears it down.
+ */
+static void rdmarpc_port_fail(struct rdmarpc_port *port, const char *why,
+			      int err)
+{
+	lockdep_assert_held(&rdmarpc_lock);
+	pr_warn_ratelimited("device %s port %u: QP in error, %s (%d): port unusable until the device is removed\n",
+			    rdmarpc_port_name(port), port->port_num, why, err);
+	spin_lock_bh(&port->lock);
+	WRITE_ONCE(port->dead, true);
+	spin_unlock_bh(&port->lock);
+	wake_up_all(&port->wq);
+	rdmarpc_generation++;
+}
+
+/*
+ * The QP went to ERR outside teardown (a fatal QP event, or receives came
+ * back flushed): as ipoib does, let every WR flush (RESET would drop them
+ * without a completion, leaking their buffers and AHs), then RESET -> INIT
+ * -> RTR -> RTS and repost the receives.  Sends fail meanwhile (-ENODEV);
+ * the sessions retransmit.  Counted in rx_errors.
+ */
+static void rdmarpc_port_recover(struct rdmarpc_port *port)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
+	struct rdmarpc_buf *chain;
+	unsigned int n;
+	int ret;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	if (!port->up || rdmarpc_port_dead(port))
+		return;
+	spin_lock_bh(&port->rx_lock);
+	if (port->rx_stop) {
+		spin_unlock_bh(&port->rx_lock);
+		return;
+	}
+	port->rx_err = true;	/* also after a QP event without flushes */
+	spin_unlock_bh(&port->rx_lock);
+	spin_lock_bh(&port->tx_lock);
+	port->tx_stop = true;
+	spin_unlock_bh(&port->tx_lock);
+
+	atomic64_inc(&port->stats.rx_errors);
+	pr_warn_ratelimited("device %s port %u: QP in error, resetting it\n",
+			    rdmarpc_port_name(port), port->port_num);
+	ret = ib_modify_qp(port->qp, &attr, IB_QP_STATE);
+	if (ret) {
+		rdmarpc_port_fail(port, "QP to ERR failed", ret);
+		return;
+	}
+	if (!wait_event_timeout(port->wq, !atomic_read(&port->rx_posted) &&
+				!atomic_read(&port->tx_posted),
+				RDMARPC_DRAIN_TIMEOUT)) {
+		rdmarpc_port_fail(port, "flush timed out", -ETIMEDOUT);
+		return;
+	}
+	attr.qp_state = IB_QPS_RESET;
+	ret = ib_modify_qp(port->qp, &attr, IB_QP_STATE);
+	if (!ret)
+		ret = rdmarpc_qp_modify(port, NULL, 0);
+	if (ret) {
+		rdmarpc_port_fail(port, "QP reset failed", ret);
+		return;
+	}
+
+	/* Every receive not posted waits in the batch: post them all. */
+	spin_lock_bh(&port->rx_lock);
+	port->rx_err = false;
+	chain = port->rx_batch;
+	n = port->rx_batch_len;
+	port->rx_batch = NULL;
+	port->rx_batch_len = 0;
+	if (chain)
+		rdmarpc_rx_post(port, chain, n);
+	spin_unlock_bh(&port->rx_lock);
+	spin_lock_bh(&port->tx_lock);
+	port->tx_stop = false;
+	spin_unlock_bh(&port->tx_lock);
+	pr_notice_ratelimited("device %s port %u: QP reset, %u receives posted again\n",
+			      rdmarpc_port_name(port), port->port_num, n);
+}
+
+static void rdmarpc_port_err_work(struct work_struct *work)
+{
+	struct rdmarpc_port *port = container_of(work, struct rdmarpc_port,
+						 err_work);
+
+	mutex_lock(&rdmarpc_lock);
+	if (!port->dev->dying)
+		rdmarpc_port_recover(port);
+	mutex_unlock(&rdmarpc_lock);
 }
 
 static int rdmarpc_port_setup(struct rdmarpc_port *port)
@@ -655,8 +856,12 @@ static int rdmarpc_port_setup(struct rdmarpc_port *port)
 	}
 
 	port->rx_stop = false;
+	port->rx_err = false;
 	port->tx_stop = false;
-	ret = rdmarpc_qp_modify(port);
+	mutex_lock(&port->ah_mutex);
+	port->ah_dead = false;
+	mutex_unlock(&port->ah_mutex);
+	ret = rdmarpc_qp_modify(port, port->rx_bufs, port->recv_depth);
 	if (ret)
 		goto out_destroy_qp;
 
@@ -726,9 +931,11 @@ static void rdmarpc_port_teardown(struct rdmarpc_port *port)
 	rdmarpc_ah_cache_flush(port);
 	if (!wait_event_timeout(port->wq, !atomic_read(&port->ah_count),
 				RDMARPC_AH_TIMEOUT))
-		WARN_ONCE(1, "device %s port %u: %d AHs still held\n",
-			  rdmarpc_port_name(port), port->port_num,
-			  atomic_read(&port->ah_count));
+		pr_warn("device %s port %u: %d AHs still held after %u s, destroying them now\n",
+			rdmarpc_port_name(port), port->port_num,
+			atomic_read(&port->ah_count), RDMARPC_AH_TIMEOUT / HZ);
+	/* Any AH left (still held, or its free work late) goes before the PD. */
+	rdmarpc_ah_cache_stop(port);
 
 	/* AH -> CQ -> PD: completion handlers have all returned after this. */
 	ib_free_cq(port->cq);
@@ -745,6 +952,7 @@ static void rdmarpc_port_teardown(struct rdmarpc_port *port)
 	port->rx_bufs = NULL;
 	port->rx_batch = NULL;
 	port->rx_batch_len = 0;
+	port->rx_err = false;
 	atomic_set(&port->rx_posted, 0);
 	atomic_set(&port->tx_posted, 0);
 	rdmarpc_port_set_gid(port, NULL);
@@ -850,6 +1058,7 @@ static struct rdmarpc_port *rdmarpc_port_alloc(struct rdmarpc_device *dev,
 	port->tx_stop = true;
 	rdmarpc_ah_cache_init(port);
 	INIT_WORK(&port->event_work, rdmarpc_port_event_work);
+	INIT_WORK(&port->err_work, rdmarpc_port_err_work);
 	atomic64_set(&port->stats.tx_packets, 0);
 	return port;
 }
@@ -960,6 +1169,10 @@ static void rdmarpc_remove(struct ib_device *ibdev, void *client_data)
 		if (dev->ports[i])
 			rdmarpc_port_teardown(dev->ports[i]);
 	mutex_unlock(&rdmarpc_lock);
+	/* rx_stop is set: nothing queues it again; a queued run found !up. */
+	for (i = 0; i < dev->nports; i++)
+		if (dev->ports[i])
+			cancel_work_sync(&dev->ports[i]->err_work);
 	pr_debug("device %s removed\n", dev_name(&ibdev->dev));
 
 	for (i = 0; i < dev->nports; i++)

@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <rdma/ib_verbs.h>
@@ -86,9 +87,14 @@ struct rdmarpc_port {
 	/* Woken on death, on send completions and by the loopback test. */
 	wait_queue_head_t wq;
 
-	/* rx_lock: protects @rx_stop and the repost batch. */
+	/*
+	 * rx_lock: protects @rx_stop, @rx_err and the repost batch.  While
+	 * @rx_err (the QP went to ERR outside teardown) completed receives
+	 * wait in the batch until @err_work has reset the QP.
+	 */
 	spinlock_t rx_lock;
 	bool rx_stop;
+	bool rx_err;
 	struct rdmarpc_buf *rx_batch;
 	unsigned int rx_batch_len;
 	atomic_t rx_posted;
@@ -99,13 +105,23 @@ struct rdmarpc_port {
 	struct rdmarpc_buf *tx_free;
 	atomic_t tx_posted;
 
-	/* ah_lock: protects @ah_list (the AH cache) and the chosen GID. */
+	/*
+	 * ah_lock: protects @ah_list (the AH cache, most recently used
+	 * first) and the chosen GID; @ah_cached is changed under it.
+	 */
 	spinlock_t ah_lock;
 	struct list_head ah_list;
+	atomic_t ah_cached;		/* entries on @ah_list */
 	atomic_t ah_count;		/* cache entries not yet freed */
+	/* ah_mutex: protects @ah_all, @ah_dead and every entry's ib_ah. */
+	struct mutex ah_mutex;
+	struct list_head ah_all;	/* every entry not yet freed */
+	bool ah_dead;			/* torn down: no ib_ah any more */
 
 	struct work_struct event_work;
 	unsigned long events;		/* RDMARPC_EV_* bits */
+	/* Resets a QP that went to ERR outside teardown. */
+	struct work_struct err_work;
 
 	struct rdmarpc_port_stats stats;
 };

@@ -159,6 +159,8 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
 #undef C
 	RDMARPC_CTR(RDMARPC_STAT_A_RECV_POSTED, ATOMIC, struct rdmarpc_port,
 		    rx_posted),
+	RDMARPC_CTR(RDMARPC_STAT_A_AH_CACHED, ATOMIC, struct rdmarpc_port,
+		    ah_cached),
 };
 
 /* Session (and peer) counters: @base is a struct rr_stats snapshot. */

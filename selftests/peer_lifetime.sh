@@ -7,13 +7,16 @@
 #    configured peer (PEER_ADD) stays until PEER_DEL;
 #  - calls with a short timeout, queued behind slots held by slow calls
 #    (a server that never answers), each fail with ETIMEDOUT at their own
-#    deadline, not when a slot frees.
+#    deadline, not when a slot frees;
+#  - the port's address handle cache is bounded: connects to addresses
+#    of this host (each a GID of the port) add one entry each, and with
+#    the debug build's bound (dbg_ah_cache_max) at 2 the cache holds 2.
 
 set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 3
+ktap_plan 4
 ktap_require_rdma
 
 BG=()
@@ -25,13 +28,24 @@ cleanup() {
 	done
 	stop_server
 	"$CTL" peer del lifetime_cfg > /dev/null 2>&1
+	[ -w "$AH_MAX" ] && echo 0 > "$AH_MAX" 2> /dev/null
+	for a in "${ADDED[@]}"; do
+		ip addr del "$a/24" dev "$ND" 2> /dev/null
+	done
 }
+AH_MAX=/sys/module/rdmarpc/parameters/dbg_ah_cache_max
+ADDED=()
+ND=
 trap cleanup EXIT
 
 # ondemand_left: on-demand peers for the closed ports 20000..20199.
 ondemand_left() {
 	"$CTL" -j peer show 2> /dev/null |
 		jq '[.[] | select(.name | test(":20[01][0-9][0-9]$"))] | length'
+}
+
+no_ondemand_left() {
+	[ "$(ondemand_left)" = 0 ]
 }
 
 "$CTL" peer add lifetime_cfg "$PEER:20999" > /dev/null 2>&1
@@ -41,7 +55,7 @@ for ((p = 20000; p < 20200; p++)); do
 		> /dev/null 2>&1 && fails=$((fails + 1))
 done
 [ "$fails" = 0 ] || ktap_note "$fails connects to closed ports succeeded"
-wait_until 5 test "$(ondemand_left)" = 0
+wait_until 5 no_ondemand_left
 rc=$?
 ktap_note "on-demand peers left: $(ondemand_left)," \
 	"peers listed: $("$CTL" -j peer show | jq length)"
@@ -77,5 +91,49 @@ if start_server "serving 'slow'" "$HELPER sink --service slow"; then
 fi
 [ $ok = 1 ]
 ktap_check "queued calls fail with ETIMEDOUT at their own deadline" $?
+
+gids_added() {
+	[ "$(port_json "$DEV" 1 | jq '[.gids[] |
+		select(.gid | test("10\\.77\\.1\\.20[1-4]$"))] | length')" = 4 ]
+}
+
+ah_cached() {
+	port_json "$DEV" 1 | jq -r '.stats.ah_cached'
+}
+
+# connect_to ADDR: a connect to a closed port of ADDR, an address of this
+# host: the client's address handle to its GID is made (and cached)
+# before TCP finds nobody there.
+connect_to() {
+	timeout 30 "$HELPER" call --peer "$1:20998" --timeout 2000 \
+		> /dev/null 2>&1
+}
+
+ok=0
+ND=$(port_json "$DEV" 1 | jq -r '.netdev')
+if [ ! -w "$AH_MAX" ]; then
+	ktap_note "no $AH_MAX: the module is not a debug build"
+else
+	for a in 10.77.1.201 10.77.1.202 10.77.1.203 10.77.1.204; do
+		ip addr add "$a/24" dev "$ND" && ADDED+=("$a")
+	done
+	# Each address becomes a GID of the port.
+	wait_until 10 gids_added
+	c0=$(ah_cached)
+	for a in 10.77.1.201 10.77.1.202 10.77.1.203; do
+		connect_to "$a"
+	done
+	c1=$(ah_cached)
+	echo 2 > "$AH_MAX"
+	connect_to 10.77.1.204
+	c2=$(ah_cached)
+	echo 0 > "$AH_MAX"
+	ktap_note "AH cache entries: $c0 before, $c1 after 3 connects," \
+		"$c2 after a 4th with the bound at 2"
+	[ "${#ADDED[@]}" = 4 ] && [ "$c1" -ge $((c0 + 3)) ] && [ "$c2" = 2 ] &&
+		ok=1
+fi
+[ $ok = 1 ]
+ktap_check "the address handle cache keeps at most its bound" $?
 
 ktap_finish

@@ -85,6 +85,7 @@ struct rdmarpc_dev_stats {
 	uint64_t rx_errors;
 	uint64_t rx_drops;
 	uint64_t recv_posted;
+	uint64_t ah_cached;		/* address handles the cache keeps */
 	/* Bit (1 << RDMARPC_STAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

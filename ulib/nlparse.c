@@ -189,6 +189,7 @@ static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
 		STAT(RDMARPC_STAT_A_RX_ERRORS, rx_errors),
 		STAT(RDMARPC_STAT_A_RX_DROPS, rx_drops),
 		STAT(RDMARPC_STAT_A_RECV_POSTED, recv_posted),
+		STAT(RDMARPC_STAT_A_AH_CACHED, ah_cached),
 #undef STAT
 	};
 	return parse_counters(nest, tb, RDMARPC_STAT_A_MAX, map,

@@ -224,6 +224,7 @@ enum rdmarpc_stat_attr {
 	RDMARPC_STAT_A_RX_ERRORS,	/* receive completions with an error */
 	RDMARPC_STAT_A_RX_DROPS,	/* received but malformed or unclaimed */
 	RDMARPC_STAT_A_RECV_POSTED,	/* receive buffers posted right now */
+	RDMARPC_STAT_A_AH_CACHED,	/* address handles kept in the cache */
 
 	__RDMARPC_STAT_A_MAX
 };

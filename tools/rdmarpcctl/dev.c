@@ -91,10 +91,10 @@ void dev_print(const struct rdmarpc_dev *d)
 		printf("    stats: tx %" PRIu64 " pkts %" PRIu64 " bytes %"
 		       PRIu64 " errors, rx %" PRIu64 " pkts %" PRIu64
 		       " bytes %" PRIu64 " errors %" PRIu64 " drops, "
-		       "recv-posted %" PRIu64 "\n",
+		       "recv-posted %" PRIu64 ", ah-cached %" PRIu64 "\n",
 		       s->tx_packets, s->tx_bytes, s->tx_errors,
 		       s->rx_packets, s->rx_bytes, s->rx_errors, s->rx_drops,
-		       s->recv_posted);
+		       s->recv_posted, s->ah_cached);
 }
 
 void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
@@ -109,6 +109,7 @@ void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
 		S(RX_ERRORS, rx_errors),
 		S(RX_DROPS, rx_drops),
 		S(RECV_POSTED, recv_posted),
+		S(AH_CACHED, ah_cached),
 #undef S
 	};
 

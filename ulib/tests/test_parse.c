@@ -137,6 +137,7 @@ static void build_full_dev(struct mb *m, uint8_t cmd)
 	mb_u64(m, RDMARPC_STAT_A_TX_PACKETS, 7);
 	mb_u64(m, RDMARPC_STAT_A_RX_BYTES, 1ULL << 40);
 	mb_u64(m, RDMARPC_STAT_A_RECV_POSTED, 256);
+	mb_u64(m, RDMARPC_STAT_A_AH_CACHED, 3);
 	mb_end(m);
 }
 
@@ -172,10 +173,12 @@ static void test_dev_full(void)
 	CHECK_EQ(d.stats.tx_packets, 7);
 	CHECK(d.stats.rx_bytes == 1ULL << 40);
 	CHECK_EQ(d.stats.recv_posted, 256);
+	CHECK_EQ(d.stats.ah_cached, 3);
 	CHECK_EQ(d.stats.tx_bytes, 0);
 	CHECK_EQ(d.stats.present, (1U << RDMARPC_STAT_A_TX_PACKETS) |
 		 (1U << RDMARPC_STAT_A_RX_BYTES) |
-		 (1U << RDMARPC_STAT_A_RECV_POSTED));
+		 (1U << RDMARPC_STAT_A_RECV_POSTED) |
+		 (1U << RDMARPC_STAT_A_AH_CACHED));
 	CHECK(RDMARPC_HAS(&d, RDMARPC_A_LID));
 	CHECK(RDMARPC_HAS(&d, RDMARPC_A_GIDS));
 	CHECK(!RDMARPC_HAS(&d, RDMARPC_A_PARAMS));
