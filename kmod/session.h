@@ -160,6 +160,12 @@ bool rdmarpc_sess_read(struct rdmarpc_sess *s, struct rr_stats *st,
 /* Credits of the server sessions on @port (capacity check). */
 u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port);
 
+/*
+ * Message memory the server sessions hold now (bytes) and the requests and
+ * responses refused over mem_budget_mb (they fail with -ENOSPC).
+ */
+void rdmarpc_sess_mem_read(u64 *used, u64 *refused);
+
 /* Module-wide per-packet counters of the fault injection. */
 struct rdmarpc_fault_stats {
 	atomic64_t tx_drop;
