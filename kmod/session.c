@@ -712,6 +712,19 @@ u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port)
 	return sum;
 }
 
+u32 rdmarpc_sess_server_count(__be32 ipv4)
+{
+	struct rdmarpc_sess *s;
+	u32 n = 0;
+
+	lockdep_assert_held(&rdmarpc_sess_mutex);
+	list_for_each_entry(s, &rdmarpc_sessions, node)
+		if (s->role == RR_ROLE_SERVER && s->client_ipv4 == ipv4 &&
+		    rdmarpc_sess_alive(s))
+			n++;
+	return n;
+}
+
 /* ---- Module init and exit ---- */
 
 int rdmarpc_sess_init(void)
