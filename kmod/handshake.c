@@ -85,28 +85,67 @@ struct rdmarpc_hs_conn {
 	unsigned long due;		/* hb_work only */
 	unsigned long checked;		/* hb_work only */
 	u64 rx_pkts;			/* hb_work only */
+	/*
+	 * Server: the last time hb_work saw the session carry a call (a new
+	 * request, or a slot busy receiving or handling one), and the
+	 * request count then.  Heartbeats and pings are not calls.
+	 */
+	unsigned long active_at;	/* hb_work only */
+	u64 requests;			/* hb_work only */
 	/* rx_work only: */
 	u32 have;
 	int flen;
 	u8 buf[RR_HELLO_FRAME_MAX];
 };
 
-/* An accepted connection whose handshake runs. */
+/*
+ * An accepted connection whose handshake runs.  At most hs_pending_max at
+ * once, hs_pending_per_host from one address: more are closed at once.
+ */
 struct rdmarpc_hs_pending {
 	struct list_head node;		/* rdmarpc_hs_pend, rdmarpc_hs_mutex */
 	struct socket *sock;
+	__be32 ipv4;			/* the client's address */
 	struct work_struct work;
+};
+
+/*
+ * What an inbound handshake in progress has been granted: a session of
+ * sessions_per_host and @credits of its port's receive capacity.  Taken
+ * under rdmarpc_hs_admit_mutex, held while the handshake does its I/O
+ * without the mutex, given back once the session is listed (it then
+ * counts itself) or has failed.
+ */
+struct rdmarpc_hs_resv {
+	struct list_head node;		/* rdmarpc_hs_resvs, admit mutex */
+	struct rdmarpc_port *port;
+	__be32 ipv4;
+	u32 credits;
 };
 
 static struct socket *rdmarpc_hs_lsock;
 static void (*rdmarpc_hs_saved_listen_ready)(struct sock *sk);
 static struct work_struct rdmarpc_hs_accept_work;
-/* rdmarpc_hs_mutex: the pending list and @stopping. */
+/*
+ * Accepting and serving inbound handshakes, which block on the network:
+ * a workqueue of their own, so that a flood of silent connections never
+ * delays the heartbeats and teardowns on rdmarpc_sess_wq.
+ */
+static struct workqueue_struct *rdmarpc_hs_wq;
+/* rdmarpc_hs_mutex: the pending list, its length and @stopping. */
 static DEFINE_MUTEX(rdmarpc_hs_mutex);
 static LIST_HEAD(rdmarpc_hs_pend);
+static unsigned int rdmarpc_hs_npend;
 static bool rdmarpc_hs_stopping;
-/* Serializes the capacity check with the creation of server sessions. */
+/*
+ * rdmarpc_hs_admit_mutex: the reservations.  Held only to decide and to
+ * give back, never across address resolution or network I/O.
+ */
 static DEFINE_MUTEX(rdmarpc_hs_admit_mutex);
+static LIST_HEAD(rdmarpc_hs_resvs);
+
+/* Refusal reasons a client turns into an errno (rdmarpc_hs_refuse_errno). */
+#define RDMARPC_HS_WHY_HOST_LIMIT	"too many sessions from this host"
 
 /*
  * Debug builds: sleep @knob ms at a point where a race with the device's
@@ -501,6 +540,27 @@ static void rdmarpc_hs_hb_at(struct rdmarpc_hs_conn *conn, unsigned long now,
 			   time_after(when, now) ? when - now : 0);
 }
 
+/*
+ * Server: true once the session has carried no call for idle_timeout_ms
+ * (checked at each run of hb_work: up to a heartbeat period late).
+ */
+static bool rdmarpc_hs_idle(struct rdmarpc_hs_conn *conn,
+			    const struct rr_stats *st,
+			    const struct rr_session_info *info,
+			    unsigned long now)
+{
+	unsigned int ms = READ_ONCE(rdmarpc_idle_timeout_ms);
+
+	if (conn->sess->role != RR_ROLE_SERVER)
+		return false;
+	if (!ms || st->requests != conn->requests || info->busy_slots) {
+		conn->requests = st->requests;
+		conn->active_at = now;
+		return false;
+	}
+	return time_after_eq(now, conn->active_at + msecs_to_jiffies(ms));
+}
+
 static void rdmarpc_hs_hb_work(struct work_struct *work)
 {
 	struct rdmarpc_hs_conn *conn = container_of(to_delayed_work(work),
@@ -510,11 +570,22 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 	unsigned long now = jiffies, last, limit, dead_at;
 	struct sock *sk = conn->sock->sk;
 	u8 buf[RR_HELLO_HDR_LEN];
+	struct rr_session_info info;
 	struct rr_stats st;
+	bool active;
 	int len;
 
 	if (!rdmarpc_sess_alive(conn->sess))
 		return;
+	active = rdmarpc_sess_read(conn->sess, &st, &info);
+	if (active && rdmarpc_hs_idle(conn, &st, &info, now)) {
+		atomic64_inc(&rdmarpc_hs_stats.idle_closed);
+		pr_info_ratelimited("session %u (%s): no call for %u ms (idle_timeout_ms), closed\n",
+				    conn->sess->id, conn->sess->name,
+				    jiffies_to_msecs(now - conn->active_at));
+		rdmarpc_sess_kill(conn->sess, -ETIMEDOUT);
+		return;
+	}
 	if (!period) {
 		/* Off: look again later, with a fresh start. */
 		WRITE_ONCE(conn->last_rx, now);
@@ -526,8 +597,7 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 	if (time_after(now, conn->due + period))
 		WRITE_ONCE(conn->last_rx, now);
 	/* Datagrams since the last run: heard from after that run. */
-	if (rdmarpc_sess_read(conn->sess, &st, NULL) &&
-	    st.rx_pkts != conn->rx_pkts) {
+	if (active && st.rx_pkts != conn->rx_pkts) {
 		conn->rx_pkts = st.rx_pkts;
 		if (time_after(conn->checked, READ_ONCE(conn->last_rx)))
 			WRITE_ONCE(conn->last_rx, conn->checked);
@@ -596,6 +666,7 @@ static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 	now = jiffies;
 	WRITE_ONCE(conn->last_rx, now);
 	conn->checked = now;
+	conn->active_at = now;
 	conn->next_hb = now + (rdmarpc_hs_period() ?: HZ);
 	rdmarpc_hs_hb_at(conn, now, conn->next_hb);
 }
@@ -637,10 +708,23 @@ static int rdmarpc_hs_errno(int err)
 	case -EPROTO:
 	case -ENOMEM:
 	case -EINTR:
+	case -EUSERS:
 		return err;
 	default:
 		return -ECONNREFUSED;
 	}
+}
+
+/*
+ * A refusal's errno: -EUSERS for the server's sessions_per_host, else
+ * -EPROTO.  The reason strings are what the server sends (see
+ * rdmarpc_hs_admit()).
+ */
+static int rdmarpc_hs_refuse_errno(const char *reason)
+{
+	if (!strcmp(reason, RDMARPC_HS_WHY_HOST_LIMIT))
+		return -EUSERS;
+	return -EPROTO;
 }
 
 /* Exchange hellos on a connected @sock; fills in the server's ACCEPT. */
@@ -675,6 +759,7 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 	if (m->type == RR_HELLO_T_REFUSE) {
 		pr_info_ratelimited("peer %s refused the session: %s\n",
 				    peer->name, m->reason);
+		ret = rdmarpc_hs_refuse_errno(m->reason);
 		goto out_free;
 	}
 	why = m->type != RR_HELLO_T_ACCEPT ? "not an accept" :
@@ -892,6 +977,65 @@ static void rdmarpc_hs_refuse(struct socket *sock,
 }
 
 /*
+ * Admit a session from @ipv4 on @port wanting @want credits: NULL and
+ * @resv filled in and listed (give it back with rdmarpc_hs_unreserve()),
+ * else the reason to refuse.  Sessions in handshake count as well as
+ * listed ones, so concurrent handshakes cannot overshoot a limit.
+ */
+static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
+				    struct rdmarpc_port *port, __be32 ipv4,
+				    u32 want)
+{
+	struct rdmarpc_hs_resv *r;
+	u32 used, nhost, credits;
+	const char *why = NULL;
+
+	mutex_lock(&rdmarpc_hs_admit_mutex);
+	mutex_lock(&rdmarpc_sess_mutex);
+	used = rdmarpc_sess_server_credits(port);
+	nhost = rdmarpc_sess_server_count(ipv4);
+	mutex_unlock(&rdmarpc_sess_mutex);
+	list_for_each_entry(r, &rdmarpc_hs_resvs, node) {
+		if (r->port == port)
+			used += r->credits;
+		if (r->ipv4 == ipv4)
+			nhost++;
+	}
+	if (nhost >= READ_ONCE(rdmarpc_sessions_per_host)) {
+		atomic64_inc(&rdmarpc_hs_stats.host_limit);
+		why = RDMARPC_HS_WHY_HOST_LIMIT;
+		goto out_unlock;
+	}
+	/*
+	 * Credits are receive buffers set aside: grant what the port has
+	 * left, and refuse below a useful minimum.
+	 */
+	credits = min_t(u32, want, RDMARPC_SESS_CREDITS);
+	if (used < port->recv_depth)
+		credits = min(credits, port->recv_depth - used);
+	else
+		credits = 0;
+	if (credits < min_t(u32, want, RDMARPC_SESS_MIN_CREDITS)) {
+		why = "too many sessions for the receive capacity";
+		goto out_unlock;
+	}
+	resv->port = port;
+	resv->ipv4 = ipv4;
+	resv->credits = credits;
+	list_add_tail(&resv->node, &rdmarpc_hs_resvs);
+out_unlock:
+	mutex_unlock(&rdmarpc_hs_admit_mutex);
+	return why;
+}
+
+static void rdmarpc_hs_unreserve(struct rdmarpc_hs_resv *resv)
+{
+	mutex_lock(&rdmarpc_hs_admit_mutex);
+	list_del(&resv->node);
+	mutex_unlock(&rdmarpc_hs_admit_mutex);
+}
+
+/*
  * The handshake of one inbound connection.  Returns NULL when the
  * connection became a session's, else a reason to refuse (and close).
  */
@@ -901,6 +1045,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 {
 	struct rdmarpc_peer *keyed = NULL;
 	struct rdmarpc_hs_watch watch;
+	struct rdmarpc_hs_resv resv;
 	struct rdmarpc_hs_conn *conn;
 	struct rdmarpc_port *port;
 	struct rdmarpc_sess *s;
@@ -910,7 +1055,6 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	struct rr_hello h, a;
 	union ib_gid cgid;
 	struct rr_params p;
-	u32 credits, used;
 	int ret, len;
 
 	ret = rdmarpc_hs_recv_frame(sock, buf, m);
@@ -950,25 +1094,12 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	/* Stopped before the socket goes to the session, or on failure. */
 	rdmarpc_hs_watch_start(&watch, port, sock);
 
-	/*
-	 * Credits are receive buffers set aside: grant what the port has
-	 * left, and refuse below a useful minimum.
-	 */
-	mutex_lock(&rdmarpc_hs_admit_mutex);
-	mutex_lock(&rdmarpc_sess_mutex);
-	used = rdmarpc_sess_server_credits(port);
-	mutex_unlock(&rdmarpc_sess_mutex);
-	credits = min_t(u32, h.credits, RDMARPC_SESS_CREDITS);
-	if (used < port->recv_depth)
-		credits = min(credits, port->recv_depth - used);
-	else
-		credits = 0;
-	if (credits < min_t(u32, h.credits, RDMARPC_SESS_MIN_CREDITS))
-		why = "too many sessions for the receive capacity";
+	/* A slot of the limits, held until the session is listed. */
+	why = rdmarpc_hs_admit(&resv, port, from->sin_addr.s_addr, h.credits);
 	if (why) {
 		rdmarpc_hs_watch_stop(&watch);
 		rdmarpc_port_put(port);
-		goto out_unlock;
+		goto out_put_keyed;
 	}
 	snprintf(name, sizeof(name), "%pI4:%u", &from->sin_addr,
 		 ntohs(from->sin_port));
@@ -976,8 +1107,9 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	if (IS_ERR(s)) {
 		why = "out of memory";
 		rdmarpc_hs_watch_stop(&watch);
-		goto out_unlock;
+		goto out_unreserve;
 	}
+	s->client_ipv4 = from->sin_addr.s_addr;
 	rdmarpc_sess_get(s);	/* ours while we work */
 	ah = rdmarpc_ah_get(port, &cgid);
 	if (IS_ERR(ah) ||
@@ -986,7 +1118,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		why = "cannot resolve the client's address";
 		goto out_put_ah;
 	}
-	rdmarpc_hs_params(&p, h.mtu, h.slots, credits,
+	rdmarpc_hs_params(&p, h.mtu, h.slots, resv.credits,
 			  min_t(u32, h.max_msg, RDMARPC_SESS_MAX_MSG),
 			  h.flags & RR_HELLO_F_CRC);
 	memcpy(s->peer_gid, h.gid, sizeof(s->peer_gid));
@@ -1032,7 +1164,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 			rdmarpc_hs_close(conn);
 			rdmarpc_sess_put(s);
 			/* The socket went with the connection. */
-			mutex_unlock(&rdmarpc_hs_admit_mutex);
+			rdmarpc_hs_unreserve(&resv);
 			return ERR_PTR(-EBADF);
 		}
 	} else {
@@ -1054,12 +1186,13 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 			rdmarpc_sess_kill(s, ret);
 			rdmarpc_sess_put(s);
 			/* The socket went with the connection. */
-			mutex_unlock(&rdmarpc_hs_admit_mutex);
+			rdmarpc_hs_unreserve(&resv);
 			rdmarpc_peer_put(keyed);
 			return ERR_PTR(-EBADF);
 		}
 	}
-	mutex_unlock(&rdmarpc_hs_admit_mutex);
+	/* Listed now (or dead): the session counts itself. */
+	rdmarpc_hs_unreserve(&resv);
 	atomic64_inc(&rdmarpc_hs_stats.accepted);
 	pr_debug("session %u from %s up: client session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
 		 s->id, name, h.sess, h.gid, h.qpn, p.mtu, p.slots, p.credits,
@@ -1078,8 +1211,8 @@ out_put_ah:
 		rdmarpc_ah_put(ah);
 	rdmarpc_sess_kill(s, -ECONNABORTED);
 	rdmarpc_sess_put(s);
-out_unlock:
-	mutex_unlock(&rdmarpc_hs_admit_mutex);
+out_unreserve:
+	rdmarpc_hs_unreserve(&resv);
 out_put_keyed:
 	if (keyed)
 		rdmarpc_peer_put(keyed);
@@ -1101,7 +1234,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	buf = kmalloc(RR_HELLO_FRAME_MAX, GFP_KERNEL);
 	if (!m || !buf || kernel_getpeername(sock, (struct sockaddr *)&from) <
 	    0 || from.sin_family != AF_INET) {
-		why = "internal error";
+		why = !m || !buf ? "out of memory" : "internal error";
 	} else {
 		rdmarpc_hs_set_timeout(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
 		tcp_sock_set_nodelay(sock->sk);
@@ -1111,6 +1244,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	/* Off the list first: exit shuts down only what is listed. */
 	mutex_lock(&rdmarpc_hs_mutex);
 	list_del(&pend->node);
+	rdmarpc_hs_npend--;
 	mutex_unlock(&rdmarpc_hs_mutex);
 	if (IS_ERR(why)) {
 		/* The socket went with a session that failed. */
@@ -1125,9 +1259,62 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	kfree(pend);
 }
 
-static void rdmarpc_hs_accept(struct work_struct *work)
+/*
+ * Whether one more handshake from @ipv4 may run: within hs_pending_max and
+ * hs_pending_per_host.
+ */
+static bool rdmarpc_hs_pending_room(__be32 ipv4)
 {
 	struct rdmarpc_hs_pending *pend;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&rdmarpc_hs_mutex);
+	if (rdmarpc_hs_npend >= READ_ONCE(rdmarpc_hs_pending_max))
+		return false;
+	list_for_each_entry(pend, &rdmarpc_hs_pend, node)
+		if (pend->ipv4 == ipv4)
+			n++;
+	return n < READ_ONCE(rdmarpc_hs_pending_per_host);
+}
+
+/* Queue the handshake of @sock from @from, or close it at once. */
+static void rdmarpc_hs_pend_one(struct socket *sock,
+				const struct sockaddr_in *from)
+{
+	struct rdmarpc_hs_pending *pend;
+
+	pend = kzalloc(sizeof(*pend), GFP_KERNEL);
+	mutex_lock(&rdmarpc_hs_mutex);
+	if (!pend || rdmarpc_hs_stopping)
+		goto out_close;
+	if (!rdmarpc_hs_pending_room(from->sin_addr.s_addr)) {
+		atomic64_inc(&rdmarpc_hs_stats.pending_full);
+		pr_info_ratelimited("closed a connection from %pI4:%u: too many handshakes pending (hs_pending_max %u, hs_pending_per_host %u)\n",
+				    &from->sin_addr, ntohs(from->sin_port),
+				    READ_ONCE(rdmarpc_hs_pending_max),
+				    READ_ONCE(rdmarpc_hs_pending_per_host));
+		goto out_close;
+	}
+	pend->sock = sock;
+	pend->ipv4 = from->sin_addr.s_addr;
+	INIT_WORK(&pend->work, rdmarpc_hs_serve_work);
+	list_add_tail(&pend->node, &rdmarpc_hs_pend);
+	rdmarpc_hs_npend++;
+	queue_work(rdmarpc_hs_wq, &pend->work);
+	mutex_unlock(&rdmarpc_hs_mutex);
+	return;
+
+out_close:
+	mutex_unlock(&rdmarpc_hs_mutex);
+	kfree(pend);
+	/* A reset, not a lingering close: nothing is owed to the client. */
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+}
+
+static void rdmarpc_hs_accept(struct work_struct *work)
+{
+	struct sockaddr_in from;
 	struct socket *sock;
 
 	while (!kernel_accept(rdmarpc_hs_lsock, &sock, O_NONBLOCK)) {
@@ -1139,19 +1326,14 @@ static void rdmarpc_hs_accept(struct work_struct *work)
 		sock->sk->sk_user_data = NULL;
 		sock->sk->sk_data_ready = rdmarpc_hs_saved_listen_ready;
 		write_unlock_bh(&sock->sk->sk_callback_lock);
-		pend = kzalloc(sizeof(*pend), GFP_KERNEL);
-		mutex_lock(&rdmarpc_hs_mutex);
-		if (!pend || rdmarpc_hs_stopping) {
-			mutex_unlock(&rdmarpc_hs_mutex);
-			kfree(pend);
+		memset(&from, 0, sizeof(from));
+		if (kernel_getpeername(sock, (struct sockaddr *)&from) < 0 ||
+		    from.sin_family != AF_INET) {
+			/* Reset before we got to it. */
 			sock_release(sock);
 			continue;
 		}
-		pend->sock = sock;
-		INIT_WORK(&pend->work, rdmarpc_hs_serve_work);
-		list_add_tail(&pend->node, &rdmarpc_hs_pend);
-		queue_work(rdmarpc_sess_wq, &pend->work);
-		mutex_unlock(&rdmarpc_hs_mutex);
+		rdmarpc_hs_pend_one(sock, &from);
 		cond_resched();
 	}
 }
@@ -1160,7 +1342,7 @@ static void rdmarpc_hs_listen_ready(struct sock *sk)
 {
 	read_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_user_data && sk->sk_state == TCP_LISTEN)
-		queue_work(rdmarpc_sess_wq, &rdmarpc_hs_accept_work);
+		queue_work(rdmarpc_hs_wq, &rdmarpc_hs_accept_work);
 	else if (sk->sk_state != TCP_LISTEN)
 		/* A child not yet accepted: its readers want the wake-up. */
 		rdmarpc_hs_saved_listen_ready(sk);
@@ -1180,10 +1362,16 @@ int rdmarpc_hs_init(void)
 
 	INIT_WORK(&rdmarpc_hs_accept_work, rdmarpc_hs_accept);
 	rdmarpc_hs_stopping = false;
+	rdmarpc_hs_npend = 0;
+	/* The accept work and every pending handshake may run at once. */
+	rdmarpc_hs_wq = alloc_workqueue("rdmarpc_hs", 0,
+					RDMARPC_HS_PENDING_LIMIT + 1);
+	if (!rdmarpc_hs_wq)
+		return -ENOMEM;
 	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (ret)
-		return ret;
+		goto out_destroy_wq;
 	sk = sock->sk;
 	sock_set_reuseaddr(sk);
 	ret = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
@@ -1212,6 +1400,9 @@ out_restore:
 	rdmarpc_hs_lsock = NULL;
 out_release:
 	sock_release(sock);
+out_destroy_wq:
+	destroy_workqueue(rdmarpc_hs_wq);
+	rdmarpc_hs_wq = NULL;
 	return ret;
 }
 
@@ -1235,5 +1426,10 @@ void rdmarpc_hs_exit(void)
 	list_for_each_entry(pend, &rdmarpc_hs_pend, node)
 		kernel_sock_shutdown(pend->sock, SHUT_RDWR);
 	mutex_unlock(&rdmarpc_hs_mutex);
-	flush_workqueue(rdmarpc_sess_wq);
+	/*
+	 * Waits for them (nothing queues here any more: the listener is
+	 * gone); the sessions they set up are rdmarpc_sess_exit()'s.
+	 */
+	destroy_workqueue(rdmarpc_hs_wq);
+	rdmarpc_hs_wq = NULL;
 }

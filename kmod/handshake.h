@@ -20,6 +20,9 @@ struct rdmarpc_hs_stats {
 	atomic64_t connected;	/* outbound sessions set up */
 	atomic64_t failed;	/* outbound attempts failed */
 	atomic64_t dead;	/* liveness: closed, reset or timed out */
+	atomic64_t pending_full; /* closed at once: too many handshakes */
+	atomic64_t host_limit;	/* refused: sessions_per_host reached */
+	atomic64_t idle_closed;	/* inbound closed after idle_timeout_ms */
 };
 
 extern struct rdmarpc_hs_stats rdmarpc_hs_stats;

@@ -56,6 +56,26 @@ unsigned int rdmarpc_heartbeat_ms = 1000;
 module_param_named(heartbeat_ms, rdmarpc_heartbeat_ms, uint, 0644);
 MODULE_PARM_DESC(heartbeat_ms, "Liveness heartbeat period (ms; 0: off; default 1000)");
 
+unsigned int rdmarpc_mem_budget_mb = 256;
+module_param_named(mem_budget_mb, rdmarpc_mem_budget_mb, uint, 0644);
+MODULE_PARM_DESC(mem_budget_mb, "Memory for requests being received or handled and stored responses, all inbound sessions (MiB, 1..1048576; default 256); over it a request fails with ENOSPC");
+
+unsigned int rdmarpc_sessions_per_host = 16;
+module_param_named(sessions_per_host, rdmarpc_sessions_per_host, uint, 0644);
+MODULE_PARM_DESC(sessions_per_host, "Inbound sessions per client IPv4 address (1..4096; default 16)");
+
+unsigned int rdmarpc_idle_timeout_ms = 600000;
+module_param_named(idle_timeout_ms, rdmarpc_idle_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(idle_timeout_ms, "Close an inbound session with no call for this long; heartbeats do not count (ms; 0: off, else 100..86400000; default 600000)");
+
+unsigned int rdmarpc_hs_pending_max = 64;
+module_param_named(hs_pending_max, rdmarpc_hs_pending_max, uint, 0644);
+MODULE_PARM_DESC(hs_pending_max, "Inbound handshakes in progress at once; more connections are closed at once (1..256; default 64)");
+
+unsigned int rdmarpc_hs_pending_per_host = 8;
+module_param_named(hs_pending_per_host, rdmarpc_hs_pending_per_host, uint, 0644);
+MODULE_PARM_DESC(hs_pending_per_host, "Inbound handshakes in progress per client IPv4 address (1..256; default 8)");
+
 /* Fault injection, admin only (0600), default off. */
 unsigned int rdmarpc_fault_tx_drop;
 module_param_named(fault_tx_drop, rdmarpc_fault_tx_drop, uint, 0600);
@@ -124,6 +144,20 @@ static bool __init rdmarpc_params_valid(void)
 	     (rdmarpc_heartbeat_ms < RDMARPC_HEARTBEAT_MS_MIN ||
 	      rdmarpc_heartbeat_ms > RDMARPC_HEARTBEAT_MS_MAX))) {
 		pr_err("a session parameter is out of range (see modinfo)\n");
+		return false;
+	}
+	if (!rdmarpc_mem_budget_mb ||
+	    rdmarpc_mem_budget_mb > RDMARPC_MEM_BUDGET_MB_MAX ||
+	    !rdmarpc_sessions_per_host ||
+	    rdmarpc_sessions_per_host > RDMARPC_SESSIONS_PER_HOST_MAX ||
+	    (rdmarpc_idle_timeout_ms &&
+	     (rdmarpc_idle_timeout_ms < RDMARPC_IDLE_TIMEOUT_MS_MIN ||
+	      rdmarpc_idle_timeout_ms > RDMARPC_IDLE_TIMEOUT_MS_MAX)) ||
+	    !rdmarpc_hs_pending_max ||
+	    rdmarpc_hs_pending_max > RDMARPC_HS_PENDING_LIMIT ||
+	    !rdmarpc_hs_pending_per_host ||
+	    rdmarpc_hs_pending_per_host > RDMARPC_HS_PENDING_LIMIT) {
+		pr_err("an admission limit is out of range (see modinfo)\n");
 		return false;
 	}
 	if (rdmarpc_dbg_hs_accept_delay_ms > RDMARPC_DBG_DELAY_MAX ||

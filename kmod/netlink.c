@@ -77,6 +77,11 @@ static const struct nla_policy rdmarpc_param_policy[RDMARPC_PARAM_A_MAX + 1] = {
 	[RDMARPC_PARAM_A_FAULT_DUPLICATE] = { .type = NLA_U32 },
 	[RDMARPC_PARAM_A_FAULT_REORDER] = { .type = NLA_U32 },
 	[RDMARPC_PARAM_A_FAULT_CORRUPT] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_MEM_BUDGET_MB] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_SESSIONS_PER_HOST] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_HS_PENDING_MAX] = { .type = NLA_U32 },
+	[RDMARPC_PARAM_A_HS_PENDING_PER_HOST] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy rdmarpc_peer_add_policy[RDMARPC_A_MAX + 1] = {
@@ -191,6 +196,9 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
 	C(CONNECTED, connected),
 	C(FAILED, failed),
 	C(DEAD, dead),
+	C(PENDING_FULL, pending_full),
+	C(HOST_LIMIT, host_limit),
+	C(IDLE_CLOSED, idle_closed),
 #undef C
 };
 
@@ -218,6 +226,8 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_rpc_ctr[] = {
 	C(REQUESTS_DROPPED, requests_dropped),
 	C(REQUESTS_ABORTED, requests_aborted),
 	C(REPLIES, replies),
+	C(MEM_USED, mem_used),
+	C(MEM_REFUSED, mem_refused),
 #undef C
 };
 
@@ -515,7 +525,17 @@ static int rdmarpc_nl_put_params(struct sk_buff *skb)
 	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_REORDER,
 			READ_ONCE(rdmarpc_fault_reorder)) ||
 	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_CORRUPT,
-			READ_ONCE(rdmarpc_fault_corrupt)))
+			READ_ONCE(rdmarpc_fault_corrupt)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_MEM_BUDGET_MB,
+			READ_ONCE(rdmarpc_mem_budget_mb)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_SESSIONS_PER_HOST,
+			READ_ONCE(rdmarpc_sessions_per_host)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_IDLE_TIMEOUT_MS,
+			READ_ONCE(rdmarpc_idle_timeout_ms)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_HS_PENDING_MAX,
+			READ_ONCE(rdmarpc_hs_pending_max)) ||
+	    nla_put_u32(skb, RDMARPC_PARAM_A_HS_PENDING_PER_HOST,
+			READ_ONCE(rdmarpc_hs_pending_per_host)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -586,6 +606,21 @@ static const struct {
 	{ RDMARPC_PARAM_A_FAULT_CORRUPT,
 	  "fault_corrupt must be within 0..1000000 ppm",
 	  &rdmarpc_fault_corrupt, 0, RDMARPC_PPM },
+	{ RDMARPC_PARAM_A_MEM_BUDGET_MB,
+	  "mem_budget_mb must be within 1..1048576",
+	  &rdmarpc_mem_budget_mb, 1, RDMARPC_MEM_BUDGET_MB_MAX },
+	{ RDMARPC_PARAM_A_SESSIONS_PER_HOST,
+	  "sessions_per_host must be within 1..4096",
+	  &rdmarpc_sessions_per_host, 1, RDMARPC_SESSIONS_PER_HOST_MAX },
+	{ RDMARPC_PARAM_A_IDLE_TIMEOUT_MS,
+	  "idle_timeout_ms must be 0 or within 100..86400000",
+	  &rdmarpc_idle_timeout_ms, 0, RDMARPC_IDLE_TIMEOUT_MS_MAX },
+	{ RDMARPC_PARAM_A_HS_PENDING_MAX,
+	  "hs_pending_max must be within 1..256",
+	  &rdmarpc_hs_pending_max, 1, RDMARPC_HS_PENDING_LIMIT },
+	{ RDMARPC_PARAM_A_HS_PENDING_PER_HOST,
+	  "hs_pending_per_host must be within 1..256",
+	  &rdmarpc_hs_pending_per_host, 1, RDMARPC_HS_PENDING_LIMIT },
 };
 
 /* Check every value before any is applied; -EINVAL names the first bad. */
@@ -637,6 +672,15 @@ static int rdmarpc_nl_param_check(struct nlattr **tb,
 			NL_SET_ERR_MSG_ATTR(extack,
 					    tb[RDMARPC_PARAM_A_HEARTBEAT_MS],
 					    "heartbeat_ms must be 0 or within 10..600000");
+			return -EINVAL;
+		}
+	}
+	if (tb[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS]) {
+		v = nla_get_u32(tb[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS]);
+		if (v && v < RDMARPC_IDLE_TIMEOUT_MS_MIN) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS],
+					    "idle_timeout_ms must be 0 or within 100..86400000");
 			return -EINVAL;
 		}
 	}

@@ -23,6 +23,12 @@ extern unsigned int rdmarpc_rto_min_us;
 extern unsigned int rdmarpc_rto_max_us;
 extern unsigned int rdmarpc_max_retries;
 extern unsigned int rdmarpc_heartbeat_ms;
+/* Admission of inbound sessions: limits per client host and overall. */
+extern unsigned int rdmarpc_mem_budget_mb;
+extern unsigned int rdmarpc_sessions_per_host;
+extern unsigned int rdmarpc_idle_timeout_ms;
+extern unsigned int rdmarpc_hs_pending_max;
+extern unsigned int rdmarpc_hs_pending_per_host;
 /* Fault injection, parts per million, 0: off. */
 extern unsigned int rdmarpc_fault_tx_drop;
 extern unsigned int rdmarpc_fault_rx_drop;
@@ -49,6 +55,12 @@ extern unsigned int rdmarpc_dbg_hs_activate_delay_ms;
 #define RDMARPC_HEARTBEAT_MS_MIN	10
 #define RDMARPC_HEARTBEAT_MS_MAX	600000
 #define RDMARPC_PPM			1000000
+#define RDMARPC_MEM_BUDGET_MB_MAX	1048576		/* 1 TiB */
+#define RDMARPC_SESSIONS_PER_HOST_MAX	4096
+#define RDMARPC_IDLE_TIMEOUT_MS_MIN	100
+#define RDMARPC_IDLE_TIMEOUT_MS_MAX	86400000	/* a day */
+/* The handshake workqueue's max_active bounds these. */
+#define RDMARPC_HS_PENDING_LIMIT	256
 
 /*
  * rdmarpc_lock: the configuration lock.  It protects the device list, every

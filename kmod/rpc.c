@@ -30,6 +30,7 @@
 #include "rdmarpc.h"
 #include "endpoint.h"
 #include "chardev.h"
+#include "session.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
 
@@ -46,6 +47,7 @@ void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st)
 	st->requests_dropped = atomic64_read(&c->requests_dropped);
 	st->requests_aborted = atomic64_read(&c->requests_aborted);
 	st->replies = atomic64_read(&c->replies);
+	rdmarpc_sess_mem_read(&st->mem_used, &st->mem_refused);
 }
 
 /* FNV-1a, 32 bit: the same function as librdmarpc's rdmarpc_method_id(). */

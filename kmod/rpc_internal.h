@@ -75,6 +75,8 @@ struct rdmarpc_rpc_stats {
 	u64 requests_dropped;	/* over an endpoint's limits, or no memory */
 	u64 requests_aborted;	/* answered -ECONNABORTED at close */
 	u64 replies;
+	u64 mem_used;		/* server message memory held (a gauge) */
+	u64 mem_refused;	/* requests or responses over mem_budget_mb */
 };
 
 void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st);

@@ -31,6 +31,13 @@ LIST_HEAD(rdmarpc_sessions);
 unsigned int rdmarpc_sess_generation;
 struct workqueue_struct *rdmarpc_sess_wq;
 struct rdmarpc_fault_stats rdmarpc_fault_stats;
+/*
+ * Message memory of the server sessions (requests being reassembled or
+ * handled, stored responses), bytes; bounded by mem_budget_mb.  Charged
+ * and given back by the core under a session's lock, so atomically.
+ */
+static atomic64_t rdmarpc_sess_mem_used = ATOMIC64_INIT(0);
+static atomic64_t rdmarpc_sess_mem_refused = ATOMIC64_INIT(0);
 
 /* Session ids: allocated cyclically so that an old id is reused late. */
 static DEFINE_XARRAY_FLAGS(rdmarpc_sess_ids, XA_FLAGS_ALLOC1 |
@@ -179,12 +186,38 @@ static void rdmarpc_sess_complete_call(void *ctx, struct rr_session *core,
 	list_move_tail(&kc->node, &s->done);
 }
 
+/* Within mem_budget_mb, module-wide; a refusal is counted. */
+static bool rdmarpc_sess_mem_charge(void *ctx, s64 bytes)
+{
+	s64 max = (s64)READ_ONCE(rdmarpc_mem_budget_mb) << 20;
+
+	if (bytes <= 0) {
+		atomic64_add(bytes, &rdmarpc_sess_mem_used);
+		return true;
+	}
+	if (atomic64_add_return(bytes, &rdmarpc_sess_mem_used) > max) {
+		atomic64_sub(bytes, &rdmarpc_sess_mem_used);
+		atomic64_inc(&rdmarpc_sess_mem_refused);
+		pr_debug("session %u: %lld bytes over mem_budget_mb, refused\n",
+			 ((struct rdmarpc_sess *)ctx)->id, bytes);
+		return false;
+	}
+	return true;
+}
+
 static const struct rr_ops rdmarpc_sess_ops = {
 	.tx_get_buf = rdmarpc_sess_tx_get_buf,
 	.tx_send = rdmarpc_sess_tx_send,
 	.deliver_request = rdmarpc_sess_deliver_request,
 	.complete_call = rdmarpc_sess_complete_call,
+	.mem_charge = rdmarpc_sess_mem_charge,
 };
+
+void rdmarpc_sess_mem_read(u64 *used, u64 *refused)
+{
+	*used = max_t(s64, atomic64_read(&rdmarpc_sess_mem_used), 0);
+	*refused = atomic64_read(&rdmarpc_sess_mem_refused);
+}
 
 /* ---- Leaving the lock ---- */
 
@@ -592,8 +625,9 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 					  -EIO : err);
 	else
 		ret = rr_server_reply(s->core, handle, status, resp);
-	if (ret == -EMSGSIZE)
-		ret = rr_server_reply_err(s->core, handle, -EMSGSIZE);
+	/* Too big for the client, or over mem_budget_mb: say which. */
+	if (ret == -EMSGSIZE || ret == -ENOSPC)
+		ret = rr_server_reply_err(s->core, handle, ret);
 	/* A server completes nothing and is handed nothing here. */
 	rdmarpc_sess_arm(s, ktime_get_ns());
 	spin_unlock_bh(&s->lock);
@@ -676,6 +710,19 @@ u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port)
 		    rdmarpc_sess_alive(s))
 			sum += s->credits;
 	return sum;
+}
+
+u32 rdmarpc_sess_server_count(__be32 ipv4)
+{
+	struct rdmarpc_sess *s;
+	u32 n = 0;
+
+	lockdep_assert_held(&rdmarpc_sess_mutex);
+	list_for_each_entry(s, &rdmarpc_sessions, node)
+		if (s->role == RR_ROLE_SERVER && s->client_ipv4 == ipv4 &&
+		    rdmarpc_sess_alive(s))
+			n++;
+	return n;
 }
 
 /* ---- Module init and exit ---- */

@@ -63,6 +63,7 @@ struct rdmarpc_sess {
 	u32 peer_qkey;
 	u8 peer_gid[16];
 	u32 mtu;			/* datagram bytes, header included */
+	__be32 client_ipv4;		/* server: the client's TCP address */
 
 	/* rdmarpc_sess_mutex: */
 	struct list_head node;		/* in the list of all sessions */
@@ -159,6 +160,14 @@ bool rdmarpc_sess_read(struct rdmarpc_sess *s, struct rr_stats *st,
 
 /* Credits of the server sessions on @port (capacity check). */
 u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port);
+/* Live server sessions of the client at @ipv4 (sessions_per_host). */
+u32 rdmarpc_sess_server_count(__be32 ipv4);
+
+/*
+ * Message memory the server sessions hold now (bytes) and the requests and
+ * responses refused over mem_budget_mb (they fail with -ENOSPC).
+ */
+void rdmarpc_sess_mem_read(u64 *used, u64 *refused);
 
 /* Module-wide per-packet counters of the fault injection. */
 struct rdmarpc_fault_stats {

@@ -46,6 +46,12 @@ RR_EXPORT const char *rdmarpc_strerror(int err)
 	case EACCES:
 		return "permission denied (/dev/" RDMARPC_DEV_NAME
 		       " is usually 0660 root:rdma)";
+	case ENOSPC:
+		return "the server's memory for requests is used up "
+		       "(its mem_budget_mb)";
+	case EUSERS:
+		return "the server allows no more sessions from this host "
+		       "(its sessions_per_host)";
 	case ENOTTY:
 		return "request not supported by this module version";
 	}

@@ -150,6 +150,12 @@ struct rdmarpc_params {
 	uint32_t fault_duplicate;
 	uint32_t fault_reorder;
 	uint32_t fault_corrupt;
+	/* Admission of inbound sessions. */
+	uint32_t mem_budget_mb;		/* server message memory, MiB */
+	uint32_t sessions_per_host;	/* inbound sessions per IPv4 address */
+	uint32_t idle_timeout_ms;	/* close idle inbound sessions, 0: off */
+	uint32_t hs_pending_max;	/* inbound handshakes at once */
+	uint32_t hs_pending_per_host;	/* ... per IPv4 address */
 };
 
 /* Read every parameter; p->present flags those the module reported. */
@@ -288,6 +294,9 @@ struct rdmarpc_hs_stats {
 	uint64_t connected;		/* outbound sessions set up */
 	uint64_t failed;		/* outbound attempts that failed */
 	uint64_t dead;			/* sessions whose liveness ended */
+	uint64_t pending_full;		/* closed at once: handshakes full */
+	uint64_t host_limit;		/* refused: sessions_per_host */
+	uint64_t idle_closed;		/* closed after idle_timeout_ms */
 	/* Bit (1 << RDMARPC_HSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };
@@ -315,6 +324,8 @@ struct rdmarpc_rpc_stats {
 	uint64_t requests_dropped;
 	uint64_t requests_aborted;
 	uint64_t replies;
+	uint64_t mem_used;		/* bytes held now (a gauge) */
+	uint64_t mem_refused;		/* over mem_budget_mb: ENOSPC */
 	/* Bit (1 << RDMARPC_RSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

@@ -281,6 +281,11 @@ static const struct {
 	P(RDMARPC_PARAM_A_FAULT_DUPLICATE, fault_duplicate),
 	P(RDMARPC_PARAM_A_FAULT_REORDER, fault_reorder),
 	P(RDMARPC_PARAM_A_FAULT_CORRUPT, fault_corrupt),
+	P(RDMARPC_PARAM_A_MEM_BUDGET_MB, mem_budget_mb),
+	P(RDMARPC_PARAM_A_SESSIONS_PER_HOST, sessions_per_host),
+	P(RDMARPC_PARAM_A_IDLE_TIMEOUT_MS, idle_timeout_ms),
+	P(RDMARPC_PARAM_A_HS_PENDING_MAX, hs_pending_max),
+	P(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, hs_pending_per_host),
 #undef P
 };
 
@@ -600,6 +605,9 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		C(CONNECTED, connected),
 		C(FAILED, failed),
 		C(DEAD, dead),
+		C(PENDING_FULL, pending_full),
+		C(HOST_LIMIT, host_limit),
+		C(IDLE_CLOSED, idle_closed),
 #undef C
 	};
 	static const struct counter_field fault[] = {
@@ -624,6 +632,8 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		C(REQUESTS_DROPPED, requests_dropped),
 		C(REQUESTS_ABORTED, requests_aborted),
 		C(REPLIES, replies),
+		C(MEM_USED, mem_used),
+		C(MEM_REFUSED, mem_refused),
 #undef C
 	};
 	const void *data;

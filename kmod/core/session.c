@@ -103,6 +103,7 @@ struct rr_sslot {
 	u32 npkts;		/* of the request */
 	u32 resp_npkts;
 	s32 status;
+	u32 charged;		/* bytes charged with ops->mem_charge */
 	u32 unacked;		/* RECV: packets in since the last ack */
 	u32 ack_idx;		/* ack owed: the newest packet to answer */
 	u64 ack_due;		/*   and when to send it */
@@ -956,11 +957,32 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 
 /* --- server ----------------------------------------------------------------- */
 
-static void rr_sslot_reset(struct rr_sslot *sl)
+/*
+ * Make the slot's memory charge @len bytes (a request being reassembled,
+ * or a stored response): false if the environment refuses it (the old
+ * charge stays).  Inline messages hold no memory of their own.
+ */
+static bool rr_sslot_charge(struct rr_session *s, struct rr_sslot *sl,
+			    u32 len)
+{
+	u32 want = len > RR_MSG_INLINE ? len : 0;
+
+	if (!s->ops->mem_charge || want == sl->charged)
+		return true;
+	/* Giving back cannot fail. */
+	if (!s->ops->mem_charge(s->ctx, (s64)want - (s64)sl->charged) &&
+	    want > sl->charged)
+		return false;
+	sl->charged = want;
+	return true;
+}
+
+static void rr_sslot_reset(struct rr_session *s, struct rr_sslot *sl)
 {
 	rr_map_free(&sl->map);
 	rr_msg_free(&sl->req);
 	rr_msg_free(&sl->resp);
+	rr_sslot_charge(s, sl, 0);
 	sl->state = RR_S_EMPTY;
 }
 
@@ -975,7 +997,7 @@ static void rr_server_reset_all(struct rr_session *s)
 
 	s->ack_owed = 0;
 	for (j = 0; j <= s->mask; j++) {
-		rr_sslot_reset(&s->ss[j]);
+		rr_sslot_reset(s, &s->ss[j]);
 		s->ss[j].consumed = s->ss[j].seen;
 	}
 }
@@ -1090,7 +1112,11 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 		sl->npkts = rr_npkts(s, pkt->msg_len);
 		if (pkt->msg_len > s->p.max_msg)
 			return rr_server_refuse(s, sl, pkt, -EMSGSIZE);
+		/* The whole message, before a byte of it is stored. */
+		if (!rr_sslot_charge(s, sl, pkt->msg_len))
+			return rr_server_refuse(s, sl, pkt, -ENOSPC);
 		if (rr_map_init(&sl->map, sl->npkts)) {
+			rr_sslot_charge(s, sl, 0);
 			s->st.rx_nomem++;
 			return -ENOMEM;
 		}
@@ -1169,7 +1195,7 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt,
 		/* A newer call on the slot: the client is done with the old. */
 		if (age > 0) {
 			s->ack_owed &= ~(1u << sl->index);
-			rr_sslot_reset(sl);
+			rr_sslot_reset(s, sl);
 		}
 	}
 	sl->seen = true;
@@ -1255,6 +1281,9 @@ static int rr_server_answer(struct rr_session *s, u32 handle, s32 status,
 		return -ESTALE;
 	if (resp->len > s->p.max_msg)
 		return -EMSGSIZE;
+	/* The request's charge becomes the stored response's. */
+	if (!rr_sslot_charge(s, sl, resp->len))
+		return -ENOSPC;
 	rr_msg_free(&sl->req);
 	rr_msg_move(&sl->resp, resp);
 	sl->status = status;
@@ -1413,7 +1442,7 @@ void rr_session_destroy(struct rr_session *s)
 			rr_cslot_release(s, &s->cs[j]);
 		}
 		if (s->ss)
-			rr_sslot_reset(&s->ss[j]);
+			rr_sslot_reset(s, &s->ss[j]);
 	}
 	rr_free(s->cs);
 	rr_free(s->ss);

@@ -127,6 +127,12 @@ struct rr_session;
  *	-EMSGSIZE, what rr_session_fail_all() was given, or the errno the
  *	server answered with rr_server_reply_err().  May start new
  *	calls with rr_client_call().
+ * mem_charge (server, optional): account @bytes of message memory the
+ *	session is about to hold (a request being reassembled, then its
+ *	stored response), or give back -@bytes.  False refuses a charge:
+ *	the request is answered with -ENOSPC, a response is not stored
+ *	(rr_server_reply() fails with -ENOSPC).  Messages that fit
+ *	struct rr_msg inline are not charged.
  */
 struct rr_ops {
 	void *(*tx_get_buf)(void *ctx);
@@ -135,6 +141,7 @@ struct rr_ops {
 				u32 method, struct rr_msg *req);
 	void (*complete_call)(void *ctx, struct rr_session *s, u64 cookie,
 			      int err, s32 status, struct rr_msg *resp);
+	bool (*mem_charge)(void *ctx, s64 bytes);
 };
 
 void rr_params_default(struct rr_params *p);

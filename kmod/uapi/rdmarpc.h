@@ -117,7 +117,8 @@
  *     RDMARPC_A_RPC_STATS      nested   RDMARPC_RSTAT_A_*: calls, requests
  *                                       and replies of the /dev/rdmarpc
  *                                       endpoints
- *   Counters only grow (but RDMARPC_RSTAT_A_ENDPOINTS, a gauge) and start
+ *   Counters only grow (but the gauges RDMARPC_RSTAT_A_ENDPOINTS and
+ *   RDMARPC_RSTAT_A_MEM_USED) and start
  *   at 0 when the module is loaded.  Per-port counters are in DEV_GET,
  *   per-session ones in SESSION_GET and PEER_GET.
  *
@@ -250,6 +251,12 @@ enum rdmarpc_param_attr {
 	RDMARPC_PARAM_A_FAULT_DUPLICATE, /* u32 */
 	RDMARPC_PARAM_A_FAULT_REORDER,	/* u32 */
 	RDMARPC_PARAM_A_FAULT_CORRUPT,	/* u32 */
+	/* Admission of inbound sessions (see README, "Limits"). */
+	RDMARPC_PARAM_A_MEM_BUDGET_MB,	/* u32: server message memory, MiB */
+	RDMARPC_PARAM_A_SESSIONS_PER_HOST, /* u32: inbound sessions per IPv4 */
+	RDMARPC_PARAM_A_IDLE_TIMEOUT_MS, /* u32: close idle inbound, 0: off */
+	RDMARPC_PARAM_A_HS_PENDING_MAX,	/* u32: inbound handshakes at once */
+	RDMARPC_PARAM_A_HS_PENDING_PER_HOST, /* u32: ... per IPv4 address */
 
 	__RDMARPC_PARAM_A_MAX
 };
@@ -307,6 +314,9 @@ enum rdmarpc_hs_stat_attr {
 	RDMARPC_HSTAT_A_CONNECTED,	/* outbound sessions set up */
 	RDMARPC_HSTAT_A_FAILED,		/* outbound attempts that failed */
 	RDMARPC_HSTAT_A_DEAD,		/* liveness: closed, reset, timed out */
+	RDMARPC_HSTAT_A_PENDING_FULL,	/* closed at once: handshakes full */
+	RDMARPC_HSTAT_A_HOST_LIMIT,	/* refused: sessions_per_host */
+	RDMARPC_HSTAT_A_IDLE_CLOSED,	/* inbound closed: idle_timeout_ms */
 
 	__RDMARPC_HSTAT_A_MAX
 };
@@ -342,6 +352,8 @@ enum rdmarpc_rpc_stat_attr {
 	RDMARPC_RSTAT_A_REQUESTS_DROPPED, /* over limits, or no memory */
 	RDMARPC_RSTAT_A_REQUESTS_ABORTED, /* answered -ECONNABORTED at close */
 	RDMARPC_RSTAT_A_REPLIES,	/* replies sent by endpoints */
+	RDMARPC_RSTAT_A_MEM_USED,	/* message bytes held (a gauge) */
+	RDMARPC_RSTAT_A_MEM_REFUSED,	/* over mem_budget_mb: -ENOSPC */
 
 	__RDMARPC_RSTAT_A_MAX
 };

@@ -36,6 +36,11 @@ static const struct {
 	{ "fault_duplicate", RDMARPC_PARAM_A_FAULT_DUPLICATE, K_PPM },
 	{ "fault_reorder", RDMARPC_PARAM_A_FAULT_REORDER, K_PPM },
 	{ "fault_corrupt", RDMARPC_PARAM_A_FAULT_CORRUPT, K_PPM },
+	{ "mem_budget_mb", RDMARPC_PARAM_A_MEM_BUDGET_MB, K_U32 },
+	{ "sessions_per_host", RDMARPC_PARAM_A_SESSIONS_PER_HOST, K_U32 },
+	{ "idle_timeout_ms", RDMARPC_PARAM_A_IDLE_TIMEOUT_MS, K_U32 },
+	{ "hs_pending_max", RDMARPC_PARAM_A_HS_PENDING_MAX, K_U32 },
+	{ "hs_pending_per_host", RDMARPC_PARAM_A_HS_PENDING_PER_HOST, K_U32 },
 };
 
 #define N_PARAMS (sizeof(params) / sizeof(params[0]))
@@ -59,6 +64,11 @@ static int64_t param_value(const struct rdmarpc_params *p, size_t k)
 	case RDMARPC_PARAM_A_FAULT_DUPLICATE: return p->fault_duplicate;
 	case RDMARPC_PARAM_A_FAULT_REORDER: return p->fault_reorder;
 	case RDMARPC_PARAM_A_FAULT_CORRUPT: return p->fault_corrupt;
+	case RDMARPC_PARAM_A_MEM_BUDGET_MB: return p->mem_budget_mb;
+	case RDMARPC_PARAM_A_SESSIONS_PER_HOST: return p->sessions_per_host;
+	case RDMARPC_PARAM_A_IDLE_TIMEOUT_MS: return p->idle_timeout_ms;
+	case RDMARPC_PARAM_A_HS_PENDING_MAX: return p->hs_pending_max;
+	case RDMARPC_PARAM_A_HS_PENDING_PER_HOST: return p->hs_pending_per_host;
 	}
 	return 0;
 }
@@ -108,6 +118,13 @@ static int param_parse(struct rdmarpc_params *p, size_t k, const char *val)
 	case RDMARPC_PARAM_A_FAULT_DUPLICATE: p->fault_duplicate = u; break;
 	case RDMARPC_PARAM_A_FAULT_REORDER: p->fault_reorder = u; break;
 	case RDMARPC_PARAM_A_FAULT_CORRUPT: p->fault_corrupt = u; break;
+	case RDMARPC_PARAM_A_MEM_BUDGET_MB: p->mem_budget_mb = u; break;
+	case RDMARPC_PARAM_A_SESSIONS_PER_HOST: p->sessions_per_host = u; break;
+	case RDMARPC_PARAM_A_IDLE_TIMEOUT_MS: p->idle_timeout_ms = u; break;
+	case RDMARPC_PARAM_A_HS_PENDING_MAX: p->hs_pending_max = u; break;
+	case RDMARPC_PARAM_A_HS_PENDING_PER_HOST:
+		p->hs_pending_per_host = u;
+		break;
 	default: return -1;
 	}
 	return 0;

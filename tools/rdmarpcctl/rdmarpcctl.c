@@ -30,7 +30,9 @@ static const struct subcommand subcommands[] = {
 	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...\n"
 	  "  PARAM: recv_depth, send_depth, gid_index (N|auto), tcp_port,\n"
 	  "    crc (on|off), call_timeout_ms, rto_min_us, rto_max_us,\n"
-	  "    max_retries, heartbeat_ms (0: off),\n"
+	  "    max_retries, heartbeat_ms (0: off), mem_budget_mb,\n"
+	  "    sessions_per_host, idle_timeout_ms (0: off), hs_pending_max,\n"
+	  "    hs_pending_per_host,\n"
 	  "    fault_tx_drop, fault_rx_drop, fault_duplicate, fault_reorder,\n"
 	  "    fault_corrupt: probabilities, as 0.05 (a fraction), 5%,\n"
 	  "    50000ppm or a bare integer (parts per million); 0: off",

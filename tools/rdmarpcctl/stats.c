@@ -27,6 +27,9 @@ static const struct ctl_counter hs_counters[] = {
 	C(CONNECTED, connected),
 	C(FAILED, failed),
 	C(DEAD, dead),
+	C(PENDING_FULL, pending_full),
+	C(HOST_LIMIT, host_limit),
+	C(IDLE_CLOSED, idle_closed),
 #undef C
 };
 
@@ -52,6 +55,8 @@ static const struct ctl_counter rpc_counters[] = {
 	C(REQUESTS_DROPPED, requests_dropped),
 	C(REQUESTS_ABORTED, requests_aborted),
 	C(REPLIES, replies),
+	C(MEM_USED, mem_used),
+	C(MEM_REFUSED, mem_refused),
 #undef C
 };
 

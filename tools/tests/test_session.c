@@ -30,6 +30,8 @@ struct tenv {
 	bool auto_reply;
 	s32 reply_status;
 	s64 reply_len;		/* < 0: echo the request */
+	s64 mem_used;		/* charged with mem_charge */
+	s64 mem_max;		/* 0: no budget */
 	/* client */
 	int completions;
 	u64 cookie;
@@ -114,8 +116,11 @@ static void t_deliver(void *ctx, struct rr_session *s, u32 handle, u32 method,
 		t_fill(&resp, (u32)e->reply_len, 99);
 	}
 	rr_user_fail_every = fail;
-	if (rr_server_reply(s, handle, e->reply_status, &resp))
+	if (rr_server_reply(s, handle, e->reply_status, &resp)) {
 		rr_msg_free(&resp);
+		/* Over the budget: the module answers with the errno. */
+		rr_server_reply_err(s, handle, -ENOSPC);
+	}
 out:
 	rr_user_fail_every = fail;
 }
@@ -141,11 +146,22 @@ static void t_complete(void *ctx, struct rr_session *s, u64 cookie, int err,
 	}
 }
 
+static bool t_charge(void *ctx, s64 bytes)
+{
+	struct tenv *e = ctx;
+
+	if (bytes > 0 && e->mem_max && e->mem_used + bytes > e->mem_max)
+		return false;
+	e->mem_used += bytes;
+	return true;
+}
+
 static const struct rr_ops t_ops = {
 	.tx_get_buf = t_get,
 	.tx_send = t_send,
 	.deliver_request = t_deliver,
 	.complete_call = t_complete,
+	.mem_charge = t_charge,
 };
 
 static const struct rr_ids t_cids = { 1, 0x1111, 2, 0x2222 };
@@ -474,6 +490,55 @@ TEST(session_newer_request_frees_stored_response)
 	CHECK(rr_user_live < live - 40);
 	CHECK_EQ(s.delivered, 2);
 	t_free(&c, &s);
+}
+
+/* Run until the client has @n completions (bounded). */
+static void t_until(struct tenv *c, struct tenv *s, int n)
+{
+	for (u64 now = 0; c->completions < n && now < 10000000000ull;
+	     now += 1000) {
+		t_run(c, s, now);
+		rr_session_poll(c->s, now);
+	}
+}
+
+TEST(session_mem_budget_refuses)
+{
+	struct rr_params p;
+	struct tenv c, s;
+
+	rr_params_default(&p);
+	p.slots = 1;
+	t_pair(&c, &s, &p, &p);
+	s.mem_max = 100000;
+	/* A request over the budget: refused before any byte is stored. */
+	CHECK_EQ(t_call(&c, 200000, 1, 1, 0), 0);
+	t_until(&c, &s, 1);
+	CHECK_EQ(c.completions, 1);
+	CHECK_EQ(c.err, -ENOSPC);
+	CHECK_EQ(s.delivered, 0);
+	CHECK_EQ(s.mem_used, 0);
+	/* Within it: the stored response stays charged. */
+	CHECK_EQ(t_call(&c, 60000, 2, 2, 0), 0);
+	t_until(&c, &s, 2);
+	CHECK_EQ(c.err, 0);
+	CHECK(t_same(&c.resp, 60000, 2));
+	CHECK_EQ(s.mem_used, 60000);
+	/* A newer request on the slot frees the stored response first. */
+	CHECK_EQ(t_call(&c, 50000, 3, 3, 0), 0);
+	t_until(&c, &s, 3);
+	CHECK_EQ(c.err, 0);
+	CHECK_EQ(s.delivered, 2);
+	CHECK_EQ(s.mem_used, 50000);
+	/* A response over the budget: the caller gets the errno. */
+	s.reply_len = 150000;
+	CHECK_EQ(t_call(&c, 10, 4, 4, 0), 0);
+	t_until(&c, &s, 4);
+	CHECK_EQ(c.err, -ENOSPC);
+	CHECK_EQ(s.delivered, 3);
+	CHECK_EQ(s.mem_used, 0);
+	t_free(&c, &s);
+	CHECK_EQ(s.mem_used, 0);
 }
 
 TEST(session_stale_reply_and_cancel)

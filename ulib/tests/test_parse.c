@@ -656,6 +656,10 @@ static void test_params_all(void)
 	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_FAULT_CORRUPT, &off, &size), 0);
 	CHECK_EQ(off, offsetof(struct rdmarpc_params, fault_corrupt));
 	CHECK_EQ(size, 4);
+	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, &off,
+				&size), 0);
+	CHECK_EQ(off, offsetof(struct rdmarpc_params, hs_pending_per_host));
+	CHECK_EQ(size, 4);
 	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
 	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size), -ENOENT);
 }
@@ -933,7 +937,10 @@ static void test_stats_full(void)
 	CHECK_EQ(st.hs.connected, 100 + RDMARPC_HSTAT_A_CONNECTED);
 	CHECK_EQ(st.hs.failed, 100 + RDMARPC_HSTAT_A_FAILED);
 	CHECK_EQ(st.hs.dead, 100 + RDMARPC_HSTAT_A_DEAD);
-	CHECK_EQ(st.hs.present, 0x1fU << RDMARPC_HSTAT_A_ACCEPTED);
+	CHECK_EQ(st.hs.pending_full, 100 + RDMARPC_HSTAT_A_PENDING_FULL);
+	CHECK_EQ(st.hs.host_limit, 100 + RDMARPC_HSTAT_A_HOST_LIMIT);
+	CHECK_EQ(st.hs.idle_closed, 100 + RDMARPC_HSTAT_A_IDLE_CLOSED);
+	CHECK_EQ(st.hs.present, 0xffU << RDMARPC_HSTAT_A_ACCEPTED);
 	CHECK_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
 	CHECK_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
 	CHECK_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
@@ -954,7 +961,10 @@ static void test_stats_full(void)
 	CHECK_EQ(st.rpc.requests_aborted,
 		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_ABORTED);
 	CHECK_EQ(st.rpc.replies, (1ULL << 40) + RDMARPC_RSTAT_A_REPLIES);
-	CHECK_EQ(st.rpc.present, 0x1ffU << RDMARPC_RSTAT_A_ENDPOINTS);
+	CHECK_EQ(st.rpc.mem_used, (1ULL << 40) + RDMARPC_RSTAT_A_MEM_USED);
+	CHECK_EQ(st.rpc.mem_refused,
+		 (1ULL << 40) + RDMARPC_RSTAT_A_MEM_REFUSED);
+	CHECK_EQ(st.rpc.present, 0x7ffU << RDMARPC_RSTAT_A_ENDPOINTS);
 	CHECK(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
 	CHECK(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
 	CHECK(RDMARPC_HAS(&st, RDMARPC_A_RPC_STATS));
