@@ -817,6 +817,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
 			  a.max_msg, peer->crc);
 	memcpy(s->peer_gid, a.gid, sizeof(s->peer_gid));
+	s->peer_lid = a.lid;
 	s->peer_qpn = a.qpn;
 	s->peer_qkey = a.qkey;
 
@@ -990,6 +991,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 			  min_t(u32, h.max_msg, RDMARPC_SESS_MAX_MSG),
 			  h.flags & RR_HELLO_F_CRC);
 	memcpy(s->peer_gid, h.gid, sizeof(s->peer_gid));
+	s->peer_lid = h.lid;
 	s->peer_qpn = h.qpn;
 	s->peer_qkey = h.qkey;
 	s->mtu = p.mtu;

@@ -201,6 +201,7 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_fault_ctr[] = {
 	C(REORDER, reorder),
 	C(CORRUPT, corrupt),
 	C(UNKNOWN, unknown),
+	C(WRONG_SRC, wrong_src),
 #undef C
 };
 

@@ -299,6 +299,9 @@ struct rdmarpc_fault_stats {
 	uint64_t reorder;
 	uint64_t corrupt;
 	uint64_t unknown;		/* for no session, or a wrong tag */
+	uint64_t wrong_src;		/* for a session, from another QP
+					 * or GID than its peer's
+					 */
 	/* Bit (1 << RDMARPC_FSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

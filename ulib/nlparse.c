@@ -610,6 +610,7 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		C(REORDER, reorder),
 		C(CORRUPT, corrupt),
 		C(UNKNOWN, unknown),
+		C(WRONG_SRC, wrong_src),
 #undef C
 	};
 	static const struct counter_field rpc[] = {

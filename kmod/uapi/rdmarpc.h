@@ -322,6 +322,9 @@ enum rdmarpc_fault_stat_attr {
 	RDMARPC_FSTAT_A_REORDER,	/* held back one (fault_reorder) */
 	RDMARPC_FSTAT_A_CORRUPT,	/* a bit flipped (fault_corrupt) */
 	RDMARPC_FSTAT_A_UNKNOWN,	/* for no session, or a wrong tag */
+	RDMARPC_FSTAT_A_WRONG_SRC,	/* for a session, but not from its
+					 * peer's QPN and GID
+					 */
 
 	__RDMARPC_FSTAT_A_MAX
 };

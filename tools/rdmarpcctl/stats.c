@@ -38,6 +38,7 @@ static const struct ctl_counter fault_counters[] = {
 	C(REORDER, reorder),
 	C(CORRUPT, corrupt),
 	C(UNKNOWN, unknown),
+	C(WRONG_SRC, wrong_src),
 #undef C
 };
 

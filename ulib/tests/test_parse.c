@@ -937,7 +937,8 @@ static void test_stats_full(void)
 	CHECK_EQ(st.fault.reorder, 200 + RDMARPC_FSTAT_A_REORDER);
 	CHECK_EQ(st.fault.corrupt, 200 + RDMARPC_FSTAT_A_CORRUPT);
 	CHECK_EQ(st.fault.unknown, 200 + RDMARPC_FSTAT_A_UNKNOWN);
-	CHECK_EQ(st.fault.present, 0x3fU << RDMARPC_FSTAT_A_TX_DROP);
+	CHECK_EQ(st.fault.wrong_src, 200 + RDMARPC_FSTAT_A_WRONG_SRC);
+	CHECK_EQ(st.fault.present, 0x7fU << RDMARPC_FSTAT_A_TX_DROP);
 	CHECK_EQ(st.rpc.endpoints, (1ULL << 40) + RDMARPC_RSTAT_A_ENDPOINTS);
 	CHECK_EQ(st.rpc.calls, (1ULL << 40) + RDMARPC_RSTAT_A_CALLS);
 	CHECK_EQ(st.rpc.calls_failed,
