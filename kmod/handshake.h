@@ -20,6 +20,7 @@ struct rdmarpc_hs_stats {
 	atomic64_t connected;	/* outbound sessions set up */
 	atomic64_t failed;	/* outbound attempts failed */
 	atomic64_t dead;	/* liveness: closed, reset or timed out */
+	atomic64_t addr_refused; /* hellos naming a GID not the TCP peer's */
 };
 
 extern struct rdmarpc_hs_stats rdmarpc_hs_stats;

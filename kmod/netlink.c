@@ -189,6 +189,7 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
 	C(CONNECTED, connected),
 	C(FAILED, failed),
 	C(DEAD, dead),
+	C(ADDR_REFUSED, addr_refused),
 #undef C
 };
 

@@ -287,6 +287,9 @@ struct rdmarpc_hs_stats {
 	uint64_t connected;		/* outbound sessions set up */
 	uint64_t failed;		/* outbound attempts that failed */
 	uint64_t dead;			/* sessions whose liveness ended */
+	uint64_t addr_refused;		/* hellos naming another GID than
+					 * the TCP peer's address
+					 */
 	/* Bit (1 << RDMARPC_HSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

@@ -599,6 +599,7 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		C(CONNECTED, connected),
 		C(FAILED, failed),
 		C(DEAD, dead),
+		C(ADDR_REFUSED, addr_refused),
 #undef C
 	};
 	static const struct counter_field fault[] = {

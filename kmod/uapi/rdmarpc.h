@@ -306,6 +306,9 @@ enum rdmarpc_hs_stat_attr {
 	RDMARPC_HSTAT_A_CONNECTED,	/* outbound sessions set up */
 	RDMARPC_HSTAT_A_FAILED,		/* outbound attempts that failed */
 	RDMARPC_HSTAT_A_DEAD,		/* liveness: closed, reset, timed out */
+	RDMARPC_HSTAT_A_ADDR_REFUSED,	/* hellos whose GID is not the TCP
+					 * peer's address (also in REFUSED)
+					 */
 
 	__RDMARPC_HSTAT_A_MAX
 };

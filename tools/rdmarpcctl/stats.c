@@ -27,6 +27,7 @@ static const struct ctl_counter hs_counters[] = {
 	C(CONNECTED, connected),
 	C(FAILED, failed),
 	C(DEAD, dead),
+	C(ADDR_REFUSED, addr_refused),
 #undef C
 };
 

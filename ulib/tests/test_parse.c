@@ -930,7 +930,8 @@ static void test_stats_full(void)
 	CHECK_EQ(st.hs.connected, 100 + RDMARPC_HSTAT_A_CONNECTED);
 	CHECK_EQ(st.hs.failed, 100 + RDMARPC_HSTAT_A_FAILED);
 	CHECK_EQ(st.hs.dead, 100 + RDMARPC_HSTAT_A_DEAD);
-	CHECK_EQ(st.hs.present, 0x1fU << RDMARPC_HSTAT_A_ACCEPTED);
+	CHECK_EQ(st.hs.addr_refused, 100 + RDMARPC_HSTAT_A_ADDR_REFUSED);
+	CHECK_EQ(st.hs.present, 0x3fU << RDMARPC_HSTAT_A_ACCEPTED);
 	CHECK_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
 	CHECK_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
 	CHECK_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
