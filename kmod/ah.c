@@ -412,9 +412,8 @@ const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
 	return attr ?: ERR_PTR(-EADDRNOTAVAIL);
 }
 
-/* @port has @gid in its GID table (RoCE v2 only: the GIDs we send from). */
-static bool rdmarpc_ah_port_has_gid(struct rdmarpc_port *port,
-				    const union ib_gid *gid)
+bool rdmarpc_ah_port_has_gid(struct rdmarpc_port *port,
+			     const union ib_gid *gid)
 {
 	const struct ib_gid_attr *attr;
 

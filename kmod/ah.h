@@ -87,6 +87,10 @@ void rdmarpc_ah_cache_stop(struct rdmarpc_port *port);
 struct rdmarpc_port *rdmarpc_ah_port_for(const union ib_gid *dgid,
 					 const union ib_gid *hint);
 
+/* @port has @gid in its GID table (RoCE v2 only: the GIDs we send from). */
+bool rdmarpc_ah_port_has_gid(struct rdmarpc_port *port,
+			     const union ib_gid *gid);
+
 /* Choose the source GID for a destination (see DESIGN.md section 6). */
 const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
 					      const union ib_gid *dgid);

@@ -6,13 +6,29 @@
  * QKey, MTU, the new session's id and tag, wanted credits, slots, message
  * limit, CRC flag, a nonce), read ACCEPT (the server's) or REFUSE (a
  * reason, logged).  With a pre-shared key both sides prove it: the server's
- * ACCEPT carries HMAC-SHA256(key, 'S' | client nonce | server nonce), the
+ * ACCEPT carries HMAC-SHA256(key, 'S' | HELLO body | ACCEPT body), the
  * client answers with AUTH carrying HMAC-SHA256(key, 'C' | ...), and the
- * server activates its session only then.
+ * server activates its session only then (rr_hello_transcript(): every
+ * field of both hellos but the proofs, so a rewritten GID, QPN, QKey,
+ * session id or tag fails the proof).
  *
  * Server: the listening socket's data_ready queues an accept work, each
  * accepted connection gets a handshake work doing blocking reads with a
- * timeout.  A bad hello is refused with a reason and counted.
+ * timeout.  A bad hello is refused with a code and a reason and counted.
+ *
+ * Addresses: the server sends its datagrams to the GID the client's hello
+ * names, so that GID must be the client's own, or a TCP client could aim
+ * the server's responses (up to 64 MTU-sized packets for a 32-byte
+ * request for response) at a third host.  On RoCE a GID is an IP address:
+ * the hello's GID must be the TCP connection's peer address (IPv4-mapped),
+ * or, for a connection from this host (127.0.0.1 or one of our
+ * addresses), an address of this host; otherwise the hello is refused
+ * (RR_HELLO_R_ADDR) and counted (addr_refused).  The client checks the
+ * server's ACCEPT the same way.  On InfiniBand a GID is no IP address and
+ * nothing ties it to the TCP connection: the server accepts an IB client
+ * only when a pre-shared key proves it (the proof covers the GID).
+ * The data path (session.c) then drops datagrams from any other QPN or
+ * source GID than the peer's.
  *
  * Afterwards the connection stays open: both sides send a HEARTBEAT every
  * heartbeat_ms; EOF, a reset or anything but a heartbeat kills the session
@@ -35,6 +51,7 @@
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <rdma/ib_cache.h>
 
@@ -143,9 +160,6 @@ static bool rdmarpc_hs_stopping;
  */
 static DEFINE_MUTEX(rdmarpc_hs_admit_mutex);
 static LIST_HEAD(rdmarpc_hs_resvs);
-
-/* Refusal reasons a client turns into an errno (rdmarpc_hs_refuse_errno). */
-#define RDMARPC_HS_WHY_HOST_LIMIT	"too many sessions from this host"
 
 /*
  * Debug builds: sleep @knob ms at a point where a race with the device's
@@ -335,39 +349,42 @@ static int rdmarpc_hs_recv_frame(struct socket *sock, u8 *buf,
 	return rr_hello_decode(buf, flen, m);
 }
 
-/* HMAC-SHA256(psk, role | client nonce | server nonce). */
-static int rdmarpc_hs_proof(const u8 *psk, u8 role, const u8 *nc,
-			    const u8 *ns, u8 *out)
+/*
+ * HMAC-SHA256(psk, transcript): @hello and @accept as sent (see
+ * rr_hello_transcript() in core/hello.h).
+ */
+static int rdmarpc_hs_proof(const u8 *psk, u8 role,
+			    const struct rr_hello *hello,
+			    const struct rr_hello *accept, u8 *out)
 {
+	u8 t[RR_HELLO_TRANSCRIPT_LEN];
 	struct crypto_shash *tfm;
 	int ret;
 
 	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
+	rr_hello_transcript(t, role, hello, accept);
 	ret = crypto_shash_setkey(tfm, psk, RDMARPC_PSK_LEN);
 	if (!ret) {
 		SHASH_DESC_ON_STACK(desc, tfm);
 
 		desc->tfm = tfm;
-		ret = crypto_shash_init(desc) ?:
-		      crypto_shash_update(desc, &role, 1) ?:
-		      crypto_shash_update(desc, nc, RR_HELLO_NONCE_LEN) ?:
-		      crypto_shash_update(desc, ns, RR_HELLO_NONCE_LEN) ?:
-		      crypto_shash_final(desc, out);
+		ret = crypto_shash_digest(desc, t, sizeof(t), out);
 		shash_desc_zero(desc);
 	}
 	crypto_free_shash(tfm);
 	return ret;
 }
 
-static bool rdmarpc_hs_proof_ok(const u8 *psk, u8 role, const u8 *nc,
-				const u8 *ns, const u8 *proof)
+static bool rdmarpc_hs_proof_ok(const u8 *psk, u8 role,
+				const struct rr_hello *hello,
+				const struct rr_hello *accept, const u8 *proof)
 {
 	u8 want[RR_HELLO_PROOF_LEN];
 	bool ok;
 
-	if (rdmarpc_hs_proof(psk, role, nc, ns, want))
+	if (rdmarpc_hs_proof(psk, role, hello, accept, want))
 		return false;
 	ok = !crypto_memneq(want, proof, sizeof(want));
 	memzero_explicit(want, sizeof(want));
@@ -412,6 +429,37 @@ static bool rdmarpc_hs_gid_ok(const u8 *raw, union ib_gid *gid)
 	ip = a->s6_addr32[3];
 	return !ipv4_is_zeronet(ip) && !ipv4_is_loopback(ip) &&
 	       !ipv4_is_multicast(ip) && !ipv4_is_lbcast(ip);
+}
+
+/* @gid is an address of this host (RoCE: an IP address; else @port's). */
+static bool rdmarpc_hs_gid_local(struct rdmarpc_port *port,
+				 const union ib_gid *gid)
+{
+	__be32 ip;
+
+	if (ipv6_addr_v4mapped((const struct in6_addr *)gid)) {
+		memcpy(&ip, &gid->raw[12], sizeof(ip));
+		return inet_addr_type(&init_net, ip) == RTN_LOCAL;
+	}
+	return rdmarpc_ah_port_has_gid(port, gid);
+}
+
+/*
+ * RoCE: the GID the other side's hello names is the address of its end of
+ * the TCP connection, @ip (see the top of this file).  A connection from
+ * this host to itself may name any address of this host (127.0.0.1 is no
+ * GID, and the route may pick another of our addresses).
+ */
+static bool rdmarpc_hs_gid_is_addr(struct rdmarpc_port *port,
+				   const union ib_gid *gid, __be32 ip)
+{
+	union ib_gid want;
+
+	ipv6_addr_set_v4mapped(ip, (struct in6_addr *)&want);
+	if (!memcmp(&want, gid, sizeof(want)))
+		return true;
+	return inet_addr_type(&init_net, ip) == RTN_LOCAL &&
+	       rdmarpc_hs_gid_local(port, gid);
 }
 
 /* Session parameters from the module's settings and the agreed values. */
@@ -715,16 +763,10 @@ static int rdmarpc_hs_errno(int err)
 	}
 }
 
-/*
- * A refusal's errno: -EUSERS for the server's sessions_per_host, else
- * -EPROTO.  The reason strings are what the server sends (see
- * rdmarpc_hs_admit()).
- */
-static int rdmarpc_hs_refuse_errno(const char *reason)
+/* A refusal's errno: -EUSERS for the server's sessions_per_host, else -EPROTO. */
+static int rdmarpc_hs_refuse_errno(u32 code)
 {
-	if (!strcmp(reason, RDMARPC_HS_WHY_HOST_LIMIT))
-		return -EUSERS;
-	return -EPROTO;
+	return code == RR_HELLO_R_HOST_LIMIT ? -EUSERS : -EPROTO;
 }
 
 /* Exchange hellos on a connected @sock; fills in the server's ACCEPT. */
@@ -757,9 +799,9 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 	}
 	ret = -EPROTO;
 	if (m->type == RR_HELLO_T_REFUSE) {
-		pr_info_ratelimited("peer %s refused the session: %s\n",
-				    peer->name, m->reason);
-		ret = rdmarpc_hs_refuse_errno(m->reason);
+		pr_info_ratelimited("peer %s refused the session (code %u): %s\n",
+				    peer->name, m->code, m->reason);
+		ret = rdmarpc_hs_refuse_errno(m->code);
 		goto out_free;
 	}
 	why = m->type != RR_HELLO_T_ACCEPT ? "not an accept" :
@@ -771,7 +813,7 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 		why = "the accept does not match the hello";
 	if (!why && peer->has_psk &&
 	    (!(m->hello.flags & RR_HELLO_F_AUTH) ||
-	     !rdmarpc_hs_proof_ok(peer->psk, 'S', h.nonce, m->hello.nonce,
+	     !rdmarpc_hs_proof_ok(peer->psk, 'S', &h, &m->hello,
 				  m->hello.proof)))
 		why = "the server did not prove the pre-shared key";
 	if (why) {
@@ -782,8 +824,7 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 	if (peer->has_psk) {
 		u8 proof[RR_HELLO_PROOF_LEN];
 
-		ret = rdmarpc_hs_proof(peer->psk, 'C', h.nonce, m->hello.nonce,
-				       proof);
+		ret = rdmarpc_hs_proof(peer->psk, 'C', &h, &m->hello, proof);
 		if (ret)
 			goto out_free;
 		len = rr_hello_encode_auth(buf, proof);
@@ -884,9 +925,24 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		ret = -EPROTO;
 		goto out_unwatch;
 	}
+	/* The server's GID is the address we connected to (RoCE). */
+	if (!port->link_ib && !rdmarpc_hs_gid_is_addr(port, &sgid, peer->ipv4)) {
+		pr_info_ratelimited("peer %s: the accept's GID %pI6c is not the address connected to, %pI4\n",
+				    peer->name, a.gid, &peer->ipv4);
+		ret = -EPROTO;
+		goto out_unwatch;
+	}
 	/* Datagrams go where the server's hello says, as its go to ours. */
 	ah = rdmarpc_hs_client_ah(port, ah, &sgid);
 	if (IS_ERR(ah)) {
+		ret = -EHOSTUNREACH;
+		goto out_unwatch;
+	}
+	/* The server takes datagrams only from the GID our hello named. */
+	if (memcmp(&ah->sgid_attr->gid, &sgid_attr->gid, sizeof(sgid))) {
+		pr_info_ratelimited("peer %s: datagrams to %pI6c would leave from %pI6c, not from the hello's %pI6c\n",
+				    peer->name, a.gid, ah->sgid_attr->gid.raw,
+				    sgid_attr->gid.raw);
 		ret = -EHOSTUNREACH;
 		goto out_unwatch;
 	}
@@ -902,6 +958,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
 			  a.max_msg, peer->crc);
 	memcpy(s->peer_gid, a.gid, sizeof(s->peer_gid));
+	s->peer_lid = a.lid;
 	s->peer_qpn = a.qpn;
 	s->peer_qkey = a.qkey;
 
@@ -962,7 +1019,7 @@ static const char *rdmarpc_hs_decode_reason(int err)
 }
 
 static void rdmarpc_hs_refuse(struct socket *sock,
-			      const struct sockaddr_in *from,
+			      const struct sockaddr_in *from, u32 code,
 			      const char *reason)
 {
 	u8 buf[RR_HELLO_FRAME_MAX];
@@ -971,7 +1028,7 @@ static void rdmarpc_hs_refuse(struct socket *sock,
 	atomic64_inc(&rdmarpc_hs_stats.refused);
 	pr_info_ratelimited("refused a session from %pI4:%u: %s\n",
 			    &from->sin_addr, ntohs(from->sin_port), reason);
-	len = rr_hello_encode_refuse(buf, reason);
+	len = rr_hello_encode_refuse(buf, code, reason);
 	if (len > 0)
 		rdmarpc_hs_send(sock, buf, len, MSG_DONTWAIT);
 }
@@ -979,12 +1036,12 @@ static void rdmarpc_hs_refuse(struct socket *sock,
 /*
  * Admit a session from @ipv4 on @port wanting @want credits: NULL and
  * @resv filled in and listed (give it back with rdmarpc_hs_unreserve()),
- * else the reason to refuse.  Sessions in handshake count as well as
+ * else the reason to refuse (its code in @code).  Sessions in handshake count as well as
  * listed ones, so concurrent handshakes cannot overshoot a limit.
  */
 static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
 				    struct rdmarpc_port *port, __be32 ipv4,
-				    u32 want)
+				    u32 want, u32 *code)
 {
 	struct rdmarpc_hs_resv *r;
 	u32 used, nhost, credits;
@@ -1003,7 +1060,8 @@ static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
 	}
 	if (nhost >= READ_ONCE(rdmarpc_sessions_per_host)) {
 		atomic64_inc(&rdmarpc_hs_stats.host_limit);
-		why = RDMARPC_HS_WHY_HOST_LIMIT;
+		*code = RR_HELLO_R_HOST_LIMIT;
+		why = "too many sessions from this host";
 		goto out_unlock;
 	}
 	/*
@@ -1016,6 +1074,7 @@ static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
 	else
 		credits = 0;
 	if (credits < min_t(u32, want, RDMARPC_SESS_MIN_CREDITS)) {
+		*code = RR_HELLO_R_CAPACITY;
 		why = "too many sessions for the receive capacity";
 		goto out_unlock;
 	}
@@ -1036,12 +1095,66 @@ static void rdmarpc_hs_unreserve(struct rdmarpc_hs_resv *resv)
 }
 
 /*
+ * Read and judge the client's HELLO into @m: NULL if usable, else a reason
+ * to refuse and its code in @code.
+ */
+static const char *rdmarpc_hs_serve_hello(struct socket *sock,
+					  struct rr_hello_msg *m, u8 *buf,
+					  union ib_gid *cgid, u32 *code)
+{
+	const char *why;
+	int ret;
+
+	*code = RR_HELLO_R_MALFORMED;
+	ret = rdmarpc_hs_recv_frame(sock, buf, m);
+	if (ret == -ETIMEDOUT || ret == -ECONNRESET || ret == -EPIPE)
+		return "no hello";
+	if (ret)
+		return rdmarpc_hs_decode_reason(ret);
+	if (m->type != RR_HELLO_T_HELLO)
+		return "expected a hello";
+	*code = RR_HELLO_R_PARAMS;
+	why = rr_hello_check(&m->hello);
+	if (why)
+		return why;
+	if (!rdmarpc_hs_gid_ok(m->hello.gid, cgid))
+		return "the hello's GID is not a unicast address";
+	return NULL;
+}
+
+/*
+ * The client's GID is its own (see the top of this file): on RoCE the TCP
+ * connection's source address, on InfiniBand proven by a pre-shared key
+ * (@keyed).  NULL if so, else a reason to refuse and its code in @code.
+ */
+static const char *rdmarpc_hs_serve_addr(struct rdmarpc_port *port,
+					 const union ib_gid *cgid,
+					 const struct sockaddr_in *from,
+					 bool keyed, u32 *code)
+{
+	if (port->link_ib) {
+		if (keyed)
+			return NULL;
+		*code = RR_HELLO_R_AUTH;
+		return "InfiniBand: GIDs are not addresses, a pre-shared key is required";
+	}
+	if (rdmarpc_hs_gid_is_addr(port, cgid, from->sin_addr.s_addr))
+		return NULL;
+	atomic64_inc(&rdmarpc_hs_stats.addr_refused);
+	pr_info_ratelimited("session from %pI4:%u names GID %pI6c, not its own address\n",
+			    &from->sin_addr, ntohs(from->sin_port), cgid->raw);
+	*code = RR_HELLO_R_ADDR;
+	return "the hello's GID is not the TCP connection's address";
+}
+
+/*
  * The handshake of one inbound connection.  Returns NULL when the
- * connection became a session's, else a reason to refuse (and close).
+ * connection became a session's, else a reason to refuse (and close) with
+ * its code in @code.
  */
 static const char *rdmarpc_hs_serve(struct socket *sock,
 				    const struct sockaddr_in *from,
-				    struct rr_hello_msg *m, u8 *buf)
+				    struct rr_hello_msg *m, u8 *buf, u32 *code)
 {
 	struct rdmarpc_peer *keyed = NULL;
 	struct rdmarpc_hs_watch watch;
@@ -1055,22 +1168,16 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	struct rr_hello h, a;
 	union ib_gid cgid;
 	struct rr_params p;
+	u32 mtu;
 	int ret, len;
 
-	ret = rdmarpc_hs_recv_frame(sock, buf, m);
-	if (ret == -ETIMEDOUT || ret == -ECONNRESET || ret == -EPIPE)
-		return "no hello";
-	if (ret)
-		return rdmarpc_hs_decode_reason(ret);
-	if (m->type != RR_HELLO_T_HELLO)
-		return "expected a hello";
-	h = m->hello;
-	why = rr_hello_check(&h);
+	why = rdmarpc_hs_serve_hello(sock, m, buf, &cgid, code);
 	if (why)
 		return why;
-	if (!rdmarpc_hs_gid_ok(h.gid, &cgid))
-		return "the hello's GID is not a unicast address";
+	/* As received: the proofs cover it. */
+	h = m->hello;
 
+	*code = RR_HELLO_R_AUTH;
 	keyed = rdmarpc_peer_find_psk(from->sin_addr.s_addr);
 	if (keyed && !(h.flags & RR_HELLO_F_AUTH)) {
 		why = "authentication required";
@@ -1082,20 +1189,27 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	}
 	/*
 	 * Datagrams go to the GID in the hello, not to the connection's
-	 * source address: that may be 127.0.0.1 or another interface's.
+	 * source address: that may be 127.0.0.1 (then the GID is one of
+	 * ours).  rdmarpc_hs_serve_addr() checks it is the client's.
 	 */
+	*code = RR_HELLO_R_UNREACHABLE;
 	port = rdmarpc_ah_port_for(&cgid, NULL);
 	if (IS_ERR(port)) {
 		why = "no RDMA port reaches the client";
 		goto out_put_keyed;
 	}
-	if (h.mtu > port->mtu)
-		h.mtu = port->mtu;
+	why = rdmarpc_hs_serve_addr(port, &cgid, from, keyed, code);
+	if (why) {
+		rdmarpc_port_put(port);
+		goto out_put_keyed;
+	}
+	mtu = min(h.mtu, port->mtu);
 	/* Stopped before the socket goes to the session, or on failure. */
 	rdmarpc_hs_watch_start(&watch, port, sock);
 
 	/* A slot of the limits, held until the session is listed. */
-	why = rdmarpc_hs_admit(&resv, port, from->sin_addr.s_addr, h.credits);
+	why = rdmarpc_hs_admit(&resv, port, from->sin_addr.s_addr, h.credits,
+			       code);
 	if (why) {
 		rdmarpc_hs_watch_stop(&watch);
 		rdmarpc_port_put(port);
@@ -1103,6 +1217,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	}
 	snprintf(name, sizeof(name), "%pI4:%u", &from->sin_addr,
 		 ntohs(from->sin_port));
+	*code = RR_HELLO_R_OTHER;
 	s = rdmarpc_sess_new(RR_ROLE_SERVER, port, NULL, name);
 	if (IS_ERR(s)) {
 		why = "out of memory";
@@ -1115,13 +1230,15 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	if (IS_ERR(ah) ||
 	    rdmarpc_hs_ah_wait(port, ah,
 			       msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
+		*code = RR_HELLO_R_UNREACHABLE;
 		why = "cannot resolve the client's address";
 		goto out_put_ah;
 	}
-	rdmarpc_hs_params(&p, h.mtu, h.slots, resv.credits,
+	rdmarpc_hs_params(&p, mtu, h.slots, resv.credits,
 			  min_t(u32, h.max_msg, RDMARPC_SESS_MAX_MSG),
 			  h.flags & RR_HELLO_F_CRC);
 	memcpy(s->peer_gid, h.gid, sizeof(s->peer_gid));
+	s->peer_lid = h.lid;
 	s->peer_qpn = h.qpn;
 	s->peer_qkey = h.qkey;
 	s->mtu = p.mtu;
@@ -1132,8 +1249,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	a.max_msg = p.max_msg;
 	a.flags = (p.crc ? RR_HELLO_F_CRC : 0) |
 		  (keyed ? RR_HELLO_F_AUTH : 0);
-	if (keyed && rdmarpc_hs_proof(keyed->psk, 'S', h.nonce, a.nonce,
-				      a.proof)) {
+	if (keyed && rdmarpc_hs_proof(keyed->psk, 'S', &h, &a, a.proof)) {
 		why = "no HMAC-SHA256";
 		goto out_put_ah;
 	}
@@ -1172,8 +1288,8 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		if (rdmarpc_hs_send(sock, buf, len, 0) ||
 		    rdmarpc_hs_recv_frame(sock, buf, m) ||
 		    m->type != RR_HELLO_T_AUTH ||
-		    !rdmarpc_hs_proof_ok(keyed->psk, 'C', h.nonce, a.nonce,
-					 m->proof)) {
+		    !rdmarpc_hs_proof_ok(keyed->psk, 'C', &h, &a, m->proof)) {
+			*code = RR_HELLO_R_AUTH;
 			why = "authentication failed";
 			goto out_free_conn;
 		}
@@ -1227,6 +1343,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	struct socket *sock = pend->sock;
 	struct sockaddr_in from = {};
 	struct rr_hello_msg *m;
+	u32 code = RR_HELLO_R_OTHER;
 	const char *why;
 	u8 *buf;
 
@@ -1238,7 +1355,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	} else {
 		rdmarpc_hs_set_timeout(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
 		tcp_sock_set_nodelay(sock->sk);
-		why = rdmarpc_hs_serve(sock, &from, m, buf);
+		why = rdmarpc_hs_serve(sock, &from, m, buf, &code);
 	}
 
 	/* Off the list first: exit shuts down only what is listed. */
@@ -1250,7 +1367,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 		/* The socket went with a session that failed. */
 		why = NULL;
 	} else if (why) {
-		rdmarpc_hs_refuse(sock, &from, why);
+		rdmarpc_hs_refuse(sock, &from, code, why);
 		kernel_sock_shutdown(sock, SHUT_RDWR);
 		sock_release(sock);
 	}

@@ -23,6 +23,7 @@ struct rdmarpc_hs_stats {
 	atomic64_t pending_full; /* closed at once: too many handshakes */
 	atomic64_t host_limit;	/* refused: sessions_per_host reached */
 	atomic64_t idle_closed;	/* inbound closed after idle_timeout_ms */
+	atomic64_t addr_refused; /* hellos naming a GID not the TCP peer's */
 };
 
 extern struct rdmarpc_hs_stats rdmarpc_hs_stats;

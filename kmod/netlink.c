@@ -199,6 +199,7 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
 	C(PENDING_FULL, pending_full),
 	C(HOST_LIMIT, host_limit),
 	C(IDLE_CLOSED, idle_closed),
+	C(ADDR_REFUSED, addr_refused),
 #undef C
 };
 
@@ -211,6 +212,7 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_fault_ctr[] = {
 	C(REORDER, reorder),
 	C(CORRUPT, corrupt),
 	C(UNKNOWN, unknown),
+	C(WRONG_SRC, wrong_src),
 #undef C
 };
 

@@ -638,6 +638,37 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 
 /* ---- Receive ---- */
 
+/*
+ * The datagram comes from the session's peer: its QP, and its GID from the
+ * GRH (RoCE: the IPv4 or IPv6 source address), or on InfiniBand without a
+ * GRH its LID.  A datagram that names a session must come from the QP and
+ * address the handshake authenticated, or anyone who learns an id and tag
+ * could inject into it.  Compares only: the receive path's cost.
+ */
+static bool rdmarpc_sess_from_peer(const struct rdmarpc_sess *s,
+				   const struct rdmarpc_rx *rx)
+{
+	const struct ib_wc *wc = rx->wc;
+	enum rdma_network_type net;
+	union ib_gid sgid, dgid;
+
+	if (wc->src_qp != s->peer_qpn)
+		return false;
+	if (!(wc->wc_flags & IB_WC_GRH))
+		return s->port->link_ib && wc->slid == s->peer_lid;
+	if (wc->wc_flags & IB_WC_WITH_NETWORK_HDR_TYPE)
+		net = wc->network_hdr_type;
+	else if (s->port->link_ib)
+		net = RDMA_NETWORK_IB;
+	else
+		net = ib_get_rdma_header_version((const void *)rx->grh) == 4 ?
+		      RDMA_NETWORK_IPV4 : RDMA_NETWORK_IPV6;
+	if (ib_get_gids_from_rdma_hdr((const void *)rx->grh, net, &sgid,
+				      &dgid))
+		return false;
+	return !memcmp(sgid.raw, s->peer_gid, sizeof(sgid.raw));
+}
+
 static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 			    const struct rdmarpc_rx *rx)
 {
@@ -663,9 +694,16 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 	}
 	rcu_read_unlock();
 
+	/* The peer's QPN and GID are set before @core, under @lock. */
 	now = ktime_get_ns();
 	spin_lock(&s->lock);
 	if (likely(!s->dead && s->core)) {
+		if (unlikely(!rdmarpc_sess_from_peer(s, rx))) {
+			spin_unlock(&s->lock);
+			atomic64_inc(&rdmarpc_fault_stats.wrong_src);
+			rdmarpc_sess_put(s);
+			return false;
+		}
 		rr_session_rx(s->core, rx->data, rx->len, now);
 		rdmarpc_sess_collect(s, now, &done, &deliver);
 	}

@@ -62,6 +62,7 @@ struct rdmarpc_sess {
 	u32 peer_qpn;
 	u32 peer_qkey;
 	u8 peer_gid[16];
+	u16 peer_lid;			/* InfiniBand without a GRH */
 	u32 mtu;			/* datagram bytes, header included */
 	__be32 client_ipv4;		/* server: the client's TCP address */
 
@@ -177,6 +178,7 @@ struct rdmarpc_fault_stats {
 	atomic64_t reorder;
 	atomic64_t corrupt;
 	atomic64_t unknown;	/* datagrams for no session or a wrong tag */
+	atomic64_t wrong_src;	/* for a session, not from its peer's QP */
 };
 
 extern struct rdmarpc_fault_stats rdmarpc_fault_stats;

@@ -162,11 +162,11 @@ for p in lim1 lim2 lim3; do
 	"$CTL" peer add "$p" "$SELF" > /dev/null || ok=1
 done
 for p in lim1 lim2; do
-	"$HELPER" hold --peer "$p" --timeout 20000 > "$T/hs_limits_$p.out" 2>&1 &
+	"$HELPER" hold --peer "$p" --service "held_$p" --timeout 20000 > "$T/hs_limits_$p.out" 2>&1 &
 	BG+=($!)
 	wait_until 20 bg_ready "$T/hs_limits_$p.out" || ok=1
 done
-out=$(timeout 20 "$HELPER" hold --peer lim3 --timeout 10000 2>&1)
+out=$(timeout 20 "$HELPER" hold --peer lim3 --service held_lim3 --timeout 10000 2>&1)
 lim1=$(stat handshake host_limit)
 ktap_note "third session: $(tail -n 1 <<< "$out"); host_limit $lim0 -> $lim1"
 [ $ok -eq 0 ] && grep -q '(EUSERS)' <<< "$out" && [ "$lim1" -gt "$lim0" ]

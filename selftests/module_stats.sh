@@ -21,8 +21,8 @@ set -uo pipefail
 ktap_plan 13
 ktap_require_rdma
 
-HS_KEYS="accepted refused connected failed dead"
-FAULT_KEYS="tx_drop rx_drop duplicate reorder corrupt unknown"
+HS_KEYS="accepted refused connected failed dead addr_refused"
+FAULT_KEYS="tx_drop rx_drop duplicate reorder corrupt unknown wrong_src"
 RPC_KEYS="endpoints calls calls_failed cancels requests requests_unserved requests_dropped requests_aborted replies"
 N=100
 JUNK=3

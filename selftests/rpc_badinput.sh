@@ -65,7 +65,7 @@ established_back() {
 
 # tcp_junk IP: everything a broken or hostile handshake client does.
 tcp_junk() {
-	local ip=$1 i fd fds=() hdr='RDRH\x01\x00\x01\x00\x84\x00\x00\x00'
+	local ip=$1 i fd fds=() hdr='RDRH\x02\x00\x01\x00\x84\x00\x00\x00'
 	for i in 1 2 3 4 5; do
 		(cat "$T/rand" > "/dev/tcp/$ip/$PORT") 2> /dev/null
 	done
@@ -75,20 +75,22 @@ tcp_junk() {
 		  head -c $((i * 23)) "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
 		( printf '%b' "${hdr:0:$((i * 2 * 4))}" ) \
 			> "/dev/tcp/$ip/$PORT" 2> /dev/null
-		# Version 2.
-		( printf '%b' 'RDRH\x02\x00\x01\x00\x84\x00\x00\x00'
+		# Version 1 (proofs over the nonces only) and 3.
+		( printf '%b' 'RDRH\x01\x00\x01\x00\x84\x00\x00\x00'
+		  head -c 120 "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
+		( printf '%b' 'RDRH\x03\x00\x01\x00\x84\x00\x00\x00'
 		  head -c 120 "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
 		# A frame longer than any frame.
-		( printf '%b' 'RDRH\x01\x00\x01\x00\xff\xff\xff\xff'
+		( printf '%b' 'RDRH\x02\x00\x01\x00\xff\xff\xff\xff'
 		  head -c 1000 "$T/rand" ) > "/dev/tcp/$ip/$PORT" 2> /dev/null
 		# A whole hello with a random body.
 		( printf '%b' "$hdr"
 		  tail -c +$((i * 120 + 1)) "$T/rand" | head -c 120 ) \
 			> "/dev/tcp/$ip/$PORT" 2> /dev/null
 		# Unknown type; a heartbeat before any hello.
-		( printf '%b' 'RDRH\x01\x00\x09\x00\x0c\x00\x00\x00' ) \
+		( printf '%b' 'RDRH\x02\x00\x09\x00\x0c\x00\x00\x00' ) \
 			> "/dev/tcp/$ip/$PORT" 2> /dev/null
-		( printf '%b' 'RDRH\x01\x00\x05\x00\x0c\x00\x00\x00' ) \
+		( printf '%b' 'RDRH\x02\x00\x05\x00\x0c\x00\x00\x00' ) \
 			> "/dev/tcp/$ip/$PORT" 2> /dev/null
 	done
 	# Idle connections held a while.

@@ -20,6 +20,20 @@
  *   6 RR_F_NOCRC with random fields and payload
  *   7 empty datagram
  * Prints what it sent per kind; exit 0 if every send completed well.
+ *
+ *   ud_junk --dev rxe0 [--gid-index 1] --hs ADDR[:PORT] [--count N]
+ *           [--mtu N] [--seed N]
+ *
+ * A client of our own instead: opens a session with the module at ADDR
+ * (the TCP handshake, no key), naming one of our QPs in the hello, then
+ * sends N well-formed PINGs for that session (valid id, tag and CRC)
+ * first from a second QP, which the module must drop (its datagrams are
+ * not from the session's peer), then from the QP the hello named, which
+ * the module answers.  Counts the answers of each phase and prints
+ *   ud_junk: session from A.B.C.D:PORT: wrong QP 0x..: sent N, pongs P;
+ *   hello's QP 0x..: sent N, pongs P
+ * Exit 0 if the handshake and every send went well (the counts are the
+ * caller's to judge).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,10 +41,13 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <infiniband/verbs.h>
 
@@ -179,7 +196,291 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: ud_junk --dev DEV [--gid-index N] --dgid GID "
 		"--qpn N --qkey N [--count N] [--mtu N] [--sess N] "
-		"[--seed N]\n");
+		"[--seed N]\n"
+		"       ud_junk --dev DEV [--gid-index N] --hs ADDR[:PORT] "
+		"[--count N] [--mtu N] [--seed N]\n");
+}
+
+/* ---- --hs: a session of our own ---- */
+
+/* The hello (kmod/core/hello.h), restated like the wire above. */
+#define HELLO_MAGIC	0x48524452u
+#define HELLO_VERSION	2
+#define HELLO_HDR	12
+#define HELLO_BODY	120
+#define T_HELLO		1
+#define T_ACCEPT	2
+#define T_HEARTBEAT	5
+#define KIND_PING	5
+#define F_REPLY		0x02
+#define OUR_QKEY	0x11111111u
+#define GRH_LEN		40
+#define NRECV		64
+
+static uint32_t get32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_frame_hdr(uint8_t *f, uint8_t type, uint32_t len)
+{
+	memset(f, 0, HELLO_HDR);
+	put32(f, HELLO_MAGIC);
+	f[4] = HELLO_VERSION;
+	f[6] = type;
+	put32(f + 8, len);
+}
+
+static int read_all(int fd, uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A UD QP in RTS with OUR_QKEY, or NULL. */
+static struct ibv_qp *ud_qp(struct ibv_pd *pd, struct ibv_cq *cq,
+			    uint32_t nrecv)
+{
+	struct ibv_qp_init_attr init = {
+		.send_cq = cq, .recv_cq = cq, .qp_type = IBV_QPT_UD,
+		.cap = { .max_send_wr = BATCH, .max_recv_wr = nrecv,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	struct ibv_qp_attr attr = {
+		.qp_state = IBV_QPS_INIT, .port_num = 1, .qkey = OUR_QKEY,
+	};
+	struct ibv_qp *qp = ibv_create_qp(pd, &init);
+
+	if (!qp)
+		return NULL;
+	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+			  IBV_QP_PORT | IBV_QP_QKEY))
+		return NULL;
+	attr.qp_state = IBV_QPS_RTR;
+	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE))
+		return NULL;
+	attr.qp_state = IBV_QPS_RTS;
+	attr.sq_psn = rnd() & 0xffffff;
+	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE | IBV_QP_SQ_PSN))
+		return NULL;
+	return qp;
+}
+
+struct hs {
+	int fd;				/* the liveness connection */
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;		/* the one the hello names */
+	struct ibv_ah *ah;
+	struct ibv_mr *mr;
+	uint8_t *rbufs;			/* NRECV receive buffers */
+	uint32_t rlen;
+	uint8_t *sbuf;			/* one send buffer */
+	uint32_t qpn, qkey, sess, tag;	/* the server's */
+};
+
+static int hs_post_recv(struct hs *h, unsigned int i)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)(h->rbufs + (size_t)i * h->rlen),
+		.length = h->rlen, .lkey = h->mr->lkey,
+	};
+	struct ibv_recv_wr wr = { .wr_id = i, .sg_list = &sge, .num_sge = 1 },
+		*bad;
+
+	return ibv_post_recv(h->qp, &wr, &bad);
+}
+
+/* Poll up to @ms; returns the pongs received, -1 on a failed send. */
+static int hs_poll(struct hs *h, int ms, unsigned int *sends)
+{
+	struct timespec t0, t;
+	int pongs = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		struct ibv_wc wc[BATCH];
+		int got = ibv_poll_cq(h->cq, BATCH, wc);
+
+		for (int i = 0; i < got; i++) {
+			const uint8_t *p;
+
+			if (!(wc[i].opcode & IBV_WC_RECV)) {
+				if (wc[i].status != IBV_WC_SUCCESS)
+					return -1;
+				(*sends)--;
+				continue;
+			}
+			p = h->rbufs + wc[i].wr_id * h->rlen + GRH_LEN;
+			if (wc[i].status == IBV_WC_SUCCESS &&
+			    wc[i].byte_len >= GRH_LEN + HDR_LEN &&
+			    p[6] == KIND_PING && (p[7] & F_REPLY))
+				pongs++;
+			if (hs_post_recv(h, (unsigned int)wc[i].wr_id))
+				return -1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+		 (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	return pongs;
+}
+
+/* @n PINGs for the server's session from @qp; the pongs that came. */
+static int hs_pings(struct hs *h, struct ibv_qp *qp, uint64_t n)
+{
+	uint8_t hb[HELLO_HDR];
+	unsigned int sends = 0;
+	int pongs = 0, got;
+
+	put_frame_hdr(hb, T_HEARTBEAT, HELLO_HDR);
+	header(h->sbuf, KIND_PING, 0, h->sess, h->tag, 0, 0, 0, 0);
+	seal(h->sbuf, HDR_LEN);
+	for (uint64_t i = 0; i < n; i++) {
+		struct ibv_sge sge = {
+			.addr = (uintptr_t)h->sbuf, .length = HDR_LEN,
+			.lkey = h->mr->lkey,
+		};
+		struct ibv_send_wr wr = {
+			.sg_list = &sge, .num_sge = 1, .opcode = IBV_WR_SEND,
+			.send_flags = IBV_SEND_SIGNALED,
+			.wr.ud = { .ah = h->ah, .remote_qpn = h->qpn,
+				   .remote_qkey = h->qkey },
+		}, *bad;
+
+		/* The server's liveness check hears from us meanwhile. */
+		if (write(h->fd, hb, sizeof(hb)) != (ssize_t)sizeof(hb) ||
+		    ibv_post_send(qp, &wr, &bad))
+			return -1;
+		sends++;
+		/* One at a time: the module answers each. */
+		got = hs_poll(h, 20, &sends);
+		if (got < 0)
+			return -1;
+		pongs += got;
+	}
+	got = hs_poll(h, 2000, &sends);
+	return got < 0 || sends ? -1 : pongs + got;
+}
+
+/* Hello to @sin naming @qp and our GID; the server's ACCEPT into @h. */
+static int hs_hello(struct hs *h, const struct sockaddr_in *sin,
+		    const union ibv_gid *gid, uint32_t mtu)
+{
+	uint8_t f[HELLO_HDR + HELLO_BODY] = { 0 }, *b = f + HELLO_HDR;
+
+	put_frame_hdr(f, T_HELLO, sizeof(f));
+	memcpy(b, gid->raw, 16);
+	put32(b + 20, h->qp->qp_num);
+	put32(b + 24, OUR_QKEY);
+	put32(b + 28, mtu);
+	put32(b + 32, 1 + rnd() % 100000);
+	put32(b + 36, rnd());
+	put32(b + 40, 32);
+	put32(b + 44, 8);
+	put32(b + 48, 65536);
+	put32(b + 52, 1);		/* CRC */
+	fill_random(b + 56, 32);
+	h->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (h->fd < 0 ||
+	    connect(h->fd, (const struct sockaddr *)sin, sizeof(*sin)) ||
+	    write(h->fd, f, sizeof(f)) != (ssize_t)sizeof(f)) {
+		perror("ud_junk: handshake");
+		return -1;
+	}
+	if (read_all(h->fd, f, HELLO_HDR) || get32(f) != HELLO_MAGIC ||
+	    get32(f + 8) < HELLO_HDR || get32(f + 8) > sizeof(f) ||
+	    read_all(h->fd, b, get32(f + 8) - HELLO_HDR)) {
+		fprintf(stderr, "ud_junk: handshake: no answer\n");
+		return -1;
+	}
+	if (f[6] != T_ACCEPT || get32(f + 8) != sizeof(f)) {
+		fprintf(stderr, "ud_junk: handshake refused (type %u): %.*s\n",
+			f[6], (int)(get32(f + 8) - HELLO_HDR - 4),
+			(const char *)b + 4);
+		return -1;
+	}
+	h->qpn = get32(b + 20);
+	h->qkey = get32(b + 24);
+	h->sess = get32(b + 32);
+	h->tag = get32(b + 36);
+	memcpy(h->sbuf, b, 16);		/* the server's GID, for the AH */
+	return 0;
+}
+
+/* --hs ADDR[:PORT]: the whole run. */
+static int hs_main(struct ibv_context *ctx, const char *addr,
+		   uint64_t gid_index, uint32_t mtu, uint64_t count)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(18515) };
+	struct ibv_ah_attr ah_attr = { .is_global = 1, .port_num = 1 };
+	struct sockaddr_in me;
+	socklen_t melen = sizeof(me);
+	char host[64], *colon;
+	struct hs h = { .rlen = GRH_LEN + mtu };
+	struct ibv_qp *wrong;
+	struct ibv_pd *pd;
+	union ibv_gid gid;
+	int bad, good;
+
+	snprintf(host, sizeof(host), "%s", addr);
+	colon = strchr(host, ':');
+	if (colon) {
+		*colon = '\0';
+		sin.sin_port = htons((uint16_t)atoi(colon + 1));
+	}
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
+		usage(stderr);
+		return 2;
+	}
+	pd = ibv_alloc_pd(ctx);
+	h.cq = pd ? ibv_create_cq(ctx, 2 * (BATCH + NRECV), NULL, NULL, 0) :
+		    NULL;
+	h.rbufs = calloc(NRECV + 1, h.rlen);
+	h.sbuf = h.rbufs + (size_t)NRECV * h.rlen;
+	h.mr = h.cq && h.rbufs ?
+	       ibv_reg_mr(pd, h.rbufs, (size_t)(NRECV + 1) * h.rlen,
+			  IBV_ACCESS_LOCAL_WRITE) : NULL;
+	h.qp = h.mr ? ud_qp(pd, h.cq, NRECV) : NULL;
+	wrong = h.qp ? ud_qp(pd, h.cq, 1) : NULL;
+	if (!wrong || ibv_query_gid(ctx, 1, (int)gid_index, &gid)) {
+		fprintf(stderr, "ud_junk: PD/CQ/MR/QPs/GID: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	for (unsigned int i = 0; i < NRECV; i++)
+		if (hs_post_recv(&h, i))
+			return 1;
+	if (hs_hello(&h, &sin, &gid, mtu))
+		return 1;
+	memcpy(ah_attr.grh.dgid.raw, h.sbuf, 16);
+	ah_attr.grh.sgid_index = (uint8_t)gid_index;
+	ah_attr.grh.hop_limit = 64;
+	h.ah = ibv_create_ah(pd, &ah_attr);
+	if (!h.ah || getsockname(h.fd, (struct sockaddr *)&me, &melen)) {
+		fprintf(stderr, "ud_junk: AH to the server: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	bad = hs_pings(&h, wrong, count);
+	good = bad < 0 ? -1 : hs_pings(&h, h.qp, count);
+	if (good < 0) {
+		fprintf(stderr, "ud_junk: sending the PINGs failed\n");
+		return 1;
+	}
+	inet_ntop(AF_INET, &me.sin_addr, host, sizeof(host));
+	printf("ud_junk: session from %s:%u: wrong QP 0x%x: sent %" PRIu64
+	       ", pongs %d; hello's QP 0x%x: sent %" PRIu64 ", pongs %d\n",
+	       host, ntohs(me.sin_port), wrong->qp_num, count, bad,
+	       h.qp->qp_num, count, good);
+	close(h.fd);
+	return 0;
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -203,11 +504,12 @@ int main(int argc, char **argv)
 		{ "mtu", required_argument, NULL, 'm' },
 		{ "sess", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "hs", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t gid_index = 1, qpn = 0, qkey = 0, count = 10000, mtu = 1024;
 	uint64_t sess = 0, seed = 1, v, sent[N_KINDS] = { 0 }, bad = 0;
-	const char *dev = NULL, *dgid = NULL;
+	const char *dev = NULL, *dgid = NULL, *hs = NULL;
 	struct ibv_device **list;
 	struct ibv_context *ctx = NULL;
 	struct ibv_pd *pd;
@@ -228,6 +530,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'd': dev = optarg; break;
 		case 'G': dgid = optarg; break;
+		case 'H': hs = optarg; break;
 		case 'g': dst = &gid_index; break;
 		case 'q': dst = &qpn; break;
 		case 'k': dst = &qkey; break;
@@ -241,6 +544,21 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (hs && dev && mtu >= 256 && mtu <= 4096 && gid_index <= 255) {
+		rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+		crc32c_init();
+		list = ibv_get_device_list(&n);
+		for (i = 0; list && i < n; i++)
+			if (!strcmp(ibv_get_device_name(list[i]), dev))
+				ctx = ibv_open_device(list[i]);
+		if (list)
+			ibv_free_device_list(list);
+		if (!ctx) {
+			fprintf(stderr, "ud_junk: cannot open %s\n", dev);
+			return 1;
+		}
+		return hs_main(ctx, hs, gid_index, (uint32_t)mtu, count);
 	}
 	if (!dev || !dgid || !qpn || qpn > 0xffffff || qkey > 0xffffffffu ||
 	    mtu < 256 || mtu > 4096 || gid_index > 255 || sess > 0xffffffffu ||

@@ -297,6 +297,9 @@ struct rdmarpc_hs_stats {
 	uint64_t pending_full;		/* closed at once: handshakes full */
 	uint64_t host_limit;		/* refused: sessions_per_host */
 	uint64_t idle_closed;		/* closed after idle_timeout_ms */
+	uint64_t addr_refused;		/* hellos naming another GID than
+					 * the TCP peer's address
+					 */
 	/* Bit (1 << RDMARPC_HSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };
@@ -309,6 +312,9 @@ struct rdmarpc_fault_stats {
 	uint64_t reorder;
 	uint64_t corrupt;
 	uint64_t unknown;		/* for no session, or a wrong tag */
+	uint64_t wrong_src;		/* for a session, from another QP
+					 * or GID than its peer's
+					 */
 	/* Bit (1 << RDMARPC_FSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

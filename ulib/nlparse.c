@@ -608,6 +608,7 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		C(PENDING_FULL, pending_full),
 		C(HOST_LIMIT, host_limit),
 		C(IDLE_CLOSED, idle_closed),
+		C(ADDR_REFUSED, addr_refused),
 #undef C
 	};
 	static const struct counter_field fault[] = {
@@ -619,6 +620,7 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		C(REORDER, reorder),
 		C(CORRUPT, corrupt),
 		C(UNKNOWN, unknown),
+		C(WRONG_SRC, wrong_src),
 #undef C
 	};
 	static const struct counter_field rpc[] = {

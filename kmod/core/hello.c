@@ -68,8 +68,9 @@ int rr_hello_frame_len(const void *hdr, size_t len)
 	case RR_HELLO_T_ACCEPT:
 		return body == RR_HELLO_BODY_LEN ? (int)flen : -EINVAL;
 	case RR_HELLO_T_REFUSE:
-		return body && body <= RR_HELLO_REASON_MAX ? (int)flen :
-							     -EINVAL;
+		return body > RR_HELLO_REFUSE_CODE_LEN &&
+		       body <= RR_HELLO_REFUSE_CODE_LEN + RR_HELLO_REASON_MAX ?
+		       (int)flen : -EINVAL;
 	case RR_HELLO_T_AUTH:
 		return body == RR_HELLO_PROOF_LEN ? (int)flen : -EINVAL;
 	case RR_HELLO_T_HEARTBEAT:
@@ -121,6 +122,9 @@ int rr_hello_decode(const void *buf, size_t len, struct rr_hello_msg *msg)
 			return -EINVAL;
 		return 0;
 	case RR_HELLO_T_REFUSE:
+		msg->code = rr_get_le32(b);
+		b += RR_HELLO_REFUSE_CODE_LEN;
+		n -= RR_HELLO_REFUSE_CODE_LEN;
 		for (i = 0; i < n; i++) {
 			if (b[i] < 0x20 || b[i] > 0x7e)
 				return -EINVAL;
@@ -136,16 +140,9 @@ int rr_hello_decode(const void *buf, size_t len, struct rr_hello_msg *msg)
 	}
 }
 
-int rr_hello_encode(void *buf, u8 type, const struct rr_hello *h)
+/* A body of RR_HELLO_BODY_LEN bytes; the proof only if @proof. */
+static void rr_hello_put_body(u8 *b, const struct rr_hello *h, bool proof)
 {
-	u8 *p = buf;
-	u8 *b = p + RR_HELLO_HDR_LEN;
-
-	if (type != RR_HELLO_T_HELLO && type != RR_HELLO_T_ACCEPT)
-		return -EINVAL;
-	if (h->flags & ~RR_HELLO_F_ALL)
-		return -EINVAL;
-	rr_hello_put_hdr(p, type, RR_HELLO_FRAME_MAX);
 	memset(b, 0, RR_HELLO_BODY_LEN);
 	memcpy(b + RR_B_GID, h->gid, sizeof(h->gid));
 	b[RR_B_LID] = h->lid & 0xff;
@@ -160,26 +157,50 @@ int rr_hello_encode(void *buf, u8 type, const struct rr_hello *h)
 	rr_put_le32(b + RR_B_MAXMSG, h->max_msg);
 	rr_put_le32(b + RR_B_FLAGS, h->flags);
 	memcpy(b + RR_B_NONCE, h->nonce, sizeof(h->nonce));
-	memcpy(b + RR_B_PROOF, h->proof, sizeof(h->proof));
+	if (proof)
+		memcpy(b + RR_B_PROOF, h->proof, sizeof(h->proof));
+}
+
+int rr_hello_encode(void *buf, u8 type, const struct rr_hello *h)
+{
+	u8 *p = buf;
+
+	if (type != RR_HELLO_T_HELLO && type != RR_HELLO_T_ACCEPT)
+		return -EINVAL;
+	if (h->flags & ~RR_HELLO_F_ALL)
+		return -EINVAL;
+	rr_hello_put_hdr(p, type, RR_HELLO_FRAME_MAX);
+	rr_hello_put_body(p + RR_HELLO_HDR_LEN, h, true);
 	return RR_HELLO_FRAME_MAX;
 }
 
-int rr_hello_encode_refuse(void *buf, const char *reason)
+void rr_hello_transcript(u8 *out, u8 role, const struct rr_hello *hello,
+			 const struct rr_hello *accept)
+{
+	out[0] = role;
+	rr_hello_put_body(out + 1, hello, false);
+	rr_hello_put_body(out + 1 + RR_HELLO_BODY_LEN, accept, false);
+}
+
+int rr_hello_encode_refuse(void *buf, u32 code, const char *reason)
 {
 	u8 *p = buf;
-	u32 n = 0;
+	u8 *r = p + RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN;
+	u32 n = 0, len;
 
 	/* Truncated to what fits; anything unprintable becomes '?'. */
 	while (reason[n] && n < RR_HELLO_REASON_MAX) {
 		u8 c = (u8)reason[n];
 
-		p[RR_HELLO_HDR_LEN + n] = c < 0x20 || c > 0x7e ? '?' : c;
+		r[n] = c < 0x20 || c > 0x7e ? '?' : c;
 		n++;
 	}
 	if (!n)
 		return -EINVAL;
-	rr_hello_put_hdr(p, RR_HELLO_T_REFUSE, RR_HELLO_HDR_LEN + n);
-	return (int)(RR_HELLO_HDR_LEN + n);
+	len = RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + n;
+	rr_hello_put_hdr(p, RR_HELLO_T_REFUSE, len);
+	rr_put_le32(p + RR_HELLO_HDR_LEN, code);
+	return (int)len;
 }
 
 int rr_hello_encode_auth(void *buf, const u8 *proof)

@@ -30,11 +30,20 @@
  *   48    4 max_msg   largest message the sender accepts
  *   52    4 flags     RR_HELLO_F_*
  *   56   32 nonce     random, for the proof
- *   88   32 proof     RR_HELLO_F_AUTH: HMAC-SHA256 (see handshake.c)
+ *   88   32 proof     RR_HELLO_F_AUTH: HMAC-SHA256 over the transcript
  *
- * REFUSE (server -> client): a reason, 1..RR_HELLO_REASON_MAX bytes of
- * printable ASCII, no NUL.  AUTH (client -> server, after ACCEPT when a key
- * is used): 32 bytes of proof.  HEARTBEAT (both ways): no body.
+ * REFUSE (server -> client): a 4-byte code (enum rr_hello_refusal) and a
+ * reason, 1..RR_HELLO_REASON_MAX bytes of printable ASCII, no NUL.  AUTH
+ * (client -> server, after ACCEPT when a key is used): 32 bytes of proof.
+ * HEARTBEAT (both ways): no body.
+ *
+ * The proofs (handshake.c) are HMAC-SHA256(key, transcript), the
+ * transcript being rr_hello_transcript(): a role byte ('S' in the ACCEPT,
+ * 'C' in the AUTH), then the HELLO's body and the ACCEPT's body as sent,
+ * proof fields zeroed.  So every field either side sent (GID, LID, QPN,
+ * QKey, MTU, session ids and tags, credits, slots, message limit, flags,
+ * nonces) is authenticated: a man in the middle who rewrites any of them
+ * makes the proof fail.  Version 1 covered only the role and the nonces.
  *
  * The decoder checks everything that needs no local context and never reads
  * past its input; rr_hello_check() judges the values.
@@ -45,13 +54,16 @@
 #include "compat.h"
 
 #define RR_HELLO_MAGIC		0x48524452u	/* "RDRH" */
-#define RR_HELLO_VERSION	1
+#define RR_HELLO_VERSION	2
 #define RR_HELLO_HDR_LEN	12
 #define RR_HELLO_BODY_LEN	120
-#define RR_HELLO_REASON_MAX	120
+#define RR_HELLO_REFUSE_CODE_LEN	4
+#define RR_HELLO_REASON_MAX	116
 #define RR_HELLO_PROOF_LEN	32
 #define RR_HELLO_NONCE_LEN	32
 #define RR_HELLO_FRAME_MAX	(RR_HELLO_HDR_LEN + RR_HELLO_BODY_LEN)
+/* Role byte, then the two bodies. */
+#define RR_HELLO_TRANSCRIPT_LEN	(1 + 2 * RR_HELLO_BODY_LEN)
 
 enum rr_hello_type {
 	RR_HELLO_T_HELLO = 1,
@@ -60,6 +72,18 @@ enum rr_hello_type {
 	RR_HELLO_T_AUTH,
 	RR_HELLO_T_HEARTBEAT,
 	RR_HELLO_T_END,
+};
+
+/* Why a server refused (REFUSE's code); unknown codes mean OTHER. */
+enum rr_hello_refusal {
+	RR_HELLO_R_OTHER = 1,		/* see the reason */
+	RR_HELLO_R_MALFORMED,		/* the hello could not be decoded */
+	RR_HELLO_R_PARAMS,		/* a value out of range */
+	RR_HELLO_R_AUTH,		/* key missing, unexpected or wrong */
+	RR_HELLO_R_CAPACITY,		/* no room for another session */
+	RR_HELLO_R_ADDR,		/* the GID is not the TCP peer's address */
+	RR_HELLO_R_UNREACHABLE,		/* no port or address handle to it */
+	RR_HELLO_R_HOST_LIMIT,		/* sessions_per_host reached */
 };
 
 /* The sender computes and requires CRC32C on the datagrams. */
@@ -88,6 +112,7 @@ struct rr_hello {
 struct rr_hello_msg {
 	u8 type;
 	struct rr_hello hello;			/* HELLO, ACCEPT */
+	u32 code;				/* REFUSE: rr_hello_refusal */
 	char reason[RR_HELLO_REASON_MAX + 1];	/* REFUSE, NUL-terminated */
 	u8 proof[RR_HELLO_PROOF_LEN];		/* AUTH */
 };
@@ -105,9 +130,17 @@ int rr_hello_decode(const void *buf, size_t len, struct rr_hello_msg *msg);
 
 /* Encoders: the frame's length (at most RR_HELLO_FRAME_MAX), or -EINVAL. */
 int rr_hello_encode(void *buf, u8 type, const struct rr_hello *h);
-int rr_hello_encode_refuse(void *buf, const char *reason);
+int rr_hello_encode_refuse(void *buf, u32 code, const char *reason);
 int rr_hello_encode_auth(void *buf, const u8 *proof);
 int rr_hello_encode_heartbeat(void *buf);
+
+/*
+ * The bytes the proofs authenticate (see above): RR_HELLO_TRANSCRIPT_LEN
+ * of them into @out.  @hello and @accept as they were sent; their proof
+ * fields are ignored.
+ */
+void rr_hello_transcript(u8 *out, u8 role, const struct rr_hello *hello,
+			 const struct rr_hello *accept);
 
 /*
  * Judge a peer's HELLO or ACCEPT: NULL if usable, else a short reason for

@@ -317,6 +317,9 @@ enum rdmarpc_hs_stat_attr {
 	RDMARPC_HSTAT_A_PENDING_FULL,	/* closed at once: handshakes full */
 	RDMARPC_HSTAT_A_HOST_LIMIT,	/* refused: sessions_per_host */
 	RDMARPC_HSTAT_A_IDLE_CLOSED,	/* inbound closed: idle_timeout_ms */
+	RDMARPC_HSTAT_A_ADDR_REFUSED,	/* hellos whose GID is not the TCP
+					 * peer's address (also in REFUSED)
+					 */
 
 	__RDMARPC_HSTAT_A_MAX
 };
@@ -333,6 +336,9 @@ enum rdmarpc_fault_stat_attr {
 	RDMARPC_FSTAT_A_REORDER,	/* held back one (fault_reorder) */
 	RDMARPC_FSTAT_A_CORRUPT,	/* a bit flipped (fault_corrupt) */
 	RDMARPC_FSTAT_A_UNKNOWN,	/* for no session, or a wrong tag */
+	RDMARPC_FSTAT_A_WRONG_SRC,	/* for a session, but not from its
+					 * peer's QPN and GID
+					 */
 
 	__RDMARPC_FSTAT_A_MAX
 };

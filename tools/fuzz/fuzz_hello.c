@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = rr_hello_encode(out, m.type, &m.hello);
 		break;
 	case RR_HELLO_T_REFUSE:
-		n = rr_hello_encode_refuse(out, m.reason);
+		n = rr_hello_encode_refuse(out, m.code, m.reason);
 		break;
 	case RR_HELLO_T_AUTH:
 		n = rr_hello_encode_auth(out, m.proof);

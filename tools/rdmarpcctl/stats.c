@@ -30,6 +30,7 @@ static const struct ctl_counter hs_counters[] = {
 	C(PENDING_FULL, pending_full),
 	C(HOST_LIMIT, host_limit),
 	C(IDLE_CLOSED, idle_closed),
+	C(ADDR_REFUSED, addr_refused),
 #undef C
 };
 
@@ -41,6 +42,7 @@ static const struct ctl_counter fault_counters[] = {
 	C(REORDER, reorder),
 	C(CORRUPT, corrupt),
 	C(UNKNOWN, unknown),
+	C(WRONG_SRC, wrong_src),
 #undef C
 };
 

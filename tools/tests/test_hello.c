@@ -62,12 +62,17 @@ TEST(hello_roundtrip)
 	}
 	CHECK_EQ(rr_hello_encode(buf, RR_HELLO_T_REFUSE, &h), -EINVAL);
 
-	n = rr_hello_encode_refuse(buf, "too many sessions");
-	CHECK_EQ(n, RR_HELLO_HDR_LEN + 17);
+	n = rr_hello_encode_refuse(buf, RR_HELLO_R_CAPACITY,
+				   "too many sessions");
+	CHECK_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 17);
 	CHECK_EQ(h_decode(buf, n, &m), 0);
 	CHECK_EQ(m.type, RR_HELLO_T_REFUSE);
+	CHECK_EQ(m.code, RR_HELLO_R_CAPACITY);
 	CHECK(!strcmp(m.reason, "too many sessions"));
-	CHECK_EQ(rr_hello_encode_refuse(buf, ""), -EINVAL);
+	CHECK_EQ(rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, ""), -EINVAL);
+	/* a code with no reason is not a refusal */
+	rr_put_le32(buf + 8, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN);
+	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
 	/* long reasons are cut, odd bytes replaced */
 	{
 		char r[300];
@@ -75,8 +80,10 @@ TEST(hello_roundtrip)
 		memset(r, 'x', sizeof(r) - 1);
 		r[sizeof(r) - 1] = '\0';
 		r[3] = '\n';
-		n = rr_hello_encode_refuse(buf, r);
-		CHECK_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REASON_MAX);
+		n = rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, r);
+		CHECK_EQ(n, RR_HELLO_FRAME_MAX);
+		CHECK_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN +
+			    RR_HELLO_REASON_MAX);
 		CHECK_EQ(h_decode(buf, n, &m), 0);
 		CHECK_EQ(m.reason[3], '?');
 		CHECK_EQ(strlen(m.reason), RR_HELLO_REASON_MAX);
@@ -135,9 +142,12 @@ TEST(hello_bad_header_fields)
 	buf[0] ^= 1;
 	CHECK_EQ(h_decode(buf, n, &m), -EPROTO);
 	buf[0] ^= 1;
-	buf[4] = 2;
-	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	/* version 1's proofs covered only the nonces: refused */
 	buf[4] = 1;
+	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	buf[4] = 3;
+	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	buf[4] = RR_HELLO_VERSION;
 	buf[5] = 1;
 	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
 	buf[5] = 0;
@@ -161,10 +171,10 @@ TEST(hello_bad_header_fields)
 	buf[RR_HELLO_HDR_LEN + 52] &= ~4;
 	CHECK_EQ(h_decode(buf, n, &m), 0);
 	/* a refusal with a control byte or a NUL */
-	n = rr_hello_encode_refuse(buf, "abc");
-	buf[RR_HELLO_HDR_LEN + 1] = 0;
+	n = rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, "abc");
+	buf[RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 1] = 0;
 	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
-	buf[RR_HELLO_HDR_LEN + 1] = 0x7f;
+	buf[RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 1] = 0x7f;
 	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
 }
 
@@ -199,4 +209,70 @@ TEST(hello_value_checks)
 		h.mtu = mtu;
 		CHECK(rr_hello_check(&h) == NULL);
 	}
+}
+
+/*
+ * The proofs' input: every field of both hellos but the proofs, so that
+ * rewriting any of them in transit changes what the key must prove.
+ */
+TEST(hello_transcript_covers_every_field)
+{
+	u8 base[RR_HELLO_TRANSCRIPT_LEN], t[RR_HELLO_TRANSCRIPT_LEN];
+	struct rr_hello c, s, x;
+
+	h_sample(&c);
+	h_sample(&s);
+	s.qpn = 0x22;
+	s.sess = 6;
+	rr_hello_transcript(base, 'S', &c, &s);
+	CHECK_EQ(base[0], 'S');
+	rr_hello_transcript(t, 'C', &c, &s);
+	CHECK(memcmp(t, base, sizeof(t)) != 0);
+
+	/* the proof fields are not part of it */
+	x = c;
+	memset(x.proof, 0xee, sizeof(x.proof));
+	rr_hello_transcript(t, 'S', &x, &s);
+	CHECK_EQ(memcmp(t, base, sizeof(t)), 0);
+
+	/* each field of either side, changed alone, changes it */
+#define FIELD(stmt)							\
+	do {								\
+		struct rr_hello hc = c, hs = s;				\
+		stmt;							\
+		rr_hello_transcript(t, 'S', &hc, &hs);			\
+		CHECK(memcmp(t, base, sizeof(t)) != 0);			\
+	} while (0)
+	for (int i = 0; i < 16; i++) {
+		FIELD(hc.gid[i] ^= 0x80);
+		FIELD(hs.gid[i] ^= 0x80);
+	}
+	for (int i = 0; i < RR_HELLO_NONCE_LEN; i++) {
+		FIELD(hc.nonce[i] ^= 1);
+		FIELD(hs.nonce[i] ^= 1);
+	}
+	FIELD(hc.lid ^= 0x100);
+	FIELD(hc.qpn ^= 0x800000);
+	FIELD(hc.qkey ^= 1);
+	FIELD(hc.mtu ^= 0x800);
+	FIELD(hc.sess ^= 0x10000);
+	FIELD(hc.tag ^= 0x80000000);
+	FIELD(hc.credits ^= 1);
+	FIELD(hc.slots ^= 4);
+	FIELD(hc.max_msg ^= 1);
+	FIELD(hc.flags ^= RR_HELLO_F_CRC);
+	FIELD(hs.lid ^= 1);
+	FIELD(hs.qpn ^= 1);
+	FIELD(hs.qkey ^= 0x1000000);
+	FIELD(hs.mtu ^= 1);
+	FIELD(hs.sess ^= 1);
+	FIELD(hs.tag ^= 1);
+	FIELD(hs.credits ^= 0x100);
+	FIELD(hs.slots ^= 1);
+	FIELD(hs.max_msg ^= 0x1000000);
+	FIELD(hs.flags ^= RR_HELLO_F_AUTH);
+#undef FIELD
+	/* and swapping the two sides does too */
+	rr_hello_transcript(t, 'S', &s, &c);
+	CHECK(memcmp(t, base, sizeof(t)) != 0);
 }

@@ -940,14 +940,16 @@ static void test_stats_full(void)
 	CHECK_EQ(st.hs.pending_full, 100 + RDMARPC_HSTAT_A_PENDING_FULL);
 	CHECK_EQ(st.hs.host_limit, 100 + RDMARPC_HSTAT_A_HOST_LIMIT);
 	CHECK_EQ(st.hs.idle_closed, 100 + RDMARPC_HSTAT_A_IDLE_CLOSED);
-	CHECK_EQ(st.hs.present, 0xffU << RDMARPC_HSTAT_A_ACCEPTED);
+	CHECK_EQ(st.hs.addr_refused, 100 + RDMARPC_HSTAT_A_ADDR_REFUSED);
+	CHECK_EQ(st.hs.present, 0x1ffU << RDMARPC_HSTAT_A_ACCEPTED);
 	CHECK_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
 	CHECK_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
 	CHECK_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
 	CHECK_EQ(st.fault.reorder, 200 + RDMARPC_FSTAT_A_REORDER);
 	CHECK_EQ(st.fault.corrupt, 200 + RDMARPC_FSTAT_A_CORRUPT);
 	CHECK_EQ(st.fault.unknown, 200 + RDMARPC_FSTAT_A_UNKNOWN);
-	CHECK_EQ(st.fault.present, 0x3fU << RDMARPC_FSTAT_A_TX_DROP);
+	CHECK_EQ(st.fault.wrong_src, 200 + RDMARPC_FSTAT_A_WRONG_SRC);
+	CHECK_EQ(st.fault.present, 0x7fU << RDMARPC_FSTAT_A_TX_DROP);
 	CHECK_EQ(st.rpc.endpoints, (1ULL << 40) + RDMARPC_RSTAT_A_ENDPOINTS);
 	CHECK_EQ(st.rpc.calls, (1ULL << 40) + RDMARPC_RSTAT_A_CALLS);
 	CHECK_EQ(st.rpc.calls_failed,
