@@ -72,7 +72,7 @@ done
 ktap_check "rdmarpcctl -j stats: every module counter, a number${missing:+ (missing:$missing)}" $?
 
 # 3: text and JSON say the same (nothing moves between the two reads).
-txt=$(sed -n 's/^handshake: .*refused \([0-9]*\).*/\1/p' <<< "$text")
+txt=$(sed -n 's/^handshake: .*  refused \([0-9]*\).*/\1/p' <<< "$text")
 jsn=$(jq -r ".handshake.refused" <<< "$json")
 [ -n "$txt" ] && [ "$txt" = "$jsn" ]
 ktap_check "text and JSON agree: refused $txt / $jsn" $?
