@@ -27,15 +27,12 @@ ktap_require_rdma
 
 FLOOD=$TOP/selftests/hs_flood
 SELF=${LOCAL_IP:-127.0.0.1}
-BG=()
 SAVED=
 ECHO_PID=
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-	done
+	kill_bg
 	[ -n "$ECHO_PID" ] && kill -KILL "$ECHO_PID" 2> /dev/null
 	for p in lim1 lim2 lim3; do
 		"$CTL" peer del "$p" > /dev/null 2>&1
@@ -87,12 +84,7 @@ bg_ready() {
 
 # stop_bg: kill the background helpers and wait for their sessions to go.
 stop_bg() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-		wait "$p" 2> /dev/null
-	done
-	BG=()
+	kill_bg --wait
 	"$CTL" session show > /dev/null 2>&1
 }
 

@@ -19,13 +19,9 @@ set -uo pipefail
 ktap_plan 4
 ktap_require_rdma
 
-BG=()
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-	done
+	kill_bg
 	stop_server
 	"$CTL" peer del lifetime_cfg > /dev/null 2>&1
 	[ -w "$AH_MAX" ] && echo 0 > "$AH_MAX" 2> /dev/null
@@ -86,7 +82,7 @@ if start_server "serving 'slow'" "$HELPER sink --service slow"; then
 		<<< "$out")
 	[ "$n" = 8 ] && ok=1
 	[ $ok = 1 ] || ktap_note "$out"
-	kill -KILL "${BG[@]}" 2> /dev/null
+	kill_bg
 	stop_server
 fi
 [ $ok = 1 ]

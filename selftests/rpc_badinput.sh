@@ -24,13 +24,9 @@ ktap_require_rdma
 
 # Writes to connections the module has closed must not kill this script.
 trap '' PIPE
-BG=()
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-	done
+	kill_bg
 	stop_server
 }
 trap cleanup EXIT

@@ -22,6 +22,23 @@ PEER=${RDMARPC_PEER_IP:-127.0.0.1}
 MODE=${RDMARPC_MODE:-one}
 T=${TMPDIR:-/tmp}
 
+# BG: the test's background processes (add with BG+=($!)).  kill_bg
+# [--wait]: kill them all (from a cleanup trap too); with --wait, reap them
+# (a process stuck in the kernel then holds the test up).
+BG=()
+kill_bg() {
+	local p
+	for p in "${BG[@]}"; do
+		kill -KILL "$p" 2> /dev/null
+	done
+	if [ "${1:-}" = --wait ]; then
+		for p in "${BG[@]}"; do
+			wait "$p" 2> /dev/null
+		done
+	fi
+	BG=()
+}
+
 # rr_sleep SECS: sleep without an exec where possible (TCG makes each
 # exec cost tens of milliseconds).
 rr_sleep() {

@@ -26,15 +26,11 @@ set -uo pipefail
 ktap_plan 17
 ktap_require_rdma
 
-BG=()
 HB0=
 ESERVER=
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-	done
+	kill_bg
 	stop_server
 	SERVER=$ESERVER
 	stop_server

@@ -30,13 +30,9 @@ ktap_require_rdma
 FLOOD=$TOP/selftests/hs_flood
 PARAMS=/sys/module/rdmarpc/parameters
 SELF=${LOCAL_IP:-127.0.0.1}
-BG=()
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-	done
+	kill_bg
 	[ -e "$PARAMS/dbg_hs_accept_delay_ms" ] &&
 		echo 0 > "$PARAMS/dbg_hs_accept_delay_ms"
 	[ -e "$PARAMS/dbg_hs_activate_delay_ms" ] &&
