@@ -27,45 +27,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hello_frame.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "Usage: hs_flood listen PORT\n"
 		"       hs_flood silent ADDR PORT N\n"
 		"       hs_flood forge ADDR PORT GID\n");
 	return 2;
-}
-
-/* The hello (kmod/core/hello.h), restated: a test must not trust it. */
-#define HELLO_MAGIC	0x48524452u
-#define HELLO_VERSION	2
-#define HELLO_HDR	12
-#define HELLO_BODY	120
-#define T_HELLO		1
-#define T_ACCEPT	2
-#define T_REFUSE	3
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int read_all(int fd, uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* A hello naming @gid, no key; the answer on stdout. */
@@ -76,10 +45,7 @@ static int forge(const struct sockaddr_in *sin, const uint8_t *gid)
 	uint32_t len;
 	int fd;
 
-	put32(f, HELLO_MAGIC);
-	f[4] = HELLO_VERSION;
-	f[6] = T_HELLO;
-	put32(f + 8, sizeof(f));
+	put_frame_hdr(f, T_HELLO, sizeof(f));
 	memcpy(b, gid, 16);
 	put32(b + 20, 0x123);		/* qpn */
 	put32(b + 24, 0x11111111);	/* qkey */

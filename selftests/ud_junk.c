@@ -51,6 +51,8 @@
 
 #include <infiniband/verbs.h>
 
+#include "hello_frame.h"
+
 /* The wire format (kmod/core/wire.h), restated: a test must not trust it. */
 #define HDR_LEN		32
 #define WIRE_MAGIC	0xa7
@@ -90,14 +92,6 @@ static uint32_t crc32c(const uint8_t *p, size_t len)
 	while (len--)
 		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
 	return ~c;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
 }
 
 static void fill_random(uint8_t *p, size_t len)
@@ -203,46 +197,12 @@ static void usage(FILE *f)
 
 /* ---- --hs: a session of our own ---- */
 
-/* The hello (kmod/core/hello.h), restated like the wire above. */
-#define HELLO_MAGIC	0x48524452u
-#define HELLO_VERSION	2
-#define HELLO_HDR	12
-#define HELLO_BODY	120
-#define T_HELLO		1
-#define T_ACCEPT	2
-#define T_HEARTBEAT	5
+/* The hello's frames are in hello_frame.h; the datagram wire as above. */
 #define KIND_PING	5
 #define F_REPLY		0x02
 #define OUR_QKEY	0x11111111u
 #define GRH_LEN		40
 #define NRECV		64
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_frame_hdr(uint8_t *f, uint8_t type, uint32_t len)
-{
-	memset(f, 0, HELLO_HDR);
-	put32(f, HELLO_MAGIC);
-	f[4] = HELLO_VERSION;
-	f[6] = type;
-	put32(f + 8, len);
-}
-
-static int read_all(int fd, uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* A UD QP in RTS with OUR_QKEY, or NULL. */
 static struct ibv_qp *ud_qp(struct ibv_pd *pd, struct ibv_cq *cq,
