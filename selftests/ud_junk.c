@@ -478,8 +478,6 @@ int main(int argc, char **argv)
 	struct ibv_ah *ah;
 	struct ibv_mr *mr;
 	struct ibv_ah_attr ah_attr;
-	struct ibv_qp_init_attr init;
-	struct ibv_qp_attr attr;
 	union ibv_gid gid;
 	uint8_t *bufs;
 	int opt, n, i;
@@ -548,38 +546,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ud_junk: PD/CQ/MR: %s\n", strerror(errno));
 		return 1;
 	}
-	memset(&init, 0, sizeof(init));
-	init.send_cq = cq;
-	init.recv_cq = cq;
-	init.qp_type = IBV_QPT_UD;
-	init.cap.max_send_wr = BATCH;
-	init.cap.max_recv_wr = 1;
-	init.cap.max_send_sge = 1;
-	init.cap.max_recv_sge = 1;
-	qp = ibv_create_qp(pd, &init);
+	qp = ud_qp(pd, cq, 1);
 	if (!qp) {
-		fprintf(stderr, "ud_junk: create QP: %s\n", strerror(errno));
-		return 1;
-	}
-	memset(&attr, 0, sizeof(attr));
-	attr.qp_state = IBV_QPS_INIT;
-	attr.pkey_index = 0;
-	attr.port_num = 1;
-	attr.qkey = 0x11111111;
-	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
-			  IBV_QP_PORT | IBV_QP_QKEY)) {
-		fprintf(stderr, "ud_junk: QP to INIT failed\n");
-		return 1;
-	}
-	attr.qp_state = IBV_QPS_RTR;
-	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE)) {
-		fprintf(stderr, "ud_junk: QP to RTR failed\n");
-		return 1;
-	}
-	attr.qp_state = IBV_QPS_RTS;
-	attr.sq_psn = rnd() & 0xffffff;
-	if (ibv_modify_qp(qp, &attr, IBV_QP_STATE | IBV_QP_SQ_PSN)) {
-		fprintf(stderr, "ud_junk: QP to RTS failed\n");
+		fprintf(stderr, "ud_junk: UD QP: %s\n", strerror(errno));
 		return 1;
 	}
 	memset(&ah_attr, 0, sizeof(ah_attr));
