@@ -204,6 +204,24 @@ static void usage(FILE *f)
 #define GRH_LEN		40
 #define NRECV		64
 
+/* The verbs device named @dev, opened; NULL (said on stderr) if none. */
+static struct ibv_context *open_dev(const char *dev)
+{
+	struct ibv_context *ctx = NULL;
+	struct ibv_device **list;
+	int i, n;
+
+	list = ibv_get_device_list(&n);
+	for (i = 0; list && i < n && !ctx; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), dev))
+			ctx = ibv_open_device(list[i]);
+	if (list)
+		ibv_free_device_list(list);
+	if (!ctx)
+		fprintf(stderr, "ud_junk: cannot open %s\n", dev);
+	return ctx;
+}
+
 /* A UD QP in RTS with OUR_QKEY, or NULL. */
 static struct ibv_qp *ud_qp(struct ibv_pd *pd, struct ibv_cq *cq,
 			    uint32_t nrecv)
@@ -470,8 +488,7 @@ int main(int argc, char **argv)
 	uint64_t gid_index = 1, qpn = 0, qkey = 0, count = 10000, mtu = 1024;
 	uint64_t sess = 0, seed = 1, v, sent[N_KINDS] = { 0 }, bad = 0;
 	const char *dev = NULL, *dgid = NULL, *hs = NULL;
-	struct ibv_device **list;
-	struct ibv_context *ctx = NULL;
+	struct ibv_context *ctx;
 	struct ibv_pd *pd;
 	struct ibv_cq *cq;
 	struct ibv_qp *qp;
@@ -480,7 +497,7 @@ int main(int argc, char **argv)
 	struct ibv_ah_attr ah_attr;
 	union ibv_gid gid;
 	uint8_t *bufs;
-	int opt, n, i;
+	int opt, i;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		uint64_t *dst = NULL;
@@ -506,16 +523,9 @@ int main(int argc, char **argv)
 	if (hs && dev && mtu >= 256 && mtu <= 4096 && gid_index <= 255) {
 		rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
 		crc32c_init();
-		list = ibv_get_device_list(&n);
-		for (i = 0; list && i < n; i++)
-			if (!strcmp(ibv_get_device_name(list[i]), dev))
-				ctx = ibv_open_device(list[i]);
-		if (list)
-			ibv_free_device_list(list);
-		if (!ctx) {
-			fprintf(stderr, "ud_junk: cannot open %s\n", dev);
+		ctx = open_dev(dev);
+		if (!ctx)
 			return 1;
-		}
 		return hs_main(ctx, hs, gid_index, (uint32_t)mtu, count);
 	}
 	if (!dev || !dgid || !qpn || qpn > 0xffffff || qkey > 0xffffffffu ||
@@ -527,16 +537,9 @@ int main(int argc, char **argv)
 	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
 	crc32c_init();
 
-	list = ibv_get_device_list(&n);
-	for (i = 0; list && i < n; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), dev))
-			ctx = ibv_open_device(list[i]);
-	if (list)
-		ibv_free_device_list(list);
-	if (!ctx) {
-		fprintf(stderr, "ud_junk: cannot open %s\n", dev);
+	ctx = open_dev(dev);
+	if (!ctx)
 		return 1;
-	}
 	pd = ibv_alloc_pd(ctx);
 	cq = pd ? ibv_create_cq(ctx, 2 * BATCH, NULL, NULL, 0) : NULL;
 	bufs = calloc(BATCH, mtu);
