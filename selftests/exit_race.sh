@@ -16,13 +16,9 @@ ROUNDS=8
 ktap_plan 2
 ktap_require_rdma
 
-LOOPS=()
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
-	local p
-	for p in "${LOOPS[@]}"; do
-		kill -KILL "$p" 2> /dev/null
-	done
+	kill_bg
 	ensure_module
 }
 trap cleanup EXIT
@@ -34,22 +30,19 @@ log_mark exit_race
 bad=0
 for ((r = 0; r < ROUNDS; r++)); do
 	[ -e $knob ] && echo 400 > $knob
-	LOOPS=()
 	for l in 1 2; do
 		( n=0; while :; do
 			"$CTL" peer add "race_${r}_${l}_$n" 10.98.$l.1 > /dev/null 2>&1
 			n=$((n + 1))
 		done ) &
-		LOOPS+=($!)
+		BG+=($!)
 	done
 	rr_sleep 0.5
 	if ! rmmod rdmarpc; then
 		ktap_note "round $r: rmmod failed"
 		bad=1
 	fi
-	kill -KILL "${LOOPS[@]}" 2> /dev/null
-	wait "${LOOPS[@]}" 2> /dev/null
-	LOOPS=()
+	kill_bg --wait
 	if ! insmod "$KO" || ! wait_port_up "$DEV" 1 20; then
 		ktap_note "round $r: insmod failed"
 		bad=1
