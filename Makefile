@@ -18,7 +18,7 @@ PWD := $(CURDIR)
 
 .PHONY: all module module-debug ulib tools selftests host-check fuzz check \
 	check-one check-two demo style module-install dkms-src dkms-install \
-	dkms-check clean
+	dkms-check warn-check clean
 
 all: module ulib tools selftests
 
@@ -52,6 +52,11 @@ dkms-install: dkms-src
 # scratch DKMS tree (the host's own is left alone).
 dkms-check:
 	scripts/dkms-check.sh
+
+# The module with W=1 and sparse for every supported kernel installed here:
+# any diagnostic fails.
+warn-check:
+	scripts/warn-check.sh
 
 ulib:
 	$(MAKE) -C ulib
@@ -149,7 +154,7 @@ check-debug: debug-kernel all
 # Sized for CI: the whole suite on two hosts (check-two), on the debug
 # kernel (check-debug) and the debug kernel's detector proof
 # (check-harness-debug, five guests of about three minutes) run apart.
-check: host-check check-harness check-one check-two-wire check-kernels \
+check: warn-check host-check check-harness check-one check-two-wire check-kernels \
 	check-debug-subset dkms-check
 
 demo:
