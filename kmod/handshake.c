@@ -350,41 +350,33 @@ static int rdmarpc_hs_recv_frame(struct socket *sock, u8 *buf,
 }
 
 /*
- * HMAC-SHA256(psk, transcript): @hello and @accept as sent (see
+ * HMAC-SHA256(psk, transcript) with @hmac, the peer's keyed transform;
+ * the transcript holds @hello and @accept as sent (see
  * rr_hello_transcript() in core/hello.h).
  */
-static int rdmarpc_hs_proof(const u8 *psk, u8 role,
+static int rdmarpc_hs_proof(struct crypto_shash *hmac, u8 role,
 			    const struct rr_hello *hello,
 			    const struct rr_hello *accept, u8 *out)
 {
+	SHASH_DESC_ON_STACK(desc, hmac);
 	u8 t[RR_HELLO_TRANSCRIPT_LEN];
-	struct crypto_shash *tfm;
 	int ret;
 
-	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
 	rr_hello_transcript(t, role, hello, accept);
-	ret = crypto_shash_setkey(tfm, psk, RDMARPC_PSK_LEN);
-	if (!ret) {
-		SHASH_DESC_ON_STACK(desc, tfm);
-
-		desc->tfm = tfm;
-		ret = crypto_shash_digest(desc, t, sizeof(t), out);
-		shash_desc_zero(desc);
-	}
-	crypto_free_shash(tfm);
+	desc->tfm = hmac;
+	ret = crypto_shash_digest(desc, t, sizeof(t), out);
+	shash_desc_zero(desc);
 	return ret;
 }
 
-static bool rdmarpc_hs_proof_ok(const u8 *psk, u8 role,
+static bool rdmarpc_hs_proof_ok(struct crypto_shash *hmac, u8 role,
 				const struct rr_hello *hello,
 				const struct rr_hello *accept, const u8 *proof)
 {
 	u8 want[RR_HELLO_PROOF_LEN];
 	bool ok;
 
-	if (rdmarpc_hs_proof(psk, role, hello, accept, want))
+	if (rdmarpc_hs_proof(hmac, role, hello, accept, want))
 		return false;
 	ok = !crypto_memneq(want, proof, sizeof(want));
 	memzero_explicit(want, sizeof(want));
@@ -813,7 +805,7 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 		why = "the accept does not match the hello";
 	if (!why && peer->has_psk &&
 	    (!(m->hello.flags & RR_HELLO_F_AUTH) ||
-	     !rdmarpc_hs_proof_ok(peer->psk, 'S', &h, &m->hello,
+	     !rdmarpc_hs_proof_ok(peer->hmac, 'S', &h, &m->hello,
 				  m->hello.proof)))
 		why = "the server did not prove the pre-shared key";
 	if (why) {
@@ -824,7 +816,7 @@ static int rdmarpc_hs_client_hello(struct rdmarpc_peer *peer,
 	if (peer->has_psk) {
 		u8 proof[RR_HELLO_PROOF_LEN];
 
-		ret = rdmarpc_hs_proof(peer->psk, 'C', &h, &m->hello, proof);
+		ret = rdmarpc_hs_proof(peer->hmac, 'C', &h, &m->hello, proof);
 		if (ret)
 			goto out_free;
 		len = rr_hello_encode_auth(buf, proof);
@@ -1249,7 +1241,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	a.max_msg = p.max_msg;
 	a.flags = (p.crc ? RR_HELLO_F_CRC : 0) |
 		  (keyed ? RR_HELLO_F_AUTH : 0);
-	if (keyed && rdmarpc_hs_proof(keyed->psk, 'S', &h, &a, a.proof)) {
+	if (keyed && rdmarpc_hs_proof(keyed->hmac, 'S', &h, &a, a.proof)) {
 		why = "no HMAC-SHA256";
 		goto out_put_ah;
 	}
@@ -1288,7 +1280,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		if (rdmarpc_hs_send(sock, buf, len, 0) ||
 		    rdmarpc_hs_recv_frame(sock, buf, m) ||
 		    m->type != RR_HELLO_T_AUTH ||
-		    !rdmarpc_hs_proof_ok(keyed->psk, 'C', &h, &a, m->proof)) {
+		    !rdmarpc_hs_proof_ok(keyed->hmac, 'C', &h, &a, m->proof)) {
 			*code = RR_HELLO_R_AUTH;
 			why = "authentication failed";
 			goto out_free_conn;

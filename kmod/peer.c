@@ -9,6 +9,7 @@
  * waiting calls.  A peer with no live session connects again on its next
  * call, so calls work again once a device or a peer comes back.
  */
+#include <crypto/hash.h>
 #include <linux/inet.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -51,7 +52,7 @@ static void rdmarpc_peer_free_work(struct work_struct *work)
 	/* Nothing waits (waiting calls hold references): it finds nothing. */
 	timer_shutdown_sync(&peer->wait_timer);
 	pr_debug("peer %s destroyed\n", peer->name);
-	memzero_explicit(peer->psk, sizeof(peer->psk));
+	crypto_free_shash(peer->hmac);
 	kfree(peer);
 	atomic_dec(&rdmarpc_peers_alive);
 }
@@ -155,6 +156,7 @@ int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
 		     const u8 *psk)
 {
 	struct rdmarpc_peer *peer;
+	int ret;
 
 	peer = rdmarpc_peer_alloc(name, ipv4, tcp_port);
 	if (!peer)
@@ -163,14 +165,22 @@ int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
 	if (crc >= 0)
 		peer->crc = crc;
 	if (psk) {
-		memcpy(peer->psk, psk, RDMARPC_PSK_LEN);
+		peer->hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
+		if (IS_ERR(peer->hmac)) {
+			ret = PTR_ERR(peer->hmac);
+			peer->hmac = NULL;
+			goto err_put;
+		}
+		ret = crypto_shash_setkey(peer->hmac, psk, RDMARPC_PSK_LEN);
+		if (ret)
+			goto err_put;
 		peer->has_psk = true;
 	}
 	mutex_lock(&rdmarpc_peers_lock);
 	if (__rdmarpc_peer_find_name(name)) {
 		mutex_unlock(&rdmarpc_peers_lock);
-		rdmarpc_peer_put(peer);
-		return -EEXIST;
+		ret = -EEXIST;
+		goto err_put;
 	}
 	list_add_tail(&peer->node, &rdmarpc_peers);
 	peer->listed = true;
@@ -179,6 +189,10 @@ int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
 	pr_debug("peer %s created (%pI4:%u)\n", peer->name, &ipv4,
 		 rdmarpc_peer_tcp_port(peer));
 	return 0;
+
+err_put:
+	rdmarpc_peer_put(peer);
+	return ret;
 }
 
 /* Fail calls taken off a queue; no lock held. */

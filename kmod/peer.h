@@ -41,6 +41,8 @@ struct rdmarpc_sess;
  * The last put queues @free_work (it may come from an RCU callback), which
  * unlinks the peer if still listed, stops @wait_timer and frees it.
  */
+struct crypto_shash;
+
 struct rdmarpc_peer {
 	struct kref ref;
 	struct list_head node;		/* rdmarpc_peers, rdmarpc_peers_lock */
@@ -53,7 +55,14 @@ struct rdmarpc_peer {
 	bool configured;		/* PEER_ADD, else created on demand */
 	bool crc;
 	bool has_psk;
-	u8 psk[RDMARPC_PSK_LEN];
+	/*
+	 * HMAC-SHA256 keyed with the pre-shared key, set up when the peer is
+	 * added (allocating a transform can take seconds the first time: the
+	 * algorithm is instantiated and self-tested), never during a
+	 * handshake.  Digests on it run in parallel, each with its own
+	 * descriptor.  NULL without a key.
+	 */
+	struct crypto_shash *hmac;
 
 	/* One handshake at a time (lookup and the connect work). */
 	struct mutex connect_lock;
