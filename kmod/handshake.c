@@ -666,12 +666,12 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 	s->peer_qpn = a.qpn;
 	s->peer_qkey = a.qkey;
 
-	conn = rdmarpc_hs_conn_alloc(sock, s);
+	conn = rdmarpc_live_new(sock, s);
 	if (!conn) {
 		ret = -ENOMEM;
 		goto out_release;
 	}
-	rdmarpc_hs_conn_start(conn);
+	rdmarpc_live_handshake_complete(conn);
 	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
 	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
 	if (ret) {
@@ -957,7 +957,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		why = "no HMAC-SHA256";
 		goto out_put_ah;
 	}
-	conn = rdmarpc_hs_conn_alloc(sock, s);
+	conn = rdmarpc_live_new(sock, s);
 	if (!conn) {
 		why = "out of memory";
 		goto out_put_ah;
@@ -978,7 +978,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 		rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
 		rdmarpc_hs_send(sock, buf, len, 0);
 		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_hs_conn_start(conn);
+		rdmarpc_live_handshake_complete(conn);
 		ret = rdmarpc_sess_attach_conn(s, conn);
 		if (ret) {
 			rdmarpc_hs_close(conn);
@@ -998,7 +998,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 			goto out_free_conn;
 		}
 		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_hs_conn_start(conn);
+		rdmarpc_live_handshake_complete(conn);
 		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
 		if (ret) {
 			rdmarpc_hs_close(conn);
@@ -1023,7 +1023,7 @@ static const char *rdmarpc_hs_serve(struct socket *sock,
 	return NULL;
 
 out_free_conn:
-	rdmarpc_hs_conn_free(conn);
+	rdmarpc_live_free(conn);
 out_put_ah:
 	/* Before the kill: that may drop the last user of the port. */
 	rdmarpc_hs_watch_stop(&watch);

@@ -4,7 +4,7 @@
  * (handshake.c) stays open afterwards: both sides send a HEARTBEAT every
  * heartbeat_ms; EOF, a reset or anything but a heartbeat kills the session
  * (-ECONNRESET), and so does silence (-ETIMEDOUT): nothing received for
- * RDMARPC_HS_MISSES (3) periods, on this connection or as the session's
+ * RDMARPC_LIVE_MISSES (3) periods, on this connection or as the session's
  * datagrams.  The peer's last heartbeat came at most a period before it
  * went silent, and the check runs at the deadline itself, so a peer that
  * vanishes is declared dead within MISSES + 1 periods of it (3 to 4 s at
@@ -24,7 +24,7 @@
 #include "liveness.h"
 
 /* Heartbeat periods of silence before the peer is declared dead. */
-#define RDMARPC_HS_MISSES		3
+#define RDMARPC_LIVE_MISSES		3
 
 /*
  * A liveness connection.  Owned by its session (closed by the session's
@@ -68,7 +68,8 @@ struct rdmarpc_hs_conn {
 	u8 buf[RR_HELLO_FRAME_MAX];
 };
 
-static void rdmarpc_hs_data_ready(struct sock *sk)
+/* The socket's data_ready and state_change: read, from the work. */
+static void rdmarpc_live_data_ready(struct sock *sk)
 {
 	struct rdmarpc_hs_conn *conn;
 
@@ -79,7 +80,8 @@ static void rdmarpc_hs_data_ready(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void rdmarpc_hs_conn_dead(struct rdmarpc_hs_conn *conn, int err)
+/* The peer is declared dead: closed, reset, misbehaved or silent. */
+static void rdmarpc_live_peer_dead(struct rdmarpc_hs_conn *conn, int err)
 {
 	atomic64_inc(&rdmarpc_hs_stats.dead);
 	pr_debug("session %u (%s): liveness connection lost: %d\n",
@@ -87,12 +89,27 @@ static void rdmarpc_hs_conn_dead(struct rdmarpc_hs_conn *conn, int err)
 	rdmarpc_sess_kill(conn->sess, err);
 }
 
-static void rdmarpc_hs_rx_work(struct work_struct *work)
+/* A whole frame is in rx_work's buffer: only heartbeats are expected now. */
+static bool rdmarpc_live_frame_is_heartbeat(struct rdmarpc_hs_conn *conn)
+{
+	struct rr_hello_msg *m;
+	bool ok;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return false;
+	ok = !rr_hello_decode(conn->buf, conn->flen, m) &&
+	     m->type == RR_HELLO_T_HEARTBEAT;
+	kfree(m);
+	return ok;
+}
+
+/* Read what the socket holds; any byte is heard from the peer. */
+static void rdmarpc_live_rx_work(struct work_struct *work)
 {
 	struct rdmarpc_hs_conn *conn = container_of(work,
 						    struct rdmarpc_hs_conn,
 						    rx_work);
-	struct rr_hello_msg *m;
 	struct msghdr msg;
 	struct kvec iov;
 	u32 want;
@@ -111,7 +128,7 @@ static void rdmarpc_hs_rx_work(struct work_struct *work)
 		if (ret == -EAGAIN)
 			return;
 		if (ret <= 0) {
-			rdmarpc_hs_conn_dead(conn, -ECONNRESET);
+			rdmarpc_live_peer_dead(conn, -ECONNRESET);
 			return;
 		}
 		WRITE_ONCE(conn->last_rx, jiffies);
@@ -125,16 +142,8 @@ static void rdmarpc_hs_rx_work(struct work_struct *work)
 		if (conn->have < RR_HELLO_HDR_LEN ||
 		    conn->have < (u32)conn->flen)
 			continue;
-		/* A whole frame: only heartbeats are expected now. */
-		m = kmalloc(sizeof(*m), GFP_KERNEL);
-		if (!m)
+		if (!rdmarpc_live_frame_is_heartbeat(conn))
 			goto out_protocol;
-		ret = rr_hello_decode(conn->buf, conn->flen, m);
-		if (ret || m->type != RR_HELLO_T_HEARTBEAT) {
-			kfree(m);
-			goto out_protocol;
-		}
-		kfree(m);
 		conn->have = 0;
 		conn->flen = 0;
 	}
@@ -142,11 +151,11 @@ static void rdmarpc_hs_rx_work(struct work_struct *work)
 out_protocol:
 	pr_info_ratelimited("session %u (%s): protocol error on the liveness connection\n",
 			    conn->sess->id, conn->sess->name);
-	rdmarpc_hs_conn_dead(conn, -ECONNRESET);
+	rdmarpc_live_peer_dead(conn, -ECONNRESET);
 }
 
 /* Send a heartbeat on @sock, without waiting for room. */
-static void rdmarpc_hs_send_heartbeat(struct socket *sock)
+static void rdmarpc_live_send_heartbeat(struct socket *sock)
 {
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT };
 	u8 buf[RR_HELLO_HDR_LEN];
@@ -157,7 +166,7 @@ static void rdmarpc_hs_send_heartbeat(struct socket *sock)
 }
 
 /* The heartbeat period in jiffies; 0: heartbeats are off. */
-static unsigned long rdmarpc_hs_period(void)
+static unsigned long rdmarpc_live_period(void)
 {
 	unsigned int hb = READ_ONCE(rdmarpc_heartbeat_ms);
 
@@ -165,8 +174,8 @@ static unsigned long rdmarpc_hs_period(void)
 }
 
 /* Run hb_work at @when (jiffies), @now being the current time. */
-static void rdmarpc_hs_hb_at(struct rdmarpc_hs_conn *conn, unsigned long now,
-			     unsigned long when)
+static void rdmarpc_live_run_at(struct rdmarpc_hs_conn *conn,
+				unsigned long now, unsigned long when)
 {
 	conn->due = when;
 	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
@@ -177,10 +186,10 @@ static void rdmarpc_hs_hb_at(struct rdmarpc_hs_conn *conn, unsigned long now,
  * Server: true once the session has carried no call for idle_timeout_ms
  * (checked at each run of hb_work: up to a heartbeat period late).
  */
-static bool rdmarpc_hs_idle(struct rdmarpc_hs_conn *conn,
-			    const struct rr_stats *st,
-			    const struct rr_session_info *info,
-			    unsigned long now)
+static bool rdmarpc_live_idle(struct rdmarpc_hs_conn *conn,
+			      const struct rr_stats *st,
+			      const struct rr_session_info *info,
+			      unsigned long now)
 {
 	unsigned int ms = READ_ONCE(rdmarpc_idle_timeout_ms);
 
@@ -194,14 +203,51 @@ static bool rdmarpc_hs_idle(struct rdmarpc_hs_conn *conn,
 	return time_after_eq(now, conn->active_at + msecs_to_jiffies(ms));
 }
 
-static void rdmarpc_hs_hb_work(struct work_struct *work)
+/*
+ * When hb_work, at @now, last heard from the peer: on the connection, or
+ * datagrams of the session (@st, NULL if it is not active), or from now
+ * on if this host stalled.
+ */
+static unsigned long rdmarpc_live_last_heard(struct rdmarpc_hs_conn *conn,
+					     const struct rr_stats *st,
+					     unsigned long now,
+					     unsigned long period)
+{
+	struct sock *sk = conn->sock->sk;
+	unsigned long last;
+
+	/* This host stalled: silence counts from now. */
+	if (time_after(now, conn->due + period))
+		WRITE_ONCE(conn->last_rx, now);
+	/* Datagrams since the last run: heard from after that run. */
+	if (st && st->rx_pkts != conn->rx_pkts) {
+		conn->rx_pkts = st->rx_pkts;
+		if (time_after(conn->checked, READ_ONCE(conn->last_rx)))
+			WRITE_ONCE(conn->last_rx, conn->checked);
+	}
+	conn->checked = now;
+	last = READ_ONCE(conn->last_rx);
+	/* Received but not read yet (rx_work is queued): heard from. */
+	if (time_after_eq(now, last + RDMARPC_LIVE_MISSES * period) &&
+	    !skb_queue_empty_lockless(&sk->sk_receive_queue)) {
+		last = now;
+		WRITE_ONCE(conn->last_rx, now);
+	}
+	return last;
+}
+
+/*
+ * At the next heartbeat or the peer's deadline, whichever comes first:
+ * close an idle server session, declare a silent peer dead, or send a
+ * heartbeat and run again.
+ */
+static void rdmarpc_live_hb_work(struct work_struct *work)
 {
 	struct rdmarpc_hs_conn *conn = container_of(to_delayed_work(work),
 						    struct rdmarpc_hs_conn,
 						    hb_work);
-	unsigned long period = rdmarpc_hs_period();
-	unsigned long now = jiffies, last, limit, dead_at;
-	struct sock *sk = conn->sock->sk;
+	unsigned long period = rdmarpc_live_period();
+	unsigned long now = jiffies, last, dead_at;
 	struct rr_session_info info;
 	struct rr_stats st;
 	bool active;
@@ -209,7 +255,7 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 	if (!rdmarpc_sess_alive(conn->sess))
 		return;
 	active = rdmarpc_sess_read(conn->sess, &st, &info);
-	if (active && rdmarpc_hs_idle(conn, &st, &info, now)) {
+	if (active && rdmarpc_live_idle(conn, &st, &info, now)) {
 		atomic64_inc(&rdmarpc_hs_stats.idle_closed);
 		pr_info_ratelimited("session %u (%s): no call for %u ms (idle_timeout_ms), closed\n",
 				    conn->sess->id, conn->sess->name,
@@ -221,49 +267,32 @@ static void rdmarpc_hs_hb_work(struct work_struct *work)
 		/* Off: look again later, with a fresh start. */
 		WRITE_ONCE(conn->last_rx, now);
 		conn->next_hb = now;
-		rdmarpc_hs_hb_at(conn, now, now + HZ);
+		rdmarpc_live_run_at(conn, now, now + HZ);
 		return;
 	}
-	/* This host stalled: silence counts from now. */
-	if (time_after(now, conn->due + period))
-		WRITE_ONCE(conn->last_rx, now);
-	/* Datagrams since the last run: heard from after that run. */
-	if (active && st.rx_pkts != conn->rx_pkts) {
-		conn->rx_pkts = st.rx_pkts;
-		if (time_after(conn->checked, READ_ONCE(conn->last_rx)))
-			WRITE_ONCE(conn->last_rx, conn->checked);
-	}
-	conn->checked = now;
-	limit = RDMARPC_HS_MISSES * period;
-	last = READ_ONCE(conn->last_rx);
-	/* Received but not read yet (rx_work is queued): heard from. */
-	if (time_after_eq(now, last + limit) &&
-	    !skb_queue_empty_lockless(&sk->sk_receive_queue)) {
-		last = now;
-		WRITE_ONCE(conn->last_rx, now);
-	}
-	if (time_after_eq(now, last + limit)) {
+	last = rdmarpc_live_last_heard(conn, active ? &st : NULL, now, period);
+	dead_at = last + RDMARPC_LIVE_MISSES * period;
+	if (time_after_eq(now, dead_at)) {
 		pr_info_ratelimited("session %u (%s): nothing heard for %u ms (%u heartbeats of %u ms), peer declared dead\n",
 				    conn->sess->id, conn->sess->name,
 				    jiffies_to_msecs(now - last),
-				    RDMARPC_HS_MISSES,
+				    RDMARPC_LIVE_MISSES,
 				    jiffies_to_msecs(period));
-		rdmarpc_hs_conn_dead(conn, -ETIMEDOUT);
+		rdmarpc_live_peer_dead(conn, -ETIMEDOUT);
 		return;
 	}
 	if (time_after_eq(now, conn->next_hb) ||
 	    time_after(conn->next_hb, now + period)) {
 		/* A full send buffer means a hung peer: silence shows it. */
-		rdmarpc_hs_send_heartbeat(conn->sock);
+		rdmarpc_live_send_heartbeat(conn->sock);
 		conn->next_hb = now + period;
 	}
-	dead_at = last + limit;
-	rdmarpc_hs_hb_at(conn, now, time_before(dead_at, conn->next_hb) ?
-			 dead_at : conn->next_hb);
+	rdmarpc_live_run_at(conn, now, time_before(dead_at, conn->next_hb) ?
+			    dead_at : conn->next_hb);
 }
 
-struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
-					      struct rdmarpc_sess *s)
+struct rdmarpc_hs_conn *rdmarpc_live_new(struct socket *sock,
+					 struct rdmarpc_sess *s)
 {
 	struct rdmarpc_hs_conn *conn;
 
@@ -272,17 +301,17 @@ struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
 		return NULL;
 	conn->sock = sock;
 	conn->sess = s;
-	INIT_WORK(&conn->rx_work, rdmarpc_hs_rx_work);
-	INIT_DELAYED_WORK(&conn->hb_work, rdmarpc_hs_hb_work);
+	INIT_WORK(&conn->rx_work, rdmarpc_live_rx_work);
+	INIT_DELAYED_WORK(&conn->hb_work, rdmarpc_live_hb_work);
 	return conn;
 }
 
-void rdmarpc_hs_conn_free(struct rdmarpc_hs_conn *conn)
+void rdmarpc_live_free(struct rdmarpc_hs_conn *conn)
 {
 	kfree(conn);
 }
 
-void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
+void rdmarpc_live_handshake_complete(struct rdmarpc_hs_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 	unsigned long now;
@@ -291,8 +320,8 @@ void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 	sk->sk_user_data = conn;
 	conn->saved_data_ready = sk->sk_data_ready;
 	conn->saved_state_change = sk->sk_state_change;
-	sk->sk_data_ready = rdmarpc_hs_data_ready;
-	sk->sk_state_change = rdmarpc_hs_data_ready;
+	sk->sk_data_ready = rdmarpc_live_data_ready;
+	sk->sk_state_change = rdmarpc_live_data_ready;
 	conn->started = true;
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* Whatever arrived before the callbacks were in place. */
@@ -301,8 +330,8 @@ void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
 	WRITE_ONCE(conn->last_rx, now);
 	conn->checked = now;
 	conn->active_at = now;
-	conn->next_hb = now + (rdmarpc_hs_period() ?: HZ);
-	rdmarpc_hs_hb_at(conn, now, conn->next_hb);
+	conn->next_hb = now + (rdmarpc_live_period() ?: HZ);
+	rdmarpc_live_run_at(conn, now, conn->next_hb);
 }
 
 void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn)
