@@ -128,7 +128,8 @@ static void rdmarpc_hs_dbg_delay(unsigned int *knob)
 
 /* ---- Blocking helpers (handshake only) ---- */
 
-static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
+/* A handshake's socket: reads and writes time out after @ms, no Nagle. */
+static void rdmarpc_hs_sock_prepare(struct socket *sock, unsigned int ms)
 {
 	long t = msecs_to_jiffies(ms) ?: 1;
 
@@ -136,6 +137,7 @@ static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
 	sock->sk->sk_rcvtimeo = t;
 	sock->sk->sk_sndtimeo = t;
 	release_sock(sock->sk);
+	tcp_sock_set_nodelay(sock->sk);
 }
 
 /*
@@ -614,8 +616,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 			       &sock);
 	if (ret)
 		goto out_put_ah;
-	rdmarpc_hs_set_timeout(sock, timeout_ms);
-	tcp_sock_set_nodelay(sock->sk);
+	rdmarpc_hs_sock_prepare(sock, timeout_ms);
 	rdmarpc_hs_watch_start(&watch, port, sock);
 	ret = rdmarpc_hs_tcp_connect(sock, &sin, port, deadline - jiffies);
 	if (ret)
@@ -1057,8 +1058,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	    0 || from.sin_family != AF_INET) {
 		why = !m || !buf ? "out of memory" : "internal error";
 	} else {
-		rdmarpc_hs_set_timeout(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
-		tcp_sock_set_nodelay(sock->sk);
+		rdmarpc_hs_sock_prepare(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
 		why = rdmarpc_hs_serve(sock, &from, m, buf, &code);
 	}
 
