@@ -222,18 +222,23 @@ static int rdmarpc_hs_ah_wait(struct rdmarpc_port *port,
 }
 
 /*
- * Connect @sock to @sin within @left jiffies; the port's death (the watch
- * shuts the socket down) or a signal ends the wait too.
+ * Connect @sock to @peer's handshake port within @left jiffies; the port's
+ * death (the watch shuts the socket down) or a signal ends the wait too.
  */
 static int rdmarpc_hs_tcp_connect(struct socket *sock,
-				  struct sockaddr_in *sin,
+				  const struct rdmarpc_peer *peer,
 				  struct rdmarpc_port *port, long left)
 {
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = peer->ipv4,
+		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
+	};
 	struct sock *sk = sock->sk;
 	long t;
 	int ret;
 
-	ret = kernel_connect(sock, (struct sockaddr *)sin, sizeof(*sin),
+	ret = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),
 			     O_NONBLOCK);
 	if (ret != -EINPROGRESS)
 		return ret;
@@ -443,6 +448,16 @@ static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
 	p->cc_init_cwnd = min(p->cc_init_cwnd, credits);
 }
 
+/* Where session @s sends its datagrams: as the other side's hello @h says. */
+static void rdmarpc_hs_set_peer(struct rdmarpc_sess *s,
+				const struct rr_hello *h)
+{
+	memcpy(s->peer_gid, h->gid, sizeof(s->peer_gid));
+	s->peer_lid = h->lid;
+	s->peer_qpn = h->qpn;
+	s->peer_qkey = h->qkey;
+}
+
 /* ---- Client ---- */
 
 static int rdmarpc_hs_errno(int err)
@@ -563,109 +578,109 @@ static struct rdmarpc_ah *rdmarpc_hs_client_ah(struct rdmarpc_port *port,
 	return rdmarpc_ah_get(port, dgid);
 }
 
-struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
-					unsigned int timeout_ms)
+/*
+ * Where the server's ACCEPT @a says datagrams go: its GID, which must be
+ * its own (see the top of this file) and reached from the GID our hello
+ * named (@sgid_attr).  *@ahp holds the address handle whose resolution
+ * started with the handshake, or an error; it gets the one to the
+ * accept's GID, resolved by @deadline, or an error.  The caller puts it.
+ */
+static int rdmarpc_hs_client_route(struct rdmarpc_peer *peer,
+				   struct rdmarpc_port *port,
+				   const struct ib_gid_attr *sgid_attr,
+				   const struct rr_hello *a,
+				   struct rdmarpc_ah **ahp,
+				   unsigned long deadline)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = peer->ipv4,
-		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
-	};
+	struct rdmarpc_ah *ah;
+	union ib_gid sgid;
+	int ret;
+
+	if (!rdmarpc_hs_gid_ok(a->gid, &sgid)) {
+		pr_info_ratelimited("peer %s: bad handshake answer: GID %pI6c\n",
+				    peer->name, a->gid);
+		return -EPROTO;
+	}
+	/* The server's GID is the address we connected to (RoCE). */
+	if (!port->link_ib && !rdmarpc_hs_gid_is_addr(port, &sgid, peer->ipv4)) {
+		pr_info_ratelimited("peer %s: the accept's GID %pI6c is not the address connected to, %pI4\n",
+				    peer->name, a->gid, &peer->ipv4);
+		return -EPROTO;
+	}
+	/* Datagrams go where the server's hello says, as its go to ours. */
+	ah = rdmarpc_hs_client_ah(port, *ahp, &sgid);
+	*ahp = ah;
+	if (IS_ERR(ah))
+		return -EHOSTUNREACH;
+	/* The server takes datagrams only from the GID our hello named. */
+	if (memcmp(&ah->sgid_attr->gid, &sgid_attr->gid, sizeof(sgid))) {
+		pr_info_ratelimited("peer %s: datagrams to %pI6c would leave from %pI6c, not from the hello's %pI6c\n",
+				    peer->name, a->gid, ah->sgid_attr->gid.raw,
+				    sgid_attr->gid.raw);
+		return -EHOSTUNREACH;
+	}
+	ret = rdmarpc_hs_ah_wait(port, ah, deadline - jiffies);
+	if (ret) {
+		pr_debug("peer %s: no address handle: %d\n", peer->name, ret);
+		if (ret != -ETIMEDOUT && ret != -ENODEV)
+			ret = -EHOSTUNREACH;
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * Open client session @s to @peer, whose address is @dgid: connect, shake
+ * hands and activate, by @deadline (each read and write within
+ * @timeout_ms).  0, or an errno for rdmarpc_hs_errno() after undoing what
+ * this did.
+ */
+static int rdmarpc_hs_client_open(struct rdmarpc_sess *s,
+				  struct rdmarpc_peer *peer,
+				  const union ib_gid *dgid,
+				  unsigned int timeout_ms,
+				  unsigned long deadline)
+{
+	struct rdmarpc_port *port = s->port;
 	const struct ib_gid_attr *sgid_attr;
 	struct rdmarpc_hs_watch watch;
 	struct rdmarpc_hs_conn *conn;
-	struct rdmarpc_port *port;
-	union ib_gid dgid, sgid;
 	struct rdmarpc_ah *ah;
-	struct rdmarpc_sess *s;
 	struct socket *sock;
 	struct rr_params p;
 	struct rr_hello a;
-	long left;
 	int ret;
 
-	might_sleep();
-	/*
-	 * The port the server's address routes through; for an address of
-	 * this host (127.0.0.1 too), the device that owns it or the first
-	 * RoCE v2 port: the server then answers with a GID of this host.
-	 */
-	ipv6_addr_set_v4mapped(peer->ipv4, (struct in6_addr *)&dgid);
-	port = rdmarpc_ah_port_for(&dgid, NULL);
-	if (IS_ERR(port))
-		return ERR_CAST(port);
-	s = rdmarpc_sess_new(RR_ROLE_CLIENT, port, peer, peer->name);
-	if (IS_ERR(s))
-		return s;
-	/* Ours while we work: a reset may tear the session down any time. */
-	rdmarpc_sess_get(s);
 	/* The GID our hello gives: the source of the route to the server. */
-	sgid_attr = rdmarpc_ah_sgid_for(port, &dgid);
-	if (IS_ERR(sgid_attr)) {
-		ret = -EHOSTUNREACH;
-		goto out_kill;
-	}
+	sgid_attr = rdmarpc_ah_sgid_for(port, dgid);
+	if (IS_ERR(sgid_attr))
+		return -EHOSTUNREACH;
 	/*
 	 * Usually the server's GID is the address we connect to: resolution
 	 * runs while the handshake does.  (No GID is in 127.0.0.0/8.)
 	 */
 	ah = ipv4_is_loopback(peer->ipv4) ? ERR_PTR(-EADDRNOTAVAIL) :
-	     rdmarpc_ah_get(port, &dgid);
+	     rdmarpc_ah_get(port, dgid);
 	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (ret)
 		goto out_put_ah;
 	rdmarpc_hs_sock_prepare(sock, timeout_ms);
 	rdmarpc_hs_watch_start(&watch, port, sock);
-	ret = rdmarpc_hs_tcp_connect(sock, &sin, port, deadline - jiffies);
+	ret = rdmarpc_hs_tcp_connect(sock, peer, port, deadline - jiffies);
 	if (ret)
 		goto out_unwatch;
 	ret = rdmarpc_hs_client_hello(peer, s, sgid_attr, sock, &a);
 	if (ret)
 		goto out_unwatch;
-	if (!rdmarpc_hs_gid_ok(a.gid, &sgid)) {
-		pr_info_ratelimited("peer %s: bad handshake answer: GID %pI6c\n",
-				    peer->name, a.gid);
-		ret = -EPROTO;
+	ret = rdmarpc_hs_client_route(peer, port, sgid_attr, &a, &ah, deadline);
+	if (ret)
 		goto out_unwatch;
-	}
-	/* The server's GID is the address we connected to (RoCE). */
-	if (!port->link_ib && !rdmarpc_hs_gid_is_addr(port, &sgid, peer->ipv4)) {
-		pr_info_ratelimited("peer %s: the accept's GID %pI6c is not the address connected to, %pI4\n",
-				    peer->name, a.gid, &peer->ipv4);
-		ret = -EPROTO;
-		goto out_unwatch;
-	}
-	/* Datagrams go where the server's hello says, as its go to ours. */
-	ah = rdmarpc_hs_client_ah(port, ah, &sgid);
-	if (IS_ERR(ah)) {
-		ret = -EHOSTUNREACH;
-		goto out_unwatch;
-	}
-	/* The server takes datagrams only from the GID our hello named. */
-	if (memcmp(&ah->sgid_attr->gid, &sgid_attr->gid, sizeof(sgid))) {
-		pr_info_ratelimited("peer %s: datagrams to %pI6c would leave from %pI6c, not from the hello's %pI6c\n",
-				    peer->name, a.gid, ah->sgid_attr->gid.raw,
-				    sgid_attr->gid.raw);
-		ret = -EHOSTUNREACH;
-		goto out_unwatch;
-	}
-	left = deadline - jiffies;
-	ret = rdmarpc_hs_ah_wait(port, ah, left);
-	if (ret) {
-		pr_debug("peer %s: no address handle: %d\n", peer->name, ret);
-		ret = ret == -ETIMEDOUT || ret == -ENODEV ? ret : -EHOSTUNREACH;
-		goto out_unwatch;
-	}
 	/* The socket goes to the session: from now on activation notices. */
 	rdmarpc_hs_watch_stop(&watch);
 	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
 			  a.max_msg, peer->crc);
-	memcpy(s->peer_gid, a.gid, sizeof(s->peer_gid));
-	s->peer_lid = a.lid;
-	s->peer_qpn = a.qpn;
-	s->peer_qkey = a.qkey;
+	rdmarpc_hs_set_peer(s, &a);
 
 	conn = rdmarpc_live_new(sock, s);
 	if (!conn) {
@@ -684,7 +699,7 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 	pr_debug("session %u to %s up: peer session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
 		 s->id, peer->name, a.sess, a.gid, a.qpn, p.mtu, p.slots,
 		 p.credits, p.crc ? " crc" : "");
-	return s;
+	return 0;
 
 out_unwatch:
 	rdmarpc_hs_watch_stop(&watch);
@@ -694,6 +709,38 @@ out_put_ah:
 	if (!IS_ERR_OR_NULL(ah))
 		rdmarpc_ah_put(ah);
 	rdma_put_gid_attr(sgid_attr);
+	return ret;
+}
+
+struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
+					unsigned int timeout_ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	struct rdmarpc_port *port;
+	struct rdmarpc_sess *s;
+	union ib_gid dgid;
+	int ret;
+
+	might_sleep();
+	/*
+	 * The port the server's address routes through; for an address of
+	 * this host (127.0.0.1 too), the device that owns it or the first
+	 * RoCE v2 port: the server then answers with a GID of this host.
+	 */
+	ipv6_addr_set_v4mapped(peer->ipv4, (struct in6_addr *)&dgid);
+	port = rdmarpc_ah_port_for(&dgid, NULL);
+	if (IS_ERR(port))
+		return ERR_CAST(port);
+	s = rdmarpc_sess_new(RR_ROLE_CLIENT, port, peer, peer->name);
+	if (IS_ERR(s))
+		return s;
+	/* Ours while we work: a reset may tear the session down any time. */
+	rdmarpc_sess_get(s);
+	ret = rdmarpc_hs_client_open(s, peer, &dgid, timeout_ms, deadline);
+	if (ret)
+		goto out_kill;
+	return s;
+
 out_kill:
 	atomic64_inc(&rdmarpc_hs_stats.failed);
 	/*
