@@ -900,190 +900,281 @@ static const char *rdmarpc_hs_serve_addr(struct rdmarpc_port *port,
 }
 
 /*
+ * An inbound handshake, on the stack of rdmarpc_hs_serve() for its steps:
+ * what the client sent, what it has been granted and what is set up for it.
+ */
+struct rdmarpc_hs_inbound {
+	struct socket *sock;
+	const struct sockaddr_in *from;
+	struct rr_hello_msg *m;		/* the last frame read */
+	u8 *buf;			/* RR_HELLO_FRAME_MAX bytes */
+	u32 *code;			/* a refusal's code */
+	struct rr_hello h;		/* the client's HELLO, as received */
+	union ib_gid cgid;		/* the GID it names */
+	struct rdmarpc_peer *keyed;	/* its host's with a key, or NULL */
+	struct rdmarpc_port *port;	/* the port that reaches @cgid */
+	u32 mtu;			/* @h's, within @port's */
+	struct rdmarpc_hs_watch watch;	/* until @sock is @conn's */
+	struct rdmarpc_hs_resv resv;
+	struct rdmarpc_sess *s;		/* referenced while we work */
+	struct rdmarpc_ah *ah;		/* to @cgid, until @s has it */
+	struct rr_params p;
+	struct rr_hello a;		/* our ACCEPT */
+	struct rdmarpc_hs_conn *conn;	/* ours until @s has it */
+};
+
+/*
+ * The pre-shared key of the client's host, if there is one: the hello must
+ * ask to prove a key exactly then.  NULL, or a reason to refuse.
+ */
+static const char *rdmarpc_hs_serve_key(struct rdmarpc_hs_inbound *in)
+{
+	*in->code = RR_HELLO_R_AUTH;
+	in->keyed = rdmarpc_peer_find_psk(in->from->sin_addr.s_addr);
+	if (in->keyed && !(in->h.flags & RR_HELLO_F_AUTH))
+		return "authentication required";
+	if (!in->keyed && (in->h.flags & RR_HELLO_F_AUTH))
+		return "no pre-shared key for this host";
+	return NULL;
+}
+
+/*
+ * The port that reaches the client, and the session's MTU.  Datagrams go
+ * to the GID in the hello, not to the connection's source address: that
+ * may be 127.0.0.1 (then the GID is one of ours).  rdmarpc_hs_serve_addr()
+ * checks it is the client's.  NULL, or a reason to refuse.
+ */
+static const char *rdmarpc_hs_serve_port(struct rdmarpc_hs_inbound *in)
+{
+	const char *why;
+
+	*in->code = RR_HELLO_R_UNREACHABLE;
+	in->port = rdmarpc_ah_port_for(&in->cgid, NULL);
+	if (IS_ERR(in->port))
+		return "no RDMA port reaches the client";
+	why = rdmarpc_hs_serve_addr(in->port, &in->cgid, in->from, in->keyed,
+				    in->code);
+	if (why) {
+		rdmarpc_port_put(in->port);
+		return why;
+	}
+	in->mtu = min(in->h.mtu, in->port->mtu);
+	return NULL;
+}
+
+/*
+ * The session's parameters, from the client's hello and what it has been
+ * granted, into the session and our ACCEPT (with the proof when keyed).
+ * NULL, or a reason to refuse.
+ */
+static const char *rdmarpc_hs_serve_accept(struct rdmarpc_hs_inbound *in)
+{
+	struct rr_params *p = &in->p;
+	struct rr_hello *a = &in->a;
+
+	rdmarpc_hs_params(p, in->mtu, in->h.slots, in->resv.credits,
+			  min_t(u32, in->h.max_msg, RDMARPC_SESS_MAX_MSG),
+			  in->h.flags & RR_HELLO_F_CRC);
+	rdmarpc_hs_set_peer(in->s, &in->h);
+	in->s->mtu = p->mtu;
+
+	rdmarpc_hs_fill(a, in->s, in->ah->sgid_attr);
+	a->slots = p->slots;
+	a->credits = p->credits;
+	a->max_msg = p->max_msg;
+	a->flags = (p->crc ? RR_HELLO_F_CRC : 0) |
+		   (in->keyed ? RR_HELLO_F_AUTH : 0);
+	if (in->keyed &&
+	    rdmarpc_hs_proof(in->keyed->psk, 'S', &in->h, a, a->proof))
+		return "no HMAC-SHA256";
+	return NULL;
+}
+
+/*
+ * No key: the session is active before the client hears of it, from the
+ * ACCEPT in @in->buf (@len bytes).  The connection stays ours until
+ * attached: an active session may be torn down at once (the device
+ * removed), which closes what it owns.  NULL; or a reason to refuse, the
+ * connection still ours; or ERR_PTR(-EBADF): the session died, and the
+ * socket went with the connection.
+ */
+static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
+					 int len)
+{
+	int ret;
+
+	ret = rdmarpc_sess_activate(in->s, &in->p, in->h.sess, in->h.tag,
+				    in->ah, NULL);
+	if (ret)
+		return "session set-up failed";
+	in->ah = NULL;		/* the session's now */
+	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
+	rdmarpc_hs_send(in->sock, in->buf, len, 0);
+	rdmarpc_hs_watch_stop(&in->watch);
+	rdmarpc_live_handshake_complete(in->conn);
+	ret = rdmarpc_sess_attach_conn(in->s, in->conn);
+	if (ret)
+		goto out_close;
+	return NULL;
+
+out_close:
+	/* The socket went with the connection. */
+	rdmarpc_hs_close(in->conn);
+	rdmarpc_sess_put(in->s);
+	return ERR_PTR(-EBADF);
+}
+
+/*
+ * A key: the client proves it, in answer to the ACCEPT in @in->buf (@len
+ * bytes), before the session goes active.  Returns as
+ * rdmarpc_hs_serve_open() does.
+ */
+static const char *rdmarpc_hs_serve_open_keyed(struct rdmarpc_hs_inbound *in,
+					       int len)
+{
+	int ret;
+
+	if (rdmarpc_hs_send(in->sock, in->buf, len, 0) ||
+	    rdmarpc_hs_recv_frame(in->sock, in->buf, in->m) ||
+	    in->m->type != RR_HELLO_T_AUTH ||
+	    !rdmarpc_hs_proof_ok(in->keyed->psk, 'C', &in->h, &in->a,
+				 in->m->proof)) {
+		*in->code = RR_HELLO_R_AUTH;
+		return "authentication failed";
+	}
+	rdmarpc_hs_watch_stop(&in->watch);
+	rdmarpc_live_handshake_complete(in->conn);
+	ret = rdmarpc_sess_activate(in->s, &in->p, in->h.sess, in->h.tag,
+				    in->ah, in->conn);
+	if (ret)
+		goto out_close;
+	return NULL;
+
+out_close:
+	/* The socket went with the connection. */
+	rdmarpc_hs_close(in->conn);
+	rdmarpc_ah_put(in->ah);
+	rdmarpc_sess_kill(in->s, ret);
+	rdmarpc_sess_put(in->s);
+	return ERR_PTR(-EBADF);
+}
+
+/*
+ * Set up the session the client asked for, on @in->port (whose reference
+ * it takes over), and open it.  Returns as rdmarpc_hs_serve_open() does,
+ * with the watch stopped.
+ */
+static const char *rdmarpc_hs_serve_session(struct rdmarpc_hs_inbound *in)
+{
+	char name[RDMARPC_NAME_MAX];
+	const char *why;
+	int len;
+
+	snprintf(name, sizeof(name), "%pI4:%u", &in->from->sin_addr,
+		 ntohs(in->from->sin_port));
+	*in->code = RR_HELLO_R_OTHER;
+	in->s = rdmarpc_sess_new(RR_ROLE_SERVER, in->port, NULL, name);
+	if (IS_ERR(in->s)) {
+		rdmarpc_hs_watch_stop(&in->watch);
+		return "out of memory";
+	}
+	in->s->client_ipv4 = in->from->sin_addr.s_addr;
+	rdmarpc_sess_get(in->s);	/* ours while we work */
+	in->ah = rdmarpc_ah_get(in->port, &in->cgid);
+	if (IS_ERR(in->ah) ||
+	    rdmarpc_hs_ah_wait(in->port, in->ah,
+			       msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
+		*in->code = RR_HELLO_R_UNREACHABLE;
+		why = "cannot resolve the client's address";
+		goto out_put_ah;
+	}
+	why = rdmarpc_hs_serve_accept(in);
+	if (why)
+		goto out_put_ah;
+	in->conn = rdmarpc_live_new(in->sock, in->s);
+	if (!in->conn) {
+		why = "out of memory";
+		goto out_put_ah;
+	}
+	len = rr_hello_encode(in->buf, RR_HELLO_T_ACCEPT, &in->a);
+	why = in->keyed ? rdmarpc_hs_serve_open_keyed(in, len) :
+	      rdmarpc_hs_serve_open(in, len);
+	if (why && !IS_ERR(why))
+		goto out_free_conn;
+	return why;
+
+out_free_conn:
+	rdmarpc_live_free(in->conn);
+out_put_ah:
+	/* Before the kill: that may drop the last user of the port. */
+	rdmarpc_hs_watch_stop(&in->watch);
+	if (!IS_ERR_OR_NULL(in->ah))
+		rdmarpc_ah_put(in->ah);
+	rdmarpc_sess_kill(in->s, -ECONNABORTED);
+	rdmarpc_sess_put(in->s);
+	return why;
+}
+
+/*
  * The handshake of one inbound connection.  Returns NULL when the
- * connection became a session's, else a reason to refuse (and close) with
- * its code in @code.
+ * connection became a session's; ERR_PTR(-EBADF) when it went with a
+ * session that failed; else a reason to refuse (and close) with its code
+ * in @code.
  */
 static const char *rdmarpc_hs_serve(struct socket *sock,
 				    const struct sockaddr_in *from,
 				    struct rr_hello_msg *m, u8 *buf, u32 *code)
 {
-	struct rdmarpc_peer *keyed = NULL;
-	struct rdmarpc_hs_watch watch;
-	struct rdmarpc_hs_resv resv;
-	struct rdmarpc_hs_conn *conn;
-	struct rdmarpc_port *port;
-	struct rdmarpc_sess *s;
-	struct rdmarpc_ah *ah;
-	const char *why = NULL;
-	char name[RDMARPC_NAME_MAX];
-	struct rr_hello h, a;
-	union ib_gid cgid;
-	struct rr_params p;
-	u32 mtu;
-	int ret, len;
+	struct rdmarpc_hs_inbound in = {
+		.sock = sock,
+		.from = from,
+		.m = m,
+		.buf = buf,
+		.code = code,
+	};
+	const char *why;
 
-	why = rdmarpc_hs_serve_hello(sock, m, buf, &cgid, code);
+	why = rdmarpc_hs_serve_hello(sock, m, buf, &in.cgid, code);
 	if (why)
 		return why;
 	/* As received: the proofs cover it. */
-	h = m->hello;
-
-	*code = RR_HELLO_R_AUTH;
-	keyed = rdmarpc_peer_find_psk(from->sin_addr.s_addr);
-	if (keyed && !(h.flags & RR_HELLO_F_AUTH)) {
-		why = "authentication required";
+	in.h = m->hello;
+	why = rdmarpc_hs_serve_key(&in);
+	if (why)
 		goto out_put_keyed;
-	}
-	if (!keyed && (h.flags & RR_HELLO_F_AUTH)) {
-		why = "no pre-shared key for this host";
+	why = rdmarpc_hs_serve_port(&in);
+	if (why)
 		goto out_put_keyed;
-	}
-	/*
-	 * Datagrams go to the GID in the hello, not to the connection's
-	 * source address: that may be 127.0.0.1 (then the GID is one of
-	 * ours).  rdmarpc_hs_serve_addr() checks it is the client's.
-	 */
-	*code = RR_HELLO_R_UNREACHABLE;
-	port = rdmarpc_ah_port_for(&cgid, NULL);
-	if (IS_ERR(port)) {
-		why = "no RDMA port reaches the client";
-		goto out_put_keyed;
-	}
-	why = rdmarpc_hs_serve_addr(port, &cgid, from, keyed, code);
-	if (why) {
-		rdmarpc_port_put(port);
-		goto out_put_keyed;
-	}
-	mtu = min(h.mtu, port->mtu);
 	/* Stopped before the socket goes to the session, or on failure. */
-	rdmarpc_hs_watch_start(&watch, port, sock);
+	rdmarpc_hs_watch_start(&in.watch, in.port, sock);
 
 	/* A slot of the limits, held until the session is listed. */
-	why = rdmarpc_hs_admit(&resv, port, from->sin_addr.s_addr, h.credits,
-			       code);
+	why = rdmarpc_hs_admit(&in.resv, in.port, from->sin_addr.s_addr,
+			       in.h.credits, code);
 	if (why) {
-		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_port_put(port);
+		rdmarpc_hs_watch_stop(&in.watch);
+		rdmarpc_port_put(in.port);
 		goto out_put_keyed;
 	}
-	snprintf(name, sizeof(name), "%pI4:%u", &from->sin_addr,
-		 ntohs(from->sin_port));
-	*code = RR_HELLO_R_OTHER;
-	s = rdmarpc_sess_new(RR_ROLE_SERVER, port, NULL, name);
-	if (IS_ERR(s)) {
-		why = "out of memory";
-		rdmarpc_hs_watch_stop(&watch);
+	why = rdmarpc_hs_serve_session(&in);
+	if (why)
 		goto out_unreserve;
-	}
-	s->client_ipv4 = from->sin_addr.s_addr;
-	rdmarpc_sess_get(s);	/* ours while we work */
-	ah = rdmarpc_ah_get(port, &cgid);
-	if (IS_ERR(ah) ||
-	    rdmarpc_hs_ah_wait(port, ah,
-			       msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
-		*code = RR_HELLO_R_UNREACHABLE;
-		why = "cannot resolve the client's address";
-		goto out_put_ah;
-	}
-	rdmarpc_hs_params(&p, mtu, h.slots, resv.credits,
-			  min_t(u32, h.max_msg, RDMARPC_SESS_MAX_MSG),
-			  h.flags & RR_HELLO_F_CRC);
-	memcpy(s->peer_gid, h.gid, sizeof(s->peer_gid));
-	s->peer_lid = h.lid;
-	s->peer_qpn = h.qpn;
-	s->peer_qkey = h.qkey;
-	s->mtu = p.mtu;
-
-	rdmarpc_hs_fill(&a, s, ah->sgid_attr);
-	a.slots = p.slots;
-	a.credits = p.credits;
-	a.max_msg = p.max_msg;
-	a.flags = (p.crc ? RR_HELLO_F_CRC : 0) |
-		  (keyed ? RR_HELLO_F_AUTH : 0);
-	if (keyed && rdmarpc_hs_proof(keyed->psk, 'S', &h, &a, a.proof)) {
-		why = "no HMAC-SHA256";
-		goto out_put_ah;
-	}
-	conn = rdmarpc_live_new(sock, s);
-	if (!conn) {
-		why = "out of memory";
-		goto out_put_ah;
-	}
-	len = rr_hello_encode(buf, RR_HELLO_T_ACCEPT, &a);
-	if (!keyed) {
-		/*
-		 * Active before the client hears of it.  The connection stays
-		 * ours until attached: an active session may be torn down at
-		 * once (the device removed), which closes what it owns.
-		 */
-		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, NULL);
-		if (ret) {
-			why = "session set-up failed";
-			goto out_free_conn;
-		}
-		ah = NULL;
-		rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
-		rdmarpc_hs_send(sock, buf, len, 0);
-		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_live_handshake_complete(conn);
-		ret = rdmarpc_sess_attach_conn(s, conn);
-		if (ret) {
-			rdmarpc_hs_close(conn);
-			rdmarpc_sess_put(s);
-			/* The socket went with the connection. */
-			rdmarpc_hs_unreserve(&resv);
-			return ERR_PTR(-EBADF);
-		}
-	} else {
-		/* The client proves the key before anything goes. */
-		if (rdmarpc_hs_send(sock, buf, len, 0) ||
-		    rdmarpc_hs_recv_frame(sock, buf, m) ||
-		    m->type != RR_HELLO_T_AUTH ||
-		    !rdmarpc_hs_proof_ok(keyed->psk, 'C', &h, &a, m->proof)) {
-			*code = RR_HELLO_R_AUTH;
-			why = "authentication failed";
-			goto out_free_conn;
-		}
-		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_live_handshake_complete(conn);
-		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
-		if (ret) {
-			rdmarpc_hs_close(conn);
-			rdmarpc_ah_put(ah);
-			rdmarpc_sess_kill(s, ret);
-			rdmarpc_sess_put(s);
-			/* The socket went with the connection. */
-			rdmarpc_hs_unreserve(&resv);
-			rdmarpc_peer_put(keyed);
-			return ERR_PTR(-EBADF);
-		}
-	}
 	/* Listed now (or dead): the session counts itself. */
-	rdmarpc_hs_unreserve(&resv);
+	rdmarpc_hs_unreserve(&in.resv);
 	atomic64_inc(&rdmarpc_hs_stats.accepted);
 	pr_debug("session %u from %s up: client session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
-		 s->id, name, h.sess, h.gid, h.qpn, p.mtu, p.slots, p.credits,
-		 p.crc ? " crc" : "");
-	rdmarpc_sess_put(s);
-	if (keyed)
-		rdmarpc_peer_put(keyed);
+		 in.s->id, in.s->name, in.h.sess, in.h.gid, in.h.qpn,
+		 in.p.mtu, in.p.slots, in.p.credits, in.p.crc ? " crc" : "");
+	rdmarpc_sess_put(in.s);
+	if (in.keyed)
+		rdmarpc_peer_put(in.keyed);
 	return NULL;
 
-out_free_conn:
-	rdmarpc_live_free(conn);
-out_put_ah:
-	/* Before the kill: that may drop the last user of the port. */
-	rdmarpc_hs_watch_stop(&watch);
-	if (!IS_ERR_OR_NULL(ah))
-		rdmarpc_ah_put(ah);
-	rdmarpc_sess_kill(s, -ECONNABORTED);
-	rdmarpc_sess_put(s);
 out_unreserve:
-	rdmarpc_hs_unreserve(&resv);
+	rdmarpc_hs_unreserve(&in.resv);
 out_put_keyed:
-	if (keyed)
-		rdmarpc_peer_put(keyed);
+	if (in.keyed)
+		rdmarpc_peer_put(in.keyed);
 	return why;
 }
 
