@@ -169,6 +169,8 @@ static int rdmarpc_hs_watch_wake(struct wait_queue_entry *wq,
 	struct rdmarpc_hs_watch *w = container_of(wq, struct rdmarpc_hs_watch,
 						  wait);
 
+	/* Atomic: the shutdown, which sleeps, is left to the work. */
+	lockdep_assert_held(&w->port->wq.lock);
 	if (rdmarpc_port_dead(w->port))
 		queue_work(system_wq, &w->work);
 	return 0;

@@ -35,6 +35,7 @@ struct rdmarpc_hs_conn {
 	struct rdmarpc_sess *sess;
 	struct work_struct rx_work;
 	struct delayed_work hb_work;
+	/* sk_callback_lock, with the socket's sk_user_data: */
 	bool started;			/* callbacks installed */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
