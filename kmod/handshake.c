@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpc: the session handshake and liveness connections.
+ * rdmarpc: the session handshake.
  *
  * Client: connect to the peer's tcp_port, send HELLO (our GID, LID, QPN,
  * QKey, MTU, the new session's id and tag, wanted credits, slots, message
@@ -30,16 +30,8 @@
  * The data path (session.c) then drops datagrams from any other QPN or
  * source GID than the peer's.
  *
- * Afterwards the connection stays open: both sides send a HEARTBEAT every
- * heartbeat_ms; EOF, a reset or anything but a heartbeat kills the session
- * (-ECONNRESET), and so does silence (-ETIMEDOUT): nothing received for
- * RDMARPC_HS_MISSES (3) periods, on this connection or as the session's
- * datagrams.  The peer's last heartbeat came at most a
- * period before it went silent, and the check runs at the deadline itself,
- * so a peer that vanishes is declared dead within MISSES + 1 periods of it
- * (3 to 4 s at the default 1000 ms), plus the timer's slack.  Reading is
- * non-blocking from a work queued by sk_data_ready/sk_state_change, so
- * closing is bounded: restore the callbacks, cancel the works, shut down.
+ * Afterwards the connection stays open for the session's liveness
+ * (liveness.c).
  */
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
@@ -63,57 +55,14 @@
 #include "session.h"
 #include "peer.h"
 #include "handshake.h"
+#include "liveness.h"
 
 /* How long an inbound handshake may take, each step. */
 #define RDMARPC_HS_SERVER_TIMEOUT_MS	5000
 /* Address resolution bound for the server's AH to the client. */
 #define RDMARPC_HS_AH_TIMEOUT_MS	3000
-/* Heartbeat periods of silence before the peer is declared dead. */
-#define RDMARPC_HS_MISSES		3
 
 struct rdmarpc_hs_stats rdmarpc_hs_stats;
-
-/*
- * A liveness connection.  Owned by its session (closed by the session's
- * teardown, which comes before the session's last reference goes).
- */
-struct rdmarpc_hs_conn {
-	struct socket *sock;
-	struct rdmarpc_sess *sess;
-	struct work_struct rx_work;
-	struct delayed_work hb_work;
-	bool started;			/* callbacks installed */
-	void (*saved_data_ready)(struct sock *sk);
-	void (*saved_state_change)(struct sock *sk);
-	/*
-	 * Liveness: rx_work stamps @last_rx (jiffies) on any byte received;
-	 * hb_work, which alone reads it, sends a heartbeat when @next_hb
-	 * comes and declares the peer dead once @last_rx is MISSES periods
-	 * old.  It runs at whichever comes first, and notes in @due when
-	 * that is: a run a whole period late means this host stalled (a
-	 * guest not scheduled for seconds), which must not declare every
-	 * peer dead at once, so the silence counts from the stall's end.
-	 * Datagrams of the session count as heard too (under load the
-	 * heartbeats may queue behind them for seconds): @rx_pkts is the
-	 * session's count at the last run, @checked when that was.
-	 */
-	unsigned long last_rx;		/* WRITE_ONCE/READ_ONCE */
-	unsigned long next_hb;		/* hb_work only */
-	unsigned long due;		/* hb_work only */
-	unsigned long checked;		/* hb_work only */
-	u64 rx_pkts;			/* hb_work only */
-	/*
-	 * Server: the last time hb_work saw the session carry a call (a new
-	 * request, or a slot busy receiving or handling one), and the
-	 * request count then.  Heartbeats and pings are not calls.
-	 */
-	unsigned long active_at;	/* hb_work only */
-	u64 requests;			/* hb_work only */
-	/* rx_work only: */
-	u32 have;
-	int flen;
-	u8 buf[RR_HELLO_FRAME_MAX];
-};
 
 /*
  * An accepted connection whose handshake runs.  At most hs_pending_max at
@@ -179,7 +128,8 @@ static void rdmarpc_hs_dbg_delay(unsigned int *knob)
 
 /* ---- Blocking helpers (handshake only) ---- */
 
-static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
+/* A handshake's socket: reads and writes time out after @ms, no Nagle. */
+static void rdmarpc_hs_sock_prepare(struct socket *sock, unsigned int ms)
 {
 	long t = msecs_to_jiffies(ms) ?: 1;
 
@@ -187,6 +137,7 @@ static void rdmarpc_hs_set_timeout(struct socket *sock, unsigned int ms)
 	sock->sk->sk_rcvtimeo = t;
 	sock->sk->sk_sndtimeo = t;
 	release_sock(sock->sk);
+	tcp_sock_set_nodelay(sock->sk);
 }
 
 /*
@@ -218,6 +169,8 @@ static int rdmarpc_hs_watch_wake(struct wait_queue_entry *wq,
 	struct rdmarpc_hs_watch *w = container_of(wq, struct rdmarpc_hs_watch,
 						  wait);
 
+	/* Atomic: the shutdown, which sleeps, is left to the work. */
+	lockdep_assert_held(&w->port->wq.lock);
 	if (rdmarpc_port_dead(w->port))
 		queue_work(system_wq, &w->work);
 	return 0;
@@ -271,18 +224,23 @@ static int rdmarpc_hs_ah_wait(struct rdmarpc_port *port,
 }
 
 /*
- * Connect @sock to @sin within @left jiffies; the port's death (the watch
- * shuts the socket down) or a signal ends the wait too.
+ * Connect @sock to @peer's handshake port within @left jiffies; the port's
+ * death (the watch shuts the socket down) or a signal ends the wait too.
  */
 static int rdmarpc_hs_tcp_connect(struct socket *sock,
-				  struct sockaddr_in *sin,
+				  const struct rdmarpc_peer *peer,
 				  struct rdmarpc_port *port, long left)
 {
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = peer->ipv4,
+		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
+	};
 	struct sock *sk = sock->sk;
 	long t;
 	int ret;
 
-	ret = kernel_connect(sock, (struct sockaddr *)sin, sizeof(*sin),
+	ret = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),
 			     O_NONBLOCK);
 	if (ret != -EINPROGRESS)
 		return ret;
@@ -484,249 +442,14 @@ static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
 	p->cc_init_cwnd = min(p->cc_init_cwnd, credits);
 }
 
-/* ---- Liveness connection ---- */
-
-static void rdmarpc_hs_data_ready(struct sock *sk)
+/* Where session @s sends its datagrams: as the other side's hello @h says. */
+static void rdmarpc_hs_set_peer(struct rdmarpc_sess *s,
+				const struct rr_hello *h)
 {
-	struct rdmarpc_hs_conn *conn;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	conn = sk->sk_user_data;
-	if (conn)
-		queue_work(rdmarpc_sess_wq, &conn->rx_work);
-	read_unlock_bh(&sk->sk_callback_lock);
-}
-
-static void rdmarpc_hs_conn_dead(struct rdmarpc_hs_conn *conn, int err)
-{
-	atomic64_inc(&rdmarpc_hs_stats.dead);
-	pr_debug("session %u (%s): liveness connection lost: %d\n",
-		 conn->sess->id, conn->sess->name, err);
-	rdmarpc_sess_kill(conn->sess, err);
-}
-
-static void rdmarpc_hs_rx_work(struct work_struct *work)
-{
-	struct rdmarpc_hs_conn *conn = container_of(work,
-						    struct rdmarpc_hs_conn,
-						    rx_work);
-	struct rr_hello_msg *m;
-	struct msghdr msg;
-	struct kvec iov;
-	u32 want;
-	int ret;
-
-	if (!rdmarpc_sess_alive(conn->sess))
-		return;
-	for (;;) {
-		want = conn->have < RR_HELLO_HDR_LEN ?
-		       RR_HELLO_HDR_LEN - conn->have : conn->flen - conn->have;
-		iov.iov_base = conn->buf + conn->have;
-		iov.iov_len = want;
-		memset(&msg, 0, sizeof(msg));
-		ret = kernel_recvmsg(conn->sock, &msg, &iov, 1, want,
-				     MSG_DONTWAIT);
-		if (ret == -EAGAIN)
-			return;
-		if (ret <= 0) {
-			rdmarpc_hs_conn_dead(conn, -ECONNRESET);
-			return;
-		}
-		WRITE_ONCE(conn->last_rx, jiffies);
-		conn->have += ret;
-		if (conn->have == RR_HELLO_HDR_LEN) {
-			conn->flen = rr_hello_frame_len(conn->buf,
-							RR_HELLO_HDR_LEN);
-			if (conn->flen < 0)
-				goto out_protocol;
-		}
-		if (conn->have < RR_HELLO_HDR_LEN ||
-		    conn->have < (u32)conn->flen)
-			continue;
-		/* A whole frame: only heartbeats are expected now. */
-		m = kmalloc(sizeof(*m), GFP_KERNEL);
-		if (!m)
-			goto out_protocol;
-		ret = rr_hello_decode(conn->buf, conn->flen, m);
-		if (ret || m->type != RR_HELLO_T_HEARTBEAT) {
-			kfree(m);
-			goto out_protocol;
-		}
-		kfree(m);
-		conn->have = 0;
-		conn->flen = 0;
-	}
-
-out_protocol:
-	pr_info_ratelimited("session %u (%s): protocol error on the liveness connection\n",
-			    conn->sess->id, conn->sess->name);
-	rdmarpc_hs_conn_dead(conn, -ECONNRESET);
-}
-
-/* The heartbeat period in jiffies; 0: heartbeats are off. */
-static unsigned long rdmarpc_hs_period(void)
-{
-	unsigned int hb = READ_ONCE(rdmarpc_heartbeat_ms);
-
-	return hb ? msecs_to_jiffies(hb) ?: 1 : 0;
-}
-
-/* Run hb_work at @when (jiffies), @now being the current time. */
-static void rdmarpc_hs_hb_at(struct rdmarpc_hs_conn *conn, unsigned long now,
-			     unsigned long when)
-{
-	conn->due = when;
-	queue_delayed_work(rdmarpc_sess_wq, &conn->hb_work,
-			   time_after(when, now) ? when - now : 0);
-}
-
-/*
- * Server: true once the session has carried no call for idle_timeout_ms
- * (checked at each run of hb_work: up to a heartbeat period late).
- */
-static bool rdmarpc_hs_idle(struct rdmarpc_hs_conn *conn,
-			    const struct rr_stats *st,
-			    const struct rr_session_info *info,
-			    unsigned long now)
-{
-	unsigned int ms = READ_ONCE(rdmarpc_idle_timeout_ms);
-
-	if (conn->sess->role != RR_ROLE_SERVER)
-		return false;
-	if (!ms || st->requests != conn->requests || info->busy_slots) {
-		conn->requests = st->requests;
-		conn->active_at = now;
-		return false;
-	}
-	return time_after_eq(now, conn->active_at + msecs_to_jiffies(ms));
-}
-
-static void rdmarpc_hs_hb_work(struct work_struct *work)
-{
-	struct rdmarpc_hs_conn *conn = container_of(to_delayed_work(work),
-						    struct rdmarpc_hs_conn,
-						    hb_work);
-	unsigned long period = rdmarpc_hs_period();
-	unsigned long now = jiffies, last, limit, dead_at;
-	struct sock *sk = conn->sock->sk;
-	u8 buf[RR_HELLO_HDR_LEN];
-	struct rr_session_info info;
-	struct rr_stats st;
-	bool active;
-	int len;
-
-	if (!rdmarpc_sess_alive(conn->sess))
-		return;
-	active = rdmarpc_sess_read(conn->sess, &st, &info);
-	if (active && rdmarpc_hs_idle(conn, &st, &info, now)) {
-		atomic64_inc(&rdmarpc_hs_stats.idle_closed);
-		pr_info_ratelimited("session %u (%s): no call for %u ms (idle_timeout_ms), closed\n",
-				    conn->sess->id, conn->sess->name,
-				    jiffies_to_msecs(now - conn->active_at));
-		rdmarpc_sess_kill(conn->sess, -ETIMEDOUT);
-		return;
-	}
-	if (!period) {
-		/* Off: look again later, with a fresh start. */
-		WRITE_ONCE(conn->last_rx, now);
-		conn->next_hb = now;
-		rdmarpc_hs_hb_at(conn, now, now + HZ);
-		return;
-	}
-	/* This host stalled: silence counts from now. */
-	if (time_after(now, conn->due + period))
-		WRITE_ONCE(conn->last_rx, now);
-	/* Datagrams since the last run: heard from after that run. */
-	if (active && st.rx_pkts != conn->rx_pkts) {
-		conn->rx_pkts = st.rx_pkts;
-		if (time_after(conn->checked, READ_ONCE(conn->last_rx)))
-			WRITE_ONCE(conn->last_rx, conn->checked);
-	}
-	conn->checked = now;
-	limit = RDMARPC_HS_MISSES * period;
-	last = READ_ONCE(conn->last_rx);
-	/* Received but not read yet (rx_work is queued): heard from. */
-	if (time_after_eq(now, last + limit) &&
-	    !skb_queue_empty_lockless(&sk->sk_receive_queue)) {
-		last = now;
-		WRITE_ONCE(conn->last_rx, now);
-	}
-	if (time_after_eq(now, last + limit)) {
-		pr_info_ratelimited("session %u (%s): nothing heard for %u ms (%u heartbeats of %u ms), peer declared dead\n",
-				    conn->sess->id, conn->sess->name,
-				    jiffies_to_msecs(now - last),
-				    RDMARPC_HS_MISSES,
-				    jiffies_to_msecs(period));
-		rdmarpc_hs_conn_dead(conn, -ETIMEDOUT);
-		return;
-	}
-	if (time_after_eq(now, conn->next_hb) ||
-	    time_after(conn->next_hb, now + period)) {
-		len = rr_hello_encode_heartbeat(buf);
-		/* A full send buffer means a hung peer: silence shows it. */
-		rdmarpc_hs_send(conn->sock, buf, len, MSG_DONTWAIT);
-		conn->next_hb = now + period;
-	}
-	dead_at = last + limit;
-	rdmarpc_hs_hb_at(conn, now, time_before(dead_at, conn->next_hb) ?
-			 dead_at : conn->next_hb);
-}
-
-static struct rdmarpc_hs_conn *rdmarpc_hs_conn_alloc(struct socket *sock,
-						     struct rdmarpc_sess *s)
-{
-	struct rdmarpc_hs_conn *conn;
-
-	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
-	if (!conn)
-		return NULL;
-	conn->sock = sock;
-	conn->sess = s;
-	INIT_WORK(&conn->rx_work, rdmarpc_hs_rx_work);
-	INIT_DELAYED_WORK(&conn->hb_work, rdmarpc_hs_hb_work);
-	return conn;
-}
-
-/* Switch to non-blocking reads driven by the socket's callbacks. */
-static void rdmarpc_hs_conn_start(struct rdmarpc_hs_conn *conn)
-{
-	struct sock *sk = conn->sock->sk;
-	unsigned long now;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = conn;
-	conn->saved_data_ready = sk->sk_data_ready;
-	conn->saved_state_change = sk->sk_state_change;
-	sk->sk_data_ready = rdmarpc_hs_data_ready;
-	sk->sk_state_change = rdmarpc_hs_data_ready;
-	conn->started = true;
-	write_unlock_bh(&sk->sk_callback_lock);
-	/* Whatever arrived before the callbacks were in place. */
-	queue_work(rdmarpc_sess_wq, &conn->rx_work);
-	now = jiffies;
-	WRITE_ONCE(conn->last_rx, now);
-	conn->checked = now;
-	conn->active_at = now;
-	conn->next_hb = now + (rdmarpc_hs_period() ?: HZ);
-	rdmarpc_hs_hb_at(conn, now, conn->next_hb);
-}
-
-void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn)
-{
-	struct sock *sk = conn->sock->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	if (conn->started) {
-		sk->sk_user_data = NULL;
-		sk->sk_data_ready = conn->saved_data_ready;
-		sk->sk_state_change = conn->saved_state_change;
-	}
-	write_unlock_bh(&sk->sk_callback_lock);
-	cancel_work_sync(&conn->rx_work);
-	cancel_delayed_work_sync(&conn->hb_work);
-	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
-	sock_release(conn->sock);
-	kfree(conn);
+	memcpy(s->peer_gid, h->gid, sizeof(s->peer_gid));
+	s->peer_lid = h->lid;
+	s->peer_qpn = h->qpn;
+	s->peer_qkey = h->qkey;
 }
 
 /* ---- Client ---- */
@@ -849,26 +572,147 @@ static struct rdmarpc_ah *rdmarpc_hs_client_ah(struct rdmarpc_port *port,
 	return rdmarpc_ah_get(port, dgid);
 }
 
+/*
+ * Where the server's ACCEPT @a says datagrams go: its GID, which must be
+ * its own (see the top of this file) and reached from the GID our hello
+ * named (@sgid_attr).  *@ahp holds the address handle whose resolution
+ * started with the handshake, or an error; it gets the one to the
+ * accept's GID, resolved by @deadline, or an error.  The caller puts it.
+ */
+static int rdmarpc_hs_client_route(struct rdmarpc_peer *peer,
+				   struct rdmarpc_port *port,
+				   const struct ib_gid_attr *sgid_attr,
+				   const struct rr_hello *a,
+				   struct rdmarpc_ah **ahp,
+				   unsigned long deadline)
+{
+	struct rdmarpc_ah *ah;
+	union ib_gid sgid;
+	int ret;
+
+	if (!rdmarpc_hs_gid_ok(a->gid, &sgid)) {
+		pr_info_ratelimited("peer %s: bad handshake answer: GID %pI6c\n",
+				    peer->name, a->gid);
+		return -EPROTO;
+	}
+	/* The server's GID is the address we connected to (RoCE). */
+	if (!port->link_ib && !rdmarpc_hs_gid_is_addr(port, &sgid, peer->ipv4)) {
+		pr_info_ratelimited("peer %s: the accept's GID %pI6c is not the address connected to, %pI4\n",
+				    peer->name, a->gid, &peer->ipv4);
+		return -EPROTO;
+	}
+	/* Datagrams go where the server's hello says, as its go to ours. */
+	ah = rdmarpc_hs_client_ah(port, *ahp, &sgid);
+	*ahp = ah;
+	if (IS_ERR(ah))
+		return -EHOSTUNREACH;
+	/* The server takes datagrams only from the GID our hello named. */
+	if (memcmp(&ah->sgid_attr->gid, &sgid_attr->gid, sizeof(sgid))) {
+		pr_info_ratelimited("peer %s: datagrams to %pI6c would leave from %pI6c, not from the hello's %pI6c\n",
+				    peer->name, a->gid, ah->sgid_attr->gid.raw,
+				    sgid_attr->gid.raw);
+		return -EHOSTUNREACH;
+	}
+	ret = rdmarpc_hs_ah_wait(port, ah, deadline - jiffies);
+	if (ret) {
+		pr_debug("peer %s: no address handle: %d\n", peer->name, ret);
+		if (ret != -ETIMEDOUT && ret != -ENODEV)
+			ret = -EHOSTUNREACH;
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * Open client session @s to @peer, whose address is @dgid: connect, shake
+ * hands and activate, by @deadline (each read and write within
+ * @timeout_ms).  0, or an errno for rdmarpc_hs_errno() after undoing what
+ * this did.
+ */
+static int rdmarpc_hs_client_open(struct rdmarpc_sess *s,
+				  struct rdmarpc_peer *peer,
+				  const union ib_gid *dgid,
+				  unsigned int timeout_ms,
+				  unsigned long deadline)
+{
+	struct rdmarpc_port *port = s->port;
+	const struct ib_gid_attr *sgid_attr;
+	struct rdmarpc_hs_watch watch;
+	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_ah *ah;
+	struct socket *sock;
+	struct rr_params p;
+	struct rr_hello a;
+	int ret;
+
+	/* The GID our hello gives: the source of the route to the server. */
+	sgid_attr = rdmarpc_ah_sgid_for(port, dgid);
+	if (IS_ERR(sgid_attr))
+		return -EHOSTUNREACH;
+	/*
+	 * Usually the server's GID is the address we connect to: resolution
+	 * runs while the handshake does.  (No GID is in 127.0.0.0/8.)
+	 */
+	ah = ipv4_is_loopback(peer->ipv4) ? ERR_PTR(-EADDRNOTAVAIL) :
+	     rdmarpc_ah_get(port, dgid);
+	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	if (ret)
+		goto out_put_ah;
+	rdmarpc_hs_sock_prepare(sock, timeout_ms);
+	rdmarpc_hs_watch_start(&watch, port, sock);
+	ret = rdmarpc_hs_tcp_connect(sock, peer, port, deadline - jiffies);
+	if (ret)
+		goto out_unwatch;
+	ret = rdmarpc_hs_client_hello(peer, s, sgid_attr, sock, &a);
+	if (ret)
+		goto out_unwatch;
+	ret = rdmarpc_hs_client_route(peer, port, sgid_attr, &a, &ah, deadline);
+	if (ret)
+		goto out_unwatch;
+	/* The socket goes to the session: from now on activation notices. */
+	rdmarpc_hs_watch_stop(&watch);
+	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
+			  a.max_msg, peer->crc);
+	rdmarpc_hs_set_peer(s, &a);
+
+	conn = rdmarpc_live_new(sock, s);
+	if (!conn) {
+		ret = -ENOMEM;
+		goto out_release;
+	}
+	rdmarpc_live_handshake_complete(conn);
+	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
+	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
+	if (ret) {
+		rdmarpc_hs_close(conn);
+		goto out_put_ah;
+	}
+	rdma_put_gid_attr(sgid_attr);
+	atomic64_inc(&rdmarpc_hs_stats.connected);
+	pr_debug("session %u to %s up: peer session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
+		 s->id, peer->name, a.sess, a.gid, a.qpn, p.mtu, p.slots,
+		 p.credits, p.crc ? " crc" : "");
+	return 0;
+
+out_unwatch:
+	rdmarpc_hs_watch_stop(&watch);
+out_release:
+	sock_release(sock);
+out_put_ah:
+	if (!IS_ERR_OR_NULL(ah))
+		rdmarpc_ah_put(ah);
+	rdma_put_gid_attr(sgid_attr);
+	return ret;
+}
+
 struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 					unsigned int timeout_ms)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = peer->ipv4,
-		.sin_port = htons(rdmarpc_peer_tcp_port(peer)),
-	};
-	const struct ib_gid_attr *sgid_attr;
-	struct rdmarpc_hs_watch watch;
-	struct rdmarpc_hs_conn *conn;
 	struct rdmarpc_port *port;
-	union ib_gid dgid, sgid;
-	struct rdmarpc_ah *ah;
 	struct rdmarpc_sess *s;
-	struct socket *sock;
-	struct rr_params p;
-	struct rr_hello a;
-	long left;
+	union ib_gid dgid;
 	int ret;
 
 	might_sleep();
@@ -886,101 +730,11 @@ struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 		return s;
 	/* Ours while we work: a reset may tear the session down any time. */
 	rdmarpc_sess_get(s);
-	/* The GID our hello gives: the source of the route to the server. */
-	sgid_attr = rdmarpc_ah_sgid_for(port, &dgid);
-	if (IS_ERR(sgid_attr)) {
-		ret = -EHOSTUNREACH;
+	ret = rdmarpc_hs_client_open(s, peer, &dgid, timeout_ms, deadline);
+	if (ret)
 		goto out_kill;
-	}
-	/*
-	 * Usually the server's GID is the address we connect to: resolution
-	 * runs while the handshake does.  (No GID is in 127.0.0.0/8.)
-	 */
-	ah = ipv4_is_loopback(peer->ipv4) ? ERR_PTR(-EADDRNOTAVAIL) :
-	     rdmarpc_ah_get(port, &dgid);
-	ret = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
-			       &sock);
-	if (ret)
-		goto out_put_ah;
-	rdmarpc_hs_set_timeout(sock, timeout_ms);
-	tcp_sock_set_nodelay(sock->sk);
-	rdmarpc_hs_watch_start(&watch, port, sock);
-	ret = rdmarpc_hs_tcp_connect(sock, &sin, port, deadline - jiffies);
-	if (ret)
-		goto out_unwatch;
-	ret = rdmarpc_hs_client_hello(peer, s, sgid_attr, sock, &a);
-	if (ret)
-		goto out_unwatch;
-	if (!rdmarpc_hs_gid_ok(a.gid, &sgid)) {
-		pr_info_ratelimited("peer %s: bad handshake answer: GID %pI6c\n",
-				    peer->name, a.gid);
-		ret = -EPROTO;
-		goto out_unwatch;
-	}
-	/* The server's GID is the address we connected to (RoCE). */
-	if (!port->link_ib && !rdmarpc_hs_gid_is_addr(port, &sgid, peer->ipv4)) {
-		pr_info_ratelimited("peer %s: the accept's GID %pI6c is not the address connected to, %pI4\n",
-				    peer->name, a.gid, &peer->ipv4);
-		ret = -EPROTO;
-		goto out_unwatch;
-	}
-	/* Datagrams go where the server's hello says, as its go to ours. */
-	ah = rdmarpc_hs_client_ah(port, ah, &sgid);
-	if (IS_ERR(ah)) {
-		ret = -EHOSTUNREACH;
-		goto out_unwatch;
-	}
-	/* The server takes datagrams only from the GID our hello named. */
-	if (memcmp(&ah->sgid_attr->gid, &sgid_attr->gid, sizeof(sgid))) {
-		pr_info_ratelimited("peer %s: datagrams to %pI6c would leave from %pI6c, not from the hello's %pI6c\n",
-				    peer->name, a.gid, ah->sgid_attr->gid.raw,
-				    sgid_attr->gid.raw);
-		ret = -EHOSTUNREACH;
-		goto out_unwatch;
-	}
-	left = deadline - jiffies;
-	ret = rdmarpc_hs_ah_wait(port, ah, left);
-	if (ret) {
-		pr_debug("peer %s: no address handle: %d\n", peer->name, ret);
-		ret = ret == -ETIMEDOUT || ret == -ENODEV ? ret : -EHOSTUNREACH;
-		goto out_unwatch;
-	}
-	/* The socket goes to the session: from now on activation notices. */
-	rdmarpc_hs_watch_stop(&watch);
-	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
-			  a.max_msg, peer->crc);
-	memcpy(s->peer_gid, a.gid, sizeof(s->peer_gid));
-	s->peer_lid = a.lid;
-	s->peer_qpn = a.qpn;
-	s->peer_qkey = a.qkey;
-
-	conn = rdmarpc_hs_conn_alloc(sock, s);
-	if (!conn) {
-		ret = -ENOMEM;
-		goto out_release;
-	}
-	rdmarpc_hs_conn_start(conn);
-	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
-	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
-	if (ret) {
-		rdmarpc_hs_close(conn);
-		goto out_put_ah;
-	}
-	rdma_put_gid_attr(sgid_attr);
-	atomic64_inc(&rdmarpc_hs_stats.connected);
-	pr_debug("session %u to %s up: peer session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
-		 s->id, peer->name, a.sess, a.gid, a.qpn, p.mtu, p.slots,
-		 p.credits, p.crc ? " crc" : "");
 	return s;
 
-out_unwatch:
-	rdmarpc_hs_watch_stop(&watch);
-out_release:
-	sock_release(sock);
-out_put_ah:
-	if (!IS_ERR_OR_NULL(ah))
-		rdmarpc_ah_put(ah);
-	rdma_put_gid_attr(sgid_attr);
 out_kill:
 	atomic64_inc(&rdmarpc_hs_stats.failed);
 	/*
@@ -1140,190 +894,281 @@ static const char *rdmarpc_hs_serve_addr(struct rdmarpc_port *port,
 }
 
 /*
+ * An inbound handshake, on the stack of rdmarpc_hs_serve() for its steps:
+ * what the client sent, what it has been granted and what is set up for it.
+ */
+struct rdmarpc_hs_inbound {
+	struct socket *sock;
+	const struct sockaddr_in *from;
+	struct rr_hello_msg *m;		/* the last frame read */
+	u8 *buf;			/* RR_HELLO_FRAME_MAX bytes */
+	u32 *code;			/* a refusal's code */
+	struct rr_hello h;		/* the client's HELLO, as received */
+	union ib_gid cgid;		/* the GID it names */
+	struct rdmarpc_peer *keyed;	/* its host's with a key, or NULL */
+	struct rdmarpc_port *port;	/* the port that reaches @cgid */
+	u32 mtu;			/* @h's, within @port's */
+	struct rdmarpc_hs_watch watch;	/* until @sock is @conn's */
+	struct rdmarpc_hs_resv resv;
+	struct rdmarpc_sess *s;		/* referenced while we work */
+	struct rdmarpc_ah *ah;		/* to @cgid, until @s has it */
+	struct rr_params p;
+	struct rr_hello a;		/* our ACCEPT */
+	struct rdmarpc_hs_conn *conn;	/* ours until @s has it */
+};
+
+/*
+ * The pre-shared key of the client's host, if there is one: the hello must
+ * ask to prove a key exactly then.  NULL, or a reason to refuse.
+ */
+static const char *rdmarpc_hs_serve_key(struct rdmarpc_hs_inbound *in)
+{
+	*in->code = RR_HELLO_R_AUTH;
+	in->keyed = rdmarpc_peer_find_psk(in->from->sin_addr.s_addr);
+	if (in->keyed && !(in->h.flags & RR_HELLO_F_AUTH))
+		return "authentication required";
+	if (!in->keyed && (in->h.flags & RR_HELLO_F_AUTH))
+		return "no pre-shared key for this host";
+	return NULL;
+}
+
+/*
+ * The port that reaches the client, and the session's MTU.  Datagrams go
+ * to the GID in the hello, not to the connection's source address: that
+ * may be 127.0.0.1 (then the GID is one of ours).  rdmarpc_hs_serve_addr()
+ * checks it is the client's.  NULL, or a reason to refuse.
+ */
+static const char *rdmarpc_hs_serve_port(struct rdmarpc_hs_inbound *in)
+{
+	const char *why;
+
+	*in->code = RR_HELLO_R_UNREACHABLE;
+	in->port = rdmarpc_ah_port_for(&in->cgid, NULL);
+	if (IS_ERR(in->port))
+		return "no RDMA port reaches the client";
+	why = rdmarpc_hs_serve_addr(in->port, &in->cgid, in->from, in->keyed,
+				    in->code);
+	if (why) {
+		rdmarpc_port_put(in->port);
+		return why;
+	}
+	in->mtu = min(in->h.mtu, in->port->mtu);
+	return NULL;
+}
+
+/*
+ * The session's parameters, from the client's hello and what it has been
+ * granted, into the session and our ACCEPT (with the proof when keyed).
+ * NULL, or a reason to refuse.
+ */
+static const char *rdmarpc_hs_serve_accept(struct rdmarpc_hs_inbound *in)
+{
+	struct rr_params *p = &in->p;
+	struct rr_hello *a = &in->a;
+
+	rdmarpc_hs_params(p, in->mtu, in->h.slots, in->resv.credits,
+			  min_t(u32, in->h.max_msg, RDMARPC_SESS_MAX_MSG),
+			  in->h.flags & RR_HELLO_F_CRC);
+	rdmarpc_hs_set_peer(in->s, &in->h);
+	in->s->mtu = p->mtu;
+
+	rdmarpc_hs_fill(a, in->s, in->ah->sgid_attr);
+	a->slots = p->slots;
+	a->credits = p->credits;
+	a->max_msg = p->max_msg;
+	a->flags = (p->crc ? RR_HELLO_F_CRC : 0) |
+		   (in->keyed ? RR_HELLO_F_AUTH : 0);
+	if (in->keyed &&
+	    rdmarpc_hs_proof(in->keyed->hmac, 'S', &in->h, a, a->proof))
+		return "no HMAC-SHA256";
+	return NULL;
+}
+
+/*
+ * No key: the session is active before the client hears of it, from the
+ * ACCEPT in @in->buf (@len bytes).  The connection stays ours until
+ * attached: an active session may be torn down at once (the device
+ * removed), which closes what it owns.  NULL; or a reason to refuse, the
+ * connection still ours; or ERR_PTR(-EBADF): the session died, and the
+ * socket went with the connection.
+ */
+static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
+					 int len)
+{
+	int ret;
+
+	ret = rdmarpc_sess_activate(in->s, &in->p, in->h.sess, in->h.tag,
+				    in->ah, NULL);
+	if (ret)
+		return "session set-up failed";
+	in->ah = NULL;		/* the session's now */
+	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
+	rdmarpc_hs_send(in->sock, in->buf, len, 0);
+	rdmarpc_hs_watch_stop(&in->watch);
+	rdmarpc_live_handshake_complete(in->conn);
+	ret = rdmarpc_sess_attach_conn(in->s, in->conn);
+	if (ret)
+		goto out_close;
+	return NULL;
+
+out_close:
+	/* The socket went with the connection. */
+	rdmarpc_hs_close(in->conn);
+	rdmarpc_sess_put(in->s);
+	return ERR_PTR(-EBADF);
+}
+
+/*
+ * A key: the client proves it, in answer to the ACCEPT in @in->buf (@len
+ * bytes), before the session goes active.  Returns as
+ * rdmarpc_hs_serve_open() does.
+ */
+static const char *rdmarpc_hs_serve_open_keyed(struct rdmarpc_hs_inbound *in,
+					       int len)
+{
+	int ret;
+
+	if (rdmarpc_hs_send(in->sock, in->buf, len, 0) ||
+	    rdmarpc_hs_recv_frame(in->sock, in->buf, in->m) ||
+	    in->m->type != RR_HELLO_T_AUTH ||
+	    !rdmarpc_hs_proof_ok(in->keyed->hmac, 'C', &in->h, &in->a,
+				 in->m->proof)) {
+		*in->code = RR_HELLO_R_AUTH;
+		return "authentication failed";
+	}
+	rdmarpc_hs_watch_stop(&in->watch);
+	rdmarpc_live_handshake_complete(in->conn);
+	ret = rdmarpc_sess_activate(in->s, &in->p, in->h.sess, in->h.tag,
+				    in->ah, in->conn);
+	if (ret)
+		goto out_close;
+	return NULL;
+
+out_close:
+	/* The socket went with the connection. */
+	rdmarpc_hs_close(in->conn);
+	rdmarpc_ah_put(in->ah);
+	rdmarpc_sess_kill(in->s, ret);
+	rdmarpc_sess_put(in->s);
+	return ERR_PTR(-EBADF);
+}
+
+/*
+ * Set up the session the client asked for, on @in->port (whose reference
+ * it takes over), and open it.  Returns as rdmarpc_hs_serve_open() does,
+ * with the watch stopped.
+ */
+static const char *rdmarpc_hs_serve_session(struct rdmarpc_hs_inbound *in)
+{
+	char name[RDMARPC_NAME_MAX];
+	const char *why;
+	int len;
+
+	snprintf(name, sizeof(name), "%pI4:%u", &in->from->sin_addr,
+		 ntohs(in->from->sin_port));
+	*in->code = RR_HELLO_R_OTHER;
+	in->s = rdmarpc_sess_new(RR_ROLE_SERVER, in->port, NULL, name);
+	if (IS_ERR(in->s)) {
+		rdmarpc_hs_watch_stop(&in->watch);
+		return "out of memory";
+	}
+	in->s->client_ipv4 = in->from->sin_addr.s_addr;
+	rdmarpc_sess_get(in->s);	/* ours while we work */
+	in->ah = rdmarpc_ah_get(in->port, &in->cgid);
+	if (IS_ERR(in->ah) ||
+	    rdmarpc_hs_ah_wait(in->port, in->ah,
+			       msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
+		*in->code = RR_HELLO_R_UNREACHABLE;
+		why = "cannot resolve the client's address";
+		goto out_put_ah;
+	}
+	why = rdmarpc_hs_serve_accept(in);
+	if (why)
+		goto out_put_ah;
+	in->conn = rdmarpc_live_new(in->sock, in->s);
+	if (!in->conn) {
+		why = "out of memory";
+		goto out_put_ah;
+	}
+	len = rr_hello_encode(in->buf, RR_HELLO_T_ACCEPT, &in->a);
+	why = in->keyed ? rdmarpc_hs_serve_open_keyed(in, len) :
+	      rdmarpc_hs_serve_open(in, len);
+	if (why && !IS_ERR(why))
+		goto out_free_conn;
+	return why;
+
+out_free_conn:
+	rdmarpc_live_free(in->conn);
+out_put_ah:
+	/* Before the kill: that may drop the last user of the port. */
+	rdmarpc_hs_watch_stop(&in->watch);
+	if (!IS_ERR_OR_NULL(in->ah))
+		rdmarpc_ah_put(in->ah);
+	rdmarpc_sess_kill(in->s, -ECONNABORTED);
+	rdmarpc_sess_put(in->s);
+	return why;
+}
+
+/*
  * The handshake of one inbound connection.  Returns NULL when the
- * connection became a session's, else a reason to refuse (and close) with
- * its code in @code.
+ * connection became a session's; ERR_PTR(-EBADF) when it went with a
+ * session that failed; else a reason to refuse (and close) with its code
+ * in @code.
  */
 static const char *rdmarpc_hs_serve(struct socket *sock,
 				    const struct sockaddr_in *from,
 				    struct rr_hello_msg *m, u8 *buf, u32 *code)
 {
-	struct rdmarpc_peer *keyed = NULL;
-	struct rdmarpc_hs_watch watch;
-	struct rdmarpc_hs_resv resv;
-	struct rdmarpc_hs_conn *conn;
-	struct rdmarpc_port *port;
-	struct rdmarpc_sess *s;
-	struct rdmarpc_ah *ah;
-	const char *why = NULL;
-	char name[RDMARPC_NAME_MAX];
-	struct rr_hello h, a;
-	union ib_gid cgid;
-	struct rr_params p;
-	u32 mtu;
-	int ret, len;
+	struct rdmarpc_hs_inbound in = {
+		.sock = sock,
+		.from = from,
+		.m = m,
+		.buf = buf,
+		.code = code,
+	};
+	const char *why;
 
-	why = rdmarpc_hs_serve_hello(sock, m, buf, &cgid, code);
+	why = rdmarpc_hs_serve_hello(sock, m, buf, &in.cgid, code);
 	if (why)
 		return why;
 	/* As received: the proofs cover it. */
-	h = m->hello;
-
-	*code = RR_HELLO_R_AUTH;
-	keyed = rdmarpc_peer_find_psk(from->sin_addr.s_addr);
-	if (keyed && !(h.flags & RR_HELLO_F_AUTH)) {
-		why = "authentication required";
+	in.h = m->hello;
+	why = rdmarpc_hs_serve_key(&in);
+	if (why)
 		goto out_put_keyed;
-	}
-	if (!keyed && (h.flags & RR_HELLO_F_AUTH)) {
-		why = "no pre-shared key for this host";
+	why = rdmarpc_hs_serve_port(&in);
+	if (why)
 		goto out_put_keyed;
-	}
-	/*
-	 * Datagrams go to the GID in the hello, not to the connection's
-	 * source address: that may be 127.0.0.1 (then the GID is one of
-	 * ours).  rdmarpc_hs_serve_addr() checks it is the client's.
-	 */
-	*code = RR_HELLO_R_UNREACHABLE;
-	port = rdmarpc_ah_port_for(&cgid, NULL);
-	if (IS_ERR(port)) {
-		why = "no RDMA port reaches the client";
-		goto out_put_keyed;
-	}
-	why = rdmarpc_hs_serve_addr(port, &cgid, from, keyed, code);
-	if (why) {
-		rdmarpc_port_put(port);
-		goto out_put_keyed;
-	}
-	mtu = min(h.mtu, port->mtu);
 	/* Stopped before the socket goes to the session, or on failure. */
-	rdmarpc_hs_watch_start(&watch, port, sock);
+	rdmarpc_hs_watch_start(&in.watch, in.port, sock);
 
 	/* A slot of the limits, held until the session is listed. */
-	why = rdmarpc_hs_admit(&resv, port, from->sin_addr.s_addr, h.credits,
-			       code);
+	why = rdmarpc_hs_admit(&in.resv, in.port, from->sin_addr.s_addr,
+			       in.h.credits, code);
 	if (why) {
-		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_port_put(port);
+		rdmarpc_hs_watch_stop(&in.watch);
+		rdmarpc_port_put(in.port);
 		goto out_put_keyed;
 	}
-	snprintf(name, sizeof(name), "%pI4:%u", &from->sin_addr,
-		 ntohs(from->sin_port));
-	*code = RR_HELLO_R_OTHER;
-	s = rdmarpc_sess_new(RR_ROLE_SERVER, port, NULL, name);
-	if (IS_ERR(s)) {
-		why = "out of memory";
-		rdmarpc_hs_watch_stop(&watch);
+	why = rdmarpc_hs_serve_session(&in);
+	if (why)
 		goto out_unreserve;
-	}
-	s->client_ipv4 = from->sin_addr.s_addr;
-	rdmarpc_sess_get(s);	/* ours while we work */
-	ah = rdmarpc_ah_get(port, &cgid);
-	if (IS_ERR(ah) ||
-	    rdmarpc_hs_ah_wait(port, ah,
-			       msecs_to_jiffies(RDMARPC_HS_AH_TIMEOUT_MS))) {
-		*code = RR_HELLO_R_UNREACHABLE;
-		why = "cannot resolve the client's address";
-		goto out_put_ah;
-	}
-	rdmarpc_hs_params(&p, mtu, h.slots, resv.credits,
-			  min_t(u32, h.max_msg, RDMARPC_SESS_MAX_MSG),
-			  h.flags & RR_HELLO_F_CRC);
-	memcpy(s->peer_gid, h.gid, sizeof(s->peer_gid));
-	s->peer_lid = h.lid;
-	s->peer_qpn = h.qpn;
-	s->peer_qkey = h.qkey;
-	s->mtu = p.mtu;
-
-	rdmarpc_hs_fill(&a, s, ah->sgid_attr);
-	a.slots = p.slots;
-	a.credits = p.credits;
-	a.max_msg = p.max_msg;
-	a.flags = (p.crc ? RR_HELLO_F_CRC : 0) |
-		  (keyed ? RR_HELLO_F_AUTH : 0);
-	if (keyed && rdmarpc_hs_proof(keyed->hmac, 'S', &h, &a, a.proof)) {
-		why = "no HMAC-SHA256";
-		goto out_put_ah;
-	}
-	conn = rdmarpc_hs_conn_alloc(sock, s);
-	if (!conn) {
-		why = "out of memory";
-		goto out_put_ah;
-	}
-	len = rr_hello_encode(buf, RR_HELLO_T_ACCEPT, &a);
-	if (!keyed) {
-		/*
-		 * Active before the client hears of it.  The connection stays
-		 * ours until attached: an active session may be torn down at
-		 * once (the device removed), which closes what it owns.
-		 */
-		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, NULL);
-		if (ret) {
-			why = "session set-up failed";
-			goto out_free_conn;
-		}
-		ah = NULL;
-		rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
-		rdmarpc_hs_send(sock, buf, len, 0);
-		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_hs_conn_start(conn);
-		ret = rdmarpc_sess_attach_conn(s, conn);
-		if (ret) {
-			rdmarpc_hs_close(conn);
-			rdmarpc_sess_put(s);
-			/* The socket went with the connection. */
-			rdmarpc_hs_unreserve(&resv);
-			return ERR_PTR(-EBADF);
-		}
-	} else {
-		/* The client proves the key before anything goes. */
-		if (rdmarpc_hs_send(sock, buf, len, 0) ||
-		    rdmarpc_hs_recv_frame(sock, buf, m) ||
-		    m->type != RR_HELLO_T_AUTH ||
-		    !rdmarpc_hs_proof_ok(keyed->hmac, 'C', &h, &a, m->proof)) {
-			*code = RR_HELLO_R_AUTH;
-			why = "authentication failed";
-			goto out_free_conn;
-		}
-		rdmarpc_hs_watch_stop(&watch);
-		rdmarpc_hs_conn_start(conn);
-		ret = rdmarpc_sess_activate(s, &p, h.sess, h.tag, ah, conn);
-		if (ret) {
-			rdmarpc_hs_close(conn);
-			rdmarpc_ah_put(ah);
-			rdmarpc_sess_kill(s, ret);
-			rdmarpc_sess_put(s);
-			/* The socket went with the connection. */
-			rdmarpc_hs_unreserve(&resv);
-			rdmarpc_peer_put(keyed);
-			return ERR_PTR(-EBADF);
-		}
-	}
 	/* Listed now (or dead): the session counts itself. */
-	rdmarpc_hs_unreserve(&resv);
+	rdmarpc_hs_unreserve(&in.resv);
 	atomic64_inc(&rdmarpc_hs_stats.accepted);
 	pr_debug("session %u from %s up: client session %u gid %pI6c qpn 0x%x mtu %u slots %u credits %u%s\n",
-		 s->id, name, h.sess, h.gid, h.qpn, p.mtu, p.slots, p.credits,
-		 p.crc ? " crc" : "");
-	rdmarpc_sess_put(s);
-	if (keyed)
-		rdmarpc_peer_put(keyed);
+		 in.s->id, in.s->name, in.h.sess, in.h.gid, in.h.qpn,
+		 in.p.mtu, in.p.slots, in.p.credits, in.p.crc ? " crc" : "");
+	rdmarpc_sess_put(in.s);
+	if (in.keyed)
+		rdmarpc_peer_put(in.keyed);
 	return NULL;
 
-out_free_conn:
-	kfree(conn);
-out_put_ah:
-	/* Before the kill: that may drop the last user of the port. */
-	rdmarpc_hs_watch_stop(&watch);
-	if (!IS_ERR_OR_NULL(ah))
-		rdmarpc_ah_put(ah);
-	rdmarpc_sess_kill(s, -ECONNABORTED);
-	rdmarpc_sess_put(s);
 out_unreserve:
-	rdmarpc_hs_unreserve(&resv);
+	rdmarpc_hs_unreserve(&in.resv);
 out_put_keyed:
-	if (keyed)
-		rdmarpc_peer_put(keyed);
+	if (in.keyed)
+		rdmarpc_peer_put(in.keyed);
 	return why;
 }
 
@@ -1345,8 +1190,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	    0 || from.sin_family != AF_INET) {
 		why = !m || !buf ? "out of memory" : "internal error";
 	} else {
-		rdmarpc_hs_set_timeout(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
-		tcp_sock_set_nodelay(sock->sk);
+		rdmarpc_hs_sock_prepare(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
 		why = rdmarpc_hs_serve(sock, &from, m, buf, &code);
 	}
 

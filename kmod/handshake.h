@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: the session handshake over TCP (listener and connector) and the
- * liveness connection each session keeps open afterwards.  The messages
- * are in core/hello.h.
+ * rdmarpc: the session handshake over TCP (listener and connector).  The
+ * messages are in core/hello.h; the connection each session keeps open
+ * afterwards is liveness.h's.
  */
 #ifndef _RDMARPC_HANDSHAKE_H
 #define _RDMARPC_HANDSHAKE_H
 
 #include <linux/atomic.h>
 
-struct rdmarpc_hs_conn;
+/* What a handshake leaves each session: its liveness connection. */
+#include "liveness.h"
+
 struct rdmarpc_peer;
 struct rdmarpc_sess;
 
@@ -39,8 +41,5 @@ void rdmarpc_hs_exit(void);
  */
 struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 					unsigned int timeout_ms);
-
-/* Process context: close a session's liveness connection and free it. */
-void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn);
 
 #endif /* _RDMARPC_HANDSHAKE_H */
