@@ -20,8 +20,9 @@
 #
 # Usage: run_tests.sh [TEST...]   (default: the Makefile's test list)
 # The timeout per test is $RDMARPC_TEST_TIMEOUT, else "timeout=" in the
-# settings file beside this script, else 300 s.  Writes nothing here: the
-# tree is read-only in the test guests.
+# settings file beside this script, else 300 s; stress.sh gets at least
+# $RDMARPC_STRESS_SECS plus 300 s.  Writes nothing here: the tree is
+# read-only in the test guests.
 
 set -uo pipefail
 
@@ -60,8 +61,13 @@ for t in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
+	t_secs=$timeout_secs
+	if [ "$t" = stress.sh ] &&
+		[ $((${RDMARPC_STRESS_SECS:-300} + 300)) -gt "$t_secs" ]; then
+		t_secs=$((${RDMARPC_STRESS_SECS:-300} + 300))
+	fi
 	start=$SECONDS
-	timeout -k 10 "$timeout_secs" "$here/$t" < /dev/null 2>&1 |
+	timeout -k 10 "$t_secs" "$here/$t" < /dev/null 2>&1 |
 		tee "$tmp/out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	peer_cleanup 2>&1 | sed 's/^/# /'
@@ -75,7 +81,7 @@ for t in "$@"; do
 
 	why=
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		why="TIMEOUT $timeout_secs seconds"
+		why="TIMEOUT $t_secs seconds"
 	elif [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; then
 		why="exit=$rc"
 	elif [ "$sf" -gt 0 ]; then
