@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A small test harness with the interface of the kernel's
- * kselftest_harness.h, for the rdmarpc C selftests.
+ * kselftest_harness.h, for the rdmarpc C tests.
  *
  *   TEST(name) { ... }
  *   TEST_TIMEOUT(name, seconds) { ... }
