@@ -14,6 +14,10 @@
  *
  *   TEST_HARNESS_MAIN
  *
+ * A program's tests may be spread over several files: each includes this
+ * header and one of them has TEST_HARNESS_MAIN.  They run in the order the
+ * files were linked, each file's in the order it defines them.
+ *
  * Every test runs in its own forked process (in its own process group),
  * killed after its timeout (default 30 s).  ASSERT_*() ends the test on
  * failure (the fixture's teardown still runs); EXPECT_*() records the
@@ -23,12 +27,13 @@
  * (usually "return").
  *
  * Output is KTAP: "TAP version 13", "1..N", "ok N name", "not ok N name",
- * "ok N name # SKIP reason", diagnostics as "# ..." lines.  Exit status:
+ * "ok N name # SKIP reason", diagnostics as "# ..." lines, and last
+ * "# Totals: pass:P fail:F xfail:0 xpass:0 skip:S error:0".  Exit status:
  * 0 if all passed, 1 if any failed, 4 (KSFT_SKIP) if all were skipped.
  * Options: -l lists the tests, -t NAME runs only NAME (repeatable).
  */
-#ifndef RDMARPC_SELFTEST_HARNESS_H
-#define RDMARPC_SELFTEST_HARNESS_H
+#ifndef RDMARPC_TEST_HARNESS_H
+#define RDMARPC_TEST_HARNESS_H
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -69,15 +74,21 @@ struct __test_metadata {
 	sigjmp_buf env;
 };
 
-static struct __test_metadata *__test_list, **__test_tail = &__test_list;
-static unsigned int __test_count;
+/*
+ * The program's tests, from all its files: weak, so that each file's copy
+ * of this definition is one and the same list.
+ */
+extern struct __test_metadata *__test_list;
+struct __test_metadata *__test_list __attribute__((weak));
 
 static inline void __register_test(struct __test_metadata *t)
 {
+	struct __test_metadata **p = &__test_list;
+
+	while (*p)
+		p = &(*p)->next;
 	t->next = NULL;
-	*__test_tail = t;
-	__test_tail = &t->next;
-	__test_count++;
+	*p = t;
 }
 
 /*
@@ -103,10 +114,10 @@ __th_log(const char *file, int line, const char *fmt, ...)
 /* ---- tests ---- */
 
 #define __TEST_IMPL(test_name, seconds)					\
-	static void test_name(struct __test_metadata *_metadata);	\
+	static void __test_##test_name(struct __test_metadata *_metadata); \
 	static struct __test_metadata __meta_##test_name = {		\
 		.name = #test_name,					\
-		.fn = test_name,					\
+		.fn = __test_##test_name,				\
 		.timeout = seconds,					\
 	};								\
 	static void __attribute__((constructor))			\
@@ -114,8 +125,8 @@ __th_log(const char *file, int line, const char *fmt, ...)
 	{								\
 		__register_test(&__meta_##test_name);			\
 	}								\
-	static void test_name(struct __test_metadata __attribute__((unused)) \
-			      *_metadata)
+	static void __test_##test_name(					\
+		struct __test_metadata __attribute__((unused)) *_metadata)
 
 #define TEST(test_name) __TEST_IMPL(test_name, TEST_TIMEOUT_DEFAULT)
 #define TEST_TIMEOUT(test_name, seconds) __TEST_IMPL(test_name, seconds)
@@ -371,7 +382,7 @@ static inline int test_harness_run(int argc, char **argv)
 	struct __test_metadata *t;
 	int i;
 
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i += 2) {
 		if (!strcmp(argv[i], "-l")) {
 			for (t = __test_list; t; t = t->next)
 				printf("%s\n", t->name);
@@ -382,7 +393,6 @@ static inline int test_harness_run(int argc, char **argv)
 				argv[0]);
 			return KSFT_FAIL;
 		}
-		i++;
 	}
 	for (t = __test_list; t; t = t->next)
 		n += __th_selected(t, argc, argv);
@@ -425,4 +435,4 @@ static inline int test_harness_run(int argc, char **argv)
 		return test_harness_run(argc, argv);			\
 	}
 
-#endif /* RDMARPC_SELFTEST_HARNESS_H */
+#endif /* RDMARPC_TEST_HARNESS_H */
