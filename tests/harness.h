@@ -21,9 +21,12 @@
  * Every test runs in its own forked process (in its own process group),
  * killed after its timeout (default 30 s).  ASSERT_*() ends the test on
  * failure (the fixture's teardown still runs); EXPECT_*() records the
- * failure and goes on.  Both take an optional trailing TH_LOG("fmt", ...)
- * printed only on failure:  ASSERT_EQ(0, err) TH_LOG("err %d", err);
- * SKIP(statement, "fmt", ...) marks the test skipped and runs statement
+ * failure and goes on.  Both are one statement (safe in an unbraced if or
+ * loop) and take an optional trailing TH_LOG("fmt", ...), or a block, run
+ * only on failure:  ASSERT_EQ(0, err) TH_LOG("err %d", err);
+ * The comparisons take integers and pointers and compare their values as
+ * numbers, whatever the two types: ASSERT_EQ(-1, x) fails for an unsigned
+ * x.  SKIP(statement, "fmt", ...) marks the test skipped and runs statement
  * (usually "return").
  *
  * Output is KTAP: "TAP version 13", "1..N", "ok N name", "not ok N name",
@@ -201,42 +204,120 @@ static inline int __th_bail(int is_assert, struct __test_metadata *m)
 	return 0;
 }
 
-#define __TH_HANDLER(is_assert)						\
-	for (; _metadata->trigger;					\
-	     _metadata->trigger = __th_bail(is_assert, _metadata))
+/*
+ * One statement: failed is evaluated once; if true, the statement that
+ * follows (TH_LOG(), a block, or the empty one) runs, then an ASSERT
+ * leaves the test.  The switch makes that statement no body of the for
+ * in gcc's -Wmisleading-indentation's eyes: "ASSERT_EQ(a, b);" then a
+ * block at the same indentation is no mistake.
+ */
+#define __TH_CHECK(failed, is_assert)					\
+	for (_metadata->trigger = (failed); _metadata->trigger;	\
+	     _metadata->trigger = __th_bail(is_assert, _metadata))	\
+		switch (0) default:
 
-#define __TH_CMP(expected, seen, op, is_assert) do {			\
+/* An integer's or a pointer's value, as a number. */
+struct __th_num {
+	int is_signed;
+	int neg;
+	unsigned long long v;	/* two's complement if neg */
+};
+
+#define __th_is_signed(x) (((__typeof__(x))-1) < (__typeof__(x))1)
+
+static inline struct __th_num __th_num(int is_signed, unsigned long long v)
+{
+	struct __th_num n = {
+		.is_signed = is_signed,
+		.neg = is_signed && (long long)v < 0,
+		.v = v,
+	};
+
+	return n;
+}
+
+#define __TH_NUM(x)							\
+	__th_num(__th_is_signed(x), __th_is_signed(x) ?			\
+		 (unsigned long long)(long long)(x) :			\
+		 (unsigned long long)(x))
+
+/* <0, 0 or >0 as a is below, equal to or above b. */
+static inline int __th_cmp(struct __th_num a, struct __th_num b)
+{
+	if (a.neg != b.neg)
+		return a.neg ? -1 : 1;
+	/* Both negative or both not: the two's complements compare alike. */
+	return a.v < b.v ? -1 : a.v > b.v;
+}
+
+static inline const char *__th_num_str(char *buf, size_t size,
+				       struct __th_num n)
+{
+	if (n.is_signed)
+		snprintf(buf, size, "%lld", (long long)n.v);
+	else
+		snprintf(buf, size, "%llu", n.v);
+	return buf;
+}
+
+static inline int __th_cmp_failed(struct __test_metadata *m, const char *file,
+				  int line, const char *expected,
+				  const char *op, const char *seen,
+				  struct __th_num e, struct __th_num s)
+{
+	char eb[24], sb[24];
+
+	__th_log(file, line, "Expected %s (%s) %s %s (%s)", expected,
+		 __th_num_str(eb, sizeof(eb), e), op, seen,
+		 __th_num_str(sb, sizeof(sb), s));
+	m->passed = 0;
+	return 1;
+}
+
+#define __TH_CMP(expected, seen, op, is_assert)				\
+	__TH_CHECK(({							\
 		__typeof__(expected) __exp = (expected);		\
 		__typeof__(seen) __seen = (seen);			\
-		if (!(__exp op __seen)) {				\
-			__th_log(__FILE__, __LINE__,			\
-				 "Expected %s (%lld) %s %s (%lld)",	\
-				 #expected, (long long)__exp, #op,	\
-				 #seen, (long long)__seen);		\
-			_metadata->passed = 0;				\
-			_metadata->trigger = 1;				\
-		}							\
-	} while (0); __TH_HANDLER(is_assert)
+		struct __th_num __e = __TH_NUM(__exp);			\
+		struct __th_num __s = __TH_NUM(__seen);			\
+									\
+		!(__th_cmp(__e, __s) op 0) &&				\
+			__th_cmp_failed(_metadata, __FILE__, __LINE__,	\
+					#expected, #op, #seen, __e, __s); \
+	}), is_assert)
 
-#define __TH_STR(expected, seen, want_eq, is_assert) do {		\
+static inline int __th_str_failed(struct __test_metadata *m, const char *file,
+				  int line, const char *expected, int want_eq,
+				  const char *seen)
+{
+	__th_log(file, line, "Expected '%s' %s '%s'", expected,
+		 want_eq ? "==" : "!=", seen);
+	m->passed = 0;
+	return 1;
+}
+
+#define __TH_STR(expected, seen, want_eq, is_assert)			\
+	__TH_CHECK(({							\
 		const char *__exp = (expected), *__seen = (seen);	\
-		if ((strcmp(__exp, __seen) == 0) != (want_eq)) {	\
-			__th_log(__FILE__, __LINE__,			\
-				 "Expected '%s' %s '%s'", __exp,	\
-				 (want_eq) ? "==" : "!=", __seen);	\
-			_metadata->passed = 0;				\
-			_metadata->trigger = 1;				\
-		}							\
-	} while (0); __TH_HANDLER(is_assert)
+									\
+		(strcmp(__exp, __seen) == 0) != (want_eq) &&		\
+			__th_str_failed(_metadata, __FILE__, __LINE__,	\
+					__exp, want_eq, __seen);	\
+	}), is_assert)
 
-#define __TH_BOOL(cond, want, is_assert) do {				\
-		if ((!!(cond)) != (want)) {			\
-			__th_log(__FILE__, __LINE__, "Expected %s to be %s", \
-				 #cond, (want) ? "true" : "false");	\
-			_metadata->passed = 0;				\
-			_metadata->trigger = 1;				\
-		}							\
-	} while (0); __TH_HANDLER(is_assert)
+static inline int __th_bool_failed(struct __test_metadata *m, const char *file,
+				   int line, const char *cond, int want)
+{
+	__th_log(file, line, "Expected %s to be %s", cond,
+		 want ? "true" : "false");
+	m->passed = 0;
+	return 1;
+}
+
+#define __TH_BOOL(cond, want, is_assert)				\
+	__TH_CHECK((!!(cond)) != (want) &&				\
+		   __th_bool_failed(_metadata, __FILE__, __LINE__, #cond, \
+				    want), is_assert)
 
 #define ASSERT_EQ(expected, seen)	__TH_CMP(expected, seen, ==, 1)
 #define ASSERT_NE(expected, seen)	__TH_CMP(expected, seen, !=, 1)
