@@ -29,6 +29,11 @@
  * x.  SKIP(statement, "fmt", ...) marks the test skipped and runs statement
  * (usually "return").
  *
+ * TEST_HOOKS(before, after), once in a program, names two functions
+ * void f(struct __test_metadata *_metadata) that the test's process runs
+ * around each test: before first, after last and only if the test passed;
+ * ASSERT_*() and EXPECT_*() in either fail the test (e.g. a leak check).
+ *
  * Output is KTAP: "TAP version 13", "1..N", "ok N name", "not ok N name",
  * "ok N name # SKIP reason", diagnostics as "# ..." lines, and last
  * "# Totals: pass:P fail:F xfail:0 xpass:0 skip:S error:0".  Exit status:
@@ -93,6 +98,20 @@ static inline void __register_test(struct __test_metadata *t)
 	t->next = NULL;
 	*p = t;
 }
+
+struct __test_hooks {
+	void (*before)(struct __test_metadata *);
+	void (*after)(struct __test_metadata *);
+};
+
+/* Defined by TEST_HOOKS(); without it, its address is NULL. */
+extern const struct __test_hooks __test_hooks __attribute__((weak));
+
+#define TEST_HOOKS(before_fn, after_fn)					\
+	const struct __test_hooks __test_hooks = {			\
+		.before = before_fn,					\
+		.after = after_fn,					\
+	}
 
 /*
  * Print a diagnostic line.  After a check (ASSERT_EQ(a, b) TH_LOG(...);)
@@ -362,6 +381,25 @@ static inline int64_t __th_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* In the forked process: the test and the checks around it. */
+static inline void __attribute__((noreturn))
+__th_child(struct __test_metadata *m)
+{
+	const struct __test_hooks *hooks = &__test_hooks;
+
+	setpgid(0, 0);
+	if (sigsetjmp(m->env, 0) == 0) {
+		if (hooks && hooks->before)
+			hooks->before(m);
+		m->fn(m);
+	}
+	if (m->passed && !m->skip && hooks && hooks->after &&
+	    sigsetjmp(m->env, 0) == 0)
+		hooks->after(m);
+	fflush(stdout);
+	_exit(m->skip ? KSFT_SKIP : m->passed ? KSFT_PASS : KSFT_FAIL);
+}
+
 /* Run one test in a child; return KSFT_PASS, KSFT_FAIL or KSFT_SKIP. */
 static inline int __run_test(struct __test_metadata *t)
 {
@@ -390,13 +428,8 @@ static inline int __run_test(struct __test_metadata *t)
 		munmap(m, sizeof(*m));
 		return KSFT_FAIL;
 	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		if (sigsetjmp(m->env, 0) == 0)
-			m->fn(m);
-		fflush(stdout);
-		_exit(m->skip ? KSFT_SKIP : m->passed ? KSFT_PASS : KSFT_FAIL);
-	}
+	if (pid == 0)
+		__th_child(m);
 	setpgid(pid, pid);	/* also here: no race with the kill below */
 
 	deadline = __th_now_ms() + (int64_t)t->timeout * 1000;
