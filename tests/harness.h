@@ -34,6 +34,11 @@
  * around each test: before first, after last and only if the test passed;
  * ASSERT_*() and EXPECT_*() in either fail the test (e.g. a leak check).
  *
+ * A test fails if it exits, crashes or is killed before its end, so that a
+ * sanitizer's report (ASan, UBSan with -fno-sanitize-recover) fails the test
+ * it came from.  Built with ASan, a test that passed is also checked by
+ * LeakSanitizer before its process ends.
+ *
  * Output is KTAP: "TAP version 13", "1..N", "ok N name", "not ok N name",
  * "ok N name # SKIP reason", diagnostics as "# ..." lines, and last
  * "# Totals: pass:P fail:F xfail:0 xpass:0 skip:S error:0".  Exit status:
@@ -60,6 +65,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define __TH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define __TH_ASAN 1
+#endif
+#endif
+#ifdef __TH_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #define KSFT_PASS	0
 #define KSFT_FAIL	1
 #define KSFT_SKIP	4
@@ -78,6 +94,7 @@ struct __test_metadata {
 	int skip;
 	int trigger;		/* a check failed: run its TH_LOG() */
 	int no_teardown;	/* setup not finished: no teardown */
+	int finished;		/* the test's process got to its end */
 	char skip_reason[256];
 	sigjmp_buf env;
 };
@@ -381,6 +398,19 @@ static inline int64_t __th_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Built with ASan: memory the test lost fails it. */
+static inline void __th_leak_check(struct __test_metadata *m)
+{
+#ifdef __TH_ASAN
+	if (__lsan_do_recoverable_leak_check()) {
+		printf("# %s: LeakSanitizer found leaks\n", m->name);
+		m->passed = 0;
+	}
+#else
+	(void)m;
+#endif
+}
+
 /* In the forked process: the test and the checks around it. */
 static inline void __attribute__((noreturn))
 __th_child(struct __test_metadata *m)
@@ -396,6 +426,9 @@ __th_child(struct __test_metadata *m)
 	if (m->passed && !m->skip && hooks && hooks->after &&
 	    sigsetjmp(m->env, 0) == 0)
 		hooks->after(m);
+	if (m->passed && !m->skip)
+		__th_leak_check(m);
+	m->finished = 1;
 	fflush(stdout);
 	_exit(m->skip ? KSFT_SKIP : m->passed ? KSFT_PASS : KSFT_FAIL);
 }
@@ -418,6 +451,7 @@ static inline int __run_test(struct __test_metadata *t)
 	m->passed = 1;
 	m->skip = 0;
 	m->trigger = 0;
+	m->finished = 0;
 	m->skip_reason[0] = '\0';
 
 	fflush(stdout);
@@ -461,6 +495,11 @@ static inline int __run_test(struct __test_metadata *t)
 	} else if (WIFSIGNALED(status)) {
 		printf("# %s: killed by signal %d (%s)\n", t->name,
 		       WTERMSIG(status), strsignal(WTERMSIG(status)));
+		ret = KSFT_FAIL;
+	} else if (!m->finished) {
+		/* exit() in the test, or a sanitizer's report */
+		printf("# %s: exited with status %d before its end\n",
+		       t->name, WEXITSTATUS(status));
 		ret = KSFT_FAIL;
 	} else if (WEXITSTATUS(status) == KSFT_SKIP && m->skip) {
 		ret = KSFT_SKIP;
