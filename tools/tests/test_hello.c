@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../../kmod/core/session.h"
 #include "../../kmod/core/hello.h"
 
 static void h_sample(struct rr_hello *h)
@@ -53,26 +54,26 @@ TEST(hello_roundtrip)
 	h_sample(&h);
 	for (u8 t = RR_HELLO_T_HELLO; t <= RR_HELLO_T_ACCEPT; t++) {
 		n = rr_hello_encode(buf, t, &h);
-		CHECK_EQ(n, RR_HELLO_FRAME_MAX);
-		CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), n);
-		CHECK_EQ(h_decode(buf, n, &m), 0);
-		CHECK_EQ(m.type, t);
-		CHECK_EQ(memcmp(&m.hello, &h, sizeof(h)), 0);
-		CHECK(rr_hello_check(&m.hello) == NULL);
+		ASSERT_EQ(n, RR_HELLO_FRAME_MAX);
+		ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), n);
+		ASSERT_EQ(h_decode(buf, n, &m), 0);
+		ASSERT_EQ(m.type, t);
+		ASSERT_EQ(memcmp(&m.hello, &h, sizeof(h)), 0);
+		ASSERT_TRUE(rr_hello_check(&m.hello) == NULL);
 	}
-	CHECK_EQ(rr_hello_encode(buf, RR_HELLO_T_REFUSE, &h), -EINVAL);
+	ASSERT_EQ(rr_hello_encode(buf, RR_HELLO_T_REFUSE, &h), -EINVAL);
 
 	n = rr_hello_encode_refuse(buf, RR_HELLO_R_CAPACITY,
 				   "too many sessions");
-	CHECK_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 17);
-	CHECK_EQ(h_decode(buf, n, &m), 0);
-	CHECK_EQ(m.type, RR_HELLO_T_REFUSE);
-	CHECK_EQ(m.code, RR_HELLO_R_CAPACITY);
-	CHECK(!strcmp(m.reason, "too many sessions"));
-	CHECK_EQ(rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, ""), -EINVAL);
+	ASSERT_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 17);
+	ASSERT_EQ(h_decode(buf, n, &m), 0);
+	ASSERT_EQ(m.type, RR_HELLO_T_REFUSE);
+	ASSERT_EQ(m.code, RR_HELLO_R_CAPACITY);
+	ASSERT_TRUE(!strcmp(m.reason, "too many sessions"));
+	ASSERT_EQ(rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, ""), -EINVAL);
 	/* a code with no reason is not a refusal */
 	rr_put_le32(buf + 8, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN);
-	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+	ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
 	/* long reasons are cut, odd bytes replaced */
 	{
 		char r[300];
@@ -81,25 +82,25 @@ TEST(hello_roundtrip)
 		r[sizeof(r) - 1] = '\0';
 		r[3] = '\n';
 		n = rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, r);
-		CHECK_EQ(n, RR_HELLO_FRAME_MAX);
-		CHECK_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN +
-			    RR_HELLO_REASON_MAX);
-		CHECK_EQ(h_decode(buf, n, &m), 0);
-		CHECK_EQ(m.reason[3], '?');
-		CHECK_EQ(strlen(m.reason), RR_HELLO_REASON_MAX);
+		ASSERT_EQ(n, RR_HELLO_FRAME_MAX);
+		ASSERT_EQ(n, RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN +
+			     RR_HELLO_REASON_MAX);
+		ASSERT_EQ(h_decode(buf, n, &m), 0);
+		ASSERT_EQ(m.reason[3], '?');
+		ASSERT_EQ(strlen(m.reason), RR_HELLO_REASON_MAX);
 	}
 
 	for (int i = 0; i < RR_HELLO_PROOF_LEN; i++)
 		proof[i] = (u8)(200 - i);
 	n = rr_hello_encode_auth(buf, proof);
-	CHECK_EQ(h_decode(buf, n, &m), 0);
-	CHECK_EQ(m.type, RR_HELLO_T_AUTH);
-	CHECK_EQ(memcmp(m.proof, proof, sizeof(proof)), 0);
+	ASSERT_EQ(h_decode(buf, n, &m), 0);
+	ASSERT_EQ(m.type, RR_HELLO_T_AUTH);
+	ASSERT_EQ(memcmp(m.proof, proof, sizeof(proof)), 0);
 
 	n = rr_hello_encode_heartbeat(buf);
-	CHECK_EQ(n, RR_HELLO_HDR_LEN);
-	CHECK_EQ(h_decode(buf, n, &m), 0);
-	CHECK_EQ(m.type, RR_HELLO_T_HEARTBEAT);
+	ASSERT_EQ(n, RR_HELLO_HDR_LEN);
+	ASSERT_EQ(h_decode(buf, n, &m), 0);
+	ASSERT_EQ(m.type, RR_HELLO_T_HEARTBEAT);
 }
 
 TEST(hello_truncated_and_oversized)
@@ -112,22 +113,22 @@ TEST(hello_truncated_and_oversized)
 	h_sample(&h);
 	n = rr_hello_encode(buf, RR_HELLO_T_HELLO, &h);
 	for (int len = 0; len < n; len++)
-		CHECK(h_decode(buf, len, &m) < 0);
-	CHECK_EQ(h_decode(buf, n + 1, &m), -EINVAL);
+		ASSERT_TRUE(h_decode(buf, len, &m) < 0);
+	ASSERT_EQ(h_decode(buf, n + 1, &m), -EINVAL);
 	/* a header claiming more than any frame */
 	rr_put_le32(buf + 8, RR_HELLO_FRAME_MAX + 1);
-	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EMSGSIZE);
+	ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EMSGSIZE);
 	rr_put_le32(buf + 8, 0xffffffff);
-	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EMSGSIZE);
+	ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EMSGSIZE);
 	/* shorter than a header, or than its type's body */
 	rr_put_le32(buf + 8, 4);
-	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+	ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
 	rr_put_le32(buf + 8, RR_HELLO_FRAME_MAX - 1);
-	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+	ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
 	/* a heartbeat with a body */
 	n = rr_hello_encode_heartbeat(buf);
 	rr_put_le32(buf + 8, RR_HELLO_HDR_LEN + 1);
-	CHECK_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
+	ASSERT_EQ(rr_hello_frame_len(buf, RR_HELLO_HDR_LEN), -EINVAL);
 }
 
 TEST(hello_bad_header_fields)
@@ -140,42 +141,42 @@ TEST(hello_bad_header_fields)
 	h_sample(&h);
 	n = rr_hello_encode(buf, RR_HELLO_T_HELLO, &h);
 	buf[0] ^= 1;
-	CHECK_EQ(h_decode(buf, n, &m), -EPROTO);
+	ASSERT_EQ(h_decode(buf, n, &m), -EPROTO);
 	buf[0] ^= 1;
 	/* version 1's proofs covered only the nonces: refused */
 	buf[4] = 1;
-	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	ASSERT_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
 	buf[4] = 3;
-	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	ASSERT_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
 	buf[4] = RR_HELLO_VERSION;
 	buf[5] = 1;
-	CHECK_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
+	ASSERT_EQ(h_decode(buf, n, &m), -EPROTONOSUPPORT);
 	buf[5] = 0;
 	for (int t = 0; t < 256; t++) {
 		buf[6] = (u8)t;
 		if (t == RR_HELLO_T_HELLO || t == RR_HELLO_T_ACCEPT)
-			CHECK_EQ(h_decode(buf, n, &m), 0);
+			ASSERT_EQ(h_decode(buf, n, &m), 0);
 		else
-			CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+			ASSERT_EQ(h_decode(buf, n, &m), -EINVAL);
 	}
 	buf[6] = RR_HELLO_T_HELLO;
 	buf[7] = 1;
-	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	ASSERT_EQ(h_decode(buf, n, &m), -EINVAL);
 	buf[7] = 0;
 	/* reserved body bytes and unknown flags */
 	buf[RR_HELLO_HDR_LEN + 18] = 1;
-	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	ASSERT_EQ(h_decode(buf, n, &m), -EINVAL);
 	buf[RR_HELLO_HDR_LEN + 18] = 0;
 	buf[RR_HELLO_HDR_LEN + 52] |= 4;
-	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	ASSERT_EQ(h_decode(buf, n, &m), -EINVAL);
 	buf[RR_HELLO_HDR_LEN + 52] &= ~4;
-	CHECK_EQ(h_decode(buf, n, &m), 0);
+	ASSERT_EQ(h_decode(buf, n, &m), 0);
 	/* a refusal with a control byte or a NUL */
 	n = rr_hello_encode_refuse(buf, RR_HELLO_R_OTHER, "abc");
 	buf[RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 1] = 0;
-	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	ASSERT_EQ(h_decode(buf, n, &m), -EINVAL);
 	buf[RR_HELLO_HDR_LEN + RR_HELLO_REFUSE_CODE_LEN + 1] = 0x7f;
-	CHECK_EQ(h_decode(buf, n, &m), -EINVAL);
+	ASSERT_EQ(h_decode(buf, n, &m), -EINVAL);
 }
 
 TEST(hello_value_checks)
@@ -183,12 +184,12 @@ TEST(hello_value_checks)
 	struct rr_hello h, g;
 
 	h_sample(&g);
-	CHECK(rr_hello_check(&g) == NULL);
+	ASSERT_TRUE(rr_hello_check(&g) == NULL);
 #define BAD(field, val)						\
 	do {							\
 		h = g;						\
 		h.field = val;					\
-		CHECK(rr_hello_check(&h) != NULL);		\
+		ASSERT_TRUE(rr_hello_check(&h) != NULL);	\
 	} while (0)
 	BAD(mtu, 0);
 	BAD(mtu, 128);
@@ -207,7 +208,7 @@ TEST(hello_value_checks)
 	for (u32 mtu = 256; mtu <= 4096; mtu *= 2) {
 		h = g;
 		h.mtu = mtu;
-		CHECK(rr_hello_check(&h) == NULL);
+		ASSERT_TRUE(rr_hello_check(&h) == NULL);
 	}
 }
 
@@ -225,15 +226,15 @@ TEST(hello_transcript_covers_every_field)
 	s.qpn = 0x22;
 	s.sess = 6;
 	rr_hello_transcript(base, 'S', &c, &s);
-	CHECK_EQ(base[0], 'S');
+	ASSERT_EQ(base[0], 'S');
 	rr_hello_transcript(t, 'C', &c, &s);
-	CHECK(memcmp(t, base, sizeof(t)) != 0);
+	ASSERT_TRUE(memcmp(t, base, sizeof(t)) != 0);
 
 	/* the proof fields are not part of it */
 	x = c;
 	memset(x.proof, 0xee, sizeof(x.proof));
 	rr_hello_transcript(t, 'S', &x, &s);
-	CHECK_EQ(memcmp(t, base, sizeof(t)), 0);
+	ASSERT_EQ(memcmp(t, base, sizeof(t)), 0);
 
 	/* each field of either side, changed alone, changes it */
 #define FIELD(stmt)							\
@@ -241,7 +242,7 @@ TEST(hello_transcript_covers_every_field)
 		struct rr_hello hc = c, hs = s;				\
 		stmt;							\
 		rr_hello_transcript(t, 'S', &hc, &hs);			\
-		CHECK(memcmp(t, base, sizeof(t)) != 0);			\
+		ASSERT_TRUE(memcmp(t, base, sizeof(t)) != 0);		\
 	} while (0)
 	for (int i = 0; i < 16; i++) {
 		FIELD(hc.gid[i] ^= 0x80);
@@ -274,5 +275,5 @@ TEST(hello_transcript_covers_every_field)
 #undef FIELD
 	/* and swapping the two sides does too */
 	rr_hello_transcript(t, 'S', &s, &c);
-	CHECK(memcmp(t, base, sizeof(t)) != 0);
+	ASSERT_TRUE(memcmp(t, base, sizeof(t)) != 0);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../../kmod/core/session.h"
 
 static u8 pat(u32 i)
 {
@@ -30,30 +31,30 @@ TEST(msg_inline_and_chunked)
 
 		for (u32 i = 0; i < len; i++)
 			src[i] = pat(i);
-		CHECK_EQ(rr_msg_init(&m, len), 0);
-		CHECK_EQ(rr_msg_is_inline(&m), len <= RR_MSG_INLINE);
+		ASSERT_EQ(rr_msg_init(&m, len), 0);
+		ASSERT_EQ(rr_msg_is_inline(&m), len <= RR_MSG_INLINE);
 		/* fill back to front in odd-sized pieces */
 		for (u32 end = len; end > 0;) {
 			u32 off = end > step ? end - step : 0;
 
-			CHECK_EQ(rr_msg_write(&m, off, src + off, end - off), 0);
+			ASSERT_EQ(rr_msg_write(&m, off, src + off, end - off), 0);
 			end = off;
 		}
 		memset(dst, 0, len);
-		CHECK_EQ(rr_msg_read(&m, 0, dst, len), 0);
-		CHECK(!memcmp(src, dst, len));
+		ASSERT_EQ(rr_msg_read(&m, 0, dst, len), 0);
+		ASSERT_TRUE(!memcmp(src, dst, len));
 		/* reads at every chunk edge */
 		if (len > 2) {
-			CHECK_EQ(rr_msg_read(&m, len - 2, dst, 2), 0);
-			CHECK(!memcmp(src + len - 2, dst, 2));
+			ASSERT_EQ(rr_msg_read(&m, len - 2, dst, 2), 0);
+			ASSERT_TRUE(!memcmp(src + len - 2, dst, 2));
 		}
-		CHECK(rr_msg_read(&m, len, dst, 1) < 0);
-		CHECK(rr_msg_write(&m, len ? len - 1 : 0, src, 2) < 0);
+		ASSERT_TRUE(rr_msg_read(&m, len, dst, 1) < 0);
+		ASSERT_TRUE(rr_msg_write(&m, len ? len - 1 : 0, src, 2) < 0);
 		rr_msg_move(&m2, &m);
-		CHECK_EQ(m.len, 0);
-		CHECK_EQ(m2.len, len);
-		CHECK_EQ(rr_msg_read(&m2, 0, dst, len), 0);
-		CHECK(!memcmp(src, dst, len));
+		ASSERT_EQ(m.len, 0);
+		ASSERT_EQ(m2.len, len);
+		ASSERT_EQ(rr_msg_read(&m2, 0, dst, len), 0);
+		ASSERT_TRUE(!memcmp(src, dst, len));
 		rr_msg_free(&m2);
 		rr_msg_free(&m);	/* harmless after a move */
 	}
@@ -67,28 +68,28 @@ TEST(msg_span_walk)
 	u32 len = 5 * RR_CHUNK_SIZE + 100, off, avail, n = 0;
 	u8 *p;
 
-	CHECK_EQ(rr_msg_init(&m, len), 0);
+	ASSERT_EQ(rr_msg_init(&m, len), 0);
 	/* no allocation without asking */
-	CHECK(!rr_msg_span(&m, 0, &avail, RR_MSG_FIND));
+	ASSERT_TRUE(!rr_msg_span(&m, 0, &avail, RR_MSG_FIND));
 	for (off = 0; off < len; off += avail, n++) {
 		p = rr_msg_span(&m, off, &avail, RR_MSG_ALLOC);
-		CHECK(p);
-		CHECK(avail > 0 && avail <= RR_CHUNK_SIZE);
+		ASSERT_TRUE(p);
+		ASSERT_TRUE(avail > 0 && avail <= RR_CHUNK_SIZE);
 		memset(p, (int)n, avail);
 	}
-	CHECK_EQ(n, 6);
+	ASSERT_EQ(n, 6);
 	/* unwritten bytes read as zero */
 	rr_msg_free(&m);
-	CHECK_EQ(rr_msg_init(&m, len), 0);
+	ASSERT_EQ(rr_msg_init(&m, len), 0);
 	p = rr_msg_span(&m, 2 * RR_CHUNK_SIZE, &avail, RR_MSG_ALLOC);
-	CHECK(p);
+	ASSERT_TRUE(p);
 	memset(p, 0xee, avail);
 	{
 		u8 b[2];
 
-		CHECK_EQ(rr_msg_read(&m, 2 * RR_CHUNK_SIZE - 1, b, 2), 0);
-		CHECK_EQ(b[0], 0);
-		CHECK_EQ(b[1], 0xee);
+		ASSERT_EQ(rr_msg_read(&m, 2 * RR_CHUNK_SIZE - 1, b, 2), 0);
+		ASSERT_EQ(b[0], 0);
+		ASSERT_EQ(b[1], 0xee);
 	}
 	rr_msg_free(&m);
 }
@@ -99,14 +100,14 @@ TEST(msg_limits)
 	u32 avail;
 	u8 b = 1;
 
-	CHECK_EQ(rr_msg_init(&m, RR_MSG_MAX + 1), -EMSGSIZE);
-	CHECK_EQ(rr_msg_init(&m, RR_MSG_MAX), 0);
+	ASSERT_EQ(rr_msg_init(&m, RR_MSG_MAX + 1), -EMSGSIZE);
+	ASSERT_EQ(rr_msg_init(&m, RR_MSG_MAX), 0);
 	/* the last byte of the largest message, and nothing else */
-	CHECK_EQ(rr_msg_write(&m, RR_MSG_MAX - 1, &b, 1), 0);
-	CHECK(rr_msg_span(&m, RR_MSG_MAX - 1, &avail, RR_MSG_FIND));
-	CHECK_EQ(avail, 1);
-	CHECK(!rr_msg_span(&m, 0, &avail, RR_MSG_FIND));
-	CHECK(!rr_msg_span(&m, RR_MSG_MAX, &avail, RR_MSG_ALLOC));
+	ASSERT_EQ(rr_msg_write(&m, RR_MSG_MAX - 1, &b, 1), 0);
+	ASSERT_TRUE(rr_msg_span(&m, RR_MSG_MAX - 1, &avail, RR_MSG_FIND));
+	ASSERT_EQ(avail, 1);
+	ASSERT_TRUE(!rr_msg_span(&m, 0, &avail, RR_MSG_FIND));
+	ASSERT_TRUE(!rr_msg_span(&m, RR_MSG_MAX, &avail, RR_MSG_ALLOC));
 	rr_msg_free(&m);
 }
 
@@ -116,13 +117,13 @@ TEST(msg_alloc_failure)
 	u8 buf[3 * RR_CHUNK_SIZE];
 
 	memset(buf, 7, sizeof(buf));
-	CHECK_EQ(rr_msg_init(&m, sizeof(buf)), 0);
+	ASSERT_EQ(rr_msg_init(&m, sizeof(buf)), 0);
 	rr_user_fail_every = 1;
-	CHECK_EQ(rr_msg_write(&m, 0, buf, sizeof(buf)), -ENOMEM);
+	ASSERT_EQ(rr_msg_write(&m, 0, buf, sizeof(buf)), -ENOMEM);
 	rr_user_fail_every = 2;	/* index chunk ok, first data chunk fails */
 	rr_user_allocs = 0;
-	CHECK_EQ(rr_msg_write(&m, 0, buf, sizeof(buf)), -ENOMEM);
+	ASSERT_EQ(rr_msg_write(&m, 0, buf, sizeof(buf)), -ENOMEM);
 	rr_user_fail_every = 0;
-	CHECK_EQ(rr_msg_write(&m, 0, buf, sizeof(buf)), 0);
+	ASSERT_EQ(rr_msg_write(&m, 0, buf, sizeof(buf)), 0);
 	rr_msg_free(&m);
 }

@@ -3,33 +3,34 @@
  * RTO estimation and the AIMD congestion window.
  */
 #include "harness.h"
+#include "../../kmod/core/session.h"
 
 TEST(rtt_rfc6298)
 {
 	struct rr_rtt r;
 
 	rr_rtt_init(&r, 5000000, 100000, 1000000000);
-	CHECK_EQ(rr_rtt_rto(&r, 0), 5000000);
+	ASSERT_EQ(rr_rtt_rto(&r, 0), 5000000);
 	rr_rtt_sample(&r, 1000000);
-	CHECK_EQ(r.srtt, 1000000);
-	CHECK_EQ(r.rttvar, 500000);
-	CHECK_EQ(r.rto, 3000000);
+	ASSERT_EQ(r.srtt, 1000000);
+	ASSERT_EQ(r.rttvar, 500000);
+	ASSERT_EQ(r.rto, 3000000);
 	/* converges to a steady RTT; variance decays */
 	for (int i = 0; i < 200; i++)
 		rr_rtt_sample(&r, 400000);
-	CHECK(r.srtt > 399000 && r.srtt < 401000);
-	CHECK(r.rto < 450000);
+	ASSERT_TRUE(r.srtt > 399000 && r.srtt < 401000);
+	ASSERT_TRUE(r.rto < 450000);
 	/* floor */
 	for (int i = 0; i < 200; i++)
 		rr_rtt_sample(&r, 10);
-	CHECK_EQ(r.rto, 100000);
+	ASSERT_EQ(r.rto, 100000);
 	/* backoff doubles and stops at the ceiling */
-	CHECK_EQ(rr_rtt_rto(&r, 1), 200000);
-	CHECK_EQ(rr_rtt_rto(&r, 3), 800000);
-	CHECK_EQ(rr_rtt_rto(&r, 40), 1000000000);
+	ASSERT_EQ(rr_rtt_rto(&r, 1), 200000);
+	ASSERT_EQ(rr_rtt_rto(&r, 3), 800000);
+	ASSERT_EQ(rr_rtt_rto(&r, 40), 1000000000);
 	/* ceiling on samples too */
 	rr_rtt_sample(&r, 10000000000ull);
-	CHECK_EQ(r.rto, 1000000000);
+	ASSERT_EQ(r.rto, 1000000000);
 }
 
 TEST(cc_aimd_backs_off_and_recovers)
@@ -39,34 +40,34 @@ TEST(cc_aimd_backs_off_and_recovers)
 	u32 w;
 
 	rr_cc_init(&cc, RR_CC_AIMD, 4, 32);
-	CHECK_EQ(rr_cc_window(&cc), 4);
+	ASSERT_EQ(rr_cc_window(&cc), 4);
 	/* slow start to the cap */
 	for (int i = 0; i < 100; i++)
 		rr_cc_on_ack(&cc, 1);
-	CHECK_EQ(rr_cc_window(&cc), 32);
+	ASSERT_EQ(rr_cc_window(&cc), 32);
 	/* a loss halves it */
-	CHECK(rr_cc_on_loss(&cc, now, rtt));
-	CHECK_EQ(rr_cc_window(&cc), 16);
+	ASSERT_TRUE(rr_cc_on_loss(&cc, now, rtt));
+	ASSERT_EQ(rr_cc_window(&cc), 16);
 	/* further losses in the same RTT are the same event */
-	CHECK(!rr_cc_on_loss(&cc, now + rtt / 2, rtt));
-	CHECK_EQ(rr_cc_window(&cc), 16);
+	ASSERT_TRUE(!rr_cc_on_loss(&cc, now + rtt / 2, rtt));
+	ASSERT_EQ(rr_cc_window(&cc), 16);
 	/* one per RTT: down to the floor of 1, never 0 */
 	for (int i = 1; i < 10; i++)
 		rr_cc_on_loss(&cc, now + (u64)i * rtt, rtt);
-	CHECK_EQ(rr_cc_window(&cc), 1);
-	CHECK_EQ(cc.decreases, 5);
+	ASSERT_EQ(rr_cc_window(&cc), 1);
+	ASSERT_EQ(cc.decreases, 5);
 	/* additive increase: +1 per window of acks */
 	for (w = 1; w < 32; w++) {
 		for (u32 a = 0; a < w - 1; a++)
 			rr_cc_on_ack(&cc, 1);
-		CHECK_EQ(rr_cc_window(&cc), w);
+		ASSERT_EQ(rr_cc_window(&cc), w);
 		rr_cc_on_ack(&cc, 1);
-		CHECK_EQ(rr_cc_window(&cc), w + 1);
+		ASSERT_EQ(rr_cc_window(&cc), w + 1);
 	}
 	/* and not beyond the credits */
 	for (int i = 0; i < 1000; i++)
 		rr_cc_on_ack(&cc, 1);
-	CHECK_EQ(rr_cc_window(&cc), 32);
+	ASSERT_EQ(rr_cc_window(&cc), 32);
 }
 
 TEST(cc_fixed_ignores_loss)
@@ -74,7 +75,7 @@ TEST(cc_fixed_ignores_loss)
 	struct rr_cc cc;
 
 	rr_cc_init(&cc, RR_CC_FIXED, 1, 8);
-	CHECK_EQ(rr_cc_window(&cc), 8);
-	CHECK(!rr_cc_on_loss(&cc, 0, 1));
-	CHECK_EQ(rr_cc_window(&cc), 8);
+	ASSERT_EQ(rr_cc_window(&cc), 8);
+	ASSERT_TRUE(!rr_cc_on_loss(&cc, 0, 1));
+	ASSERT_EQ(rr_cc_window(&cc), 8);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../../kmod/core/session.h"
 
 #define T_MAXPKT 4096
 
@@ -234,21 +235,21 @@ TEST(session_basic_call)
 	struct tenv c, s;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(t_call(&c, 32, 1, 42, 0), 0);
-	CHECK(rr_session_deadline(c.s) != RR_NO_DEADLINE);
+	ASSERT_EQ(t_call(&c, 32, 1, 42, 0), 0);
+	ASSERT_TRUE(rr_session_deadline(c.s) != RR_NO_DEADLINE);
 	t_run(&c, &s, 10);
-	CHECK_EQ(s.delivered, 1);
-	CHECK_EQ(s.method, 7);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.cookie, 42);
-	CHECK_EQ(c.err, 0);
-	CHECK(t_same(&c.resp, 32, 1));
-	CHECK_EQ(rr_session_stats(c.s)->calls_ok, 1);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(s.method, 7);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.cookie, 42);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_TRUE(t_same(&c.resp, 32, 1));
+	ASSERT_EQ(rr_session_stats(c.s)->calls_ok, 1);
 	/* one packet each way for a small call */
-	CHECK_EQ(rr_session_stats(c.s)->tx_pkts, 1);
-	CHECK_EQ(rr_session_stats(s.s)->tx_pkts, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->tx_pkts, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->tx_pkts, 1);
 	/* nothing left to time */
-	CHECK_EQ(rr_session_poll(c.s, 20), RR_NO_DEADLINE);
+	ASSERT_EQ(rr_session_poll(c.s, 20), RR_NO_DEADLINE);
 	t_free(&c, &s);
 }
 
@@ -267,16 +268,16 @@ TEST(session_sizes_and_mtus)
 			u64 now = 0;
 
 			t_pair(&c, &s, &p, &p);
-			CHECK_EQ(t_call(&c, sizes[i], (u8)i, i, 0), 0);
+			ASSERT_EQ(t_call(&c, sizes[i], (u8)i, i, 0), 0);
 			while (!c.completions && now < 10000000000ull) {
 				t_run(&c, &s, now);
 				now += 1000;
 				rr_session_poll(c.s, now);
 			}
-			CHECK_EQ(c.completions, 1);
-			CHECK_EQ(c.err, 0);
-			CHECK(t_same(&c.resp, sizes[i], (u8)i));
-			CHECK_EQ(rr_session_stats(c.s)->retransmits, 0);
+			ASSERT_EQ(c.completions, 1);
+			ASSERT_EQ(c.err, 0);
+			ASSERT_TRUE(t_same(&c.resp, sizes[i], (u8)i));
+			ASSERT_EQ(rr_session_stats(c.s)->retransmits, 0);
 			t_free(&c, &s);
 		}
 	}
@@ -288,26 +289,26 @@ TEST(session_duplicate_request_never_reruns_handler)
 	struct tpkt req;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(t_call(&c, 100, 3, 1, 0), 0);
-	CHECK_EQ(c.nq, 1);
+	ASSERT_EQ(t_call(&c, 100, 3, 1, 0), 0);
+	ASSERT_EQ(c.nq, 1);
 	req = c.q[0];
 	/* the request, three times */
 	for (int i = 0; i < 3; i++)
-		CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 1), 0);
-	CHECK_EQ(s.delivered, 1);
-	CHECK_EQ(rr_session_stats(s.s)->dup_requests, 2);
+		ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, 1), 0);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->dup_requests, 2);
 	/* each copy got the stored response */
-	CHECK_EQ(s.nq, 3);
-	CHECK_EQ(memcmp(s.q[0].data, s.q[2].data, s.q[0].len), 0);
+	ASSERT_EQ(s.nq, 3);
+	ASSERT_EQ(memcmp(s.q[0].data, s.q[2].data, s.q[0].len), 0);
 	t_drop(&c);
 	t_run(&c, &s, 2);
-	CHECK_EQ(c.completions, 1);
+	ASSERT_EQ(c.completions, 1);
 	/* and again after the client finished: still not re-run */
-	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 3), 0);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, 3), 0);
+	ASSERT_EQ(s.delivered, 1);
 	t_run(&c, &s, 4);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(rr_session_stats(c.s)->rx_stale, 3);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->rx_stale, 3);
 	t_free(&c, &s);
 }
 
@@ -320,9 +321,9 @@ TEST(session_duplicates_while_handler_runs)
 
 	t_pair(&c, &s, NULL, NULL);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 2000, 4, 1, now), 0);	/* two packets */
+	ASSERT_EQ(t_call(&c, 2000, 4, 1, now), 0);	/* two packets */
 	t_run(&c, &s, now);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(s.delivered, 1);
 	/* the client waits; its timer probes; the server says "running" */
 	for (int i = 0; i < 30; i++) {
 		/* the deadline may be early: poll until the probe goes */
@@ -330,27 +331,27 @@ TEST(session_duplicates_while_handler_runs)
 			now = rr_session_deadline(c.s);
 			rr_session_poll(c.s, now);
 		}
-		CHECK(c.nq >= 1);
+		ASSERT_TRUE(c.nq >= 1);
 		req = c.q[0];
 		t_run(&c, &s, now);
-		CHECK_EQ(s.delivered, 1);
+		ASSERT_EQ(s.delivered, 1);
 	}
 	/* far more probes than max_retries: the live handler keeps it going */
-	CHECK_EQ(c.completions, 0);
-	CHECK(rr_session_stats(s.s)->dup_requests >= 30);
+	ASSERT_EQ(c.completions, 0);
+	ASSERT_TRUE(rr_session_stats(s.s)->dup_requests >= 30);
 	/* answer late: sent unasked */
 	t_fill(&resp, 3000, 8);
-	CHECK_EQ(rr_server_reply(s.s, s.handle, 5, &resp), 0);
-	CHECK_EQ(s.nq, 1);
-	CHECK_EQ(rr_server_reply(s.s, s.handle, 5, &resp), -ESTALE);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 5, &resp), 0);
+	ASSERT_EQ(s.nq, 1);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 5, &resp), -ESTALE);
 	t_run(&c, &s, now);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, 0);
-	CHECK_EQ(c.status, 5);
-	CHECK(t_same(&c.resp, 3000, 8));
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_EQ(c.status, 5);
+	ASSERT_TRUE(t_same(&c.resp, 3000, 8));
 	/* a late duplicate of the probe gets packet 0 again, no handler */
-	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, now), 0);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, now), 0);
+	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 }
 
@@ -366,25 +367,25 @@ TEST(session_quick_answer_needs_no_ack)
 
 	t_pair(&c, &s, NULL, NULL);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 32, 3, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 32, 3, 1, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.delivered, 1);
-	CHECK_EQ(rr_session_stats(s.s)->tx_pkts, 0);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->tx_pkts, 0);
 	/* the server's timer is set for the ack */
-	CHECK_EQ(rr_session_deadline(s.s), 250000);
+	ASSERT_EQ(rr_session_deadline(s.s), 250000);
 	t_fill(&resp, 32, 4);
-	CHECK_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
 	t_run(&c, &s, 100000);
-	CHECK_EQ(c.completions, 1);
-	CHECK(t_same(&c.resp, 32, 4));
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_TRUE(t_same(&c.resp, 32, 4));
 	/* the timer finds nothing owed */
-	CHECK_EQ(rr_session_poll(s.s, 250000), RR_NO_DEADLINE);
-	CHECK_EQ(s.nq, 0);
-	CHECK_EQ(rr_session_stats(s.s)->tx_pkts, 1);
-	CHECK_EQ(rr_session_stats(c.s)->retransmits, 0);
+	ASSERT_EQ(rr_session_poll(s.s, 250000), RR_NO_DEADLINE);
+	ASSERT_EQ(s.nq, 0);
+	ASSERT_EQ(rr_session_stats(s.s)->tx_pkts, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->retransmits, 0);
 	rr_session_info(c.s, &info);
-	CHECK_EQ(info.inflight, 0);
-	CHECK_EQ(info.busy_slots, 0);
+	ASSERT_EQ(info.inflight, 0);
+	ASSERT_EQ(info.busy_slots, 0);
 	t_free(&c, &s);
 }
 
@@ -405,36 +406,36 @@ TEST(session_slow_handler_acked_after_delay)
 	s.auto_reply = false;
 	rr_session_info(c.s, &info);
 	cwnd = info.cwnd;
-	CHECK_EQ(t_call(&c, 32, 3, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 32, 3, 1, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.nq, 0);
+	ASSERT_EQ(s.nq, 0);
 	now = rr_session_deadline(s.s);
-	CHECK_EQ(now, 250000);
-	CHECK_EQ(rr_session_poll(s.s, now - 1), now);
-	CHECK_EQ(s.nq, 0);
-	CHECK_EQ(rr_session_poll(s.s, now), RR_NO_DEADLINE);
-	CHECK_EQ(s.nq, 1);
+	ASSERT_EQ(now, 250000);
+	ASSERT_EQ(rr_session_poll(s.s, now - 1), now);
+	ASSERT_EQ(s.nq, 0);
+	ASSERT_EQ(rr_session_poll(s.s, now), RR_NO_DEADLINE);
+	ASSERT_EQ(s.nq, 1);
 	t_run(&c, &s, now);
 	rr_session_info(c.s, &info);
-	CHECK_EQ(info.inflight, 0);
+	ASSERT_EQ(info.inflight, 0);
 	/* ten seconds of probing: answered each time, no retry limit hit */
 	while (now < 10000000000ull) {
 		now = rr_session_deadline(c.s);
 		rr_session_poll(c.s, now);
 		t_run(&c, &s, now);
 	}
-	CHECK_EQ(c.completions, 0);
-	CHECK_EQ(rr_session_stats(c.s)->rto_fires, 0);
-	CHECK_EQ(rr_session_stats(c.s)->cwnd_decreases, 0);
-	CHECK(rr_session_stats(c.s)->retransmits > 0);
+	ASSERT_EQ(c.completions, 0);
+	ASSERT_EQ(rr_session_stats(c.s)->rto_fires, 0);
+	ASSERT_EQ(rr_session_stats(c.s)->cwnd_decreases, 0);
+	ASSERT_TRUE(rr_session_stats(c.s)->retransmits > 0);
 	rr_session_info(c.s, &info);
-	CHECK(info.cwnd >= cwnd);
+	ASSERT_TRUE(info.cwnd >= cwnd);
 	t_fill(&resp, 32, 4);
-	CHECK_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
 	t_run(&c, &s, now);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, 0);
-	CHECK(t_same(&c.resp, 32, 4));
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_TRUE(t_same(&c.resp, 32, 4));
 	t_free(&c, &s);
 }
 
@@ -448,19 +449,19 @@ TEST(session_ack_delay_params)
 	p.ack_delay_ns = 0;
 	t_pair(&c, &s, NULL, &p);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 32, 3, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 32, 3, 1, 0), 0);
 	t_flush(&c, &s, 0);
-	CHECK_EQ(s.nq, 1);
-	CHECK_EQ(rr_session_deadline(s.s), RR_NO_DEADLINE);
+	ASSERT_EQ(s.nq, 1);
+	ASSERT_EQ(rr_session_deadline(s.s), RR_NO_DEADLINE);
 	t_free(&c, &s);
 
 	p.ack_delay_ns = 10 * p.rto_min_ns;
 	t_pair(&c, &s, NULL, &p);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 32, 3, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 32, 3, 1, 0), 0);
 	t_flush(&c, &s, 0);
-	CHECK_EQ(s.nq, 0);
-	CHECK_EQ(rr_session_deadline(s.s), p.rto_min_ns / 2);
+	ASSERT_EQ(s.nq, 0);
+	ASSERT_EQ(rr_session_deadline(s.s), p.rto_min_ns / 2);
 	t_free(&c, &s);
 }
 
@@ -474,7 +475,7 @@ TEST(session_newer_request_frees_stored_response)
 	p.slots = 1;
 	t_pair(&c, &s, &p, &p);
 	s.reply_len = 200000;
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	for (u64 now = 0; !c.completions; now += 1000) {
 		t_run(&c, &s, now);
 		rr_session_poll(c.s, now);
@@ -482,13 +483,13 @@ TEST(session_newer_request_frees_stored_response)
 	rr_msg_free(&c.resp);
 	live = rr_user_live;
 	s.reply_len = 10;
-	CHECK_EQ(t_call(&c, 10, 2, 2, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 2, 2, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(c.completions, 2);
+	ASSERT_EQ(c.completions, 2);
 	rr_msg_free(&c.resp);
 	/* the 200 kB response (49 chunks + index) is gone */
-	CHECK(rr_user_live < live - 40);
-	CHECK_EQ(s.delivered, 2);
+	ASSERT_TRUE(rr_user_live < live - 40);
+	ASSERT_EQ(s.delivered, 2);
 	t_free(&c, &s);
 }
 
@@ -512,33 +513,33 @@ TEST(session_mem_budget_refuses)
 	t_pair(&c, &s, &p, &p);
 	s.mem_max = 100000;
 	/* A request over the budget: refused before any byte is stored. */
-	CHECK_EQ(t_call(&c, 200000, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 200000, 1, 1, 0), 0);
 	t_until(&c, &s, 1);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, -ENOSPC);
-	CHECK_EQ(s.delivered, 0);
-	CHECK_EQ(s.mem_used, 0);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, -ENOSPC);
+	ASSERT_EQ(s.delivered, 0);
+	ASSERT_EQ(s.mem_used, 0);
 	/* Within it: the stored response stays charged. */
-	CHECK_EQ(t_call(&c, 60000, 2, 2, 0), 0);
+	ASSERT_EQ(t_call(&c, 60000, 2, 2, 0), 0);
 	t_until(&c, &s, 2);
-	CHECK_EQ(c.err, 0);
-	CHECK(t_same(&c.resp, 60000, 2));
-	CHECK_EQ(s.mem_used, 60000);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_TRUE(t_same(&c.resp, 60000, 2));
+	ASSERT_EQ(s.mem_used, 60000);
 	/* A newer request on the slot frees the stored response first. */
-	CHECK_EQ(t_call(&c, 50000, 3, 3, 0), 0);
+	ASSERT_EQ(t_call(&c, 50000, 3, 3, 0), 0);
 	t_until(&c, &s, 3);
-	CHECK_EQ(c.err, 0);
-	CHECK_EQ(s.delivered, 2);
-	CHECK_EQ(s.mem_used, 50000);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_EQ(s.delivered, 2);
+	ASSERT_EQ(s.mem_used, 50000);
 	/* A response over the budget: the caller gets the errno. */
 	s.reply_len = 150000;
-	CHECK_EQ(t_call(&c, 10, 4, 4, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 4, 4, 0), 0);
 	t_until(&c, &s, 4);
-	CHECK_EQ(c.err, -ENOSPC);
-	CHECK_EQ(s.delivered, 3);
-	CHECK_EQ(s.mem_used, 0);
+	ASSERT_EQ(c.err, -ENOSPC);
+	ASSERT_EQ(s.delivered, 3);
+	ASSERT_EQ(s.mem_used, 0);
 	t_free(&c, &s);
-	CHECK_EQ(s.mem_used, 0);
+	ASSERT_EQ(s.mem_used, 0);
 }
 
 TEST(session_stale_reply_and_cancel)
@@ -552,23 +553,23 @@ TEST(session_stale_reply_and_cancel)
 	p.slots = 1;
 	t_pair(&c, &s, &p, &p);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(s.delivered, 1);
 	old = s.handle;
-	CHECK_EQ(t_call(&c, 10, 1, 2, 0), -EBUSY);
-	CHECK_EQ(rr_client_cancel(c.s, 99), -ENOENT);
-	CHECK_EQ(rr_client_cancel(c.s, 1), 0);
-	CHECK_EQ(c.completions, 0);
-	CHECK_EQ(t_call(&c, 10, 1, 2, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 2, 0), -EBUSY);
+	ASSERT_EQ(rr_client_cancel(c.s, 99), -ENOENT);
+	ASSERT_EQ(rr_client_cancel(c.s, 1), 0);
+	ASSERT_EQ(c.completions, 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 2, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.delivered, 2);
+	ASSERT_EQ(s.delivered, 2);
 	t_fill(&resp, 10, 1);
-	CHECK_EQ(rr_server_reply(s.s, old, 0, &resp), -ESTALE);
-	CHECK_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
+	ASSERT_EQ(rr_server_reply(s.s, old, 0, &resp), -ESTALE);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.cookie, 2);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.cookie, 2);
 	t_free(&c, &s);
 }
 
@@ -579,28 +580,28 @@ TEST(session_fail_all_and_reset)
 	t_pair(&c, &s, NULL, NULL);
 	s.auto_reply = false;
 	for (u64 i = 0; i < 3; i++)
-		CHECK_EQ(t_call(&c, 10, 1, i, 0), 0);
+		ASSERT_EQ(t_call(&c, 10, 1, i, 0), 0);
 	t_run(&c, &s, 0);
 	rr_session_fail_all(c.s, -ENODEV);
-	CHECK_EQ(c.completions, 3);
-	CHECK_EQ(c.err, -ENODEV);
-	CHECK_EQ(t_call(&c, 10, 1, 9, 0), -ENODEV);
-	CHECK_EQ(rr_session_deadline(c.s), RR_NO_DEADLINE);
+	ASSERT_EQ(c.completions, 3);
+	ASSERT_EQ(c.err, -ENODEV);
+	ASSERT_EQ(t_call(&c, 10, 1, 9, 0), -ENODEV);
+	ASSERT_EQ(rr_session_deadline(c.s), RR_NO_DEADLINE);
 	t_free(&c, &s);
 
 	/* the peer's RESET fails everything with ECONNRESET */
 	t_pair(&c, &s, NULL, NULL);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(rr_session_send_reset(s.s), 0);
+	ASSERT_EQ(rr_session_send_reset(s.s), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, -ECONNRESET);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, -ECONNRESET);
 	/* and a client RESET clears the server's slots */
 	rr_session_send_reset(c.s);
 	t_run(&c, &s, 0);
-	CHECK_EQ(rr_server_reply(s.s, s.handle, 0, &c.resp), -ESTALE);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 0, &c.resp), -ESTALE);
 	t_free(&c, &s);
 }
 
@@ -613,7 +614,7 @@ TEST(session_total_loss_times_out)
 
 	rr_params_default(&p);
 	t_pair(&c, &s, &p, &p);
-	CHECK_EQ(t_call(&c, 5000, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 5000, 1, 1, 0), 0);
 	for (u32 i = 0; i <= p.max_retries; i++) {
 		u64 rto = p.rto_init_ns << i;
 
@@ -622,18 +623,18 @@ TEST(session_total_loss_times_out)
 	while (!c.completions) {
 		u64 d = rr_session_deadline(c.s);
 
-		CHECK(d != RR_NO_DEADLINE);
-		CHECK(d >= now);
+		ASSERT_TRUE(d != RR_NO_DEADLINE);
+		ASSERT_TRUE(d >= now);
 		now = d;
 		t_drop(&c);
 		rr_session_poll(c.s, now);
 		fires++;
-		CHECK(fires < 100);
+		ASSERT_TRUE(fires < 100);
 	}
-	CHECK_EQ(c.err, -ETIMEDOUT);
-	CHECK_EQ(rr_session_stats(c.s)->rto_fires, p.max_retries);
-	CHECK(now <= bound);
-	CHECK_EQ(rr_session_poll(c.s, now), RR_NO_DEADLINE);
+	ASSERT_EQ(c.err, -ETIMEDOUT);
+	ASSERT_EQ(rr_session_stats(c.s)->rto_fires, p.max_retries);
+	ASSERT_TRUE(now <= bound);
+	ASSERT_EQ(rr_session_poll(c.s, now), RR_NO_DEADLINE);
 	t_free(&c, &s);
 }
 
@@ -647,14 +648,14 @@ TEST(session_call_timeout)
 	p.call_timeout_ns = 50000000;
 	t_pair(&c, &s, &p, &p);
 	s.auto_reply = false;	/* alive but never answers */
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	while (!c.completions && now < 10 * p.call_timeout_ns) {
 		t_run(&c, &s, now);
 		now = rr_session_deadline(c.s);
 		rr_session_poll(c.s, now);
 	}
-	CHECK_EQ(c.err, -ETIMEDOUT);
-	CHECK_EQ(now, p.call_timeout_ns);
+	ASSERT_EQ(c.err, -ETIMEDOUT);
+	ASSERT_EQ(now, p.call_timeout_ns);
 	t_free(&c, &s);
 }
 
@@ -664,28 +665,28 @@ TEST(session_tx_stall_resumes)
 
 	t_pair(&c, &s, NULL, NULL);
 	c.tx_block = true;
-	CHECK_EQ(t_call(&c, 5000, 1, 1, 0), 0);
-	CHECK_EQ(c.nq, 0);
-	CHECK(rr_session_tx_stalled(c.s));
+	ASSERT_EQ(t_call(&c, 5000, 1, 1, 0), 0);
+	ASSERT_EQ(c.nq, 0);
+	ASSERT_TRUE(rr_session_tx_stalled(c.s));
 	c.tx_block = false;
 	rr_session_poll(c.s, 1);
-	CHECK(!rr_session_tx_stalled(c.s));
-	CHECK_EQ(c.nq, 6);
+	ASSERT_TRUE(!rr_session_tx_stalled(c.s));
+	ASSERT_EQ(c.nq, 6);
 	/* server out of buffers: replies are lost, the client recovers */
 	s.tx_block = true;
 	t_flush(&c, &s, 2);
-	CHECK_EQ(s.nq, 0);
-	CHECK(rr_session_stats(s.s)->tx_stalls > 0);
+	ASSERT_EQ(s.nq, 0);
+	ASSERT_TRUE(rr_session_stats(s.s)->tx_stalls > 0);
 	s.tx_block = false;
 	for (u64 now = 2; !c.completions && now < 1000000000; ) {
 		now = rr_session_deadline(c.s);
 		rr_session_poll(c.s, now);
 		t_run(&c, &s, now);
 	}
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, 0);
-	CHECK(t_same(&c.resp, 5000, 1));
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_TRUE(t_same(&c.resp, 5000, 1));
+	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 }
 
@@ -695,12 +696,12 @@ TEST(session_rx_alloc_failure_recovers)
 	u64 now = 0;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(t_call(&c, 50000, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 50000, 1, 1, 0), 0);
 	rr_user_allocs = 0;
 	rr_user_fail_every = 1;	/* every allocation fails */
 	t_run(&c, &s, now);
-	CHECK(rr_session_stats(s.s)->rx_nomem > 0);
-	CHECK_EQ(s.delivered, 0);
+	ASSERT_TRUE(rr_session_stats(s.s)->rx_nomem > 0);
+	ASSERT_EQ(s.delivered, 0);
 	rr_user_fail_every = 3;	/* then one in three */
 	for (int i = 0; i < 200 && !c.completions; i++) {
 		now = rr_session_deadline(c.s);
@@ -710,10 +711,10 @@ TEST(session_rx_alloc_failure_recovers)
 			rr_user_fail_every = 0;
 	}
 	rr_user_fail_every = 0;
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, 0);
-	CHECK(t_same(&c.resp, 50000, 1));
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_TRUE(t_same(&c.resp, 50000, 1));
+	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 }
 
@@ -724,22 +725,22 @@ TEST(session_out_of_order_reassembly)
 	size_t n;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(t_call(&c, 14000, 6, 1, 0), 0);	/* 15 packets */
+	ASSERT_EQ(t_call(&c, 14000, 6, 1, 0), 0);	/* 15 packets */
 	/* hold the first window, deliver it backwards */
 	n = c.nq;
 	q = c.q;
 	c.q = NULL;
 	c.nq = c.capq = 0;
-	CHECK_EQ(n, 15);
+	ASSERT_EQ(n, 15);
 	for (size_t i = n; i-- > 0;)
 		rr_session_rx(s.s, q[i].data, q[i].len, 1);
 	free(q);
-	CHECK_EQ(s.delivered, 1);
-	CHECK(t_same(&s.req, 14000, 6));
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_TRUE(t_same(&s.req, 14000, 6));
 	t_run(&c, &s, 2);
-	CHECK_EQ(c.completions, 1);
-	CHECK(t_same(&c.resp, 14000, 6));
-	CHECK_EQ(rr_session_stats(c.s)->rto_fires, 0);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_TRUE(t_same(&c.resp, 14000, 6));
+	ASSERT_EQ(rr_session_stats(c.s)->rto_fires, 0);
 	t_free(&c, &s);
 }
 
@@ -751,7 +752,7 @@ TEST(session_selective_ack_resends_only_holes)
 	u64 tx0;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(t_call(&c, 14000, 6, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 14000, 6, 1, 0), 0);
 	n = c.nq;
 	q = c.q;
 	c.q = NULL;
@@ -763,12 +764,12 @@ TEST(session_selective_ack_resends_only_holes)
 	free(q);
 	tx0 = rr_session_stats(c.s)->tx_pkts;
 	t_flush(&s, &c, 2);	/* acks: the hole is seen, resent at once */
-	CHECK_EQ(rr_session_stats(c.s)->tx_pkts, tx0 + 1);
-	CHECK_EQ(rr_session_stats(c.s)->retransmits, 1);
-	CHECK_EQ(rr_session_stats(c.s)->cwnd_decreases, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->tx_pkts, tx0 + 1);
+	ASSERT_EQ(rr_session_stats(c.s)->retransmits, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->cwnd_decreases, 1);
 	t_run(&c, &s, 3);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(rr_session_stats(c.s)->rto_fires, 0);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->rto_fires, 0);
 	t_free(&c, &s);
 }
 
@@ -778,12 +779,12 @@ TEST(session_slots_busy_and_chained_calls)
 
 	t_pair(&c, &s, NULL, NULL);
 	for (u64 i = 0; i < 8; i++)
-		CHECK_EQ(t_call(&c, 10, 1, i, 0), 0);
-	CHECK_EQ(t_call(&c, 10, 1, 8, 0), -EBUSY);
+		ASSERT_EQ(t_call(&c, 10, 1, i, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 8, 0), -EBUSY);
 	c.chain = true;	/* the first completion starts a call itself */
 	t_run(&c, &s, 1);
-	CHECK_EQ(c.completions, 9);
-	CHECK_EQ(s.delivered, 9);
+	ASSERT_EQ(c.completions, 9);
+	ASSERT_EQ(s.delivered, 9);
 	t_free(&c, &s);
 }
 
@@ -797,15 +798,15 @@ TEST(session_size_limits)
 	ps.max_msg = 1000;
 	pc.max_msg = 2000;
 	t_pair(&c, &s, &pc, &ps);
-	CHECK_EQ(t_call(&c, 2001, 1, 1, 0), -EMSGSIZE);
+	ASSERT_EQ(t_call(&c, 2001, 1, 1, 0), -EMSGSIZE);
 	/* the server refuses a request over its limit: the call's error */
-	CHECK_EQ(t_call(&c, 1500, 1, 2, 0), 0);
+	ASSERT_EQ(t_call(&c, 1500, 1, 2, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.delivered, 0);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, -EMSGSIZE);
-	CHECK_EQ(c.status, 0);
-	CHECK_EQ(c.resp.len, 0);
+	ASSERT_EQ(s.delivered, 0);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, -EMSGSIZE);
+	ASSERT_EQ(c.status, 0);
+	ASSERT_EQ(c.resp.len, 0);
 	t_free(&c, &s);
 
 	/* a response over the client's limit fails the call, no hang */
@@ -813,10 +814,10 @@ TEST(session_size_limits)
 	ps.max_msg = 16 << 20;
 	t_pair(&c, &s, &pc, &ps);
 	s.reply_len = 5000;
-	CHECK_EQ(t_call(&c, 10, 1, 3, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 3, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, -EMSGSIZE);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, -EMSGSIZE);
 	t_free(&c, &s);
 }
 
@@ -827,36 +828,36 @@ TEST(session_misdirected_and_crc_policy)
 	struct tpkt pk;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	pk = c.q[0];
 	/* wrong tag: dropped */
 	pk.data[12] ^= 1;
 	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
-	CHECK_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -ESTALE);
+	ASSERT_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -ESTALE);
 	/* a client packet sent to a client session: dropped */
-	CHECK_EQ(rr_session_rx(c.s, c.q[0].data, c.q[0].len, 0), -ESTALE);
+	ASSERT_EQ(rr_session_rx(c.s, c.q[0].data, c.q[0].len, 0), -ESTALE);
 	/* bad CRC counted */
 	pk = c.q[0];
 	pk.data[pk.len - 1] ^= 0x80;
-	CHECK_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -EBADMSG);
-	CHECK_EQ(rr_session_stats(s.s)->crc_drops, 1);
+	ASSERT_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -EBADMSG);
+	ASSERT_EQ(rr_session_stats(s.s)->crc_drops, 1);
 	/* over the MTU */
-	CHECK_EQ(rr_session_rx(s.s, pk.data, 2000, 0), -EMSGSIZE);
+	ASSERT_EQ(rr_session_rx(s.s, pk.data, 2000, 0), -EMSGSIZE);
 	t_free(&c, &s);
 
 	/* CRC off on the client, required on the server: refused */
 	rr_params_default(&p);
 	p.crc = false;
 	t_pair(&c, &s, &p, NULL);
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
-	CHECK_EQ(rr_session_rx(s.s, c.q[0].data, c.q[0].len, 0), -EBADMSG);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(rr_session_rx(s.s, c.q[0].data, c.q[0].len, 0), -EBADMSG);
 	t_free(&c, &s);
 	/* off on both: works */
 	t_pair(&c, &s, &p, &p);
-	CHECK_EQ(t_call(&c, 3000, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 3000, 1, 1, 0), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(c.completions, 1);
-	CHECK(t_same(&c.resp, 3000, 1));
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_TRUE(t_same(&c.resp, 3000, 1));
 	t_free(&c, &s);
 }
 
@@ -865,10 +866,10 @@ TEST(session_ping)
 	struct tenv c, s;
 
 	t_pair(&c, &s, NULL, NULL);
-	CHECK_EQ(rr_session_ping(c.s), 0);
-	CHECK_EQ(rr_session_ping(s.s), -EINVAL);
+	ASSERT_EQ(rr_session_ping(c.s), 0);
+	ASSERT_EQ(rr_session_ping(s.s), -EINVAL);
 	t_run(&c, &s, 0);
-	CHECK_EQ(rr_session_stats(c.s)->pongs, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->pongs, 1);
 	t_free(&c, &s);
 }
 
@@ -879,33 +880,33 @@ TEST(session_params_checked)
 
 	memset(&e, 0, sizeof(e));
 	rr_params_default(&p);
-	CHECK_EQ(rr_params_check(&p), 0);
+	ASSERT_EQ(rr_params_check(&p), 0);
 	p.slots = 3;
-	CHECK(IS_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops, &e)));
+	ASSERT_TRUE(IS_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops, &e)));
 	rr_params_default(&p);
 	p.mtu = 100;
-	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	ASSERT_EQ(rr_params_check(&p), -EINVAL);
 	rr_params_default(&p);
 	p.max_msg = RR_MSG_MAX + 1;
-	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	ASSERT_EQ(rr_params_check(&p), -EINVAL);
 	rr_params_default(&p);
 	p.credits = 0;
-	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	ASSERT_EQ(rr_params_check(&p), -EINVAL);
 	rr_params_default(&p);
 	p.rto_min_ns = p.rto_max_ns + 1;
-	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	ASSERT_EQ(rr_params_check(&p), -EINVAL);
 	rr_params_default(&p);
 	p.cc_algo = 99;
-	CHECK_EQ(rr_params_check(&p), -EINVAL);
+	ASSERT_EQ(rr_params_check(&p), -EINVAL);
 	rr_params_default(&p);
-	CHECK(IS_ERR(rr_session_create(&p, 7, &t_cids, &t_ops, &e)));
+	ASSERT_TRUE(IS_ERR(rr_session_create(&p, 7, &t_cids, &t_ops, &e)));
 	rr_user_fail_every = 1;
-	CHECK_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_SERVER, &t_sids, &t_ops,
-					   &e)), -ENOMEM);
+	ASSERT_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_SERVER, &t_sids, &t_ops,
+					    &e)), -ENOMEM);
 	rr_user_fail_every = 2;
 	rr_user_allocs = 0;
-	CHECK_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops,
-					   &e)), -ENOMEM);
+	ASSERT_EQ(PTR_ERR(rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_ops,
+					    &e)), -ENOMEM);
 	rr_user_fail_every = 0;
 }
 
@@ -918,58 +919,58 @@ TEST(session_reply_err_reaches_caller)
 
 	t_pair(&c, &s, NULL, NULL);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 2000, 1, 5, 0), 0);
+	ASSERT_EQ(t_call(&c, 2000, 1, 5, 0), 0);
 	t_run(&c, &s, 1);
-	CHECK_EQ(s.delivered, 1);
-	CHECK_EQ(c.completions, 0);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(c.completions, 0);
 	rr_session_info(s.s, &info);
-	CHECK_EQ(info.busy_slots, 1);
+	ASSERT_EQ(info.busy_slots, 1);
 	/* out of range errnos are refused, the request stays pending */
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, 0), -EINVAL);
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, 7), -EINVAL);
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -5000), -EINVAL);
-	CHECK_EQ(rr_server_reply_err(c.s, s.handle, -ENOENT), -EINVAL);
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle + 8, -ENOENT), -ESTALE);
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), 0);
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), -ESTALE);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, 0), -EINVAL);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, 7), -EINVAL);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, -5000), -EINVAL);
+	ASSERT_EQ(rr_server_reply_err(c.s, s.handle, -ENOENT), -EINVAL);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle + 8, -ENOENT), -ESTALE);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), 0);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), -ESTALE);
 	t_run(&c, &s, 2);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.cookie, 5);
-	CHECK_EQ(c.err, -ENOENT);
-	CHECK_EQ(c.status, 0);
-	CHECK_EQ(c.resp.len, 0);
-	CHECK_EQ(rr_session_stats(c.s)->calls_failed, 1);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.cookie, 5);
+	ASSERT_EQ(c.err, -ENOENT);
+	ASSERT_EQ(c.status, 0);
+	ASSERT_EQ(c.resp.len, 0);
+	ASSERT_EQ(rr_session_stats(c.s)->calls_failed, 1);
 	/* answered: neither side holds a slot busy */
 	rr_session_info(s.s, &info);
-	CHECK_EQ(info.busy_slots, 0);
+	ASSERT_EQ(info.busy_slots, 0);
 	rr_session_info(c.s, &info);
-	CHECK_EQ(info.busy_slots, 0);
+	ASSERT_EQ(info.busy_slots, 0);
 
 	/* from inside the handler, and to a duplicate of the request */
 	t_fill(&m, 10, 1);
-	CHECK_EQ(rr_client_call(c.s, 7, &m, 6, 3), 0);
+	ASSERT_EQ(rr_client_call(c.s, 7, &m, 6, 3), 0);
 	req = c.q[0];
 	t_drop(&c);
-	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 3), 0);
-	CHECK_EQ(s.nq, 0);	/* no ack yet: the answer may come first */
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ECONNABORTED), 0);
-	CHECK_EQ(s.nq, 1);
-	CHECK_EQ(rr_session_rx(s.s, req.data, req.len, 4), 0);
-	CHECK_EQ(s.delivered, 2);
-	CHECK_EQ(s.nq, 2);
-	CHECK_EQ(s.q[0].len, s.q[1].len);
+	ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, 3), 0);
+	ASSERT_EQ(s.nq, 0);	/* no ack yet: the answer may come first */
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, -ECONNABORTED), 0);
+	ASSERT_EQ(s.nq, 1);
+	ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, 4), 0);
+	ASSERT_EQ(s.delivered, 2);
+	ASSERT_EQ(s.nq, 2);
+	ASSERT_EQ(s.q[0].len, s.q[1].len);
 	/* the stored answer again */
-	CHECK_EQ(memcmp(s.q[0].data + 8, s.q[1].data + 8, s.q[0].len - 8), 0);
+	ASSERT_EQ(memcmp(s.q[0].data + 8, s.q[1].data + 8, s.q[0].len - 8), 0);
 	t_run(&c, &s, 5);
-	CHECK_EQ(c.completions, 2);
-	CHECK_EQ(c.err, -ECONNABORTED);
+	ASSERT_EQ(c.completions, 2);
+	ASSERT_EQ(c.err, -ECONNABORTED);
 	/* the session goes on: a normal call after */
 	s.auto_reply = true;
-	CHECK_EQ(t_call(&c, 40, 2, 7, 6), 0);
+	ASSERT_EQ(t_call(&c, 40, 2, 7, 6), 0);
 	t_run(&c, &s, 7);
-	CHECK_EQ(c.completions, 3);
-	CHECK_EQ(c.err, 0);
-	CHECK(t_same(&c.resp, 40, 2));
+	ASSERT_EQ(c.completions, 3);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_TRUE(t_same(&c.resp, 40, 2));
 	t_free(&c, &s);
 }
 
@@ -980,24 +981,24 @@ TEST(session_reply_err_malformed_dropped)
 
 	t_pair(&c, &s, NULL, NULL);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	t_run(&c, &s, 1);
-	CHECK_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), 0);
-	CHECK_EQ(s.nq, 1);
+	ASSERT_EQ(rr_server_reply_err(s.s, s.handle, -ENOENT), 0);
+	ASSERT_EQ(s.nq, 1);
 	/* an error response with a payload, or a positive errno: malformed */
 	pk = s.q[0];
 	pk.data[28] = 5;
 	pk.data[29] = pk.data[30] = pk.data[31] = 0;
 	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
-	CHECK_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
+	ASSERT_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
 	pk = s.q[0];
 	rr_put_le32(pk.data + 24, 1);
 	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
-	CHECK_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
-	CHECK_EQ(c.completions, 0);
+	ASSERT_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
+	ASSERT_EQ(c.completions, 0);
 	t_run(&c, &s, 3);
-	CHECK_EQ(c.completions, 1);
-	CHECK_EQ(c.err, -ENOENT);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, -ENOENT);
 	t_free(&c, &s);
 }
 
@@ -1011,34 +1012,34 @@ TEST(session_old_request_never_new_again)
 	p.slots = 1;
 	t_pair(&c, &s, &p, &p);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	pa = c.q[0];
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(s.delivered, 1);
 	/* the client gives up; its next call cannot be set up on the server */
-	CHECK_EQ(rr_client_cancel(c.s, 1), 0);
-	CHECK_EQ(t_call(&c, 100000, 2, 2, 0), 0);
+	ASSERT_EQ(rr_client_cancel(c.s, 1), 0);
+	ASSERT_EQ(t_call(&c, 100000, 2, 2, 0), 0);
 	rr_user_allocs = 0;
 	rr_user_fail_every = 1;
 	t_flush(&c, &s, 1);
 	rr_user_fail_every = 0;
-	CHECK(rr_session_stats(s.s)->rx_nomem > 0);
+	ASSERT_TRUE(rr_session_stats(s.s)->rx_nomem > 0);
 	/* a late duplicate of the first request is still old */
-	CHECK_EQ(rr_session_rx(s.s, pa.data, pa.len, 2), -ESTALE);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_rx(s.s, pa.data, pa.len, 2), -ESTALE);
+	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 
 	/* nor after a reset */
 	t_pair(&c, &s, &p, &p);
 	s.auto_reply = false;
-	CHECK_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
 	pa = c.q[0];
 	t_run(&c, &s, 0);
-	CHECK_EQ(s.delivered, 1);
-	CHECK_EQ(rr_session_send_reset(c.s), 0);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_send_reset(c.s), 0);
 	t_run(&c, &s, 0);
-	CHECK_EQ(rr_session_stats(s.s)->resets, 1);
-	CHECK_EQ(rr_session_rx(s.s, pa.data, pa.len, 2), -ESTALE);
-	CHECK_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->resets, 1);
+	ASSERT_EQ(rr_session_rx(s.s, pa.data, pa.len, 2), -ESTALE);
+	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 }

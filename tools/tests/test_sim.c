@@ -29,7 +29,7 @@ static bool run(struct wl_cfg *cfg, struct wl_result *r)
 /* Under ASan everything is ~5x slower: fewer seeds, same coverage. */
 static int seeds(int n)
 {
-	return rt_sanitized() ? (n + 3) / 4 : n;
+	return th_sanitized() ? (n + 3) / 4 : n;
 }
 
 static const u32 sizes[] = { 32, 3000, 100000 };
@@ -48,7 +48,7 @@ TEST(sim_fault_##name)							\
 			cfg.rpcs = sizes[z] > 10000 ? 40 : 1000;	\
 			cfg.net.seed = (u64)s;				\
 			setup;						\
-			CHECK(run(&cfg, &r));				\
+			ASSERT_TRUE(run(&cfg, &r));			\
 		}							\
 	}								\
 }
@@ -74,10 +74,10 @@ TEST(sim_fault_duplicates_counted)
 	wl_default(&cfg);
 	cfg.net.duplicate = 0.5;
 	cfg.rpcs = 2000;
-	CHECK(run(&cfg, &r));
+	ASSERT_TRUE(run(&cfg, &r));
 	/* duplicates really reached the server and were absorbed */
-	CHECK(r.server.dup_requests > 100);
-	CHECK_EQ(r.duplicate_executions, 0);
+	ASSERT_TRUE(r.server.dup_requests > 100);
+	ASSERT_EQ(r.duplicate_executions, 0);
 }
 
 TEST(sim_randomized_schedules)
@@ -127,11 +127,11 @@ TEST(sim_randomized_schedules)
 			cfg.resp_size = (s64)(RND() % 50000);
 			cfg.rpcs = 40;
 		}
-		CHECK(run(&cfg, &r));
+		ASSERT_TRUE(run(&cfg, &r));
 	}
 }
 
-TEST(sim_acceptance_workloads_many_seeds)
+TEST_TIMEOUT(sim_acceptance_workloads_many_seeds, 300)
 {
 	static const struct {
 		u64 rpcs;
@@ -158,7 +158,7 @@ TEST(sim_acceptance_workloads_many_seeds)
 			cfg.net.duplicate = 0.01;
 			cfg.net.corrupt = 0.001;
 			cfg.net.seed = (u64)s * 1000 + 7;
-			CHECK(run(&cfg, &r));
+			ASSERT_TRUE(run(&cfg, &r));
 		}
 	}
 }
@@ -172,18 +172,18 @@ TEST(sim_total_loss_fails_every_call_in_bounded_time)
 	cfg.rpcs = 100;
 	cfg.size = 5000;
 	cfg.net.loss = 1.0;
-	CHECK_EQ(wl_run(&cfg, &r), 0);
-	CHECK(!r.hung);
-	CHECK_EQ(r.completed, 0);
-	CHECK_EQ(r.failed, 100);
-	CHECK_EQ(r.timeouts, 100);
-	CHECK_EQ(r.leaked, 0);
+	ASSERT_EQ(wl_run(&cfg, &r), 0);
+	ASSERT_TRUE(!r.hung);
+	ASSERT_EQ(r.completed, 0);
+	ASSERT_EQ(r.failed, 100);
+	ASSERT_EQ(r.timeouts, 100);
+	ASSERT_EQ(r.leaked, 0);
 	/*
 	 * 100 calls, 8 at a time, each under ~2.6 s of backed-off RTOs plus
 	 * waits for credits held by other calls' lost packets (a slot's timer
 	 * runs from its first packet out)
 	 */
-	CHECK(r.virtual_time_ns < 13 * 3500000000ull);
+	ASSERT_TRUE(r.virtual_time_ns < 13 * 3500000000ull);
 }
 
 TEST(sim_deterministic)
@@ -196,11 +196,11 @@ TEST(sim_deterministic)
 	cfg.net.loss = 0.05;
 	cfg.net.reorder = 0.1;
 	cfg.net.seed = 99;
-	CHECK(run(&cfg, &a));
-	CHECK(run(&cfg, &b));
-	CHECK_EQ(a.virtual_time_ns, b.virtual_time_ns);
-	CHECK_EQ(a.retransmissions, b.retransmissions);
-	CHECK_EQ(a.net.sent, b.net.sent);
+	ASSERT_TRUE(run(&cfg, &a));
+	ASSERT_TRUE(run(&cfg, &b));
+	ASSERT_EQ(a.virtual_time_ns, b.virtual_time_ns);
+	ASSERT_EQ(a.retransmissions, b.retransmissions);
+	ASSERT_EQ(a.net.sent, b.net.sent);
 }
 
 TEST(sim_congestion_control_backs_off_and_recovers)
@@ -213,18 +213,18 @@ TEST(sim_congestion_control_backs_off_and_recovers)
 	cfg.size = 200000;
 	cfg.rpcs = 20;
 	cfg.params.cc_init_cwnd = 2;
-	CHECK(run(&cfg, &r));
-	CHECK_EQ(r.client_info.cwnd, cfg.params.credits);
-	CHECK_EQ(r.client.cwnd_decreases, 0);
+	ASSERT_TRUE(run(&cfg, &r));
+	ASSERT_EQ(r.client_info.cwnd, cfg.params.credits);
+	ASSERT_EQ(r.client.cwnd_decreases, 0);
 	/* lossy: it backs off */
 	cfg.net.loss = 0.1;
-	CHECK(run(&cfg, &r));
-	CHECK(r.client.cwnd_decreases > 10);
-	CHECK(r.client_info.cwnd < cfg.params.credits);
+	ASSERT_TRUE(run(&cfg, &r));
+	ASSERT_TRUE(r.client.cwnd_decreases > 10);
+	ASSERT_TRUE(r.client_info.cwnd < cfg.params.credits);
 	/* a fixed window never moves */
 	cfg.params.cc_algo = RR_CC_FIXED;
-	CHECK(run(&cfg, &r));
-	CHECK_EQ(r.client.cwnd_decreases, 0);
+	ASSERT_TRUE(run(&cfg, &r));
+	ASSERT_EQ(r.client.cwnd_decreases, 0);
 }
 
 TEST(sim_edge_parameters)
@@ -242,7 +242,7 @@ TEST(sim_edge_parameters)
 	cfg.rpcs = 30;
 	cfg.net.loss = 0.05;
 	cfg.net.reorder = 0.1;
-	CHECK(run(&cfg, &r));
+	ASSERT_TRUE(run(&cfg, &r));
 	/* 32 slots, CRC off (no corruption), empty messages */
 	wl_default(&cfg);
 	cfg.params.slots = 32;
@@ -251,12 +251,12 @@ TEST(sim_edge_parameters)
 	cfg.rpcs = 3000;
 	cfg.net.loss = 0.05;
 	cfg.net.duplicate = 0.05;
-	CHECK(run(&cfg, &r));
+	ASSERT_TRUE(run(&cfg, &r));
 	/* the largest messages the defaults allow */
 	wl_default(&cfg);
 	cfg.params.mtu = 4096;
 	cfg.size = 16u << 20;
 	cfg.rpcs = 2;
 	cfg.net.loss = 0.01;
-	CHECK(run(&cfg, &r));
+	ASSERT_TRUE(run(&cfg, &r));
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../../kmod/core/session.h"
 
 static u32 build(u8 *buf, u8 kind, u8 flags, u32 req, u32 idx, u32 len,
 		 u32 aux, u32 plen, bool crc)
@@ -42,12 +43,12 @@ static int parse_exact(const u8 *buf, u32 len, struct rr_pkt *pkt)
 
 TEST(wire_crc32c_known_vector)
 {
-	CHECK_EQ(~rr_crc32c(~0u, "123456789", 9), 0xe3069283u);
+	ASSERT_EQ(~rr_crc32c(~0u, "123456789", 9), 0xe3069283u);
 	/* Split updates equal one update, at every split point. */
 	for (u32 k = 0; k <= 9; k++) {
 		u32 c = rr_crc32c(~0u, "123456789", k);
 
-		CHECK_EQ(~rr_crc32c(c, &"123456789"[k], 9 - k), 0xe3069283u);
+		ASSERT_EQ(~rr_crc32c(c, &"123456789"[k], 9 - k), 0xe3069283u);
 	}
 }
 
@@ -81,20 +82,20 @@ TEST(wire_roundtrip_every_kind)
 				      cases[i].aux, cases[i].plen, crc);
 			u32 sess, tag;
 
-			CHECK_EQ(n, RR_HDR_LEN + cases[i].plen);
-			CHECK_EQ(parse_exact(buf, n, &p), 0);
-			CHECK_EQ(p.kind, cases[i].kind);
-			CHECK_EQ(p.flags, cases[i].flags | (crc ? 0 : RR_F_NOCRC));
-			CHECK_EQ(p.sess, 0x01020304);
-			CHECK_EQ(p.tag, 0xa1b2c3d4);
-			CHECK_EQ(p.req_num, cases[i].req);
-			CHECK_EQ(p.idx, cases[i].idx);
-			CHECK_EQ(p.msg_len, cases[i].len);
-			CHECK_EQ(p.aux, cases[i].aux);
-			CHECK_EQ(p.plen, cases[i].plen);
-			CHECK_EQ(rr_wire_peek(buf, n, &sess, &tag), 0);
-			CHECK_EQ(sess, 0x01020304);
-			CHECK_EQ(tag, 0xa1b2c3d4);
+			ASSERT_EQ(n, RR_HDR_LEN + cases[i].plen);
+			ASSERT_EQ(parse_exact(buf, n, &p), 0);
+			ASSERT_EQ(p.kind, cases[i].kind);
+			ASSERT_EQ(p.flags, cases[i].flags | (crc ? 0 : RR_F_NOCRC));
+			ASSERT_EQ(p.sess, 0x01020304);
+			ASSERT_EQ(p.tag, 0xa1b2c3d4);
+			ASSERT_EQ(p.req_num, cases[i].req);
+			ASSERT_EQ(p.idx, cases[i].idx);
+			ASSERT_EQ(p.msg_len, cases[i].len);
+			ASSERT_EQ(p.aux, cases[i].aux);
+			ASSERT_EQ(p.plen, cases[i].plen);
+			ASSERT_EQ(rr_wire_peek(buf, n, &sess, &tag), 0);
+			ASSERT_EQ(sess, 0x01020304);
+			ASSERT_EQ(tag, 0xa1b2c3d4);
 		}
 	}
 }
@@ -107,9 +108,9 @@ TEST(wire_every_truncation)
 	u32 n = build(buf, RR_PKT_REQ, 0, 1, 0, 300, 0, 300, true);
 
 	for (u32 len = 0; len < n; len++) {
-		CHECK(parse_exact(buf, len, &p) < 0);
+		ASSERT_TRUE(parse_exact(buf, len, &p) < 0);
 		if (len < RR_HDR_LEN)
-			CHECK_EQ(rr_wire_peek(buf, len, &sess, &tag), -EINVAL);
+			ASSERT_EQ(rr_wire_peek(buf, len, &sess, &tag), -EINVAL);
 	}
 	/* The same without CRC: lengths still disagree with msg_len only
 	 * through the payload, which the session checks; the header parse
@@ -117,7 +118,7 @@ TEST(wire_every_truncation)
 	 */
 	n = build(buf, RR_PKT_ACK, RR_F_REPLY, 1, 0, 0, 0, 0, false);
 	for (u32 len = 0; len < n; len++)
-		CHECK_EQ(parse_exact(buf, len, &p), -EINVAL);
+		ASSERT_EQ(parse_exact(buf, len, &p), -EINVAL);
 }
 
 TEST(wire_every_field_out_of_range)
@@ -130,14 +131,14 @@ TEST(wire_every_field_out_of_range)
 	n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
 	buf[4] ^= 0xff;
 	reseal(buf, n);
-	CHECK_EQ(parse_exact(buf, n, &p), -EPROTO);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EPROTO);
 	for (int v = 0; v < 256; v++) {
 		if (v == RR_WIRE_VERSION)
 			continue;
 		n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
 		buf[5] = (u8)v;
 		reseal(buf, n);
-		CHECK_EQ(parse_exact(buf, n, &p), -EPROTONOSUPPORT);
+		ASSERT_EQ(parse_exact(buf, n, &p), -EPROTONOSUPPORT);
 	}
 	/* kind */
 	for (int k = 0; k < 256; k++) {
@@ -146,7 +147,7 @@ TEST(wire_every_field_out_of_range)
 		n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
 		buf[6] = (u8)k;
 		reseal(buf, n);
-		CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+		ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 	}
 	/* flags: each bit on each kind, allowed only where documented */
 	for (int k = RR_PKT_REQ; k < RR_PKT_KIND_END; k++) {
@@ -165,54 +166,54 @@ TEST(wire_every_field_out_of_range)
 				rr_put_le32(buf, 0);
 			else
 				reseal(buf, n);
-			CHECK_EQ(parse_exact(buf, n, &p), ok ? 0 : -EINVAL);
+			ASSERT_EQ(parse_exact(buf, n, &p), ok ? 0 : -EINVAL);
 		}
 	}
 	/* data packets */
 	n = build(buf, RR_PKT_REQ, 0, 0, 0, RR_WIRE_MAX_MSG + 1, 0, 10, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EMSGSIZE);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EMSGSIZE);
 	n = build(buf, RR_PKT_RESP, 0, 0, 0, 0xffffffff, 0, 10, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EMSGSIZE);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EMSGSIZE);
 	n = build(buf, RR_PKT_REQ, 0, 0, 0, 5, 0, 10, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* payload > message */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* payload > message */
 	n = build(buf, RR_PKT_REQ, 0, 0, 1, 0, 0, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* empty, index 1 */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* empty, index 1 */
 	n = build(buf, RR_PKT_RESP, 0, 0, 10, 10, 0, 1, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* index >= length */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* index >= length */
 	n = build(buf, RR_PKT_REQ, 0, 0, 0, 10, 0, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* no payload */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* no payload */
 	/* ack */
 	n = build(buf, RR_PKT_ACK, 0, 0, 0, 0, 0, 4, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* payload */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* payload */
 	n = build(buf, RR_PKT_ACK, 0, 0, RR_WIRE_MAX_MSG + 1, 0, 0, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 	n = build(buf, RR_PKT_ACK, 0, 0, 0, RR_WIRE_MAX_MSG, 0, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 	/* rfr */
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 1, 0, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 0, 1, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), 0);		/* a run of two */
+	ASSERT_EQ(parse_exact(buf, n, &p), 0);		/* a run of two */
 	n = build(buf, RR_PKT_RFR, 0, 0, RR_WIRE_MAX_MSG, 0, 0, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 0, 0, 1, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 	n = build(buf, RR_PKT_RFR, 0, 0, 0, 0, RR_RFR_MAX_RUN, 0, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* run too long */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* run too long */
 	n = build(buf, RR_PKT_RESP, RR_F_ACKNOW, 0, 0, 4, 0, 4, true);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);	/* REQ-only flag */
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* REQ-only flag */
 	/* ping, reset: any non-zero field */
 	for (int k = RR_PKT_PING; k <= RR_PKT_RESET; k++) {
 		for (int f = 0; f < 5; f++) {
 			n = build(buf, (u8)k, 0, f == 0, f == 1, f == 2, f == 3,
 				  f == 4, true);
-			CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+			ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 		}
 	}
 	/* no CRC claimed but a CRC present */
 	n = build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, false);
 	rr_put_le32(buf, 1);
-	CHECK_EQ(parse_exact(buf, n, &p), -EINVAL);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
 }
 
 TEST(wire_every_bit_flip_detected)
@@ -223,13 +224,13 @@ TEST(wire_every_bit_flip_detected)
 
 	for (u32 bit = 0; bit < n * 8; bit++) {
 		buf[bit / 8] ^= (u8)(1u << (bit % 8));
-		CHECK(parse_exact(buf, n, &p) < 0);
+		ASSERT_TRUE(parse_exact(buf, n, &p) < 0);
 		buf[bit / 8] ^= (u8)(1u << (bit % 8));
 	}
-	CHECK_EQ(parse_exact(buf, n, &p), 0);
+	ASSERT_EQ(parse_exact(buf, n, &p), 0);
 	/* a payload bit alone is a CRC failure */
 	buf[RR_HDR_LEN + 3] ^= 0x10;
-	CHECK_EQ(parse_exact(buf, n, &p), -EBADMSG);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EBADMSG);
 }
 
 TEST(wire_peek)
@@ -238,12 +239,12 @@ TEST(wire_peek)
 	u32 sess = 0, tag = 0;
 
 	build(buf, RR_PKT_PING, 0, 0, 0, 0, 0, 0, true);
-	CHECK_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), 0);
-	CHECK_EQ(sess, 0x01020304);
+	ASSERT_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), 0);
+	ASSERT_EQ(sess, 0x01020304);
 	buf[5] = 9;
-	CHECK_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag),
-		 -EPROTONOSUPPORT);
+	ASSERT_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag),
+		  -EPROTONOSUPPORT);
 	buf[4] = 0;
-	CHECK_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), -EPROTO);
-	CHECK_EQ(rr_wire_peek(buf, 31, &sess, &tag), -EINVAL);
+	ASSERT_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), -EPROTO);
+	ASSERT_EQ(rr_wire_peek(buf, 31, &sess, &tag), -EINVAL);
 }
