@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "json.h"
-#include "unit.h"
+#include "harness.h"
 
 /* json_write_string(s) into a fresh string (caller frees). */
 static char *escaped(const char *s)
@@ -22,42 +22,42 @@ static char *escaped(const char *s)
 	return buf;
 }
 
-#define CHECK_ESC(in, out) do {						\
+#define EXPECT_ESC(in, out) do {					\
 		char *_e = escaped(in);					\
-		CHECK_STREQ(_e, out);					\
+		EXPECT_STREQ(_e, out);					\
 		free(_e);						\
 	} while (0)
 
-static void test_escape(void)
+TEST(json_escape)
 {
-	CHECK_ESC("", "\"\"");
-	CHECK_ESC("rxe0", "\"rxe0\"");
-	CHECK_ESC("a\"b", "\"a\\\"b\"");
-	CHECK_ESC("a\\b", "\"a\\\\b\"");
-	CHECK_ESC("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
-	CHECK_ESC("\x01\x1f", "\"\\u0001\\u001f\"");
-	CHECK_ESC("\x7f", "\"\x7f\"");
-	CHECK_ESC("/", "\"/\"");
+	EXPECT_ESC("", "\"\"");
+	EXPECT_ESC("rxe0", "\"rxe0\"");
+	EXPECT_ESC("a\"b", "\"a\\\"b\"");
+	EXPECT_ESC("a\\b", "\"a\\\\b\"");
+	EXPECT_ESC("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
+	EXPECT_ESC("\x01\x1f", "\"\\u0001\\u001f\"");
+	EXPECT_ESC("\x7f", "\"\x7f\"");
+	EXPECT_ESC("/", "\"/\"");
 	/* Valid UTF-8 passes through: é, €, U+1F600. */
-	CHECK_ESC("\xc3\xa9", "\"\xc3\xa9\"");
-	CHECK_ESC("\xe2\x82\xac", "\"\xe2\x82\xac\"");
-	CHECK_ESC("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
+	EXPECT_ESC("\xc3\xa9", "\"\xc3\xa9\"");
+	EXPECT_ESC("\xe2\x82\xac", "\"\xe2\x82\xac\"");
+	EXPECT_ESC("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
 }
 
-static void test_escape_invalid_utf8(void)
+TEST(json_escape_invalid_utf8)
 {
-	CHECK_ESC("\xff", "\"\\ufffd\"");
-	CHECK_ESC("a\x80z", "\"a\\ufffdz\"");
-	CHECK_ESC("\xc0\xaf", "\"\\ufffd\\ufffd\"");		/* overlong */
-	CHECK_ESC("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong */
-	CHECK_ESC("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
-	CHECK_ESC("\xf4\x90\x80\x80",
+	EXPECT_ESC("\xff", "\"\\ufffd\"");
+	EXPECT_ESC("a\x80z", "\"a\\ufffdz\"");
+	EXPECT_ESC("\xc0\xaf", "\"\\ufffd\\ufffd\"");		/* overlong */
+	EXPECT_ESC("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong */
+	EXPECT_ESC("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
+	EXPECT_ESC("\xf4\x90\x80\x80",
 		  "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");	/* > U+10FFFF */
-	CHECK_ESC("\xe2\x82", "\"\\ufffd\\ufffd\"");	/* cut at the end */
-	CHECK_ESC("\xc3", "\"\\ufffd\"");
+	EXPECT_ESC("\xe2\x82", "\"\\ufffd\\ufffd\"");	/* cut at the end */
+	EXPECT_ESC("\xc3", "\"\\ufffd\"");
 }
 
-static void test_writer(void)
+TEST(json_writer)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -91,15 +91,8 @@ static void test_writer(void)
 	json_obj_end(&j);
 	json_arr_end(&j);
 	fclose(f);
-	CHECK_STREQ(buf, "[{\"dev\":\"rx\\\"e0\",\"port\":1,\"gid_index\":-1,"
-		    "\"gids\":[{},{\"q\":18446744073709551615}],"
-		    "\"us\":12.500,\"nan\":null},{}]");
+	EXPECT_STREQ(buf, "[{\"dev\":\"rx\\\"e0\",\"port\":1,\"gid_index\":-1,"
+		     "\"gids\":[{},{\"q\":18446744073709551615}],"
+		     "\"us\":12.500,\"nan\":null},{}]");
 	free(buf);
 }
-
-const struct unit_test json_tests[] = {
-	{ "json_escape", test_escape },
-	{ "json_escape_invalid_utf8", test_escape_invalid_utf8 },
-	{ "json_writer", test_writer },
-	{ NULL, NULL },
-};

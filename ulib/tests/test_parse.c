@@ -11,7 +11,7 @@
 #include <linux/genetlink.h>
 
 #include "internal.h"
-#include "unit.h"
+#include "harness.h"
 
 /* ---- a message builder ---- */
 
@@ -141,51 +141,51 @@ static void build_full_dev(struct mb *m, uint8_t cmd)
 	mb_end(m);
 }
 
-static void test_dev_full(void)
+TEST(dev_full)
 {
 	struct mb m = { 0 };
 	struct rdmarpc_dev d;
 
 	build_full_dev(&m, RDMARPC_CMD_DEV_GET);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
-	CHECK_STREQ(d.name, "rxe0");
-	CHECK_EQ(d.index, 3);
-	CHECK_EQ(d.port, 1);
-	CHECK_EQ(d.port_state, RDMARPC_PORT_ACTIVE);
-	CHECK_EQ(d.link_layer, RDMARPC_LINK_LAYER_ETHERNET);
-	CHECK_EQ(d.active_mtu, 1024);
-	CHECK_EQ(d.gid_index, 1);
-	CHECK_STREQ(d.netdev, "veth0");
-	CHECK_EQ(d.qpn, 0x11);
-	CHECK_EQ(d.qkey, 0x1234abcd);
-	CHECK_EQ(d.n_gids, 2);
-	CHECK(d.gids != NULL);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_STREQ(d.name, "rxe0");
+	EXPECT_EQ(d.index, 3);
+	EXPECT_EQ(d.port, 1);
+	EXPECT_EQ(d.port_state, RDMARPC_PORT_ACTIVE);
+	EXPECT_EQ(d.link_layer, RDMARPC_LINK_LAYER_ETHERNET);
+	EXPECT_EQ(d.active_mtu, 1024);
+	EXPECT_EQ(d.gid_index, 1);
+	EXPECT_STREQ(d.netdev, "veth0");
+	EXPECT_EQ(d.qpn, 0x11);
+	EXPECT_EQ(d.qkey, 0x1234abcd);
+	EXPECT_EQ(d.n_gids, 2);
+	EXPECT_TRUE(d.gids != NULL);
 	if (d.gids && d.n_gids == 2) {
-		CHECK_EQ(d.gids[0].index, 0);
-		CHECK(!memcmp(d.gids[0].gid, gid_ll, 16));
-		CHECK_EQ(d.gids[0].type, RDMARPC_GID_TYPE_ROCE_V1);
-		CHECK_STREQ(d.gids[0].netdev, "veth0");
-		CHECK_EQ(d.gids[1].index, 1);
-		CHECK(!memcmp(d.gids[1].gid, gid_v2, 16));
-		CHECK_EQ(d.gids[1].type, RDMARPC_GID_TYPE_ROCE_V2);
-		CHECK_STREQ(d.gids[1].netdev, "");
+		EXPECT_EQ(d.gids[0].index, 0);
+		EXPECT_TRUE(!memcmp(d.gids[0].gid, gid_ll, 16));
+		EXPECT_EQ(d.gids[0].type, RDMARPC_GID_TYPE_ROCE_V1);
+		EXPECT_STREQ(d.gids[0].netdev, "veth0");
+		EXPECT_EQ(d.gids[1].index, 1);
+		EXPECT_TRUE(!memcmp(d.gids[1].gid, gid_v2, 16));
+		EXPECT_EQ(d.gids[1].type, RDMARPC_GID_TYPE_ROCE_V2);
+		EXPECT_STREQ(d.gids[1].netdev, "");
 	}
-	CHECK_EQ(d.stats.tx_packets, 7);
-	CHECK(d.stats.rx_bytes == 1ULL << 40);
-	CHECK_EQ(d.stats.recv_posted, 256);
-	CHECK_EQ(d.stats.ah_cached, 3);
-	CHECK_EQ(d.stats.tx_bytes, 0);
-	CHECK_EQ(d.stats.present, (1U << RDMARPC_STAT_A_TX_PACKETS) |
-		 (1U << RDMARPC_STAT_A_RX_BYTES) |
-		 (1U << RDMARPC_STAT_A_RECV_POSTED) |
-		 (1U << RDMARPC_STAT_A_AH_CACHED));
-	CHECK(RDMARPC_HAS(&d, RDMARPC_A_LID));
-	CHECK(RDMARPC_HAS(&d, RDMARPC_A_GIDS));
-	CHECK(!RDMARPC_HAS(&d, RDMARPC_A_PARAMS));
+	EXPECT_EQ(d.stats.tx_packets, 7);
+	EXPECT_TRUE(d.stats.rx_bytes == 1ULL << 40);
+	EXPECT_EQ(d.stats.recv_posted, 256);
+	EXPECT_EQ(d.stats.ah_cached, 3);
+	EXPECT_EQ(d.stats.tx_bytes, 0);
+	EXPECT_EQ(d.stats.present, (1U << RDMARPC_STAT_A_TX_PACKETS) |
+		  (1U << RDMARPC_STAT_A_RX_BYTES) |
+		  (1U << RDMARPC_STAT_A_RECV_POSTED) |
+		  (1U << RDMARPC_STAT_A_AH_CACHED));
+	EXPECT_TRUE(RDMARPC_HAS(&d, RDMARPC_A_LID));
+	EXPECT_TRUE(RDMARPC_HAS(&d, RDMARPC_A_GIDS));
+	EXPECT_TRUE(!RDMARPC_HAS(&d, RDMARPC_A_PARAMS));
 	rr_dev_clear(&d);
 }
 
-static void test_dev_minimal(void)
+TEST(dev_minimal)
 {
 	struct mb m = { 0 };
 	struct rdmarpc_dev d;
@@ -193,17 +193,17 @@ static void test_dev_minimal(void)
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_DEL);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "mlx5_0");
 	mb_u32(&m, RDMARPC_A_PORT, 2);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
-	CHECK_STREQ(d.name, "mlx5_0");
-	CHECK_EQ(d.port, 2);
-	CHECK_EQ(d.present, (1ULL << RDMARPC_A_DEV_NAME) |
-		 (1ULL << RDMARPC_A_PORT));
-	CHECK_EQ(d.n_gids, 0);
-	CHECK(d.gids == NULL);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_STREQ(d.name, "mlx5_0");
+	EXPECT_EQ(d.port, 2);
+	EXPECT_EQ(d.present, (1ULL << RDMARPC_A_DEV_NAME) |
+		  (1ULL << RDMARPC_A_PORT));
+	EXPECT_EQ(d.n_gids, 0);
+	EXPECT_TRUE(d.gids == NULL);
 	rr_dev_clear(&d);
 }
 
-static void test_dev_unknown_attrs_ignored(void)
+TEST(dev_unknown_attrs_ignored)
 {
 	struct mb m = { 0 };
 	struct rdmarpc_dev d;
@@ -220,14 +220,14 @@ static void test_dev_unknown_attrs_ignored(void)
 	mb_put(&m, 99, &junk, 3);	/* unknown inside the entry */
 	mb_end(&m);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
-	CHECK_EQ(d.n_gids, 1);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(d.n_gids, 1);
 	if (d.n_gids == 1)
-		CHECK_EQ(d.gids[0].index, 5);
+		EXPECT_EQ(d.gids[0].index, 5);
 	rr_dev_clear(&d);
 }
 
-static void test_dev_malformed(void)
+TEST(dev_malformed)
 {
 	char longname[80];
 	struct rdmarpc_dev d;
@@ -237,21 +237,21 @@ static void test_dev_malformed(void)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_u32(&m, RDMARPC_A_PORT, 1);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* u8 where a u32 belongs. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_u8(&m, RDMARPC_A_PORT, 1);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* u64 where a u16 belongs. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_u64(&m, RDMARPC_A_LID, 1);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* A device name that does not fit (64 characters). */
 	memset(longname, 'a', 64);
@@ -259,14 +259,14 @@ static void test_dev_malformed(void)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, longname);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* 63 characters, unterminated, fits. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_put(&m, RDMARPC_A_DEV_NAME, longname, 63);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
-	CHECK_EQ(strlen(d.name), 63);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(strlen(d.name), 63);
 	rr_dev_clear(&d);
 
 	/* A netdev name of 16 characters. */
@@ -274,7 +274,7 @@ static void test_dev_malformed(void)
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_str(&m, RDMARPC_A_NETDEV, "0123456789abcdef");
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* Counter of the wrong size. */
 	memset(&m, 0, sizeof(m));
@@ -283,7 +283,7 @@ static void test_dev_malformed(void)
 	mb_nest(&m, RDMARPC_A_STATS);
 	mb_u32(&m, RDMARPC_STAT_A_TX_BYTES, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* A GID entry without its GID, after a good one (no leak). */
 	memset(&m, 0, sizeof(m));
@@ -298,8 +298,8 @@ static void test_dev_malformed(void)
 	mb_u32(&m, RDMARPC_GID_A_INDEX, 1);
 	mb_end(&m);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
-	CHECK(d.gids == NULL);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_TRUE(d.gids == NULL);
 
 	/* A GID of 15 bytes. */
 	memset(&m, 0, sizeof(m));
@@ -311,10 +311,10 @@ static void test_dev_malformed(void)
 	mb_put(&m, RDMARPC_GID_A_GID, gid_ll, 15);
 	mb_end(&m);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 }
 
-static void test_dev_truncated(void)
+TEST(dev_truncated)
 {
 	struct mb m = { 0 };
 	struct rdmarpc_dev d;
@@ -324,7 +324,7 @@ static void test_dev_truncated(void)
 	/* Shorter than the generic netlink header. */
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_hdr(&m)->nlmsg_len = NLMSG_HDRLEN + 2;
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* An attribute that claims more than the message holds. */
 	memset(&m, 0, sizeof(m));
@@ -333,11 +333,11 @@ static void test_dev_truncated(void)
 	off = m.len;
 	mb_u32(&m, RDMARPC_A_PORT, 1);
 	((struct nlattr *)(m.buf + off))->nla_len = 200;
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* An attribute shorter than its own header. */
 	((struct nlattr *)(m.buf + off))->nla_len = 2;
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* A nest whose member runs past the nest's end. */
 	memset(&m, 0, sizeof(m));
@@ -352,18 +352,18 @@ static void test_dev_truncated(void)
 	mb_end(&m);
 	gids = (struct nlattr *)(m.buf + off);
 	gids->nla_len -= 8;	/* the GID entry now overruns it */
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* Trailing bytes shorter than an attribute header are ignored. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_hdr(&m)->nlmsg_len += 3;
-	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
 	rr_dev_clear(&d);
 }
 
-static void test_params(void)
+TEST(params)
 {
 	struct rdmarpc_params p;
 	struct mb m = { 0 };
@@ -374,13 +374,13 @@ static void test_params(void)
 	mb_u32(&m, RDMARPC_PARAM_A_SEND_DEPTH, 128);
 	mb_u32(&m, RDMARPC_PARAM_A_GID_INDEX, (uint32_t)-1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
-	CHECK_EQ(p.recv_depth, 512);
-	CHECK_EQ(p.send_depth, 128);
-	CHECK_EQ(p.gid_index, -1);
-	CHECK_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_RECV_DEPTH) |
-		 RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH) |
-		 RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX));
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(p.recv_depth, 512);
+	EXPECT_EQ(p.send_depth, 128);
+	EXPECT_EQ(p.gid_index, -1);
+	EXPECT_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_RECV_DEPTH) |
+		  RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH) |
+		  RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX));
 
 	/* Subset. */
 	memset(&m, 0, sizeof(m));
@@ -388,8 +388,8 @@ static void test_params(void)
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u32(&m, RDMARPC_PARAM_A_SEND_DEPTH, 64);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
-	CHECK_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH));
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH));
 
 	/* Wrong size. */
 	memset(&m, 0, sizeof(m));
@@ -397,17 +397,17 @@ static void test_params(void)
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u16(&m, RDMARPC_PARAM_A_RECV_DEPTH, 64);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
-	CHECK_EQ(p.present, 0);
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(p.present, 0);
 
 	/* No nest at all. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
 	mb_u32(&m, RDMARPC_PARAM_A_RECV_DEPTH, 64);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
 }
 
-static void test_loopback(void)
+TEST(loopback)
 {
 	struct rdmarpc_loopback_result r;
 	struct mb m = { 0 };
@@ -416,23 +416,23 @@ static void test_loopback(void)
 	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
 	mb_u64(&m, RDMARPC_A_LOOPBACK_NSEC, 123456789012ULL);
-	CHECK_EQ(rr_parse_loopback(mb_hdr(&m), &r), 0);
-	CHECK_EQ(r.sent, 100);
-	CHECK_EQ(r.received, 99);
-	CHECK(r.nsec == 123456789012ULL);
+	EXPECT_EQ(rr_parse_loopback(mb_hdr(&m), &r), 0);
+	EXPECT_EQ(r.sent, 100);
+	EXPECT_EQ(r.received, 99);
+	EXPECT_TRUE(r.nsec == 123456789012ULL);
 
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
-	CHECK_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
+	EXPECT_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
 
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_NSEC, 5);
-	CHECK_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
+	EXPECT_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
 }
 
 /* Build an NLMSG_ERROR; echo: the request is copied (uncapped). */
@@ -471,7 +471,7 @@ static size_t build_error(unsigned char *buf, int error, const char *msg,
 	return len;
 }
 
-static void test_extack(void)
+TEST(extack)
 {
 	_Alignas(4) unsigned char buf[1024];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
@@ -479,43 +479,43 @@ static void test_extack(void)
 	int error = 1;
 
 	build_error(buf, 0, NULL, 0);
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
-	CHECK_EQ(error, 0);
-	CHECK_STREQ(ext, "");
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(error, 0);
+	EXPECT_STREQ(ext, "");
 
 	build_error(buf, -EINVAL, "recv_depth out of range", 0);
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
-	CHECK_EQ(error, -EINVAL);
-	CHECK_STREQ(ext, "recv_depth out of range");
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(error, -EINVAL);
+	EXPECT_STREQ(ext, "recv_depth out of range");
 
 	build_error(buf, -ENODEV, "no such device", 1);
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
-	CHECK_EQ(error, -ENODEV);
-	CHECK_STREQ(ext, "no such device");
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(error, -ENODEV);
+	EXPECT_STREQ(ext, "no such device");
 
 	/* Truncated into a small buffer. */
 	build_error(buf, -EINVAL, "a long explanation", 0);
-	CHECK_EQ(rr_parse_error(nlh, &error, small, sizeof(small)), 0);
-	CHECK_STREQ(small, "a long ");
+	EXPECT_EQ(rr_parse_error(nlh, &error, small, sizeof(small)), 0);
+	EXPECT_STREQ(small, "a long ");
 
 	/* Errors without TLVs. */
 	build_error(buf, -EPERM, NULL, 1);
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
-	CHECK_EQ(error, -EPERM);
-	CHECK_STREQ(ext, "");
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(error, -EPERM);
+	EXPECT_STREQ(ext, "");
 
 	/* The echoed request claims more than there is. */
 	build_error(buf, -EINVAL, "x", 1);
 	((struct nlmsgerr *)(buf + NLMSG_HDRLEN))->msg.nlmsg_len = 4000;
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
 
 	/* Not an error message, or too short for one. */
 	build_error(buf, -EINVAL, NULL, 0);
 	nlh->nlmsg_type = NLMSG_DONE;
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
 	nlh->nlmsg_type = NLMSG_ERROR;
 	nlh->nlmsg_len = NLMSG_HDRLEN + 4;
-	CHECK_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
 }
 
 struct ev_log {
@@ -537,7 +537,7 @@ static int ev_cb(int cmd, const struct rdmarpc_dev *d, void *arg)
 	return l->stop_after && l->n >= l->stop_after;
 }
 
-static void test_events(void)
+TEST(events)
 {
 	struct ev_log log = { 0 };
 	struct mb m = { 0 };
@@ -554,28 +554,28 @@ static void test_events(void)
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe1");
 	mb_u32(&m, RDMARPC_A_PORT, 1);
 
-	CHECK_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
-		 2);
-	CHECK_EQ(stop, 0);
-	CHECK_EQ(log.n, 2);
-	CHECK_EQ(log.cmds[0], RDMARPC_CMD_DEV_NEW);
-	CHECK_STREQ(log.names[0], "rxe0");
-	CHECK_EQ(log.cmds[1], RDMARPC_CMD_DEV_DEL);
-	CHECK_STREQ(log.names[1], "rxe1");
+	EXPECT_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
+		  2);
+	EXPECT_EQ(stop, 0);
+	EXPECT_EQ(log.n, 2);
+	EXPECT_EQ(log.cmds[0], RDMARPC_CMD_DEV_NEW);
+	EXPECT_STREQ(log.names[0], "rxe0");
+	EXPECT_EQ(log.cmds[1], RDMARPC_CMD_DEV_DEL);
+	EXPECT_STREQ(log.names[1], "rxe1");
 
 	memset(&log, 0, sizeof(log));
 	log.stop_after = 1;
-	CHECK_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
-		 1);
-	CHECK_EQ(stop, 1);
+	EXPECT_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
+		  1);
+	EXPECT_EQ(stop, 1);
 
 	/* A datagram cut in the middle of a message. */
 	memset(&log, 0, sizeof(log));
-	CHECK_EQ(rr_dispatch_events(m.buf, 40, 0x20, ev_cb, &log, &stop), 0);
-	CHECK_EQ(log.n, 0);
+	EXPECT_EQ(rr_dispatch_events(m.buf, 40, 0x20, ev_cb, &log, &stop), 0);
+	EXPECT_EQ(log.n, 0);
 }
 
-static void test_attr_index(void)
+TEST(attr_index)
 {
 	struct mb m = { 0 };
 	const struct nlattr *tb[4];
@@ -585,16 +585,18 @@ static void test_attr_index(void)
 	mb_u32(&m, 3 | NLA_F_NESTED, 30);	/* flag bits masked */
 	mb_u32(&m, 9, 90);			/* above max: ignored */
 	mb_u32(&m, 1, 11);			/* duplicate: last wins */
-	CHECK_EQ(rr_attr_index(m.buf + NLMSG_HDRLEN + GENL_HDRLEN,
-			       m.len - NLMSG_HDRLEN - GENL_HDRLEN, tb, 3), 0);
-	CHECK(tb[0] == NULL);
-	CHECK(tb[2] == NULL);
-	CHECK(tb[1] && *(const uint32_t *)((const char *)tb[1] + 4) == 11);
-	CHECK(tb[3] && *(const uint32_t *)((const char *)tb[3] + 4) == 30);
-	CHECK_EQ(rr_attr_index(NULL, 0, tb, 3), 0);
+	EXPECT_EQ(rr_attr_index(m.buf + NLMSG_HDRLEN + GENL_HDRLEN,
+				m.len - NLMSG_HDRLEN - GENL_HDRLEN, tb, 3), 0);
+	EXPECT_TRUE(tb[0] == NULL);
+	EXPECT_TRUE(tb[2] == NULL);
+	EXPECT_TRUE(tb[1] &&
+		    *(const uint32_t *)((const char *)tb[1] + 4) == 11);
+	EXPECT_TRUE(tb[3] &&
+		    *(const uint32_t *)((const char *)tb[3] + 4) == 30);
+	EXPECT_EQ(rr_attr_index(NULL, 0, tb, 3), 0);
 }
 
-static void test_params_all(void)
+TEST(params_all)
 {
 	struct rdmarpc_params p;
 	struct mb m = { 0 };
@@ -616,22 +618,23 @@ static void test_params_all(void)
 	mb_u32(&m, RDMARPC_PARAM_A_FAULT_REORDER, 3);
 	mb_u32(&m, RDMARPC_PARAM_A_FAULT_CORRUPT, 1000000);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
-	CHECK_EQ(p.recv_depth, 512);
-	CHECK_EQ(p.tcp_port, 18515);
-	CHECK_EQ(p.crc, 1);
-	CHECK_EQ(p.call_timeout_ms, 5000);
-	CHECK_EQ(p.rto_min_us, 200);
-	CHECK_EQ(p.rto_max_us, 1000000);
-	CHECK_EQ(p.max_retries, 8);
-	CHECK_EQ(p.heartbeat_ms, 1000);
-	CHECK_EQ(p.fault_tx_drop, 50000);
-	CHECK_EQ(p.fault_rx_drop, 1);
-	CHECK_EQ(p.fault_duplicate, 2);
-	CHECK_EQ(p.fault_reorder, 3);
-	CHECK_EQ(p.fault_corrupt, 1000000);
-	CHECK_EQ(p.present, 0xfffeU & ~RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH) &
-		 ~RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX));
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(p.recv_depth, 512);
+	EXPECT_EQ(p.tcp_port, 18515);
+	EXPECT_EQ(p.crc, 1);
+	EXPECT_EQ(p.call_timeout_ms, 5000);
+	EXPECT_EQ(p.rto_min_us, 200);
+	EXPECT_EQ(p.rto_max_us, 1000000);
+	EXPECT_EQ(p.max_retries, 8);
+	EXPECT_EQ(p.heartbeat_ms, 1000);
+	EXPECT_EQ(p.fault_tx_drop, 50000);
+	EXPECT_EQ(p.fault_rx_drop, 1);
+	EXPECT_EQ(p.fault_duplicate, 2);
+	EXPECT_EQ(p.fault_reorder, 3);
+	EXPECT_EQ(p.fault_corrupt, 1000000);
+	EXPECT_EQ(p.present,
+		  0xfffeU & ~RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH) &
+		  ~RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX));
 
 	/* tcp_port is a u16, crc a u8: anything else is refused. */
 	memset(&m, 0, sizeof(m));
@@ -639,29 +642,31 @@ static void test_params_all(void)
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u32(&m, RDMARPC_PARAM_A_TCP_PORT, 18515);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u32(&m, RDMARPC_PARAM_A_CRC, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
 
 	/* The table behind param_set. */
-	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_TCP_PORT, &off, &size), 0);
-	CHECK_EQ(off, offsetof(struct rdmarpc_params, tcp_port));
-	CHECK_EQ(size, 2);
-	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_CRC, &off, &size), 0);
-	CHECK_EQ(size, 1);
-	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_FAULT_CORRUPT, &off, &size), 0);
-	CHECK_EQ(off, offsetof(struct rdmarpc_params, fault_corrupt));
-	CHECK_EQ(size, 4);
-	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, &off,
-				&size), 0);
-	CHECK_EQ(off, offsetof(struct rdmarpc_params, hs_pending_per_host));
-	CHECK_EQ(size, 4);
-	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
-	CHECK_EQ(rr_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size), -ENOENT);
+	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_TCP_PORT, &off, &size), 0);
+	EXPECT_EQ(off, offsetof(struct rdmarpc_params, tcp_port));
+	EXPECT_EQ(size, 2);
+	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_CRC, &off, &size), 0);
+	EXPECT_EQ(size, 1);
+	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_FAULT_CORRUPT, &off, &size),
+		  0);
+	EXPECT_EQ(off, offsetof(struct rdmarpc_params, fault_corrupt));
+	EXPECT_EQ(size, 4);
+	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, &off,
+				 &size), 0);
+	EXPECT_EQ(off, offsetof(struct rdmarpc_params, hs_pending_per_host));
+	EXPECT_EQ(size, 4);
+	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
+	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size),
+		  -ENOENT);
 }
 
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -692,43 +697,43 @@ static void build_full_peer(struct mb *m)
 	mb_end(m);
 }
 
-static void test_peer_full(void)
+TEST(peer_full)
 {
 	struct rdmarpc_peer p;
 	struct mb m = { 0 };
 
 	build_full_peer(&m);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
-	CHECK_STREQ(p.name, "b");
-	CHECK_EQ(p.ipv4, 0x0200000a);
-	CHECK_EQ(p.tcp_port, 18515);
-	CHECK_EQ(p.state, RDMARPC_PEER_UP);
-	CHECK_EQ(p.crc, 1);
-	CHECK_STREQ(p.dev_name, "rxe0");
-	CHECK_EQ(p.port, 1);
-	CHECK_EQ(p.gid_index, 1);
-	CHECK(!memcmp(p.gid, gid_v2, 16));
-	CHECK_EQ(p.qpn, 0x12);
-	CHECK_EQ(p.qkey, 0xdeadbeef);
-	CHECK_EQ(p.mtu, 1024);
-	CHECK(!memcmp(p.mac, mac, 6));
-	CHECK_EQ(p.stats.tx_packets, 100);
-	CHECK_EQ(p.stats.retransmits, 3);
-	CHECK_EQ(p.stats.crc_drops, 1);
-	CHECK_EQ(p.stats.calls_ok, 1ULL << 33);
-	CHECK_EQ(p.stats.requests, 9);
-	CHECK_EQ(p.stats.rx_packets, 0);
-	CHECK_EQ(p.stats.present, (1U << RDMARPC_SSTAT_A_TX_PACKETS) |
-		 (1U << RDMARPC_SSTAT_A_RETRANSMITS) |
-		 (1U << RDMARPC_SSTAT_A_CRC_DROPS) |
-		 (1U << RDMARPC_SSTAT_A_CALLS_OK) |
-		 (1U << RDMARPC_SSTAT_A_REQUESTS));
-	CHECK(RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
-	CHECK(RDMARPC_HAS(&p, RDMARPC_A_STATS));
-	CHECK(!RDMARPC_HAS(&p, RDMARPC_A_PEER_PSK));
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	EXPECT_STREQ(p.name, "b");
+	EXPECT_EQ(p.ipv4, 0x0200000a);
+	EXPECT_EQ(p.tcp_port, 18515);
+	EXPECT_EQ(p.state, RDMARPC_PEER_UP);
+	EXPECT_EQ(p.crc, 1);
+	EXPECT_STREQ(p.dev_name, "rxe0");
+	EXPECT_EQ(p.port, 1);
+	EXPECT_EQ(p.gid_index, 1);
+	EXPECT_TRUE(!memcmp(p.gid, gid_v2, 16));
+	EXPECT_EQ(p.qpn, 0x12);
+	EXPECT_EQ(p.qkey, 0xdeadbeef);
+	EXPECT_EQ(p.mtu, 1024);
+	EXPECT_TRUE(!memcmp(p.mac, mac, 6));
+	EXPECT_EQ(p.stats.tx_packets, 100);
+	EXPECT_EQ(p.stats.retransmits, 3);
+	EXPECT_EQ(p.stats.crc_drops, 1);
+	EXPECT_EQ(p.stats.calls_ok, 1ULL << 33);
+	EXPECT_EQ(p.stats.requests, 9);
+	EXPECT_EQ(p.stats.rx_packets, 0);
+	EXPECT_EQ(p.stats.present, (1U << RDMARPC_SSTAT_A_TX_PACKETS) |
+		  (1U << RDMARPC_SSTAT_A_RETRANSMITS) |
+		  (1U << RDMARPC_SSTAT_A_CRC_DROPS) |
+		  (1U << RDMARPC_SSTAT_A_CALLS_OK) |
+		  (1U << RDMARPC_SSTAT_A_REQUESTS));
+	EXPECT_TRUE(RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
+	EXPECT_TRUE(RDMARPC_HAS(&p, RDMARPC_A_STATS));
+	EXPECT_TRUE(!RDMARPC_HAS(&p, RDMARPC_A_PEER_PSK));
 }
 
-static void test_peer_idle_and_widths(void)
+TEST(peer_idle_and_widths)
 {
 	struct rdmarpc_peer p;
 	struct mb m = { 0 };
@@ -741,11 +746,11 @@ static void test_peer_idle_and_widths(void)
 	mb_u8(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_IDLE);
 	mb_u8(&m, RDMARPC_A_PEER_CRC, 0);
 	mb_u32(&m, 200, 5);	/* unknown type above the max: ignored */
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
-	CHECK_STREQ(p.name, "idle");
-	CHECK_STREQ(p.dev_name, "");
-	CHECK(!RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
-	CHECK(!RDMARPC_HAS(&p, RDMARPC_A_PEER_QPN));
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	EXPECT_STREQ(p.name, "idle");
+	EXPECT_STREQ(p.dev_name, "");
+	EXPECT_TRUE(!RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
+	EXPECT_TRUE(!RDMARPC_HAS(&p, RDMARPC_A_PEER_QPN));
 
 	/* State, QPN, QKey and MTU are read at any integer width... */
 	memset(&m, 0, sizeof(m));
@@ -754,25 +759,25 @@ static void test_peer_idle_and_widths(void)
 	mb_u32(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_FAILED);
 	mb_u64(&m, RDMARPC_A_PEER_QPN, 0xffffff);
 	mb_u16(&m, RDMARPC_A_PEER_MTU, 4096);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
-	CHECK_EQ(p.state, RDMARPC_PEER_FAILED);
-	CHECK_EQ(p.qpn, 0xffffff);
-	CHECK_EQ(p.mtu, 4096);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(p.state, RDMARPC_PEER_FAILED);
+	EXPECT_EQ(p.qpn, 0xffffff);
+	EXPECT_EQ(p.mtu, 4096);
 
 	/* ...as long as the value fits. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
 	mb_u16(&m, RDMARPC_A_PEER_STATE, 256);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
 	mb_put(&m, RDMARPC_A_PEER_QPN, "abc", 3);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
 }
 
-static void test_peer_malformed(void)
+TEST(peer_malformed)
 {
 	struct rdmarpc_peer p;
 	struct mb m;
@@ -782,32 +787,32 @@ static void test_peer_malformed(void)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_u32(&m, RDMARPC_A_PEER_IPV4, 1);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
 
 	/* A 5-byte MAC, a 15-byte GID, a u32 port, a u32 stat. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_put(&m, RDMARPC_A_PEER_MAC, mac, 5);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
-	CHECK_STREQ(p.name, "");
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_STREQ(p.name, "");
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_put(&m, RDMARPC_A_PEER_GID, gid_v2, 15);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_u32(&m, RDMARPC_A_PEER_TCP_PORT, 1);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_nest(&m, RDMARPC_A_STATS);
 	mb_u32(&m, RDMARPC_SSTAT_A_CALLS_OK, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
 
 	/* Every truncation of a full reply fails cleanly or parses. */
 	memset(&m, 0, sizeof(m));
@@ -821,7 +826,7 @@ static void test_peer_malformed(void)
 		memcpy(copy, m.buf, full);
 		nlh->nlmsg_len = (uint32_t)cut;
 		err = rr_parse_peer(nlh, &p);
-		CHECK(err == 0 || err == -EPROTO);
+		EXPECT_TRUE(err == 0 || err == -EPROTO);
 		free(copy);
 	}
 }
@@ -851,48 +856,48 @@ static void build_session(struct mb *m, uint64_t id, int wide_id)
 	mb_end(m);
 }
 
-static void test_session(void)
+TEST(session)
 {
 	struct rdmarpc_session s;
 	struct mb m = { 0 };
 
 	build_session(&m, 0x123456789ULL, 1);
-	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
-	CHECK_EQ(s.id, 0x123456789ULL);
-	CHECK_EQ(s.role, RDMARPC_SESSION_SERVER);
-	CHECK_STREQ(s.peer, "10.0.0.1:40000");
-	CHECK_STREQ(s.dev_name, "rxe0");
-	CHECK_EQ(s.port, 1);
-	CHECK_EQ(s.info.busy_slots, 2);
-	CHECK_EQ(s.info.inflight, 5);
-	CHECK_EQ(s.info.cwnd, 32);
-	CHECK_EQ(s.info.srtt_ns, 15000);
-	CHECK_EQ(s.info.rto_ns, 200000);
-	CHECK_EQ(s.info.present, 0x1fU << RDMARPC_SINFO_A_BUSY_SLOTS);
-	CHECK_EQ(s.stats.rx_packets, 77);
-	CHECK_EQ(s.stats.dup_requests, 4);
-	CHECK_EQ(s.stats.credit_stalls, 6);
-	CHECK(RDMARPC_HAS(&s, RDMARPC_A_SESSION_INFO));
+	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	EXPECT_EQ(s.id, 0x123456789ULL);
+	EXPECT_EQ(s.role, RDMARPC_SESSION_SERVER);
+	EXPECT_STREQ(s.peer, "10.0.0.1:40000");
+	EXPECT_STREQ(s.dev_name, "rxe0");
+	EXPECT_EQ(s.port, 1);
+	EXPECT_EQ(s.info.busy_slots, 2);
+	EXPECT_EQ(s.info.inflight, 5);
+	EXPECT_EQ(s.info.cwnd, 32);
+	EXPECT_EQ(s.info.srtt_ns, 15000);
+	EXPECT_EQ(s.info.rto_ns, 200000);
+	EXPECT_EQ(s.info.present, 0x1fU << RDMARPC_SINFO_A_BUSY_SLOTS);
+	EXPECT_EQ(s.stats.rx_packets, 77);
+	EXPECT_EQ(s.stats.dup_requests, 4);
+	EXPECT_EQ(s.stats.credit_stalls, 6);
+	EXPECT_TRUE(RDMARPC_HAS(&s, RDMARPC_A_SESSION_INFO));
 
 	/* A 32-bit session id is fine too. */
 	memset(&m, 0, sizeof(m));
 	build_session(&m, 7, 0);
-	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
-	CHECK_EQ(s.id, 7);
+	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	EXPECT_EQ(s.id, 7);
 
 	/* No id; a u32 where SRTT's u64 belongs. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
 	mb_u8(&m, RDMARPC_A_SESSION_ROLE, RDMARPC_SESSION_CLIENT);
-	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
 	mb_u64(&m, RDMARPC_A_SESSION_ID, 1);
 	mb_nest(&m, RDMARPC_A_SESSION_INFO);
 	mb_u32(&m, RDMARPC_SINFO_A_SRTT_NS, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
-	CHECK_EQ(s.id, 0);
+	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	EXPECT_EQ(s.id, 0);
 
 	/* A nest member overrunning its nest. */
 	memset(&m, 0, sizeof(m));
@@ -902,7 +907,7 @@ static void test_session(void)
 	mb_u64(&m, RDMARPC_SSTAT_A_TX_BYTES, 1);
 	mb_end(&m);
 	((struct nlattr *)(m.buf + m.len - 12))->nla_len = 40;
-	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
 }
 
 /* A STATS_GET reply with every counter of every nest. */
@@ -925,55 +930,55 @@ static void build_stats(struct mb *m)
 	mb_end(m);
 }
 
-static void test_stats_full(void)
+TEST(stats_full)
 {
 	struct rdmarpc_module_stats st;
 	struct mb m = { 0 };
 
 	build_stats(&m);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
-	CHECK_EQ(st.hs.accepted, 100 + RDMARPC_HSTAT_A_ACCEPTED);
-	CHECK_EQ(st.hs.refused, 100 + RDMARPC_HSTAT_A_REFUSED);
-	CHECK_EQ(st.hs.connected, 100 + RDMARPC_HSTAT_A_CONNECTED);
-	CHECK_EQ(st.hs.failed, 100 + RDMARPC_HSTAT_A_FAILED);
-	CHECK_EQ(st.hs.dead, 100 + RDMARPC_HSTAT_A_DEAD);
-	CHECK_EQ(st.hs.pending_full, 100 + RDMARPC_HSTAT_A_PENDING_FULL);
-	CHECK_EQ(st.hs.host_limit, 100 + RDMARPC_HSTAT_A_HOST_LIMIT);
-	CHECK_EQ(st.hs.idle_closed, 100 + RDMARPC_HSTAT_A_IDLE_CLOSED);
-	CHECK_EQ(st.hs.addr_refused, 100 + RDMARPC_HSTAT_A_ADDR_REFUSED);
-	CHECK_EQ(st.hs.present, 0x1ffU << RDMARPC_HSTAT_A_ACCEPTED);
-	CHECK_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
-	CHECK_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
-	CHECK_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
-	CHECK_EQ(st.fault.reorder, 200 + RDMARPC_FSTAT_A_REORDER);
-	CHECK_EQ(st.fault.corrupt, 200 + RDMARPC_FSTAT_A_CORRUPT);
-	CHECK_EQ(st.fault.unknown, 200 + RDMARPC_FSTAT_A_UNKNOWN);
-	CHECK_EQ(st.fault.wrong_src, 200 + RDMARPC_FSTAT_A_WRONG_SRC);
-	CHECK_EQ(st.fault.present, 0x7fU << RDMARPC_FSTAT_A_TX_DROP);
-	CHECK_EQ(st.rpc.endpoints, (1ULL << 40) + RDMARPC_RSTAT_A_ENDPOINTS);
-	CHECK_EQ(st.rpc.calls, (1ULL << 40) + RDMARPC_RSTAT_A_CALLS);
-	CHECK_EQ(st.rpc.calls_failed,
-		 (1ULL << 40) + RDMARPC_RSTAT_A_CALLS_FAILED);
-	CHECK_EQ(st.rpc.cancels, (1ULL << 40) + RDMARPC_RSTAT_A_CANCELS);
-	CHECK_EQ(st.rpc.requests, (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS);
-	CHECK_EQ(st.rpc.requests_unserved,
-		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_UNSERVED);
-	CHECK_EQ(st.rpc.requests_dropped,
-		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_DROPPED);
-	CHECK_EQ(st.rpc.requests_aborted,
-		 (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_ABORTED);
-	CHECK_EQ(st.rpc.replies, (1ULL << 40) + RDMARPC_RSTAT_A_REPLIES);
-	CHECK_EQ(st.rpc.mem_used, (1ULL << 40) + RDMARPC_RSTAT_A_MEM_USED);
-	CHECK_EQ(st.rpc.mem_refused,
-		 (1ULL << 40) + RDMARPC_RSTAT_A_MEM_REFUSED);
-	CHECK_EQ(st.rpc.present, 0x7ffU << RDMARPC_RSTAT_A_ENDPOINTS);
-	CHECK(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
-	CHECK(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
-	CHECK(RDMARPC_HAS(&st, RDMARPC_A_RPC_STATS));
-	CHECK(!RDMARPC_HAS(&st, RDMARPC_A_STATS));
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	EXPECT_EQ(st.hs.accepted, 100 + RDMARPC_HSTAT_A_ACCEPTED);
+	EXPECT_EQ(st.hs.refused, 100 + RDMARPC_HSTAT_A_REFUSED);
+	EXPECT_EQ(st.hs.connected, 100 + RDMARPC_HSTAT_A_CONNECTED);
+	EXPECT_EQ(st.hs.failed, 100 + RDMARPC_HSTAT_A_FAILED);
+	EXPECT_EQ(st.hs.dead, 100 + RDMARPC_HSTAT_A_DEAD);
+	EXPECT_EQ(st.hs.pending_full, 100 + RDMARPC_HSTAT_A_PENDING_FULL);
+	EXPECT_EQ(st.hs.host_limit, 100 + RDMARPC_HSTAT_A_HOST_LIMIT);
+	EXPECT_EQ(st.hs.idle_closed, 100 + RDMARPC_HSTAT_A_IDLE_CLOSED);
+	EXPECT_EQ(st.hs.addr_refused, 100 + RDMARPC_HSTAT_A_ADDR_REFUSED);
+	EXPECT_EQ(st.hs.present, 0x1ffU << RDMARPC_HSTAT_A_ACCEPTED);
+	EXPECT_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
+	EXPECT_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
+	EXPECT_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
+	EXPECT_EQ(st.fault.reorder, 200 + RDMARPC_FSTAT_A_REORDER);
+	EXPECT_EQ(st.fault.corrupt, 200 + RDMARPC_FSTAT_A_CORRUPT);
+	EXPECT_EQ(st.fault.unknown, 200 + RDMARPC_FSTAT_A_UNKNOWN);
+	EXPECT_EQ(st.fault.wrong_src, 200 + RDMARPC_FSTAT_A_WRONG_SRC);
+	EXPECT_EQ(st.fault.present, 0x7fU << RDMARPC_FSTAT_A_TX_DROP);
+	EXPECT_EQ(st.rpc.endpoints, (1ULL << 40) + RDMARPC_RSTAT_A_ENDPOINTS);
+	EXPECT_EQ(st.rpc.calls, (1ULL << 40) + RDMARPC_RSTAT_A_CALLS);
+	EXPECT_EQ(st.rpc.calls_failed,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_CALLS_FAILED);
+	EXPECT_EQ(st.rpc.cancels, (1ULL << 40) + RDMARPC_RSTAT_A_CANCELS);
+	EXPECT_EQ(st.rpc.requests, (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS);
+	EXPECT_EQ(st.rpc.requests_unserved,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_UNSERVED);
+	EXPECT_EQ(st.rpc.requests_dropped,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_DROPPED);
+	EXPECT_EQ(st.rpc.requests_aborted,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_ABORTED);
+	EXPECT_EQ(st.rpc.replies, (1ULL << 40) + RDMARPC_RSTAT_A_REPLIES);
+	EXPECT_EQ(st.rpc.mem_used, (1ULL << 40) + RDMARPC_RSTAT_A_MEM_USED);
+	EXPECT_EQ(st.rpc.mem_refused,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_MEM_REFUSED);
+	EXPECT_EQ(st.rpc.present, 0x7ffU << RDMARPC_RSTAT_A_ENDPOINTS);
+	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
+	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
+	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_RPC_STATS));
+	EXPECT_TRUE(!RDMARPC_HAS(&st, RDMARPC_A_STATS));
 }
 
-static void test_stats_partial_and_unknown(void)
+TEST(stats_partial_and_unknown)
 {
 	struct rdmarpc_module_stats st;
 	struct mb m = { 0 };
@@ -991,32 +996,32 @@ static void test_stats_partial_and_unknown(void)
 	mb_nest(&m, RDMARPC_A_MAX + 1);
 	mb_u64(&m, 1, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
-	CHECK_EQ(st.fault.tx_drop, 42);
-	CHECK_EQ(st.fault.present, 1U << RDMARPC_FSTAT_A_TX_DROP);
-	CHECK_EQ(st.hs.present, 0);
-	CHECK_EQ(st.rpc.present, 0);
-	CHECK(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
-	CHECK(!RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	EXPECT_EQ(st.fault.tx_drop, 42);
+	EXPECT_EQ(st.fault.present, 1U << RDMARPC_FSTAT_A_TX_DROP);
+	EXPECT_EQ(st.hs.present, 0);
+	EXPECT_EQ(st.rpc.present, 0);
+	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
+	EXPECT_TRUE(!RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
 
 	/* An empty nest is still a reply, with nothing in it. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_nest(&m, RDMARPC_A_HS_STATS);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
-	CHECK_EQ(st.hs.present, 0);
-	CHECK(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	EXPECT_EQ(st.hs.present, 0);
+	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
 
 	/* No nest at all: not a STATS_GET reply. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_u32(&m, RDMARPC_A_PORT, 1);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
-	CHECK_EQ(st.present, 0);
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(st.present, 0);
 }
 
-static void test_stats_malformed(void)
+TEST(stats_malformed)
 {
 	struct rdmarpc_module_stats st;
 	struct mb m;
@@ -1028,8 +1033,8 @@ static void test_stats_malformed(void)
 	mb_nest(&m, RDMARPC_A_HS_STATS);
 	mb_u32(&m, RDMARPC_HSTAT_A_REFUSED, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
-	CHECK_EQ(st.present, 0);
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(st.present, 0);
 
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
@@ -1039,16 +1044,16 @@ static void test_stats_malformed(void)
 	mb_nest(&m, RDMARPC_A_FAULT_STATS);
 	mb_put(&m, RDMARPC_FSTAT_A_UNKNOWN, "1234567", 7);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
-	CHECK_EQ(st.hs.refused, 0);
-	CHECK_EQ(st.hs.present, 0);
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(st.hs.refused, 0);
+	EXPECT_EQ(st.hs.present, 0);
 
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_nest(&m, RDMARPC_A_RPC_STATS);
 	mb_u16(&m, RDMARPC_RSTAT_A_REPLIES, 1);
 	mb_end(&m);
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
 
 	/* A counter overrunning its nest. */
 	memset(&m, 0, sizeof(m));
@@ -1057,13 +1062,13 @@ static void test_stats_malformed(void)
 	mb_u64(&m, RDMARPC_RSTAT_A_CALLS, 1);
 	mb_end(&m);
 	((struct nlattr *)(m.buf + m.len - 12))->nla_len = 40;
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
 
 	/* A message shorter than the generic netlink header. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_hdr(&m)->nlmsg_len = NLMSG_HDRLEN + 2;
-	CHECK_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
 
 	/* Every truncation of a full reply fails cleanly or parses. */
 	memset(&m, 0, sizeof(m));
@@ -1077,31 +1082,9 @@ static void test_stats_malformed(void)
 		memcpy(copy, m.buf, full);
 		nlh->nlmsg_len = (uint32_t)cut;
 		err = rr_parse_stats(nlh, &st);
-		CHECK(err == 0 || err == -EPROTO);
+		EXPECT_TRUE(err == 0 || err == -EPROTO);
 		if (err)
-			CHECK_EQ(st.present, 0);
+			EXPECT_EQ(st.present, 0);
 		free(copy);
 	}
 }
-
-const struct unit_test parse_tests[] = {
-	{ "dev_full", test_dev_full },
-	{ "dev_minimal", test_dev_minimal },
-	{ "dev_unknown_attrs_ignored", test_dev_unknown_attrs_ignored },
-	{ "dev_malformed", test_dev_malformed },
-	{ "dev_truncated", test_dev_truncated },
-	{ "params", test_params },
-	{ "params_all", test_params_all },
-	{ "peer_full", test_peer_full },
-	{ "peer_idle_and_widths", test_peer_idle_and_widths },
-	{ "peer_malformed", test_peer_malformed },
-	{ "session", test_session },
-	{ "stats_full", test_stats_full },
-	{ "stats_partial_and_unknown", test_stats_partial_and_unknown },
-	{ "stats_malformed", test_stats_malformed },
-	{ "loopback", test_loopback },
-	{ "extack", test_extack },
-	{ "events", test_events },
-	{ "attr_index", test_attr_index },
-	{ NULL, NULL },
-};

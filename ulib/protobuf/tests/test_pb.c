@@ -4,25 +4,16 @@
  * joined by a transport function that hands the packed request straight
  * to the server's dispatch.  This tests packing, unpacking, method ids and
  * error mapping of the glue only; rdmarpc itself is not involved.
- * Ends with "N passed, N failed".
+ * KTAP output (tests/harness.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "rdmarpc-protobuf-internal.h"
 #include "kv.pb-c.h"
-
-static int failures;
-
-#define CHECK(c) do {							\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n",\
-				__FILE__, __LINE__, __func__, #c);	\
-			failures++;					\
-		}							\
-	} while (0)
 
 /* ---- a server implementation: one key/value pair ---- */
 
@@ -126,20 +117,20 @@ static void got_put(const Rdmarpc__Test__PutReply *r, void *data)
 		g->count = r->count;
 }
 
-static void test_method_ids(void)
+TEST(pb_method_ids)
 {
 	const ProtobufCServiceDescriptor *d = &rdmarpc__test__kv__descriptor;
 
-	CHECK(!strcmp(d->name, "rdmarpc.test.Kv"));
-	CHECK(rdmarpc_pb_method_id(d, 0) ==
-	      rdmarpc_method_id("rdmarpc.test.Kv/Get"));
-	CHECK(rdmarpc_pb_method_id(d, 1) ==
-	      rdmarpc_method_id("rdmarpc.test.Kv/Put"));
-	CHECK(rdmarpc_pb_method_id(d, 2) == 0);
-	CHECK(rdmarpc_pb_method_id(NULL, 0) == 0);
+	EXPECT_TRUE(!strcmp(d->name, "rdmarpc.test.Kv"));
+	EXPECT_TRUE(rdmarpc_pb_method_id(d, 0) ==
+		    rdmarpc_method_id("rdmarpc.test.Kv/Get"));
+	EXPECT_TRUE(rdmarpc_pb_method_id(d, 1) ==
+		    rdmarpc_method_id("rdmarpc.test.Kv/Put"));
+	EXPECT_TRUE(rdmarpc_pb_method_id(d, 2) == 0);
+	EXPECT_TRUE(rdmarpc_pb_method_id(NULL, 0) == 0);
 }
 
-static void test_roundtrip(void)
+TEST(pb_roundtrip)
 {
 	ProtobufCService *c = rr_pb_client_new(&rdmarpc__test__kv__descriptor,
 					       &loop, NULL, 0);
@@ -147,30 +138,30 @@ static void test_roundtrip(void)
 	Rdmarpc__Test__GetRequest get = RDMARPC__TEST__GET_REQUEST__INIT;
 	struct got g = { 0 };
 
-	CHECK(c);
+	EXPECT_TRUE(c);
 	if (!c)
 		return;
 	put.key = "k";
 	put.value = "hello rdma";
 	rdmarpc__test__kv__put(c, &put, got_put, &g);
-	CHECK(g.called == 1 && !g.null && g.count == 1);
-	CHECK(rdmarpc_pb_client_error() == 0);
+	EXPECT_TRUE(g.called == 1 && !g.null && g.count == 1);
+	EXPECT_TRUE(rdmarpc_pb_client_error() == 0);
 
 	memset(&g, 0, sizeof(g));
 	get.key = "k";
 	rdmarpc__test__kv__get(c, &get, got_get, &g);
-	CHECK(g.called == 1 && !g.null && g.found);
-	CHECK(!strcmp(g.value, "hello rdma"));
+	EXPECT_TRUE(g.called == 1 && !g.null && g.found);
+	EXPECT_TRUE(!strcmp(g.value, "hello rdma"));
 
 	memset(&g, 0, sizeof(g));
 	get.key = "other";
 	rdmarpc__test__kv__get(c, &get, got_get, &g);
-	CHECK(g.called == 1 && !g.null && !g.found);
-	CHECK(!strcmp(g.value, ""));
+	EXPECT_TRUE(g.called == 1 && !g.null && !g.found);
+	EXPECT_TRUE(!strcmp(g.value, ""));
 	rdmarpc_pb_client_free(c);
 }
 
-static void test_errors(void)
+TEST(pb_errors)
 {
 	ProtobufCService *c = rr_pb_client_new(&rdmarpc__test__kv__descriptor,
 					       &loop, NULL, 4);
@@ -180,14 +171,17 @@ static void test_errors(void)
 	size_t len;
 	int32_t status;
 
-	CHECK(c);
+	EXPECT_TRUE(c);
 	if (!c)
 		return;
+	/* What pb_roundtrip stored: each test has a process of its own. */
+	snprintf(stored_key, sizeof(stored_key), "k");
+	snprintf(stored_value, sizeof(stored_value), "hello rdma");
 	/* The response (11 bytes) does not fit in 4. */
 	get.key = "k";
 	rdmarpc__test__kv__get(c, &get, got_get, &g);
-	CHECK(g.called == 1 && g.null);
-	CHECK(rdmarpc_pb_client_error() == -ENOBUFS);
+	EXPECT_TRUE(g.called == 1 && g.null);
+	EXPECT_TRUE(rdmarpc_pb_client_error() == -ENOBUFS);
 	rdmarpc_pb_client_free(c);
 
 	c = rr_pb_client_new(&rdmarpc__test__kv__descriptor, &loop, NULL, 0);
@@ -197,70 +191,44 @@ static void test_errors(void)
 	transport_error = -ETIMEDOUT;
 	memset(&g, 0, sizeof(g));
 	rdmarpc__test__kv__get(c, &get, got_get, &g);
-	CHECK(g.called == 1 && g.null);
-	CHECK(rdmarpc_pb_client_error() == -ETIMEDOUT);
+	EXPECT_TRUE(g.called == 1 && g.null);
+	EXPECT_TRUE(rdmarpc_pb_client_error() == -ETIMEDOUT);
 	transport_error = 0;
 
 	/* The handler answering NULL: status -EIO. */
 	answer_null = 1;
 	memset(&g, 0, sizeof(g));
 	rdmarpc__test__kv__get(c, &get, got_get, &g);
-	CHECK(g.called == 1 && g.null);
-	CHECK(rdmarpc_pb_client_error() == -EIO);
+	EXPECT_TRUE(g.called == 1 && g.null);
+	EXPECT_TRUE(rdmarpc_pb_client_error() == -EIO);
 	answer_null = 0;
 
 	/* A response that does not unpack. */
 	corrupt_response = 1;
 	memset(&g, 0, sizeof(g));
 	rdmarpc__test__kv__get(c, &get, got_get, &g);
-	CHECK(g.called == 1 && g.null);
-	CHECK(rdmarpc_pb_client_error() == -EBADMSG);
+	EXPECT_TRUE(g.called == 1 && g.null);
+	EXPECT_TRUE(rdmarpc_pb_client_error() == -EBADMSG);
 	corrupt_response = 0;
 	rdmarpc_pb_client_free(c);
 
 	/* Server side: unknown method, request that does not unpack. */
 	rr_pb_dispatch(&server.base, 12345, "", 0, &status, &resp, &len);
-	CHECK(status == -ENOENT && !resp && !len);
+	EXPECT_TRUE(status == -ENOENT && !resp && !len);
 	rr_pb_dispatch(&server.base,
 		       rdmarpc_pb_method_id(&rdmarpc__test__kv__descriptor, 1),
 		       "\xff\xff\xff", 3, &status, &resp, &len);
-	CHECK(status == -EBADMSG && !resp && !len);
+	EXPECT_TRUE(status == -EBADMSG && !resp && !len);
 }
 
-static void test_null_args(void)
+TEST(pb_null_args)
 {
-	CHECK(!rdmarpc_pb_client_new(NULL, NULL, 0, 0, 0));
-	CHECK(rdmarpc_pb_bind(NULL, &rdmarpc__test__kv__descriptor) ==
-	      -EINVAL);
-	CHECK(rdmarpc_pb_serve_one(NULL, &server.base, NULL, 0, 0) ==
-	      -EINVAL);
+	EXPECT_TRUE(!rdmarpc_pb_client_new(NULL, NULL, 0, 0, 0));
+	EXPECT_TRUE(rdmarpc_pb_bind(NULL, &rdmarpc__test__kv__descriptor) ==
+		    -EINVAL);
+	EXPECT_TRUE(rdmarpc_pb_serve_one(NULL, &server.base, NULL, 0, 0) ==
+		    -EINVAL);
 	rdmarpc_pb_client_free(NULL);
 }
 
-int main(void)
-{
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
-		{ "pb_method_ids", test_method_ids },
-		{ "pb_roundtrip", test_roundtrip },
-		{ "pb_errors", test_errors },
-		{ "pb_null_args", test_null_args },
-	};
-	int passed = 0, failed = 0;
-
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int before = failures;
-
-		tests[i].fn();
-		if (failures == before) {
-			passed++;
-		} else {
-			failed++;
-			printf("FAIL %s\n", tests[i].name);
-		}
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
-}
+TEST_HARNESS_MAIN
