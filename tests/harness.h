@@ -311,7 +311,7 @@ static inline int __th_cmp_failed(struct __test_metadata *m, const char *file,
 	return 1;
 }
 
-#define __TH_CMP(expected, seen, op, is_assert)				\
+#define __TH_CMP(expected, expected_str, seen, seen_str, op, is_assert)	\
 	__TH_CHECK(({							\
 		__typeof__(expected) __exp = (expected);		\
 		__typeof__(seen) __seen = (seen);			\
@@ -320,7 +320,8 @@ static inline int __th_cmp_failed(struct __test_metadata *m, const char *file,
 									\
 		!(__th_cmp(__e, __s) op 0) &&				\
 			__th_cmp_failed(_metadata, __FILE__, __LINE__,	\
-					#expected, #op, #seen, __e, __s); \
+					expected_str, #op, seen_str,	\
+					__e, __s);			\
 	}), is_assert)
 
 static inline int __th_str_failed(struct __test_metadata *m, const char *file,
@@ -351,32 +352,46 @@ static inline int __th_bool_failed(struct __test_metadata *m, const char *file,
 	return 1;
 }
 
-#define __TH_BOOL(cond, want, is_assert)				\
+#define __TH_BOOL(cond, cond_str, want, is_assert)			\
 	__TH_CHECK((!!(cond)) != (want) &&				\
-		   __th_bool_failed(_metadata, __FILE__, __LINE__, #cond, \
-				    want), is_assert)
+		   __th_bool_failed(_metadata, __FILE__, __LINE__,	\
+				    cond_str, want), is_assert)
 
-#define ASSERT_EQ(expected, seen)	__TH_CMP(expected, seen, ==, 1)
-#define ASSERT_NE(expected, seen)	__TH_CMP(expected, seen, !=, 1)
-#define ASSERT_LT(expected, seen)	__TH_CMP(expected, seen, <, 1)
-#define ASSERT_LE(expected, seen)	__TH_CMP(expected, seen, <=, 1)
-#define ASSERT_GT(expected, seen)	__TH_CMP(expected, seen, >, 1)
-#define ASSERT_GE(expected, seen)	__TH_CMP(expected, seen, >=, 1)
-#define ASSERT_TRUE(cond)		__TH_BOOL(cond, 1, 1)
-#define ASSERT_FALSE(cond)		__TH_BOOL(cond, 0, 1)
-#define ASSERT_NULL(p)			__TH_BOOL((p) == NULL, 1, 1)
+#define ASSERT_EQ(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, ==, 1)
+#define ASSERT_NE(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, !=, 1)
+#define ASSERT_LT(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, <, 1)
+#define ASSERT_LE(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, <=, 1)
+#define ASSERT_GT(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, >, 1)
+#define ASSERT_GE(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, >=, 1)
+#define ASSERT_TRUE(cond)		__TH_BOOL(cond, #cond, 1, 1)
+#define ASSERT_FALSE(cond)		__TH_BOOL(cond, #cond, 0, 1)
+#define ASSERT_NULL(p)							\
+	__TH_BOOL((p) == NULL, #p " == NULL", 1, 1)
 #define ASSERT_STREQ(expected, seen)	__TH_STR(expected, seen, 1, 1)
 #define ASSERT_STRNE(expected, seen)	__TH_STR(expected, seen, 0, 1)
 
-#define EXPECT_EQ(expected, seen)	__TH_CMP(expected, seen, ==, 0)
-#define EXPECT_NE(expected, seen)	__TH_CMP(expected, seen, !=, 0)
-#define EXPECT_LT(expected, seen)	__TH_CMP(expected, seen, <, 0)
-#define EXPECT_LE(expected, seen)	__TH_CMP(expected, seen, <=, 0)
-#define EXPECT_GT(expected, seen)	__TH_CMP(expected, seen, >, 0)
-#define EXPECT_GE(expected, seen)	__TH_CMP(expected, seen, >=, 0)
-#define EXPECT_TRUE(cond)		__TH_BOOL(cond, 1, 0)
-#define EXPECT_FALSE(cond)		__TH_BOOL(cond, 0, 0)
-#define EXPECT_NULL(p)			__TH_BOOL((p) == NULL, 1, 0)
+#define EXPECT_EQ(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, ==, 0)
+#define EXPECT_NE(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, !=, 0)
+#define EXPECT_LT(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, <, 0)
+#define EXPECT_LE(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, <=, 0)
+#define EXPECT_GT(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, >, 0)
+#define EXPECT_GE(expected, seen)					\
+	__TH_CMP(expected, #expected, seen, #seen, >=, 0)
+#define EXPECT_TRUE(cond)		__TH_BOOL(cond, #cond, 1, 0)
+#define EXPECT_FALSE(cond)		__TH_BOOL(cond, #cond, 0, 0)
+#define EXPECT_NULL(p)							\
+	__TH_BOOL((p) == NULL, #p " == NULL", 1, 0)
 #define EXPECT_STREQ(expected, seen)	__TH_STR(expected, seen, 1, 0)
 #define EXPECT_STRNE(expected, seen)	__TH_STR(expected, seen, 0, 0)
 
