@@ -105,9 +105,9 @@ static const struct nla_policy rdmarpc_no_attr_policy[RDMARPC_A_MAX + 1] = {};
 
 /*
  * Counter nests.  Every counter is a u64 attribute; a table says where
- * each one is read from, so one function puts any nest.  Each table lists
- * every counter of its enum once: all attributes but UNSPEC and PAD (the
- * sizes are checked in rdmarpc_nl_init()).
+ * each one is read from, so one function puts any nest.  The tables are
+ * made from the ABI's lists of counters (uapi/rdmarpc_counters.h): each
+ * has every counter of its nest, in the order of its attributes.
  */
 enum rdmarpc_nl_ctr_kind {
 	RDMARPC_CTR_U64,
@@ -127,91 +127,79 @@ struct rdmarpc_nl_ctrs {
 	int pad;		/* the enum's *_A_PAD */
 };
 
-#define RDMARPC_CTR(a, how, type, field) \
-	{ .attr = (a), .kind = RDMARPC_CTR_##how, \
-	  .off = offsetof(type, field) }
+/* Where a counter is read: field @field of the @type at the base pointer. */
+#define RDMARPC_CTR(how, type, field) \
+	.kind = RDMARPC_CTR_##how, .off = offsetof(type, field)
 
-/* Port counters: @base is the struct rdmarpc_port. */
+/*
+ * Port counters: @base is the struct rdmarpc_port.  Where each one is, by
+ * its attribute (a counter of the list with none here does not build).
+ */
+#define RDMARPC_NL_PORT(how, field) \
+	RDMARPC_CTR(how, struct rdmarpc_port, field)
+#define RDMARPC_NL_STAT_TX_PACKETS	RDMARPC_NL_PORT(ATOMIC64, stats.tx_packets)
+#define RDMARPC_NL_STAT_TX_BYTES	RDMARPC_NL_PORT(ATOMIC64, stats.tx_bytes)
+#define RDMARPC_NL_STAT_TX_ERRORS	RDMARPC_NL_PORT(ATOMIC64, stats.tx_errors)
+#define RDMARPC_NL_STAT_RX_PACKETS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_packets)
+#define RDMARPC_NL_STAT_RX_BYTES	RDMARPC_NL_PORT(ATOMIC64, stats.rx_bytes)
+#define RDMARPC_NL_STAT_RX_ERRORS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_errors)
+#define RDMARPC_NL_STAT_RX_DROPS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_drops)
+#define RDMARPC_NL_STAT_RECV_POSTED	RDMARPC_NL_PORT(ATOMIC, rx_posted)
+#define RDMARPC_NL_STAT_AH_CACHED	RDMARPC_NL_PORT(ATOMIC, ah_cached)
+
 static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_STAT_A_##a, ATOMIC64, \
-			    struct rdmarpc_port, stats.f)
-	C(TX_PACKETS, tx_packets),
-	C(TX_BYTES, tx_bytes),
-	C(TX_ERRORS, tx_errors),
-	C(RX_PACKETS, rx_packets),
-	C(RX_BYTES, rx_bytes),
-	C(RX_ERRORS, rx_errors),
-	C(RX_DROPS, rx_drops),
-#undef C
-	RDMARPC_CTR(RDMARPC_STAT_A_RECV_POSTED, ATOMIC, struct rdmarpc_port,
-		    rx_posted),
-	RDMARPC_CTR(RDMARPC_STAT_A_AH_CACHED, ATOMIC, struct rdmarpc_port,
-		    ah_cached),
+#define RDMARPC_PORT_COUNTER(NAME, ...) \
+	{ .attr = RDMARPC_STAT_A_##NAME, RDMARPC_NL_STAT_##NAME },
+#include "uapi/rdmarpc_counters.h"
 };
 
-/* Session (and peer) counters: @base is a struct rr_stats snapshot. */
+/*
+ * Session (and peer) counters: @base is a struct rr_stats snapshot.  The
+ * field of each one, by its attribute.
+ */
+#define RDMARPC_NL_SSTAT_TX_PACKETS	tx_pkts
+#define RDMARPC_NL_SSTAT_TX_BYTES	tx_bytes
+#define RDMARPC_NL_SSTAT_RX_PACKETS	rx_pkts
+#define RDMARPC_NL_SSTAT_RX_BYTES	rx_bytes
+#define RDMARPC_NL_SSTAT_RETRANSMITS	retransmits
+#define RDMARPC_NL_SSTAT_RTO_FIRES	rto_fires
+#define RDMARPC_NL_SSTAT_CRC_DROPS	crc_drops
+/* With rx_stale and rx_nomem folded in (rdmarpc_nl_put_sstats()). */
+#define RDMARPC_NL_SSTAT_RX_DROPS	rx_drops
+#define RDMARPC_NL_SSTAT_DUP_PACKETS	dup_pkts
+#define RDMARPC_NL_SSTAT_DUP_REQUESTS	dup_requests
+#define RDMARPC_NL_SSTAT_CREDIT_STALLS	credit_stalls
+#define RDMARPC_NL_SSTAT_CALLS_OK	calls_ok
+#define RDMARPC_NL_SSTAT_CALLS_FAILED	calls_failed
+#define RDMARPC_NL_SSTAT_REQUESTS	requests
+
 static const struct rdmarpc_nl_ctr rdmarpc_nl_sess_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_SSTAT_A_##a, U64, struct rr_stats, f)
-	C(TX_PACKETS, tx_pkts),
-	C(TX_BYTES, tx_bytes),
-	C(RX_PACKETS, rx_pkts),
-	C(RX_BYTES, rx_bytes),
-	C(RETRANSMITS, retransmits),
-	C(RTO_FIRES, rto_fires),
-	C(CRC_DROPS, crc_drops),
-	C(RX_DROPS, rx_drops),	/* with rx_stale and rx_nomem folded in */
-	C(DUP_PACKETS, dup_pkts),
-	C(DUP_REQUESTS, dup_requests),
-	C(CREDIT_STALLS, credit_stalls),
-	C(CALLS_OK, calls_ok),
-	C(CALLS_FAILED, calls_failed),
-	C(REQUESTS, requests),
-#undef C
+#define RDMARPC_SESS_COUNTER(NAME, ...) \
+	{ .attr = RDMARPC_SSTAT_A_##NAME, \
+	  RDMARPC_CTR(U64, struct rr_stats, RDMARPC_NL_SSTAT_##NAME) },
+#include "uapi/rdmarpc_counters.h"
 };
 
+/* The module-wide nests: the kernel's fields have the counters' names. */
 static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_HSTAT_A_##a, ATOMIC64, \
-			    struct rdmarpc_hs_stats, f)
-	C(ACCEPTED, accepted),
-	C(REFUSED, refused),
-	C(CONNECTED, connected),
-	C(FAILED, failed),
-	C(DEAD, dead),
-	C(PENDING_FULL, pending_full),
-	C(HOST_LIMIT, host_limit),
-	C(IDLE_CLOSED, idle_closed),
-	C(ADDR_REFUSED, addr_refused),
-#undef C
+#define RDMARPC_HS_COUNTER(NAME, name) \
+	{ .attr = RDMARPC_HSTAT_A_##NAME, \
+	  RDMARPC_CTR(ATOMIC64, struct rdmarpc_hs_stats, name) },
+#include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_fault_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_FSTAT_A_##a, ATOMIC64, \
-			    struct rdmarpc_fault_stats, f)
-	C(TX_DROP, tx_drop),
-	C(RX_DROP, rx_drop),
-	C(DUPLICATE, duplicate),
-	C(REORDER, reorder),
-	C(CORRUPT, corrupt),
-	C(UNKNOWN, unknown),
-	C(WRONG_SRC, wrong_src),
-#undef C
+#define RDMARPC_FAULT_COUNTER(NAME, name) \
+	{ .attr = RDMARPC_FSTAT_A_##NAME, \
+	  RDMARPC_CTR(ATOMIC64, struct rdmarpc_fault_stats, name) },
+#include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_rpc_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_RSTAT_A_##a, U64, \
-			    struct rdmarpc_rpc_stats, f)
-	C(ENDPOINTS, endpoints),
-	C(CALLS, calls),
-	C(CALLS_FAILED, calls_failed),
-	C(CANCELS, cancels),
-	C(REQUESTS, requests),
-	C(REQUESTS_UNSERVED, requests_unserved),
-	C(REQUESTS_DROPPED, requests_dropped),
-	C(REQUESTS_ABORTED, requests_aborted),
-	C(REPLIES, replies),
-	C(MEM_USED, mem_used),
-	C(MEM_REFUSED, mem_refused),
-#undef C
+#define RDMARPC_RPC_COUNTER(NAME, name) \
+	{ .attr = RDMARPC_RSTAT_A_##NAME, \
+	  RDMARPC_CTR(U64, struct rdmarpc_rpc_stats, name) },
+#include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctrs rdmarpc_nl_port_ctrs = {
@@ -1037,12 +1025,6 @@ int __init rdmarpc_nl_init(void)
 		rdmarpc_param_policy[attr].type =
 			rdmarpc_nl_param_nla[rdmarpc_params[attr]->type];
 
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_port_ctr) != RDMARPC_STAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_sess_ctr) != RDMARPC_SSTAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_hs_ctr) != RDMARPC_HSTAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_fault_ctr) !=
-		     RDMARPC_FSTAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_rpc_ctr) != RDMARPC_RSTAT_A_MAX - 1);
 	ret = genl_register_family(&rdmarpc_family);
 	if (ret)
 		return ret;
