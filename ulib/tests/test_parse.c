@@ -1084,21 +1084,169 @@ static void test_stats_malformed(void)
 	}
 }
 
+/* A DEV_GET reply with every port counter: each lands in its field. */
+static void test_dev_stats_all(void)
+{
+	struct rdmarpc_dev d;
+	struct mb m = { 0 };
+	uint16_t a;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_nest(&m, RDMARPC_A_STATS);
+	for (a = RDMARPC_STAT_A_TX_PACKETS; a <= RDMARPC_STAT_A_MAX; a++)
+		mb_u64(&m, a, 1000 + a);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	CHECK_EQ(d.stats.tx_packets, 1000 + RDMARPC_STAT_A_TX_PACKETS);
+	CHECK_EQ(d.stats.tx_bytes, 1000 + RDMARPC_STAT_A_TX_BYTES);
+	CHECK_EQ(d.stats.tx_errors, 1000 + RDMARPC_STAT_A_TX_ERRORS);
+	CHECK_EQ(d.stats.rx_packets, 1000 + RDMARPC_STAT_A_RX_PACKETS);
+	CHECK_EQ(d.stats.rx_bytes, 1000 + RDMARPC_STAT_A_RX_BYTES);
+	CHECK_EQ(d.stats.rx_errors, 1000 + RDMARPC_STAT_A_RX_ERRORS);
+	CHECK_EQ(d.stats.rx_drops, 1000 + RDMARPC_STAT_A_RX_DROPS);
+	CHECK_EQ(d.stats.recv_posted, 1000 + RDMARPC_STAT_A_RECV_POSTED);
+	CHECK_EQ(d.stats.ah_cached, 1000 + RDMARPC_STAT_A_AH_CACHED);
+	CHECK_EQ(d.stats.present, 0x1ffU << RDMARPC_STAT_A_TX_PACKETS);
+	rr_dev_clear(&d);
+}
+
+/* A SESSION_GET reply with every session counter. */
+static void test_session_stats_all(void)
+{
+	struct rdmarpc_session s;
+	struct mb m = { 0 };
+	uint16_t a;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
+	mb_u32(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_nest(&m, RDMARPC_A_STATS);
+	for (a = RDMARPC_SSTAT_A_TX_PACKETS; a <= RDMARPC_SSTAT_A_MAX; a++)
+		mb_u64(&m, a, (1ULL << 33) + a);
+	mb_end(&m);
+	CHECK_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	CHECK_EQ(s.stats.tx_packets, (1ULL << 33) + RDMARPC_SSTAT_A_TX_PACKETS);
+	CHECK_EQ(s.stats.tx_bytes, (1ULL << 33) + RDMARPC_SSTAT_A_TX_BYTES);
+	CHECK_EQ(s.stats.rx_packets, (1ULL << 33) + RDMARPC_SSTAT_A_RX_PACKETS);
+	CHECK_EQ(s.stats.rx_bytes, (1ULL << 33) + RDMARPC_SSTAT_A_RX_BYTES);
+	CHECK_EQ(s.stats.retransmits,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_RETRANSMITS);
+	CHECK_EQ(s.stats.rto_fires, (1ULL << 33) + RDMARPC_SSTAT_A_RTO_FIRES);
+	CHECK_EQ(s.stats.crc_drops, (1ULL << 33) + RDMARPC_SSTAT_A_CRC_DROPS);
+	CHECK_EQ(s.stats.rx_drops, (1ULL << 33) + RDMARPC_SSTAT_A_RX_DROPS);
+	CHECK_EQ(s.stats.dup_packets,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_DUP_PACKETS);
+	CHECK_EQ(s.stats.dup_requests,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_DUP_REQUESTS);
+	CHECK_EQ(s.stats.credit_stalls,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_CREDIT_STALLS);
+	CHECK_EQ(s.stats.calls_ok, (1ULL << 33) + RDMARPC_SSTAT_A_CALLS_OK);
+	CHECK_EQ(s.stats.calls_failed,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_CALLS_FAILED);
+	CHECK_EQ(s.stats.requests, (1ULL << 33) + RDMARPC_SSTAT_A_REQUESTS);
+	CHECK_EQ(s.stats.present, 0x3fffU << RDMARPC_SSTAT_A_TX_PACKETS);
+}
+
+/* ---- the lists of counters (rdmarpc_counters.h) ---- */
+
+struct counter_row {
+	int attr;
+	const char *name;
+};
+
+#define ROWS(rows) rows, sizeof(rows) / sizeof((rows)[0])
+
+/*
+ * A list as made into tables begins with the counters released so far,
+ * @abi: their attributes (2, 3, ... after UNSPEC and PAD) and their names,
+ * rdmarpcctl's text and JSON keys, never change.  New ones come after.
+ */
+static void check_counters(const struct counter_row *rows, size_t n,
+			   const char *const *abi, size_t n_abi, int max)
+{
+	size_t i;
+
+	CHECK(n >= n_abi);
+	CHECK_EQ(max, n + 1);
+	for (i = 0; i < n; i++) {
+		CHECK_EQ(rows[i].attr, i + 2);
+		if (i < n_abi)
+			CHECK_STREQ(rows[i].name, abi[i]);
+	}
+}
+
+static void test_counter_lists(void)
+{
+	static const struct counter_row port[] = {
+#define RDMARPC_PORT_COUNTER(NAME, name) { RDMARPC_STAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const port_abi[] = {
+		"tx_packets", "tx_bytes", "tx_errors", "rx_packets",
+		"rx_bytes", "rx_errors", "rx_drops", "recv_posted",
+		"ah_cached",
+	};
+	static const struct counter_row sess[] = {
+#define RDMARPC_SESS_COUNTER(NAME, name) { RDMARPC_SSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const sess_abi[] = {
+		"tx_packets", "tx_bytes", "rx_packets", "rx_bytes",
+		"retransmits", "rto_fires", "crc_drops", "rx_drops",
+		"dup_packets", "dup_requests", "credit_stalls", "calls_ok",
+		"calls_failed", "requests",
+	};
+	static const struct counter_row hs[] = {
+#define RDMARPC_HS_COUNTER(NAME, name) { RDMARPC_HSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const hs_abi[] = {
+		"accepted", "refused", "connected", "failed", "dead",
+		"pending_full", "host_limit", "idle_closed", "addr_refused",
+	};
+	static const struct counter_row fault[] = {
+#define RDMARPC_FAULT_COUNTER(NAME, name) { RDMARPC_FSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const fault_abi[] = {
+		"tx_drop", "rx_drop", "duplicate", "reorder", "corrupt",
+		"unknown", "wrong_src",
+	};
+	static const struct counter_row rpc[] = {
+#define RDMARPC_RPC_COUNTER(NAME, name) { RDMARPC_RSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const rpc_abi[] = {
+		"endpoints", "calls", "calls_failed", "cancels", "requests",
+		"requests_unserved", "requests_dropped", "requests_aborted",
+		"replies", "mem_used", "mem_refused",
+	};
+
+	check_counters(ROWS(port), ROWS(port_abi), RDMARPC_STAT_A_MAX);
+	check_counters(ROWS(sess), ROWS(sess_abi), RDMARPC_SSTAT_A_MAX);
+	check_counters(ROWS(hs), ROWS(hs_abi), RDMARPC_HSTAT_A_MAX);
+	check_counters(ROWS(fault), ROWS(fault_abi), RDMARPC_FSTAT_A_MAX);
+	check_counters(ROWS(rpc), ROWS(rpc_abi), RDMARPC_RSTAT_A_MAX);
+}
+
 const struct unit_test parse_tests[] = {
 	{ "dev_full", test_dev_full },
 	{ "dev_minimal", test_dev_minimal },
 	{ "dev_unknown_attrs_ignored", test_dev_unknown_attrs_ignored },
 	{ "dev_malformed", test_dev_malformed },
 	{ "dev_truncated", test_dev_truncated },
+	{ "dev_stats_all", test_dev_stats_all },
 	{ "params", test_params },
 	{ "params_all", test_params_all },
 	{ "peer_full", test_peer_full },
 	{ "peer_idle_and_widths", test_peer_idle_and_widths },
 	{ "peer_malformed", test_peer_malformed },
 	{ "session", test_session },
+	{ "session_stats_all", test_session_stats_all },
 	{ "stats_full", test_stats_full },
 	{ "stats_partial_and_unknown", test_stats_partial_and_unknown },
 	{ "stats_malformed", test_stats_malformed },
+	{ "counter_lists", test_counter_lists },
 	{ "loopback", test_loopback },
 	{ "extack", test_extack },
 	{ "events", test_events },
