@@ -57,32 +57,13 @@ static struct netlink_range_validation rdmarpc_count_range __ro_after_init = {
 };
 
 /*
- * Plain types only: the ranges are checked by rdmarpc_nl_param_set(), which
- * answers -EINVAL with an extack naming the parameter (the policy's own
- * range checks would answer -ERANGE).
+ * Plain types only, those of the parameter table (filled in at init): the
+ * ranges are checked by rdmarpc_nl_param_set(), which answers -EINVAL with
+ * an extack naming the parameter (the policy's own range checks would
+ * answer -ERANGE).
  */
-static const struct nla_policy rdmarpc_param_policy[RDMARPC_PARAM_A_MAX + 1] = {
-	[RDMARPC_PARAM_A_RECV_DEPTH] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_SEND_DEPTH] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_GID_INDEX] = { .type = NLA_S32 },
-	[RDMARPC_PARAM_A_TCP_PORT] = { .type = NLA_U16 },
-	[RDMARPC_PARAM_A_CRC] = { .type = NLA_U8 },
-	[RDMARPC_PARAM_A_CALL_TIMEOUT_MS] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_RTO_MIN_US] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_RTO_MAX_US] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_MAX_RETRIES] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_HEARTBEAT_MS] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_FAULT_TX_DROP] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_FAULT_RX_DROP] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_FAULT_DUPLICATE] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_FAULT_REORDER] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_FAULT_CORRUPT] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_MEM_BUDGET_MB] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_SESSIONS_PER_HOST] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_HS_PENDING_MAX] = { .type = NLA_U32 },
-	[RDMARPC_PARAM_A_HS_PENDING_PER_HOST] = { .type = NLA_U32 },
-};
+static struct nla_policy rdmarpc_param_policy[RDMARPC_PARAM_A_MAX + 1]
+	__ro_after_init;
 
 static const struct nla_policy rdmarpc_peer_add_policy[RDMARPC_A_MAX + 1] = {
 	[RDMARPC_A_PEER_NAME] = { .type = NLA_NUL_STRING,
@@ -124,9 +105,9 @@ static const struct nla_policy rdmarpc_no_attr_policy[RDMARPC_A_MAX + 1] = {};
 
 /*
  * Counter nests.  Every counter is a u64 attribute; a table says where
- * each one is read from, so one function puts any nest.  Each table lists
- * every counter of its enum once: all attributes but UNSPEC and PAD (the
- * sizes are checked in rdmarpc_nl_init()).
+ * each one is read from, so one function puts any nest.  The tables are
+ * made from the ABI's lists of counters (uapi/rdmarpc_counters.h): each
+ * has every counter of its nest, in the order of its attributes.
  */
 enum rdmarpc_nl_ctr_kind {
 	RDMARPC_CTR_U64,
@@ -146,91 +127,79 @@ struct rdmarpc_nl_ctrs {
 	int pad;		/* the enum's *_A_PAD */
 };
 
-#define RDMARPC_CTR(a, how, type, field) \
-	{ .attr = (a), .kind = RDMARPC_CTR_##how, \
-	  .off = offsetof(type, field) }
+/* Where a counter is read: field @field of the @type at the base pointer. */
+#define RDMARPC_CTR(how, type, field) \
+	.kind = RDMARPC_CTR_##how, .off = offsetof(type, field)
 
-/* Port counters: @base is the struct rdmarpc_port. */
+/*
+ * Port counters: @base is the struct rdmarpc_port.  Where each one is, by
+ * its attribute (a counter of the list with none here does not build).
+ */
+#define RDMARPC_NL_PORT(how, field) \
+	RDMARPC_CTR(how, struct rdmarpc_port, field)
+#define RDMARPC_NL_STAT_TX_PACKETS	RDMARPC_NL_PORT(ATOMIC64, stats.tx_packets)
+#define RDMARPC_NL_STAT_TX_BYTES	RDMARPC_NL_PORT(ATOMIC64, stats.tx_bytes)
+#define RDMARPC_NL_STAT_TX_ERRORS	RDMARPC_NL_PORT(ATOMIC64, stats.tx_errors)
+#define RDMARPC_NL_STAT_RX_PACKETS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_packets)
+#define RDMARPC_NL_STAT_RX_BYTES	RDMARPC_NL_PORT(ATOMIC64, stats.rx_bytes)
+#define RDMARPC_NL_STAT_RX_ERRORS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_errors)
+#define RDMARPC_NL_STAT_RX_DROPS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_drops)
+#define RDMARPC_NL_STAT_RECV_POSTED	RDMARPC_NL_PORT(ATOMIC, rx_posted)
+#define RDMARPC_NL_STAT_AH_CACHED	RDMARPC_NL_PORT(ATOMIC, ah_cached)
+
 static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_STAT_A_##a, ATOMIC64, \
-			    struct rdmarpc_port, stats.f)
-	C(TX_PACKETS, tx_packets),
-	C(TX_BYTES, tx_bytes),
-	C(TX_ERRORS, tx_errors),
-	C(RX_PACKETS, rx_packets),
-	C(RX_BYTES, rx_bytes),
-	C(RX_ERRORS, rx_errors),
-	C(RX_DROPS, rx_drops),
-#undef C
-	RDMARPC_CTR(RDMARPC_STAT_A_RECV_POSTED, ATOMIC, struct rdmarpc_port,
-		    rx_posted),
-	RDMARPC_CTR(RDMARPC_STAT_A_AH_CACHED, ATOMIC, struct rdmarpc_port,
-		    ah_cached),
+#define RDMARPC_PORT_COUNTER(NAME, ...) \
+	{ .attr = RDMARPC_STAT_A_##NAME, RDMARPC_NL_STAT_##NAME },
+#include "uapi/rdmarpc_counters.h"
 };
 
-/* Session (and peer) counters: @base is a struct rr_stats snapshot. */
+/*
+ * Session (and peer) counters: @base is a struct rr_stats snapshot.  The
+ * field of each one, by its attribute.
+ */
+#define RDMARPC_NL_SSTAT_TX_PACKETS	tx_pkts
+#define RDMARPC_NL_SSTAT_TX_BYTES	tx_bytes
+#define RDMARPC_NL_SSTAT_RX_PACKETS	rx_pkts
+#define RDMARPC_NL_SSTAT_RX_BYTES	rx_bytes
+#define RDMARPC_NL_SSTAT_RETRANSMITS	retransmits
+#define RDMARPC_NL_SSTAT_RTO_FIRES	rto_fires
+#define RDMARPC_NL_SSTAT_CRC_DROPS	crc_drops
+/* With rx_stale and rx_nomem folded in (rdmarpc_nl_put_sstats()). */
+#define RDMARPC_NL_SSTAT_RX_DROPS	rx_drops
+#define RDMARPC_NL_SSTAT_DUP_PACKETS	dup_pkts
+#define RDMARPC_NL_SSTAT_DUP_REQUESTS	dup_requests
+#define RDMARPC_NL_SSTAT_CREDIT_STALLS	credit_stalls
+#define RDMARPC_NL_SSTAT_CALLS_OK	calls_ok
+#define RDMARPC_NL_SSTAT_CALLS_FAILED	calls_failed
+#define RDMARPC_NL_SSTAT_REQUESTS	requests
+
 static const struct rdmarpc_nl_ctr rdmarpc_nl_sess_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_SSTAT_A_##a, U64, struct rr_stats, f)
-	C(TX_PACKETS, tx_pkts),
-	C(TX_BYTES, tx_bytes),
-	C(RX_PACKETS, rx_pkts),
-	C(RX_BYTES, rx_bytes),
-	C(RETRANSMITS, retransmits),
-	C(RTO_FIRES, rto_fires),
-	C(CRC_DROPS, crc_drops),
-	C(RX_DROPS, rx_drops),	/* with rx_stale and rx_nomem folded in */
-	C(DUP_PACKETS, dup_pkts),
-	C(DUP_REQUESTS, dup_requests),
-	C(CREDIT_STALLS, credit_stalls),
-	C(CALLS_OK, calls_ok),
-	C(CALLS_FAILED, calls_failed),
-	C(REQUESTS, requests),
-#undef C
+#define RDMARPC_SESS_COUNTER(NAME, ...) \
+	{ .attr = RDMARPC_SSTAT_A_##NAME, \
+	  RDMARPC_CTR(U64, struct rr_stats, RDMARPC_NL_SSTAT_##NAME) },
+#include "uapi/rdmarpc_counters.h"
 };
 
+/* The module-wide nests: the kernel's fields have the counters' names. */
 static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_HSTAT_A_##a, ATOMIC64, \
-			    struct rdmarpc_hs_stats, f)
-	C(ACCEPTED, accepted),
-	C(REFUSED, refused),
-	C(CONNECTED, connected),
-	C(FAILED, failed),
-	C(DEAD, dead),
-	C(PENDING_FULL, pending_full),
-	C(HOST_LIMIT, host_limit),
-	C(IDLE_CLOSED, idle_closed),
-	C(ADDR_REFUSED, addr_refused),
-#undef C
+#define RDMARPC_HS_COUNTER(NAME, name) \
+	{ .attr = RDMARPC_HSTAT_A_##NAME, \
+	  RDMARPC_CTR(ATOMIC64, struct rdmarpc_hs_stats, name) },
+#include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_fault_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_FSTAT_A_##a, ATOMIC64, \
-			    struct rdmarpc_fault_stats, f)
-	C(TX_DROP, tx_drop),
-	C(RX_DROP, rx_drop),
-	C(DUPLICATE, duplicate),
-	C(REORDER, reorder),
-	C(CORRUPT, corrupt),
-	C(UNKNOWN, unknown),
-	C(WRONG_SRC, wrong_src),
-#undef C
+#define RDMARPC_FAULT_COUNTER(NAME, name) \
+	{ .attr = RDMARPC_FSTAT_A_##NAME, \
+	  RDMARPC_CTR(ATOMIC64, struct rdmarpc_fault_stats, name) },
+#include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_rpc_ctr[] = {
-#define C(a, f) RDMARPC_CTR(RDMARPC_RSTAT_A_##a, U64, \
-			    struct rdmarpc_rpc_stats, f)
-	C(ENDPOINTS, endpoints),
-	C(CALLS, calls),
-	C(CALLS_FAILED, calls_failed),
-	C(CANCELS, cancels),
-	C(REQUESTS, requests),
-	C(REQUESTS_UNSERVED, requests_unserved),
-	C(REQUESTS_DROPPED, requests_dropped),
-	C(REQUESTS_ABORTED, requests_aborted),
-	C(REPLIES, replies),
-	C(MEM_USED, mem_used),
-	C(MEM_REFUSED, mem_refused),
-#undef C
+#define RDMARPC_RPC_COUNTER(NAME, name) \
+	{ .attr = RDMARPC_RSTAT_A_##NAME, \
+	  RDMARPC_CTR(U64, struct rdmarpc_rpc_stats, name) },
+#include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctrs rdmarpc_nl_port_ctrs = {
@@ -493,52 +462,58 @@ out:
 	return skb->len;
 }
 
+/* A parameter's netlink attribute type. */
+static const u8 rdmarpc_nl_param_nla[] = {
+	[RDMARPC_PARAM_U32] = NLA_U32,
+	[RDMARPC_PARAM_S32] = NLA_S32,
+	[RDMARPC_PARAM_U16] = NLA_U16,
+	[RDMARPC_PARAM_BOOL] = NLA_U8,
+};
+
+static int rdmarpc_nl_put_param(struct sk_buff *skb,
+				const struct rdmarpc_param *p)
+{
+	s64 v = rdmarpc_param_read(p);
+
+	switch (p->type) {
+	case RDMARPC_PARAM_S32:
+		return nla_put_s32(skb, p->attr, v);
+	case RDMARPC_PARAM_U16:
+		return nla_put_u16(skb, p->attr, v);
+	case RDMARPC_PARAM_BOOL:
+		return nla_put_u8(skb, p->attr, v);
+	default:
+		return nla_put_u32(skb, p->attr, v);
+	}
+}
+
+/* The value of @a, validated against rdmarpc_param_policy. */
+static s64 rdmarpc_nl_get_param(const struct nlattr *a,
+				const struct rdmarpc_param *p)
+{
+	switch (p->type) {
+	case RDMARPC_PARAM_S32:
+		return nla_get_s32(a);
+	case RDMARPC_PARAM_U16:
+		return nla_get_u16(a);
+	case RDMARPC_PARAM_BOOL:
+		return nla_get_u8(a);
+	default:
+		return nla_get_u32(a);
+	}
+}
+
 static int rdmarpc_nl_put_params(struct sk_buff *skb)
 {
 	struct nlattr *nest;
+	int attr;
 
 	nest = nla_nest_start(skb, RDMARPC_A_PARAMS);
-	if (!nest ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_RECV_DEPTH,
-			READ_ONCE(rdmarpc_recv_depth)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_SEND_DEPTH,
-			READ_ONCE(rdmarpc_send_depth)) ||
-	    nla_put_s32(skb, RDMARPC_PARAM_A_GID_INDEX,
-			READ_ONCE(rdmarpc_gid_index)) ||
-	    nla_put_u16(skb, RDMARPC_PARAM_A_TCP_PORT,
-			READ_ONCE(rdmarpc_tcp_port)) ||
-	    nla_put_u8(skb, RDMARPC_PARAM_A_CRC, READ_ONCE(rdmarpc_crc)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_CALL_TIMEOUT_MS,
-			READ_ONCE(rdmarpc_call_timeout_ms)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_RTO_MIN_US,
-			READ_ONCE(rdmarpc_rto_min_us)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_RTO_MAX_US,
-			READ_ONCE(rdmarpc_rto_max_us)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_MAX_RETRIES,
-			READ_ONCE(rdmarpc_max_retries)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_HEARTBEAT_MS,
-			READ_ONCE(rdmarpc_heartbeat_ms)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_TX_DROP,
-			READ_ONCE(rdmarpc_fault_tx_drop)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_RX_DROP,
-			READ_ONCE(rdmarpc_fault_rx_drop)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_DUPLICATE,
-			READ_ONCE(rdmarpc_fault_duplicate)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_REORDER,
-			READ_ONCE(rdmarpc_fault_reorder)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_FAULT_CORRUPT,
-			READ_ONCE(rdmarpc_fault_corrupt)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_MEM_BUDGET_MB,
-			READ_ONCE(rdmarpc_mem_budget_mb)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_SESSIONS_PER_HOST,
-			READ_ONCE(rdmarpc_sessions_per_host)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_IDLE_TIMEOUT_MS,
-			READ_ONCE(rdmarpc_idle_timeout_ms)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_HS_PENDING_MAX,
-			READ_ONCE(rdmarpc_hs_pending_max)) ||
-	    nla_put_u32(skb, RDMARPC_PARAM_A_HS_PENDING_PER_HOST,
-			READ_ONCE(rdmarpc_hs_pending_per_host)))
+	if (!nest)
 		return -EMSGSIZE;
+	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++)
+		if (rdmarpc_nl_put_param(skb, rdmarpc_params[attr]))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -565,137 +540,44 @@ static int rdmarpc_nl_param_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* The u32 parameters: where they live and their ranges. */
-static const struct {
-	int attr;
-	const char *msg;	/* extack: names the parameter */
-	unsigned int *var;
-	u32 min, max;
-} rdmarpc_nl_u32_params[] = {
-	{ RDMARPC_PARAM_A_RECV_DEPTH,
-	  "recv_depth must be within 16..8192",
-	  &rdmarpc_recv_depth, RDMARPC_DEPTH_MIN, RDMARPC_DEPTH_MAX },
-	{ RDMARPC_PARAM_A_SEND_DEPTH,
-	  "send_depth must be within 16..8192",
-	  &rdmarpc_send_depth, RDMARPC_DEPTH_MIN, RDMARPC_DEPTH_MAX },
-	{ RDMARPC_PARAM_A_CALL_TIMEOUT_MS,
-	  "call_timeout_ms must be within 1..3600000",
-	  &rdmarpc_call_timeout_ms, 1, RDMARPC_CALL_TIMEOUT_MAX },
-	{ RDMARPC_PARAM_A_RTO_MIN_US,
-	  "rto_min_us must be within 10..60000000",
-	  &rdmarpc_rto_min_us, RDMARPC_RTO_MIN_US_MIN, RDMARPC_RTO_MAX_US_MAX },
-	{ RDMARPC_PARAM_A_RTO_MAX_US,
-	  "rto_max_us must be within 10..60000000",
-	  &rdmarpc_rto_max_us, RDMARPC_RTO_MIN_US_MIN, RDMARPC_RTO_MAX_US_MAX },
-	{ RDMARPC_PARAM_A_MAX_RETRIES,
-	  "max_retries must be within 1..1000",
-	  &rdmarpc_max_retries, 1, RDMARPC_MAX_RETRIES_MAX },
-	{ RDMARPC_PARAM_A_HEARTBEAT_MS,
-	  "heartbeat_ms must be 0 or within 10..600000",
-	  &rdmarpc_heartbeat_ms, 0, RDMARPC_HEARTBEAT_MS_MAX },
-	{ RDMARPC_PARAM_A_FAULT_TX_DROP,
-	  "fault_tx_drop must be within 0..1000000 ppm",
-	  &rdmarpc_fault_tx_drop, 0, RDMARPC_PPM },
-	{ RDMARPC_PARAM_A_FAULT_RX_DROP,
-	  "fault_rx_drop must be within 0..1000000 ppm",
-	  &rdmarpc_fault_rx_drop, 0, RDMARPC_PPM },
-	{ RDMARPC_PARAM_A_FAULT_DUPLICATE,
-	  "fault_duplicate must be within 0..1000000 ppm",
-	  &rdmarpc_fault_duplicate, 0, RDMARPC_PPM },
-	{ RDMARPC_PARAM_A_FAULT_REORDER,
-	  "fault_reorder must be within 0..1000000 ppm",
-	  &rdmarpc_fault_reorder, 0, RDMARPC_PPM },
-	{ RDMARPC_PARAM_A_FAULT_CORRUPT,
-	  "fault_corrupt must be within 0..1000000 ppm",
-	  &rdmarpc_fault_corrupt, 0, RDMARPC_PPM },
-	{ RDMARPC_PARAM_A_MEM_BUDGET_MB,
-	  "mem_budget_mb must be within 1..1048576",
-	  &rdmarpc_mem_budget_mb, 1, RDMARPC_MEM_BUDGET_MB_MAX },
-	{ RDMARPC_PARAM_A_SESSIONS_PER_HOST,
-	  "sessions_per_host must be within 1..4096",
-	  &rdmarpc_sessions_per_host, 1, RDMARPC_SESSIONS_PER_HOST_MAX },
-	{ RDMARPC_PARAM_A_IDLE_TIMEOUT_MS,
-	  "idle_timeout_ms must be 0 or within 100..86400000",
-	  &rdmarpc_idle_timeout_ms, 0, RDMARPC_IDLE_TIMEOUT_MS_MAX },
-	{ RDMARPC_PARAM_A_HS_PENDING_MAX,
-	  "hs_pending_max must be within 1..256",
-	  &rdmarpc_hs_pending_max, 1, RDMARPC_HS_PENDING_LIMIT },
-	{ RDMARPC_PARAM_A_HS_PENDING_PER_HOST,
-	  "hs_pending_per_host must be within 1..256",
-	  &rdmarpc_hs_pending_per_host, 1, RDMARPC_HS_PENDING_LIMIT },
-};
+/* Like NL_SET_ERR_MSG_ATTR(), with a message that is not a literal. */
+static void rdmarpc_nl_param_err(struct netlink_ext_ack *extack,
+				 const struct nlattr *a, const char *msg)
+{
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = a;
+	}
+}
 
 /* Check every value before any is applied; -EINVAL names the first bad. */
 static int rdmarpc_nl_param_check(struct nlattr **tb,
 				  struct netlink_ext_ack *extack)
 {
-	u32 v, rto_min, rto_max;
-	unsigned int i;
-	s32 gid;
+	const struct rdmarpc_param *p;
+	const char *conflict;
+	u32 rto_min, rto_max;
+	int attr;
 
-	for (i = 0; i < ARRAY_SIZE(rdmarpc_nl_u32_params); i++) {
-		struct nlattr *a = tb[rdmarpc_nl_u32_params[i].attr];
-
-		if (!a)
-			continue;
-		v = nla_get_u32(a);
-		if (v < rdmarpc_nl_u32_params[i].min ||
-		    v > rdmarpc_nl_u32_params[i].max) {
-			/* Like NL_SET_ERR_MSG_ATTR(), with a table's string. */
-			if (extack) {
-				extack->_msg = rdmarpc_nl_u32_params[i].msg;
-				extack->bad_attr = a;
-			}
-			return -EINVAL;
-		}
-	}
-	if (tb[RDMARPC_PARAM_A_GID_INDEX]) {
-		gid = nla_get_s32(tb[RDMARPC_PARAM_A_GID_INDEX]);
-		if (gid < -1 || gid > RDMARPC_GID_INDEX_MAX) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_GID_INDEX],
-					    "gid_index must be -1 or within 0..1023");
-			return -EINVAL;
-		}
-	}
-	if (tb[RDMARPC_PARAM_A_TCP_PORT] &&
-	    !nla_get_u16(tb[RDMARPC_PARAM_A_TCP_PORT])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_TCP_PORT],
-				    "tcp_port must be within 1..65535");
-		return -EINVAL;
-	}
-	if (tb[RDMARPC_PARAM_A_CRC] && nla_get_u8(tb[RDMARPC_PARAM_A_CRC]) > 1) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_CRC],
-				    "crc must be 0 or 1");
-		return -EINVAL;
-	}
-	if (tb[RDMARPC_PARAM_A_HEARTBEAT_MS]) {
-		v = nla_get_u32(tb[RDMARPC_PARAM_A_HEARTBEAT_MS]);
-		if (v && v < RDMARPC_HEARTBEAT_MS_MIN) {
-			NL_SET_ERR_MSG_ATTR(extack,
-					    tb[RDMARPC_PARAM_A_HEARTBEAT_MS],
-					    "heartbeat_ms must be 0 or within 10..600000");
-			return -EINVAL;
-		}
-	}
-	if (tb[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS]) {
-		v = nla_get_u32(tb[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS]);
-		if (v && v < RDMARPC_IDLE_TIMEOUT_MS_MIN) {
-			NL_SET_ERR_MSG_ATTR(extack,
-					    tb[RDMARPC_PARAM_A_IDLE_TIMEOUT_MS],
-					    "idle_timeout_ms must be 0 or within 100..86400000");
+	lockdep_assert_held(&rdmarpc_lock);
+	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++) {
+		p = rdmarpc_params[attr];
+		if (tb[attr] &&
+		    !rdmarpc_param_valid(p, rdmarpc_nl_get_param(tb[attr], p))) {
+			rdmarpc_nl_param_err(extack, tb[attr], p->range_msg);
 			return -EINVAL;
 		}
 	}
 	rto_min = tb[RDMARPC_PARAM_A_RTO_MIN_US] ?
 		  nla_get_u32(tb[RDMARPC_PARAM_A_RTO_MIN_US]) :
-		  READ_ONCE(rdmarpc_rto_min_us);
+		  rdmarpc_rto_min_us;
 	rto_max = tb[RDMARPC_PARAM_A_RTO_MAX_US] ?
 		  nla_get_u32(tb[RDMARPC_PARAM_A_RTO_MAX_US]) :
-		  READ_ONCE(rdmarpc_rto_max_us);
-	if (rto_min > rto_max) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[RDMARPC_PARAM_A_RTO_MIN_US] ?:
-				    tb[RDMARPC_PARAM_A_RTO_MAX_US],
-				    "rto_min_us must not exceed rto_max_us");
+		  rdmarpc_rto_max_us;
+	conflict = rdmarpc_params_conflict(rto_min, rto_max);
+	if (conflict) {
+		rdmarpc_nl_param_err(extack, tb[RDMARPC_PARAM_A_RTO_MIN_US] ?:
+				     tb[RDMARPC_PARAM_A_RTO_MAX_US], conflict);
 		return -EINVAL;
 	}
 	return 0;
@@ -704,8 +586,8 @@ static int rdmarpc_nl_param_check(struct nlattr **tb,
 static int rdmarpc_nl_param_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[RDMARPC_PARAM_A_MAX + 1];
-	unsigned int i;
-	int ret;
+	const struct rdmarpc_param *p;
+	int attr, gid_index, ret;
 
 	ret = rdmarpc_nl_check_net(genl_info_net(info), info->extack);
 	if (ret)
@@ -723,21 +605,15 @@ static int rdmarpc_nl_param_set(struct sk_buff *skb, struct genl_info *info)
 	ret = rdmarpc_nl_param_check(tb, info->extack);
 	if (ret)
 		goto out_unlock;
-	for (i = 0; i < ARRAY_SIZE(rdmarpc_nl_u32_params); i++)
-		if (tb[rdmarpc_nl_u32_params[i].attr])
-			WRITE_ONCE(*rdmarpc_nl_u32_params[i].var,
-				   nla_get_u32(tb[rdmarpc_nl_u32_params[i].attr]));
-	if (tb[RDMARPC_PARAM_A_TCP_PORT])
-		WRITE_ONCE(rdmarpc_tcp_port,
-			   nla_get_u16(tb[RDMARPC_PARAM_A_TCP_PORT]));
-	if (tb[RDMARPC_PARAM_A_CRC])
-		WRITE_ONCE(rdmarpc_crc, nla_get_u8(tb[RDMARPC_PARAM_A_CRC]));
-	if (tb[RDMARPC_PARAM_A_GID_INDEX] &&
-	    nla_get_s32(tb[RDMARPC_PARAM_A_GID_INDEX]) != rdmarpc_gid_index) {
-		WRITE_ONCE(rdmarpc_gid_index,
-			   nla_get_s32(tb[RDMARPC_PARAM_A_GID_INDEX]));
-		rdmarpc_ib_reevaluate_gids();
+	gid_index = rdmarpc_gid_index;
+	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++) {
+		p = rdmarpc_params[attr];
+		if (tb[attr])
+			rdmarpc_param_write(p, rdmarpc_nl_get_param(tb[attr], p));
 	}
+	/* A new source GID index applies to the ports at once. */
+	if (rdmarpc_gid_index != gid_index)
+		rdmarpc_ib_reevaluate_gids();
 out_unlock:
 	mutex_unlock(&rdmarpc_lock);
 	return ret;
@@ -1143,14 +1019,12 @@ static struct genl_family rdmarpc_family __ro_after_init = {
 
 int __init rdmarpc_nl_init(void)
 {
-	int ret;
+	int attr, ret;
 
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_port_ctr) != RDMARPC_STAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_sess_ctr) != RDMARPC_SSTAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_hs_ctr) != RDMARPC_HSTAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_fault_ctr) !=
-		     RDMARPC_FSTAT_A_MAX - 1);
-	BUILD_BUG_ON(ARRAY_SIZE(rdmarpc_nl_rpc_ctr) != RDMARPC_RSTAT_A_MAX - 1);
+	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++)
+		rdmarpc_param_policy[attr].type =
+			rdmarpc_nl_param_nla[rdmarpc_params[attr]->type];
+
 	ret = genl_register_family(&rdmarpc_family);
 	if (ret)
 		return ret;

@@ -6,6 +6,10 @@
 # says "created"), each unload tears it down ("destroyed"), the QKey is new
 # per module instance with its high bit clear, and an unload while a
 # loopback test is running ends the test with ENODEV instead of hanging.
+# The parameters are range-checked however they are set: an argument out
+# of range fails the load, rto_min_us above rto_max_us too (in whatever
+# order the two come), and a write out of range to
+# /sys/module/rdmarpc/parameters fails and leaves the value as it was.
 # Leaves the module loaded, as the harness expects.
 
 set -uo pipefail
@@ -16,7 +20,7 @@ set -uo pipefail
 
 CYCLES=5
 
-ktap_plan $((CYCLES * 2 + 4))
+ktap_plan $((CYCLES * 2 + 7))
 ktap_require_rdma
 
 enable_lifecycle_log
@@ -112,4 +116,70 @@ if insmod "$KO" dyndbg=+p && wait_port_up "$DEV" 1 10; then
 else
 	ktap_fail "loaded again after that" "$(dmesg | tail -n 20)"
 fi
+
+# Parameters out of range, at load and in sysfs.
+PARAMS=/sys/module/rdmarpc/parameters
+
+# load_refused ARG...: insmod with these arguments fails (a module that
+# loads is unloaded again).
+load_refused() {
+	insmod "$KO" "$@" 2> /dev/null || return 0
+	wait_port_up "$DEV" 1 10
+	rmmod_rdmarpc 60
+	return 1
+}
+
+# write_refused NAME VALUE: writing VALUE to NAME fails, NAME keeps its value.
+write_refused() {
+	local before
+	before=$(cat "$PARAMS/$1")
+	! echo "$2" 2> /dev/null > "$PARAMS/$1" &&
+		[ "$(cat "$PARAMS/$1")" = "$before" ]
+}
+
+[ -e /sys/module/rdmarpc ] && rmmod_rdmarpc 60
+bad=
+for a in recv_depth=8 send_depth=8193 gid_index=-2 tcp_port=0 \
+	 call_timeout_ms=0 heartbeat_ms=5 idle_timeout_ms=99 \
+	 fault_tx_drop=1000001 rto_min_us=600000 "rto_max_us=4000 rto_min_us=5000"; do
+	# shellcheck disable=SC2086 # one or two arguments
+	load_refused $a || bad+=" [$a]"
+done
+[ -z "$bad" ]
+ktap_check "loads with a parameter out of range fail${bad:+ (loaded:$bad)}" $?
+
+got=
+for args in "rto_min_us=600000 rto_max_us=700000" \
+	    "rto_max_us=700000 rto_min_us=600000"; do
+	# shellcheck disable=SC2086 # two arguments
+	if insmod "$KO" $args; then
+		got+=" [$(cat "$PARAMS/rto_min_us") $(cat "$PARAMS/rto_max_us")]"
+		wait_port_up "$DEV" 1 10
+		rmmod_rdmarpc 60
+	else
+		got+=" [$args refused]"
+	fi
+done
+[ "$got" = " [600000 700000] [600000 700000]" ]
+ktap_check "rto_min_us and rto_max_us raised together at load, either order:$got" $?
+
+if ! insmod "$KO" dyndbg=+p || ! wait_port_up "$DEV" 1 10; then
+	ktap_fail "sysfs writes out of range refused: module not loaded" \
+		"$(dmesg | tail -n 20)"
+	ktap_finish
+fi
+bad=
+for w in "heartbeat_ms 5" "call_timeout_ms 0" "max_retries 1001" \
+	 "idle_timeout_ms 86400001" "mem_budget_mb 0" "crc 2" \
+	 "fault_tx_drop 1000001" \
+	 "rto_min_us $(($(cat "$PARAMS/rto_max_us") + 1))" \
+	 "rto_max_us $(($(cat "$PARAMS/rto_min_us") - 1))"; do
+	# shellcheck disable=SC2086 # NAME VALUE
+	write_refused $w || bad+=" [$w]"
+done
+hb=$(cat "$PARAMS/heartbeat_ms")
+{ echo 0 > "$PARAMS/heartbeat_ms" && [ "$(cat "$PARAMS/heartbeat_ms")" = 0 ] &&
+	echo "$hb" > "$PARAMS/heartbeat_ms"; } 2> /dev/null || bad+=" [heartbeat_ms 0 refused]"
+[ -z "$bad" ]
+ktap_check "sysfs writes out of range fail and keep the value, 0 (off) is taken${bad:+ (taken:$bad)}" $?
 ktap_finish

@@ -142,11 +142,21 @@ static int parse_gids(const struct nlattr *nest, struct rdmarpc_dev *dev)
 	return 0;
 }
 
-/* A u64 counter attribute and where it goes in a stats struct. */
+/*
+ * A u64 counter attribute and where it goes in a stats struct.  The maps
+ * are made from the ABI's lists of counters (rdmarpc_counters.h), whose
+ * names are the structs' fields.
+ */
 struct counter_field {
 	int attr;
 	size_t off;
 };
+
+/* @map has a row for each counter of @type: the u64s before its present. */
+#define MAP_COVERS(map, type)						\
+	_Static_assert(sizeof(map) / sizeof((map)[0]) * sizeof(uint64_t) == \
+		       offsetof(type, present),				\
+		       #type " has a counter not in the list")
 
 /*
  * Parse a nest of u64 counters into the struct at @base, as @map says, and
@@ -180,18 +190,13 @@ static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
 {
 	const struct nlattr *tb[RDMARPC_STAT_A_MAX + 1];
 	static const struct counter_field map[] = {
-#define STAT(a, f) { a, offsetof(struct rdmarpc_dev_stats, f) }
-		STAT(RDMARPC_STAT_A_TX_PACKETS, tx_packets),
-		STAT(RDMARPC_STAT_A_TX_BYTES, tx_bytes),
-		STAT(RDMARPC_STAT_A_TX_ERRORS, tx_errors),
-		STAT(RDMARPC_STAT_A_RX_PACKETS, rx_packets),
-		STAT(RDMARPC_STAT_A_RX_BYTES, rx_bytes),
-		STAT(RDMARPC_STAT_A_RX_ERRORS, rx_errors),
-		STAT(RDMARPC_STAT_A_RX_DROPS, rx_drops),
-		STAT(RDMARPC_STAT_A_RECV_POSTED, recv_posted),
-		STAT(RDMARPC_STAT_A_AH_CACHED, ah_cached),
-#undef STAT
+#define RDMARPC_PORT_COUNTER(NAME, name) \
+		{ RDMARPC_STAT_A_##NAME, \
+		  offsetof(struct rdmarpc_dev_stats, name) },
+#include <rdmarpc_counters.h>
 	};
+
+	MAP_COVERS(map, struct rdmarpc_dev_stats);
 	return parse_counters(nest, tb, RDMARPC_STAT_A_MAX, map,
 			      sizeof(map) / sizeof(map[0]), s, &s->present);
 }
@@ -401,23 +406,13 @@ static int parse_sess_stats(const struct nlattr *nest,
 {
 	const struct nlattr *tb[RDMARPC_SSTAT_A_MAX + 1];
 	static const struct counter_field map[] = {
-#define S(a, f) { a, offsetof(struct rdmarpc_sess_stats, f) }
-		S(RDMARPC_SSTAT_A_TX_PACKETS, tx_packets),
-		S(RDMARPC_SSTAT_A_TX_BYTES, tx_bytes),
-		S(RDMARPC_SSTAT_A_RX_PACKETS, rx_packets),
-		S(RDMARPC_SSTAT_A_RX_BYTES, rx_bytes),
-		S(RDMARPC_SSTAT_A_RETRANSMITS, retransmits),
-		S(RDMARPC_SSTAT_A_RTO_FIRES, rto_fires),
-		S(RDMARPC_SSTAT_A_CRC_DROPS, crc_drops),
-		S(RDMARPC_SSTAT_A_RX_DROPS, rx_drops),
-		S(RDMARPC_SSTAT_A_DUP_PACKETS, dup_packets),
-		S(RDMARPC_SSTAT_A_DUP_REQUESTS, dup_requests),
-		S(RDMARPC_SSTAT_A_CREDIT_STALLS, credit_stalls),
-		S(RDMARPC_SSTAT_A_CALLS_OK, calls_ok),
-		S(RDMARPC_SSTAT_A_CALLS_FAILED, calls_failed),
-		S(RDMARPC_SSTAT_A_REQUESTS, requests),
-#undef S
+#define RDMARPC_SESS_COUNTER(NAME, name) \
+		{ RDMARPC_SSTAT_A_##NAME, \
+		  offsetof(struct rdmarpc_sess_stats, name) },
+#include <rdmarpc_counters.h>
 	};
+
+	MAP_COVERS(map, struct rdmarpc_sess_stats);
 	return parse_counters(nest, tb, RDMARPC_SSTAT_A_MAX, map,
 			      sizeof(map) / sizeof(map[0]), s, &s->present);
 }
@@ -599,49 +594,30 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 	/* Room for the largest counter nest. */
 	const struct nlattr *ct[RDMARPC_RSTAT_A_MAX + 1];
 	static const struct counter_field hs[] = {
-#define C(a, f) { RDMARPC_HSTAT_A_##a, offsetof(struct rdmarpc_hs_stats, f) }
-		C(ACCEPTED, accepted),
-		C(REFUSED, refused),
-		C(CONNECTED, connected),
-		C(FAILED, failed),
-		C(DEAD, dead),
-		C(PENDING_FULL, pending_full),
-		C(HOST_LIMIT, host_limit),
-		C(IDLE_CLOSED, idle_closed),
-		C(ADDR_REFUSED, addr_refused),
-#undef C
+#define RDMARPC_HS_COUNTER(NAME, name) \
+		{ RDMARPC_HSTAT_A_##NAME, \
+		  offsetof(struct rdmarpc_hs_stats, name) },
+#include <rdmarpc_counters.h>
 	};
 	static const struct counter_field fault[] = {
-#define C(a, f) { RDMARPC_FSTAT_A_##a, \
-		  offsetof(struct rdmarpc_fault_stats, f) }
-		C(TX_DROP, tx_drop),
-		C(RX_DROP, rx_drop),
-		C(DUPLICATE, duplicate),
-		C(REORDER, reorder),
-		C(CORRUPT, corrupt),
-		C(UNKNOWN, unknown),
-		C(WRONG_SRC, wrong_src),
-#undef C
+#define RDMARPC_FAULT_COUNTER(NAME, name) \
+		{ RDMARPC_FSTAT_A_##NAME, \
+		  offsetof(struct rdmarpc_fault_stats, name) },
+#include <rdmarpc_counters.h>
 	};
 	static const struct counter_field rpc[] = {
-#define C(a, f) { RDMARPC_RSTAT_A_##a, offsetof(struct rdmarpc_rpc_stats, f) }
-		C(ENDPOINTS, endpoints),
-		C(CALLS, calls),
-		C(CALLS_FAILED, calls_failed),
-		C(CANCELS, cancels),
-		C(REQUESTS, requests),
-		C(REQUESTS_UNSERVED, requests_unserved),
-		C(REQUESTS_DROPPED, requests_dropped),
-		C(REQUESTS_ABORTED, requests_aborted),
-		C(REPLIES, replies),
-		C(MEM_USED, mem_used),
-		C(MEM_REFUSED, mem_refused),
-#undef C
+#define RDMARPC_RPC_COUNTER(NAME, name) \
+		{ RDMARPC_RSTAT_A_##NAME, \
+		  offsetof(struct rdmarpc_rpc_stats, name) },
+#include <rdmarpc_counters.h>
 	};
 	const void *data;
 	size_t len;
 	int err;
 
+	MAP_COVERS(hs, struct rdmarpc_hs_stats);
+	MAP_COVERS(fault, struct rdmarpc_fault_stats);
+	MAP_COVERS(rpc, struct rdmarpc_rpc_stats);
 	_Static_assert(RDMARPC_HSTAT_A_MAX <= RDMARPC_RSTAT_A_MAX &&
 		       RDMARPC_FSTAT_A_MAX <= RDMARPC_RSTAT_A_MAX,
 		       "ct[] is too small");

@@ -213,19 +213,15 @@ enum rdmarpc_gid_attr {
 
 #define RDMARPC_GID_A_MAX (__RDMARPC_GID_A_MAX - 1)
 
-/* Per-port counters, all u64, inside RDMARPC_A_STATS. */
+/*
+ * Per-port counters inside RDMARPC_A_STATS of DEV_GET, all u64
+ * (rdmarpc_counters.h).
+ */
 enum rdmarpc_stat_attr {
 	RDMARPC_STAT_A_UNSPEC,
 	RDMARPC_STAT_A_PAD,
-	RDMARPC_STAT_A_TX_PACKETS,	/* datagrams posted for send */
-	RDMARPC_STAT_A_TX_BYTES,	/* payload bytes posted for send */
-	RDMARPC_STAT_A_TX_ERRORS,	/* send completions with an error */
-	RDMARPC_STAT_A_RX_PACKETS,	/* datagrams received */
-	RDMARPC_STAT_A_RX_BYTES,	/* payload bytes received */
-	RDMARPC_STAT_A_RX_ERRORS,	/* receive completions with an error */
-	RDMARPC_STAT_A_RX_DROPS,	/* received but malformed or unclaimed */
-	RDMARPC_STAT_A_RECV_POSTED,	/* receive buffers posted right now */
-	RDMARPC_STAT_A_AH_CACHED,	/* address handles kept in the cache */
+#define RDMARPC_PORT_COUNTER(NAME, ...)	RDMARPC_STAT_A_##NAME,
+#include "rdmarpc_counters.h"
 
 	__RDMARPC_STAT_A_MAX
 };
@@ -265,25 +261,14 @@ enum rdmarpc_param_attr {
 
 /*
  * Per-session counters inside RDMARPC_A_STATS of a SESSION_GET or PEER_GET
- * reply (a peer's are the sum over its sessions), all u64.
+ * reply (a peer's are the sum over its sessions), all u64
+ * (rdmarpc_counters.h).
  */
 enum rdmarpc_sess_stat_attr {
 	RDMARPC_SSTAT_A_UNSPEC,
 	RDMARPC_SSTAT_A_PAD,
-	RDMARPC_SSTAT_A_TX_PACKETS,
-	RDMARPC_SSTAT_A_TX_BYTES,
-	RDMARPC_SSTAT_A_RX_PACKETS,
-	RDMARPC_SSTAT_A_RX_BYTES,
-	RDMARPC_SSTAT_A_RETRANSMITS,
-	RDMARPC_SSTAT_A_RTO_FIRES,
-	RDMARPC_SSTAT_A_CRC_DROPS,
-	RDMARPC_SSTAT_A_RX_DROPS,
-	RDMARPC_SSTAT_A_DUP_PACKETS,
-	RDMARPC_SSTAT_A_DUP_REQUESTS,
-	RDMARPC_SSTAT_A_CREDIT_STALLS,
-	RDMARPC_SSTAT_A_CALLS_OK,
-	RDMARPC_SSTAT_A_CALLS_FAILED,
-	RDMARPC_SSTAT_A_REQUESTS,
+#define RDMARPC_SESS_COUNTER(NAME, ...)	RDMARPC_SSTAT_A_##NAME,
+#include "rdmarpc_counters.h"
 
 	__RDMARPC_SSTAT_A_MAX
 };
@@ -305,61 +290,45 @@ enum rdmarpc_sess_info_attr {
 
 #define RDMARPC_SINFO_A_MAX (__RDMARPC_SINFO_A_MAX - 1)
 
-/* Handshake counters inside RDMARPC_A_HS_STATS, all u64. */
+/*
+ * Handshake counters inside RDMARPC_A_HS_STATS, all u64
+ * (rdmarpc_counters.h).
+ */
 enum rdmarpc_hs_stat_attr {
 	RDMARPC_HSTAT_A_UNSPEC,
 	RDMARPC_HSTAT_A_PAD,
-	RDMARPC_HSTAT_A_ACCEPTED,	/* inbound sessions set up */
-	RDMARPC_HSTAT_A_REFUSED,	/* inbound connections refused */
-	RDMARPC_HSTAT_A_CONNECTED,	/* outbound sessions set up */
-	RDMARPC_HSTAT_A_FAILED,		/* outbound attempts that failed */
-	RDMARPC_HSTAT_A_DEAD,		/* liveness: closed, reset, timed out */
-	RDMARPC_HSTAT_A_PENDING_FULL,	/* closed at once: handshakes full */
-	RDMARPC_HSTAT_A_HOST_LIMIT,	/* refused: sessions_per_host */
-	RDMARPC_HSTAT_A_IDLE_CLOSED,	/* inbound closed: idle_timeout_ms */
-	RDMARPC_HSTAT_A_ADDR_REFUSED,	/* hellos whose GID is not the TCP
-					 * peer's address (also in REFUSED)
-					 */
+#define RDMARPC_HS_COUNTER(NAME, ...)	RDMARPC_HSTAT_A_##NAME,
+#include "rdmarpc_counters.h"
 
 	__RDMARPC_HSTAT_A_MAX
 };
 
 #define RDMARPC_HSTAT_A_MAX (__RDMARPC_HSTAT_A_MAX - 1)
 
-/* Fault-injection counters inside RDMARPC_A_FAULT_STATS, all u64. */
+/*
+ * Fault-injection counters inside RDMARPC_A_FAULT_STATS, all u64
+ * (rdmarpc_counters.h).
+ */
 enum rdmarpc_fault_stat_attr {
 	RDMARPC_FSTAT_A_UNSPEC,
 	RDMARPC_FSTAT_A_PAD,
-	RDMARPC_FSTAT_A_TX_DROP,	/* datagrams not sent (fault_tx_drop) */
-	RDMARPC_FSTAT_A_RX_DROP,	/* received and ignored (fault_rx_drop) */
-	RDMARPC_FSTAT_A_DUPLICATE,	/* sent twice (fault_duplicate) */
-	RDMARPC_FSTAT_A_REORDER,	/* held back one (fault_reorder) */
-	RDMARPC_FSTAT_A_CORRUPT,	/* a bit flipped (fault_corrupt) */
-	RDMARPC_FSTAT_A_UNKNOWN,	/* for no session, or a wrong tag */
-	RDMARPC_FSTAT_A_WRONG_SRC,	/* for a session, but not from its
-					 * peer's QPN and GID
-					 */
+#define RDMARPC_FAULT_COUNTER(NAME, ...)	RDMARPC_FSTAT_A_##NAME,
+#include "rdmarpc_counters.h"
 
 	__RDMARPC_FSTAT_A_MAX
 };
 
 #define RDMARPC_FSTAT_A_MAX (__RDMARPC_FSTAT_A_MAX - 1)
 
-/* RPC-layer counters inside RDMARPC_A_RPC_STATS, all u64. */
+/*
+ * RPC-layer counters inside RDMARPC_A_RPC_STATS, all u64
+ * (rdmarpc_counters.h).
+ */
 enum rdmarpc_rpc_stat_attr {
 	RDMARPC_RSTAT_A_UNSPEC,
 	RDMARPC_RSTAT_A_PAD,
-	RDMARPC_RSTAT_A_ENDPOINTS,	/* open right now (a gauge) */
-	RDMARPC_RSTAT_A_CALLS,		/* calls started */
-	RDMARPC_RSTAT_A_CALLS_FAILED,	/* calls completed with an error */
-	RDMARPC_RSTAT_A_CANCELS,	/* cancellations passed on */
-	RDMARPC_RSTAT_A_REQUESTS,	/* requests delivered to an endpoint */
-	RDMARPC_RSTAT_A_REQUESTS_UNSERVED, /* no endpoint serves the method */
-	RDMARPC_RSTAT_A_REQUESTS_DROPPED, /* over limits, or no memory */
-	RDMARPC_RSTAT_A_REQUESTS_ABORTED, /* answered -ECONNABORTED at close */
-	RDMARPC_RSTAT_A_REPLIES,	/* replies sent by endpoints */
-	RDMARPC_RSTAT_A_MEM_USED,	/* message bytes held (a gauge) */
-	RDMARPC_RSTAT_A_MEM_REFUSED,	/* over mem_budget_mb: -ENOSPC */
+#define RDMARPC_RPC_COUNTER(NAME, ...)	RDMARPC_RSTAT_A_##NAME,
+#include "rdmarpc_counters.h"
 
 	__RDMARPC_RSTAT_A_MAX
 };

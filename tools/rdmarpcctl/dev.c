@@ -100,17 +100,10 @@ void dev_print(const struct rdmarpc_dev *d)
 void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
 {
 	static const struct ctl_counter map[] = {
-#define S(a, f) CTL_COUNTER(RDMARPC_STAT_A_##a, struct rdmarpc_dev_stats, f)
-		S(TX_PACKETS, tx_packets),
-		S(TX_BYTES, tx_bytes),
-		S(TX_ERRORS, tx_errors),
-		S(RX_PACKETS, rx_packets),
-		S(RX_BYTES, rx_bytes),
-		S(RX_ERRORS, rx_errors),
-		S(RX_DROPS, rx_drops),
-		S(RECV_POSTED, recv_posted),
-		S(AH_CACHED, ah_cached),
-#undef S
+#define RDMARPC_PORT_COUNTER(NAME, name) \
+		CTL_COUNTER(RDMARPC_STAT_A_##NAME, struct rdmarpc_dev_stats, \
+			    name),
+#include <rdmarpc_counters.h>
 	};
 
 	ctl_counters_json(j, map, CTL_N(map), s, s->present);

@@ -11,22 +11,10 @@
 void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s)
 {
 	static const struct ctl_counter map[] = {
-#define S(a, f) CTL_COUNTER(RDMARPC_SSTAT_A_##a, struct rdmarpc_sess_stats, f)
-		S(TX_PACKETS, tx_packets),
-		S(TX_BYTES, tx_bytes),
-		S(RX_PACKETS, rx_packets),
-		S(RX_BYTES, rx_bytes),
-		S(RETRANSMITS, retransmits),
-		S(RTO_FIRES, rto_fires),
-		S(CRC_DROPS, crc_drops),
-		S(RX_DROPS, rx_drops),
-		S(DUP_PACKETS, dup_packets),
-		S(DUP_REQUESTS, dup_requests),
-		S(CREDIT_STALLS, credit_stalls),
-		S(CALLS_OK, calls_ok),
-		S(CALLS_FAILED, calls_failed),
-		S(REQUESTS, requests),
-#undef S
+#define RDMARPC_SESS_COUNTER(NAME, name) \
+		CTL_COUNTER(RDMARPC_SSTAT_A_##NAME, struct rdmarpc_sess_stats, \
+			    name),
+#include <rdmarpc_counters.h>
 	};
 
 	ctl_counters_json(j, map, CTL_N(map), s, s->present);

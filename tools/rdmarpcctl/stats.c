@@ -20,46 +20,23 @@
 
 #include "ctl.h"
 
+/* The counters of each nest, named as in the ABI's lists. */
 static const struct ctl_counter hs_counters[] = {
-#define C(a, f) CTL_COUNTER(RDMARPC_HSTAT_A_##a, struct rdmarpc_hs_stats, f)
-	C(ACCEPTED, accepted),
-	C(REFUSED, refused),
-	C(CONNECTED, connected),
-	C(FAILED, failed),
-	C(DEAD, dead),
-	C(PENDING_FULL, pending_full),
-	C(HOST_LIMIT, host_limit),
-	C(IDLE_CLOSED, idle_closed),
-	C(ADDR_REFUSED, addr_refused),
-#undef C
+#define RDMARPC_HS_COUNTER(NAME, name) \
+	CTL_COUNTER(RDMARPC_HSTAT_A_##NAME, struct rdmarpc_hs_stats, name),
+#include <rdmarpc_counters.h>
 };
 
 static const struct ctl_counter fault_counters[] = {
-#define C(a, f) CTL_COUNTER(RDMARPC_FSTAT_A_##a, struct rdmarpc_fault_stats, f)
-	C(TX_DROP, tx_drop),
-	C(RX_DROP, rx_drop),
-	C(DUPLICATE, duplicate),
-	C(REORDER, reorder),
-	C(CORRUPT, corrupt),
-	C(UNKNOWN, unknown),
-	C(WRONG_SRC, wrong_src),
-#undef C
+#define RDMARPC_FAULT_COUNTER(NAME, name) \
+	CTL_COUNTER(RDMARPC_FSTAT_A_##NAME, struct rdmarpc_fault_stats, name),
+#include <rdmarpc_counters.h>
 };
 
 static const struct ctl_counter rpc_counters[] = {
-#define C(a, f) CTL_COUNTER(RDMARPC_RSTAT_A_##a, struct rdmarpc_rpc_stats, f)
-	C(ENDPOINTS, endpoints),
-	C(CALLS, calls),
-	C(CALLS_FAILED, calls_failed),
-	C(CANCELS, cancels),
-	C(REQUESTS, requests),
-	C(REQUESTS_UNSERVED, requests_unserved),
-	C(REQUESTS_DROPPED, requests_dropped),
-	C(REQUESTS_ABORTED, requests_aborted),
-	C(REPLIES, replies),
-	C(MEM_USED, mem_used),
-	C(MEM_REFUSED, mem_refused),
-#undef C
+#define RDMARPC_RPC_COUNTER(NAME, name) \
+	CTL_COUNTER(RDMARPC_RSTAT_A_##NAME, struct rdmarpc_rpc_stats, name),
+#include <rdmarpc_counters.h>
 };
 
 /* One nest of the module's counters, if the module sent it. */

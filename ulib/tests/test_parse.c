@@ -1088,3 +1088,149 @@ TEST(stats_malformed)
 		free(copy);
 	}
 }
+
+/* A DEV_GET reply with every port counter: each lands in its field. */
+TEST(dev_stats_all)
+{
+	struct rdmarpc_dev d;
+	struct mb m = { 0 };
+	uint16_t a;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
+	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_nest(&m, RDMARPC_A_STATS);
+	for (a = RDMARPC_STAT_A_TX_PACKETS; a <= RDMARPC_STAT_A_MAX; a++)
+		mb_u64(&m, a, 1000 + a);
+	mb_end(&m);
+	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(d.stats.tx_packets, 1000 + RDMARPC_STAT_A_TX_PACKETS);
+	EXPECT_EQ(d.stats.tx_bytes, 1000 + RDMARPC_STAT_A_TX_BYTES);
+	EXPECT_EQ(d.stats.tx_errors, 1000 + RDMARPC_STAT_A_TX_ERRORS);
+	EXPECT_EQ(d.stats.rx_packets, 1000 + RDMARPC_STAT_A_RX_PACKETS);
+	EXPECT_EQ(d.stats.rx_bytes, 1000 + RDMARPC_STAT_A_RX_BYTES);
+	EXPECT_EQ(d.stats.rx_errors, 1000 + RDMARPC_STAT_A_RX_ERRORS);
+	EXPECT_EQ(d.stats.rx_drops, 1000 + RDMARPC_STAT_A_RX_DROPS);
+	EXPECT_EQ(d.stats.recv_posted, 1000 + RDMARPC_STAT_A_RECV_POSTED);
+	EXPECT_EQ(d.stats.ah_cached, 1000 + RDMARPC_STAT_A_AH_CACHED);
+	EXPECT_EQ(d.stats.present, 0x1ffU << RDMARPC_STAT_A_TX_PACKETS);
+	rr_dev_clear(&d);
+}
+
+/* A SESSION_GET reply with every session counter. */
+TEST(session_stats_all)
+{
+	struct rdmarpc_session s;
+	struct mb m = { 0 };
+	uint16_t a;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
+	mb_u32(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_nest(&m, RDMARPC_A_STATS);
+	for (a = RDMARPC_SSTAT_A_TX_PACKETS; a <= RDMARPC_SSTAT_A_MAX; a++)
+		mb_u64(&m, a, (1ULL << 33) + a);
+	mb_end(&m);
+	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	EXPECT_EQ(s.stats.tx_packets, (1ULL << 33) + RDMARPC_SSTAT_A_TX_PACKETS);
+	EXPECT_EQ(s.stats.tx_bytes, (1ULL << 33) + RDMARPC_SSTAT_A_TX_BYTES);
+	EXPECT_EQ(s.stats.rx_packets, (1ULL << 33) + RDMARPC_SSTAT_A_RX_PACKETS);
+	EXPECT_EQ(s.stats.rx_bytes, (1ULL << 33) + RDMARPC_SSTAT_A_RX_BYTES);
+	EXPECT_EQ(s.stats.retransmits,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_RETRANSMITS);
+	EXPECT_EQ(s.stats.rto_fires, (1ULL << 33) + RDMARPC_SSTAT_A_RTO_FIRES);
+	EXPECT_EQ(s.stats.crc_drops, (1ULL << 33) + RDMARPC_SSTAT_A_CRC_DROPS);
+	EXPECT_EQ(s.stats.rx_drops, (1ULL << 33) + RDMARPC_SSTAT_A_RX_DROPS);
+	EXPECT_EQ(s.stats.dup_packets,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_DUP_PACKETS);
+	EXPECT_EQ(s.stats.dup_requests,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_DUP_REQUESTS);
+	EXPECT_EQ(s.stats.credit_stalls,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_CREDIT_STALLS);
+	EXPECT_EQ(s.stats.calls_ok, (1ULL << 33) + RDMARPC_SSTAT_A_CALLS_OK);
+	EXPECT_EQ(s.stats.calls_failed,
+		 (1ULL << 33) + RDMARPC_SSTAT_A_CALLS_FAILED);
+	EXPECT_EQ(s.stats.requests, (1ULL << 33) + RDMARPC_SSTAT_A_REQUESTS);
+	EXPECT_EQ(s.stats.present, 0x3fffU << RDMARPC_SSTAT_A_TX_PACKETS);
+}
+
+/* ---- the lists of counters (rdmarpc_counters.h) ---- */
+
+struct counter_row {
+	int attr;
+	const char *name;
+};
+
+#define ROWS(rows) rows, sizeof(rows) / sizeof((rows)[0])
+
+/*
+ * A list as made into tables begins with the counters released so far,
+ * @abi: their attributes (2, 3, ... after UNSPEC and PAD) and their names,
+ * rdmarpcctl's text and JSON keys, never change.  New ones come after.
+ */
+static void check_counters(struct __test_metadata *_metadata,
+			   const struct counter_row *rows, size_t n,
+			   const char *const *abi, size_t n_abi, int max)
+{
+	size_t i;
+
+	EXPECT_TRUE(n >= n_abi);
+	EXPECT_EQ(max, n + 1);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(rows[i].attr, i + 2);
+		if (i < n_abi)
+			EXPECT_STREQ(rows[i].name, abi[i]);
+	}
+}
+
+TEST(counter_lists)
+{
+	static const struct counter_row port[] = {
+#define RDMARPC_PORT_COUNTER(NAME, name) { RDMARPC_STAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const port_abi[] = {
+		"tx_packets", "tx_bytes", "tx_errors", "rx_packets",
+		"rx_bytes", "rx_errors", "rx_drops", "recv_posted",
+		"ah_cached",
+	};
+	static const struct counter_row sess[] = {
+#define RDMARPC_SESS_COUNTER(NAME, name) { RDMARPC_SSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const sess_abi[] = {
+		"tx_packets", "tx_bytes", "rx_packets", "rx_bytes",
+		"retransmits", "rto_fires", "crc_drops", "rx_drops",
+		"dup_packets", "dup_requests", "credit_stalls", "calls_ok",
+		"calls_failed", "requests",
+	};
+	static const struct counter_row hs[] = {
+#define RDMARPC_HS_COUNTER(NAME, name) { RDMARPC_HSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const hs_abi[] = {
+		"accepted", "refused", "connected", "failed", "dead",
+		"pending_full", "host_limit", "idle_closed", "addr_refused",
+	};
+	static const struct counter_row fault[] = {
+#define RDMARPC_FAULT_COUNTER(NAME, name) { RDMARPC_FSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const fault_abi[] = {
+		"tx_drop", "rx_drop", "duplicate", "reorder", "corrupt",
+		"unknown", "wrong_src",
+	};
+	static const struct counter_row rpc[] = {
+#define RDMARPC_RPC_COUNTER(NAME, name) { RDMARPC_RSTAT_A_##NAME, #name },
+#include <rdmarpc_counters.h>
+	};
+	static const char *const rpc_abi[] = {
+		"endpoints", "calls", "calls_failed", "cancels", "requests",
+		"requests_unserved", "requests_dropped", "requests_aborted",
+		"replies", "mem_used", "mem_refused",
+	};
+
+	check_counters(_metadata, ROWS(port), ROWS(port_abi), RDMARPC_STAT_A_MAX);
+	check_counters(_metadata, ROWS(sess), ROWS(sess_abi), RDMARPC_SSTAT_A_MAX);
+	check_counters(_metadata, ROWS(hs), ROWS(hs_abi), RDMARPC_HSTAT_A_MAX);
+	check_counters(_metadata, ROWS(fault), ROWS(fault_abi), RDMARPC_FSTAT_A_MAX);
+	check_counters(_metadata, ROWS(rpc), ROWS(rpc_abi), RDMARPC_RSTAT_A_MAX);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: the module parameters (their table is params_table.h).
+ */
+#ifndef _RDMARPC_PARAMS_H
+#define _RDMARPC_PARAMS_H
+
+#include <linux/types.h>
+
+#include "uapi/rdmarpc.h"
+
+/*
+ * Module parameters, also settable through RDMARPC_CMD_PARAM_SET.  Written
+ * under rdmarpc_lock with WRITE_ONCE() (rdmarpc_param_write()); read with
+ * READ_ONCE() (or under the lock when several must agree).
+ */
+extern unsigned int rdmarpc_recv_depth;
+extern unsigned int rdmarpc_send_depth;
+extern int rdmarpc_gid_index;
+extern unsigned short rdmarpc_tcp_port;
+extern bool rdmarpc_crc;
+extern unsigned int rdmarpc_call_timeout_ms;
+extern unsigned int rdmarpc_rto_min_us;
+extern unsigned int rdmarpc_rto_max_us;
+extern unsigned int rdmarpc_max_retries;
+extern unsigned int rdmarpc_heartbeat_ms;
+/* Admission of inbound sessions: limits per client host and overall. */
+extern unsigned int rdmarpc_mem_budget_mb;
+extern unsigned int rdmarpc_sessions_per_host;
+extern unsigned int rdmarpc_idle_timeout_ms;
+extern unsigned int rdmarpc_hs_pending_max;
+extern unsigned int rdmarpc_hs_pending_per_host;
+/* Fault injection, parts per million, 0: off. */
+extern unsigned int rdmarpc_fault_tx_drop;
+extern unsigned int rdmarpc_fault_rx_drop;
+extern unsigned int rdmarpc_fault_duplicate;
+extern unsigned int rdmarpc_fault_reorder;
+extern unsigned int rdmarpc_fault_corrupt;
+
+#define RDMARPC_PPM			1000000
+/* The handshake workqueue's max_active bounds these. */
+#define RDMARPC_HS_PENDING_LIMIT	256
+
+/*
+ * Debug builds only (selftests): delays, in ms, that make races of the
+ * handshake deterministic; 0: none.  Without DEBUG they are 0 and unused.
+ */
+extern unsigned int rdmarpc_dbg_hs_accept_delay_ms;
+extern unsigned int rdmarpc_dbg_hs_activate_delay_ms;
+#define RDMARPC_DBG_DELAY_MAX		30000
+
+/* The type of a parameter: its variable's, and its netlink attribute's. */
+enum rdmarpc_param_type {
+	RDMARPC_PARAM_U32,		/* unsigned int */
+	RDMARPC_PARAM_S32,		/* int */
+	RDMARPC_PARAM_U16,		/* unsigned short */
+	RDMARPC_PARAM_BOOL,		/* bool; a u8 in netlink */
+};
+
+/* A parameter of the table, as the code that reads and writes it sees it. */
+struct rdmarpc_param {
+	void *var;			/* rdmarpc_<name> */
+	const char *range_msg;		/* "<name> must be within <min>..<max>" */
+	s64 min;
+	s64 max;
+	bool zero_off;			/* 0 is taken too (off) */
+	u8 type;			/* enum rdmarpc_param_type */
+	u16 attr;			/* RDMARPC_PARAM_A_* */
+};
+
+/* Every parameter of the table by its netlink attribute, once loaded. */
+extern const struct rdmarpc_param *rdmarpc_params[RDMARPC_PARAM_A_MAX + 1];
+
+/* @v is in @p's range, or 0 where 0 turns @p's feature off. */
+bool rdmarpc_param_valid(const struct rdmarpc_param *p, s64 v);
+/* @p's value, READ_ONCE(). */
+s64 rdmarpc_param_read(const struct rdmarpc_param *p);
+/* Set @p to a valid @v, under rdmarpc_lock. */
+void rdmarpc_param_write(const struct rdmarpc_param *p, s64 v);
+
+/*
+ * The rules between parameters: NULL if these values keep them, else
+ * what is wrong.
+ */
+const char *rdmarpc_params_conflict(u32 rto_min_us, u32 rto_max_us);
+
+/*
+ * Module init, first: fills rdmarpc_params[] and checks the rules between
+ * the values given at load.
+ */
+int rdmarpc_params_init(void);
+
+#endif /* _RDMARPC_PARAMS_H */
