@@ -21,11 +21,9 @@
 #include <rdma/ib_cache.h>
 
 #include "rdmarpc.h"
-#include "uapi/rdmarpc.h"
 #include "ib.h"
 #include "ah.h"
 #include "loopback.h"
-#include "netlink.h"
 
 enum {
 	RDMARPC_EV_STATE,	/* port state changed */
@@ -46,6 +44,13 @@ unsigned int rdmarpc_generation;
 static u32 rdmarpc_qkey;
 
 static const struct rdmarpc_rx_ops __rcu *rdmarpc_rx_ops;
+
+/*
+ * Who hears of ports coming and going.  rdmarpc_lock protects the chain:
+ * (un)registration and every call hold it, so a notifier unregistered is
+ * not running and will not run.
+ */
+static RAW_NOTIFIER_HEAD(rdmarpc_port_chain);
 
 static struct ib_client rdmarpc_client;
 
@@ -184,6 +189,30 @@ void rdmarpc_ib_set_rx_ops(const struct rdmarpc_rx_ops *ops)
 	rcu_assign_pointer(rdmarpc_rx_ops, ops);
 	if (!ops)
 		synchronize_rcu();
+}
+
+int rdmarpc_port_notifier_register(struct notifier_block *nb)
+{
+	int ret;
+
+	mutex_lock(&rdmarpc_lock);
+	ret = raw_notifier_chain_register(&rdmarpc_port_chain, nb);
+	mutex_unlock(&rdmarpc_lock);
+	return ret;
+}
+
+void rdmarpc_port_notifier_unregister(struct notifier_block *nb)
+{
+	mutex_lock(&rdmarpc_lock);
+	raw_notifier_chain_unregister(&rdmarpc_port_chain, nb);
+	mutex_unlock(&rdmarpc_lock);
+}
+
+static void rdmarpc_port_notify(struct rdmarpc_port *port,
+				enum rdmarpc_port_event ev)
+{
+	lockdep_assert_held(&rdmarpc_lock);
+	raw_notifier_call_chain(&rdmarpc_port_chain, ev, port);
 }
 
 /* ---- GID choice ---- */
@@ -872,7 +901,7 @@ static int rdmarpc_port_setup(struct rdmarpc_port *port)
 		 dev_name(&ibdev->dev), port->port_num, port->qp->qp_num,
 		 port->qkey, port->gid_index, port->mtu, port->recv_depth,
 		 port->send_depth);
-	rdmarpc_nl_notify(port, RDMARPC_CMD_DEV_NEW);
+	rdmarpc_port_notify(port, RDMARPC_PORT_EV_UP);
 	return 0;
 
 out_destroy_qp:
@@ -913,7 +942,7 @@ static void rdmarpc_port_teardown(struct rdmarpc_port *port)
 	/* Only once every user has left (see rdmarpc_remove()). */
 	WARN_ON_ONCE(port->users);
 
-	rdmarpc_nl_notify(port, RDMARPC_CMD_DEV_DEL);
+	rdmarpc_port_notify(port, RDMARPC_PORT_EV_DOWN);
 
 	spin_lock_bh(&port->rx_lock);
 	port->rx_stop = true;

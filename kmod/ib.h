@@ -10,6 +10,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <rdma/ib_verbs.h>
@@ -165,6 +166,23 @@ bool rdmarpc_port_dead(struct rdmarpc_port *port);
 
 /* Same, for code that already holds rdmarpc_lock and a port pointer. */
 int rdmarpc_port_enter(struct rdmarpc_port *port);
+
+/*
+ * Port events, for the layers above (netlink's DEV_NEW and DEV_DEL): a
+ * notifier is called with rdmarpc_lock held, the event and the struct
+ * rdmarpc_port as its data.  RDMARPC_PORT_EV_UP comes once a port is set
+ * up, RDMARPC_PORT_EV_DOWN before it is torn down (all still readable).
+ * Ports already up when a notifier registers are not replayed.  After
+ * rdmarpc_port_notifier_unregister() the notifier is not running and will
+ * not run.  Process context.
+ */
+enum rdmarpc_port_event {
+	RDMARPC_PORT_EV_UP,
+	RDMARPC_PORT_EV_DOWN,
+};
+
+int rdmarpc_port_notifier_register(struct notifier_block *nb);
+void rdmarpc_port_notifier_unregister(struct notifier_block *nb);
 
 /*
  * Send one datagram of hdr_len + len bytes (at most port->mtu) to
