@@ -23,7 +23,6 @@
 #include "rdmarpc.h"
 #include "ib.h"
 #include "ah.h"
-#include "loopback.h"
 
 enum {
 	RDMARPC_EV_STATE,	/* port state changed */
@@ -189,6 +188,33 @@ void rdmarpc_ib_set_rx_ops(const struct rdmarpc_rx_ops *ops)
 	rcu_assign_pointer(rdmarpc_rx_ops, ops);
 	if (!ops)
 		synchronize_rcu();
+}
+
+int rdmarpc_port_tap_register(struct rdmarpc_port *port,
+			      struct rdmarpc_rx_tap *tap)
+{
+	int ret = 0;
+
+	spin_lock_bh(&port->lock);
+	if (port->dead)
+		ret = -ENODEV;
+	else if (rcu_access_pointer(port->rx_tap))
+		ret = -EBUSY;
+	else
+		rcu_assign_pointer(port->rx_tap, tap);
+	spin_unlock_bh(&port->lock);
+	return ret;
+}
+
+void rdmarpc_port_tap_unregister(struct rdmarpc_port *port,
+				 struct rdmarpc_rx_tap *tap)
+{
+	spin_lock_bh(&port->lock);
+	WARN_ON_ONCE(rcu_access_pointer(port->rx_tap) != tap);
+	RCU_INIT_POINTER(port->rx_tap, NULL);
+	spin_unlock_bh(&port->lock);
+	/* The receive path calls ->rx under rcu_read_lock(). */
+	synchronize_rcu();
 }
 
 int rdmarpc_port_notifier_register(struct notifier_block *nb)
@@ -387,14 +413,37 @@ static void rdmarpc_rx_flushed(struct rdmarpc_port *port)
 		queue_work(rdmarpc_wq, &port->err_work);
 }
 
+/*
+ * The one place a received datagram goes to its handler: the port's tap
+ * first if it has one (the loopback test's datagrams), else the session
+ * layer's handler.  False: nobody took it.
+ */
+static bool rdmarpc_rx_demux(struct rdmarpc_port *port,
+			     const struct rdmarpc_rx *rx)
+{
+	const struct rdmarpc_rx_ops *ops;
+	struct rdmarpc_rx_tap *tap;
+	bool consumed = false;
+
+	rcu_read_lock();
+	tap = rcu_dereference(port->rx_tap);
+	if (tap)
+		consumed = tap->rx(tap, port, rx);
+	if (!consumed) {
+		ops = rcu_dereference(rdmarpc_rx_ops);
+		if (ops)
+			consumed = ops->rx(port, rx);
+	}
+	rcu_read_unlock();
+	return consumed;
+}
+
 static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct rdmarpc_buf *buf = container_of(wc->wr_cqe, struct rdmarpc_buf,
 					       cqe);
 	struct rdmarpc_port *port = cq->cq_context;
-	const struct rdmarpc_rx_ops *ops;
 	struct rdmarpc_rx rx;
-	bool consumed = false;
 
 	if (unlikely(wc->status != IB_WC_SUCCESS)) {
 		if (wc->status == IB_WC_WR_FLUSH_ERR) {
@@ -421,16 +470,7 @@ static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	rx.wc = wc;
 	atomic64_inc(&port->stats.rx_packets);
 	atomic64_add(rx.len, &port->stats.rx_bytes);
-
-	consumed = rdmarpc_loopback_rx(port, &rx);
-	if (!consumed) {
-		rcu_read_lock();
-		ops = rcu_dereference(rdmarpc_rx_ops);
-		if (ops)
-			consumed = ops->rx(port, &rx);
-		rcu_read_unlock();
-	}
-	if (!consumed)
+	if (!rdmarpc_rx_demux(port, &rx))
 		atomic64_inc(&port->stats.rx_drops);
 out:
 	if (atomic_dec_and_test(&port->rx_posted))

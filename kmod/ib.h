@@ -16,7 +16,7 @@
 #include <rdma/ib_verbs.h>
 
 struct rdmarpc_ah;
-struct rdmarpc_loopback;
+struct rdmarpc_rx_tap;
 
 /* The 40-byte GRH that precedes every UD receive. */
 #define RDMARPC_GRH_LEN		40
@@ -80,11 +80,14 @@ struct rdmarpc_port {
 	u32 qpn;			/* stays readable after the QP is gone */
 	struct rdmarpc_buf *rx_bufs, *tx_bufs;
 
-	/* lock: protects @dead, @users and @loopback. */
+	/*
+	 * lock: protects @dead, @users and changes of @rx_tap, which the
+	 * receive path reads under RCU.
+	 */
 	spinlock_t lock;
 	bool dead;
 	unsigned int users;
-	struct rdmarpc_loopback *loopback;
+	struct rdmarpc_rx_tap __rcu *rx_tap;
 	/* Woken on death, on send completions and by the loopback test. */
 	wait_queue_head_t wq;
 
@@ -218,6 +221,28 @@ struct rdmarpc_rx_ops {
  * waits until no call to the old one is running.
  */
 void rdmarpc_ib_set_rx_ops(const struct rdmarpc_rx_ops *ops);
+
+/*
+ * A receive tap on one port: while registered, ->rx sees every datagram
+ * the port receives before the module-wide handler does, and takes those
+ * it returns true for.  It runs in the CQ's context, like the handler.
+ * The owner embeds the tap and finds its state with container_of().
+ */
+struct rdmarpc_rx_tap {
+	bool (*rx)(struct rdmarpc_rx_tap *tap, struct rdmarpc_port *port,
+		   const struct rdmarpc_rx *rx);
+};
+
+/*
+ * Register @tap on @port, a port the caller has entered: -EBUSY if the
+ * port has a tap already, -ENODEV if it is dead.  Unregistering waits
+ * (process context) until no call to ->rx is running; the caller must
+ * unregister before it leaves the port.
+ */
+int rdmarpc_port_tap_register(struct rdmarpc_port *port,
+			      struct rdmarpc_rx_tap *tap);
+void rdmarpc_port_tap_unregister(struct rdmarpc_port *port,
+				 struct rdmarpc_rx_tap *tap);
 
 /* Device name for messages; only while the port's device is registered. */
 static inline const char *rdmarpc_port_name(const struct rdmarpc_port *port)

@@ -17,12 +17,17 @@
 #include "ah.h"
 #include "loopback.h"
 
-/* The state of the running test; port->loopback points here. */
+/* The state of a running test; its tap is on the port meanwhile. */
 struct rdmarpc_loopback {
+	struct rdmarpc_rx_tap tap;
 	u32 cookie;
 	u32 count;
 	u32 size;
-	/* Under port->lock: */
+	/*
+	 * lock: protects everything below, written by the tap (CQ context);
+	 * the test reads @received and @bad locklessly while it waits.
+	 */
+	spinlock_t lock;
 	u32 received;
 	u32 bad;
 	unsigned long *seen;		/* one bit per sequence number */
@@ -65,41 +70,42 @@ static bool rdmarpc_loopback_check(const u8 *buf, u32 len, u32 *cookie,
 	return true;
 }
 
-bool rdmarpc_loopback_rx(struct rdmarpc_port *port,
-			 const struct rdmarpc_rx *rx)
+/* The port's receive tap (CQ context): true if @rx was this test's. */
+static bool rdmarpc_loopback_rx(struct rdmarpc_rx_tap *tap,
+				struct rdmarpc_port *port,
+				const struct rdmarpc_rx *rx)
 {
+	struct rdmarpc_loopback *lb = container_of(tap, struct rdmarpc_loopback,
+						   tap);
 	const struct rdmarpc_loopback_hdr *h = rx->data;
-	struct rdmarpc_loopback *lb;
 	u32 cookie = 0, seq = 0;
-	bool intact, mine;
+	bool intact;
 
 	if (rx->len < sizeof(*h) ||
 	    le32_to_cpu(h->magic) != RDMARPC_LOOPBACK_MAGIC ||
 	    rx->wc->src_qp != port->qpn)
 		return false;
 	intact = rdmarpc_loopback_check(rx->data, rx->len, &cookie, &seq);
+	/* A stale test's datagram is left to be counted as a drop. */
+	if (intact && cookie != lb->cookie)
+		return false;
 
-	spin_lock(&port->lock);
-	lb = port->loopback;
-	mine = lb && (!intact || cookie == lb->cookie);
-	if (mine) {
-		if (intact && seq < lb->count && rx->len == lb->size &&
-		    !test_and_set_bit(seq, lb->seen)) {
-			lb->received++;
-			if (!lb->have_wc) {
-				lb->wc = *rx->wc;
-				memcpy(lb->grh, rx->grh, sizeof(lb->grh));
-				lb->have_wc = true;
-			}
-		} else {
-			lb->bad++;
+	spin_lock(&lb->lock);
+	if (intact && seq < lb->count && rx->len == lb->size &&
+	    !test_and_set_bit(seq, lb->seen)) {
+		lb->received++;
+		if (!lb->have_wc) {
+			lb->wc = *rx->wc;
+			memcpy(lb->grh, rx->grh, sizeof(lb->grh));
+			lb->have_wc = true;
 		}
+	} else {
+		lb->bad++;
 	}
-	spin_unlock(&port->lock);
-	if (mine && wq_has_sleeper(&port->wq))
+	spin_unlock(&lb->lock);
+	if (wq_has_sleeper(&port->wq))
 		wake_up_all(&port->wq);
-	/* A stale test's datagram is counted as a drop. */
-	return mine;
+	return true;
 }
 
 /*
@@ -179,9 +185,11 @@ int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 		ret = -ENOMEM;
 		goto out_free;
 	}
+	lb->tap.rx = rdmarpc_loopback_rx;
 	lb->cookie = get_random_u32();
 	lb->count = count;
 	lb->size = size;
+	spin_lock_init(&lb->lock);
 
 	spin_lock_bh(&port->ah_lock);
 	dgid = port->sgid;
@@ -198,14 +206,7 @@ int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 		goto out_put_ah;
 	}
 
-	spin_lock_bh(&port->lock);
-	if (port->dead)
-		ret = -ENODEV;
-	else if (port->loopback)
-		ret = -EBUSY;
-	else
-		port->loopback = lb;
-	spin_unlock_bh(&port->lock);
+	ret = rdmarpc_port_tap_register(port, &lb->tap);
 	if (ret == -EBUSY)
 		NL_SET_ERR_MSG(extack, "a loopback test is already running on this port");
 	else if (ret)
@@ -249,11 +250,10 @@ int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 	}
 out_stop:
 	res->nsec = ktime_get_ns() - start;
-	spin_lock_bh(&port->lock);
-	port->loopback = NULL;
+	/* The tap is not running after this: @lb is the test's alone. */
+	rdmarpc_port_tap_unregister(port, &lb->tap);
 	res->sent = seq;
 	res->received = lb->received;
-	spin_unlock_bh(&port->lock);
 
 	if (rdmarpc_port_dead(port)) {
 		NL_SET_ERR_MSG(extack, "device went away during the test");
