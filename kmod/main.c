@@ -12,6 +12,7 @@
 #include "rdmarpc.h"
 #include "uapi/rdmarpc.h"
 #include "ib.h"
+#include "chardev.h"
 #include "netlink.h"
 #include "peer.h"
 #include "rpc.h"
@@ -202,20 +203,23 @@ static int __init rdmarpc_init(void)
 	 * reaches a part of the module that is not set up, or torn down.
 	 * Ports set up before netlink send no DEV_NEW: nobody could listen.
 	 */
-	ret = rdmarpc_rpc_init();
+	rdmarpc_rpc_init();
+
+	ret = rdmarpc_chardev_init();
 	if (ret)
-		goto out_sess_exit;
+		goto out_rpc_exit;
 
 	ret = rdmarpc_nl_init();
 	if (ret)
-		goto out_rpc_exit;
+		goto out_chardev_exit;
 
 	pr_info("loaded\n");
 	return 0;
 
+out_chardev_exit:
+	rdmarpc_chardev_exit();
 out_rpc_exit:
 	rdmarpc_rpc_exit();
-out_sess_exit:
 	rdmarpc_sess_exit();
 out_ib_exit:
 	rdmarpc_ib_exit();
@@ -232,6 +236,7 @@ static void __exit rdmarpc_exit(void)
 {
 	rdmarpc_ib_stop();
 	rdmarpc_nl_exit();
+	rdmarpc_chardev_exit();
 	rdmarpc_rpc_exit();
 	rdmarpc_sess_exit();
 #ifdef DEBUG

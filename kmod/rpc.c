@@ -29,7 +29,6 @@
 
 #include "rdmarpc.h"
 #include "endpoint.h"
-#include "chardev.h"
 #include "session.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
@@ -272,27 +271,16 @@ static const struct rdmarpc_server_ops rdmarpc_rpc_server_ops = {
 	.deliver = rdmarpc_ep_deliver,
 };
 
-int rdmarpc_rpc_init(void)
+void rdmarpc_rpc_init(void)
 {
-	int ret;
-
 	rdmarpc_sess_set_server_ops(&rdmarpc_rpc_server_ops);
-	ret = rdmarpc_chardev_init();
-	if (ret)
-		goto out_server_ops;
-	pr_debug("/dev/%s registered\n", RDMARPC_DEV_NAME);
-	return 0;
-
-out_server_ops:
-	rdmarpc_sess_set_server_ops(NULL);
-	return ret;
 }
 
+/* After the character device: no file is open (they pin the module). */
 void rdmarpc_rpc_exit(void)
 {
-	/* No file is open (they pin the module); endpoints may be dying. */
-	rdmarpc_chardev_exit();
 	rdmarpc_sess_set_server_ops(NULL);
+	/* Endpoints may be dying still: their last work and RCU frees. */
 	flush_workqueue(rdmarpc_wq);
 	rcu_barrier();
 }

@@ -114,7 +114,7 @@ void rdmarpc_sess_put(struct rdmarpc_sess *sess);
 /* Module init/exit of each side, in this order (exit in reverse). */
 int rdmarpc_sess_init(void);		/* session table, handshake listener */
 void rdmarpc_sess_exit(void);		/* fails every call, frees all */
-int rdmarpc_rpc_init(void);		/* server ops, /dev/rdmarpc */
-void rdmarpc_rpc_exit(void);
+void rdmarpc_rpc_init(void);		/* server ops */
+void rdmarpc_rpc_exit(void);		/* waits for endpoints dying */
 
 #endif /* _RDMARPC_RPC_H */
