@@ -111,8 +111,8 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *sess, u32 handle, int err,
 void rdmarpc_sess_get(struct rdmarpc_sess *sess);
 void rdmarpc_sess_put(struct rdmarpc_sess *sess);
 
-/* Module init/exit of each side, in this order (exit in reverse). */
-int rdmarpc_sess_init(void);		/* session table, handshake listener */
+/* Module init/exit of each side; main.c runs them in order. */
+int rdmarpc_sess_init(void);		/* session table, receive handler */
 void rdmarpc_sess_exit(void);		/* fails every call, frees all */
 void rdmarpc_rpc_init(void);		/* server ops */
 void rdmarpc_rpc_exit(void);		/* waits for endpoints dying */

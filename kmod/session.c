@@ -794,30 +794,21 @@ u32 rdmarpc_sess_server_count(__be32 ipv4)
 
 int rdmarpc_sess_init(void)
 {
-	int ret;
-
 	rdmarpc_sess_wq = alloc_workqueue("rdmarpc_sess", WQ_MEM_RECLAIM, 0);
 	if (!rdmarpc_sess_wq)
 		return -ENOMEM;
 	rdmarpc_ib_set_rx_ops(&rdmarpc_sess_rx_ops);
-	ret = rdmarpc_hs_init();
-	if (ret)
-		goto out_rx_ops;
 	return 0;
-
-out_rx_ops:
-	rdmarpc_ib_set_rx_ops(NULL);
-	destroy_workqueue(rdmarpc_sess_wq);
-	return ret;
 }
 
+/*
+ * After the handshake listener and the peers are gone: nothing makes a
+ * session any more.
+ */
 void rdmarpc_sess_exit(void)
 {
 	struct rdmarpc_sess *s;
 
-	/* No new sessions from outside, then none from us. */
-	rdmarpc_hs_exit();
-	rdmarpc_peer_exit();
 	for (;;) {
 		mutex_lock(&rdmarpc_sess_mutex);
 		list_for_each_entry(s, &rdmarpc_sessions, node)
