@@ -374,6 +374,8 @@ static struct miscdevice rdmarpc_misc = {
 
 int rdmarpc_chardev_init(void)
 {
+	int ret;
+
 	/* The ABI's sizes; a change here is an ABI break. */
 	BUILD_BUG_ON(sizeof(struct rdmarpc_connect) != 80);
 	BUILD_BUG_ON(sizeof(struct rdmarpc_call) != 56);
@@ -384,7 +386,11 @@ int rdmarpc_chardev_init(void)
 	BUILD_BUG_ON(sizeof(struct rdmarpc_request) != 48);
 	BUILD_BUG_ON(sizeof(struct rdmarpc_reply) != 32);
 
-	return misc_register(&rdmarpc_misc);
+	ret = misc_register(&rdmarpc_misc);
+	if (ret)
+		return ret;
+	pr_debug("/dev/%s registered\n", RDMARPC_DEV_NAME);
+	return 0;
 }
 
 void rdmarpc_chardev_exit(void)

@@ -29,7 +29,7 @@ struct rdmarpc_ep {
 	/*
 	 * @lock guards the lists, counters and flags from here to @req_wq,
 	 * and the state of every call on the lists.  ->done and
-	 * rdmarpc_rpc_deliver() take it in any context: irqsave there,
+	 * rdmarpc_ep_deliver() take it in any context: irqsave there,
 	 * spin_lock_irq in the ioctls.  Never held across a call into the
 	 * session layer (->done may run inside rdmarpc_peer_cancel()).
 	 */
@@ -115,5 +115,8 @@ void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep);
 /* serve.c: the same for its server side. */
 void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep);
 void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep);
+/* serve.c: the session layer's ->deliver (struct rdmarpc_server_ops). */
+int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
+		       struct rr_msg *req);
 
 #endif /* _RDMARPC_ENDPOINT_H */

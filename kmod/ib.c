@@ -21,11 +21,8 @@
 #include <rdma/ib_cache.h>
 
 #include "rdmarpc.h"
-#include "uapi/rdmarpc.h"
 #include "ib.h"
 #include "ah.h"
-#include "loopback.h"
-#include "netlink.h"
 
 enum {
 	RDMARPC_EV_STATE,	/* port state changed */
@@ -46,6 +43,13 @@ unsigned int rdmarpc_generation;
 static u32 rdmarpc_qkey;
 
 static const struct rdmarpc_rx_ops __rcu *rdmarpc_rx_ops;
+
+/*
+ * Who hears of ports coming and going.  rdmarpc_lock protects the chain:
+ * (un)registration and every call hold it, so a notifier unregistered is
+ * not running and will not run.
+ */
+static RAW_NOTIFIER_HEAD(rdmarpc_port_chain);
 
 static struct ib_client rdmarpc_client;
 
@@ -184,6 +188,57 @@ void rdmarpc_ib_set_rx_ops(const struct rdmarpc_rx_ops *ops)
 	rcu_assign_pointer(rdmarpc_rx_ops, ops);
 	if (!ops)
 		synchronize_rcu();
+}
+
+int rdmarpc_port_tap_register(struct rdmarpc_port *port,
+			      struct rdmarpc_rx_tap *tap)
+{
+	int ret = 0;
+
+	spin_lock_bh(&port->lock);
+	if (port->dead)
+		ret = -ENODEV;
+	else if (rcu_access_pointer(port->rx_tap))
+		ret = -EBUSY;
+	else
+		rcu_assign_pointer(port->rx_tap, tap);
+	spin_unlock_bh(&port->lock);
+	return ret;
+}
+
+void rdmarpc_port_tap_unregister(struct rdmarpc_port *port,
+				 struct rdmarpc_rx_tap *tap)
+{
+	spin_lock_bh(&port->lock);
+	WARN_ON_ONCE(rcu_access_pointer(port->rx_tap) != tap);
+	RCU_INIT_POINTER(port->rx_tap, NULL);
+	spin_unlock_bh(&port->lock);
+	/* The receive path calls ->rx under rcu_read_lock(). */
+	synchronize_rcu();
+}
+
+int rdmarpc_port_notifier_register(struct notifier_block *nb)
+{
+	int ret;
+
+	mutex_lock(&rdmarpc_lock);
+	ret = raw_notifier_chain_register(&rdmarpc_port_chain, nb);
+	mutex_unlock(&rdmarpc_lock);
+	return ret;
+}
+
+void rdmarpc_port_notifier_unregister(struct notifier_block *nb)
+{
+	mutex_lock(&rdmarpc_lock);
+	raw_notifier_chain_unregister(&rdmarpc_port_chain, nb);
+	mutex_unlock(&rdmarpc_lock);
+}
+
+static void rdmarpc_port_notify(struct rdmarpc_port *port,
+				enum rdmarpc_port_event ev)
+{
+	lockdep_assert_held(&rdmarpc_lock);
+	raw_notifier_call_chain(&rdmarpc_port_chain, ev, port);
 }
 
 /* ---- GID choice ---- */
@@ -358,14 +413,37 @@ static void rdmarpc_rx_flushed(struct rdmarpc_port *port)
 		queue_work(rdmarpc_wq, &port->err_work);
 }
 
+/*
+ * The one place a received datagram goes to its handler: the port's tap
+ * first if it has one (the loopback test's datagrams), else the session
+ * layer's handler.  False: nobody took it.
+ */
+static bool rdmarpc_rx_demux(struct rdmarpc_port *port,
+			     const struct rdmarpc_rx *rx)
+{
+	const struct rdmarpc_rx_ops *ops;
+	struct rdmarpc_rx_tap *tap;
+	bool consumed = false;
+
+	rcu_read_lock();
+	tap = rcu_dereference(port->rx_tap);
+	if (tap)
+		consumed = tap->rx(tap, port, rx);
+	if (!consumed) {
+		ops = rcu_dereference(rdmarpc_rx_ops);
+		if (ops)
+			consumed = ops->rx(port, rx);
+	}
+	rcu_read_unlock();
+	return consumed;
+}
+
 static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct rdmarpc_buf *buf = container_of(wc->wr_cqe, struct rdmarpc_buf,
 					       cqe);
 	struct rdmarpc_port *port = cq->cq_context;
-	const struct rdmarpc_rx_ops *ops;
 	struct rdmarpc_rx rx;
-	bool consumed = false;
 
 	if (unlikely(wc->status != IB_WC_SUCCESS)) {
 		if (wc->status == IB_WC_WR_FLUSH_ERR) {
@@ -392,16 +470,7 @@ static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	rx.wc = wc;
 	atomic64_inc(&port->stats.rx_packets);
 	atomic64_add(rx.len, &port->stats.rx_bytes);
-
-	consumed = rdmarpc_loopback_rx(port, &rx);
-	if (!consumed) {
-		rcu_read_lock();
-		ops = rcu_dereference(rdmarpc_rx_ops);
-		if (ops)
-			consumed = ops->rx(port, &rx);
-		rcu_read_unlock();
-	}
-	if (!consumed)
+	if (!rdmarpc_rx_demux(port, &rx))
 		atomic64_inc(&port->stats.rx_drops);
 out:
 	if (atomic_dec_and_test(&port->rx_posted))
@@ -764,19 +833,15 @@ static void rdmarpc_port_err_work(struct work_struct *work)
 	mutex_unlock(&rdmarpc_lock);
 }
 
-static int rdmarpc_port_setup(struct rdmarpc_port *port)
+/* The port's attributes, and the rings' depths.  -ENETDOWN: not ACTIVE. */
+static int rdmarpc_port_query(struct rdmarpc_port *port)
 {
 	struct ib_device *ibdev = port->dev->ibdev;
-	struct ib_qp_init_attr init = {};
-	const struct ib_gid_attr *attr;
 	struct ib_port_attr pattr;
-	u32 max_wr, i;
+	u32 max_wr;
 	int ret;
 
 	lockdep_assert_held(&rdmarpc_lock);
-	if (port->up || port->dead)
-		return 0;
-
 	ret = ib_query_port(ibdev, port->port_num, &pattr);
 	if (ret)
 		return ret;
@@ -793,68 +858,95 @@ static int rdmarpc_port_setup(struct rdmarpc_port *port)
 	port->recv_depth = min(READ_ONCE(rdmarpc_recv_depth), max_wr);
 	port->send_depth = min(READ_ONCE(rdmarpc_send_depth), max_wr);
 	port->qkey = rdmarpc_qkey;
+	return 0;
+}
 
-	attr = rdmarpc_choose_gid(port);
-	if (IS_ERR(attr))
-		return -EADDRNOTAVAIL;
-	rdmarpc_port_set_gid(port, attr);
+/* The receive ring, chained for its first post, and the send free list. */
+static int rdmarpc_port_alloc_rings(struct rdmarpc_port *port)
+{
+	u32 i;
 
+	lockdep_assert_held(&rdmarpc_lock);
 	port->rx_bufs = rdmarpc_ring_alloc(port, port->recv_depth,
 					   RDMARPC_GRH_LEN + port->mtu,
 					   DMA_FROM_DEVICE, rdmarpc_rx_done);
-	if (!port->rx_bufs) {
-		ret = -ENOMEM;
-		goto out_put_gid;
-	}
+	if (!port->rx_bufs)
+		return -ENOMEM;
 	for (i = 0; i + 1 < port->recv_depth; i++)
 		port->rx_bufs[i].next = &port->rx_bufs[i + 1];
 
 	port->tx_bufs = rdmarpc_ring_alloc(port, port->send_depth, port->mtu,
 					   DMA_TO_DEVICE, rdmarpc_tx_done);
-	if (!port->tx_bufs) {
-		ret = -ENOMEM;
-		goto out_free_rx;
-	}
+	if (!port->tx_bufs)
+		return -ENOMEM;
 	for (i = 0; i + 1 < port->send_depth; i++)
 		port->tx_bufs[i].next = &port->tx_bufs[i + 1];
 	port->tx_free = port->tx_bufs;
+	return 0;
+}
 
-	port->pd = ib_alloc_pd(ibdev, 0);
-	if (IS_ERR(port->pd)) {
-		ret = PTR_ERR(port->pd);
-		goto out_free_tx;
-	}
+/* The PD, the CQ and the UD QP, in RESET; on failure what exists stays. */
+static int rdmarpc_port_create_qp(struct rdmarpc_port *port)
+{
+	struct ib_device *ibdev = port->dev->ibdev;
+	struct ib_qp_init_attr init = {};
+	struct ib_pd *pd;
+	struct ib_cq *cq;
+	struct ib_qp *qp;
+	u32 i;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	pd = ib_alloc_pd(ibdev, 0);
+	if (IS_ERR(pd))
+		return PTR_ERR(pd);
+	port->pd = pd;
 	for (i = 0; i < port->recv_depth; i++)
-		port->rx_bufs[i].sge.lkey = port->pd->local_dma_lkey;
+		port->rx_bufs[i].sge.lkey = pd->local_dma_lkey;
 	for (i = 0; i < port->send_depth; i++)
-		port->tx_bufs[i].sge.lkey = port->pd->local_dma_lkey;
+		port->tx_bufs[i].sge.lkey = pd->local_dma_lkey;
 
 	/* +1: room for a drain marker should one ever be posted. */
-	port->cq = ib_alloc_cq(ibdev, port,
-			       port->recv_depth + port->send_depth + 1,
-			       port->port_num % max(ibdev->num_comp_vectors, 1),
-			       IB_POLL_SOFTIRQ);
-	if (IS_ERR(port->cq)) {
-		ret = PTR_ERR(port->cq);
-		goto out_dealloc_pd;
-	}
+	cq = ib_alloc_cq(ibdev, port, port->recv_depth + port->send_depth + 1,
+			 port->port_num % max(ibdev->num_comp_vectors, 1),
+			 IB_POLL_SOFTIRQ);
+	if (IS_ERR(cq))
+		return PTR_ERR(cq);
+	port->cq = cq;
 
 	init.event_handler = rdmarpc_qp_event;
 	init.qp_context = port;
-	init.send_cq = port->cq;
-	init.recv_cq = port->cq;
+	init.send_cq = cq;
+	init.recv_cq = cq;
 	init.cap.max_send_wr = port->send_depth;
 	init.cap.max_recv_wr = port->recv_depth;
 	init.cap.max_send_sge = 1;
 	init.cap.max_recv_sge = 1;
 	init.sq_sig_type = IB_SIGNAL_REQ_WR;
 	init.qp_type = IB_QPT_UD;
-	port->qp = ib_create_qp(port->pd, &init);
-	if (IS_ERR(port->qp)) {
-		ret = PTR_ERR(port->qp);
-		goto out_free_cq;
-	}
+	qp = ib_create_qp(pd, &init);
+	if (IS_ERR(qp))
+		return PTR_ERR(qp);
+	port->qp = qp;
+	return 0;
+}
 
+/* From here on no receive is reposted and no send is posted. */
+static void rdmarpc_port_stop_rings(struct rdmarpc_port *port)
+{
+	spin_lock_bh(&port->rx_lock);
+	port->rx_stop = true;
+	spin_unlock_bh(&port->rx_lock);
+	spin_lock_bh(&port->tx_lock);
+	port->tx_stop = true;
+	spin_unlock_bh(&port->tx_lock);
+}
+
+/* Open the rings and the AH cache, and bring the QP to RTS. */
+static int rdmarpc_port_start(struct rdmarpc_port *port)
+{
+	int ret;
+
+	lockdep_assert_held(&rdmarpc_lock);
 	port->rx_stop = false;
 	port->rx_err = false;
 	port->tx_stop = false;
@@ -863,70 +955,17 @@ static int rdmarpc_port_setup(struct rdmarpc_port *port)
 	mutex_unlock(&port->ah_mutex);
 	ret = rdmarpc_qp_modify(port, port->rx_bufs, port->recv_depth);
 	if (ret)
-		goto out_destroy_qp;
-
-	port->qpn = port->qp->qp_num;
-	port->up = true;
-	rdmarpc_generation++;
-	pr_debug("device %s port %u created: qpn 0x%x qkey 0x%08x gid index %d mtu %u recv %u send %u\n",
-		 dev_name(&ibdev->dev), port->port_num, port->qp->qp_num,
-		 port->qkey, port->gid_index, port->mtu, port->recv_depth,
-		 port->send_depth);
-	rdmarpc_nl_notify(port, RDMARPC_CMD_DEV_NEW);
-	return 0;
-
-out_destroy_qp:
-	spin_lock_bh(&port->rx_lock);
-	port->rx_stop = true;
-	spin_unlock_bh(&port->rx_lock);
-	port->tx_stop = true;
-	ib_destroy_qp(port->qp);
-	port->qp = NULL;
-out_free_cq:
-	ib_free_cq(port->cq);
-	port->cq = NULL;
-	atomic_set(&port->rx_posted, 0);
-	port->rx_batch = NULL;
-	port->rx_batch_len = 0;
-out_dealloc_pd:
-	ib_dealloc_pd(port->pd);
-	port->pd = NULL;
-out_free_tx:
-	port->tx_free = NULL;
-	rdmarpc_ring_free(port, port->tx_bufs, port->send_depth,
-			  DMA_TO_DEVICE);
-	port->tx_bufs = NULL;
-out_free_rx:
-	rdmarpc_ring_free(port, port->rx_bufs, port->recv_depth,
-			  DMA_FROM_DEVICE);
-	port->rx_bufs = NULL;
-out_put_gid:
-	rdmarpc_port_set_gid(port, NULL);
+		rdmarpc_port_stop_rings(port);
 	return ret;
 }
 
-static void rdmarpc_port_teardown(struct rdmarpc_port *port)
+/*
+ * QP -> AH: the QP is gone, so no send can complete any more and no AH is
+ * in use by one.  The cache lets go of its entries; their other holders
+ * get some time to.
+ */
+static void rdmarpc_port_drop_ahs(struct rdmarpc_port *port)
 {
-	lockdep_assert_held(&rdmarpc_lock);
-	if (!port->up)
-		return;
-	/* Only once every user has left (see rdmarpc_remove()). */
-	WARN_ON_ONCE(port->users);
-
-	rdmarpc_nl_notify(port, RDMARPC_CMD_DEV_DEL);
-
-	spin_lock_bh(&port->rx_lock);
-	port->rx_stop = true;
-	spin_unlock_bh(&port->rx_lock);
-	spin_lock_bh(&port->tx_lock);
-	port->tx_stop = true;
-	spin_unlock_bh(&port->tx_lock);
-
-	rdmarpc_qp_drain(port);
-	ib_destroy_qp(port->qp);
-	port->qp = NULL;
-
-	/* QP -> AH: no send can complete any more, so no AH is in use. */
 	rdmarpc_tx_reclaim(port);
 	rdmarpc_ah_cache_flush(port);
 	if (!wait_event_timeout(port->wq, !atomic_read(&port->ah_count),
@@ -936,12 +975,32 @@ static void rdmarpc_port_teardown(struct rdmarpc_port *port)
 			atomic_read(&port->ah_count), RDMARPC_AH_TIMEOUT / HZ);
 	/* Any AH left (still held, or its free work late) goes before the PD. */
 	rdmarpc_ah_cache_stop(port);
+}
 
+/*
+ * Release whichever of the port's resources exist: the error path of
+ * rdmarpc_port_setup() and rdmarpc_port_teardown() share this.  The rings
+ * are stopped and the QP idle: never in RTS, or drained.
+ */
+static void rdmarpc_port_release_res(struct rdmarpc_port *port)
+{
+	lockdep_assert_held(&rdmarpc_lock);
+	if (port->qp) {
+		ib_destroy_qp(port->qp);
+		port->qp = NULL;
+	}
+	/* Only a port that was up has users: sends, AHs. */
+	if (port->up)
+		rdmarpc_port_drop_ahs(port);
 	/* AH -> CQ -> PD: completion handlers have all returned after this. */
-	ib_free_cq(port->cq);
-	port->cq = NULL;
-	ib_dealloc_pd(port->pd);
-	port->pd = NULL;
+	if (port->cq) {
+		ib_free_cq(port->cq);
+		port->cq = NULL;
+	}
+	if (port->pd) {
+		ib_dealloc_pd(port->pd);
+		port->pd = NULL;
+	}
 
 	port->tx_free = NULL;
 	rdmarpc_ring_free(port, port->tx_bufs, port->send_depth,
@@ -956,6 +1015,62 @@ static void rdmarpc_port_teardown(struct rdmarpc_port *port)
 	atomic_set(&port->rx_posted, 0);
 	atomic_set(&port->tx_posted, 0);
 	rdmarpc_port_set_gid(port, NULL);
+}
+
+static int rdmarpc_port_setup(struct rdmarpc_port *port)
+{
+	const struct ib_gid_attr *attr;
+	int ret;
+
+	lockdep_assert_held(&rdmarpc_lock);
+	if (port->up || port->dead)
+		return 0;
+
+	ret = rdmarpc_port_query(port);
+	if (ret)
+		return ret;
+	attr = rdmarpc_choose_gid(port);
+	if (IS_ERR(attr))
+		return -EADDRNOTAVAIL;
+	rdmarpc_port_set_gid(port, attr);
+
+	ret = rdmarpc_port_alloc_rings(port);
+	if (ret)
+		goto out_release;
+	ret = rdmarpc_port_create_qp(port);
+	if (ret)
+		goto out_release;
+	ret = rdmarpc_port_start(port);
+	if (ret)
+		goto out_release;
+
+	port->qpn = port->qp->qp_num;
+	port->up = true;
+	rdmarpc_generation++;
+	pr_debug("device %s port %u created: qpn 0x%x qkey 0x%08x gid index %d mtu %u recv %u send %u\n",
+		 rdmarpc_port_name(port), port->port_num, port->qpn,
+		 port->qkey, port->gid_index, port->mtu, port->recv_depth,
+		 port->send_depth);
+	rdmarpc_port_notify(port, RDMARPC_PORT_EV_UP);
+	return 0;
+
+out_release:
+	rdmarpc_port_release_res(port);
+	return ret;
+}
+
+static void rdmarpc_port_teardown(struct rdmarpc_port *port)
+{
+	lockdep_assert_held(&rdmarpc_lock);
+	if (!port->up)
+		return;
+	/* Only once every user has left (see rdmarpc_remove()). */
+	WARN_ON_ONCE(port->users);
+
+	rdmarpc_port_notify(port, RDMARPC_PORT_EV_DOWN);
+	rdmarpc_port_stop_rings(port);
+	rdmarpc_qp_drain(port);
+	rdmarpc_port_release_res(port);
 
 	port->up = false;
 	rdmarpc_generation++;

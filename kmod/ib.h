@@ -10,12 +10,13 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <rdma/ib_verbs.h>
 
 struct rdmarpc_ah;
-struct rdmarpc_loopback;
+struct rdmarpc_rx_tap;
 
 /* The 40-byte GRH that precedes every UD receive. */
 #define RDMARPC_GRH_LEN		40
@@ -79,11 +80,14 @@ struct rdmarpc_port {
 	u32 qpn;			/* stays readable after the QP is gone */
 	struct rdmarpc_buf *rx_bufs, *tx_bufs;
 
-	/* lock: protects @dead, @users and @loopback. */
+	/*
+	 * lock: protects @dead, @users and changes of @rx_tap, which the
+	 * receive path reads under RCU.
+	 */
 	spinlock_t lock;
 	bool dead;
 	unsigned int users;
-	struct rdmarpc_loopback *loopback;
+	struct rdmarpc_rx_tap __rcu *rx_tap;
 	/* Woken on death, on send completions and by the loopback test. */
 	wait_queue_head_t wq;
 
@@ -167,6 +171,23 @@ bool rdmarpc_port_dead(struct rdmarpc_port *port);
 int rdmarpc_port_enter(struct rdmarpc_port *port);
 
 /*
+ * Port events, for the layers above (netlink's DEV_NEW and DEV_DEL): a
+ * notifier is called with rdmarpc_lock held, the event and the struct
+ * rdmarpc_port as its data.  RDMARPC_PORT_EV_UP comes once a port is set
+ * up, RDMARPC_PORT_EV_DOWN before it is torn down (all still readable).
+ * Ports already up when a notifier registers are not replayed.  After
+ * rdmarpc_port_notifier_unregister() the notifier is not running and will
+ * not run.  Process context.
+ */
+enum rdmarpc_port_event {
+	RDMARPC_PORT_EV_UP,
+	RDMARPC_PORT_EV_DOWN,
+};
+
+int rdmarpc_port_notifier_register(struct notifier_block *nb);
+void rdmarpc_port_notifier_unregister(struct notifier_block *nb);
+
+/*
  * Send one datagram of hdr_len + len bytes (at most port->mtu) to
  * (ah, qpn, qkey).  The AH is held until the send completes.  Any context
  * but hard IRQ.  -ENODEV: port going away; -EAGAIN: AH not resolved yet;
@@ -200,6 +221,28 @@ struct rdmarpc_rx_ops {
  * waits until no call to the old one is running.
  */
 void rdmarpc_ib_set_rx_ops(const struct rdmarpc_rx_ops *ops);
+
+/*
+ * A receive tap on one port: while registered, ->rx sees every datagram
+ * the port receives before the module-wide handler does, and takes those
+ * it returns true for.  It runs in the CQ's context, like the handler.
+ * The owner embeds the tap and finds its state with container_of().
+ */
+struct rdmarpc_rx_tap {
+	bool (*rx)(struct rdmarpc_rx_tap *tap, struct rdmarpc_port *port,
+		   const struct rdmarpc_rx *rx);
+};
+
+/*
+ * Register @tap on @port, a port the caller has entered: -EBUSY if the
+ * port has a tap already, -ENODEV if it is dead.  Unregistering waits
+ * (process context) until no call to ->rx is running; the caller must
+ * unregister before it leaves the port.
+ */
+int rdmarpc_port_tap_register(struct rdmarpc_port *port,
+			      struct rdmarpc_rx_tap *tap);
+void rdmarpc_port_tap_unregister(struct rdmarpc_port *port,
+				 struct rdmarpc_rx_tap *tap);
 
 /* Device name for messages; only while the port's device is registered. */
 static inline const char *rdmarpc_port_name(const struct rdmarpc_port *port)

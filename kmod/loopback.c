@@ -17,12 +17,18 @@
 #include "ah.h"
 #include "loopback.h"
 
-/* The state of the running test; port->loopback points here. */
+/* The state of a running test; its tap is on the port meanwhile. */
 struct rdmarpc_loopback {
+	struct rdmarpc_rx_tap tap;
 	u32 cookie;
 	u32 count;
 	u32 size;
-	/* Under port->lock: */
+	u8 *buf;			/* the datagram being sent */
+	/*
+	 * lock: protects everything below, written by the tap (CQ context);
+	 * the test reads @received and @bad locklessly while it waits.
+	 */
+	spinlock_t lock;
 	u32 received;
 	u32 bad;
 	unsigned long *seen;		/* one bit per sequence number */
@@ -65,41 +71,42 @@ static bool rdmarpc_loopback_check(const u8 *buf, u32 len, u32 *cookie,
 	return true;
 }
 
-bool rdmarpc_loopback_rx(struct rdmarpc_port *port,
-			 const struct rdmarpc_rx *rx)
+/* The port's receive tap (CQ context): true if @rx was this test's. */
+static bool rdmarpc_loopback_rx(struct rdmarpc_rx_tap *tap,
+				struct rdmarpc_port *port,
+				const struct rdmarpc_rx *rx)
 {
+	struct rdmarpc_loopback *lb = container_of(tap, struct rdmarpc_loopback,
+						   tap);
 	const struct rdmarpc_loopback_hdr *h = rx->data;
-	struct rdmarpc_loopback *lb;
 	u32 cookie = 0, seq = 0;
-	bool intact, mine;
+	bool intact;
 
 	if (rx->len < sizeof(*h) ||
 	    le32_to_cpu(h->magic) != RDMARPC_LOOPBACK_MAGIC ||
 	    rx->wc->src_qp != port->qpn)
 		return false;
 	intact = rdmarpc_loopback_check(rx->data, rx->len, &cookie, &seq);
+	/* A stale test's datagram is left to be counted as a drop. */
+	if (intact && cookie != lb->cookie)
+		return false;
 
-	spin_lock(&port->lock);
-	lb = port->loopback;
-	mine = lb && (!intact || cookie == lb->cookie);
-	if (mine) {
-		if (intact && seq < lb->count && rx->len == lb->size &&
-		    !test_and_set_bit(seq, lb->seen)) {
-			lb->received++;
-			if (!lb->have_wc) {
-				lb->wc = *rx->wc;
-				memcpy(lb->grh, rx->grh, sizeof(lb->grh));
-				lb->have_wc = true;
-			}
-		} else {
-			lb->bad++;
+	spin_lock(&lb->lock);
+	if (intact && seq < lb->count && rx->len == lb->size &&
+	    !test_and_set_bit(seq, lb->seen)) {
+		lb->received++;
+		if (!lb->have_wc) {
+			lb->wc = *rx->wc;
+			memcpy(lb->grh, rx->grh, sizeof(lb->grh));
+			lb->have_wc = true;
 		}
+	} else {
+		lb->bad++;
 	}
-	spin_unlock(&port->lock);
-	if (mine && wq_has_sleeper(&port->wq))
+	spin_unlock(&lb->lock);
+	if (wq_has_sleeper(&port->wq))
 		wake_up_all(&port->wq);
-	/* A stale test's datagram is counted as a drop. */
-	return mine;
+	return true;
 }
 
 /*
@@ -153,85 +160,96 @@ static bool lb_done(struct rdmarpc_port *port, struct rdmarpc_loopback *lb,
 	       READ_ONCE(lb->received) + READ_ONCE(lb->bad) >= sent;
 }
 
-int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
-			 struct rdmarpc_loopback_result *res,
-			 struct netlink_ext_ack *extack)
+/* Jiffies left until @deadline, 0 once it passed. */
+static unsigned long lb_left(unsigned long deadline)
 {
-	unsigned long deadline, left;
-	struct rdmarpc_loopback *lb;
-	struct rdmarpc_ah *ah;
-	union ib_gid dgid;
-	u32 seq, window;
-	u64 start;
-	u8 *buf;
-	int ret;
+	return time_before(jiffies, deadline) ? deadline - jiffies : 0;
+}
 
-	if (size < RDMARPC_LOOPBACK_MIN_SIZE || size > port->mtu) {
-		NL_SET_ERR_MSG(extack, "size must be between 16 and the port's active MTU");
-		return -EINVAL;
-	}
+static void rdmarpc_loopback_free(struct rdmarpc_loopback *lb)
+{
+	kfree(lb->buf);
+	bitmap_free(lb->seen);
+	kfree(lb);
+}
+
+static struct rdmarpc_loopback *rdmarpc_loopback_alloc(u32 count, u32 size)
+{
+	struct rdmarpc_loopback *lb;
+
 	lb = kzalloc(sizeof(*lb), GFP_KERNEL);
 	if (!lb)
-		return -ENOMEM;
+		return NULL;
 	lb->seen = bitmap_zalloc(count, GFP_KERNEL);
-	buf = kmalloc(size, GFP_KERNEL);
-	if (!lb->seen || !buf) {
-		ret = -ENOMEM;
-		goto out_free;
+	lb->buf = kmalloc(size, GFP_KERNEL);
+	if (!lb->seen || !lb->buf) {
+		rdmarpc_loopback_free(lb);
+		return NULL;
 	}
+	lb->tap.rx = rdmarpc_loopback_rx;
 	lb->cookie = get_random_u32();
 	lb->count = count;
 	lb->size = size;
+	spin_lock_init(&lb->lock);
+	return lb;
+}
+
+/* The AH to the port's own source GID, resolved, or an ERR_PTR. */
+static struct rdmarpc_ah *rdmarpc_loopback_ah(struct rdmarpc_port *port,
+					      struct netlink_ext_ack *extack)
+{
+	struct rdmarpc_ah *ah;
+	union ib_gid dgid;
+	int ret;
 
 	spin_lock_bh(&port->ah_lock);
 	dgid = port->sgid;
 	spin_unlock_bh(&port->ah_lock);
 	ah = rdmarpc_ah_get(port, &dgid);
 	if (IS_ERR(ah)) {
-		ret = PTR_ERR(ah);
 		NL_SET_ERR_MSG(extack, "cannot create an address handle");
-		goto out_free;
+		return ah;
 	}
 	ret = rdmarpc_ah_wait(ah, 3 * HZ);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "address resolution failed");
-		goto out_put_ah;
+		rdmarpc_ah_put(ah);
+		return ERR_PTR(ret);
 	}
+	return ah;
+}
 
-	spin_lock_bh(&port->lock);
-	if (port->dead)
-		ret = -ENODEV;
-	else if (port->loopback)
-		ret = -EBUSY;
-	else
-		port->loopback = lb;
-	spin_unlock_bh(&port->lock);
-	if (ret == -EBUSY)
-		NL_SET_ERR_MSG(extack, "a loopback test is already running on this port");
-	else if (ret)
-		NL_SET_ERR_MSG(extack, "device is going away");
-	if (ret)
-		goto out_put_ah;
-
+/*
+ * Send the test's datagrams through @ah and wait for them to come back,
+ * within 2 s + 1 ms per datagram; *@sent: how many went.  0 also when the
+ * time ran out or the port died; else a send's error or -ERESTARTSYS.
+ */
+static int rdmarpc_loopback_exchange(struct rdmarpc_port *port,
+				     struct rdmarpc_loopback *lb,
+				     struct rdmarpc_ah *ah, u32 *sent)
+{
 	/* Keep at most half the receive ring in flight: UD drops on overrun. */
-	window = max(port->recv_depth / 2, 1U);
-	deadline = jiffies + 2 * HZ + msecs_to_jiffies(count);
-	start = ktime_get_ns();
-	for (seq = 0; seq < count;) {
-		left = time_before(jiffies, deadline) ? deadline - jiffies : 0;
+	u32 window = max(port->recv_depth / 2, 1U);
+	unsigned long deadline, left;
+	u32 seq;
+	int ret = 0;
+
+	deadline = jiffies + 2 * HZ + msecs_to_jiffies(lb->count);
+	for (seq = 0; seq < lb->count;) {
+		left = lb_left(deadline);
 		if (!left)
 			break;
 		ret = wait_event_interruptible_timeout(port->wq,
 						       lb_may_send(port, lb, seq, window),
 						       left);
 		if (ret < 0)
-			goto out_stop;
+			break;
 		ret = 0;
 		if (rdmarpc_port_dead(port))
 			break;
-		rdmarpc_loopback_fill(buf, lb->cookie, seq, size);
+		rdmarpc_loopback_fill(lb->buf, lb->cookie, seq, lb->size);
 		ret = rdmarpc_port_send(port, ah, port->qpn, port->qkey, NULL,
-					0, buf, size);
+					0, lb->buf, lb->size);
 		if (ret == -ENOBUFS) {
 			ret = 0;
 			continue;
@@ -240,39 +258,79 @@ int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 			break;
 		seq++;
 	}
+	*sent = seq;
 	if (!ret && !rdmarpc_port_dead(port)) {
-		left = time_before(jiffies, deadline) ? deadline - jiffies : 0;
 		ret = wait_event_interruptible_timeout(port->wq,
 						       lb_done(port, lb, seq),
-						       left);
+						       lb_left(deadline));
 		ret = ret < 0 ? ret : 0;
 	}
-out_stop:
-	res->nsec = ktime_get_ns() - start;
-	spin_lock_bh(&port->lock);
-	port->loopback = NULL;
-	res->sent = seq;
-	res->received = lb->received;
-	spin_unlock_bh(&port->lock);
+	return ret;
+}
 
+/* The test's result from what the exchange returned; the tap is gone. */
+static int rdmarpc_loopback_verdict(struct rdmarpc_port *port,
+				    struct rdmarpc_loopback *lb,
+				    struct rdmarpc_ah *ah, int ret,
+				    struct netlink_ext_ack *extack)
+{
 	if (rdmarpc_port_dead(port)) {
 		NL_SET_ERR_MSG(extack, "device went away during the test");
-		ret = -ENODEV;
-	} else if (ret == -ERESTARTSYS) {
-		ret = -EINTR;
-	} else if (ret) {
-		NL_SET_ERR_MSG(extack, "send failed");
-	} else if (lb->have_wc) {
-		ret = rdmarpc_loopback_check_reply(port, lb, ah, extack);
+		return -ENODEV;
 	}
+	if (ret == -ERESTARTSYS)
+		return -EINTR;
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "send failed");
+		return ret;
+	}
+	if (lb->have_wc)
+		return rdmarpc_loopback_check_reply(port, lb, ah, extack);
+	return 0;
+}
+
+int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
+			 struct rdmarpc_loopback_result *res,
+			 struct netlink_ext_ack *extack)
+{
+	struct rdmarpc_loopback *lb;
+	struct rdmarpc_ah *ah;
+	u64 start;
+	int ret;
+
+	if (size < RDMARPC_LOOPBACK_MIN_SIZE || size > port->mtu) {
+		NL_SET_ERR_MSG(extack, "size must be between 16 and the port's active MTU");
+		return -EINVAL;
+	}
+	lb = rdmarpc_loopback_alloc(count, size);
+	if (!lb)
+		return -ENOMEM;
+	ah = rdmarpc_loopback_ah(port, extack);
+	if (IS_ERR(ah)) {
+		ret = PTR_ERR(ah);
+		goto out_free;
+	}
+	ret = rdmarpc_port_tap_register(port, &lb->tap);
+	if (ret == -EBUSY)
+		NL_SET_ERR_MSG(extack, "a loopback test is already running on this port");
+	else if (ret)
+		NL_SET_ERR_MSG(extack, "device is going away");
+	if (ret)
+		goto out_put_ah;
+
+	start = ktime_get_ns();
+	ret = rdmarpc_loopback_exchange(port, lb, ah, &res->sent);
+	res->nsec = ktime_get_ns() - start;
+	/* The tap is not running after this: @lb is the test's alone. */
+	rdmarpc_port_tap_unregister(port, &lb->tap);
+	res->received = lb->received;
+	ret = rdmarpc_loopback_verdict(port, lb, ah, ret, extack);
 	pr_debug("device %s port %u: loopback %u/%u/%u (sent/received/bad) of %u bytes in %llu ns: %d\n",
 		 rdmarpc_port_name(port), port->port_num, res->sent,
 		 res->received, lb->bad, size, res->nsec, ret);
 out_put_ah:
 	rdmarpc_ah_put(ah);
 out_free:
-	kfree(buf);
-	bitmap_free(lb->seen);
-	kfree(lb);
+	rdmarpc_loopback_free(lb);
 	return ret;
 }

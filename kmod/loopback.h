@@ -9,7 +9,6 @@
 
 struct netlink_ext_ack;
 struct rdmarpc_port;
-struct rdmarpc_rx;
 
 /* Each datagram starts with this header; the rest is a pattern. */
 struct rdmarpc_loopback_hdr {
@@ -37,9 +36,5 @@ struct rdmarpc_loopback_result {
 int rdmarpc_loopback_run(struct rdmarpc_port *port, u32 count, u32 size,
 			 struct rdmarpc_loopback_result *res,
 			 struct netlink_ext_ack *extack);
-
-/* Receive hook (CQ context): true if @rx was a loopback datagram. */
-bool rdmarpc_loopback_rx(struct rdmarpc_port *port,
-			 const struct rdmarpc_rx *rx);
 
 #endif /* _RDMARPC_LOOPBACK_H */

@@ -12,6 +12,8 @@
 #include "rdmarpc.h"
 #include "uapi/rdmarpc.h"
 #include "ib.h"
+#include "chardev.h"
+#include "handshake.h"
 #include "netlink.h"
 #include "peer.h"
 #include "rpc.h"
@@ -44,24 +46,35 @@ static int __init rdmarpc_init(void)
 	if (ret)
 		goto out_ib_exit;
 
+	/* Sessions from outside from here on (peers need no set-up). */
+	ret = rdmarpc_hs_init();
+	if (ret)
+		goto out_sess_exit;
+
+	rdmarpc_rpc_init();
+
 	/*
 	 * The interfaces last (and first to go at exit): no command or file
 	 * reaches a part of the module that is not set up, or torn down.
 	 * Ports set up before netlink send no DEV_NEW: nobody could listen.
 	 */
-	ret = rdmarpc_rpc_init();
+	ret = rdmarpc_chardev_init();
 	if (ret)
-		goto out_sess_exit;
+		goto out_rpc_exit;
 
 	ret = rdmarpc_nl_init();
 	if (ret)
-		goto out_rpc_exit;
+		goto out_chardev_exit;
 
 	pr_info("loaded\n");
 	return 0;
 
+out_chardev_exit:
+	rdmarpc_chardev_exit();
 out_rpc_exit:
 	rdmarpc_rpc_exit();
+	rdmarpc_hs_exit();
+	rdmarpc_peer_exit();
 out_sess_exit:
 	rdmarpc_sess_exit();
 out_ib_exit:
@@ -79,7 +92,11 @@ static void __exit rdmarpc_exit(void)
 {
 	rdmarpc_ib_stop();
 	rdmarpc_nl_exit();
+	rdmarpc_chardev_exit();
 	rdmarpc_rpc_exit();
+	/* No new sessions from outside, then none from us. */
+	rdmarpc_hs_exit();
+	rdmarpc_peer_exit();
 	rdmarpc_sess_exit();
 #ifdef DEBUG
 	msleep(min(rdmarpc_dbg_exit_delay_ms, 10000U));

@@ -29,13 +29,6 @@
 static struct genl_family rdmarpc_family;
 
 /*
- * The family is registered (rdmarpc_lock): DEV_NEW/DEV_DEL events are
- * sent only then.  Module init registers it last and exit unregisters it
- * first, so that no command runs while the module sets up or tears down.
- */
-static bool rdmarpc_nl_registered;
-
-/*
  * rdmarpc works in the initial network namespace only: its handshake
  * sockets, routes and neighbour lookups are init_net's.  The family is
  * visible everywhere (netnsok) so that other namespaces get this answer
@@ -387,13 +380,13 @@ out_cancel:
 	return -EMSGSIZE;
 }
 
-void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
+/* Tell the "events" group about a port (DEV_NEW / DEV_DEL). */
+static void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
 {
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&rdmarpc_lock);
-	if (!rdmarpc_nl_registered ||
-	    !genl_has_listeners(&rdmarpc_family, &init_net, 0))
+	if (!genl_has_listeners(&rdmarpc_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(RDMARPC_NL_PORT_SIZE, GFP_KERNEL);
 	if (!skb)
@@ -404,6 +397,19 @@ void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
 	}
 	genlmsg_multicast(&rdmarpc_family, skb, 0, 0, GFP_KERNEL);
 }
+
+/* A port event (see ib.h); rdmarpc_lock held. */
+static int rdmarpc_nl_port_event(struct notifier_block *nb,
+				 unsigned long event, void *data)
+{
+	rdmarpc_nl_notify(data, event == RDMARPC_PORT_EV_UP ?
+			  RDMARPC_CMD_DEV_NEW : RDMARPC_CMD_DEV_DEL);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rdmarpc_nl_port_nb = {
+	.notifier_call = rdmarpc_nl_port_event,
+};
 
 /*
  * DEV_GET dump.  Cursor: cb->args[0] is the position in the device list,
@@ -1028,17 +1034,20 @@ int __init rdmarpc_nl_init(void)
 	ret = genl_register_family(&rdmarpc_family);
 	if (ret)
 		return ret;
-	mutex_lock(&rdmarpc_lock);
-	rdmarpc_nl_registered = true;
-	mutex_unlock(&rdmarpc_lock);
+	/* DEV_NEW and DEV_DEL events while the family is registered. */
+	ret = rdmarpc_port_notifier_register(&rdmarpc_nl_port_nb);
+	if (ret)
+		goto out_unregister_family;
 	return 0;
+
+out_unregister_family:
+	genl_unregister_family(&rdmarpc_family);
+	return ret;
 }
 
 void rdmarpc_nl_exit(void)
 {
-	mutex_lock(&rdmarpc_lock);
-	rdmarpc_nl_registered = false;
-	mutex_unlock(&rdmarpc_lock);
+	rdmarpc_port_notifier_unregister(&rdmarpc_nl_port_nb);
 	/* Waits for the commands running (they hold genl's cb_lock). */
 	genl_unregister_family(&rdmarpc_family);
 }

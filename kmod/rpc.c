@@ -20,7 +20,7 @@
  * with -ECONNABORTED and drops the connections.  The last reference frees
  * what is left from a work item (it may be dropped by ->done in softirq)
  * and the memory itself after an RCU grace period, because
- * rdmarpc_rpc_deliver() finds endpoints under RCU.
+ * rdmarpc_ep_deliver() finds endpoints under RCU.
  */
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
@@ -29,7 +29,6 @@
 
 #include "rdmarpc.h"
 #include "endpoint.h"
-#include "chardev.h"
 #include "session.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
@@ -187,7 +186,7 @@ static void rdmarpc_ep_free_work(struct work_struct *work)
 	mutex_destroy(&ep->conn_lock);
 	atomic64_dec(&rdmarpc_rpc_counters.endpoints);
 	pr_debug("endpoint %p destroyed\n", ep);
-	/* rdmarpc_rpc_deliver() may still be looking at it. */
+	/* rdmarpc_ep_deliver() may still be looking at it. */
 	kfree_rcu(ep, rcu);
 }
 
@@ -268,21 +267,20 @@ void rdmarpc_ep_close(struct rdmarpc_ep *ep)
 	rdmarpc_ep_put(ep);
 }
 
-int rdmarpc_rpc_init(void)
-{
-	int ret;
+static const struct rdmarpc_server_ops rdmarpc_rpc_server_ops = {
+	.deliver = rdmarpc_ep_deliver,
+};
 
-	ret = rdmarpc_chardev_init();
-	if (ret)
-		return ret;
-	pr_debug("/dev/%s registered\n", RDMARPC_DEV_NAME);
-	return 0;
+void rdmarpc_rpc_init(void)
+{
+	rdmarpc_sess_set_server_ops(&rdmarpc_rpc_server_ops);
 }
 
+/* After the character device: no file is open (they pin the module). */
 void rdmarpc_rpc_exit(void)
 {
-	/* No file is open (they pin the module); endpoints may be dying. */
-	rdmarpc_chardev_exit();
+	rdmarpc_sess_set_server_ops(NULL);
+	/* Endpoints may be dying still: their last work and RCU frees. */
 	flush_workqueue(rdmarpc_wq);
 	rcu_barrier();
 }

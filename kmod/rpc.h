@@ -10,8 +10,8 @@
  * session with a free slot (or queues the call until one frees) and calls
  * ->done exactly once.
  *
- * Server side: the session layer hands every complete request to
- * rdmarpc_rpc_deliver() (implemented by serve.c), which finds the endpoint
+ * Server side: the session layer hands every complete request to the
+ * ->deliver op the endpoint layer registered, which finds the endpoint
  * serving the method; the answer comes back, later and from process
  * context, through rdmarpc_sess_reply().
  */
@@ -79,15 +79,25 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 
 /*
- * Implemented by serve.c.  Called from the receive path (softirq, session
- * lock NOT held, must not sleep) for each complete request: @req may be
- * moved out with rr_msg_move().  Return 0 when taken (answer later with
+ * The server side's entry into the endpoint layer, which registers it.
+ * ->deliver is called from the receive path (softirq, session lock NOT
+ * held, must not sleep) for each complete request: @req may be moved out
+ * with rr_msg_move().  Return 0 when taken (answer later with
  * rdmarpc_sess_reply(), holding a reference from rdmarpc_sess_get()), or a
  * negative errno (-ENOENT: no endpoint serves @method; -ENOMEM) that the
  * session layer sends back as the call's error.
  */
-int rdmarpc_rpc_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-			struct rr_msg *req);
+struct rdmarpc_server_ops {
+	int (*deliver)(struct rdmarpc_sess *sess, u32 handle, u32 method,
+		       struct rr_msg *req);
+};
+
+/*
+ * Install (or with NULL remove) the server ops; removal waits until no
+ * call to the old ones is running.  Without them every request is
+ * answered -ENOENT.  Module init and exit only.
+ */
+void rdmarpc_sess_set_server_ops(const struct rdmarpc_server_ops *ops);
 
 /*
  * Answer request @handle of @sess: @err 0 sends @status and @resp (moved
@@ -101,10 +111,10 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *sess, u32 handle, int err,
 void rdmarpc_sess_get(struct rdmarpc_sess *sess);
 void rdmarpc_sess_put(struct rdmarpc_sess *sess);
 
-/* Module init/exit of each side, in this order (exit in reverse). */
-int rdmarpc_sess_init(void);		/* session table, handshake listener */
+/* Module init/exit of each side; main.c runs them in order. */
+int rdmarpc_sess_init(void);		/* session table, receive handler */
 void rdmarpc_sess_exit(void);		/* fails every call, frees all */
-int rdmarpc_rpc_init(void);		/* service table, /dev/rdmarpc */
-void rdmarpc_rpc_exit(void);
+void rdmarpc_rpc_init(void);		/* server ops */
+void rdmarpc_rpc_exit(void);		/* waits for endpoints dying */
 
 #endif /* _RDMARPC_RPC_H */

@@ -4,7 +4,7 @@
  * picture): services and requests.
  *
  * An endpoint binds services: a global table maps method ids to
- * endpoints; rdmarpc_rpc_deliver() queues each request on its endpoint,
+ * endpoints; rdmarpc_ep_deliver() queues each request on its endpoint,
  * RECV hands it to the process (it is then held under an id) and REPLY
  * answers it through rdmarpc_sess_reply().  RECV_BATCH and REPLY_BATCH do
  * the same for many requests in one system call.
@@ -31,7 +31,7 @@ struct rdmarpc_req {
 
 /*
  * Services.  rdmarpc_svc_lock (process context) guards the tables and
- * every ep->services list; rdmarpc_rpc_deliver() reads the method table
+ * every ep->services list; rdmarpc_ep_deliver() reads the method table
  * under RCU.  Entries are freed after a grace period.
  */
 struct rdmarpc_method {
@@ -172,14 +172,14 @@ void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep)
 			hash_del_rcu(&svc->m[i].hnode);
 		hash_del(&svc->name_node);
 		list_del(&svc->ep_node);
-		/* rdmarpc_rpc_deliver() may be walking its methods. */
+		/* rdmarpc_ep_deliver() may be walking its methods. */
 		kfree_rcu(svc, rcu);
 	}
 	mutex_unlock(&rdmarpc_svc_lock);
 }
 
-int rdmarpc_rpc_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-			struct rr_msg *req)
+int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
+		       struct rr_msg *req)
 {
 	struct rdmarpc_req *r = NULL;
 	struct rdmarpc_method *m;

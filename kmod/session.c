@@ -4,7 +4,7 @@
  *
  * Every entry into the core (receive, timer, a new call, a reply, a
  * cancel) happens under the session's spinlock.  The core's callbacks run
- * inside; those that must not (a call's ->done, rdmarpc_rpc_deliver())
+ * inside; those that must not (a call's ->done, the server ops' ->deliver)
  * are queued on the session and run by the same context once it has
  * dropped the lock.  Then the timer is armed at the core's next deadline
  * (or the earliest call deadline, whichever is first).
@@ -47,7 +47,13 @@ static u32 rdmarpc_sess_next_id;
 static atomic_t rdmarpc_sess_count = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(rdmarpc_sess_gone_wq);
 
-/* A complete request on its way to rdmarpc_rpc_deliver(). */
+/*
+ * The endpoint layer's entry for requests: set and cleared by module init
+ * and exit only (the module loader serializes them), read under RCU.
+ */
+static const struct rdmarpc_server_ops __rcu *rdmarpc_server_ops;
+
+/* A complete request on its way to the server ops' ->deliver. */
 struct rdmarpc_delivery {
 	struct list_head node;
 	u32 handle;
@@ -255,6 +261,27 @@ static void rdmarpc_sess_collect(struct rdmarpc_sess *s, u64 now,
 	list_splice_tail_init(&s->deliver, deliver);
 }
 
+void rdmarpc_sess_set_server_ops(const struct rdmarpc_server_ops *ops)
+{
+	rcu_assign_pointer(rdmarpc_server_ops, ops);
+	if (!ops)
+		synchronize_rcu();
+}
+
+static int rdmarpc_sess_deliver(struct rdmarpc_sess *s,
+				struct rdmarpc_delivery *d)
+{
+	const struct rdmarpc_server_ops *ops;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	ops = rcu_dereference(rdmarpc_server_ops);
+	if (ops)
+		ret = ops->deliver(s, d->handle, d->method, &d->req);
+	rcu_read_unlock();
+	return ret;
+}
+
 /* Run completions and deliveries; no lock held, a reference on @s. */
 static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 			       struct list_head *deliver)
@@ -276,7 +303,7 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 	list_for_each_entry_safe(d, dtmp, deliver, node) {
 		list_del(&d->node);
 		ret = READ_ONCE(s->dead) ? -ECONNRESET :
-		      rdmarpc_rpc_deliver(s, d->handle, d->method, &d->req);
+		      rdmarpc_sess_deliver(s, d);
 		if (ret && ret != -ECONNRESET)
 			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL);
 		rr_msg_free(&d->req);
@@ -767,30 +794,21 @@ u32 rdmarpc_sess_server_count(__be32 ipv4)
 
 int rdmarpc_sess_init(void)
 {
-	int ret;
-
 	rdmarpc_sess_wq = alloc_workqueue("rdmarpc_sess", WQ_MEM_RECLAIM, 0);
 	if (!rdmarpc_sess_wq)
 		return -ENOMEM;
 	rdmarpc_ib_set_rx_ops(&rdmarpc_sess_rx_ops);
-	ret = rdmarpc_hs_init();
-	if (ret)
-		goto out_rx_ops;
 	return 0;
-
-out_rx_ops:
-	rdmarpc_ib_set_rx_ops(NULL);
-	destroy_workqueue(rdmarpc_sess_wq);
-	return ret;
 }
 
+/*
+ * After the handshake listener and the peers are gone: nothing makes a
+ * session any more.
+ */
 void rdmarpc_sess_exit(void)
 {
 	struct rdmarpc_sess *s;
 
-	/* No new sessions from outside, then none from us. */
-	rdmarpc_hs_exit();
-	rdmarpc_peer_exit();
 	for (;;) {
 		mutex_lock(&rdmarpc_sess_mutex);
 		list_for_each_entry(s, &rdmarpc_sessions, node)

@@ -88,7 +88,7 @@ struct rdmarpc_sess {
 	int dead_err;
 	struct list_head calls;		/* rdmarpc_kcall in flight */
 	struct list_head done;		/* completed, ->done not yet run */
-	struct list_head deliver;	/* requests for rdmarpc_rpc_deliver() */
+	struct list_head deliver;	/* requests for the server ops */
 	u64 armed;			/* timer deadline, U64_MAX: none */
 	bool tx_wait;			/* stalled: poll when a send completes */
 	u8 *txbuf;			/* @mtu bytes, the core's send buffer */
