@@ -212,9 +212,8 @@ static void rdmarpc_peer_fail_list(struct list_head *list)
 /* Unlinked: kill the peer's sessions and fail its waiting calls. */
 static void rdmarpc_peer_kill(struct rdmarpc_peer *peer, int err)
 {
-	struct rdmarpc_sess *s, *victims[RDMARPC_PEER_MAX_SESS + 1];
+	struct rdmarpc_sess *s, *victim;
 	struct rdmarpc_kcall *kc;
-	unsigned int n = 0, i;
 	LIST_HEAD(failed);
 
 	spin_lock_bh(&peer->lock);
@@ -222,17 +221,28 @@ static void rdmarpc_peer_kill(struct rdmarpc_peer *peer, int err)
 	list_splice_init(&peer->waitq, &failed);
 	list_for_each_entry(kc, &failed, node)
 		kc->err = err;
-	list_for_each_entry(s, &peer->sessions, peer_node) {
-		if (n == ARRAY_SIZE(victims))
-			break;
-		rdmarpc_sess_get(s);
-		victims[n++] = s;
-	}
 	spin_unlock_bh(&peer->lock);
 	rdmarpc_peer_fail_list(&failed);
-	for (i = 0; i < n; i++) {
-		rdmarpc_sess_kill(victims[i], err);
-		rdmarpc_sess_put(victims[i]);
+
+	/*
+	 * Every session still alive, one at a time: a killed one stays listed
+	 * until its teardown detaches it, and none joins a dead peer.
+	 */
+	for (;;) {
+		victim = NULL;
+		spin_lock_bh(&peer->lock);
+		list_for_each_entry(s, &peer->sessions, peer_node) {
+			if (rdmarpc_sess_alive(s)) {
+				victim = s;
+				rdmarpc_sess_get(victim);
+				break;
+			}
+		}
+		spin_unlock_bh(&peer->lock);
+		if (!victim)
+			break;
+		rdmarpc_sess_kill(victim, err);
+		rdmarpc_sess_put(victim);
 	}
 }
 
