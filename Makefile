@@ -101,11 +101,12 @@ TWO_HOST_TESTS := chardev_badinput peer_sanity.sh rpc_echo.sh rpc_faults.sh \
 LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
 	rpc_failure.sh rpc_badinput.sh nl_badinput chardev_badinput
 # The debug kernel's lane in make check, sized for CI (guests run about
-# 20x slower there): every bad netlink and ioctl input, calls, and the
-# harness's load and unload with kmemleak.  make check-debug runs the
+# 20x slower there): every bad netlink and ioctl input, calls, the races
+# between userspace freeing a call or request and the module (KASAN), and
+# the harness's load and unload with kmemleak.  make check-debug runs the
 # whole suite there, fault_alloc.sh included (FAULT_ROUNDS attempts per
 # step).
-DEBUG_CHECK_TESTS ?= nl_badinput chardev_badinput
+DEBUG_CHECK_TESTS ?= nl_badinput chardev_badinput rpc_races.sh
 FAULT_ROUNDS ?= 4
 
 .PHONY: check-one check-two check-two-wire check-6.12 check-6.12-rt \

@@ -15,6 +15,8 @@
  * a canceller).  Records are only freed in process context.
  */
 #include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -29,6 +31,46 @@
  * the timeout itself, this is only a backstop.
  */
 #define RDMARPC_CALL_MARGIN_MS		2000
+
+#ifdef DEBUG
+/*
+ * Debug builds: a call's ->done waits this long once the call is listed
+ * for REAP, before it wakes the reapers (ms): it sleeps where it may (a
+ * session killed from process context), else spins, hence the small bound.
+ */
+static unsigned int rdmarpc_dbg_call_done_delay_ms;
+
+static int rdmarpc_dbg_call_done_delay_set(const char *val,
+					   const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 200);
+}
+
+static const struct kernel_param_ops rdmarpc_dbg_call_done_delay_ops = {
+	.set = rdmarpc_dbg_call_done_delay_set,
+	.get = param_get_uint,
+};
+module_param_cb(dbg_call_done_delay_ms, &rdmarpc_dbg_call_done_delay_ops,
+		&rdmarpc_dbg_call_done_delay_ms, 0600);
+MODULE_PARM_DESC(dbg_call_done_delay_ms,
+		 "Debug: a completed call waits this long before waking its reapers (ms; 0..200)");
+
+static void rdmarpc_dbg_call_done_delay(void)
+{
+	unsigned int ms = READ_ONCE(rdmarpc_dbg_call_done_delay_ms);
+
+	if (!ms)
+		return;
+	if (preemptible())
+		msleep(ms);
+	else
+		mdelay(ms);
+}
+#else
+static inline void rdmarpc_dbg_call_done_delay(void)
+{
+}
+#endif
 
 struct rdmarpc_ucall {
 	struct rdmarpc_kcall kc;
@@ -154,7 +196,7 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	struct rdmarpc_ucall *uc = container_of(kc, struct rdmarpc_ucall, kc);
 	struct rdmarpc_ep *ep = uc->ep;
 	unsigned long flags;
-	bool wake_sync;
+	bool wake_sync, failed;
 
 	uc->err = err;
 	uc->status = err ? 0 : status;
@@ -173,14 +215,21 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	}
 	ep->bytes += uc->resp.len;
 	uc->finished = true;
+	failed = uc->err;
 	wake_sync = uc->sync && !uc->orphan;
 	if (!uc->sync)
 		list_add_tail(&uc->node, &ep->completions);
 	else if (uc->orphan)
 		list_add_tail(&uc->node, &ep->orphans);
 	spin_unlock_irqrestore(&ep->lock, flags);
+	rdmarpc_dbg_call_done_delay();
 
-	if (uc->err)
+	/*
+	 * Listed: a REAP may free a SUBMIT's @uc from here on.  A CALL's
+	 * waits for complete() (rdmarpc_call_abandon()), an orphan's for the
+	 * endpoint's release, which our reference on @ep holds off.
+	 */
+	if (failed)
 		rdmarpc_count(calls_failed);
 	/* The CALL ioctl may free @uc as soon as it is woken. */
 	if (wake_sync)

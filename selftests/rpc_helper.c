@@ -8,8 +8,15 @@
  *       answering them; prints "held N len L" per request.  Runs until
  *       killed: the calls it holds must then fail with -ECONNABORTED.
  *
+ *   rpc_helper early [--service NAME] [--count N]
+ *       Bind NAME (default "early") and answer COUNT requests (empty
+ *       responses) from a second thread that REPLYs ids 1, 2, ... over
+ *       and over until each is taken, so that a reply may come while the
+ *       RECV that handed the request over still runs.  Prints "serving"
+ *       when bound, "answered N" at the end; exit 0 if all went well.
+ *
  *   rpc_helper call --peer ADDR [--service NAME] [--size N] [--count N]
- *                   [--timeout MS]
+ *                   [--timeout MS] [--poll]
  *       Submit COUNT calls of SIZE bytes to NAME (default "sink") at once,
  *       print "submitted N", then reap them all; one line per completion:
  *         call 3: ECONNABORTED after 1.234 s
@@ -17,6 +24,8 @@
  *       of the last completion, for the caller to compare with its own:
  *         calls 8: ok 0 ECONNABORTED 8 (last after 1.240 s, at 1700000000.123)
  *       Exit 0 if every call succeeded (response bytes checked), else 1.
+ *       --poll: REAP never waits (timeout 0), it is called again at once,
+ *       so a completion is taken the moment it is listed.
  *
  *   rpc_helper clients --peer ADDR [--service NAME] [--endpoints N]
  *                      [--count N] [--max-size N] [--timeout MS]
@@ -38,6 +47,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +64,7 @@ struct opts {
 	const char *service;
 	unsigned long long size, count, endpoints, max_size, timeout_ms;
 	unsigned long long connect_timeout_ms;	/* ULLONG_MAX: not given */
+	bool poll;
 };
 
 static double now_s(void)
@@ -147,6 +158,78 @@ static int do_sink(const struct opts *o)
 	}
 }
 
+struct early {
+	struct rdmarpc *ep;
+	unsigned long long count;
+	int err;
+};
+
+/* REPLY ids 1..count, each as soon as it exists. */
+static void *early_replier(void *arg)
+{
+	struct early *e = arg;
+	unsigned long long id = 1;
+
+	while (id <= e->count) {
+		int err = rdmarpc_reply(e->ep, id, 0, NULL, 0);
+
+		if (!err)
+			id++;
+		else if (err != -ENOENT) {
+			e->err = err;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int do_early(const struct opts *o)
+{
+	struct early e = { .count = o->count };
+	char *buf = malloc(MAX_REQUEST);
+	unsigned long long n;
+	pthread_t thread;
+	int err;
+
+	if (!buf)
+		return 1;
+	err = rdmarpc_open(&e.ep);
+	if (!err)
+		err = rdmarpc_bind(e.ep, o->service, NULL, 0);
+	if (err) {
+		fprintf(stderr, "rpc_helper: open and bind %s: %s\n",
+			o->service, rdmarpc_strerror(err));
+		return 1;
+	}
+	if (pthread_create(&thread, NULL, early_replier, &e))
+		return 1;
+	printf("serving '%s', answering from another thread\n", o->service);
+	fflush(stdout);
+	for (n = 0; n < o->count; ) {
+		struct rdmarpc_req_info r;
+
+		err = rdmarpc_recv(e.ep, &r, buf, MAX_REQUEST, -1);
+		if (err == -EINTR)
+			continue;
+		if (err) {
+			fprintf(stderr, "rpc_helper: recv: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+		n++;
+	}
+	pthread_join(thread, NULL);
+	if (e.err) {
+		fprintf(stderr, "rpc_helper: reply: %s\n",
+			rdmarpc_strerror(e.err));
+		return 1;
+	}
+	printf("answered %llu\n", n);
+	rdmarpc_close(e.ep);
+	free(buf);
+	return 0;
+}
+
 static void fill(unsigned char *p, size_t len, uint64_t a, uint64_t b)
 {
 	for (size_t i = 0; i < len; i++)
@@ -196,9 +279,9 @@ static int do_call(const struct opts *o)
 	printf("submitted %llu\n", n);
 	fflush(stdout);
 	while (reaped < n) {
-		ret = rdmarpc_reap(ep, comps, (unsigned int)(n - reaped), 1,
-				   -1);
-		if (ret == -EINTR)
+		ret = rdmarpc_reap(ep, comps, (unsigned int)(n - reaped),
+				   o->poll ? 0 : 1, o->poll ? 0 : -1);
+		if (ret == -EINTR || (o->poll && !ret))
 			continue;
 		if (ret < 0) {
 			fprintf(stderr, "rpc_helper: reap: %s\n",
@@ -355,12 +438,13 @@ static int do_hold(const struct opts *o)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rpc_helper sink [--service NAME]\n"
+		"       rpc_helper early [--service NAME] [--count N]\n"
 		"       rpc_helper call --peer ADDR [--service NAME] "
-		"[--size N] [--count N] [--timeout MS]\n"
+		"[--size N] [--count N] [--timeout MS] [--poll]\n"
 		"       rpc_helper clients --peer ADDR [--service NAME] "
 		"[--endpoints N] [--count N] [--max-size N] [--timeout MS]\n"
 		"       rpc_helper hold --peer ADDR [--service NAME]\n"
-		"       (all but sink: [--connect-timeout MS])\n");
+		"       (all but sink and early: [--connect-timeout MS])\n");
 }
 
 int main(int argc, char **argv)
@@ -374,6 +458,7 @@ int main(int argc, char **argv)
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "connect-timeout", required_argument, NULL, 'T' },
+		{ "poll", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 64, .count = 1, .endpoints = 2,
@@ -400,6 +485,7 @@ int main(int argc, char **argv)
 		case 'm': dst = &o.max_size; break;
 		case 't': dst = &o.timeout_ms; break;
 		case 'T': dst = &o.connect_timeout_ms; break;
+		case 'P': o.poll = true; break;
 		default: usage(stderr); return 2;
 		}
 		if (dst) {
@@ -423,6 +509,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "sink")) {
 		o.service = o.service ? o.service : "sink";
 		return do_sink(&o);
+	}
+	if (!strcmp(mode, "early")) {
+		o.service = o.service ? o.service : "early";
+		return do_early(&o);
 	}
 	if (!o.peer) {
 		usage(stderr);
