@@ -16,7 +16,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "core/session.h"
+#include "core/protocol.h"
 #include "uapi/rdmarpc.h"
 
 struct rdmarpc_ah;

@@ -12,7 +12,7 @@
  * Server slot life: EMPTY -> RECV (reassembling) -> PENDING (handler
  * owns it) -> DONE (response stored) -> [newer request number] -> RECV.
  */
-#include "session.h"
+#include "protocol.h"
 
 /* Packets acked/received beyond a hole before the hole counts as lost. */
 #define RR_DUPTHRESH		3

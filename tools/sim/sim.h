@@ -8,7 +8,7 @@
 #ifndef RR_SIM_H
 #define RR_SIM_H
 
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 struct sim_net_cfg {
 	u64 seed;
