@@ -19,8 +19,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-#include "rpc.h"
-#include "rpc_internal.h"
+#include "session.h"
+#include "endpoint.h"
 
 /* After rdmarpc_peer_cancel(), ->done comes "promptly": at most this. */
 #define RDMARPC_CANCEL_WAIT_MS		10000

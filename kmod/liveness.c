@@ -19,7 +19,7 @@
 
 #include "rdmarpc.h"
 #include "core/hello.h"
-#include "session.h"
+#include "session_internal.h"
 #include "handshake.h"
 #include "liveness.h"
 

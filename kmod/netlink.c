@@ -17,10 +17,10 @@
 #include "ib.h"
 #include "ah.h"
 #include "loopback.h"
-#include "session.h"
+#include "session_internal.h"
 #include "peer.h"
 #include "handshake.h"
-#include "rpc_internal.h"
+#include "endpoint.h"
 #include "netlink.h"
 
 /* Room for a port with a large GID table. */

@@ -16,8 +16,8 @@
 #include <linux/slab.h>
 
 #include "rdmarpc.h"
-#include "rpc.h"
 #include "session.h"
+#include "session_internal.h"
 #include "handshake.h"
 #include "peer.h"
 

@@ -28,8 +28,8 @@
 #include <linux/uaccess.h>
 
 #include "rdmarpc.h"
-#include "endpoint.h"
-#include "session.h"
+#include "endpoint_internal.h"
+#include "session_internal.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
 

@@ -17,7 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "rdmarpc.h"
-#include "endpoint.h"
+#include "endpoint_internal.h"
 
 /* A request delivered to an endpoint. */
 struct rdmarpc_req {

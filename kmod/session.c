@@ -20,10 +20,10 @@
 #include "rdmarpc.h"
 #include "ib.h"
 #include "ah.h"
-#include "rpc.h"
+#include "session.h"
 #include "peer.h"
 #include "handshake.h"
-#include "session.h"
+#include "session_internal.h"
 
 /* Protects rdmarpc_sessions and each session's node and listed. */
 DEFINE_MUTEX(rdmarpc_sess_mutex);
