@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: endpoints as the character device (chardev.c) drives them.
- * chardev.c decodes and checks the ioctl structures; rpc.c owns the
- * endpoint objects and the message bodies' trips to and from user memory,
- * call.c the calls, serve.c the service table and the requests.
+ * rdmarpc: the endpoint layer's interface to the interfaces above it:
+ * endpoints as the character device (chardev.c) drives them, and the
+ * counters netlink.c reports.  chardev.c decodes and checks the ioctl
+ * structures; rpc.c owns the endpoint objects and the message bodies'
+ * trips to and from user memory, call.c the calls, serve.c the service
+ * table and the requests (endpoint_internal.h is what the three share).
  */
-#ifndef _RDMARPC_RPC_INTERNAL_H
-#define _RDMARPC_RPC_INTERNAL_H
+#ifndef _RDMARPC_ENDPOINT_H
+#define _RDMARPC_ENDPOINT_H
 
 #include <linux/poll.h>
 #include <linux/types.h>
@@ -81,4 +83,4 @@ struct rdmarpc_rpc_stats {
 
 void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st);
 
-#endif /* _RDMARPC_RPC_INTERNAL_H */
+#endif /* _RDMARPC_ENDPOINT_H */

@@ -5,8 +5,8 @@
  * side: connections and calls) and serve.c (the server side: services and
  * requests).  Nothing outside those three files includes this.
  */
-#ifndef _RDMARPC_ENDPOINT_H
-#define _RDMARPC_ENDPOINT_H
+#ifndef _RDMARPC_ENDPOINT_INTERNAL_H
+#define _RDMARPC_ENDPOINT_INTERNAL_H
 
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
@@ -119,4 +119,4 @@ void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep);
 int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 		       struct rr_msg *req);
 
-#endif /* _RDMARPC_ENDPOINT_H */
+#endif /* _RDMARPC_ENDPOINT_INTERNAL_H */

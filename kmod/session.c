@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpc: kernel sessions (see session.h).
+ * rdmarpc: kernel sessions (see session_internal.h).
  *
  * Every entry into the core (receive, timer, a new call, a reply, a
  * cancel) happens under the session's spinlock.  The core's callbacks run

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: the boundary between the session layer (peer.c, session.c,
- * handshake.c: peers, kernel sessions driving the portable core over the
- * UD QPs) and the users of RPC (rpc.c, call.c, serve.c and chardev.c:
- * endpoints, calls, services; in-kernel callers).
+ * rdmarpc: the sessions layer's interface to its users.  The sessions
+ * layer (peer.c, session.c, handshake.c, liveness.c: peers, kernel
+ * sessions driving the portable core over the UD QPs, their handshake and
+ * liveness) serves the endpoint layer (rpc.c, call.c, serve.c: endpoints,
+ * calls, services) and in-kernel callers.
  *
  * Client side: a user looks a peer up (connecting if needed), fills a
  * struct rdmarpc_kcall and starts it on the peer; the session layer picks a
@@ -15,8 +16,8 @@
  * serving the method; the answer comes back, later and from process
  * context, through rdmarpc_sess_reply().
  */
-#ifndef _RDMARPC_RPC_H
-#define _RDMARPC_RPC_H
+#ifndef _RDMARPC_SESSION_H
+#define _RDMARPC_SESSION_H
 
 #include <linux/list.h>
 #include <linux/types.h>
@@ -117,4 +118,4 @@ void rdmarpc_sess_exit(void);		/* fails every call, frees all */
 void rdmarpc_rpc_init(void);		/* server ops */
 void rdmarpc_rpc_exit(void);		/* waits for endpoints dying */
 
-#endif /* _RDMARPC_RPC_H */
+#endif /* _RDMARPC_SESSION_H */

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: kernel sessions.  Each wraps one portable-core session (client
- * or server) and drives it over a port's UD QP: the receive path, the
- * retransmission timer, the send path with fault injection, and the
- * liveness connection that handshake.c set up.
+ * rdmarpc: kernel sessions, inside the sessions layer.  Each wraps one
+ * portable-core session (client or server) and drives it over a port's UD
+ * QP: the receive path, the retransmission timer, the send path with fault
+ * injection.  It owns the liveness connection (liveness.c) its handshake
+ * left open, and closes it at teardown.
+ *
+ * Shared by the sessions layer's files and the few above that read a
+ * struct rdmarpc_sess (netlink.c's dumps); the layer's users otherwise
+ * see session.h only.
  */
-#ifndef _RDMARPC_SESSION_H
-#define _RDMARPC_SESSION_H
+#ifndef _RDMARPC_SESSION_INTERNAL_H
+#define _RDMARPC_SESSION_INTERNAL_H
 
 #include <linux/hrtimer.h>
 #include <linux/kref.h>
@@ -183,4 +188,4 @@ struct rdmarpc_fault_stats {
 
 extern struct rdmarpc_fault_stats rdmarpc_fault_stats;
 
-#endif /* _RDMARPC_SESSION_H */
+#endif /* _RDMARPC_SESSION_INTERNAL_H */

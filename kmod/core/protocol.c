@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Session state machine (see session.h for the protocol in brief).
+ * Session state machine (see protocol.h for the protocol in brief).
  *
  * Client slot life: FREE -> REQ (sending the request; the server acks
  * packets) -> WAIT (request fully acked; handler running) -> RESP (pulling
