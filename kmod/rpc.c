@@ -29,7 +29,6 @@
 
 #include "rdmarpc.h"
 #include "endpoint_internal.h"
-#include "session_internal.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
 

@@ -112,6 +112,12 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *sess, u32 handle, int err,
 void rdmarpc_sess_get(struct rdmarpc_sess *sess);
 void rdmarpc_sess_put(struct rdmarpc_sess *sess);
 
+/*
+ * Message memory the server sessions hold now (bytes) and the requests and
+ * responses refused over mem_budget_mb (they fail with -ENOSPC).
+ */
+void rdmarpc_sess_mem_read(u64 *used, u64 *refused);
+
 /* Module init/exit of each side; main.c runs them in order. */
 int rdmarpc_sess_init(void);		/* session table, receive handler */
 void rdmarpc_sess_exit(void);		/* fails every call, frees all */

@@ -169,12 +169,6 @@ u32 rdmarpc_sess_server_credits(struct rdmarpc_port *port);
 /* Live server sessions of the client at @ipv4 (sessions_per_host). */
 u32 rdmarpc_sess_server_count(__be32 ipv4);
 
-/*
- * Message memory the server sessions hold now (bytes) and the requests and
- * responses refused over mem_budget_mb (they fail with -ENOSPC).
- */
-void rdmarpc_sess_mem_read(u64 *used, u64 *refused);
-
 /* Module-wide per-packet counters of the fault injection. */
 struct rdmarpc_fault_stats {
 	atomic64_t tx_drop;
