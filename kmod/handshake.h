@@ -9,9 +9,6 @@
 
 #include <linux/atomic.h>
 
-/* What a handshake leaves each session: its liveness connection. */
-#include "liveness.h"
-
 struct rdmarpc_peer;
 struct rdmarpc_sess;
 

@@ -22,7 +22,7 @@
 #include "ah.h"
 #include "session.h"
 #include "peer.h"
-#include "handshake.h"
+#include "liveness.h"
 #include "session_internal.h"
 
 /* Protects rdmarpc_sessions and each session's node and listed. */
@@ -412,7 +412,7 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 {
 	struct rdmarpc_sess *s = container_of(work, struct rdmarpc_sess,
 					      kill_work);
-	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_live_conn *conn;
 	struct rr_session *core;
 
 	/* Queued by the port watcher: the device is going away. */
@@ -444,7 +444,7 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 	s->conn = NULL;
 	spin_unlock_bh(&s->lock);
 	if (conn)
-		rdmarpc_hs_close(conn);
+		rdmarpc_live_close(conn);
 	rr_session_destroy(core);
 	if (s->ah)
 		rdmarpc_ah_put(s->ah);
@@ -513,7 +513,7 @@ out_kill:
 
 int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 			  u32 peer_sess, u32 peer_tag, struct rdmarpc_ah *ah,
-			  struct rdmarpc_hs_conn *conn)
+			  struct rdmarpc_live_conn *conn)
 {
 	struct rr_ids ids = {
 		.local_sess = s->id,
@@ -567,7 +567,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 }
 
 int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
-			     struct rdmarpc_hs_conn *conn)
+			     struct rdmarpc_live_conn *conn)
 {
 	int ret = 0;
 

@@ -25,7 +25,7 @@
 #include "uapi/rdmarpc.h"
 
 struct rdmarpc_ah;
-struct rdmarpc_hs_conn;
+struct rdmarpc_live_conn;
 struct rdmarpc_kcall;
 struct rdmarpc_peer;
 struct rdmarpc_port;
@@ -63,7 +63,7 @@ struct rdmarpc_sess {
 	struct rdmarpc_peer *peer;	/* client: holds a reference */
 	struct rdmarpc_port *port;	/* held as a user (rdmarpc_port_find) */
 	struct rdmarpc_ah *ah;		/* holds a reference */
-	struct rdmarpc_hs_conn *conn;	/* liveness connection; @lock */
+	struct rdmarpc_live_conn *conn;	/* liveness connection; @lock */
 	u32 peer_qpn;
 	u32 peer_qkey;
 	u8 peer_gid[16];
@@ -137,7 +137,7 @@ struct rdmarpc_sess *rdmarpc_sess_new(enum rr_role role,
  */
 int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 			  u32 peer_sess, u32 peer_tag, struct rdmarpc_ah *ah,
-			  struct rdmarpc_hs_conn *conn);
+			  struct rdmarpc_live_conn *conn);
 
 /*
  * Process context.  Hand @conn to a session activated without one: 0, or
@@ -145,7 +145,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
  * to close).  Until then the caller alone uses @conn and its socket.
  */
 int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
-			     struct rdmarpc_hs_conn *conn);
+			     struct rdmarpc_live_conn *conn);
 
 /* Any context but hard IRQ: fail everything with @err and tear down. */
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err);
