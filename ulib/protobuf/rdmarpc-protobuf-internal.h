@@ -18,9 +18,6 @@ struct rl_pb_transport {
 ProtobufCService *rl_pb_client_new(const ProtobufCServiceDescriptor *desc,
 				   const struct rl_pb_transport *t, void *ctx,
 				   size_t max_resp);
-void rl_pb_client_invoke(ProtobufCService *service, unsigned int index,
-			 const ProtobufCMessage *input,
-			 ProtobufCClosure closure, void *closure_data);
 
 /*
  * Unpack request @req for @method, run @impl, pack its answer into *resp

@@ -42,9 +42,9 @@ struct pb_client {
 	unsigned int timeout_ms;
 };
 
-void rl_pb_client_invoke(ProtobufCService *service, unsigned int index,
-			 const ProtobufCMessage *input,
-			 ProtobufCClosure closure, void *closure_data)
+static void rl_pb_client_invoke(ProtobufCService *service, unsigned int index,
+				const ProtobufCMessage *input,
+				ProtobufCClosure closure, void *closure_data)
 {
 	struct pb_client *c = (struct pb_client *)service;
 	const ProtobufCMethodDescriptor *m;
