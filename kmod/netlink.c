@@ -3,9 +3,11 @@
  * rdmarpc: the generic netlink family "rdmarpc" (see uapi/rdmarpc.h).
  *
  * The family runs with parallel_ops: a LOOPBACK test can take seconds and
- * must not hold genl_mutex (shared by every family) meanwhile.  All state
- * is protected by rdmarpc_lock instead; LOOPBACK holds it only to find the
- * port, then runs as one of the port's users.
+ * must not hold genl_mutex (shared by every family) meanwhile.  Each
+ * command takes the locks of what it reads or changes instead: rdmarpc_lock
+ * for devices, ports and parameters, rdmarpc_peers_lock for peers,
+ * rdmarpc_sess_mutex for sessions.  LOOPBACK holds rdmarpc_lock only to
+ * find the port, then runs as one of the port's users.
  */
 #include <linux/kernel.h>
 #include <net/genetlink.h>
