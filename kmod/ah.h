@@ -52,13 +52,15 @@ int rdmarpc_ah_status(const struct rdmarpc_ah *ah);
 void rdmarpc_ah_hold(struct rdmarpc_ah *ah);
 void rdmarpc_ah_put(struct rdmarpc_ah *ah);
 
-/* Port set-up and teardown (rdmarpc_lock held). */
+/* When the port is allocated. */
 void rdmarpc_ah_cache_init(struct rdmarpc_port *port);
+/* A new source GID, or teardown (rdmarpc_lock held): drop every entry. */
 void rdmarpc_ah_cache_flush(struct rdmarpc_port *port);
 /*
- * Teardown, before the PD goes: destroy the ib_ah of every AH not yet freed
- * (someone still holds it) and release its GID; their later free and any
- * later creation on the port do not touch the device.
+ * Teardown (rdmarpc_lock held), before the PD goes: destroy the ib_ah of
+ * every AH not yet freed (someone still holds it) and release its GID;
+ * their later free and any later creation on the port do not touch the
+ * device.
  */
 void rdmarpc_ah_cache_stop(struct rdmarpc_port *port);
 
