@@ -440,6 +440,7 @@ static void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
 static int rdmarpc_nl_port_event(struct notifier_block *nb,
 				 unsigned long event, void *data)
 {
+	lockdep_assert_held(&rdmarpc_lock);
 	rdmarpc_nl_notify(data, event == RDMARPC_PORT_EV_UP ?
 			  RDMARPC_CMD_DEV_NEW : RDMARPC_CMD_DEV_DEL);
 	return NOTIFY_DONE;
