@@ -2,7 +2,7 @@
 /*
  * rdmarpc: the per-port address handle cache (see ah.h).
  *
- * Life of an entry: created by rdmarpc_ah_get*() holding the caller's
+ * Life of an entry: created by rdmarpc_ah_get() holding the caller's
  * reference plus the cache's; resolved asynchronously (rdma_resolve_ip()
  * calls back in process context, where the ib_ah is created); a failed
  * entry leaves the cache so that the next get tries again.  The last put
@@ -214,8 +214,9 @@ static void rdmarpc_ah_uncache(struct rdmarpc_ah *ah)
 	atomic_dec(&ah->port->ah_cached);
 }
 
-struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
-				     const union ib_gid *dgid)
+/* A cached entry or NULL, never creates; any context. */
+static struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
+					    const union ib_gid *dgid)
 {
 	struct rdmarpc_ah *ah;
 
@@ -525,65 +526,6 @@ struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
 	if (ah == new)
 		rdmarpc_ah_resolve(new);
 	return ah;
-}
-
-struct rdmarpc_ah *rdmarpc_ah_get_addr(struct rdmarpc_port *port,
-				       const struct sockaddr *dst)
-{
-	union ib_gid dgid;
-
-	if (dst->sa_family != AF_INET && dst->sa_family != AF_INET6)
-		return ERR_PTR(-EAFNOSUPPORT);
-	rdma_ip2gid((struct sockaddr *)dst, &dgid);
-	return rdmarpc_ah_get(port, &dgid);
-}
-
-struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
-				     const struct ib_wc *wc,
-				     const struct ib_grh *grh)
-{
-	struct rdma_ah_attr attr;
-	struct rdmarpc_ah *ah, *new;
-	int ret;
-
-	might_sleep();
-	/* Resolves the sender's MAC (from the WC or by a neighbour lookup). */
-	ret = ib_init_ah_attr_from_wc(port->dev->ibdev, port->port_num, wc,
-				      grh, &attr);
-	if (ret)
-		return ERR_PTR(ret);
-	if (!(attr.ah_flags & IB_AH_GRH) || !attr.grh.sgid_attr) {
-		ret = -EOPNOTSUPP;
-		goto out_destroy_attr;
-	}
-	ah = rdmarpc_ah_lookup(port, &attr.grh.dgid);
-	if (ah)
-		goto out_destroy_attr_ok;
-
-	rdma_hold_gid_attr(attr.grh.sgid_attr);
-	new = rdmarpc_ah_alloc(port, &attr.grh.dgid, attr.grh.sgid_attr);
-	if (!new) {
-		ret = -ENOMEM;
-		goto out_destroy_attr;
-	}
-	if (attr.type == RDMA_AH_ATTR_TYPE_ROCE)
-		memcpy(new->dmac, attr.roce.dmac, ETH_ALEN);
-	new->hop_limit = attr.grh.hop_limit;
-	ret = rdmarpc_ah_create_hw(new, &attr);
-	rdma_destroy_ah_attr(&attr);
-	if (ret) {
-		rdmarpc_ah_put(new);
-		return ERR_PTR(ret);
-	}
-	rdmarpc_ah_complete(new, 0);
-	return rdmarpc_ah_insert(new);
-
-out_destroy_attr_ok:
-	rdma_destroy_ah_attr(&attr);
-	return ah;
-out_destroy_attr:
-	rdma_destroy_ah_attr(&attr);
-	return ERR_PTR(ret);
 }
 
 void rdmarpc_ah_cache_init(struct rdmarpc_port *port)

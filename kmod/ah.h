@@ -15,7 +15,6 @@
 #include <linux/completion.h>
 #include <linux/if_ether.h>
 #include <linux/kref.h>
-#include <linux/socket.h>
 #include <rdma/ib_addr.h>
 
 struct rdmarpc_port;
@@ -46,19 +45,6 @@ struct rdmarpc_ah {
 /* Process context: find or create the entry for @dgid; resolution starts. */
 struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
 				  const union ib_gid *dgid);
-/* Same for an IPv4 or IPv6 destination address. */
-struct rdmarpc_ah *rdmarpc_ah_get_addr(struct rdmarpc_port *port,
-				       const struct sockaddr *dst);
-/* Any context: a cached entry or NULL, never creates. */
-struct rdmarpc_ah *rdmarpc_ah_lookup(struct rdmarpc_port *port,
-				     const union ib_gid *dgid);
-/*
- * Process context (may sleep: resolves the MAC): the entry to reply to the
- * sender of a received datagram, from a copy of its work completion and GRH.
- */
-struct rdmarpc_ah *rdmarpc_ah_get_wc(struct rdmarpc_port *port,
-				     const struct ib_wc *wc,
-				     const struct ib_grh *grh);
 /* Wait (process context) until resolved: 0, -ETIMEDOUT or the failure. */
 int rdmarpc_ah_wait(struct rdmarpc_ah *ah, unsigned long timeout);
 /* 0 if ready to send with, -EINPROGRESS or the resolution's failure. */
@@ -66,13 +52,15 @@ int rdmarpc_ah_status(const struct rdmarpc_ah *ah);
 void rdmarpc_ah_hold(struct rdmarpc_ah *ah);
 void rdmarpc_ah_put(struct rdmarpc_ah *ah);
 
-/* Port set-up and teardown (rdmarpc_lock held). */
+/* When the port is allocated. */
 void rdmarpc_ah_cache_init(struct rdmarpc_port *port);
+/* A new source GID, or teardown (rdmarpc_lock held): drop every entry. */
 void rdmarpc_ah_cache_flush(struct rdmarpc_port *port);
 /*
- * Teardown, before the PD goes: destroy the ib_ah of every AH not yet freed
- * (someone still holds it) and release its GID; their later free and any
- * later creation on the port do not touch the device.
+ * Teardown (rdmarpc_lock held), before the PD goes: destroy the ib_ah of
+ * every AH not yet freed (someone still holds it) and release its GID;
+ * their later free and any later creation on the port do not touch the
+ * device.
  */
 void rdmarpc_ah_cache_stop(struct rdmarpc_port *port);
 

@@ -24,7 +24,7 @@
 #include <linux/uaccess.h>
 
 #include "rdmarpc.h"
-#include "endpoint.h"
+#include "endpoint_internal.h"
 
 /*
  * A CALL waits this much beyond its timeout: the session layer enforces

@@ -23,7 +23,7 @@
 #include <net/net_namespace.h>
 
 #include "chardev.h"
-#include "rpc_internal.h"
+#include "endpoint.h"
 
 /*
  * Copy in the structure at @uarg if its leading __u32 size is @known (the

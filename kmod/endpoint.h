@@ -1,122 +1,86 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: the endpoint object, shared by rpc.c (its life, waits and the
- * trips of message bodies to and from user memory), call.c (the client
- * side: connections and calls) and serve.c (the server side: services and
- * requests).  Nothing outside those three files includes this.
+ * rdmarpc: the endpoint layer's interface to the interfaces above it:
+ * endpoints as the character device (chardev.c) drives them, and the
+ * counters netlink.c reports.  chardev.c decodes and checks the ioctl
+ * structures; rpc.c owns the endpoint objects and the message bodies'
+ * trips to and from user memory, call.c the calls, serve.c the service
+ * table and the requests (endpoint_internal.h is what the three share).
  */
 #ifndef _RDMARPC_ENDPOINT_H
 #define _RDMARPC_ENDPOINT_H
 
-#include <linux/atomic.h>
-#include <linux/jiffies.h>
-#include <linux/kref.h>
-#include <linux/list.h>
-#include <linux/mutex.h>
-#include <linux/sched.h>
-#include <linux/spinlock.h>
-#include <linux/wait.h>
-#include <linux/workqueue.h>
-#include <linux/xarray.h>
+#include <linux/poll.h>
+#include <linux/types.h>
 
-#include "rpc.h"
-#include "rpc_internal.h"
+#include "uapi/rdmarpc.h"
 
-/* After rdmarpc_peer_cancel(), ->done comes "promptly": at most this. */
-#define RDMARPC_CANCEL_WAIT_MS		10000
+/* The largest request or response an endpoint sends or takes. */
+#define RDMARPC_MSG_MAX			(16U << 20)
 
-struct rdmarpc_ep {
-	/*
-	 * @lock guards the lists, counters and flags from here to @req_wq,
-	 * and the state of every call on the lists.  ->done and
-	 * rdmarpc_ep_deliver() take it in any context: irqsave there,
-	 * spin_lock_irq in the ioctls.  Never held across a call into the
-	 * session layer (->done may run inside rdmarpc_peer_cancel()).
-	 */
-	spinlock_t lock;
-	bool closing;			/* release began: no new requests */
-	struct list_head calls;		/* started, ->done not yet run */
-	struct list_head completions;	/* async calls whose ->done ran */
-	struct list_head orphans;	/* sync calls their ioctl gave up */
-	struct list_head pending;	/* requests not yet received */
-	u32 n_calls;			/* reserved or on @calls */
-	u32 n_reqs;			/* pending or held */
-	u64 bytes;			/* message bytes held, see _EP_MAX_BYTES */
+/*
+ * Per-endpoint limits, so that one process cannot pin the host's memory:
+ * calls in flight (SUBMIT/CALL: -EAGAIN beyond), requests queued or held
+ * (further requests fail on the caller's side), message bytes held for the
+ * endpoint (requests in flight, responses not reaped, requests not
+ * answered: -ENOBUFS beyond), connections, services and the methods of one
+ * BIND.
+ */
+#define RDMARPC_EP_MAX_CALLS		4096
+#define RDMARPC_EP_MAX_REQS		4096
+#define RDMARPC_EP_MAX_BYTES		(256ULL << 20)
+#define RDMARPC_EP_MAX_CONNS		1024
+#define RDMARPC_EP_MAX_SERVICES		64
+#define RDMARPC_BIND_MAX_METHODS	1024
 
-	wait_queue_head_t call_wq;	/* a call completed */
-	wait_queue_head_t req_wq;	/* a request arrived */
+/* Waits: a u32 number of milliseconds, ~0U meaning forever. */
+#define RDMARPC_WAIT_FOREVER		U32_MAX
 
-	/*
-	 * Busy-poll budget of each wait, microseconds (0: off).  No lock:
-	 * written with WRITE_ONCE() by BUSY_POLL, read once per wait.
-	 */
-	u32 busy_poll_us;
+struct rdmarpc_ep;
 
-	/*
-	 * Requests received and not yet answered, by id.  Process context
-	 * only; the xarray's own lock guards it.
-	 */
-	struct xarray held;
-	u32 next_id;			/* for xa_alloc_cyclic(), under its lock */
+struct rdmarpc_ep *rdmarpc_ep_create(void);
+void rdmarpc_ep_close(struct rdmarpc_ep *ep);
 
-	/*
-	 * Connections: handle -> peer, each entry holding a peer reference.
-	 * @conn_lock serialises CONNECT's find-or-add; lookups are lockless
-	 * (entries go only when the endpoint dies).
-	 */
-	struct mutex conn_lock;
-	struct xarray conns;
+int rdmarpc_ep_connect(struct rdmarpc_ep *ep, const char *peer,
+		       u32 timeout_ms, u32 *handle);
+int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
+		    struct rdmarpc_completion *comp);
+int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c);
+int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
+		    struct rdmarpc_completion __user *out, u32 count,
+		    u32 min_complete, u32 timeout_ms, u32 *done);
+int rdmarpc_ep_cancel(struct rdmarpc_ep *ep, u64 cookie);
+int rdmarpc_ep_bind(struct rdmarpc_ep *ep, const char *name, const u32 *ids,
+		    u32 n);
+int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
+		    struct rdmarpc_request __user *out);
+int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
+			  struct rdmarpc_request __user *entries, u32 count,
+			  u32 min_complete, u32 timeout_ms, u32 *done);
+int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
+		     u64 len);
+void rdmarpc_ep_set_busy_poll(struct rdmarpc_ep *ep, u32 usec);
+__poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
+			 poll_table *wait);
 
-	/* This endpoint's services; under rdmarpc_svc_lock. */
-	struct list_head services;
+/* The reference method id of a name (librdmarpc's rdmarpc_method_id()). */
+u32 rdmarpc_method_id(const char *name);
 
-	struct kref ref;		/* the file + each call the session has */
-	struct work_struct free_work;
-	struct rcu_head rcu;
+/* Module-wide counters of the RPC side, for statistics. */
+struct rdmarpc_rpc_stats {
+	u64 endpoints;		/* open right now */
+	u64 calls;		/* started */
+	u64 calls_failed;	/* completed with an error */
+	u64 cancels;		/* cancellations asked of the session layer */
+	u64 requests;		/* delivered to an endpoint */
+	u64 requests_unserved;	/* no endpoint serves the method */
+	u64 requests_dropped;	/* over an endpoint's limits, or no memory */
+	u64 requests_aborted;	/* answered -ECONNABORTED at close */
+	u64 replies;
+	u64 mem_used;		/* server message memory held (a gauge) */
+	u64 mem_refused;	/* requests or responses over mem_budget_mb */
 };
 
-/* Module-wide counters (see struct rdmarpc_rpc_stats); rpc.c owns them. */
-struct rdmarpc_rpc_counters {
-	atomic64_t endpoints;
-	atomic64_t calls;
-	atomic64_t calls_failed;
-	atomic64_t cancels;
-	atomic64_t requests;
-	atomic64_t requests_unserved;
-	atomic64_t requests_dropped;
-	atomic64_t requests_aborted;
-	atomic64_t replies;
-};
-
-extern struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
-
-#define rdmarpc_count(name)	atomic64_inc(&rdmarpc_rpc_counters.name)
-
-static inline long rdmarpc_ms_to_jiffies(u64 ms)
-{
-	if (ms >= RDMARPC_WAIT_FOREVER)
-		return MAX_SCHEDULE_TIMEOUT;
-	return msecs_to_jiffies((unsigned int)ms);
-}
-
-/* rpc.c */
-void rdmarpc_ep_put(struct rdmarpc_ep *ep);
-bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep, bool (*cond)(void *arg),
-			  void *arg, long *left);
-int rdmarpc_msg_from_user(struct rr_msg *m, u64 uptr, u32 len);
-int rdmarpc_msg_to_user(struct rr_msg *m, u64 uptr, u64 cap);
-
-/* call.c: what the endpoint's close and release do to its client side. */
-void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep);
-bool rdmarpc_ep_idle(struct rdmarpc_ep *ep);
-void rdmarpc_ep_free_calls(struct rdmarpc_ep *ep);
-void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep);
-
-/* serve.c: the same for its server side. */
-void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep);
-void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep);
-/* serve.c: the session layer's ->deliver (struct rdmarpc_server_ops). */
-int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req);
+void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st);
 
 #endif /* _RDMARPC_ENDPOINT_H */

@@ -51,8 +51,8 @@
 #include "ib.h"
 #include "ah.h"
 #include "core/hello.h"
-#include "rpc.h"
 #include "session.h"
+#include "session_internal.h"
 #include "peer.h"
 #include "handshake.h"
 #include "liveness.h"
@@ -638,7 +638,7 @@ static int rdmarpc_hs_client_open(struct rdmarpc_sess *s,
 	struct rdmarpc_port *port = s->port;
 	const struct ib_gid_attr *sgid_attr;
 	struct rdmarpc_hs_watch watch;
-	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_live_conn *conn;
 	struct rdmarpc_ah *ah;
 	struct socket *sock;
 	struct rr_params p;
@@ -685,7 +685,7 @@ static int rdmarpc_hs_client_open(struct rdmarpc_sess *s,
 	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
 	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
 	if (ret) {
-		rdmarpc_hs_close(conn);
+		rdmarpc_live_close(conn);
 		goto out_put_ah;
 	}
 	rdma_put_gid_attr(sgid_attr);
@@ -914,7 +914,7 @@ struct rdmarpc_hs_inbound {
 	struct rdmarpc_ah *ah;		/* to @cgid, until @s has it */
 	struct rr_params p;
 	struct rr_hello a;		/* our ACCEPT */
-	struct rdmarpc_hs_conn *conn;	/* ours until @s has it */
+	struct rdmarpc_live_conn *conn;	/* ours until @s has it */
 };
 
 /*
@@ -1013,7 +1013,7 @@ static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
 
 out_close:
 	/* The socket went with the connection. */
-	rdmarpc_hs_close(in->conn);
+	rdmarpc_live_close(in->conn);
 	rdmarpc_sess_put(in->s);
 	return ERR_PTR(-EBADF);
 }
@@ -1046,7 +1046,7 @@ static const char *rdmarpc_hs_serve_open_keyed(struct rdmarpc_hs_inbound *in,
 
 out_close:
 	/* The socket went with the connection. */
-	rdmarpc_hs_close(in->conn);
+	rdmarpc_live_close(in->conn);
 	rdmarpc_ah_put(in->ah);
 	rdmarpc_sess_kill(in->s, ret);
 	rdmarpc_sess_put(in->s);

@@ -9,9 +9,6 @@
 
 #include <linux/atomic.h>
 
-/* What a handshake leaves each session: its liveness connection. */
-#include "liveness.h"
-
 struct rdmarpc_peer;
 struct rdmarpc_sess;
 
@@ -37,7 +34,7 @@ void rdmarpc_hs_exit(void);
 /*
  * Process context: open a client session to @peer, bounded by
  * @timeout_ms.  Returns the active session with a reference for the
- * caller, or ERR_PTR (see rdmarpc_peer_lookup() in rpc.h).
+ * caller, or ERR_PTR (see rdmarpc_peer_lookup() in session.h).
  */
 struct rdmarpc_sess *rdmarpc_hs_connect(struct rdmarpc_peer *peer,
 					unsigned int timeout_ms);

@@ -339,7 +339,10 @@ static void rdmarpc_port_update_gid(struct rdmarpc_port *port)
 
 static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc);
 
-/* Post a chain of receive buffers; rx_lock held, or before the QP is used. */
+/*
+ * Post a chain of receive buffers; rx_lock held, or at set-up (rdmarpc_lock
+ * held) before the QP is used.
+ */
 static void rdmarpc_rx_post(struct rdmarpc_port *port,
 			    struct rdmarpc_buf *first, unsigned int n)
 {
@@ -349,6 +352,8 @@ static void rdmarpc_rx_post(struct rdmarpc_port *port,
 	struct rdmarpc_buf *b;
 	int ret;
 
+	lockdep_assert(lockdep_is_held(&port->rx_lock) ||
+		       lockdep_is_held(&rdmarpc_lock));
 	for (b = first; b; b = b->next) {
 		ib_dma_sync_single_for_device(ibdev, b->dma, b->len,
 					      DMA_FROM_DEVICE);

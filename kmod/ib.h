@@ -61,15 +61,16 @@ struct rdmarpc_port {
 	struct rdmarpc_device *dev;
 	u32 port_num;
 
-	/* Under rdmarpc_lock: */
+	/* rdmarpc_lock: set up, users may enter (rdmarpc_port_enter()). */
 	bool up;
+	/*
+	 * The set-up state: written under rdmarpc_lock by set-up, before @up,
+	 * and by teardown, once the port is dead and every user has left;
+	 * constant in between, when users and AHs read it without a lock.
+	 */
 	bool link_ib;			/* InfiniBand, else RoCE */
 	u32 mtu;			/* payload bytes per datagram */
 	u32 qkey;
-	/* Also under ah_lock, so that the data path may read them: */
-	int gid_index;
-	union ib_gid sgid;
-	const struct ib_gid_attr *sgid_attr;	/* holds a reference */
 	u16 pkey_index;
 	u16 lid;
 	int gid_tbl_len;
@@ -79,6 +80,14 @@ struct rdmarpc_port {
 	struct ib_qp *qp;
 	u32 qpn;			/* stays readable after the QP is gone */
 	struct rdmarpc_buf *rx_bufs, *tx_bufs;
+
+	/*
+	 * The chosen source GID, which changes while @up: written under
+	 * rdmarpc_lock and ah_lock, read under either.
+	 */
+	int gid_index;
+	union ib_gid sgid;
+	const struct ib_gid_attr *sgid_attr;	/* holds a reference */
 
 	/*
 	 * lock: protects @dead, @users and changes of @rx_tap, which the

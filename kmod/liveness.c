@@ -19,7 +19,7 @@
 
 #include "rdmarpc.h"
 #include "core/hello.h"
-#include "session.h"
+#include "session_internal.h"
 #include "handshake.h"
 #include "liveness.h"
 
@@ -30,7 +30,7 @@
  * A liveness connection.  Owned by its session (closed by the session's
  * teardown, which comes before the session's last reference goes).
  */
-struct rdmarpc_hs_conn {
+struct rdmarpc_live_conn {
 	struct socket *sock;
 	struct rdmarpc_sess *sess;
 	struct work_struct rx_work;
@@ -72,7 +72,7 @@ struct rdmarpc_hs_conn {
 /* The socket's data_ready and state_change: read, from the work. */
 static void rdmarpc_live_data_ready(struct sock *sk)
 {
-	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_live_conn *conn;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = sk->sk_user_data;
@@ -82,7 +82,7 @@ static void rdmarpc_live_data_ready(struct sock *sk)
 }
 
 /* The peer is declared dead: closed, reset, misbehaved or silent. */
-static void rdmarpc_live_peer_dead(struct rdmarpc_hs_conn *conn, int err)
+static void rdmarpc_live_peer_dead(struct rdmarpc_live_conn *conn, int err)
 {
 	atomic64_inc(&rdmarpc_hs_stats.dead);
 	pr_debug("session %u (%s): liveness connection lost: %d\n",
@@ -91,7 +91,7 @@ static void rdmarpc_live_peer_dead(struct rdmarpc_hs_conn *conn, int err)
 }
 
 /* A whole frame is in rx_work's buffer: only heartbeats are expected now. */
-static bool rdmarpc_live_frame_is_heartbeat(struct rdmarpc_hs_conn *conn)
+static bool rdmarpc_live_frame_is_heartbeat(struct rdmarpc_live_conn *conn)
 {
 	struct rr_hello_msg *m;
 	bool ok;
@@ -108,9 +108,9 @@ static bool rdmarpc_live_frame_is_heartbeat(struct rdmarpc_hs_conn *conn)
 /* Read what the socket holds; any byte is heard from the peer. */
 static void rdmarpc_live_rx_work(struct work_struct *work)
 {
-	struct rdmarpc_hs_conn *conn = container_of(work,
-						    struct rdmarpc_hs_conn,
-						    rx_work);
+	struct rdmarpc_live_conn *conn = container_of(work,
+						      struct rdmarpc_live_conn,
+						      rx_work);
 	struct msghdr msg;
 	struct kvec iov;
 	u32 want;
@@ -175,7 +175,7 @@ static unsigned long rdmarpc_live_period(void)
 }
 
 /* Run hb_work at @when (jiffies), @now being the current time. */
-static void rdmarpc_live_run_at(struct rdmarpc_hs_conn *conn,
+static void rdmarpc_live_run_at(struct rdmarpc_live_conn *conn,
 				unsigned long now, unsigned long when)
 {
 	conn->due = when;
@@ -187,7 +187,7 @@ static void rdmarpc_live_run_at(struct rdmarpc_hs_conn *conn,
  * Server: true once the session has carried no call for idle_timeout_ms
  * (checked at each run of hb_work: up to a heartbeat period late).
  */
-static bool rdmarpc_live_idle(struct rdmarpc_hs_conn *conn,
+static bool rdmarpc_live_idle(struct rdmarpc_live_conn *conn,
 			      const struct rr_stats *st,
 			      const struct rr_session_info *info,
 			      unsigned long now)
@@ -209,7 +209,7 @@ static bool rdmarpc_live_idle(struct rdmarpc_hs_conn *conn,
  * datagrams of the session (@st, NULL if it is not active), or from now
  * on if this host stalled.
  */
-static unsigned long rdmarpc_live_last_heard(struct rdmarpc_hs_conn *conn,
+static unsigned long rdmarpc_live_last_heard(struct rdmarpc_live_conn *conn,
 					     const struct rr_stats *st,
 					     unsigned long now,
 					     unsigned long period)
@@ -244,9 +244,9 @@ static unsigned long rdmarpc_live_last_heard(struct rdmarpc_hs_conn *conn,
  */
 static void rdmarpc_live_hb_work(struct work_struct *work)
 {
-	struct rdmarpc_hs_conn *conn = container_of(to_delayed_work(work),
-						    struct rdmarpc_hs_conn,
-						    hb_work);
+	struct rdmarpc_live_conn *conn = container_of(to_delayed_work(work),
+						      struct rdmarpc_live_conn,
+						      hb_work);
 	unsigned long period = rdmarpc_live_period();
 	unsigned long now = jiffies, last, dead_at;
 	struct rr_session_info info;
@@ -292,10 +292,10 @@ static void rdmarpc_live_hb_work(struct work_struct *work)
 			    dead_at : conn->next_hb);
 }
 
-struct rdmarpc_hs_conn *rdmarpc_live_new(struct socket *sock,
-					 struct rdmarpc_sess *s)
+struct rdmarpc_live_conn *rdmarpc_live_new(struct socket *sock,
+					   struct rdmarpc_sess *s)
 {
-	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_live_conn *conn;
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
@@ -307,12 +307,12 @@ struct rdmarpc_hs_conn *rdmarpc_live_new(struct socket *sock,
 	return conn;
 }
 
-void rdmarpc_live_free(struct rdmarpc_hs_conn *conn)
+void rdmarpc_live_free(struct rdmarpc_live_conn *conn)
 {
 	kfree(conn);
 }
 
-void rdmarpc_live_handshake_complete(struct rdmarpc_hs_conn *conn)
+void rdmarpc_live_handshake_complete(struct rdmarpc_live_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 	unsigned long now;
@@ -335,7 +335,7 @@ void rdmarpc_live_handshake_complete(struct rdmarpc_hs_conn *conn)
 	rdmarpc_live_run_at(conn, now, conn->next_hb);
 }
 
-void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn)
+void rdmarpc_live_close(struct rdmarpc_live_conn *conn)
 {
 	struct sock *sk = conn->sock->sk;
 

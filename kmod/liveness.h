@@ -7,7 +7,7 @@
 #ifndef _RDMARPC_LIVENESS_H
 #define _RDMARPC_LIVENESS_H
 
-struct rdmarpc_hs_conn;
+struct rdmarpc_live_conn;
 struct rdmarpc_sess;
 struct socket;
 
@@ -15,17 +15,17 @@ struct socket;
  * Process context: the liveness connection of @s over @sock, or NULL
  * without memory.  @sock stays the caller's until the handshake completes.
  */
-struct rdmarpc_hs_conn *rdmarpc_live_new(struct socket *sock,
-					 struct rdmarpc_sess *s);
+struct rdmarpc_live_conn *rdmarpc_live_new(struct socket *sock,
+					   struct rdmarpc_sess *s);
 /* Free a connection whose handshake never completed; @sock stays. */
-void rdmarpc_live_free(struct rdmarpc_hs_conn *conn);
+void rdmarpc_live_free(struct rdmarpc_live_conn *conn);
 /*
  * Process context: the handshake on @conn's socket is over, the socket is
  * @conn's.  Reads go non-blocking, driven by the socket's callbacks, and
  * heartbeats start.
  */
-void rdmarpc_live_handshake_complete(struct rdmarpc_hs_conn *conn);
+void rdmarpc_live_handshake_complete(struct rdmarpc_live_conn *conn);
 /* Process context: close a session's liveness connection and free it. */
-void rdmarpc_hs_close(struct rdmarpc_hs_conn *conn);
+void rdmarpc_live_close(struct rdmarpc_live_conn *conn);
 
 #endif /* _RDMARPC_LIVENESS_H */

@@ -16,7 +16,7 @@
 #include "handshake.h"
 #include "netlink.h"
 #include "peer.h"
-#include "rpc.h"
+#include "session.h"
 
 #ifdef DEBUG
 /* Debug builds: widen module exit's window after the peers are gone. */

@@ -3,9 +3,11 @@
  * rdmarpc: the generic netlink family "rdmarpc" (see uapi/rdmarpc.h).
  *
  * The family runs with parallel_ops: a LOOPBACK test can take seconds and
- * must not hold genl_mutex (shared by every family) meanwhile.  All state
- * is protected by rdmarpc_lock instead; LOOPBACK holds it only to find the
- * port, then runs as one of the port's users.
+ * must not hold genl_mutex (shared by every family) meanwhile.  Each
+ * command takes the locks of what it reads or changes instead: rdmarpc_lock
+ * for devices, ports and parameters, rdmarpc_peers_lock for peers,
+ * rdmarpc_sess_mutex for sessions.  LOOPBACK holds rdmarpc_lock only to
+ * find the port, then runs as one of the port's users.
  */
 #include <linux/kernel.h>
 #include <net/genetlink.h>
@@ -17,16 +19,52 @@
 #include "ib.h"
 #include "ah.h"
 #include "loopback.h"
-#include "session.h"
+#include "session_internal.h"
 #include "peer.h"
 #include "handshake.h"
-#include "rpc_internal.h"
+#include "endpoint.h"
 #include "netlink.h"
 
 /* Room for a port with a large GID table. */
 #define RDMARPC_NL_PORT_SIZE	(16 * 1024)
 
 static struct genl_family rdmarpc_family;
+
+/*
+ * Dump cursors.  A dump runs as a series of calls, each filling one skb;
+ * where the next call starts is kept in cb->ctx, zeroed when the dump
+ * begins.  Each dump names its cursor in a struct of its own.
+ */
+
+/* DEV_GET: the device list, then the ports of each device. */
+struct rdmarpc_nl_dev_dump {
+	unsigned long dev;		/* devices done: a position in the list */
+	u32 port;			/* ports done of the device at @dev */
+	bool matched;			/* a device has the name asked for */
+};
+
+/* PEER_GET: the peer list. */
+struct rdmarpc_nl_peer_dump {
+	unsigned long sent;		/* peers already sent */
+};
+
+/* SESSION_GET: the list of all sessions. */
+struct rdmarpc_nl_sess_dump {
+	unsigned long seen;		/* sessions sent, or skipped as inactive */
+};
+
+union rdmarpc_nl_dump_ctx {
+	struct rdmarpc_nl_dev_dump dev;
+	struct rdmarpc_nl_peer_dump peer;
+	struct rdmarpc_nl_sess_dump sess;
+};
+
+static union rdmarpc_nl_dump_ctx *
+rdmarpc_nl_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(union rdmarpc_nl_dump_ctx) > sizeof(cb->ctx));
+	return (union rdmarpc_nl_dump_ctx *)cb->ctx;
+}
 
 /*
  * rdmarpc works in the initial network namespace only: its handshake
@@ -402,6 +440,7 @@ static void rdmarpc_nl_notify(struct rdmarpc_port *port, u8 cmd)
 static int rdmarpc_nl_port_event(struct notifier_block *nb,
 				 unsigned long event, void *data)
 {
+	lockdep_assert_held(&rdmarpc_lock);
 	rdmarpc_nl_notify(data, event == RDMARPC_PORT_EV_UP ?
 			  RDMARPC_CMD_DEV_NEW : RDMARPC_CMD_DEV_DEL);
 	return NOTIFY_DONE;
@@ -412,14 +451,15 @@ static struct notifier_block rdmarpc_nl_port_nb = {
 };
 
 /*
- * DEV_GET dump.  Cursor: cb->args[0] is the position in the device list,
- * cb->args[1] the port index inside it, cb->args[2] set once something
- * matched.  The generation makes a dump that raced a change NLM_F_DUMP_INTR.
+ * DEV_GET dump (cursor: struct rdmarpc_nl_dev_dump).  The generation makes
+ * a dump that raced a change NLM_F_DUMP_INTR.
  */
 static int rdmarpc_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct nlattr *name = genl_info_dump(cb)->attrs[RDMARPC_A_DEV_NAME];
-	long pos = 0, dev_pos = cb->args[0], idx = cb->args[1];
+	struct rdmarpc_nl_dev_dump *ctx = &rdmarpc_nl_dump_ctx(cb)->dev;
+	unsigned long pos = 0;
+	u32 idx = ctx->port;
 	struct rdmarpc_device *dev;
 	int ret = 0;
 
@@ -429,7 +469,7 @@ static int rdmarpc_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_lock(&rdmarpc_lock);
 	cb->seq = rdmarpc_generation;
 	list_for_each_entry(dev, &rdmarpc_devices, list) {
-		if (pos < dev_pos) {
+		if (pos < ctx->dev) {
 			pos++;
 			continue;
 		}
@@ -438,7 +478,7 @@ static int rdmarpc_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			idx = 0;
 			continue;
 		}
-		cb->args[2] = 1;
+		ctx->matched = true;
 		for (; idx < dev->nports; idx++) {
 			if (!dev->ports[idx])
 				continue;
@@ -455,13 +495,13 @@ static int rdmarpc_nl_dev_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 out:
 	mutex_unlock(&rdmarpc_lock);
-	cb->args[0] = pos;
-	cb->args[1] = idx;
+	ctx->dev = pos;
+	ctx->port = idx;
 	if (ret) {
 		/* A port too large for an empty message is an error. */
 		return skb->len ? skb->len : ret;
 	}
-	if (name && !cb->args[2]) {
+	if (name && !ctx->matched) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, name, "no such device");
 		return -ENODEV;
 	}
@@ -771,11 +811,12 @@ out_cancel:
 	return -EMSGSIZE;
 }
 
-/* PEER_GET dump; cb->args[0]: peers already sent. */
+/* PEER_GET dump (cursor: struct rdmarpc_nl_peer_dump). */
 static int rdmarpc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct rdmarpc_nl_peer_dump *ctx = &rdmarpc_nl_dump_ctx(cb)->peer;
+	unsigned long pos = 0;
 	struct rdmarpc_peer *peer;
-	long pos = 0, skip = cb->args[0];
 	int ret = 0;
 
 	ret = rdmarpc_nl_check_net(sock_net(skb->sk), cb->extack);
@@ -784,7 +825,7 @@ static int rdmarpc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb
 	mutex_lock(&rdmarpc_peers_lock);
 	cb->seq = rdmarpc_peers_generation;
 	list_for_each_entry(peer, &rdmarpc_peers, node) {
-		if (pos++ < skip)
+		if (pos++ < ctx->sent)
 			continue;
 		ret = rdmarpc_nl_fill_peer(skb, peer, cb);
 		if (ret) {
@@ -793,7 +834,7 @@ static int rdmarpc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb
 		}
 	}
 	mutex_unlock(&rdmarpc_peers_lock);
-	cb->args[0] = pos;
+	ctx->sent = pos;
 	if (ret && !skb->len)
 		return ret;
 	return skb->len;
@@ -843,11 +884,12 @@ out_cancel:
 	return -EMSGSIZE;
 }
 
-/* SESSION_GET dump; cb->args[0]: sessions already looked at. */
+/* SESSION_GET dump (cursor: struct rdmarpc_nl_sess_dump). */
 static int rdmarpc_nl_sess_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct rdmarpc_nl_sess_dump *ctx = &rdmarpc_nl_dump_ctx(cb)->sess;
+	unsigned long pos = 0;
 	struct rdmarpc_sess *s;
-	long pos = 0, skip = cb->args[0];
 	int ret = 0;
 
 	ret = rdmarpc_nl_check_net(sock_net(skb->sk), cb->extack);
@@ -856,7 +898,7 @@ static int rdmarpc_nl_sess_dump(struct sk_buff *skb, struct netlink_callback *cb
 	mutex_lock(&rdmarpc_sess_mutex);
 	cb->seq = rdmarpc_sess_generation;
 	list_for_each_entry(s, &rdmarpc_sessions, node) {
-		if (pos++ < skip)
+		if (pos++ < ctx->seen)
 			continue;
 		ret = rdmarpc_nl_fill_sess(skb, s, cb);
 		if (ret) {
@@ -865,7 +907,7 @@ static int rdmarpc_nl_sess_dump(struct sk_buff *skb, struct netlink_callback *cb
 		}
 	}
 	mutex_unlock(&rdmarpc_sess_mutex);
-	cb->args[0] = pos;
+	ctx->seen = pos;
 	if (ret && !skb->len)
 		return ret;
 	return skb->len;

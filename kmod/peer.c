@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rdmarpc: peers, their client session pools and call queues (see peer.h
- * and rpc.h).
+ * and session.h).
  *
  * A call goes to the first session with a free slot.  When every slot is
  * busy it waits in the peer's FIFO, and if the pool is not full a connect
@@ -16,8 +16,8 @@
 #include <linux/slab.h>
 
 #include "rdmarpc.h"
-#include "rpc.h"
 #include "session.h"
+#include "session_internal.h"
 #include "handshake.h"
 #include "peer.h"
 
@@ -512,7 +512,7 @@ void rdmarpc_peer_kick(struct rdmarpc_peer *peer)
 	rdmarpc_peer_fail_list(&failed);
 }
 
-/* ---- rpc.h ---- */
+/* ---- session.h ---- */
 
 /* "a.b.c.d" or "a.b.c.d:port" */
 static int rdmarpc_peer_parse(const char *name, __be32 *ipv4, u16 *port)

@@ -4,7 +4,7 @@
  * port), configured over netlink (PEER_ADD) or created on demand by
  * rdmarpc_peer_lookup("a.b.c.d[:port]").  It owns a small pool of client
  * sessions, opened as calls need slots, and a FIFO of calls waiting for
- * one.  The rest of the interface is in rpc.h.
+ * one.  The rest of the interface is in session.h.
  */
 #ifndef _RDMARPC_PEER_H
 #define _RDMARPC_PEER_H

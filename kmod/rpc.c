@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpc: endpoints, on top of the session layer (rpc.h).  This file has
- * what both sides of an endpoint share: its life, its waits and the trips
- * of message bodies to and from user memory; call.c has the client side,
- * serve.c the server side, endpoint.h the object they share.
+ * rdmarpc: endpoints, on top of the sessions layer (session.h).  This file
+ * has what both sides of an endpoint share: its life, its waits and the
+ * trips of message bodies to and from user memory; call.c has the client
+ * side, serve.c the server side, endpoint_internal.h the object they share.
  *
  * An endpoint is one open /dev/rdmarpc.  As a client (call.c) it holds
  * connections and calls; as a server (serve.c) it binds services and
@@ -28,8 +28,7 @@
 #include <linux/uaccess.h>
 
 #include "rdmarpc.h"
-#include "endpoint.h"
-#include "session.h"
+#include "endpoint_internal.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
 

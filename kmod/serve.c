@@ -19,7 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "rdmarpc.h"
-#include "endpoint.h"
+#include "endpoint_internal.h"
 
 /* A request delivered to an endpoint. */
 struct rdmarpc_req {
@@ -62,6 +62,9 @@ static struct rdmarpc_method *rdmarpc_method_find(u32 id)
 {
 	struct rdmarpc_method *m;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held() &&
+			 !lockdep_is_held(&rdmarpc_svc_lock),
+			 "method table read without RCU or rdmarpc_svc_lock");
 	hash_for_each_possible_rcu(rdmarpc_methods, m, hnode, id,
 				   lockdep_is_held(&rdmarpc_svc_lock)) {
 		if (m->id == id)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpc: kernel sessions (see session.h).
+ * rdmarpc: kernel sessions (see session_internal.h).
  *
  * Every entry into the core (receive, timer, a new call, a reply, a
  * cancel) happens under the session's spinlock.  The core's callbacks run
@@ -20,10 +20,10 @@
 #include "rdmarpc.h"
 #include "ib.h"
 #include "ah.h"
-#include "rpc.h"
-#include "peer.h"
-#include "handshake.h"
 #include "session.h"
+#include "peer.h"
+#include "liveness.h"
+#include "session_internal.h"
 
 /* Protects rdmarpc_sessions and each session's node and listed. */
 DEFINE_MUTEX(rdmarpc_sess_mutex);
@@ -34,7 +34,8 @@ struct rdmarpc_fault_stats rdmarpc_fault_stats;
 /*
  * Message memory of the server sessions (requests being reassembled or
  * handled, stored responses), bytes; bounded by mem_budget_mb.  Charged
- * and given back by the core under a session's lock, so atomically.
+ * and given back by every session's core, each under its own session's
+ * lock or at its teardown, so atomically.
  */
 static atomic64_t rdmarpc_sess_mem_used = ATOMIC64_INIT(0);
 static atomic64_t rdmarpc_sess_mem_refused = ATOMIC64_INIT(0);
@@ -108,6 +109,7 @@ static void rdmarpc_sess_xmit(struct rdmarpc_sess *s, void *buf, u32 len)
 {
 	int ret;
 
+	lockdep_assert_held(&s->lock);
 	ret = rdmarpc_port_send(s->port, s->ah, s->peer_qpn, s->peer_qkey,
 				buf, len, NULL, 0);
 	/* A lost datagram: the core retransmits.  Resume on a completion. */
@@ -119,6 +121,7 @@ static void *rdmarpc_sess_tx_get_buf(void *ctx)
 {
 	struct rdmarpc_sess *s = ctx;
 
+	lockdep_assert_held(&s->lock);
 	if (unlikely(!rdmarpc_port_can_send(s->port))) {
 		WRITE_ONCE(s->tx_wait, true);
 		return NULL;
@@ -131,6 +134,7 @@ static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
 	struct rdmarpc_sess *s = ctx;
 	u8 *p = buf;
 
+	lockdep_assert_held(&s->lock);
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_tx_drop))) {
 		atomic64_inc(&rdmarpc_fault_stats.tx_drop);
 		return;
@@ -168,6 +172,7 @@ static void rdmarpc_sess_deliver_request(void *ctx, struct rr_session *core,
 	struct rdmarpc_sess *s = ctx;
 	struct rdmarpc_delivery *d;
 
+	lockdep_assert_held(&s->lock);
 	d = kmalloc(sizeof(*d), GFP_ATOMIC | __GFP_NOWARN);
 	if (!d) {
 		rr_server_reply_err(core, handle, -ENOMEM);
@@ -186,13 +191,18 @@ static void rdmarpc_sess_complete_call(void *ctx, struct rr_session *core,
 	struct rdmarpc_sess *s = ctx;
 	struct rdmarpc_kcall *kc = (struct rdmarpc_kcall *)(uintptr_t)cookie;
 
+	lockdep_assert_held(&s->lock);
 	kc->err = err;
 	kc->status = status;
 	rr_msg_move(&kc->req, resp);
 	list_move_tail(&kc->node, &s->done);
 }
 
-/* Within mem_budget_mb, module-wide; a refusal is counted. */
+/*
+ * Within mem_budget_mb, module-wide; a refusal is counted.  Also called
+ * without the session's lock, by rr_session_destroy() at teardown: it
+ * needs none.
+ */
 static bool rdmarpc_sess_mem_charge(void *ctx, s64 bytes)
 {
 	s64 max = (s64)READ_ONCE(rdmarpc_mem_budget_mb) << 20;
@@ -233,6 +243,7 @@ static void rdmarpc_sess_arm(struct rdmarpc_sess *s, u64 now)
 	struct rdmarpc_kcall *kc;
 	u64 d;
 
+	lockdep_assert_held(&s->lock);
 	if (s->dead || !s->core)
 		return;
 	d = rr_session_deadline(s->core);
@@ -256,6 +267,7 @@ static void rdmarpc_sess_collect(struct rdmarpc_sess *s, u64 now,
 				 struct list_head *done,
 				 struct list_head *deliver)
 {
+	lockdep_assert_held(&s->lock);
 	rdmarpc_sess_arm(s, now);
 	list_splice_tail_init(&s->done, done);
 	list_splice_tail_init(&s->deliver, deliver);
@@ -292,6 +304,7 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 	struct rr_msg resp;
 	int ret;
 
+	lockdep_assert_not_held(&s->lock);
 	list_for_each_entry_safe(kc, tmp, done, node) {
 		list_del_init(&kc->node);
 		/* @kc may be gone once ->done returns: the body is ours. */
@@ -369,6 +382,7 @@ static int rdmarpc_sess_port_wake(struct wait_queue_entry *wq,
 	struct rdmarpc_sess *s = container_of(wq, struct rdmarpc_sess,
 					      port_wait);
 
+	lockdep_assert_held(&s->port->wq.lock);
 	if (unlikely(rdmarpc_port_dead(s->port))) {
 		rdmarpc_sess_queue_kill(s);
 		return 0;
@@ -412,7 +426,7 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 {
 	struct rdmarpc_sess *s = container_of(work, struct rdmarpc_sess,
 					      kill_work);
-	struct rdmarpc_hs_conn *conn;
+	struct rdmarpc_live_conn *conn;
 	struct rr_session *core;
 
 	/* Queued by the port watcher: the device is going away. */
@@ -444,7 +458,7 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 	s->conn = NULL;
 	spin_unlock_bh(&s->lock);
 	if (conn)
-		rdmarpc_hs_close(conn);
+		rdmarpc_live_close(conn);
 	rr_session_destroy(core);
 	if (s->ah)
 		rdmarpc_ah_put(s->ah);
@@ -513,7 +527,7 @@ out_kill:
 
 int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 			  u32 peer_sess, u32 peer_tag, struct rdmarpc_ah *ah,
-			  struct rdmarpc_hs_conn *conn)
+			  struct rdmarpc_live_conn *conn)
 {
 	struct rr_ids ids = {
 		.local_sess = s->id,
@@ -567,7 +581,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 }
 
 int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
-			     struct rdmarpc_hs_conn *conn)
+			     struct rdmarpc_live_conn *conn)
 {
 	int ret = 0;
 
@@ -593,6 +607,7 @@ int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 	u64 now = ktime_get_ns();
 	int ret;
 
+	lockdep_assert_held(&s->peer->lock);
 	spin_lock_bh(&s->lock);
 	if (s->dead || !s->core) {
 		ret = s->dead ? s->dead_err : -EBUSY;
@@ -615,6 +630,7 @@ int rdmarpc_sess_cancel_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 	struct rdmarpc_kcall *pos;
 	int ret = -ENOENT;
 
+	lockdep_assert_held(&s->peer->lock);
 	spin_lock_bh(&s->lock);
 	list_for_each_entry(pos, &s->calls, node) {
 		if (pos != kc)

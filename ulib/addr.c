@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-RR_EXPORT int rdmarpc_parse_addr(const char *s, uint32_t *ipv4,
+RL_EXPORT int rdmarpc_parse_addr(const char *s, uint32_t *ipv4,
 				 uint16_t *tcp_port)
 {
 	char host[INET_ADDRSTRLEN];

@@ -19,7 +19,7 @@ struct rdmarpc {
 	int fd;
 };
 
-int rr_ep_wrap(int fd, struct rdmarpc **out)
+int rl_ep_wrap(int fd, struct rdmarpc **out)
 {
 	struct rdmarpc *ep;
 
@@ -32,7 +32,7 @@ int rr_ep_wrap(int fd, struct rdmarpc **out)
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_open(struct rdmarpc **out)
+RL_EXPORT int rdmarpc_open(struct rdmarpc **out)
 {
 	int fd, err;
 
@@ -42,13 +42,13 @@ RR_EXPORT int rdmarpc_open(struct rdmarpc **out)
 	fd = open("/dev/" RDMARPC_DEV_NAME, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = rr_ep_wrap(fd, out);
+	err = rl_ep_wrap(fd, out);
 	if (err)
 		close(fd);
 	return err;
 }
 
-RR_EXPORT void rdmarpc_close(struct rdmarpc *ep)
+RL_EXPORT void rdmarpc_close(struct rdmarpc *ep)
 {
 	if (!ep)
 		return;
@@ -56,23 +56,23 @@ RR_EXPORT void rdmarpc_close(struct rdmarpc *ep)
 	free(ep);
 }
 
-RR_EXPORT int rdmarpc_fd(const struct rdmarpc *ep)
+RL_EXPORT int rdmarpc_fd(const struct rdmarpc *ep)
 {
 	return ep ? ep->fd : -EINVAL;
 }
 
 /* One ioctl; a negative errno on failure. */
-int rr_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg)
+int rl_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg)
 {
 	return ioctl(ep->fd, req, arg) < 0 ? -errno : 0;
 }
 
-uint32_t rr_wait_ms(int timeout_ms)
+uint32_t rl_wait_ms(int timeout_ms)
 {
 	return timeout_ms < 0 ? ~0U : (uint32_t)timeout_ms;
 }
 
-int rr_connect_prep(struct rdmarpc_connect *c, const char *peer,
+int rl_connect_prep(struct rdmarpc_connect *c, const char *peer,
 		    unsigned int timeout_ms)
 {
 	size_t n;
@@ -89,7 +89,7 @@ int rr_connect_prep(struct rdmarpc_connect *c, const char *peer,
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
+RL_EXPORT int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
 			      unsigned int timeout_ms)
 {
 	struct rdmarpc_connect c;
@@ -97,9 +97,9 @@ RR_EXPORT int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
 
 	if (!ep)
 		return -EINVAL;
-	err = rr_connect_prep(&c, peer, timeout_ms);
+	err = rl_connect_prep(&c, peer, timeout_ms);
 	if (!err)
-		err = rr_ioctl(ep, RDMARPC_IOC_CONNECT, &c);
+		err = rl_ioctl(ep, RDMARPC_IOC_CONNECT, &c);
 	if (err)
 		return err;
 	if (c.handle > INT32_MAX)
@@ -107,7 +107,7 @@ RR_EXPORT int rdmarpc_connect(struct rdmarpc *ep, const char *peer,
 	return (int)c.handle;
 }
 
-RR_EXPORT uint32_t rdmarpc_method_id(const char *name)
+RL_EXPORT uint32_t rdmarpc_method_id(const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	uint32_t h = 2166136261u;
@@ -119,7 +119,7 @@ RR_EXPORT uint32_t rdmarpc_method_id(const char *name)
 	return h;
 }
 
-RR_EXPORT void rdmarpc_call_prep(struct rdmarpc_call *c, int handle,
+RL_EXPORT void rdmarpc_call_prep(struct rdmarpc_call *c, int handle,
 				 uint32_t method, uint64_t cookie,
 				 const void *req, size_t req_len, void *resp,
 				 size_t resp_cap, unsigned int timeout_ms)
@@ -136,7 +136,7 @@ RR_EXPORT void rdmarpc_call_prep(struct rdmarpc_call *c, int handle,
 }
 
 /* The checks the library makes before a call reaches the kernel. */
-int rr_call_check(const struct rdmarpc_call *c)
+int rl_call_check(const struct rdmarpc_call *c)
 {
 	if ((int32_t)c->handle < 0)
 		return -EINVAL;
@@ -147,7 +147,7 @@ int rr_call_check(const struct rdmarpc_call *c)
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
+RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 			   const void *req, size_t req_len, void *resp,
 			   size_t resp_cap, size_t *resp_len, int32_t *status,
 			   unsigned int timeout_ms)
@@ -165,9 +165,9 @@ RR_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 	sc.size = sizeof(sc);
 	rdmarpc_call_prep(&sc.call, handle, method, 0, req, req_len, resp,
 			  resp_cap, timeout_ms);
-	err = rr_call_check(&sc.call);
+	err = rl_call_check(&sc.call);
 	if (!err)
-		err = rr_ioctl(ep, RDMARPC_IOC_CALL, &sc);
+		err = rl_ioctl(ep, RDMARPC_IOC_CALL, &sc);
 	if (err)
 		return err;
 	if (resp_len)
@@ -177,7 +177,7 @@ RR_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 	return sc.comp.error;
 }
 
-RR_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
+RL_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
 			     const struct rdmarpc_call *calls, unsigned int n)
 {
 	struct rdmarpc_batch b;
@@ -190,7 +190,7 @@ RR_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
 		return 0;
 	/* Take the valid prefix, so the count says where the bad one is. */
 	for (i = 0; i < n; i++)
-		if (rr_call_check(&calls[i]))
+		if (rl_call_check(&calls[i]))
 			break;
 	if (!i)
 		return -EINVAL;
@@ -198,7 +198,7 @@ RR_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
 	b.size = sizeof(b);
 	b.count = i;
 	b.entries = (uint64_t)(uintptr_t)calls;
-	err = rr_ioctl(ep, RDMARPC_IOC_SUBMIT, &b);
+	err = rl_ioctl(ep, RDMARPC_IOC_SUBMIT, &b);
 	if (b.done > i)
 		return -EPROTO;
 	if (err && !b.done)
@@ -206,7 +206,7 @@ RR_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
 	return (int)b.done;
 }
 
-RR_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
+RL_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
 			   unsigned int n, unsigned int min, int timeout_ms)
 {
 	struct rdmarpc_batch b;
@@ -219,8 +219,8 @@ RR_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
 	b.count = n;
 	b.entries = (uint64_t)(uintptr_t)c;
 	b.min_complete = min;
-	b.timeout_ms = rr_wait_ms(timeout_ms);
-	err = rr_ioctl(ep, RDMARPC_IOC_REAP, &b);
+	b.timeout_ms = rl_wait_ms(timeout_ms);
+	err = rl_ioctl(ep, RDMARPC_IOC_REAP, &b);
 	/* A wait that timed out still hands over what it reaped. */
 	if (err == -ETIMEDOUT || err == -EAGAIN || (err == -EINTR && b.done))
 		err = 0;
@@ -231,23 +231,23 @@ RR_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
 	return (int)b.done;
 }
 
-RR_EXPORT int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie)
+RL_EXPORT int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie)
 {
 	if (!ep)
 		return -EINVAL;
-	return rr_ioctl(ep, RDMARPC_IOC_CANCEL, &cookie);
+	return rl_ioctl(ep, RDMARPC_IOC_CANCEL, &cookie);
 }
 
-RR_EXPORT int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec)
+RL_EXPORT int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec)
 {
 	uint32_t us = usec;
 
 	if (!ep || usec > RDMARPC_BUSY_POLL_MAX_US)
 		return -EINVAL;
-	return rr_ioctl(ep, RDMARPC_IOC_BUSY_POLL, &us);
+	return rl_ioctl(ep, RDMARPC_IOC_BUSY_POLL, &us);
 }
 
-RR_EXPORT int rdmarpc_nop(struct rdmarpc *ep)
+RL_EXPORT int rdmarpc_nop(struct rdmarpc *ep)
 {
 	if (!ep)
 		return -EINVAL;

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-RR_EXPORT const char *rdmarpc_strerror(int err)
+RL_EXPORT const char *rdmarpc_strerror(int err)
 {
 	const char *s;
 
@@ -60,7 +60,7 @@ RR_EXPORT const char *rdmarpc_strerror(int err)
 	return s ? s : "unknown error";
 }
 
-int rr_nle_to_errno(int nle)
+int rl_nle_to_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
 	case NLE_SUCCESS:		return 0;
@@ -101,7 +101,7 @@ int rr_nle_to_errno(int nle)
 	}
 }
 
-RR_EXPORT const char *rdmarpc_port_state_str(unsigned int state)
+RL_EXPORT const char *rdmarpc_port_state_str(unsigned int state)
 {
 	static const char *const names[] = {
 		[RDMARPC_PORT_NOP] = "NOP",
@@ -115,7 +115,7 @@ RR_EXPORT const char *rdmarpc_port_state_str(unsigned int state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
-RR_EXPORT const char *rdmarpc_link_layer_str(unsigned int link_layer)
+RL_EXPORT const char *rdmarpc_link_layer_str(unsigned int link_layer)
 {
 	static const char *const names[] = {
 		[RDMARPC_LINK_LAYER_UNSPECIFIED] = "unspecified",
@@ -127,7 +127,7 @@ RR_EXPORT const char *rdmarpc_link_layer_str(unsigned int link_layer)
 	       names[link_layer] : "?";
 }
 
-RR_EXPORT const char *rdmarpc_gid_type_str(unsigned int type)
+RL_EXPORT const char *rdmarpc_gid_type_str(unsigned int type)
 {
 	static const char *const names[] = {
 		[RDMARPC_GID_TYPE_IB] = "IB",
@@ -138,7 +138,7 @@ RR_EXPORT const char *rdmarpc_gid_type_str(unsigned int type)
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
 }
 
-RR_EXPORT const char *rdmarpc_peer_state_str(unsigned int state)
+RL_EXPORT const char *rdmarpc_peer_state_str(unsigned int state)
 {
 	static const char *const names[] = {
 		[RDMARPC_PEER_IDLE] = "IDLE",
@@ -150,7 +150,7 @@ RR_EXPORT const char *rdmarpc_peer_state_str(unsigned int state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
-RR_EXPORT const char *rdmarpc_session_role_str(unsigned int role)
+RL_EXPORT const char *rdmarpc_session_role_str(unsigned int role)
 {
 	switch (role) {
 	case RDMARPC_SESSION_CLIENT:

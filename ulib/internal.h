@@ -13,33 +13,33 @@
 
 #include "librdmarpc.h"
 
-#define RR_EXPORT __attribute__((visibility("default")))
+#define RL_EXPORT __attribute__((visibility("default")))
 
 /*
  * Index the attributes in [data, data + len) by type into tb[0..max]
  * (later duplicates win, types above max are ignored).  -EPROTO if an
  * attribute overruns the buffer or is shorter than its own header.
  */
-int rr_attr_index(const void *data, size_t len, const struct nlattr **tb,
+int rl_attr_index(const void *data, size_t len, const struct nlattr **tb,
 		  int max);
 
 /*
  * Parsers of one generic netlink message (header included).  -EPROTO if a
  * known attribute has the wrong size or the message is truncated.
  */
-int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev);
-void rr_dev_clear(struct rdmarpc_dev *dev);
-int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p);
+int rl_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev);
+void rl_dev_clear(struct rdmarpc_dev *dev);
+int rl_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p);
 /* Offset and size in struct rdmarpc_params of RDMARPC_PARAM_A_x. */
-int rr_param_field(int attr, size_t *off, size_t *size);
-int rr_parse_loopback(const struct nlmsghdr *nlh,
+int rl_param_field(int attr, size_t *off, size_t *size);
+int rl_parse_loopback(const struct nlmsghdr *nlh,
 		      struct rdmarpc_loopback_result *res);
 
 /*
  * From an NLMSG_ERROR message: the error (negative errno, 0 for an ACK) and
  * the extack message copied into buf ("" if none).  -EPROTO if malformed.
  */
-int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
+int rl_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
 		   size_t len);
 
 /*
@@ -47,17 +47,17 @@ int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
  * datagram.  Returns the number delivered; *stop is set when the callback
  * asked to stop.  Malformed events are skipped.
  */
-int rr_dispatch_events(const void *buf, size_t len, uint16_t family,
+int rl_dispatch_events(const void *buf, size_t len, uint16_t family,
 		       rdmarpc_event_fn fn, void *arg, int *stop);
 
 /* libnl's NLE_* codes (positive) to an errno (positive). */
-int rr_nle_to_errno(int nle);
+int rl_nle_to_errno(int nle);
 
 /* Parsers of PEER_GET and SESSION_GET replies (one message each). */
-int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer);
-int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s);
+int rl_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer);
+int rl_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s);
 /* Parser of a STATS_GET reply. */
-int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st);
+int rl_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st);
 
 /* ---- /dev/rdmarpc (call.c, serve.c) ---- */
 
@@ -65,19 +65,19 @@ struct rdmarpc_connect;
 struct rdmarpc_bind;
 
 /* An endpoint around an open descriptor (the tests use any file). */
-int rr_ep_wrap(int fd, struct rdmarpc **out);
+int rl_ep_wrap(int fd, struct rdmarpc **out);
 /* ioctl(); 0 or a negative errno. */
-int rr_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg);
+int rl_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg);
 /* A wait in ms as the ABI takes it: -1 (forever) becomes ~0U. */
-uint32_t rr_wait_ms(int timeout_ms);
+uint32_t rl_wait_ms(int timeout_ms);
 /* Fill and check the ABI structures; -EINVAL for bad arguments. */
-int rr_connect_prep(struct rdmarpc_connect *c, const char *peer,
+int rl_connect_prep(struct rdmarpc_connect *c, const char *peer,
 		    unsigned int timeout_ms);
-int rr_call_check(const struct rdmarpc_call *c);
-int rr_bind_prep(struct rdmarpc_bind *b, const char *service,
+int rl_call_check(const struct rdmarpc_call *c);
+int rl_bind_prep(struct rdmarpc_bind *b, const char *service,
 		 const uint32_t *methods, unsigned int n);
 /* The checks made on batch entries before they reach the kernel. */
-int rr_request_check(const struct rdmarpc_request *r);
-int rr_reply_check(const struct rdmarpc_reply *r);
+int rl_request_check(const struct rdmarpc_request *r);
+int rl_reply_check(const struct rdmarpc_reply *r);
 
 #endif /* RDMARPC_ULIB_INTERNAL_H */

@@ -47,10 +47,10 @@ struct xact {
 
 static int neg_errno(int nle)
 {
-	return -rr_nle_to_errno(nle);
+	return -rl_nle_to_errno(nle);
 }
 
-RR_EXPORT int rdmarpc_nl_open(struct rdmarpc_nl **out)
+RL_EXPORT int rdmarpc_nl_open(struct rdmarpc_nl **out)
 {
 	struct rdmarpc_nl *nl;
 	int one = 1, err;
@@ -91,7 +91,7 @@ out_free:
 	return err;
 }
 
-RR_EXPORT void rdmarpc_nl_close(struct rdmarpc_nl *nl)
+RL_EXPORT void rdmarpc_nl_close(struct rdmarpc_nl *nl)
 {
 	if (!nl)
 		return;
@@ -100,12 +100,12 @@ RR_EXPORT void rdmarpc_nl_close(struct rdmarpc_nl *nl)
 	free(nl);
 }
 
-RR_EXPORT int rdmarpc_nl_fd(const struct rdmarpc_nl *nl)
+RL_EXPORT int rdmarpc_nl_fd(const struct rdmarpc_nl *nl)
 {
 	return nl_socket_get_fd(nl->sk);
 }
 
-RR_EXPORT const char *rdmarpc_nl_extack(const struct rdmarpc_nl *nl)
+RL_EXPORT const char *rdmarpc_nl_extack(const struct rdmarpc_nl *nl)
 {
 	return nl->extack;
 }
@@ -167,7 +167,7 @@ static int xact_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	int error = e->error;
 
 	(void)nla;
-	rr_parse_error(nlh, &error, x->nl->extack, sizeof(x->nl->extack));
+	rl_parse_error(nlh, &error, x->nl->extack, sizeof(x->nl->extack));
 	if (!x->err)
 		x->err = error ? error : -EPROTO;
 	x->done = 1;
@@ -259,13 +259,13 @@ static int dev_list_add(const struct nlmsghdr *nlh, void *arg)
 		l->devs = d;
 		l->cap = cap;
 	}
-	err = rr_parse_dev(nlh, &l->devs[l->n]);
+	err = rl_parse_dev(nlh, &l->devs[l->n]);
 	if (!err)
 		l->n++;
 	return err;
 }
 
-RR_EXPORT void rdmarpc_dev_list_free(struct rdmarpc_dev *devs, size_t n)
+RL_EXPORT void rdmarpc_dev_list_free(struct rdmarpc_dev *devs, size_t n)
 {
 	size_t i;
 
@@ -274,7 +274,7 @@ RR_EXPORT void rdmarpc_dev_list_free(struct rdmarpc_dev *devs, size_t n)
 	free(devs);
 }
 
-RR_EXPORT int rdmarpc_dev_list(struct rdmarpc_nl *nl, const char *name,
+RL_EXPORT int rdmarpc_dev_list(struct rdmarpc_nl *nl, const char *name,
 			       struct rdmarpc_dev **devs, size_t *n)
 {
 	int attempt, err = -EAGAIN;
@@ -308,10 +308,10 @@ RR_EXPORT int rdmarpc_dev_list(struct rdmarpc_nl *nl, const char *name,
 
 static int params_parse(const struct nlmsghdr *nlh, void *arg)
 {
-	return rr_parse_params(nlh, arg);
+	return rl_parse_params(nlh, arg);
 }
 
-RR_EXPORT int rdmarpc_param_get(struct rdmarpc_nl *nl,
+RL_EXPORT int rdmarpc_param_get(struct rdmarpc_nl *nl,
 				struct rdmarpc_params *p)
 {
 	struct nl_msg *msg = new_msg(nl, RDMARPC_CMD_PARAM_GET, 0);
@@ -326,7 +326,7 @@ RR_EXPORT int rdmarpc_param_get(struct rdmarpc_nl *nl,
 	return err;
 }
 
-RR_EXPORT int rdmarpc_param_set(struct rdmarpc_nl *nl,
+RL_EXPORT int rdmarpc_param_set(struct rdmarpc_nl *nl,
 				const struct rdmarpc_params *p)
 {
 	struct nl_msg *msg;
@@ -338,7 +338,7 @@ RR_EXPORT int rdmarpc_param_set(struct rdmarpc_nl *nl,
 		size_t off, size;
 
 		if ((p->present & RDMARPC_PARAM_BIT(attr)) &&
-		    rr_param_field(attr, &off, &size))
+		    rl_param_field(attr, &off, &size))
 			return -EINVAL;
 	}
 	msg = new_msg(nl, RDMARPC_CMD_PARAM_SET, 0);
@@ -351,7 +351,7 @@ RR_EXPORT int rdmarpc_param_set(struct rdmarpc_nl *nl,
 		size_t off, size;
 
 		if (!(p->present & RDMARPC_PARAM_BIT(attr)) ||
-		    rr_param_field(attr, &off, &size))
+		    rl_param_field(attr, &off, &size))
 			continue;
 		if (nla_put(msg, attr, (int)size,
 			    (const unsigned char *)p + off))
@@ -369,10 +369,10 @@ out_msgsize:
 
 static int loopback_parse(const struct nlmsghdr *nlh, void *arg)
 {
-	return rr_parse_loopback(nlh, arg);
+	return rl_parse_loopback(nlh, arg);
 }
 
-RR_EXPORT int rdmarpc_loopback(struct rdmarpc_nl *nl, const char *dev,
+RL_EXPORT int rdmarpc_loopback(struct rdmarpc_nl *nl, const char *dev,
 			       uint32_t port, uint32_t count, uint32_t size,
 			       struct rdmarpc_loopback_result *res)
 {
@@ -406,7 +406,7 @@ static int check_name(const char *name)
 	return n && n < RDMARPC_NAME_MAX ? 0 : -EINVAL;
 }
 
-RR_EXPORT int rdmarpc_peer_add(struct rdmarpc_nl *nl,
+RL_EXPORT int rdmarpc_peer_add(struct rdmarpc_nl *nl,
 			       const struct rdmarpc_peer_config *cfg)
 {
 	struct nl_msg *msg;
@@ -431,7 +431,7 @@ RR_EXPORT int rdmarpc_peer_add(struct rdmarpc_nl *nl,
 	return xact_run(nl, msg, NULL, NULL);
 }
 
-RR_EXPORT int rdmarpc_peer_del(struct rdmarpc_nl *nl, const char *name)
+RL_EXPORT int rdmarpc_peer_del(struct rdmarpc_nl *nl, const char *name)
 {
 	struct nl_msg *msg;
 
@@ -501,15 +501,15 @@ static int flat_dump(struct rdmarpc_nl *nl, int cmd, size_t size,
 
 static int peer_parse(const struct nlmsghdr *nlh, void *item)
 {
-	return rr_parse_peer(nlh, item);
+	return rl_parse_peer(nlh, item);
 }
 
 static int session_parse(const struct nlmsghdr *nlh, void *item)
 {
-	return rr_parse_session(nlh, item);
+	return rl_parse_session(nlh, item);
 }
 
-RR_EXPORT int rdmarpc_peer_list(struct rdmarpc_nl *nl,
+RL_EXPORT int rdmarpc_peer_list(struct rdmarpc_nl *nl,
 				struct rdmarpc_peer **peers, size_t *n)
 {
 	void *items;
@@ -521,7 +521,7 @@ RR_EXPORT int rdmarpc_peer_list(struct rdmarpc_nl *nl,
 	return err;
 }
 
-RR_EXPORT int rdmarpc_session_list(struct rdmarpc_nl *nl,
+RL_EXPORT int rdmarpc_session_list(struct rdmarpc_nl *nl,
 				   struct rdmarpc_session **sessions,
 				   size_t *n)
 {
@@ -538,10 +538,10 @@ RR_EXPORT int rdmarpc_session_list(struct rdmarpc_nl *nl,
 
 static int stats_parse(const struct nlmsghdr *nlh, void *arg)
 {
-	return rr_parse_stats(nlh, arg);
+	return rl_parse_stats(nlh, arg);
 }
 
-RR_EXPORT int rdmarpc_stats_get(struct rdmarpc_nl *nl,
+RL_EXPORT int rdmarpc_stats_get(struct rdmarpc_nl *nl,
 				struct rdmarpc_module_stats *st)
 {
 	struct nl_msg *msg = new_msg(nl, RDMARPC_CMD_STATS_GET, 0);
@@ -558,7 +558,7 @@ RR_EXPORT int rdmarpc_stats_get(struct rdmarpc_nl *nl,
 
 /* ---- events ---- */
 
-RR_EXPORT int rdmarpc_nl_subscribe(struct rdmarpc_nl *nl)
+RL_EXPORT int rdmarpc_nl_subscribe(struct rdmarpc_nl *nl)
 {
 	int grp, err;
 
@@ -582,7 +582,7 @@ RR_EXPORT int rdmarpc_nl_subscribe(struct rdmarpc_nl *nl)
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
+RL_EXPORT int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
 				rdmarpc_event_fn fn, void *arg)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
@@ -611,7 +611,7 @@ RR_EXPORT int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
 		}
 		if (from.nl_pid != 0)
 			continue;	/* only the kernel sends events */
-		total += rr_dispatch_events(nl->evbuf, (size_t)len,
+		total += rl_dispatch_events(nl->evbuf, (size_t)len,
 					    (uint16_t)nl->family, fn, arg,
 					    &stop);
 		if (stop)

@@ -14,7 +14,7 @@
 
 #include "internal.h"
 
-int rr_attr_index(const void *data, size_t len, const struct nlattr **tb,
+int rl_attr_index(const void *data, size_t len, const struct nlattr **tb,
 		  int max)
 {
 	const unsigned char *p = data;
@@ -87,7 +87,7 @@ static int parse_gid(const struct nlattr *nest, struct rdmarpc_gid *g)
 	const struct nlattr *tb[RDMARPC_GID_A_MAX + 1];
 	int err;
 
-	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
+	err = rl_attr_index(attr_data(nest), attr_len(nest), tb,
 			    RDMARPC_GID_A_MAX);
 	if (err)
 		return err;
@@ -169,7 +169,7 @@ static int parse_counters(const struct nlattr *nest, const struct nlattr **tb,
 	size_t i;
 	int err;
 
-	err = rr_attr_index(attr_data(nest), attr_len(nest), tb, max);
+	err = rl_attr_index(attr_data(nest), attr_len(nest), tb, max);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++) {
@@ -201,13 +201,13 @@ static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
 			      sizeof(map) / sizeof(map[0]), s, &s->present);
 }
 
-void rr_dev_clear(struct rdmarpc_dev *dev)
+void rl_dev_clear(struct rdmarpc_dev *dev)
 {
 	free(dev->gids);
 	memset(dev, 0, sizeof(*dev));
 }
 
-int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
+int rl_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	static const struct {
@@ -234,7 +234,7 @@ int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 	memset(dev, 0, sizeof(*dev));
 	err = genl_payload(nlh, &data, &len);
 	if (!err)
-		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_DEV_NAME])
@@ -255,7 +255,7 @@ int rr_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 	if (!err && tb[RDMARPC_A_STATS])
 		err = parse_stats(tb[RDMARPC_A_STATS], &dev->stats);
 	if (err) {
-		rr_dev_clear(dev);
+		rl_dev_clear(dev);
 		return err;
 	}
 	for (i = 1; i <= RDMARPC_A_MAX; i++)
@@ -294,7 +294,7 @@ static const struct {
 #undef P
 };
 
-int rr_param_field(int attr, size_t *off, size_t *size)
+int rl_param_field(int attr, size_t *off, size_t *size)
 {
 	size_t i;
 
@@ -308,7 +308,7 @@ int rr_param_field(int attr, size_t *off, size_t *size)
 	return -ENOENT;
 }
 
-int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
+int rl_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	const struct nlattr *pt[RDMARPC_PARAM_A_MAX + 1];
@@ -319,12 +319,12 @@ int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 	memset(p, 0, sizeof(*p));
 	err = genl_payload(nlh, &data, &len);
 	if (!err)
-		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_PARAMS])
 		return -EPROTO;
-	err = rr_attr_index(attr_data(tb[RDMARPC_A_PARAMS]),
+	err = rl_attr_index(attr_data(tb[RDMARPC_A_PARAMS]),
 			    attr_len(tb[RDMARPC_A_PARAMS]), pt,
 			    RDMARPC_PARAM_A_MAX);
 	if (err)
@@ -345,7 +345,7 @@ int rr_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 	return 0;
 }
 
-int rr_parse_loopback(const struct nlmsghdr *nlh,
+int rl_parse_loopback(const struct nlmsghdr *nlh,
 		      struct rdmarpc_loopback_result *res)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
@@ -356,7 +356,7 @@ int rr_parse_loopback(const struct nlmsghdr *nlh,
 	memset(res, 0, sizeof(*res));
 	err = genl_payload(nlh, &data, &len);
 	if (!err)
-		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_LOOPBACK_COUNT] || !tb[RDMARPC_A_LOOPBACK_RECEIVED] ||
@@ -437,7 +437,7 @@ static int parse_sess_info(const struct nlattr *nest,
 	size_t i;
 	int err;
 
-	err = rr_attr_index(attr_data(nest), attr_len(nest), tb,
+	err = rl_attr_index(attr_data(nest), attr_len(nest), tb,
 			    RDMARPC_SINFO_A_MAX);
 	if (err)
 		return err;
@@ -493,7 +493,7 @@ static uint64_t present_bits(const struct nlattr *const *tb)
 	return present;
 }
 
-int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
+int rl_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	/*
@@ -523,7 +523,7 @@ int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
 	memset(peer, 0, sizeof(*peer));
 	err = genl_payload(nlh, &data, &len);
 	if (!err)
-		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_PEER_NAME])
@@ -546,7 +546,7 @@ int rr_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
 	return 0;
 }
 
-int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
+int rl_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	static const struct field fields[] = {
@@ -564,7 +564,7 @@ int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
 	memset(s, 0, sizeof(*s));
 	err = genl_payload(nlh, &data, &len);
 	if (!err)
-		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_SESSION_ID])
@@ -588,7 +588,7 @@ int rr_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
 	return 0;
 }
 
-int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
+int rl_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	/* Room for the largest counter nest. */
@@ -624,7 +624,7 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 	memset(st, 0, sizeof(*st));
 	err = genl_payload(nlh, &data, &len);
 	if (!err)
-		err = rr_attr_index(data, len, tb, RDMARPC_A_MAX);
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
 	if (err)
 		return err;
 	if (tb[RDMARPC_A_HS_STATS])
@@ -657,7 +657,7 @@ int rr_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 	return 0;
 }
 
-int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
+int rl_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
 		   size_t len)
 {
 	const struct nlmsgerr *e;
@@ -683,7 +683,7 @@ int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
 	}
 	if (off > nlh->nlmsg_len)
 		return -EPROTO;
-	if (rr_attr_index((const unsigned char *)nlh + off,
+	if (rl_attr_index((const unsigned char *)nlh + off,
 			  nlh->nlmsg_len - off, tb, NLMSGERR_ATTR_MAX))
 		return -EPROTO;
 	if (tb[NLMSGERR_ATTR_MSG] && len) {
@@ -698,7 +698,7 @@ int rr_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
 	return 0;
 }
 
-int rr_dispatch_events(const void *buf, size_t len, uint16_t family,
+int rl_dispatch_events(const void *buf, size_t len, uint16_t family,
 		       rdmarpc_event_fn fn, void *arg, int *stop)
 {
 	const struct nlmsghdr *nlh = buf;
@@ -718,11 +718,11 @@ int rr_dispatch_events(const void *buf, size_t len, uint16_t family,
 		if (g->cmd != RDMARPC_CMD_DEV_NEW &&
 		    g->cmd != RDMARPC_CMD_DEV_DEL)
 			continue;
-		if (rr_parse_dev(nlh, &dev))
+		if (rl_parse_dev(nlh, &dev))
 			continue;
 		delivered++;
 		*stop = fn(g->cmd, &dev, arg);
-		rr_dev_clear(&dev);
+		rl_dev_clear(&dev);
 		if (*stop)
 			break;
 	}

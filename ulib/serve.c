@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-int rr_bind_prep(struct rdmarpc_bind *b, const char *service,
+int rl_bind_prep(struct rdmarpc_bind *b, const char *service,
 		 const uint32_t *methods, unsigned int n)
 {
 	size_t len;
@@ -27,7 +27,7 @@ int rr_bind_prep(struct rdmarpc_bind *b, const char *service,
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_bind(struct rdmarpc *ep, const char *service,
+RL_EXPORT int rdmarpc_bind(struct rdmarpc *ep, const char *service,
 			   const uint32_t *methods, unsigned int n)
 {
 	struct rdmarpc_bind b;
@@ -35,13 +35,13 @@ RR_EXPORT int rdmarpc_bind(struct rdmarpc *ep, const char *service,
 
 	if (!ep)
 		return -EINVAL;
-	err = rr_bind_prep(&b, service, methods, n);
+	err = rl_bind_prep(&b, service, methods, n);
 	if (err)
 		return err;
-	return rr_ioctl(ep, RDMARPC_IOC_BIND, &b);
+	return rl_ioctl(ep, RDMARPC_IOC_BIND, &b);
 }
 
-RR_EXPORT int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r,
+RL_EXPORT int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r,
 			   void *buf, size_t cap, int timeout_ms)
 {
 	struct rdmarpc_request req;
@@ -52,10 +52,10 @@ RR_EXPORT int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r,
 	memset(r, 0, sizeof(*r));
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
-	req.timeout_ms = rr_wait_ms(timeout_ms);
+	req.timeout_ms = rl_wait_ms(timeout_ms);
 	req.buf = (uint64_t)(uintptr_t)buf;
 	req.buf_cap = cap;
-	err = rr_ioctl(ep, RDMARPC_IOC_RECV, &req);
+	err = rl_ioctl(ep, RDMARPC_IOC_RECV, &req);
 	if (err)
 		return err;
 	r->id = req.id;
@@ -64,7 +64,7 @@ RR_EXPORT int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r,
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
+RL_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 			    const void *buf, size_t len)
 {
 	struct rdmarpc_reply rep;
@@ -77,10 +77,10 @@ RR_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 	rep.id = id;
 	rep.buf = (uint64_t)(uintptr_t)buf;
 	rep.len = len;
-	return rr_ioctl(ep, RDMARPC_IOC_REPLY, &rep);
+	return rl_ioctl(ep, RDMARPC_IOC_REPLY, &rep);
 }
 
-RR_EXPORT void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf,
+RL_EXPORT void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf,
 				    size_t cap)
 {
 	memset(r, 0, sizeof(*r));
@@ -90,7 +90,7 @@ RR_EXPORT void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf,
 }
 
 /* What RECV_BATCH takes of an entry, checked before the kernel sees it. */
-int rr_request_check(const struct rdmarpc_request *r)
+int rl_request_check(const struct rdmarpc_request *r)
 {
 	if (r->size != sizeof(*r) || r->timeout_ms || r->reserved)
 		return -EINVAL;
@@ -99,7 +99,7 @@ int rr_request_check(const struct rdmarpc_request *r)
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
+RL_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
 				 struct rdmarpc_request *reqs, unsigned int n,
 				 unsigned int min, int timeout_ms)
 {
@@ -111,7 +111,7 @@ RR_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
 		return -EINVAL;
 	/* Only the valid prefix: a request is never taken for a bad entry. */
 	for (i = 0; i < n; i++)
-		if (rr_request_check(&reqs[i]))
+		if (rl_request_check(&reqs[i]))
 			break;
 	if (!i)
 		return -EINVAL;
@@ -120,8 +120,8 @@ RR_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
 	b.count = i;
 	b.entries = (uint64_t)(uintptr_t)reqs;
 	b.min_complete = min < i ? min : i;
-	b.timeout_ms = rr_wait_ms(timeout_ms);
-	err = rr_ioctl(ep, RDMARPC_IOC_RECV_BATCH, &b);
+	b.timeout_ms = rl_wait_ms(timeout_ms);
+	err = rl_ioctl(ep, RDMARPC_IOC_RECV_BATCH, &b);
 	if (b.done > i)
 		return -EPROTO;
 	/* What was taken is the caller's to answer, whatever came after. */
@@ -132,7 +132,7 @@ RR_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
 	return (int)b.done;
 }
 
-RR_EXPORT void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id,
+RL_EXPORT void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id,
 				  int32_t status, const void *buf, size_t len)
 {
 	memset(r, 0, sizeof(*r));
@@ -143,14 +143,14 @@ RR_EXPORT void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id,
 	r->len = len;
 }
 
-int rr_reply_check(const struct rdmarpc_reply *r)
+int rl_reply_check(const struct rdmarpc_reply *r)
 {
 	if (r->size != sizeof(*r) || (r->len && !r->buf))
 		return -EINVAL;
 	return 0;
 }
 
-RR_EXPORT int rdmarpc_reply_batch(struct rdmarpc *ep,
+RL_EXPORT int rdmarpc_reply_batch(struct rdmarpc *ep,
 				  const struct rdmarpc_reply *replies,
 				  unsigned int n)
 {
@@ -164,7 +164,7 @@ RR_EXPORT int rdmarpc_reply_batch(struct rdmarpc *ep,
 		return 0;
 	/* Send the valid prefix, so the count says where the bad one is. */
 	for (i = 0; i < n; i++)
-		if (rr_reply_check(&replies[i]))
+		if (rl_reply_check(&replies[i]))
 			break;
 	if (!i)
 		return -EINVAL;
@@ -172,7 +172,7 @@ RR_EXPORT int rdmarpc_reply_batch(struct rdmarpc *ep,
 	b.size = sizeof(b);
 	b.count = i;
 	b.entries = (uint64_t)(uintptr_t)replies;
-	err = rr_ioctl(ep, RDMARPC_IOC_REPLY_BATCH, &b);
+	err = rl_ioctl(ep, RDMARPC_IOC_REPLY_BATCH, &b);
 	if (b.done > i)
 		return -EPROTO;
 	if (err && !b.done)

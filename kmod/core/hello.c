@@ -4,7 +4,7 @@
  * may be anyone: every length is checked before it is used.
  */
 #include "hello.h"
-#include "session.h"
+#include "protocol.h"
 
 #define RR_H_OFF_MAGIC		0
 #define RR_H_OFF_VERSION	4

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RTT estimation and RTO (RFC 6298).  Samples are taken only from packets
- * sent once (Karn's rule is the caller's job: see session.c).
+ * sent once (Karn's rule is the caller's job: see protocol.c).
  */
 #include "rtt.h"
 

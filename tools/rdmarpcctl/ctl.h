@@ -96,12 +96,10 @@ struct ctl_list {
 int ctl_list_show(struct ctl *ctl, const struct ctl_list *l);
 
 /* Printers shared by dev and monitor. */
-void dev_print(const struct rdmarpc_dev *d);
 void dev_print_summary(const struct rdmarpc_dev *d);
 void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event);
 void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s);
 /* Printers of peers and sessions. */
-void peer_json(struct json *j, const struct rdmarpc_peer *p);
 void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s);
 void sess_stats_print(const struct rdmarpc_sess_stats *s);
 

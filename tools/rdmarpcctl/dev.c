@@ -45,7 +45,7 @@ void dev_print_summary(const struct rdmarpc_dev *d)
 	printf("\n");
 }
 
-void dev_print(const struct rdmarpc_dev *d)
+static void dev_print(const struct rdmarpc_dev *d)
 {
 	const struct rdmarpc_dev_stats *s = &d->stats;
 	char gid[INET6_ADDRSTRLEN];

@@ -131,7 +131,7 @@ static void peer_print(const void *item)
 	}
 }
 
-void peer_json(struct json *j, const struct rdmarpc_peer *p)
+static void peer_json(struct json *j, const struct rdmarpc_peer *p)
 {
 	char addr[INET_ADDRSTRLEN], gid[INET6_ADDRSTRLEN], mac[18];
 

@@ -34,7 +34,7 @@ struct sim {
 	struct sim_net_stats st;
 };
 
-u64 sim_rand(struct sim *sim)
+static u64 sim_rand(struct sim *sim)
 {
 	/* splitmix64: tiny, fast, and the same on every host */
 	u64 z = (sim->rng += 0x9e3779b97f4a7c15ull);
@@ -44,7 +44,7 @@ u64 sim_rand(struct sim *sim)
 	return z ^ (z >> 31);
 }
 
-double sim_rand01(struct sim *sim)
+static double sim_rand01(struct sim *sim)
 {
 	return (double)(sim_rand(sim) >> 11) * (1.0 / 9007199254740992.0);
 }
@@ -195,7 +195,8 @@ static struct sim_pkt sim_pop(struct sim *sim)
 	return top;
 }
 
-void sim_inject(struct sim *sim, int dst, const void *buf, u32 len, u64 when)
+static void sim_inject(struct sim *sim, int dst, const void *buf, u32 len,
+		       u64 when)
 {
 	struct sim_pkt p = { .time = when, .dst = dst, .len = len };
 

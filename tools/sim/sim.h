@@ -8,7 +8,7 @@
 #ifndef RR_SIM_H
 #define RR_SIM_H
 
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 struct sim_net_cfg {
 	u64 seed;
@@ -56,9 +56,6 @@ u64 sim_next_time(struct sim *sim);
 void sim_advance(struct sim *sim, u64 t);
 int sim_step(struct sim *sim);
 const struct sim_net_stats *sim_stats(const struct sim *sim);
-u64 sim_rand(struct sim *sim);
-double sim_rand01(struct sim *sim);
-void sim_inject(struct sim *sim, int dst, const void *buf, u32 len, u64 when);
 
 /* rr_ops transmit callbacks; ctx is the sending struct sim_node. */
 void *sim_tx_get_buf(void *ctx);

@@ -4,7 +4,7 @@
  * files, each followed by a leak check of the core's allocations.
  */
 #include "harness.h"
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 static long live_before;
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 #include "../../kmod/core/hello.h"
 
 static void h_sample(struct rr_hello *h)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 static u8 pat(u32 i)
 {

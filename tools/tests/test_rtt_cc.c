@@ -3,7 +3,7 @@
  * RTO estimation and the AIMD congestion window.
  */
 #include "harness.h"
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 TEST(rtt_rfc6298)
 {

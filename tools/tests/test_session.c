@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 #define T_MAXPKT 4096
 

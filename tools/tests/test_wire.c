@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../kmod/core/session.h"
+#include "../../kmod/core/protocol.h"
 
 static u32 build(u8 *buf, u8 kind, u8 flags, u32 req, u32 idx, u32 len,
 		 u32 aux, u32 plen, bool crc)

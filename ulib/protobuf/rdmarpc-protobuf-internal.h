@@ -8,25 +8,22 @@
 #include "rdmarpc-protobuf.h"
 
 /* How the client sends a request: rdmarpc_call() in the library. */
-struct rr_pb_transport {
+struct rl_pb_transport {
 	int (*call)(void *ctx, uint32_t method, const void *req,
 		    size_t req_len, void *resp, size_t cap, size_t *resp_len,
 		    int32_t *status);
 };
 
 /* A client over any transport; @ctx NULL passes the client itself. */
-ProtobufCService *rr_pb_client_new(const ProtobufCServiceDescriptor *desc,
-				   const struct rr_pb_transport *t, void *ctx,
+ProtobufCService *rl_pb_client_new(const ProtobufCServiceDescriptor *desc,
+				   const struct rl_pb_transport *t, void *ctx,
 				   size_t max_resp);
-void rr_pb_client_invoke(ProtobufCService *service, unsigned int index,
-			 const ProtobufCMessage *input,
-			 ProtobufCClosure closure, void *closure_data);
 
 /*
  * Unpack request @req for @method, run @impl, pack its answer into *resp
  * (malloc'ed, may be NULL) and set *status.  Returns 0.
  */
-int rr_pb_dispatch(ProtobufCService *impl, uint32_t method, const void *req,
+int rl_pb_dispatch(ProtobufCService *impl, uint32_t method, const void *req,
 		   size_t len, int32_t *status, uint8_t **resp,
 		   size_t *resp_len);
 

@@ -3,7 +3,7 @@
  * protobuf-c services over rdmarpc (see rdmarpc-protobuf.h).
  *
  * The glue is written against two small transport hooks (struct
- * rr_pb_transport) so that its packing, unpacking and dispatch can be unit
+ * rl_pb_transport) so that its packing, unpacking and dispatch can be unit
  * tested on the host; the library's transport is librdmarpc itself.
  */
 #include <errno.h>
@@ -34,7 +34,7 @@ PB_EXPORT uint32_t rdmarpc_pb_method_id(const ProtobufCServiceDescriptor *desc,
 
 struct pb_client {
 	ProtobufCService base;		/* first: the service is the client */
-	const struct rr_pb_transport *t;
+	const struct rl_pb_transport *t;
 	void *ctx;
 	struct rdmarpc *ep;
 	int handle;
@@ -42,9 +42,9 @@ struct pb_client {
 	unsigned int timeout_ms;
 };
 
-void rr_pb_client_invoke(ProtobufCService *service, unsigned int index,
-			 const ProtobufCMessage *input,
-			 ProtobufCClosure closure, void *closure_data)
+static void rl_pb_client_invoke(ProtobufCService *service, unsigned int index,
+				const ProtobufCMessage *input,
+				ProtobufCClosure closure, void *closure_data)
 {
 	struct pb_client *c = (struct pb_client *)service;
 	const ProtobufCMethodDescriptor *m;
@@ -92,8 +92,8 @@ static void client_destroy(ProtobufCService *service)
 	free(service);
 }
 
-ProtobufCService *rr_pb_client_new(const ProtobufCServiceDescriptor *desc,
-				   const struct rr_pb_transport *t, void *ctx,
+ProtobufCService *rl_pb_client_new(const ProtobufCServiceDescriptor *desc,
+				   const struct rl_pb_transport *t, void *ctx,
 				   size_t max_resp)
 {
 	struct pb_client *c = calloc(1, sizeof(*c));
@@ -101,7 +101,7 @@ ProtobufCService *rr_pb_client_new(const ProtobufCServiceDescriptor *desc,
 	if (!c)
 		return NULL;
 	c->base.descriptor = desc;
-	c->base.invoke = rr_pb_client_invoke;
+	c->base.invoke = rl_pb_client_invoke;
 	c->base.destroy = client_destroy;
 	c->t = t;
 	c->ctx = ctx ? ctx : c;
@@ -120,7 +120,7 @@ static int ep_call(void *ctx, uint32_t method, const void *req,
 			    resp_len, status, c->timeout_ms);
 }
 
-static const struct rr_pb_transport ep_transport = { .call = ep_call };
+static const struct rl_pb_transport ep_transport = { .call = ep_call };
 
 PB_EXPORT ProtobufCService *
 rdmarpc_pb_client_new(const ProtobufCServiceDescriptor *desc,
@@ -132,7 +132,7 @@ rdmarpc_pb_client_new(const ProtobufCServiceDescriptor *desc,
 
 	if (!desc || !ep)
 		return NULL;
-	s = rr_pb_client_new(desc, &ep_transport, NULL, max_resp);
+	s = rl_pb_client_new(desc, &ep_transport, NULL, max_resp);
 	if (!s)
 		return NULL;
 	c = (struct pb_client *)s;
@@ -201,7 +201,7 @@ static void reply_closure(const ProtobufCMessage *msg, void *data)
 	protobuf_c_message_pack(msg, r->buf);
 }
 
-int rr_pb_dispatch(ProtobufCService *impl, uint32_t method, const void *req,
+int rl_pb_dispatch(ProtobufCService *impl, uint32_t method, const void *req,
 		   size_t len, int32_t *status, uint8_t **resp,
 		   size_t *resp_len)
 {
@@ -255,7 +255,7 @@ PB_EXPORT int rdmarpc_pb_serve_one(struct rdmarpc *ep, ProtobufCService *impl,
 	if (ri.len > cap)
 		status = -EMSGSIZE;
 	else
-		rr_pb_dispatch(impl, ri.method, buf, ri.len, &status, &resp,
+		rl_pb_dispatch(impl, ri.method, buf, ri.len, &status, &resp,
 			       &resp_len);
 	err = rdmarpc_reply(ep, ri.id, status, resp, resp_len);
 	free(resp);

@@ -45,21 +45,21 @@ TEST(call_prep)
 	EXPECT_EQ(c.resp_cap, 9);
 	EXPECT_EQ(c.timeout_ms, 250);
 	EXPECT_EQ(c.flags, 0);
-	EXPECT_EQ(rr_call_check(&c), 0);
+	EXPECT_EQ(rl_call_check(&c), 0);
 
 	/* Zero-length request and response: no buffers needed. */
 	rdmarpc_call_prep(&c, 0, 1, 0, NULL, 0, NULL, 0, 0);
-	EXPECT_EQ(rr_call_check(&c), 0);
+	EXPECT_EQ(rl_call_check(&c), 0);
 	/* Bytes without a buffer, a negative handle, unknown flags. */
 	rdmarpc_call_prep(&c, 0, 1, 0, NULL, 1, NULL, 0, 0);
-	EXPECT_EQ(rr_call_check(&c), -EINVAL);
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
 	rdmarpc_call_prep(&c, 0, 1, 0, NULL, 0, NULL, 1, 0);
-	EXPECT_EQ(rr_call_check(&c), -EINVAL);
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
 	rdmarpc_call_prep(&c, -1, 1, 0, NULL, 0, NULL, 0, 0);
-	EXPECT_EQ(rr_call_check(&c), -EINVAL);
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
 	rdmarpc_call_prep(&c, 0, 1, 0, NULL, 0, NULL, 0, 0);
 	c.flags = 1;
-	EXPECT_EQ(rr_call_check(&c), -EINVAL);
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
 }
 
 TEST(connect_prep)
@@ -67,21 +67,21 @@ TEST(connect_prep)
 	struct rdmarpc_connect c;
 	char name[RDMARPC_NAME_MAX + 1];
 
-	EXPECT_EQ(rr_connect_prep(&c, "10.0.0.2:18515", 1000), 0);
+	EXPECT_EQ(rl_connect_prep(&c, "10.0.0.2:18515", 1000), 0);
 	EXPECT_EQ(c.size, sizeof(c));
 	EXPECT_EQ(c.flags, 0);
 	EXPECT_STREQ(c.peer, "10.0.0.2:18515");
 	EXPECT_EQ(c.timeout_ms, 1000);
 	EXPECT_EQ(c.handle, 0);
-	EXPECT_EQ(rr_connect_prep(&c, "", 0), -EINVAL);
-	EXPECT_EQ(rr_connect_prep(&c, NULL, 0), -EINVAL);
+	EXPECT_EQ(rl_connect_prep(&c, "", 0), -EINVAL);
+	EXPECT_EQ(rl_connect_prep(&c, NULL, 0), -EINVAL);
 	memset(name, 'p', sizeof(name));
 	name[RDMARPC_NAME_MAX - 1] = '\0';	/* 63 characters: fits */
-	EXPECT_EQ(rr_connect_prep(&c, name, 0), 0);
+	EXPECT_EQ(rl_connect_prep(&c, name, 0), 0);
 	EXPECT_EQ(c.peer[RDMARPC_NAME_MAX - 1], '\0');
 	name[RDMARPC_NAME_MAX - 1] = 'p';
 	name[RDMARPC_NAME_MAX] = '\0';		/* 64: too long */
-	EXPECT_EQ(rr_connect_prep(&c, name, 0), -EINVAL);
+	EXPECT_EQ(rl_connect_prep(&c, name, 0), -EINVAL);
 }
 
 TEST(bind_prep)
@@ -89,18 +89,18 @@ TEST(bind_prep)
 	const uint32_t ids[2] = { 1, 2 };
 	struct rdmarpc_bind b;
 
-	EXPECT_EQ(rr_bind_prep(&b, "echo", NULL, 0), 0);
+	EXPECT_EQ(rl_bind_prep(&b, "echo", NULL, 0), 0);
 	EXPECT_EQ(b.size, sizeof(b));
 	EXPECT_STREQ(b.name, "echo");
 	EXPECT_EQ(b.methods, 0);
 	EXPECT_EQ(b.n_methods, 0);
 	EXPECT_EQ(b.reserved, 0);
-	EXPECT_EQ(rr_bind_prep(&b, "kv", ids, 2), 0);
+	EXPECT_EQ(rl_bind_prep(&b, "kv", ids, 2), 0);
 	EXPECT_EQ(b.methods, (uint64_t)(uintptr_t)ids);
 	EXPECT_EQ(b.n_methods, 2);
-	EXPECT_EQ(rr_bind_prep(&b, "kv", NULL, 2), -EINVAL);
-	EXPECT_EQ(rr_bind_prep(&b, "", NULL, 0), -EINVAL);
-	EXPECT_EQ(rr_bind_prep(&b, NULL, NULL, 0), -EINVAL);
+	EXPECT_EQ(rl_bind_prep(&b, "kv", NULL, 2), -EINVAL);
+	EXPECT_EQ(rl_bind_prep(&b, "", NULL, 0), -EINVAL);
+	EXPECT_EQ(rl_bind_prep(&b, NULL, NULL, 0), -EINVAL);
 }
 
 TEST(batch_prep)
@@ -119,20 +119,20 @@ TEST(batch_prep)
 	EXPECT_EQ(r.len, 0);
 	EXPECT_EQ(r.method, 0);
 	EXPECT_EQ(r.reserved, 0);
-	EXPECT_EQ(rr_request_check(&r), 0);
+	EXPECT_EQ(rl_request_check(&r), 0);
 	rdmarpc_request_prep(&r, NULL, 0);
-	EXPECT_EQ(rr_request_check(&r), 0);
+	EXPECT_EQ(rl_request_check(&r), 0);
 	rdmarpc_request_prep(&r, NULL, 1);
-	EXPECT_EQ(rr_request_check(&r), -EINVAL);
+	EXPECT_EQ(rl_request_check(&r), -EINVAL);
 	rdmarpc_request_prep(&r, buf, 1);
 	r.timeout_ms = 5;
-	EXPECT_EQ(rr_request_check(&r), -EINVAL);
+	EXPECT_EQ(rl_request_check(&r), -EINVAL);
 	rdmarpc_request_prep(&r, buf, 1);
 	r.reserved = 1;
-	EXPECT_EQ(rr_request_check(&r), -EINVAL);
+	EXPECT_EQ(rl_request_check(&r), -EINVAL);
 	rdmarpc_request_prep(&r, buf, 1);
 	r.size = 0;
-	EXPECT_EQ(rr_request_check(&r), -EINVAL);
+	EXPECT_EQ(rl_request_check(&r), -EINVAL);
 
 	memset(&rep, 0xff, sizeof(rep));
 	rdmarpc_reply_prep(&rep, 42, -7, buf, 3);
@@ -141,18 +141,18 @@ TEST(batch_prep)
 	EXPECT_EQ(rep.id, 42);
 	EXPECT_EQ(rep.buf, (uint64_t)(uintptr_t)buf);
 	EXPECT_EQ(rep.len, 3);
-	EXPECT_EQ(rr_reply_check(&rep), 0);
+	EXPECT_EQ(rl_reply_check(&rep), 0);
 	rdmarpc_reply_prep(&rep, 42, 0, NULL, 0);
-	EXPECT_EQ(rr_reply_check(&rep), 0);
+	EXPECT_EQ(rl_reply_check(&rep), 0);
 	rdmarpc_reply_prep(&rep, 42, 0, NULL, 1);
-	EXPECT_EQ(rr_reply_check(&rep), -EINVAL);
+	EXPECT_EQ(rl_reply_check(&rep), -EINVAL);
 }
 
 TEST(wait_ms)
 {
-	EXPECT_EQ(rr_wait_ms(-1), 0xffffffffu);
-	EXPECT_EQ(rr_wait_ms(0), 0);
-	EXPECT_EQ(rr_wait_ms(1500), 1500);
+	EXPECT_EQ(rl_wait_ms(-1), 0xffffffffu);
+	EXPECT_EQ(rl_wait_ms(0), 0);
+	EXPECT_EQ(rl_wait_ms(1500), 1500);
 }
 
 /* The ABI's sizes: the same on every architecture (no implicit padding). */
@@ -217,7 +217,7 @@ TEST(errors_pass_through)
 	EXPECT_TRUE(fd >= 0);
 	if (fd < 0)
 		return;
-	EXPECT_EQ(rr_ep_wrap(fd, &ep), 0);
+	EXPECT_EQ(rl_ep_wrap(fd, &ep), 0);
 	EXPECT_EQ(rdmarpc_fd(ep), fd);
 
 	EXPECT_EQ(rdmarpc_nop(ep), -ENOTTY);

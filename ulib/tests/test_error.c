@@ -26,13 +26,13 @@ TEST(strerror)
 
 TEST(nle_map)
 {
-	EXPECT_EQ(rr_nle_to_errno(0), 0);
-	EXPECT_EQ(rr_nle_to_errno(NLE_NOMEM), ENOMEM);
-	EXPECT_EQ(rr_nle_to_errno(-NLE_NOMEM), ENOMEM);
-	EXPECT_EQ(rr_nle_to_errno(NLE_PERM), EPERM);
-	EXPECT_EQ(rr_nle_to_errno(NLE_OBJ_NOTFOUND), ENOENT);
-	EXPECT_EQ(rr_nle_to_errno(NLE_DUMP_INTR), EINTR);
-	EXPECT_EQ(rr_nle_to_errno(NLE_MAX + 5), EIO);
+	EXPECT_EQ(rl_nle_to_errno(0), 0);
+	EXPECT_EQ(rl_nle_to_errno(NLE_NOMEM), ENOMEM);
+	EXPECT_EQ(rl_nle_to_errno(-NLE_NOMEM), ENOMEM);
+	EXPECT_EQ(rl_nle_to_errno(NLE_PERM), EPERM);
+	EXPECT_EQ(rl_nle_to_errno(NLE_OBJ_NOTFOUND), ENOENT);
+	EXPECT_EQ(rl_nle_to_errno(NLE_DUMP_INTR), EINTR);
+	EXPECT_EQ(rl_nle_to_errno(NLE_MAX + 5), EIO);
 }
 
 TEST(enum_names)

@@ -147,7 +147,7 @@ TEST(dev_full)
 	struct rdmarpc_dev d;
 
 	build_full_dev(&m, RDMARPC_CMD_DEV_GET);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), 0);
 	EXPECT_STREQ(d.name, "rxe0");
 	EXPECT_EQ(d.index, 3);
 	EXPECT_EQ(d.port, 1);
@@ -182,7 +182,7 @@ TEST(dev_full)
 	EXPECT_TRUE(RDMARPC_HAS(&d, RDMARPC_A_LID));
 	EXPECT_TRUE(RDMARPC_HAS(&d, RDMARPC_A_GIDS));
 	EXPECT_TRUE(!RDMARPC_HAS(&d, RDMARPC_A_PARAMS));
-	rr_dev_clear(&d);
+	rl_dev_clear(&d);
 }
 
 TEST(dev_minimal)
@@ -193,14 +193,14 @@ TEST(dev_minimal)
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_DEL);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "mlx5_0");
 	mb_u32(&m, RDMARPC_A_PORT, 2);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), 0);
 	EXPECT_STREQ(d.name, "mlx5_0");
 	EXPECT_EQ(d.port, 2);
 	EXPECT_EQ(d.present, (1ULL << RDMARPC_A_DEV_NAME) |
 		  (1ULL << RDMARPC_A_PORT));
 	EXPECT_EQ(d.n_gids, 0);
 	EXPECT_TRUE(d.gids == NULL);
-	rr_dev_clear(&d);
+	rl_dev_clear(&d);
 }
 
 TEST(dev_unknown_attrs_ignored)
@@ -220,11 +220,11 @@ TEST(dev_unknown_attrs_ignored)
 	mb_put(&m, 99, &junk, 3);	/* unknown inside the entry */
 	mb_end(&m);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), 0);
 	EXPECT_EQ(d.n_gids, 1);
 	if (d.n_gids == 1)
 		EXPECT_EQ(d.gids[0].index, 5);
-	rr_dev_clear(&d);
+	rl_dev_clear(&d);
 }
 
 TEST(dev_malformed)
@@ -237,21 +237,21 @@ TEST(dev_malformed)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_u32(&m, RDMARPC_A_PORT, 1);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* u8 where a u32 belongs. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_u8(&m, RDMARPC_A_PORT, 1);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* u64 where a u16 belongs. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_u64(&m, RDMARPC_A_LID, 1);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* A device name that does not fit (64 characters). */
 	memset(longname, 'a', 64);
@@ -259,22 +259,22 @@ TEST(dev_malformed)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, longname);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* 63 characters, unterminated, fits. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_put(&m, RDMARPC_A_DEV_NAME, longname, 63);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), 0);
 	EXPECT_EQ(strlen(d.name), 63);
-	rr_dev_clear(&d);
+	rl_dev_clear(&d);
 
 	/* A netdev name of 16 characters. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_str(&m, RDMARPC_A_NETDEV, "0123456789abcdef");
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* Counter of the wrong size. */
 	memset(&m, 0, sizeof(m));
@@ -283,7 +283,7 @@ TEST(dev_malformed)
 	mb_nest(&m, RDMARPC_A_STATS);
 	mb_u32(&m, RDMARPC_STAT_A_TX_BYTES, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* A GID entry without its GID, after a good one (no leak). */
 	memset(&m, 0, sizeof(m));
@@ -298,7 +298,7 @@ TEST(dev_malformed)
 	mb_u32(&m, RDMARPC_GID_A_INDEX, 1);
 	mb_end(&m);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 	EXPECT_TRUE(d.gids == NULL);
 
 	/* A GID of 15 bytes. */
@@ -311,7 +311,7 @@ TEST(dev_malformed)
 	mb_put(&m, RDMARPC_GID_A_GID, gid_ll, 15);
 	mb_end(&m);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 }
 
 TEST(dev_truncated)
@@ -324,7 +324,7 @@ TEST(dev_truncated)
 	/* Shorter than the generic netlink header. */
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_hdr(&m)->nlmsg_len = NLMSG_HDRLEN + 2;
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* An attribute that claims more than the message holds. */
 	memset(&m, 0, sizeof(m));
@@ -333,11 +333,11 @@ TEST(dev_truncated)
 	off = m.len;
 	mb_u32(&m, RDMARPC_A_PORT, 1);
 	((struct nlattr *)(m.buf + off))->nla_len = 200;
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* An attribute shorter than its own header. */
 	((struct nlattr *)(m.buf + off))->nla_len = 2;
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* A nest whose member runs past the nest's end. */
 	memset(&m, 0, sizeof(m));
@@ -352,15 +352,15 @@ TEST(dev_truncated)
 	mb_end(&m);
 	gids = (struct nlattr *)(m.buf + off);
 	gids->nla_len -= 8;	/* the GID entry now overruns it */
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), -EPROTO);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), -EPROTO);
 
 	/* Trailing bytes shorter than an attribute header are ignored. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_DEV_GET);
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe0");
 	mb_hdr(&m)->nlmsg_len += 3;
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
-	rr_dev_clear(&d);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), 0);
+	rl_dev_clear(&d);
 }
 
 TEST(params)
@@ -374,7 +374,7 @@ TEST(params)
 	mb_u32(&m, RDMARPC_PARAM_A_SEND_DEPTH, 128);
 	mb_u32(&m, RDMARPC_PARAM_A_GID_INDEX, (uint32_t)-1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), 0);
 	EXPECT_EQ(p.recv_depth, 512);
 	EXPECT_EQ(p.send_depth, 128);
 	EXPECT_EQ(p.gid_index, -1);
@@ -388,7 +388,7 @@ TEST(params)
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u32(&m, RDMARPC_PARAM_A_SEND_DEPTH, 64);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), 0);
 	EXPECT_EQ(p.present, RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_SEND_DEPTH));
 
 	/* Wrong size. */
@@ -397,14 +397,14 @@ TEST(params)
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u16(&m, RDMARPC_PARAM_A_RECV_DEPTH, 64);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), -EPROTO);
 	EXPECT_EQ(p.present, 0);
 
 	/* No nest at all. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
 	mb_u32(&m, RDMARPC_PARAM_A_RECV_DEPTH, 64);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), -EPROTO);
 }
 
 TEST(loopback)
@@ -416,7 +416,7 @@ TEST(loopback)
 	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
 	mb_u64(&m, RDMARPC_A_LOOPBACK_NSEC, 123456789012ULL);
-	EXPECT_EQ(rr_parse_loopback(mb_hdr(&m), &r), 0);
+	EXPECT_EQ(rl_parse_loopback(mb_hdr(&m), &r), 0);
 	EXPECT_EQ(r.sent, 100);
 	EXPECT_EQ(r.received, 99);
 	EXPECT_TRUE(r.nsec == 123456789012ULL);
@@ -425,14 +425,14 @@ TEST(loopback)
 	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
-	EXPECT_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
+	EXPECT_EQ(rl_parse_loopback(mb_hdr(&m), &r), -EPROTO);
 
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_LOOPBACK);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_COUNT, 100);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_RECEIVED, 99);
 	mb_u32(&m, RDMARPC_A_LOOPBACK_NSEC, 5);
-	EXPECT_EQ(rr_parse_loopback(mb_hdr(&m), &r), -EPROTO);
+	EXPECT_EQ(rl_parse_loopback(mb_hdr(&m), &r), -EPROTO);
 }
 
 /* Build an NLMSG_ERROR; echo: the request is copied (uncapped). */
@@ -479,43 +479,43 @@ TEST(extack)
 	int error = 1;
 
 	build_error(buf, 0, NULL, 0);
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), 0);
 	EXPECT_EQ(error, 0);
 	EXPECT_STREQ(ext, "");
 
 	build_error(buf, -EINVAL, "recv_depth out of range", 0);
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), 0);
 	EXPECT_EQ(error, -EINVAL);
 	EXPECT_STREQ(ext, "recv_depth out of range");
 
 	build_error(buf, -ENODEV, "no such device", 1);
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), 0);
 	EXPECT_EQ(error, -ENODEV);
 	EXPECT_STREQ(ext, "no such device");
 
 	/* Truncated into a small buffer. */
 	build_error(buf, -EINVAL, "a long explanation", 0);
-	EXPECT_EQ(rr_parse_error(nlh, &error, small, sizeof(small)), 0);
+	EXPECT_EQ(rl_parse_error(nlh, &error, small, sizeof(small)), 0);
 	EXPECT_STREQ(small, "a long ");
 
 	/* Errors without TLVs. */
 	build_error(buf, -EPERM, NULL, 1);
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), 0);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), 0);
 	EXPECT_EQ(error, -EPERM);
 	EXPECT_STREQ(ext, "");
 
 	/* The echoed request claims more than there is. */
 	build_error(buf, -EINVAL, "x", 1);
 	((struct nlmsgerr *)(buf + NLMSG_HDRLEN))->msg.nlmsg_len = 4000;
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
 
 	/* Not an error message, or too short for one. */
 	build_error(buf, -EINVAL, NULL, 0);
 	nlh->nlmsg_type = NLMSG_DONE;
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
 	nlh->nlmsg_type = NLMSG_ERROR;
 	nlh->nlmsg_len = NLMSG_HDRLEN + 4;
-	EXPECT_EQ(rr_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
+	EXPECT_EQ(rl_parse_error(nlh, &error, ext, sizeof(ext)), -EPROTO);
 }
 
 struct ev_log {
@@ -554,7 +554,7 @@ TEST(events)
 	mb_str(&m, RDMARPC_A_DEV_NAME, "rxe1");
 	mb_u32(&m, RDMARPC_A_PORT, 1);
 
-	EXPECT_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
+	EXPECT_EQ(rl_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
 		  2);
 	EXPECT_EQ(stop, 0);
 	EXPECT_EQ(log.n, 2);
@@ -565,13 +565,13 @@ TEST(events)
 
 	memset(&log, 0, sizeof(log));
 	log.stop_after = 1;
-	EXPECT_EQ(rr_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
+	EXPECT_EQ(rl_dispatch_events(m.buf, m.len, 0x20, ev_cb, &log, &stop),
 		  1);
 	EXPECT_EQ(stop, 1);
 
 	/* A datagram cut in the middle of a message. */
 	memset(&log, 0, sizeof(log));
-	EXPECT_EQ(rr_dispatch_events(m.buf, 40, 0x20, ev_cb, &log, &stop), 0);
+	EXPECT_EQ(rl_dispatch_events(m.buf, 40, 0x20, ev_cb, &log, &stop), 0);
 	EXPECT_EQ(log.n, 0);
 }
 
@@ -585,7 +585,7 @@ TEST(attr_index)
 	mb_u32(&m, 3 | NLA_F_NESTED, 30);	/* flag bits masked */
 	mb_u32(&m, 9, 90);			/* above max: ignored */
 	mb_u32(&m, 1, 11);			/* duplicate: last wins */
-	EXPECT_EQ(rr_attr_index(m.buf + NLMSG_HDRLEN + GENL_HDRLEN,
+	EXPECT_EQ(rl_attr_index(m.buf + NLMSG_HDRLEN + GENL_HDRLEN,
 				m.len - NLMSG_HDRLEN - GENL_HDRLEN, tb, 3), 0);
 	EXPECT_TRUE(tb[0] == NULL);
 	EXPECT_TRUE(tb[2] == NULL);
@@ -593,7 +593,7 @@ TEST(attr_index)
 		    *(const uint32_t *)((const char *)tb[1] + 4) == 11);
 	EXPECT_TRUE(tb[3] &&
 		    *(const uint32_t *)((const char *)tb[3] + 4) == 30);
-	EXPECT_EQ(rr_attr_index(NULL, 0, tb, 3), 0);
+	EXPECT_EQ(rl_attr_index(NULL, 0, tb, 3), 0);
 }
 
 TEST(params_all)
@@ -618,7 +618,7 @@ TEST(params_all)
 	mb_u32(&m, RDMARPC_PARAM_A_FAULT_REORDER, 3);
 	mb_u32(&m, RDMARPC_PARAM_A_FAULT_CORRUPT, 1000000);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), 0);
 	EXPECT_EQ(p.recv_depth, 512);
 	EXPECT_EQ(p.tcp_port, 18515);
 	EXPECT_EQ(p.crc, 1);
@@ -642,30 +642,30 @@ TEST(params_all)
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u32(&m, RDMARPC_PARAM_A_TCP_PORT, 18515);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
 	mb_nest(&m, RDMARPC_A_PARAMS);
 	mb_u32(&m, RDMARPC_PARAM_A_CRC, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_params(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_params(mb_hdr(&m), &p), -EPROTO);
 
 	/* The table behind param_set. */
-	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_TCP_PORT, &off, &size), 0);
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_TCP_PORT, &off, &size), 0);
 	EXPECT_EQ(off, offsetof(struct rdmarpc_params, tcp_port));
 	EXPECT_EQ(size, 2);
-	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_CRC, &off, &size), 0);
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_CRC, &off, &size), 0);
 	EXPECT_EQ(size, 1);
-	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_FAULT_CORRUPT, &off, &size),
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_FAULT_CORRUPT, &off, &size),
 		  0);
 	EXPECT_EQ(off, offsetof(struct rdmarpc_params, fault_corrupt));
 	EXPECT_EQ(size, 4);
-	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, &off,
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, &off,
 				 &size), 0);
 	EXPECT_EQ(off, offsetof(struct rdmarpc_params, hs_pending_per_host));
 	EXPECT_EQ(size, 4);
-	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
-	EXPECT_EQ(rr_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size),
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size),
 		  -ENOENT);
 }
 
@@ -703,7 +703,7 @@ TEST(peer_full)
 	struct mb m = { 0 };
 
 	build_full_peer(&m);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), 0);
 	EXPECT_STREQ(p.name, "b");
 	EXPECT_EQ(p.ipv4, 0x0200000a);
 	EXPECT_EQ(p.tcp_port, 18515);
@@ -746,7 +746,7 @@ TEST(peer_idle_and_widths)
 	mb_u8(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_IDLE);
 	mb_u8(&m, RDMARPC_A_PEER_CRC, 0);
 	mb_u32(&m, 200, 5);	/* unknown type above the max: ignored */
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), 0);
 	EXPECT_STREQ(p.name, "idle");
 	EXPECT_STREQ(p.dev_name, "");
 	EXPECT_TRUE(!RDMARPC_HAS(&p, RDMARPC_A_PEER_MAC));
@@ -759,7 +759,7 @@ TEST(peer_idle_and_widths)
 	mb_u32(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_FAILED);
 	mb_u64(&m, RDMARPC_A_PEER_QPN, 0xffffff);
 	mb_u16(&m, RDMARPC_A_PEER_MTU, 4096);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), 0);
 	EXPECT_EQ(p.state, RDMARPC_PEER_FAILED);
 	EXPECT_EQ(p.qpn, 0xffffff);
 	EXPECT_EQ(p.mtu, 4096);
@@ -769,12 +769,12 @@ TEST(peer_idle_and_widths)
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
 	mb_u16(&m, RDMARPC_A_PEER_STATE, 256);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "w");
 	mb_put(&m, RDMARPC_A_PEER_QPN, "abc", 3);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 }
 
 TEST(peer_malformed)
@@ -787,32 +787,32 @@ TEST(peer_malformed)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_u32(&m, RDMARPC_A_PEER_IPV4, 1);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 
 	/* A 5-byte MAC, a 15-byte GID, a u32 port, a u32 stat. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_put(&m, RDMARPC_A_PEER_MAC, mac, 5);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	EXPECT_STREQ(p.name, "");
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_put(&m, RDMARPC_A_PEER_GID, gid_v2, 15);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_u32(&m, RDMARPC_A_PEER_TCP_PORT, 1);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_GET);
 	mb_str(&m, RDMARPC_A_PEER_NAME, "b");
 	mb_nest(&m, RDMARPC_A_STATS);
 	mb_u32(&m, RDMARPC_SSTAT_A_CALLS_OK, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_peer(mb_hdr(&m), &p), -EPROTO);
+	EXPECT_EQ(rl_parse_peer(mb_hdr(&m), &p), -EPROTO);
 
 	/* Every truncation of a full reply fails cleanly or parses. */
 	memset(&m, 0, sizeof(m));
@@ -825,7 +825,7 @@ TEST(peer_malformed)
 
 		memcpy(copy, m.buf, full);
 		nlh->nlmsg_len = (uint32_t)cut;
-		err = rr_parse_peer(nlh, &p);
+		err = rl_parse_peer(nlh, &p);
 		EXPECT_TRUE(err == 0 || err == -EPROTO);
 		free(copy);
 	}
@@ -862,7 +862,7 @@ TEST(session)
 	struct mb m = { 0 };
 
 	build_session(&m, 0x123456789ULL, 1);
-	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	EXPECT_EQ(rl_parse_session(mb_hdr(&m), &s), 0);
 	EXPECT_EQ(s.id, 0x123456789ULL);
 	EXPECT_EQ(s.role, RDMARPC_SESSION_SERVER);
 	EXPECT_STREQ(s.peer, "10.0.0.1:40000");
@@ -882,21 +882,21 @@ TEST(session)
 	/* A 32-bit session id is fine too. */
 	memset(&m, 0, sizeof(m));
 	build_session(&m, 7, 0);
-	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	EXPECT_EQ(rl_parse_session(mb_hdr(&m), &s), 0);
 	EXPECT_EQ(s.id, 7);
 
 	/* No id; a u32 where SRTT's u64 belongs. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
 	mb_u8(&m, RDMARPC_A_SESSION_ROLE, RDMARPC_SESSION_CLIENT);
-	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	EXPECT_EQ(rl_parse_session(mb_hdr(&m), &s), -EPROTO);
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);
 	mb_u64(&m, RDMARPC_A_SESSION_ID, 1);
 	mb_nest(&m, RDMARPC_A_SESSION_INFO);
 	mb_u32(&m, RDMARPC_SINFO_A_SRTT_NS, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	EXPECT_EQ(rl_parse_session(mb_hdr(&m), &s), -EPROTO);
 	EXPECT_EQ(s.id, 0);
 
 	/* A nest member overrunning its nest. */
@@ -907,7 +907,7 @@ TEST(session)
 	mb_u64(&m, RDMARPC_SSTAT_A_TX_BYTES, 1);
 	mb_end(&m);
 	((struct nlattr *)(m.buf + m.len - 12))->nla_len = 40;
-	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), -EPROTO);
+	EXPECT_EQ(rl_parse_session(mb_hdr(&m), &s), -EPROTO);
 }
 
 /* A STATS_GET reply with every counter of every nest. */
@@ -936,7 +936,7 @@ TEST(stats_full)
 	struct mb m = { 0 };
 
 	build_stats(&m);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), 0);
 	EXPECT_EQ(st.hs.accepted, 100 + RDMARPC_HSTAT_A_ACCEPTED);
 	EXPECT_EQ(st.hs.refused, 100 + RDMARPC_HSTAT_A_REFUSED);
 	EXPECT_EQ(st.hs.connected, 100 + RDMARPC_HSTAT_A_CONNECTED);
@@ -996,7 +996,7 @@ TEST(stats_partial_and_unknown)
 	mb_nest(&m, RDMARPC_A_MAX + 1);
 	mb_u64(&m, 1, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), 0);
 	EXPECT_EQ(st.fault.tx_drop, 42);
 	EXPECT_EQ(st.fault.present, 1U << RDMARPC_FSTAT_A_TX_DROP);
 	EXPECT_EQ(st.hs.present, 0);
@@ -1009,7 +1009,7 @@ TEST(stats_partial_and_unknown)
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_nest(&m, RDMARPC_A_HS_STATS);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), 0);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), 0);
 	EXPECT_EQ(st.hs.present, 0);
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
 
@@ -1017,7 +1017,7 @@ TEST(stats_partial_and_unknown)
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_u32(&m, RDMARPC_A_PORT, 1);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), -EPROTO);
 	EXPECT_EQ(st.present, 0);
 }
 
@@ -1033,7 +1033,7 @@ TEST(stats_malformed)
 	mb_nest(&m, RDMARPC_A_HS_STATS);
 	mb_u32(&m, RDMARPC_HSTAT_A_REFUSED, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), -EPROTO);
 	EXPECT_EQ(st.present, 0);
 
 	memset(&m, 0, sizeof(m));
@@ -1044,7 +1044,7 @@ TEST(stats_malformed)
 	mb_nest(&m, RDMARPC_A_FAULT_STATS);
 	mb_put(&m, RDMARPC_FSTAT_A_UNKNOWN, "1234567", 7);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), -EPROTO);
 	EXPECT_EQ(st.hs.refused, 0);
 	EXPECT_EQ(st.hs.present, 0);
 
@@ -1053,7 +1053,7 @@ TEST(stats_malformed)
 	mb_nest(&m, RDMARPC_A_RPC_STATS);
 	mb_u16(&m, RDMARPC_RSTAT_A_REPLIES, 1);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), -EPROTO);
 
 	/* A counter overrunning its nest. */
 	memset(&m, 0, sizeof(m));
@@ -1062,13 +1062,13 @@ TEST(stats_malformed)
 	mb_u64(&m, RDMARPC_RSTAT_A_CALLS, 1);
 	mb_end(&m);
 	((struct nlattr *)(m.buf + m.len - 12))->nla_len = 40;
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), -EPROTO);
 
 	/* A message shorter than the generic netlink header. */
 	memset(&m, 0, sizeof(m));
 	mb_genl(&m, 0x20, RDMARPC_CMD_STATS_GET);
 	mb_hdr(&m)->nlmsg_len = NLMSG_HDRLEN + 2;
-	EXPECT_EQ(rr_parse_stats(mb_hdr(&m), &st), -EPROTO);
+	EXPECT_EQ(rl_parse_stats(mb_hdr(&m), &st), -EPROTO);
 
 	/* Every truncation of a full reply fails cleanly or parses. */
 	memset(&m, 0, sizeof(m));
@@ -1081,7 +1081,7 @@ TEST(stats_malformed)
 
 		memcpy(copy, m.buf, full);
 		nlh->nlmsg_len = (uint32_t)cut;
-		err = rr_parse_stats(nlh, &st);
+		err = rl_parse_stats(nlh, &st);
 		EXPECT_TRUE(err == 0 || err == -EPROTO);
 		if (err)
 			EXPECT_EQ(st.present, 0);
@@ -1102,7 +1102,7 @@ TEST(dev_stats_all)
 	for (a = RDMARPC_STAT_A_TX_PACKETS; a <= RDMARPC_STAT_A_MAX; a++)
 		mb_u64(&m, a, 1000 + a);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_dev(mb_hdr(&m), &d), 0);
+	EXPECT_EQ(rl_parse_dev(mb_hdr(&m), &d), 0);
 	EXPECT_EQ(d.stats.tx_packets, 1000 + RDMARPC_STAT_A_TX_PACKETS);
 	EXPECT_EQ(d.stats.tx_bytes, 1000 + RDMARPC_STAT_A_TX_BYTES);
 	EXPECT_EQ(d.stats.tx_errors, 1000 + RDMARPC_STAT_A_TX_ERRORS);
@@ -1113,7 +1113,7 @@ TEST(dev_stats_all)
 	EXPECT_EQ(d.stats.recv_posted, 1000 + RDMARPC_STAT_A_RECV_POSTED);
 	EXPECT_EQ(d.stats.ah_cached, 1000 + RDMARPC_STAT_A_AH_CACHED);
 	EXPECT_EQ(d.stats.present, 0x1ffU << RDMARPC_STAT_A_TX_PACKETS);
-	rr_dev_clear(&d);
+	rl_dev_clear(&d);
 }
 
 /* A SESSION_GET reply with every session counter. */
@@ -1129,7 +1129,7 @@ TEST(session_stats_all)
 	for (a = RDMARPC_SSTAT_A_TX_PACKETS; a <= RDMARPC_SSTAT_A_MAX; a++)
 		mb_u64(&m, a, (1ULL << 33) + a);
 	mb_end(&m);
-	EXPECT_EQ(rr_parse_session(mb_hdr(&m), &s), 0);
+	EXPECT_EQ(rl_parse_session(mb_hdr(&m), &s), 0);
 	EXPECT_EQ(s.stats.tx_packets, (1ULL << 33) + RDMARPC_SSTAT_A_TX_PACKETS);
 	EXPECT_EQ(s.stats.tx_bytes, (1ULL << 33) + RDMARPC_SSTAT_A_TX_BYTES);
 	EXPECT_EQ(s.stats.rx_packets, (1ULL << 33) + RDMARPC_SSTAT_A_RX_PACKETS);

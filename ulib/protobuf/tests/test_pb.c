@@ -69,7 +69,7 @@ static int loop_call(void *ctx, uint32_t method, const void *req,
 	(void)ctx;
 	if (transport_error)
 		return transport_error;
-	rr_pb_dispatch(&server.base, method, req, req_len, status, &out, &len);
+	rl_pb_dispatch(&server.base, method, req, req_len, status, &out, &len);
 	*resp_len = len;
 	if (len > cap) {
 		free(out);
@@ -83,7 +83,7 @@ static int loop_call(void *ctx, uint32_t method, const void *req,
 	return 0;
 }
 
-static const struct rr_pb_transport loop = { .call = loop_call };
+static const struct rl_pb_transport loop = { .call = loop_call };
 
 /* ---- closures of the client side ---- */
 
@@ -132,7 +132,7 @@ TEST(pb_method_ids)
 
 TEST(pb_roundtrip)
 {
-	ProtobufCService *c = rr_pb_client_new(&rdmarpc__test__kv__descriptor,
+	ProtobufCService *c = rl_pb_client_new(&rdmarpc__test__kv__descriptor,
 					       &loop, NULL, 0);
 	Rdmarpc__Test__PutRequest put = RDMARPC__TEST__PUT_REQUEST__INIT;
 	Rdmarpc__Test__GetRequest get = RDMARPC__TEST__GET_REQUEST__INIT;
@@ -163,7 +163,7 @@ TEST(pb_roundtrip)
 
 TEST(pb_errors)
 {
-	ProtobufCService *c = rr_pb_client_new(&rdmarpc__test__kv__descriptor,
+	ProtobufCService *c = rl_pb_client_new(&rdmarpc__test__kv__descriptor,
 					       &loop, NULL, 4);
 	Rdmarpc__Test__GetRequest get = RDMARPC__TEST__GET_REQUEST__INIT;
 	struct got g = { 0 };
@@ -184,7 +184,7 @@ TEST(pb_errors)
 	EXPECT_TRUE(rdmarpc_pb_client_error() == -ENOBUFS);
 	rdmarpc_pb_client_free(c);
 
-	c = rr_pb_client_new(&rdmarpc__test__kv__descriptor, &loop, NULL, 0);
+	c = rl_pb_client_new(&rdmarpc__test__kv__descriptor, &loop, NULL, 0);
 	if (!c)
 		return;
 	/* A call error reaches the closure as NULL. */
@@ -213,9 +213,9 @@ TEST(pb_errors)
 	rdmarpc_pb_client_free(c);
 
 	/* Server side: unknown method, request that does not unpack. */
-	rr_pb_dispatch(&server.base, 12345, "", 0, &status, &resp, &len);
+	rl_pb_dispatch(&server.base, 12345, "", 0, &status, &resp, &len);
 	EXPECT_TRUE(status == -ENOENT && !resp && !len);
-	rr_pb_dispatch(&server.base,
+	rl_pb_dispatch(&server.base,
 		       rdmarpc_pb_method_id(&rdmarpc__test__kv__descriptor, 1),
 		       "\xff\xff\xff", 3, &status, &resp, &len);
 	EXPECT_TRUE(status == -EBADMSG && !resp && !len);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Session state machine (see session.h for the protocol in brief).
+ * Session state machine (see protocol.h for the protocol in brief).
  *
  * Client slot life: FREE -> REQ (sending the request; the server acks
  * packets) -> WAIT (request fully acked; handler running) -> RESP (pulling
@@ -12,7 +12,7 @@
  * Server slot life: EMPTY -> RECV (reassembling) -> PENDING (handler
  * owns it) -> DONE (response stored) -> [newer request number] -> RECV.
  */
-#include "session.h"
+#include "protocol.h"
 
 /* Packets acked/received beyond a hole before the hole counts as lost. */
 #define RR_DUPTHRESH		3

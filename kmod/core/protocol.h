@@ -21,8 +21,8 @@
  * kernel) and passes the current time in.  After each call it reads
  * rr_session_deadline() and arms a timer that calls rr_session_poll().
  */
-#ifndef RR_CORE_SESSION_H
-#define RR_CORE_SESSION_H
+#ifndef RR_CORE_PROTOCOL_H
+#define RR_CORE_PROTOCOL_H
 
 #include "compat.h"
 #include "wire.h"
@@ -171,4 +171,4 @@ int rr_server_reply(struct rr_session *s, u32 handle, s32 status,
 		    struct rr_msg *resp);
 int rr_server_reply_err(struct rr_session *s, u32 handle, int err);
 
-#endif /* RR_CORE_SESSION_H */
+#endif /* RR_CORE_PROTOCOL_H */

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rdmarpc: the endpoint object, shared by rpc.c (its life, waits and the
+ * trips of message bodies to and from user memory), call.c (the client
+ * side: connections and calls) and serve.c (the server side: services and
+ * requests).  Nothing outside those three files includes this.
+ */
+#ifndef _RDMARPC_ENDPOINT_INTERNAL_H
+#define _RDMARPC_ENDPOINT_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "session.h"
+#include "endpoint.h"
+
+/* After rdmarpc_peer_cancel(), ->done comes "promptly": at most this. */
+#define RDMARPC_CANCEL_WAIT_MS		10000
+
+struct rdmarpc_ep {
+	/*
+	 * @lock guards the lists, counters and flags from here to @req_wq,
+	 * and the state of every call on the lists.  ->done and
+	 * rdmarpc_ep_deliver() take it in any context: irqsave there,
+	 * spin_lock_irq in the ioctls.  Never held across a call into the
+	 * session layer (->done may run inside rdmarpc_peer_cancel()).
+	 */
+	spinlock_t lock;
+	bool closing;			/* release began: no new requests */
+	struct list_head calls;		/* started, ->done not yet run */
+	struct list_head completions;	/* async calls whose ->done ran */
+	struct list_head orphans;	/* sync calls their ioctl gave up */
+	struct list_head pending;	/* requests not yet received */
+	u32 n_calls;			/* reserved or on @calls */
+	u32 n_reqs;			/* pending or held */
+	u64 bytes;			/* message bytes held, see _EP_MAX_BYTES */
+
+	wait_queue_head_t call_wq;	/* a call completed */
+	wait_queue_head_t req_wq;	/* a request arrived */
+
+	/*
+	 * Busy-poll budget of each wait, microseconds (0: off).  No lock:
+	 * written with WRITE_ONCE() by BUSY_POLL, read once per wait.
+	 */
+	u32 busy_poll_us;
+
+	/*
+	 * Requests received and not yet answered, by id.  Process context
+	 * only; the xarray's own lock guards it.
+	 */
+	struct xarray held;
+	u32 next_id;			/* for xa_alloc_cyclic(), under its lock */
+
+	/*
+	 * Connections: handle -> peer, each entry holding a peer reference.
+	 * @conn_lock serialises CONNECT's find-or-add; lookups are lockless
+	 * (entries go only when the endpoint dies).
+	 */
+	struct mutex conn_lock;
+	struct xarray conns;
+
+	/* This endpoint's services; under rdmarpc_svc_lock. */
+	struct list_head services;
+
+	struct kref ref;		/* the file + each call the session has */
+	struct work_struct free_work;
+	struct rcu_head rcu;
+};
+
+/* Module-wide counters (see struct rdmarpc_rpc_stats); rpc.c owns them. */
+struct rdmarpc_rpc_counters {
+	atomic64_t endpoints;
+	atomic64_t calls;
+	atomic64_t calls_failed;
+	atomic64_t cancels;
+	atomic64_t requests;
+	atomic64_t requests_unserved;
+	atomic64_t requests_dropped;
+	atomic64_t requests_aborted;
+	atomic64_t replies;
+};
+
+extern struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
+
+#define rdmarpc_count(name)	atomic64_inc(&rdmarpc_rpc_counters.name)
+
+static inline long rdmarpc_ms_to_jiffies(u64 ms)
+{
+	if (ms >= RDMARPC_WAIT_FOREVER)
+		return MAX_SCHEDULE_TIMEOUT;
+	return msecs_to_jiffies((unsigned int)ms);
+}
+
+/* rpc.c */
+void rdmarpc_ep_put(struct rdmarpc_ep *ep);
+bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep, bool (*cond)(void *arg),
+			  void *arg, long *left);
+int rdmarpc_msg_from_user(struct rr_msg *m, u64 uptr, u32 len);
+int rdmarpc_msg_to_user(struct rr_msg *m, u64 uptr, u64 cap);
+
+/* call.c: what the endpoint's close and release do to its client side. */
+void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep);
+bool rdmarpc_ep_idle(struct rdmarpc_ep *ep);
+void rdmarpc_ep_free_calls(struct rdmarpc_ep *ep);
+void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep);
+
+/* serve.c: the same for its server side. */
+void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep);
+void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep);
+/* serve.c: the session layer's ->deliver (struct rdmarpc_server_ops). */
+int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
+		       struct rr_msg *req);
+
+#endif /* _RDMARPC_ENDPOINT_INTERNAL_H */
