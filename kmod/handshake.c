@@ -70,6 +70,11 @@ struct rdmarpc_hs_stats rdmarpc_hs_stats;
  */
 struct rdmarpc_hs_pending {
 	struct list_head node;		/* rdmarpc_hs_pend, rdmarpc_hs_mutex */
+	/*
+	 * The handshake's socket; NULL once it becomes a session's liveness
+	 * connection (rdmarpc_hs_mutex), which may close it at any time:
+	 * module exit shuts down only the sockets still here.
+	 */
 	struct socket *sock;
 	__be32 ipv4;			/* the client's address */
 	struct work_struct work;
@@ -898,6 +903,7 @@ static const char *rdmarpc_hs_serve_addr(struct rdmarpc_port *port,
  * what the client sent, what it has been granted and what is set up for it.
  */
 struct rdmarpc_hs_inbound {
+	struct rdmarpc_hs_pending *pend;
 	struct socket *sock;
 	const struct sockaddr_in *from;
 	struct rr_hello_msg *m;		/* the last frame read */
@@ -992,6 +998,14 @@ static const char *rdmarpc_hs_serve_accept(struct rdmarpc_hs_inbound *in)
  * connection still ours; or ERR_PTR(-EBADF): the session died, and the
  * socket went with the connection.
  */
+/* @in->sock is about to become its connection's: exit must let go of it. */
+static void rdmarpc_hs_disown(struct rdmarpc_hs_inbound *in)
+{
+	mutex_lock(&rdmarpc_hs_mutex);
+	in->pend->sock = NULL;
+	mutex_unlock(&rdmarpc_hs_mutex);
+}
+
 static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
 					 int len)
 {
@@ -1005,6 +1019,7 @@ static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
 	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
 	rdmarpc_hs_send(in->sock, in->buf, len, 0);
 	rdmarpc_hs_watch_stop(&in->watch);
+	rdmarpc_hs_disown(in);
 	rdmarpc_live_handshake_complete(in->conn);
 	ret = rdmarpc_sess_attach_conn(in->s, in->conn);
 	if (ret)
@@ -1037,6 +1052,7 @@ static const char *rdmarpc_hs_serve_open_keyed(struct rdmarpc_hs_inbound *in,
 		return "authentication failed";
 	}
 	rdmarpc_hs_watch_stop(&in->watch);
+	rdmarpc_hs_disown(in);
 	rdmarpc_live_handshake_complete(in->conn);
 	ret = rdmarpc_sess_activate(in->s, &in->p, in->h.sess, in->h.tag,
 				    in->ah, in->conn);
@@ -1110,16 +1126,18 @@ out_put_ah:
 }
 
 /*
- * The handshake of one inbound connection.  Returns NULL when the
- * connection became a session's; ERR_PTR(-EBADF) when it went with a
- * session that failed; else a reason to refuse (and close) with its code
- * in @code.
+ * The handshake of the inbound connection @pend, on @sock.  Returns NULL
+ * when the connection became a session's; ERR_PTR(-EBADF) when it went
+ * with a session that failed; else a reason to refuse (and close) with its
+ * code in @code.
  */
-static const char *rdmarpc_hs_serve(struct socket *sock,
+static const char *rdmarpc_hs_serve(struct rdmarpc_hs_pending *pend,
+				    struct socket *sock,
 				    const struct sockaddr_in *from,
 				    struct rr_hello_msg *m, u8 *buf, u32 *code)
 {
 	struct rdmarpc_hs_inbound in = {
+		.pend = pend,
 		.sock = sock,
 		.from = from,
 		.m = m,
@@ -1191,7 +1209,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 		why = !m || !buf ? "out of memory" : "internal error";
 	} else {
 		rdmarpc_hs_sock_prepare(sock, RDMARPC_HS_SERVER_TIMEOUT_MS);
-		why = rdmarpc_hs_serve(sock, &from, m, buf, &code);
+		why = rdmarpc_hs_serve(pend, sock, &from, m, buf, &code);
 	}
 
 	/* Off the list first: exit shuts down only what is listed. */
@@ -1376,8 +1394,10 @@ void rdmarpc_hs_exit(void)
 	/* Wake handshakes blocked in a read; their works finish quickly. */
 	mutex_lock(&rdmarpc_hs_mutex);
 	rdmarpc_hs_stopping = true;
-	list_for_each_entry(pend, &rdmarpc_hs_pend, node)
-		kernel_sock_shutdown(pend->sock, SHUT_RDWR);
+	list_for_each_entry(pend, &rdmarpc_hs_pend, node) {
+		if (pend->sock)
+			kernel_sock_shutdown(pend->sock, SHUT_RDWR);
+	}
 	mutex_unlock(&rdmarpc_hs_mutex);
 	/*
 	 * Waits for them (nothing queues here any more: the listener is
