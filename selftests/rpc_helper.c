@@ -49,6 +49,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,9 +174,12 @@ static void *early_replier(void *arg)
 	while (id <= e->count) {
 		int err = rdmarpc_reply(e->ep, id, 0, NULL, 0);
 
-		if (!err)
+		if (!err) {
 			id++;
-		else if (err != -ENOENT) {
+		} else if (err == -ENOENT) {
+			/* Not handed over yet: let RECV (one CPU) go on. */
+			sched_yield();
+		} else {
 			e->err = err;
 			break;
 		}
@@ -201,10 +205,10 @@ static int do_early(const struct opts *o)
 			o->service, rdmarpc_strerror(err));
 		return 1;
 	}
-	if (pthread_create(&thread, NULL, early_replier, &e))
-		return 1;
 	printf("serving '%s', answering from another thread\n", o->service);
 	fflush(stdout);
+	if (pthread_create(&thread, NULL, early_replier, &e))
+		return 1;
 	for (n = 0; n < o->count; ) {
 		struct rdmarpc_req_info r;
 
