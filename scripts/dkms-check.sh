@@ -20,10 +20,7 @@ if [ $# -gt 0 ]; then
 		kernels+=("$("$TOP/scripts/kver.sh" "$k")")
 	done
 else
-	for k in stock 6.12 6.12-rt; do
-		v=$("$TOP/scripts/kver.sh" "$k" 2>/dev/null) || continue
-		[[ " ${kernels[*]} " == *" $v "* ]] || kernels+=("$v")
-	done
+	mapfile -t kernels < <("$TOP/scripts/kver.sh" supported)
 fi
 [ ${#kernels[@]} -gt 0 ] || { echo "dkms-check: no supported kernel installed" >&2; exit 1; }
 

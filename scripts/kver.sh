@@ -13,6 +13,8 @@
 #            with headers
 #   6.1, 6.12, ...   the newest generic kernel of that series with headers
 #   6.12-rt  the newest PREEMPT_RT kernel of that series with headers
+#   supported  every supported kernel (stock, 6.12, 6.12-rt) with headers,
+#            one a line, none twice; nothing if there is none
 # Exits 1, saying why, when no such kernel is installed; it never falls back
 # to some other kernel silently.
 
@@ -48,6 +50,12 @@ stock() {
 
 k=${1:-default}
 case "$k" in
+supported)
+	# Every supported kernel with headers here, once each.
+	for s in stock 6.12 6.12-rt; do
+		"$0" "$s" 2> /dev/null || true
+	done | awk '!seen[$0]++'
+	;;
 default)
 	if [ -e "/lib/modules/$(uname -r)/build/Makefile" ]; then
 		uname -r
