@@ -79,7 +79,7 @@ struct rdmarpc_port *rdmarpc_ah_port_for(const union ib_gid *dgid,
 bool rdmarpc_ah_port_has_gid(struct rdmarpc_port *port,
 			     const union ib_gid *gid);
 
-/* Choose the source GID for a destination (see DESIGN.md section 6). */
+/* Choose the source GID for a destination (see doc/architecture.md, GIDs). */
 const struct ib_gid_attr *rdmarpc_ah_sgid_for(struct rdmarpc_port *port,
 					      const union ib_gid *dgid);
 

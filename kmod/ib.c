@@ -244,7 +244,7 @@ static void rdmarpc_port_notify(struct rdmarpc_port *port,
 /* ---- GID choice ---- */
 
 /*
- * The source GID when no peer is known (DESIGN.md section 6): the forced
+ * The source GID when no peer is known (doc/architecture.md, GIDs): the forced
  * index if valid; on InfiniBand index 0; on RoCE the first RoCE v2 GID with
  * an IPv4-mapped address, else the first RoCE v2 GID, else index 0.
  * Returns a held attribute or an ERR_PTR.

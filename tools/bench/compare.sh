@@ -4,8 +4,8 @@
 # rdmarpc next to its baselines, side by side in one guest run: raw
 # userspace UD verbs (perftest), RDS over rds_rdma, TCP (sockperf) and
 # rdmarpc itself (rdmarpc-bench).  Under emulation only ratios within one
-# run mean anything; this script prints both, and the targets of DESIGN.md
-# section 10 next to the ratios.
+# run mean anything; this script prints both, and the targets (stated in
+# tools/bench/RESULTS.md) next to the ratios.
 #
 # usage (inside a guest):
 #   selftests/vm.sh run tools/bench/compare.sh [--quick] [--json FILE]
