@@ -384,6 +384,7 @@ write_config() {
 			echo "RRVM_A_IP=$A_IP"
 		fi
 		echo "RRVM_B_IP=$B_IP"
+		echo "RRVM_SMP=$SMP"
 		echo "RRVM_ONE_PEER_SIDE_IP=$ONE_PEER_SIDE_IP"
 		echo "RRVM_CMD_TIMEOUT=$((TIMEOUT - 60 > 30 ? TIMEOUT - 60 : 30))"
 		# The debug kernel is 20-100x slower.
@@ -410,6 +411,8 @@ boot() {
 	shift 2
 	local append="console=ttyS0,115200 rdinit=/init oops=panic panic=-1"
 	local cpu=max extra=()
+	# One CPU per socket: the debug kernel has no ACPI and reads the
+	# BIOS's MP table, which lists the first CPU of each socket only.
 	append+=" printk.devkmsg=on net.ifnames=0 mitigations=off"
 	append+=" rrvm.top=$TOP rrvm.role=$role"
 	if [ -n "$KDEBUG" ]; then
@@ -427,7 +430,8 @@ boot() {
 	(
 		set +e
 		timeout -k 10 "$tmo" qemu-system-x86_64 \
-			-accel tcg -cpu "$cpu" -smp "$SMP" -m "$MEM" \
+			-accel tcg -cpu "$cpu" -m "$MEM" \
+			-smp "$SMP,sockets=$SMP,cores=1,threads=1" \
 			-nodefaults -no-reboot -display none -monitor none \
 			-kernel "$KIMAGE" -initrd "$INITRD" \
 			-append "$append" "${extra[@]}" \

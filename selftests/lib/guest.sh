@@ -133,7 +133,14 @@ setup_common() {
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	ip link set lo up
 	detectors > "$R/detectors"
-	kmsg "guest $role up, kernel $(uname -r), detectors: $(cat "$R/detectors")"
+	kmsg "guest $role up, kernel $(uname -r), $(nproc) CPUs," \
+		"detectors: $(cat "$R/detectors")"
+	# Races need CPUs running at once: a guest that came up with
+	# fewer than it was given must not pass quietly.
+	if [ "$(nproc)" -ne "$RRVM_SMP" ]; then
+		step_fail "guest has $(nproc) CPUs, $RRVM_SMP were given"
+		return 1
+	fi
 }
 
 # shellcheck disable=SC2317 # called through must
