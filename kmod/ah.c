@@ -9,7 +9,6 @@
  * queues the free work, which cancels a pending resolution (waiting for a
  * running callback), destroys the ib_ah and drops the port reference.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
@@ -30,33 +29,10 @@
  */
 #define RDMARPC_AH_CACHE_MAX	1024
 
+RDMARPC_DBG_DELAY(ah_free_delay_ms, RDMARPC_DBG_DELAY_MAX,
+		  "delay every AH's free this long, beyond teardown's wait");
+
 #ifdef DEBUG
-/* Debug builds: hold every AH free back this long (beyond teardown's wait). */
-static unsigned int rdmarpc_dbg_ah_free_delay_ms;
-
-static int rdmarpc_dbg_ah_free_delay_set(const char *val,
-					 const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, RDMARPC_DBG_DELAY_MAX);
-}
-
-static const struct kernel_param_ops rdmarpc_dbg_ah_free_delay_ops = {
-	.set = rdmarpc_dbg_ah_free_delay_set,
-	.get = param_get_uint,
-};
-module_param_cb(dbg_ah_free_delay_ms, &rdmarpc_dbg_ah_free_delay_ops,
-		&rdmarpc_dbg_ah_free_delay_ms, 0600);
-MODULE_PARM_DESC(dbg_ah_free_delay_ms,
-		 "Debug: delay every AH's free this long (ms; 0..30000)");
-
-static void rdmarpc_dbg_ah_free_delay(void)
-{
-	unsigned int ms = READ_ONCE(rdmarpc_dbg_ah_free_delay_ms);
-
-	if (ms)
-		msleep(ms);
-}
-
 /* Debug builds: a smaller cache bound, so that a test can reach it. */
 static unsigned int rdmarpc_dbg_ah_cache_max;
 
@@ -80,10 +56,6 @@ static unsigned int rdmarpc_ah_cache_max(void)
 	return READ_ONCE(rdmarpc_dbg_ah_cache_max) ?: RDMARPC_AH_CACHE_MAX;
 }
 #else
-static inline void rdmarpc_dbg_ah_free_delay(void)
-{
-}
-
 static inline unsigned int rdmarpc_ah_cache_max(void)
 {
 	return RDMARPC_AH_CACHE_MAX;
@@ -118,7 +90,7 @@ static void rdmarpc_ah_free_work(struct work_struct *work)
 					     free_work);
 	struct rdmarpc_port *port = ah->port;
 
-	rdmarpc_dbg_ah_free_delay();
+	rdmarpc_dbg_delay(&rdmarpc_dbg_ah_free_delay_ms);
 	rdma_addr_cancel(&ah->devaddr);
 	mutex_lock(&port->ah_mutex);
 	list_del(&ah->all_node);

@@ -15,7 +15,6 @@
  * a canceller).  Records are only freed in process context.
  */
 #include <linux/completion.h>
-#include <linux/delay.h>
 #include <linux/moduleparam.h>
 #include <linux/refcount.h>
 #include <linux/sched/mm.h>
@@ -32,45 +31,13 @@
  */
 #define RDMARPC_CALL_MARGIN_MS		2000
 
-#ifdef DEBUG
 /*
- * Debug builds: a call's ->done waits this long once the call is listed
- * for REAP, before it wakes the reapers (ms): it sleeps where it may (a
- * session killed from process context), else spins, hence the small bound.
+ * A call's ->done waits this long once the call is listed for REAP, before
+ * it wakes the reapers; it spins where it cannot sleep (a session killed
+ * from softirq), hence the small bound.
  */
-static unsigned int rdmarpc_dbg_call_done_delay_ms;
-
-static int rdmarpc_dbg_call_done_delay_set(const char *val,
-					   const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, 200);
-}
-
-static const struct kernel_param_ops rdmarpc_dbg_call_done_delay_ops = {
-	.set = rdmarpc_dbg_call_done_delay_set,
-	.get = param_get_uint,
-};
-module_param_cb(dbg_call_done_delay_ms, &rdmarpc_dbg_call_done_delay_ops,
-		&rdmarpc_dbg_call_done_delay_ms, 0600);
-MODULE_PARM_DESC(dbg_call_done_delay_ms,
-		 "Debug: a completed call waits this long before waking its reapers (ms; 0..200)");
-
-static void rdmarpc_dbg_call_done_delay(void)
-{
-	unsigned int ms = READ_ONCE(rdmarpc_dbg_call_done_delay_ms);
-
-	if (!ms)
-		return;
-	if (preemptible())
-		msleep(ms);
-	else
-		mdelay(ms);
-}
-#else
-static inline void rdmarpc_dbg_call_done_delay(void)
-{
-}
-#endif
+RDMARPC_DBG_DELAY(call_done_delay_ms, 200,
+		  "a completed call waits this long before waking its reapers");
 
 struct rdmarpc_ucall {
 	struct rdmarpc_kcall kc;
@@ -222,7 +189,7 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	else if (uc->orphan)
 		list_add_tail(&uc->node, &ep->orphans);
 	spin_unlock_irqrestore(&ep->lock, flags);
-	rdmarpc_dbg_call_done_delay();
+	rdmarpc_dbg_delay(&rdmarpc_dbg_call_done_delay_ms);
 
 	/*
 	 * Listed: a REAP may free a SUBMIT's @uc from here on.  A CALL's

@@ -37,7 +37,6 @@
 #include <crypto/hash.h>
 #include <linux/in.h>
 #include <linux/inet.h>
-#include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -115,21 +114,11 @@ static bool rdmarpc_hs_stopping;
 static DEFINE_MUTEX(rdmarpc_hs_admit_mutex);
 static LIST_HEAD(rdmarpc_hs_resvs);
 
-/*
- * Debug builds: sleep @knob ms at a point where a race with the device's
- * removal or the peer's close can be made to happen (the selftests).
- */
-static void rdmarpc_hs_dbg_delay(unsigned int *knob)
-{
-#ifdef DEBUG
-	unsigned int ms = min(READ_ONCE(*knob), RDMARPC_DBG_DELAY_MAX);
-
-	if (ms) {
-		pr_debug("debug: handshake sleeps %u ms\n", ms);
-		msleep(ms);
-	}
-#endif
-}
+/* Races with the device's removal or the peer's close (the selftests). */
+RDMARPC_DBG_DELAY(hs_accept_delay_ms, RDMARPC_DBG_DELAY_MAX,
+		  "server sleeps this long between activating a session and accepting it");
+RDMARPC_DBG_DELAY(hs_activate_delay_ms, RDMARPC_DBG_DELAY_MAX,
+		  "client sleeps this long between the accept and activating");
 
 /* ---- Blocking helpers (handshake only) ---- */
 
@@ -687,7 +676,7 @@ static int rdmarpc_hs_client_open(struct rdmarpc_sess *s,
 		goto out_release;
 	}
 	rdmarpc_live_handshake_complete(conn);
-	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
+	rdmarpc_dbg_delay(&rdmarpc_dbg_hs_activate_delay_ms);
 	ret = rdmarpc_sess_activate(s, &p, a.sess, a.tag, ah, conn);
 	if (ret) {
 		rdmarpc_live_close(conn);
@@ -1016,7 +1005,7 @@ static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
 	if (ret)
 		return "session set-up failed";
 	in->ah = NULL;		/* the session's now */
-	rdmarpc_hs_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
+	rdmarpc_dbg_delay(&rdmarpc_dbg_hs_accept_delay_ms);
 	rdmarpc_hs_send(in->sock, in->buf, len, 0);
 	rdmarpc_hs_watch_stop(&in->watch);
 	rdmarpc_hs_disown(in);

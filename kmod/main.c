@@ -4,7 +4,6 @@
  *
  * Module entry points.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <rdma/ib_verbs.h>
@@ -18,12 +17,9 @@
 #include "peer.h"
 #include "session.h"
 
-#ifdef DEBUG
-/* Debug builds: widen module exit's window after the peers are gone. */
-static unsigned int rdmarpc_dbg_exit_delay_ms;
-module_param_named(dbg_exit_delay_ms, rdmarpc_dbg_exit_delay_ms, uint, 0600);
-MODULE_PARM_DESC(dbg_exit_delay_ms, "Debug: sleep this long in exit after the sessions' teardown");
-#endif
+/* Widens module exit's window after the peers are gone. */
+RDMARPC_DBG_DELAY(exit_delay_ms, 10000,
+		  "sleep this long in exit after the sessions' teardown");
 
 static int __init rdmarpc_init(void)
 {
@@ -98,9 +94,7 @@ static void __exit rdmarpc_exit(void)
 	rdmarpc_hs_exit();
 	rdmarpc_peer_exit();
 	rdmarpc_sess_exit();
-#ifdef DEBUG
-	msleep(min(rdmarpc_dbg_exit_delay_ms, 10000U));
-#endif
+	rdmarpc_dbg_delay(&rdmarpc_dbg_exit_delay_ms);
 	rdmarpc_ib_exit();
 	destroy_workqueue(rdmarpc_wq);
 	rdmarpc_peer_exit_check();

@@ -9,10 +9,12 @@
  * rules between parameters hold once module init has checked them: the
  * arguments given at load come one at a time, in any order.
  */
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/preempt.h>
 #include <linux/stringify.h>
 #include <linux/sysfs.h>
 
@@ -223,30 +225,45 @@ int __init rdmarpc_params_init(void)
 	return conflict ? -EINVAL : 0;
 }
 
-/*
- * Debug builds: delays that make handshake races deterministic; written
- * through sysfs only.
- */
-unsigned int rdmarpc_dbg_hs_accept_delay_ms;
-unsigned int rdmarpc_dbg_hs_activate_delay_ms;
 #ifdef DEBUG
 static int rdmarpc_dbg_delay_set(const char *val,
 				 const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 0, RDMARPC_DBG_DELAY_MAX);
+	struct rdmarpc_dbg_delay *knob = kp->arg;
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms > knob->max)
+		return -EINVAL;
+	WRITE_ONCE(knob->ms, ms);
+	return 0;
 }
 
-static const struct kernel_param_ops rdmarpc_dbg_delay_ops = {
+static int rdmarpc_dbg_delay_get(char *buf, const struct kernel_param *kp)
+{
+	const struct rdmarpc_dbg_delay *knob = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(knob->ms));
+}
+
+const struct kernel_param_ops rdmarpc_dbg_delay_ops = {
 	.set = rdmarpc_dbg_delay_set,
-	.get = param_get_uint,
+	.get = rdmarpc_dbg_delay_get,
 };
 
-module_param_cb(dbg_hs_accept_delay_ms, &rdmarpc_dbg_delay_ops,
-		&rdmarpc_dbg_hs_accept_delay_ms, 0600);
-MODULE_PARM_DESC(dbg_hs_accept_delay_ms,
-		 "Debug: server sleeps this long between activating a session and accepting it (ms; 0..30000)");
-module_param_cb(dbg_hs_activate_delay_ms, &rdmarpc_dbg_delay_ops,
-		&rdmarpc_dbg_hs_activate_delay_ms, 0600);
-MODULE_PARM_DESC(dbg_hs_activate_delay_ms,
-		 "Debug: client sleeps this long between the accept and activating (ms; 0..30000)");
+void rdmarpc_dbg_delay(struct rdmarpc_dbg_delay *knob)
+{
+	unsigned int ms = READ_ONCE(knob->ms);
+
+	if (!ms)
+		return;
+	pr_debug("debug: %ps sleeps %u ms\n", __builtin_return_address(0), ms);
+	if (preemptible())
+		msleep(ms);
+	else
+		mdelay(ms);
+}
 #endif

@@ -5,6 +5,8 @@
 #ifndef _RDMARPC_PARAMS_H
 #define _RDMARPC_PARAMS_H
 
+#include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include <linux/types.h>
 
 #include "uapi/rdmarpc.h"
@@ -42,12 +44,48 @@ extern unsigned int rdmarpc_fault_corrupt;
 #define RDMARPC_HS_PENDING_LIMIT	256
 
 /*
- * Debug builds only (selftests): delays, in ms, that make races of the
- * handshake deterministic; 0: none.  Without DEBUG they are 0 and unused.
+ * Debug knobs: a delay, in ms, at a point where a race can happen, so that
+ * a selftest can make it happen every time; 0: none.  A file declares one
+ * with RDMARPC_DBG_DELAY(name, max, description) and waits it out with
+ * rdmarpc_dbg_delay(&rdmarpc_dbg_<name>).  The module parameter
+ * dbg_<name> (written through sysfs, range-checked) exists in debug
+ * builds (DEBUG) only; elsewhere the wait compiles to nothing.
  */
-extern unsigned int rdmarpc_dbg_hs_accept_delay_ms;
-extern unsigned int rdmarpc_dbg_hs_activate_delay_ms;
+struct rdmarpc_dbg_delay {
+	unsigned int ms;	/* READ_ONCE: sysfs writes it at any time */
+	unsigned int max;	/* the largest value a write may set */
+};
+
 #define RDMARPC_DBG_DELAY_MAX		30000
+
+#ifdef DEBUG
+extern const struct kernel_param_ops rdmarpc_dbg_delay_ops;
+
+/*
+ * Sleeps where it may, else spins: a knob reached from atomic context has
+ * a small @max.
+ */
+void rdmarpc_dbg_delay(struct rdmarpc_dbg_delay *knob);
+
+#define RDMARPC_DBG_DELAY(name, limit, desc)				\
+	static struct rdmarpc_dbg_delay rdmarpc_dbg_##name = {		\
+		.max = (limit),						\
+	};								\
+	module_param_cb(dbg_##name, &rdmarpc_dbg_delay_ops,		\
+			&rdmarpc_dbg_##name, 0600);			\
+	MODULE_PARM_DESC(dbg_##name, "Debug: " desc " (ms; 0.." __stringify(limit) ")")
+#else
+static inline void rdmarpc_dbg_delay(struct rdmarpc_dbg_delay *knob)
+{
+}
+
+/* Still typed and checked, so that both builds see the same declarations. */
+#define RDMARPC_DBG_DELAY(name, limit, desc)				\
+	static struct rdmarpc_dbg_delay rdmarpc_dbg_##name __maybe_unused = { \
+		.max = (limit),						\
+	};								\
+	static_assert(sizeof(desc) > 1)
+#endif
 
 /* The type of a parameter: its variable's, and its netlink attribute's. */
 enum rdmarpc_param_type {

@@ -9,7 +9,6 @@
  * answers it through rdmarpc_sess_reply().  RECV_BATCH and REPLY_BATCH do
  * the same for many requests in one system call.
  */
-#include <linux/delay.h>
 #include <linux/hashtable.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -269,40 +268,9 @@ static void rdmarpc_ep_untake_req(struct rdmarpc_ep *ep,
 	wake_up(&ep->req_wq);
 }
 
-#ifdef DEBUG
-/*
- * Debug builds: RECV sleeps this long once the request it hands over is
- * held (reachable by REPLY), before it returns.
- */
-static unsigned int rdmarpc_dbg_req_held_delay_ms;
-
-static int rdmarpc_dbg_req_held_delay_set(const char *val,
-					  const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, RDMARPC_DBG_DELAY_MAX);
-}
-
-static const struct kernel_param_ops rdmarpc_dbg_req_held_delay_ops = {
-	.set = rdmarpc_dbg_req_held_delay_set,
-	.get = param_get_uint,
-};
-module_param_cb(dbg_req_held_delay_ms, &rdmarpc_dbg_req_held_delay_ops,
-		&rdmarpc_dbg_req_held_delay_ms, 0600);
-MODULE_PARM_DESC(dbg_req_held_delay_ms,
-		 "Debug: RECV sleeps this long after the request is held, before it returns (ms; 0..30000)");
-
-static void rdmarpc_dbg_req_held_delay(void)
-{
-	unsigned int ms = READ_ONCE(rdmarpc_dbg_req_held_delay_ms);
-
-	if (ms)
-		msleep(ms);
-}
-#else
-static inline void rdmarpc_dbg_req_held_delay(void)
-{
-}
-#endif
+/* RECV waits this long once the request it hands over is reachable by REPLY. */
+RDMARPC_DBG_DELAY(req_held_delay_ms, RDMARPC_DBG_DELAY_MAX,
+		  "RECV sleeps this long after the request is held, before it returns");
 
 /* Answer @r with @err (if nonzero) or @status and @resp, and free it. */
 static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
@@ -355,7 +323,7 @@ static int rdmarpc_ep_hand_req(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 	spin_unlock_irq(&ep->lock);
 	/* Into the reserved slot: nothing to allocate, it cannot fail. */
 	xa_store(&ep->held, id, r, GFP_KERNEL);
-	rdmarpc_dbg_req_held_delay();
+	rdmarpc_dbg_delay(&rdmarpc_dbg_req_held_delay_ms);
 	return 0;
 
 out_release:
