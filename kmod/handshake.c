@@ -119,6 +119,8 @@ RDMARPC_DBG_DELAY(hs_accept_delay_ms, RDMARPC_DBG_DELAY_MAX,
 		  "server sleeps this long between activating a session and accepting it");
 RDMARPC_DBG_DELAY(hs_activate_delay_ms, RDMARPC_DBG_DELAY_MAX,
 		  "client sleeps this long between the accept and activating");
+RDMARPC_DBG_DELAY(hs_unlist_delay_ms, RDMARPC_DBG_DELAY_MAX,
+		  "a served handshake stays listed this long after it ends");
 
 /* ---- Blocking helpers (handshake only) ---- */
 
@@ -1202,6 +1204,7 @@ static void rdmarpc_hs_serve_work(struct work_struct *work)
 	}
 
 	/* Off the list first: exit shuts down only what is listed. */
+	rdmarpc_dbg_delay(&rdmarpc_dbg_hs_unlist_delay_ms);
 	mutex_lock(&rdmarpc_hs_mutex);
 	list_del(&pend->node);
 	rdmarpc_hs_npend--;

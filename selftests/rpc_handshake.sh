@@ -16,15 +16,19 @@
 #    delete` returns within 10 s and the CONNECT fails with ENODEV;
 #  - a CONNECT timeout above RDMARPC_CONNECT_TIMEOUT_MAX (60000 ms) is
 #    EINVAL;
+#  - the module unloaded while a served handshake is still listed (debug
+#    knob dbg_hs_unlist_delay_ms), its socket already handed to a session
+#    that has died since: exit must not shut the freed socket down (KASAN
+#    on the debug kernel);
 #  - calls work afterwards.
-# The two debug knobs exist only in debug builds (make module-debug);
+# The debug knobs exist only in debug builds (make module-debug);
 # without them those checks are skipped.
 
 set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 6
+ktap_plan 7
 ktap_require_rdma
 
 FLOOD=$TOP/selftests/hs_flood
@@ -171,7 +175,37 @@ out=$(timeout 30 "$HELPER" hold --peer "$SELF:1" --connect-timeout 60001 2>&1)
 ktap_check "CONNECT timeout_ms 60001 is EINVAL: $(tail -n 1 <<< "$out")" \
 	"$(grep -q '(EINVAL)' <<< "$out"; echo $?)"
 
-# -- 5. Afterwards ------------------------------------------------------
+# -- 5. Module exit while a finished handshake is still listed ----------
+if [ -e "$PARAMS/dbg_hs_unlist_delay_ms" ]; then
+	log_mark hs5
+	echo 15000 > "$PARAMS/dbg_hs_unlist_delay_ms"
+	out=$T/rpc_handshake_5.out
+	"$HELPER" hold --peer "$SELF" --timeout 20000 > "$out" 2>&1 &
+	cli=$!
+	BG+=("$cli")
+	wait_until 10 has_server_session
+	seen=$?
+	# Both liveness sockets reset: the sessions die and release them.
+	ss -K -t state established '( sport = :18515 or dport = :18515 )' > /dev/null
+	wait_until 10 no_sessions
+	gone=$?
+	timeout 20 tail --pid="$cli" -f /dev/null
+	kill -KILL "$cli" 2> /dev/null
+	wait "$cli" 2> /dev/null
+	# The serving work still sleeps, listed: exit runs meanwhile.
+	rmmod_rdmarpc 60
+	rc=$?
+	trouble=$(kernel_trouble hs5)
+	ktap_note "client: $(tail -n 1 "$out"); rmmod: $rc"
+	[ -n "$trouble" ] && ktap_note "$trouble"
+	[ $seen -eq 0 ] && [ $gone -eq 0 ] && [ $rc -eq 0 ] && [ -z "$trouble" ]
+	ktap_check "module exit while a handshake whose session died is still listed: no oops or WARN" $?
+	ensure_module
+else
+	ktap_skip "module exit while a finished handshake is still listed" "no debug knobs (make module-debug)"
+fi
+
+# -- 6. Afterwards ------------------------------------------------------
 start_echo_server && echo_ok 30
 ktap_check "calls work afterwards" $?
 
