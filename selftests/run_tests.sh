@@ -20,7 +20,8 @@
 #
 # Usage: run_tests.sh [TEST...]   (default: the Makefile's test list)
 # The timeout per test is $RDMARPC_TEST_TIMEOUT, else "timeout=" in the
-# settings file beside this script, else 300 s; stress.sh gets at least
+# settings file beside this script, else 300 s, three times that on the
+# debug kernel (RDMARPC_DEBUG_LANE=1); stress.sh gets at least
 # $RDMARPC_STRESS_SECS plus 300 s.  Writes nothing here: the tree is
 # read-only in the test guests.
 
@@ -39,6 +40,7 @@ if [ -r settings ]; then
 	t=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' settings)
 	[ -n "$t" ] && timeout_secs=$t
 fi
+[ "${RDMARPC_DEBUG_LANE:-0}" = 1 ] && timeout_secs=$((timeout_secs * 3))
 timeout_secs=${RDMARPC_TEST_TIMEOUT:-$timeout_secs}
 
 # shellcheck source=selftests/lib/remote.sh
