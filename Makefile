@@ -67,9 +67,11 @@ tools: ulib
 selftests: ulib
 	$(MAKE) -C selftests
 
-# Host tests: the portable core, the simulator, the library; plain and
-# under ASan/UBSan.
+# Host tests: the selftests' shell lint, the portable core, the simulator,
+# the library; plain and under ASan/UBSan.
 host-check:
+	scripts/selftest-lint.sh --self-test
+	scripts/selftest-lint.sh
 	$(MAKE) -C tools check
 	$(MAKE) -C ulib check
 

@@ -48,7 +48,8 @@ ktap_check "rdma link add $DEV netdev $nd: port set up again" $?
 p=$(port_json "$DEV" 1)
 ktap_note "$p"
 [ "$(jq -r '.gid_index' <<< "$p")" = 1 ] && [ "$(jq -r '.state' <<< "$p")" = ACTIVE ]
-ktap_check "new port: ACTIVE, GID index 1 (qpn was $qpn0, now $(jq -r '.qpn' <<< "$p"))" $?
+st=$?
+ktap_check "new port: ACTIVE, GID index 1 (qpn was $qpn0, now $(jq -r '.qpn' <<< "$p"))" $st
 
 out=$("$CTL" -j loopback "$DEV" 1 500 512 2>&1)
 [ "$(jq -r '.received' <<< "$out" 2>/dev/null)" = 500 ]

@@ -101,7 +101,8 @@ fi
 qpn=$(jq -r '.qpn' <<< "$p")
 qkey=$(jq -r '.qkey' <<< "$p")
 [ "$qpn" -gt 1 ] && [ "$qkey" -gt 0 ] && [ "$qkey" -lt $((1 << 31)) ]
-ktap_check "UD QP $(printf 0x%x "$qpn"), QKey $(printf 0x%08x "$qkey") (high bit clear)" $?
+st=$?
+ktap_check "UD QP $(printf 0x%x "$qpn"), QKey $(printf 0x%08x "$qkey") (high bit clear)" $st
 
 # Full, less at most one repost batch (16) of buffers received since.
 posted=$(jq -r '.stats.recv_posted' <<< "$p")

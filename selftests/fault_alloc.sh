@@ -216,7 +216,8 @@ for ((i = 0; i < ROUNDS / 3; i++)); do
 	fi
 done
 [ $bad -eq 0 ] && splat_free
-ktap_check "rdma link add/delete under faults, $((ROUNDS / 3)) rounds: the port comes back, clean log" $?
+st=$?
+ktap_check "rdma link add/delete under faults, $((ROUNDS / 3)) rounds: the port comes back, clean log" $st
 
 # -- endpoints ---------------------------------------------------------
 start_server "serving '$SVC'" "set -o pipefail; $ECHO_SERVER --service $SVC |

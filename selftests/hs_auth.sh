@@ -85,7 +85,8 @@ bad=$(sed -n 's/.*wrong QP [^:]*: sent [0-9]*, pongs \([0-9]*\);.*/\1/p' <<< "$o
 good=$(sed -n "s/.*hello's QP [^:]*: sent [0-9]*, pongs \([0-9]*\)$/\1/p" <<< "$out")
 [ $rc -eq 0 ] && [ "$bad" = 0 ] && [ "${good:-0}" -ge $((N / 2)) ] &&
 	[ "$w1" != none ] && [ "$w1" -ge $((w0 + N)) ]
-ktap_check "datagrams from another QP than the hello's: dropped ($bad answered) and counted (+$((${w1/none/0} - ${w0/none/0}))); from the hello's QP: $good of $N answered" $?
+st=$?
+ktap_check "datagrams from another QP than the hello's: dropped ($bad answered) and counted (+$((${w1/none/0} - ${w0/none/0}))); from the hello's QP: $good of $N answered" $st
 
 # -- A pre-shared key: both proofs over the transcript ------------------
 if [ "$MODE" = two ]; then

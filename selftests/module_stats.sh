@@ -83,7 +83,8 @@ for ((i = 0; i < JUNK; i++)); do
 	(printf 'NOT-A-HELLO-%04d' "$i" > "/dev/tcp/$SELF/$PORT") 2> /dev/null
 done
 wait_until 20 refused_by $((r0 + JUNK))
-ktap_check "$JUNK junk connections to $SELF:$PORT: refused $r0 -> $(mstat handshake refused)" $?
+st=$?
+ktap_check "$JUNK junk connections to $SELF:$PORT: refused $r0 -> $(mstat handshake refused)" $st
 
 # 5-7: calls.
 start_echo_server
@@ -119,7 +120,8 @@ calls=$(mstat rpc calls)
 ktap_note "tx_drop $drop0 -> $drop, calls $calls0 -> $calls, calls_failed $failed0 -> $failed"
 [ "$drop" -gt "$drop0" ] && [ "$calls" -ge $((calls0 + N)) ] &&
 	[ "$failed" -eq "$failed0" ]
-ktap_check "faults.tx_drop counted (+$((drop - drop0))), rpc.calls +$((calls - calls0)), none failed" $?
+st=$?
+ktap_check "faults.tx_drop counted (+$((drop - drop0))), rpc.calls +$((calls - calls0)), none failed" $st
 
 # 11-12: back to 0.
 "$CTL" set fault_tx_drop 0 &&

@@ -80,7 +80,8 @@ c2=$(flushed)
 ktap_note "flushed receives: $c0 before, $c1 after 3 s, $c2 after 6 s (recv_depth $recv_depth)"
 [ $rc -eq 0 ] && [ $((c1 - c0)) -le $((4 * recv_depth)) ] &&
 	[ $((c2 - c1)) -le "$recv_depth" ]
-ktap_check "QP forced to ERR: flushed receives not reposted forever ($((c1 - c0)), then $((c2 - c1)) more)" $?
+st=$?
+ktap_check "QP forced to ERR: flushed receives not reposted forever ($((c1 - c0)), then $((c2 - c1)) more)" $st
 
 log=$(log_since qp_err)
 ktap_note "$(grep -E 'rdmarpc' <<< "$log" | grep -v 'mark ' | tail -n 8)"

@@ -181,10 +181,12 @@ urc=$?
 touch "$T/rpc_badinput.done"
 ktap_note "$(cat "$T/rpc_badinput_junk.out")"
 [ $urc -eq 0 ]
-ktap_check "ud_junk again ($([ "$MODE" = two ] && echo 'from the peer' || echo 'locally')), during calls" $?
+st=$?
+ktap_check "ud_junk again ($([ "$MODE" = two ] && echo 'from the peer' || echo 'locally')), during calls" $st
 
 wait_until 15 established_back
-ktap_check "handshake junk: the module closed every connection (open now: $(established); before: ${base[*]}; junk status $trc)" $?
+st=$?
+ktap_check "handshake junk: the module closed every connection (open now: $(established); before: ${base[*]}; junk status $trc)" $st
 
 wait "$cli"
 runs=$(grep -c '^echo_client: 300 calls' "$cout")

@@ -92,7 +92,8 @@ done
 out=$(cat "$T"/rpc_echo_clients.[1-4])
 ktap_note "$(grep -v '^rpc_helper' <<< "$out")"
 [ $bad -eq 0 ] && [ "$(grep -c ': 150 ok, 0 failed, 0 mismatched$' <<< "$out")" = 8 ]
-ktap_check "4 processes x 2 endpoints, 150 calls each of 0..$((3 * mtu)) bytes: all intact [$((SECONDS - t0))s]" $?
+st=$?
+ktap_check "4 processes x 2 endpoints, 150 calls each of 0..$((3 * mtu)) bytes: all intact [$((SECONDS - t0))s]" $st
 ncalls=$((ncalls + 8 * 150))
 
 # The peer as the module knows it: found by address, never configured.

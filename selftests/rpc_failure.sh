@@ -154,7 +154,8 @@ ktap_check "echo_server still serves" $?
 
 stop_server
 wait_until 10 refcnt_zero
-ktap_check "no endpoint left behind here: module refcnt $(refcnt)" $?
+st=$?
+ktap_check "no endpoint left behind here: module refcnt $(refcnt)" $st
 
 # -- 3. rmmod with open files, then with sessions only -----------------
 "$HELPER" hold --peer "$PEER" --service held > "$T/rpc_failure_hold.out" 2>&1 &

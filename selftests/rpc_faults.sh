@@ -52,7 +52,8 @@ big=$((3 * (mtu - 32) + 17))	# four packets, the last one short
 
 # N calls under faults and one clean call before them.
 start_echo_server --count $((N + 1))
-ktap_check "echo_server --count $((N + 1)) serving on the peer" $?
+st=$?
+ktap_check "echo_server --count $((N + 1)) serving on the peer" $st
 
 # A session exists before the counters are read.
 echo_ok 10
@@ -79,7 +80,8 @@ peer_wait "$SERVER" 30
 rc=$?
 ktap_note "echo_server: $(peer_log "$SERVER" | tail -n 5)"
 [ $rc -eq 0 ]
-ktap_check "echo_server handled exactly $((N + 1)) requests and exited (status $rc): none ran twice" $?
+st=$?
+ktap_check "echo_server handled exactly $((N + 1)) requests and exited (status $rc): none ran twice" $st
 SERVER=
 
 calls=$(( $(sess_sum "$("$CTL" -j session show 2> /dev/null)" client calls_ok) - calls0 ))

@@ -56,7 +56,8 @@ if [ $rc -ne 0 ]; then
 fi
 cp "$out" "${RDMARPC_RESULTS:-$T}/stress.out" 2> /dev/null
 [ $rc -eq 0 ]
-ktap_check "stress for ${SECS}s: $(grep -o 'verified echoes [0-9]*' "$out"), $(grep -o 'violations [0-9]*' "$out" | head -n 1)" $?
+st=$?
+ktap_check "stress for ${SECS}s: $(grep -o 'verified echoes [0-9]* (echo worker) + [0-9]* (chaos workers)' "$out" | tail -n 1), $(grep -o 'violations [0-9]*' "$out" | tail -n 1)" $st
 
 # Afterwards: the device is there, faults off, echo works, the server
 # survived the whole run.

@@ -11,6 +11,9 @@
  * Netlink family "rdmarpc", version RDMARPC_GENL_VERSION.  Every attribute
  * has an exact type and length in the kernel's policy; unknown attributes
  * are rejected.  Commands that change state need CAP_NET_ADMIN.
+ * An attribute whose value lies outside the range stated below fails the
+ * command with -ERANGE and an extack naming it (the module parameters'
+ * ranges, checked by PARAM_SET itself, are -EINVAL).
  *
  * Network namespaces: rdmarpc works in the initial network namespace only
  * (its handshake sockets, routes and neighbour lookups are init_net's).
