@@ -463,16 +463,6 @@ static struct rdmarpc_ucall *rdmarpc_ep_take_completion(struct rdmarpc_ep *ep)
 	return uc;
 }
 
-static bool rdmarpc_ep_has_completions(struct rdmarpc_ep *ep)
-{
-	bool ret;
-
-	spin_lock_irq(&ep->lock);
-	ret = !list_empty(&ep->completions);
-	spin_unlock_irq(&ep->lock);
-	return ret;
-}
-
 /* Copy one completion out; on -EFAULT the caller puts it back. */
 static int rdmarpc_reap_one(struct rdmarpc_ucall *uc,
 			    struct rdmarpc_completion __user *out)
@@ -506,7 +496,7 @@ int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
 	long left = rdmarpc_ms_to_jiffies(timeout_ms);
 	struct rdmarpc_ucall *uc;
 	u32 n = 0;
-	int ret = 0;
+	int ret;
 
 	for (;;) {
 		while (n < count && (uc = rdmarpc_ep_take_completion(ep))) {
@@ -521,23 +511,11 @@ int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
 			rdmarpc_call_put(uc);
 			n++;
 		}
-		if (n >= min_complete || !timeout_ms)
+		ret = rdmarpc_ep_batch_wait(ep, &ep->call_wq,
+					    rdmarpc_ep_peek_completions, n,
+					    min_complete, timeout_ms, &left);
+		if (ret <= 0)
 			break;
-		if (!left) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_completions, ep,
-					 &left))
-			continue;
-		left = wait_event_interruptible_timeout(ep->call_wq,
-							rdmarpc_ep_has_completions(ep),
-							left);
-		if (left < 0) {
-			/* What was reaped is handed over; the signal waits. */
-			ret = n ? 0 : -EINTR;
-			break;
-		}
 	}
 out:
 	*done = n;
