@@ -274,6 +274,13 @@ out_unreserve:
 	return ERR_PTR(ret);
 }
 
+/* Ask the session layer to cancel @uc, and count it among the cancels. */
+static void rdmarpc_call_cancel(struct rdmarpc_ucall *uc)
+{
+	rdmarpc_count(cancels);
+	rdmarpc_peer_cancel(uc->peer, &uc->kc);
+}
+
 /*
  * Hand @uc to the session layer.  On failure ->done will not run: the
  * reservation is given back, the request freed, and the error returned.
@@ -311,10 +318,8 @@ static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc)
 	cancel = uc->cancel_req && !uc->finished;
 	spin_unlock_irq(&ep->lock);
 	/* A CANCEL came while the call was being started. */
-	if (cancel) {
-		rdmarpc_count(cancels);
-		rdmarpc_peer_cancel(uc->peer, &uc->kc);
-	}
+	if (cancel)
+		rdmarpc_call_cancel(uc);
 	rdmarpc_call_put(uc);
 	return 0;
 }
@@ -352,8 +357,7 @@ static bool rdmarpc_call_abandon(struct rdmarpc_ep *ep,
 	spin_lock_irq(&ep->lock);
 	uc->cancel_req = true;
 	spin_unlock_irq(&ep->lock);
-	rdmarpc_count(cancels);
-	rdmarpc_peer_cancel(uc->peer, &uc->kc);
+	rdmarpc_call_cancel(uc);
 	if (wait_for_completion_timeout(&uc->done,
 					msecs_to_jiffies(RDMARPC_CANCEL_WAIT_MS)))
 		return true;
@@ -555,8 +559,7 @@ int rdmarpc_ep_cancel(struct rdmarpc_ep *ep, u64 cookie)
 		spin_unlock_irq(&ep->lock);
 		if (!uc)
 			break;
-		rdmarpc_count(cancels);
-		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+		rdmarpc_call_cancel(uc);
 		rdmarpc_call_put(uc);
 	}
 	return found ? 0 : -ENOENT;
@@ -581,8 +584,7 @@ void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep)
 		spin_unlock_irq(&ep->lock);
 		if (!uc)
 			break;
-		rdmarpc_count(cancels);
-		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+		rdmarpc_call_cancel(uc);
 		rdmarpc_call_put(uc);
 	}
 }
