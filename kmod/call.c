@@ -274,6 +274,13 @@ out_unreserve:
 	return ERR_PTR(ret);
 }
 
+/* Ask the session layer to cancel @uc, and count it among the cancels. */
+static void rdmarpc_call_cancel(struct rdmarpc_ucall *uc)
+{
+	rdmarpc_count(cancels);
+	rdmarpc_peer_cancel(uc->peer, &uc->kc);
+}
+
 /*
  * Hand @uc to the session layer.  On failure ->done will not run: the
  * reservation is given back, the request freed, and the error returned.
@@ -311,10 +318,8 @@ static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc)
 	cancel = uc->cancel_req && !uc->finished;
 	spin_unlock_irq(&ep->lock);
 	/* A CANCEL came while the call was being started. */
-	if (cancel) {
-		rdmarpc_count(cancels);
-		rdmarpc_peer_cancel(uc->peer, &uc->kc);
-	}
+	if (cancel)
+		rdmarpc_call_cancel(uc);
 	rdmarpc_call_put(uc);
 	return 0;
 }
@@ -352,8 +357,7 @@ static bool rdmarpc_call_abandon(struct rdmarpc_ep *ep,
 	spin_lock_irq(&ep->lock);
 	uc->cancel_req = true;
 	spin_unlock_irq(&ep->lock);
-	rdmarpc_count(cancels);
-	rdmarpc_peer_cancel(uc->peer, &uc->kc);
+	rdmarpc_call_cancel(uc);
 	if (wait_for_completion_timeout(&uc->done,
 					msecs_to_jiffies(RDMARPC_CANCEL_WAIT_MS)))
 		return true;
@@ -463,16 +467,6 @@ static struct rdmarpc_ucall *rdmarpc_ep_take_completion(struct rdmarpc_ep *ep)
 	return uc;
 }
 
-static bool rdmarpc_ep_has_completions(struct rdmarpc_ep *ep)
-{
-	bool ret;
-
-	spin_lock_irq(&ep->lock);
-	ret = !list_empty(&ep->completions);
-	spin_unlock_irq(&ep->lock);
-	return ret;
-}
-
 /* Copy one completion out; on -EFAULT the caller puts it back. */
 static int rdmarpc_reap_one(struct rdmarpc_ucall *uc,
 			    struct rdmarpc_completion __user *out)
@@ -506,7 +500,7 @@ int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
 	long left = rdmarpc_ms_to_jiffies(timeout_ms);
 	struct rdmarpc_ucall *uc;
 	u32 n = 0;
-	int ret = 0;
+	int ret;
 
 	for (;;) {
 		while (n < count && (uc = rdmarpc_ep_take_completion(ep))) {
@@ -521,23 +515,11 @@ int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
 			rdmarpc_call_put(uc);
 			n++;
 		}
-		if (n >= min_complete || !timeout_ms)
+		ret = rdmarpc_ep_batch_wait(ep, &ep->call_wq,
+					    rdmarpc_ep_peek_completions, n,
+					    min_complete, timeout_ms, &left);
+		if (ret <= 0)
 			break;
-		if (!left) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_completions, ep,
-					 &left))
-			continue;
-		left = wait_event_interruptible_timeout(ep->call_wq,
-							rdmarpc_ep_has_completions(ep),
-							left);
-		if (left < 0) {
-			/* What was reaped is handed over; the signal waits. */
-			ret = n ? 0 : -EINTR;
-			break;
-		}
 	}
 out:
 	*done = n;
@@ -577,8 +559,7 @@ int rdmarpc_ep_cancel(struct rdmarpc_ep *ep, u64 cookie)
 		spin_unlock_irq(&ep->lock);
 		if (!uc)
 			break;
-		rdmarpc_count(cancels);
-		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+		rdmarpc_call_cancel(uc);
 		rdmarpc_call_put(uc);
 	}
 	return found ? 0 : -ENOENT;
@@ -603,8 +584,7 @@ void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep)
 		spin_unlock_irq(&ep->lock);
 		if (!uc)
 			break;
-		rdmarpc_count(cancels);
-		rdmarpc_peer_cancel(uc->peer, &uc->kc);
+		rdmarpc_call_cancel(uc);
 		rdmarpc_call_put(uc);
 	}
 }

@@ -101,63 +101,107 @@ static int rdmarpc_ioc_call(struct rdmarpc_ep *ep, void __user *uarg)
 }
 
 /*
- * Take the entries one by one; stop at the first that fails and return its
- * error, with @done (always written back) the number taken before it.
+ * The batch ioctls: a struct rdmarpc_batch whose @done is written back
+ * once the batch passed its checks, even if it then failed part way (see
+ * uapi/rdmarpc.h).  An op follows one of two rules:
+ *  - SUBMIT's (SUBMIT, REPLY_BATCH): @take gets the @count entries, each
+ *    @size bytes (a member of union rdmarpc_batch_entry), one by one, and
+ *    the first that fails ends the batch with its error; @min_complete
+ *    and @timeout_ms mean nothing there and are reserved;
+ *  - REAP's (REAP, RECV_BATCH): @wait gets the whole batch, @count at
+ *    least 1 and @min_complete at most @count, and sets @done.
  */
-static int rdmarpc_ioc_submit(struct rdmarpc_ep *ep, void __user *uarg)
+union rdmarpc_batch_entry {
+	struct rdmarpc_call call;
+	struct rdmarpc_reply reply;
+};
+
+struct rdmarpc_batch_op {
+	size_t size;
+	int (*take)(struct rdmarpc_ep *ep, const union rdmarpc_batch_entry *e);
+	int (*wait)(struct rdmarpc_ep *ep, const struct rdmarpc_batch *b,
+		    u32 *done);
+};
+
+/* SUBMIT's rules: stop at the first entry that fails, return its error. */
+static int rdmarpc_batch_each(struct rdmarpc_ep *ep,
+			      const struct rdmarpc_batch *b,
+			      const struct rdmarpc_batch_op *op, u32 *done)
+{
+	const u8 __user *entries = u64_to_user_ptr(b->entries);
+	union rdmarpc_batch_entry e;
+	int ret = 0;
+	u32 n;
+
+	for (n = 0; n < b->count; n++) {
+		if (copy_from_user(&e, entries + (size_t)n * op->size,
+				   op->size)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = op->take(ep, &e);
+		if (ret)
+			break;
+		/* Copying a large batch in may take a while. */
+		if (fatal_signal_pending(current)) {
+			n++;
+			break;
+		}
+		cond_resched();
+	}
+	*done = n;
+	return ret;
+}
+
+static int rdmarpc_ioc_batch(struct rdmarpc_ep *ep, void __user *uarg,
+			     const struct rdmarpc_batch_op *op)
 {
 	struct rdmarpc_batch __user *ub = uarg;
-	const struct rdmarpc_call __user *entries;
 	struct rdmarpc_batch b;
-	struct rdmarpc_call c;
 	u32 done = 0;
 	int ret;
 
 	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
 	if (ret)
 		return ret;
-	/* min_complete and timeout_ms mean nothing to SUBMIT: reserved. */
-	if (b.reserved || b.min_complete || b.timeout_ms)
+	if (b.reserved)
 		return -EINVAL;
-	entries = u64_to_user_ptr(b.entries);
-	for (; done < b.count; done++) {
-		if (copy_from_user(&c, &entries[done], sizeof(c))) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = rdmarpc_ep_submit(ep, &c);
-		if (ret)
-			break;
-		/* Copying a large batch in may take a while. */
-		if (fatal_signal_pending(current)) {
-			done++;
-			break;
-		}
-		cond_resched();
+	if (op->wait) {
+		if (!b.count || b.min_complete > b.count)
+			return -EINVAL;
+		ret = op->wait(ep, &b, &done);
+	} else {
+		if (b.min_complete || b.timeout_ms)
+			return -EINVAL;
+		ret = rdmarpc_batch_each(ep, &b, op, &done);
 	}
+	/* What was done is handed over even if the batch then failed. */
 	if (put_user(done, &ub->done))
 		return -EFAULT;
 	return ret;
 }
 
-static int rdmarpc_ioc_reap(struct rdmarpc_ep *ep, void __user *uarg)
+static int rdmarpc_batch_submit(struct rdmarpc_ep *ep,
+				const union rdmarpc_batch_entry *e)
 {
-	struct rdmarpc_batch __user *ub = uarg;
-	struct rdmarpc_batch b;
-	u32 done = 0;
-	int ret, ret2;
-
-	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
-	if (ret)
-		return ret;
-	if (b.reserved || !b.count || b.min_complete > b.count)
-		return -EINVAL;
-	ret = rdmarpc_ep_reap(ep, u64_to_user_ptr(b.entries), b.count,
-			      b.min_complete, b.timeout_ms, &done);
-	/* What was reaped is handed over even if the wait then failed. */
-	ret2 = put_user(done, &ub->done);
-	return ret2 ? ret2 : ret;
+	return rdmarpc_ep_submit(ep, &e->call);
 }
+
+static const struct rdmarpc_batch_op rdmarpc_submit_op = {
+	.size = sizeof(struct rdmarpc_call),
+	.take = rdmarpc_batch_submit,
+};
+
+static int rdmarpc_batch_reap(struct rdmarpc_ep *ep,
+			      const struct rdmarpc_batch *b, u32 *done)
+{
+	return rdmarpc_ep_reap(ep, u64_to_user_ptr(b->entries), b->count,
+			       b->min_complete, b->timeout_ms, done);
+}
+
+static const struct rdmarpc_batch_op rdmarpc_reap_op = {
+	.wait = rdmarpc_batch_reap,
+};
 
 static int rdmarpc_ioc_cancel(struct rdmarpc_ep *ep, void __user *uarg)
 {
@@ -219,65 +263,33 @@ static int rdmarpc_ioc_reply(struct rdmarpc_ep *ep, void __user *uarg)
 	return rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
 }
 
-/* REAP's checks; the entries are read by serve.c, one by one. */
-static int rdmarpc_ioc_recv_batch(struct rdmarpc_ep *ep, void __user *uarg)
+/* The entries are read by serve.c, one by one. */
+static int rdmarpc_batch_recv(struct rdmarpc_ep *ep,
+			      const struct rdmarpc_batch *b, u32 *done)
 {
-	struct rdmarpc_batch __user *ub = uarg;
-	struct rdmarpc_batch b;
-	u32 done = 0;
-	int ret, ret2;
-
-	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
-	if (ret)
-		return ret;
-	if (b.reserved || !b.count || b.min_complete > b.count)
-		return -EINVAL;
-	ret = rdmarpc_ep_recv_batch(ep, u64_to_user_ptr(b.entries), b.count,
-				    b.min_complete, b.timeout_ms, &done);
-	/* What was received is handed over even if the batch then failed. */
-	ret2 = put_user(done, &ub->done);
-	return ret2 ? ret2 : ret;
+	return rdmarpc_ep_recv_batch(ep, u64_to_user_ptr(b->entries),
+				     b->count, b->min_complete, b->timeout_ms,
+				     done);
 }
 
-/* SUBMIT's rules: stop at the first entry that fails, return its error. */
-static int rdmarpc_ioc_reply_batch(struct rdmarpc_ep *ep, void __user *uarg)
-{
-	struct rdmarpc_batch __user *ub = uarg;
-	const struct rdmarpc_reply __user *entries;
-	struct rdmarpc_batch b;
-	struct rdmarpc_reply r;
-	u32 done = 0;
-	int ret;
+static const struct rdmarpc_batch_op rdmarpc_recv_batch_op = {
+	.wait = rdmarpc_batch_recv,
+};
 
-	ret = rdmarpc_copy_arg(&b, sizeof(b), uarg);
-	if (ret)
-		return ret;
-	/* min_complete and timeout_ms mean nothing here: reserved. */
-	if (b.reserved || b.min_complete || b.timeout_ms)
+static int rdmarpc_batch_reply(struct rdmarpc_ep *ep,
+			       const union rdmarpc_batch_entry *e)
+{
+	const struct rdmarpc_reply *r = &e->reply;
+
+	if (r->size != sizeof(*r))
 		return -EINVAL;
-	entries = u64_to_user_ptr(b.entries);
-	for (; done < b.count; done++) {
-		if (copy_from_user(&r, &entries[done], sizeof(r))) {
-			ret = -EFAULT;
-			break;
-		}
-		if (r.size != sizeof(r)) {
-			ret = -EINVAL;
-			break;
-		}
-		ret = rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
-		if (ret)
-			break;
-		if (fatal_signal_pending(current)) {
-			done++;
-			break;
-		}
-		cond_resched();
-	}
-	if (put_user(done, &ub->done))
-		return -EFAULT;
-	return ret;
+	return rdmarpc_ep_reply(ep, r->id, r->status, r->buf, r->len);
 }
+
+static const struct rdmarpc_batch_op rdmarpc_reply_batch_op = {
+	.size = sizeof(struct rdmarpc_reply),
+	.take = rdmarpc_batch_reply,
+};
 
 static int rdmarpc_ioc_busy_poll(struct rdmarpc_ep *ep, void __user *uarg)
 {
@@ -309,9 +321,9 @@ static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 	case _IOC_NR(RDMARPC_IOC_CALL):
 		return rdmarpc_ioc_call(ep, uarg);
 	case _IOC_NR(RDMARPC_IOC_SUBMIT):
-		return rdmarpc_ioc_submit(ep, uarg);
+		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_submit_op);
 	case _IOC_NR(RDMARPC_IOC_REAP):
-		return rdmarpc_ioc_reap(ep, uarg);
+		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_reap_op);
 	case _IOC_NR(RDMARPC_IOC_CANCEL):
 		return rdmarpc_ioc_cancel(ep, uarg);
 	case _IOC_NR(RDMARPC_IOC_BIND):
@@ -323,9 +335,9 @@ static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 	case _IOC_NR(RDMARPC_IOC_BUSY_POLL):
 		return rdmarpc_ioc_busy_poll(ep, uarg);
 	case _IOC_NR(RDMARPC_IOC_RECV_BATCH):
-		return rdmarpc_ioc_recv_batch(ep, uarg);
+		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_recv_batch_op);
 	case _IOC_NR(RDMARPC_IOC_REPLY_BATCH):
-		return rdmarpc_ioc_reply_batch(ep, uarg);
+		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_reply_batch_op);
 	default:
 		return -ENOTTY;
 	}

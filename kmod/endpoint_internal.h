@@ -103,6 +103,9 @@ static inline long rdmarpc_ms_to_jiffies(u64 ms)
 void rdmarpc_ep_put(struct rdmarpc_ep *ep);
 bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep, bool (*cond)(void *arg),
 			  void *arg, long *left);
+int rdmarpc_ep_batch_wait(struct rdmarpc_ep *ep, wait_queue_head_t *wq,
+			  bool (*ready)(void *arg), u32 n, u32 min_complete,
+			  u32 timeout_ms, long *left);
 int rdmarpc_msg_from_user(struct rr_msg *m, u64 uptr, u32 len);
 int rdmarpc_msg_to_user(struct rr_msg *m, u64 uptr, u64 cap);
 

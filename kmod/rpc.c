@@ -110,6 +110,31 @@ bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep, bool (*cond)(void *arg),
 	return met;
 }
 
+/*
+ * The wait of a batch (REAP, RECV_BATCH) that has taken @n entries and
+ * finds nothing more to take.  Returns 1 when @ready(@ep) may hold now
+ * (take more), 0 when the batch ends (@min_complete reached, no wait
+ * asked for, or a signal once something was taken), else -ETIMEDOUT or
+ * -EINTR.  *@left is what is left of the wait, in jiffies; the waiters of
+ * @wq are woken when @ready(@ep) comes true.
+ */
+int rdmarpc_ep_batch_wait(struct rdmarpc_ep *ep, wait_queue_head_t *wq,
+			  bool (*ready)(void *arg), u32 n, u32 min_complete,
+			  u32 timeout_ms, long *left)
+{
+	if (n >= min_complete || !timeout_ms)
+		return 0;
+	if (!*left)
+		return -ETIMEDOUT;
+	if (rdmarpc_ep_busy_poll(ep, ready, ep, left))
+		return 1;
+	*left = wait_event_interruptible_timeout(*wq, ready(ep), *left);
+	if (*left < 0)
+		/* What was taken is handed over; the signal waits. */
+		return n ? 0 : -EINTR;
+	return 1;
+}
+
 void rdmarpc_ep_set_busy_poll(struct rdmarpc_ep *ep, u32 usec)
 {
 	WRITE_ONCE(ep->busy_poll_us, usec);

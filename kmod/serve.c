@@ -403,23 +403,11 @@ int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
 			n++;
 			cond_resched();
 		}
-		if (n >= min_complete || !timeout_ms)
+		ret = rdmarpc_ep_batch_wait(ep, &ep->req_wq,
+					    rdmarpc_ep_peek_pending, n,
+					    min_complete, timeout_ms, &left);
+		if (ret <= 0)
 			break;
-		if (!left) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep,
-					 &left))
-			continue;
-		left = wait_event_interruptible_timeout(ep->req_wq,
-							rdmarpc_ep_peek_pending(ep),
-							left);
-		if (left < 0) {
-			/* What was taken is handed over; the signal waits. */
-			ret = n ? 0 : -EINTR;
-			break;
-		}
 	}
 out:
 	*done = n;

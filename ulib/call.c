@@ -72,6 +72,59 @@ uint32_t rl_wait_ms(int timeout_ms)
 	return timeout_ms < 0 ? ~0U : (uint32_t)timeout_ms;
 }
 
+int rl_batch_ioctl(const struct rdmarpc *ep, unsigned long req,
+		   const void *entries, unsigned int count, unsigned int min,
+		   int timeout_ms, unsigned int *done)
+{
+	struct rdmarpc_batch b;
+	int err;
+
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.count = count;
+	b.entries = (uint64_t)(uintptr_t)entries;
+	b.min_complete = min;
+	b.timeout_ms = rl_wait_ms(timeout_ms);
+	err = rl_ioctl(ep, req, &b);
+	*done = b.done;
+	return err;
+}
+
+unsigned int rl_batch_valid(const void *entries, size_t size, unsigned int n,
+			    int (*check)(const void *entry))
+{
+	const char *p = entries;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (check(p + (size_t)i * size))
+			break;
+	return i;
+}
+
+int rl_batch_send(const struct rdmarpc *ep, unsigned long req,
+		  const void *entries, size_t size, unsigned int n,
+		  int (*check)(const void *entry))
+{
+	unsigned int i, done;
+	int err;
+
+	if (!ep || (n && !entries) || n > INT32_MAX)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	/* Send the valid prefix, so the count says where the bad one is. */
+	i = rl_batch_valid(entries, size, n, check);
+	if (!i)
+		return -EINVAL;
+	err = rl_batch_ioctl(ep, req, entries, i, 0, 0, &done);
+	if (done > i)
+		return -EPROTO;
+	if (err && !done)
+		return err;
+	return (int)done;
+}
+
 int rl_connect_prep(struct rdmarpc_connect *c, const char *peer,
 		    unsigned int timeout_ms)
 {
@@ -136,8 +189,10 @@ RL_EXPORT void rdmarpc_call_prep(struct rdmarpc_call *c, int handle,
 }
 
 /* The checks the library makes before a call reaches the kernel. */
-int rl_call_check(const struct rdmarpc_call *c)
+int rl_call_check(const void *entry)
 {
+	const struct rdmarpc_call *c = entry;
+
 	if ((int32_t)c->handle < 0)
 		return -EINVAL;
 	if ((c->req_len && !c->req) || (c->resp_cap && !c->resp))
@@ -180,55 +235,28 @@ RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 RL_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
 			     const struct rdmarpc_call *calls, unsigned int n)
 {
-	struct rdmarpc_batch b;
-	unsigned int i;
-	int err;
-
-	if (!ep || (n && !calls) || n > INT32_MAX)
-		return -EINVAL;
-	if (!n)
-		return 0;
-	/* Take the valid prefix, so the count says where the bad one is. */
-	for (i = 0; i < n; i++)
-		if (rl_call_check(&calls[i]))
-			break;
-	if (!i)
-		return -EINVAL;
-	memset(&b, 0, sizeof(b));
-	b.size = sizeof(b);
-	b.count = i;
-	b.entries = (uint64_t)(uintptr_t)calls;
-	err = rl_ioctl(ep, RDMARPC_IOC_SUBMIT, &b);
-	if (b.done > i)
-		return -EPROTO;
-	if (err && !b.done)
-		return err;
-	return (int)b.done;
+	return rl_batch_send(ep, RDMARPC_IOC_SUBMIT, calls, sizeof(*calls), n,
+			     rl_call_check);
 }
 
 RL_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
 			   unsigned int n, unsigned int min, int timeout_ms)
 {
-	struct rdmarpc_batch b;
+	unsigned int done;
 	int err;
 
 	if (!ep || !c || !n || min > n || n > INT32_MAX)
 		return -EINVAL;
-	memset(&b, 0, sizeof(b));
-	b.size = sizeof(b);
-	b.count = n;
-	b.entries = (uint64_t)(uintptr_t)c;
-	b.min_complete = min;
-	b.timeout_ms = rl_wait_ms(timeout_ms);
-	err = rl_ioctl(ep, RDMARPC_IOC_REAP, &b);
+	err = rl_batch_ioctl(ep, RDMARPC_IOC_REAP, c, n, min, timeout_ms,
+			     &done);
 	/* A wait that timed out still hands over what it reaped. */
-	if (err == -ETIMEDOUT || err == -EAGAIN || (err == -EINTR && b.done))
+	if (err == -ETIMEDOUT || err == -EAGAIN || (err == -EINTR && done))
 		err = 0;
 	if (err)
 		return err;
-	if (b.done > n)
+	if (done > n)
 		return -EPROTO;
-	return (int)b.done;
+	return (int)done;
 }
 
 RL_EXPORT int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie)

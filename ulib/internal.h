@@ -73,11 +73,35 @@ uint32_t rl_wait_ms(int timeout_ms);
 /* Fill and check the ABI structures; -EINVAL for bad arguments. */
 int rl_connect_prep(struct rdmarpc_connect *c, const char *peer,
 		    unsigned int timeout_ms);
-int rl_call_check(const struct rdmarpc_call *c);
 int rl_bind_prep(struct rdmarpc_bind *b, const char *service,
 		 const uint32_t *methods, unsigned int n);
-/* The checks made on batch entries before they reach the kernel. */
-int rl_request_check(const struct rdmarpc_request *r);
-int rl_reply_check(const struct rdmarpc_reply *r);
+/*
+ * The checks made before an entry reaches the kernel (a struct
+ * rdmarpc_call, rdmarpc_request or rdmarpc_reply): 0 or -EINVAL.
+ */
+int rl_call_check(const void *entry);
+int rl_request_check(const void *entry);
+int rl_reply_check(const void *entry);
+
+/*
+ * Batch ioctl @req over @count entries at @entries; @min and @timeout_ms
+ * (as the API takes it, see rl_wait_ms()) are the wait of REAP's rules, 0
+ * otherwise.  Returns the ioctl's error, with *@done what the kernel says
+ * it did.
+ */
+int rl_batch_ioctl(const struct rdmarpc *ep, unsigned long req,
+		   const void *entries, unsigned int count, unsigned int min,
+		   int timeout_ms, unsigned int *done);
+/* How many of the @n entries of @size bytes @check passes, from the first. */
+unsigned int rl_batch_valid(const void *entries, size_t size, unsigned int n,
+			    int (*check)(const void *entry));
+/*
+ * SUBMIT's rules (SUBMIT, REPLY_BATCH): the entries @check passes, from
+ * the first, in one batch.  Returns how many the kernel took, or a
+ * negative errno if none (-EINVAL for no valid entry).
+ */
+int rl_batch_send(const struct rdmarpc *ep, unsigned long req,
+		  const void *entries, size_t size, unsigned int n,
+		  int (*check)(const void *entry));
 
 #endif /* RDMARPC_ULIB_INTERNAL_H */

@@ -90,8 +90,10 @@ RL_EXPORT void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf,
 }
 
 /* What RECV_BATCH takes of an entry, checked before the kernel sees it. */
-int rl_request_check(const struct rdmarpc_request *r)
+int rl_request_check(const void *entry)
 {
+	const struct rdmarpc_request *r = entry;
+
 	if (r->size != sizeof(*r) || r->timeout_ms || r->reserved)
 		return -EINVAL;
 	if (r->buf_cap && !r->buf)
@@ -103,33 +105,25 @@ RL_EXPORT int rdmarpc_recv_batch(struct rdmarpc *ep,
 				 struct rdmarpc_request *reqs, unsigned int n,
 				 unsigned int min, int timeout_ms)
 {
-	struct rdmarpc_batch b;
-	unsigned int i;
+	unsigned int i, done;
 	int err;
 
 	if (!ep || !reqs || !n || min > n || n > INT32_MAX)
 		return -EINVAL;
 	/* Only the valid prefix: a request is never taken for a bad entry. */
-	for (i = 0; i < n; i++)
-		if (rl_request_check(&reqs[i]))
-			break;
+	i = rl_batch_valid(reqs, sizeof(*reqs), n, rl_request_check);
 	if (!i)
 		return -EINVAL;
-	memset(&b, 0, sizeof(b));
-	b.size = sizeof(b);
-	b.count = i;
-	b.entries = (uint64_t)(uintptr_t)reqs;
-	b.min_complete = min < i ? min : i;
-	b.timeout_ms = rl_wait_ms(timeout_ms);
-	err = rl_ioctl(ep, RDMARPC_IOC_RECV_BATCH, &b);
-	if (b.done > i)
+	err = rl_batch_ioctl(ep, RDMARPC_IOC_RECV_BATCH, reqs, i,
+			     min < i ? min : i, timeout_ms, &done);
+	if (done > i)
 		return -EPROTO;
 	/* What was taken is the caller's to answer, whatever came after. */
-	if (err == -ETIMEDOUT || err == -EAGAIN || b.done)
+	if (err == -ETIMEDOUT || err == -EAGAIN || done)
 		err = 0;
 	if (err)
 		return err;
-	return (int)b.done;
+	return (int)done;
 }
 
 RL_EXPORT void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id,
@@ -143,8 +137,10 @@ RL_EXPORT void rdmarpc_reply_prep(struct rdmarpc_reply *r, uint64_t id,
 	r->len = len;
 }
 
-int rl_reply_check(const struct rdmarpc_reply *r)
+int rl_reply_check(const void *entry)
 {
+	const struct rdmarpc_reply *r = entry;
+
 	if (r->size != sizeof(*r) || (r->len && !r->buf))
 		return -EINVAL;
 	return 0;
@@ -154,28 +150,6 @@ RL_EXPORT int rdmarpc_reply_batch(struct rdmarpc *ep,
 				  const struct rdmarpc_reply *replies,
 				  unsigned int n)
 {
-	struct rdmarpc_batch b;
-	unsigned int i;
-	int err;
-
-	if (!ep || (n && !replies) || n > INT32_MAX)
-		return -EINVAL;
-	if (!n)
-		return 0;
-	/* Send the valid prefix, so the count says where the bad one is. */
-	for (i = 0; i < n; i++)
-		if (rl_reply_check(&replies[i]))
-			break;
-	if (!i)
-		return -EINVAL;
-	memset(&b, 0, sizeof(b));
-	b.size = sizeof(b);
-	b.count = i;
-	b.entries = (uint64_t)(uintptr_t)replies;
-	err = rl_ioctl(ep, RDMARPC_IOC_REPLY_BATCH, &b);
-	if (b.done > i)
-		return -EPROTO;
-	if (err && !b.done)
-		return err;
-	return (int)b.done;
+	return rl_batch_send(ep, RDMARPC_IOC_REPLY_BATCH, replies,
+			     sizeof(*replies), n, rl_reply_check);
 }

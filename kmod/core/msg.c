@@ -43,7 +43,9 @@ out:
 /*
  * Contiguous bytes of @m at @off: returns a pointer and sets *@avail to how
  * many bytes follow it in the same chunk (and within the message).  With
- * @alloc, missing chunks are allocated; otherwise, or if that fails, NULL.
+ * @alloc, missing chunks are allocated; otherwise, or if that fails, NULL,
+ * and *@avail still counts the bytes from @off to the end of the missing
+ * chunk (within the message).
  */
 void *rr_msg_span(struct rr_msg *m, u32 off, u32 *avail,
 		  enum rr_msg_alloc alloc)
@@ -117,14 +119,11 @@ int rr_msg_read(const struct rr_msg *m, u32 off, void *dst, u32 n)
 	while (n) {
 		/* alloc == false: span does not modify the message. */
 		p = rr_msg_span((struct rr_msg *)m, off, &avail, RR_MSG_FIND);
-		if (!p) {
-			avail = min_t(u32, RR_CHUNK_SIZE -
-				      (off & (RR_CHUNK_SIZE - 1)), n);
-			memset(d, 0, avail);
-		} else {
-			avail = min_t(u32, avail, n);
+		avail = min_t(u32, avail, n);
+		if (p)
 			memcpy(d, p, avail);
-		}
+		else
+			memset(d, 0, avail);
 		d += avail;
 		off += avail;
 		n -= avail;

@@ -276,30 +276,14 @@ static inline void rr_tx_send(struct rr_session *s, void *buf,
 	s->st.tx_bytes += len;
 }
 
-/* A control packet without payload. */
-static int rr_tx_ctl(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
-		     u32 idx, u32 msg_len, u32 aux)
-{
-	struct rr_pkt h;
-	void *buf = rr_tx_get(s);
-
-	if (!buf)
-		return -EAGAIN;
-	h.kind = kind;
-	h.flags = flags;
-	h.req_num = req_num;
-	h.idx = idx;
-	h.msg_len = msg_len;
-	h.aux = aux;
-	h.plen = 0;
-	rr_tx_send(s, buf, &h);
-	return 0;
-}
-
-/* One data packet of @m, straight into the send buffer. */
-static __always_inline int rr_tx_data(struct rr_session *s, u8 kind,
-				      u8 flags, u32 req_num,
-				      const struct rr_msg *m, u32 idx, u32 aux)
+/*
+ * One packet about a message of @msg_len bytes, straight into the send
+ * buffer: with @m (that message), its segment @idx as the payload; without,
+ * a control packet with none.
+ */
+static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
+				 u32 req_num, u32 idx, u32 msg_len, u32 aux,
+				 const struct rr_msg *m)
 {
 	struct rr_pkt h;
 	u8 *buf = rr_tx_get(s);
@@ -310,15 +294,33 @@ static __always_inline int rr_tx_data(struct rr_session *s, u8 kind,
 	h.flags = flags;
 	h.req_num = req_num;
 	h.idx = idx;
-	h.msg_len = m->len;
+	h.msg_len = msg_len;
 	h.aux = aux;
-	h.plen = rr_plen(s, m->len, idx);
-	if (rr_msg_is_inline(m))
-		memcpy(buf + RR_HDR_LEN, m->inl + idx * s->seg, h.plen);
-	else
-		rr_msg_read(m, idx * s->seg, buf + RR_HDR_LEN, h.plen);
+	h.plen = 0;
+	if (m) {
+		h.plen = rr_plen(s, m->len, idx);
+		if (rr_msg_is_inline(m))
+			memcpy(buf + RR_HDR_LEN, m->inl + idx * s->seg, h.plen);
+		else
+			rr_msg_read(m, idx * s->seg, buf + RR_HDR_LEN, h.plen);
+	}
 	rr_tx_send(s, buf, &h);
 	return 0;
+}
+
+/* A control packet without payload. */
+static int rr_tx_ctl(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
+		     u32 idx, u32 msg_len, u32 aux)
+{
+	return rr_tx(s, kind, flags, req_num, idx, msg_len, aux, NULL);
+}
+
+/* One data packet of @m. */
+static __always_inline int rr_tx_data(struct rr_session *s, u8 kind,
+				      u8 flags, u32 req_num,
+				      const struct rr_msg *m, u32 idx, u32 aux)
+{
+	return rr_tx(s, kind, flags, req_num, idx, m->len, aux, m);
 }
 
 /* --- client ----------------------------------------------------------------- */

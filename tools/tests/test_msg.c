@@ -94,6 +94,42 @@ TEST(msg_span_walk)
 	rr_msg_free(&m);
 }
 
+/*
+ * Chunks never written, and a whole index chunk never written, read as
+ * zeros around one chunk that was.
+ */
+TEST(msg_read_holes)
+{
+	u32 far = RR_IDX_PER_CHUNK * RR_CHUNK_SIZE;
+	u32 len = far + 2 * RR_CHUNK_SIZE + 100, avail, i;
+	u8 *dst = malloc(len), one[RR_CHUNK_SIZE];
+	struct rr_msg m;
+
+	memset(one, 0x5a, sizeof(one));
+	ASSERT_EQ(rr_msg_init(&m, len), 0);
+	ASSERT_EQ(rr_msg_write(&m, RR_CHUNK_SIZE, one, sizeof(one)), 0);
+	/* a missing chunk still counts its bytes */
+	ASSERT_TRUE(!rr_msg_span(&m, far + 10, &avail, RR_MSG_FIND));
+	ASSERT_EQ(avail, RR_CHUNK_SIZE - 10);
+	ASSERT_TRUE(!rr_msg_span(&m, len - 30, &avail, RR_MSG_FIND));
+	ASSERT_EQ(avail, 30);
+	memset(dst, 0xff, len);
+	ASSERT_EQ(rr_msg_read(&m, 0, dst, len), 0);
+	for (i = 0; i < len; i++)
+		if (dst[i] != (i / RR_CHUNK_SIZE == 1 ? 0x5a : 0))
+			break;
+	ASSERT_EQ(i, len);
+	/* across the edge into the missing index chunk */
+	memset(dst, 0xff, len);
+	ASSERT_EQ(rr_msg_read(&m, far - 3, dst, RR_CHUNK_SIZE + 8), 0);
+	for (i = 0; i < RR_CHUNK_SIZE + 8; i++)
+		if (dst[i])
+			break;
+	ASSERT_EQ(i, RR_CHUNK_SIZE + 8);
+	rr_msg_free(&m);
+	free(dst);
+}
+
 TEST(msg_limits)
 {
 	struct rr_msg m;

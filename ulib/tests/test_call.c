@@ -155,6 +155,24 @@ TEST(wait_ms)
 	EXPECT_EQ(rl_wait_ms(1500), 1500);
 }
 
+/* A batch goes out as its valid entries, from the first. */
+TEST(batch_valid)
+{
+	struct rdmarpc_reply rp[3];
+	char buf[4];
+
+	for (int i = 0; i < 3; i++)
+		rdmarpc_reply_prep(&rp[i], (uint64_t)i + 1, 0, buf, 4);
+	EXPECT_EQ(rl_batch_valid(rp, sizeof(rp[0]), 3, rl_reply_check), 3);
+	EXPECT_EQ(rl_batch_valid(rp, sizeof(rp[0]), 0, rl_reply_check), 0);
+	rp[2].size = 0;
+	EXPECT_EQ(rl_batch_valid(rp, sizeof(rp[0]), 3, rl_reply_check), 2);
+	rp[1].buf = 0;
+	EXPECT_EQ(rl_batch_valid(rp, sizeof(rp[0]), 3, rl_reply_check), 1);
+	rp[0].size = 1;
+	EXPECT_EQ(rl_batch_valid(rp, sizeof(rp[0]), 3, rl_reply_check), 0);
+}
+
 /* The ABI's sizes: the same on every architecture (no implicit padding). */
 TEST(abi_sizes)
 {
