@@ -8,7 +8,8 @@
  * variables, their files in /sys/module/rdmarpc/parameters with the range
  * check of every value given at load or written there, their modinfo text,
  * and what netlink's PARAM_GET and PARAM_SET need, their range check and
- * error message included.
+ * error message included.  librdmarpc makes from it where each parameter
+ * goes in struct rdmarpc_params, whose fields are the rows' names.
  *
  * Included more than once, with no include guard, after rdmarpc.h (which
  * has the macros the ranges name): define
