@@ -9,7 +9,8 @@
  * check of every value given at load or written there, their modinfo text,
  * and what netlink's PARAM_GET and PARAM_SET need, their range check and
  * error message included.  librdmarpc makes from it where each parameter
- * goes in struct rdmarpc_params, whose fields are the rows' names.
+ * goes in struct rdmarpc_params, whose fields are the rows' names;
+ * rdmarpcctl its table of the names, forms and ranges it shows and takes.
  *
  * Included more than once, with no include guard, after rdmarpc.h (which
  * has the macros the ranges name): define
