@@ -25,7 +25,7 @@ static int __init rdmarpc_init(void)
 {
 	int ret;
 
-	/* First: the other parts read the parameters, netlink their table. */
+	/* First: the other parts read the parameters. */
 	ret = rdmarpc_params_init();
 	if (ret)
 		return ret;

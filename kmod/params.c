@@ -3,8 +3,8 @@
  * rdmarpc: module-wide state: the parameters, the configuration lock and
  * the workqueue.
  *
- * The parameters of params_table.h are range-checked however they are set:
- * on the command line at load, through their files in
+ * The parameters of uapi/rdmarpc_params.h are range-checked however they
+ * are set: on the command line at load, through their files in
  * /sys/module/rdmarpc/parameters and through netlink (netlink.c).  The
  * rules between parameters hold once module init has checked them: the
  * arguments given at load come one at a time, in any order.
@@ -167,10 +167,12 @@ static const struct kernel_param_ops rdmarpc_param_ops = {
 /*
  * Each parameter: its variable, its struct rdmarpc_param, its file in
  * sysfs, and its lines in modinfo (those module_param() and
- * MODULE_PARM_DESC() write, the name stringified).
+ * MODULE_PARM_DESC() write, the name stringified).  The rows of the table
+ * end in no ';' (userspace makes lists of them): @_end is the one that
+ * ends a row's last declaration.
  */
-#define RDMARPC_PARAM(_attr, _name, _type, _mode, _def, _min, _max, _zero, \
-		      _desc)						\
+#define RDMARPC_PARAM_DEFINE(_attr, _name, _type, _mode, _def, _min, _max, \
+			     _zero, _desc, _end)			\
 	RDMARPC_PARAM_CTYPE_##_type rdmarpc_##_name = _def;		\
 	static struct rdmarpc_param rdmarpc_param_##_name __ro_after_init = { \
 		.var = &rdmarpc_##_name,				\
@@ -188,31 +190,20 @@ static const struct kernel_param_ops rdmarpc_param_ops = {
 	MODULE_INFO(parmtype, #_name ":" RDMARPC_PARAM_KTYPE_##_type);	\
 	MODULE_INFO(parm, #_name ":" _desc " ("				\
 		    RDMARPC_PARAM_OR_ZERO_##_zero __stringify(_min) ".."	\
-		    __stringify(_max) "; default " __stringify(_def) ")")
-#include "params_table.h"
+		    __stringify(_max) "; default " __stringify(_def) ")") _end
+#define RDMARPC_PARAM(...)	RDMARPC_PARAM_DEFINE(__VA_ARGS__, ;)
+#include "uapi/rdmarpc_params.h"
 
-/*
- * One member per row, named for its attribute: two rows for one attribute
- * do not build, and the size says that every attribute has its row.
- */
-struct rdmarpc_param_rows {
-#define RDMARPC_PARAM(_attr, ...)	char _attr
-#include "params_table.h"
+const struct rdmarpc_param *const rdmarpc_params[RDMARPC_PARAM_A_MAX + 1] = {
+#define RDMARPC_PARAM(_attr, _name, ...) \
+	[RDMARPC_PARAM_A_##_attr] = &rdmarpc_param_##_name,
+#include "uapi/rdmarpc_params.h"
 };
-
-static_assert(sizeof(struct rdmarpc_param_rows) == RDMARPC_PARAM_A_MAX);
-
-const struct rdmarpc_param *rdmarpc_params[RDMARPC_PARAM_A_MAX + 1]
-	__ro_after_init;
 
 /* The ranges of the values given at load were checked as they came. */
 int __init rdmarpc_params_init(void)
 {
 	const char *conflict;
-
-#define RDMARPC_PARAM(_attr, _name, ...) \
-	(rdmarpc_params[RDMARPC_PARAM_A_##_attr] = &rdmarpc_param_##_name)
-#include "params_table.h"
 
 	mutex_lock(&rdmarpc_lock);
 	conflict = rdmarpc_params_conflict(rdmarpc_rto_min_us,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc: the module parameters (their table is params_table.h).
+ * rdmarpc: the module parameters (their table is uapi/rdmarpc_params.h).
  */
 #ifndef _RDMARPC_PARAMS_H
 #define _RDMARPC_PARAMS_H
@@ -38,10 +38,6 @@ extern unsigned int rdmarpc_fault_rx_drop;
 extern unsigned int rdmarpc_fault_duplicate;
 extern unsigned int rdmarpc_fault_reorder;
 extern unsigned int rdmarpc_fault_corrupt;
-
-#define RDMARPC_PPM			1000000
-/* The handshake workqueue's max_active bounds these. */
-#define RDMARPC_HS_PENDING_LIMIT	256
 
 /*
  * Debug knobs: a delay, in ms, at a point where a race can happen, so that
@@ -87,14 +83,6 @@ static inline void rdmarpc_dbg_delay(struct rdmarpc_dbg_delay *knob)
 	static_assert(sizeof(desc) > 1)
 #endif
 
-/* The type of a parameter: its variable's, and its netlink attribute's. */
-enum rdmarpc_param_type {
-	RDMARPC_PARAM_U32,		/* unsigned int */
-	RDMARPC_PARAM_S32,		/* int */
-	RDMARPC_PARAM_U16,		/* unsigned short */
-	RDMARPC_PARAM_BOOL,		/* bool; a u8 in netlink */
-};
-
 /* A parameter of the table, as the code that reads and writes it sees it. */
 struct rdmarpc_param {
 	void *var;			/* rdmarpc_<name> */
@@ -106,8 +94,9 @@ struct rdmarpc_param {
 	u16 attr;			/* RDMARPC_PARAM_A_* */
 };
 
-/* Every parameter of the table by its netlink attribute, once loaded. */
-extern const struct rdmarpc_param *rdmarpc_params[RDMARPC_PARAM_A_MAX + 1];
+/* Every parameter of the table by its netlink attribute. */
+extern const struct rdmarpc_param *const
+	rdmarpc_params[RDMARPC_PARAM_A_MAX + 1];
 
 /* @v is in @p's range, or 0 where 0 turns @p's feature off. */
 bool rdmarpc_param_valid(const struct rdmarpc_param *p, s64 v);
@@ -122,10 +111,7 @@ void rdmarpc_param_write(const struct rdmarpc_param *p, s64 v);
  */
 const char *rdmarpc_params_conflict(u32 rto_min_us, u32 rto_max_us);
 
-/*
- * Module init, first: fills rdmarpc_params[] and checks the rules between
- * the values given at load.
- */
+/* Module init, first: checks the rules between the values given at load. */
 int rdmarpc_params_init(void);
 
 #endif /* _RDMARPC_PARAMS_H */

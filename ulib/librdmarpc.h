@@ -131,6 +131,11 @@ const char *rdmarpc_gid_type_str(unsigned int type);
 
 #define RDMARPC_PARAM_BIT(attr)	(1U << (attr))
 
+/*
+ * One field per row of <rdmarpc_params.h>, in its order, named as the row
+ * and of its type (uint8_t for BOOL); each one's range and default are
+ * there.
+ */
 struct rdmarpc_params {
 	/* RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_x) for each field that is valid. */
 	uint32_t present;
@@ -144,7 +149,7 @@ struct rdmarpc_params {
 	uint32_t rto_max_us;
 	uint32_t max_retries;		/* timeouts in a row, then fail */
 	uint32_t heartbeat_ms;		/* 0: off */
-	/* Fault injection, parts per million (0..1000000), 0: off. */
+	/* Fault injection, parts per million (0..RDMARPC_PPM), 0: off. */
 	uint32_t fault_tx_drop;
 	uint32_t fault_rx_drop;
 	uint32_t fault_duplicate;

@@ -264,34 +264,57 @@ int rl_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 	return 0;
 }
 
+/*
+ * Parameters: the C type of each type of the table (its attribute's), as
+ * the fields of struct rdmarpc_params have it.
+ */
+#define RL_PARAM_CTYPE_U32	uint32_t
+#define RL_PARAM_CTYPE_S32	int32_t
+#define RL_PARAM_CTYPE_U16	uint16_t
+#define RL_PARAM_CTYPE_BOOL	uint8_t
+
+#define PARAM_FIELD(name)	(((struct rdmarpc_params *)0)->name)
+
+/*
+ * struct rdmarpc_params is written by hand, one field per row of the ABI's
+ * table of parameters (rdmarpc_params.h), named as the row and of its
+ * type.  A row without its field, or with a field of another type, does
+ * not build; nor does a field that no row has (the struct would not be the
+ * one the rows make).
+ */
+#define RDMARPC_PARAM(ATTR, name, type, ...)				\
+	_Static_assert(_Generic(PARAM_FIELD(name),			\
+				RL_PARAM_CTYPE_##type: 1, default: 0),	\
+		       "struct rdmarpc_params: " #name " is not a " #type);
+#include <rdmarpc_params.h>
+
+struct rl_params_made {
+	uint32_t present;
+#define RDMARPC_PARAM(ATTR, name, type, ...)	RL_PARAM_CTYPE_##type name;
+#include <rdmarpc_params.h>
+};
+
+#define RDMARPC_PARAM(ATTR, name, ...)					\
+	_Static_assert(offsetof(struct rl_params_made, name) ==		\
+		       offsetof(struct rdmarpc_params, name),		\
+		       "struct rdmarpc_params: " #name " is not where"	\
+		       " the rows put it");
+#include <rdmarpc_params.h>
+_Static_assert(sizeof(struct rl_params_made) ==
+	       sizeof(struct rdmarpc_params),
+	       "struct rdmarpc_params: a field after the last has no row");
+/* RDMARPC_PARAM_BIT() of each attribute fits in present. */
+_Static_assert(RDMARPC_PARAM_A_MAX < 32, "too many parameters for present");
+
 /* Parameter attributes: where each goes in struct rdmarpc_params. */
 static const struct {
 	int attr;
 	size_t off, size;
 } param_map[] = {
-#define P(a, f) { a, offsetof(struct rdmarpc_params, f), \
-		  sizeof(((struct rdmarpc_params *)0)->f) }
-	P(RDMARPC_PARAM_A_RECV_DEPTH, recv_depth),
-	P(RDMARPC_PARAM_A_SEND_DEPTH, send_depth),
-	P(RDMARPC_PARAM_A_GID_INDEX, gid_index),
-	P(RDMARPC_PARAM_A_TCP_PORT, tcp_port),
-	P(RDMARPC_PARAM_A_CRC, crc),
-	P(RDMARPC_PARAM_A_CALL_TIMEOUT_MS, call_timeout_ms),
-	P(RDMARPC_PARAM_A_RTO_MIN_US, rto_min_us),
-	P(RDMARPC_PARAM_A_RTO_MAX_US, rto_max_us),
-	P(RDMARPC_PARAM_A_MAX_RETRIES, max_retries),
-	P(RDMARPC_PARAM_A_HEARTBEAT_MS, heartbeat_ms),
-	P(RDMARPC_PARAM_A_FAULT_TX_DROP, fault_tx_drop),
-	P(RDMARPC_PARAM_A_FAULT_RX_DROP, fault_rx_drop),
-	P(RDMARPC_PARAM_A_FAULT_DUPLICATE, fault_duplicate),
-	P(RDMARPC_PARAM_A_FAULT_REORDER, fault_reorder),
-	P(RDMARPC_PARAM_A_FAULT_CORRUPT, fault_corrupt),
-	P(RDMARPC_PARAM_A_MEM_BUDGET_MB, mem_budget_mb),
-	P(RDMARPC_PARAM_A_SESSIONS_PER_HOST, sessions_per_host),
-	P(RDMARPC_PARAM_A_IDLE_TIMEOUT_MS, idle_timeout_ms),
-	P(RDMARPC_PARAM_A_HS_PENDING_MAX, hs_pending_max),
-	P(RDMARPC_PARAM_A_HS_PENDING_PER_HOST, hs_pending_per_host),
-#undef P
+#define RDMARPC_PARAM(ATTR, name, ...) \
+	{ RDMARPC_PARAM_A_##ATTR, offsetof(struct rdmarpc_params, name), \
+	  sizeof(PARAM_FIELD(name)) },
+#include <rdmarpc_params.h>
 };
 
 int rl_param_field(int attr, size_t *off, size_t *size)

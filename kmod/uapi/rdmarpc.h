@@ -231,31 +231,33 @@ enum rdmarpc_stat_attr {
 
 #define RDMARPC_STAT_A_MAX (__RDMARPC_STAT_A_MAX - 1)
 
-/* Module-wide parameters inside RDMARPC_A_PARAMS. */
+/*
+ * The type of a module parameter (rdmarpc_params.h): its attribute is a
+ * __u32, __s32, __u16 or __u8.
+ */
+enum rdmarpc_param_type {
+	RDMARPC_PARAM_U32,
+	RDMARPC_PARAM_S32,
+	RDMARPC_PARAM_U16,
+	RDMARPC_PARAM_BOOL,		/* a __u8, 0 or 1 */
+};
+
+/* Parts per million: the fault_* parameters' probabilities, at most this. */
+#define RDMARPC_PPM			1000000
+/*
+ * The most hs_pending_max and hs_pending_per_host take: as many handshakes
+ * as the module runs at once.
+ */
+#define RDMARPC_HS_PENDING_LIMIT	256
+
+/*
+ * Module-wide parameters inside RDMARPC_A_PARAMS, one per row of
+ * rdmarpc_params.h, which has each one's type, range and default.
+ */
 enum rdmarpc_param_attr {
 	RDMARPC_PARAM_A_UNSPEC,
-	RDMARPC_PARAM_A_RECV_DEPTH,	/* u32: receive ring per port, 16..8192 */
-	RDMARPC_PARAM_A_SEND_DEPTH,	/* u32: send ring per port, 16..8192 */
-	RDMARPC_PARAM_A_GID_INDEX,	/* s32: -1 = automatic, else forced */
-	RDMARPC_PARAM_A_TCP_PORT,	/* u16: handshake port (applies on load) */
-	RDMARPC_PARAM_A_CRC,		/* u8: CRC32C on new sessions, 0/1 */
-	RDMARPC_PARAM_A_CALL_TIMEOUT_MS, /* u32: default call timeout */
-	RDMARPC_PARAM_A_RTO_MIN_US,	/* u32 */
-	RDMARPC_PARAM_A_RTO_MAX_US,	/* u32 */
-	RDMARPC_PARAM_A_MAX_RETRIES,	/* u32: timeouts in a row, then fail */
-	RDMARPC_PARAM_A_HEARTBEAT_MS,	/* u32: liveness ping period, 0: off */
-	/* Fault injection, parts per million, 0 = off (the default). */
-	RDMARPC_PARAM_A_FAULT_TX_DROP,	/* u32 */
-	RDMARPC_PARAM_A_FAULT_RX_DROP,	/* u32 */
-	RDMARPC_PARAM_A_FAULT_DUPLICATE, /* u32 */
-	RDMARPC_PARAM_A_FAULT_REORDER,	/* u32 */
-	RDMARPC_PARAM_A_FAULT_CORRUPT,	/* u32 */
-	/* Admission of inbound sessions (see README, "Limits"). */
-	RDMARPC_PARAM_A_MEM_BUDGET_MB,	/* u32: server message memory, MiB */
-	RDMARPC_PARAM_A_SESSIONS_PER_HOST, /* u32: inbound sessions per IPv4 */
-	RDMARPC_PARAM_A_IDLE_TIMEOUT_MS, /* u32: close idle inbound, 0: off */
-	RDMARPC_PARAM_A_HS_PENDING_MAX,	/* u32: inbound handshakes at once */
-	RDMARPC_PARAM_A_HS_PENDING_PER_HOST, /* u32: ... per IPv4 address */
+#define RDMARPC_PARAM(ATTR, ...)	RDMARPC_PARAM_A_##ATTR,
+#include "rdmarpc_params.h"
 
 	__RDMARPC_PARAM_A_MAX
 };

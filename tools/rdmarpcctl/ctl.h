@@ -5,8 +5,10 @@
 #ifndef RDMARPCCTL_H
 #define RDMARPCCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <librdmarpc.h>
 
 #include "json.h"
@@ -31,6 +33,7 @@ struct subcommand {
 	int (*fn)(struct ctl *ctl, int argc, char **argv);
 	const char *usage;	/* arguments, after the name */
 	const char *help;
+	void (*more_help)(FILE *f);	/* after usage and help, or NULL */
 };
 
 /* Open a handle; on failure print why and return the exit code. */
@@ -62,6 +65,43 @@ void ctl_mac_str(const uint8_t mac[6], char *buf, size_t len);
 
 /* "fe80::1" for a 16-byte GID. */
 void ctl_gid_str(const uint8_t gid[16], char *buf, size_t len);
+
+/*
+ * A module parameter, a row of the ABI's table (rdmarpc_params.h), which
+ * has one per attribute, in order: ctl_params[attr - 1].
+ */
+struct ctl_param {
+	const char *name;
+	int attr;		/* RDMARPC_PARAM_A_* */
+	int type;		/* enum rdmarpc_param_type */
+	size_t off;		/* of its field in struct rdmarpc_params */
+	int64_t min, max;
+	int64_t def;
+	bool zero_off;		/* 0 is taken too, outside the range: off */
+};
+
+#define CTL_N_PARAMS	((size_t)RDMARPC_PARAM_A_MAX)
+extern const struct ctl_param ctl_params[];
+
+/* The parameter called @name, or NULL. */
+const struct ctl_param *ctl_param_find(const char *name);
+/* Parameter @c's value in @p. */
+int64_t ctl_param_value(const struct rdmarpc_params *p,
+			const struct ctl_param *c);
+/*
+ * Parse @s as a value of @c (no range check: the module's) into @p and
+ * flag it in p->present; 0, or -1 if @s is no value of @c's form.
+ */
+int ctl_param_parse(struct rdmarpc_params *p, const struct ctl_param *c,
+		    const char *s);
+/*
+ * The parameters flagged in p->present, in the table's order: a line
+ * "name value" each, in a form `set' takes back, or a JSON object of
+ * plain numbers.
+ */
+void ctl_params_print(FILE *f, const struct rdmarpc_params *p, int json);
+/* Every parameter with the values it takes and its default. */
+void ctl_params_help(FILE *f);
 
 /* A u64 counter of a stats struct: attribute (its present bit), key, place. */
 struct ctl_counter {

@@ -54,19 +54,20 @@ int ctl_parse_ppm(const char *s, uint32_t *ppm)
 	memcpy(num, s, n + 1);
 	if (n > 3 && !strcmp(num + n - 3, "ppm")) {
 		num[n - 3] = '\0';
-		if (strchr(num, '.') || ctl_parse_u32(num, &x) || x > 1000000)
+		if (strchr(num, '.') || ctl_parse_u32(num, &x) ||
+		    x > RDMARPC_PPM)
 			return -1;
 		*ppm = x;
 		return 0;
 	}
 	if (num[n - 1] == '%') {
 		num[n - 1] = '\0';
-		scale = 10000.0;
+		scale = RDMARPC_PPM / 100.0;
 	} else if (strchr(num, '.') || strchr(num, 'e') || strchr(num, 'E')) {
-		scale = 1000000.0;
+		scale = RDMARPC_PPM;
 	} else {
 		/* A bare integer is in parts per million. */
-		if (ctl_parse_u32(num, &x) || x > 1000000)
+		if (ctl_parse_u32(num, &x) || x > RDMARPC_PPM)
 			return -1;
 		*ppm = x;
 		return 0;
@@ -78,7 +79,7 @@ int ctl_parse_ppm(const char *s, uint32_t *ppm)
 	if (errno || *end || !isfinite(v) || v < 0)
 		return -1;
 	v = v * scale;
-	if (v > 1000000.0)
+	if (v > RDMARPC_PPM)
 		return -1;
 	*ppm = (uint32_t)llround(v);
 	return 0;

@@ -17,31 +17,24 @@ static int cmd_help(struct ctl *ctl, int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
 	{ "dev", cmd_dev, "[show [DEV]]",
-	  "Show the RDMA devices and ports the module uses" },
+	  "Show the RDMA devices and ports the module uses", NULL },
 	{ "peer", cmd_peer,
 	  "[show] | add NAME ADDR[:PORT] [crc on|off] [psk HEX] | del NAME",
-	  "Show, add or remove peers (PSK: 64 hex digits)" },
+	  "Show, add or remove peers (PSK: 64 hex digits)", NULL },
 	{ "session", cmd_session, "[show]",
-	  "Show the sessions with their gauges and counters" },
+	  "Show the sessions with their gauges and counters", NULL },
 	{ "stats", cmd_stats, "",
-	  "Show the module-wide counters, and those per port and per peer" },
+	  "Show the module-wide counters, and those per port and per peer",
+	  NULL },
 	{ "param", cmd_param, "[show]",
-	  "Show the module's parameters" },
-	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...\n"
-	  "  PARAM: recv_depth, send_depth, gid_index (N|auto), tcp_port,\n"
-	  "    crc (on|off), call_timeout_ms, rto_min_us, rto_max_us,\n"
-	  "    max_retries, heartbeat_ms (0: off), mem_budget_mb,\n"
-	  "    sessions_per_host, idle_timeout_ms (0: off), hs_pending_max,\n"
-	  "    hs_pending_per_host,\n"
-	  "    fault_tx_drop, fault_rx_drop, fault_duplicate, fault_reorder,\n"
-	  "    fault_corrupt: probabilities, as 0.05 (a fraction), 5%,\n"
-	  "    50000ppm or a bare integer (parts per million); 0: off",
-	  "Change parameters, all or none" },
+	  "Show the module's parameters", ctl_params_help },
+	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...",
+	  "Change parameters, all or none", ctl_params_help },
 	{ "loopback", cmd_loopback, "DEV PORT [COUNT [SIZE]]",
-	  "Send COUNT datagrams of SIZE bytes from a port to itself" },
+	  "Send COUNT datagrams of SIZE bytes from a port to itself", NULL },
 	{ "monitor", cmd_monitor, "[--count N] [--timeout SECONDS]",
-	  "Print device events (one line each) until interrupted" },
-	{ "help", cmd_help, "", "Show this help" },
+	  "Print device events (one line each) until interrupted", NULL },
+	{ "help", cmd_help, "", "Show this help", NULL },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -86,6 +79,8 @@ int ctl_help(const char *name)
 
 	printf("Usage: " PROG " [-j] %s %s\n  %s\n", c->name, c->usage,
 	       c->help);
+	if (c->more_help)
+		c->more_help(stdout);
 	return EXIT_OK;
 }
 

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Parsers fed with crafted netlink messages: well-formed, truncated,
- * wrongly sized and carrying unknown attributes.
+ * wrongly sized and carrying unknown attributes.  Every parameter of the
+ * table parsed, and printed by rdmarpcctl.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
 
 #include "internal.h"
+#include "ctl.h"
 #include "harness.h"
 
 /* ---- a message builder ---- */
@@ -1233,4 +1236,155 @@ TEST(counter_lists)
 	check_counters(_metadata, ROWS(hs), ROWS(hs_abi), RDMARPC_HSTAT_A_MAX);
 	check_counters(_metadata, ROWS(fault), ROWS(fault_abi), RDMARPC_FSTAT_A_MAX);
 	check_counters(_metadata, ROWS(rpc), ROWS(rpc_abi), RDMARPC_RSTAT_A_MAX);
+}
+
+/* ---- the table of parameters (rdmarpc_params.h) ---- */
+
+/*
+ * The table begins with the parameters released so far: their attributes
+ * (1, 2, ... after UNSPEC) and names, rdmarpcctl's and sysfs's, never
+ * change.  New ones come after.
+ */
+TEST(param_table)
+{
+	static const struct counter_row rows[] = {
+#define RDMARPC_PARAM(ATTR, name, ...) { RDMARPC_PARAM_A_##ATTR, #name },
+#include <rdmarpc_params.h>
+	};
+	static const char *const abi[] = {
+		"recv_depth", "send_depth", "gid_index", "tcp_port", "crc",
+		"call_timeout_ms", "rto_min_us", "rto_max_us", "max_retries",
+		"heartbeat_ms", "fault_tx_drop", "fault_rx_drop",
+		"fault_duplicate", "fault_reorder", "fault_corrupt",
+		"mem_budget_mb", "sessions_per_host", "idle_timeout_ms",
+		"hs_pending_max", "hs_pending_per_host",
+	};
+	size_t i, n = sizeof(rows) / sizeof(rows[0]);
+
+	EXPECT_TRUE(n >= sizeof(abi) / sizeof(abi[0]));
+	EXPECT_EQ(RDMARPC_PARAM_A_MAX, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(rows[i].attr, i + 1);
+		if (i < sizeof(abi) / sizeof(abi[0]))
+			EXPECT_STREQ(rows[i].name, abi[i]);
+	}
+}
+
+/* A value for the row of @attr, of its @type, that fits no narrower one. */
+static int64_t row_value(int type, int attr)
+{
+	switch (type) {
+	case RDMARPC_PARAM_S32:
+		return -100000 - attr;
+	case RDMARPC_PARAM_U16:
+		return 1000 + attr;
+	case RDMARPC_PARAM_BOOL:
+		return attr & 1;
+	default:
+		return 100000 + attr;
+	}
+}
+
+static void mb_param(struct mb *m, int attr, int type)
+{
+	int64_t v = row_value(type, attr);
+
+	switch (type) {
+	case RDMARPC_PARAM_U16:
+		mb_u16(m, (uint16_t)attr, (uint16_t)v);
+		break;
+	case RDMARPC_PARAM_BOOL:
+		mb_u8(m, (uint16_t)attr, (uint8_t)v);
+		break;
+	default:
+		mb_u32(m, (uint16_t)attr, (uint32_t)v);
+	}
+}
+
+/* What rdmarpcctl prints of @p, as text or JSON (caller frees). */
+static char *ctl_printed(const struct rdmarpc_params *p, int json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ctl_params_print(f, p, json);
+	fclose(f);
+	return buf;
+}
+
+/* How often @needle is in @s. */
+static int occurrences(const char *s, const char *needle)
+{
+	int n = 0;
+
+	while ((s = strstr(s, needle))) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * A PARAM_GET reply with every parameter of the table: librdmarpc parses
+ * each one into its field, and rdmarpcctl prints each one once, as text it
+ * takes back and as a JSON number.
+ */
+TEST(params_every_row)
+{
+	struct rdmarpc_params p, back;
+	struct mb m = { 0 };
+	char *text, *json, *line, *save, key[64];
+	size_t off, size, k;
+
+	mb_genl(&m, 0x20, RDMARPC_CMD_PARAM_GET);
+	mb_nest(&m, RDMARPC_A_PARAMS);
+#define RDMARPC_PARAM(ATTR, name, type, ...) \
+	mb_param(&m, RDMARPC_PARAM_A_##ATTR, RDMARPC_PARAM_##type);
+#include <rdmarpc_params.h>
+	mb_end(&m);
+	ASSERT_EQ(rl_parse_params(mb_hdr(&m), &p), 0);
+	EXPECT_EQ(p.present, (2U << RDMARPC_PARAM_A_MAX) - 2);
+#define RDMARPC_PARAM(ATTR, name, type, ...)				\
+	EXPECT_EQ(p.name, row_value(RDMARPC_PARAM_##type,		\
+				    RDMARPC_PARAM_A_##ATTR))		\
+		TH_LOG("%s", #name);					\
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_##ATTR, &off, &size), 0); \
+	EXPECT_EQ(off, offsetof(struct rdmarpc_params, name));		\
+	EXPECT_EQ(size, sizeof(p.name));
+#include <rdmarpc_params.h>
+
+	/* One line per row, in order, "name value"; set takes value back. */
+	text = ctl_printed(&p, 0);
+	memset(&back, 0, sizeof(back));
+	line = strtok_r(text, "\n", &save);
+	for (k = 0; k < CTL_N_PARAMS; k++) {
+		const struct ctl_param *c = &ctl_params[k];
+		size_t n = strlen(c->name);
+
+		ASSERT_TRUE(line != NULL) TH_LOG("no line for %s", c->name);
+		EXPECT_TRUE(!strncmp(line, c->name, n) && line[n] == ' ')
+			TH_LOG("%s: %s", c->name, line);
+		EXPECT_EQ(ctl_param_parse(&back, c, line + n + 1), 0)
+			TH_LOG("%s", line);
+		EXPECT_EQ(ctl_param_value(&back, c), ctl_param_value(&p, c))
+			TH_LOG("%s", line);
+		line = strtok_r(NULL, "\n", &save);
+	}
+	EXPECT_TRUE(line == NULL);
+	EXPECT_EQ(back.present, p.present);
+	free(text);
+
+	/* One key per row, with the field's value. */
+	json = ctl_printed(&p, 1);
+	EXPECT_EQ(occurrences(json, ":"), CTL_N_PARAMS);
+	for (k = 0; k < CTL_N_PARAMS; k++) {
+		const struct ctl_param *c = &ctl_params[k];
+
+		snprintf(key, sizeof(key), "\"%s\":%lld", c->name,
+			 (long long)ctl_param_value(&p, c));
+		EXPECT_EQ(occurrences(json, key), 1) TH_LOG("%s in %s", key,
+							     json);
+	}
+	free(json);
 }
