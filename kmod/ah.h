@@ -21,7 +21,13 @@ struct rdmarpc_port;
 
 struct rdmarpc_ah {
 	struct kref ref;
-	struct rdmarpc_port *port;	/* the cache owns no port reference */
+	/*
+	 * A reference on the port's memory (rdmarpc_port_get_ref()), dropped
+	 * by the free work; not a user's: the AH does not keep the port set
+	 * up, whose teardown waits a while for it, then destroys its ib_ah
+	 * (rdmarpc_ah_cache_stop()).
+	 */
+	struct rdmarpc_port *port;
 	struct list_head node;		/* in port->ah_list, under ah_lock */
 	struct list_head all_node;	/* in port->ah_all, under ah_mutex */
 	bool cached;			/* on port->ah_list, under ah_lock */
