@@ -67,9 +67,10 @@ void rdmarpc_peer_put(struct rdmarpc_peer *peer);
 
 /*
  * Start @kc on @peer.  Any context that may take a spinlock.  0: ->done
- * will run.  Otherwise ->done will not run and @kc->req is left to the
- * caller: -ENODEV, -ECONNRESET (peer down), -EMSGSIZE (beyond the peer's
- * limit).
+ * will run; until it has, the caller keeps its reference on @peer (a call
+ * waiting for a slot holds none of its own).  Otherwise ->done will not
+ * run and @kc->req is left to the caller: -ENODEV, -ECONNRESET (peer
+ * down), -EMSGSIZE (beyond the peer's limit).
  */
 int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 
