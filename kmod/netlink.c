@@ -131,7 +131,10 @@ static const struct nla_policy rdmarpc_loopback_policy[RDMARPC_A_MAX + 1] = {
 						4096),
 };
 
-/* Commands that take no attribute: NLA_UNSPEC is refused in strict mode. */
+/*
+ * Commands that take no attribute (PARAM_GET, PEER_GET, SESSION_GET,
+ * STATS_GET): NLA_UNSPEC is refused in strict mode, dumps included.
+ */
 static const struct nla_policy rdmarpc_no_attr_policy[RDMARPC_A_MAX + 1] = {};
 
 /*
@@ -1003,6 +1006,8 @@ static const struct genl_ops rdmarpc_ops[] = {
 	{
 		.cmd = RDMARPC_CMD_PARAM_GET,
 		.doit = rdmarpc_nl_param_get,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
 	},
 	{
 		.cmd = RDMARPC_CMD_PARAM_SET,
@@ -1035,10 +1040,14 @@ static const struct genl_ops rdmarpc_ops[] = {
 	{
 		.cmd = RDMARPC_CMD_PEER_GET,
 		.dumpit = rdmarpc_nl_peer_dump,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
 	},
 	{
 		.cmd = RDMARPC_CMD_SESSION_GET,
 		.dumpit = rdmarpc_nl_sess_dump,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
 	},
 	{
 		.cmd = RDMARPC_CMD_STATS_GET,

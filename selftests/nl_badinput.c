@@ -646,6 +646,35 @@ TEST_F(nl, unknown_attributes)
 	req_u8(&self->req, RDMARPC_A_PORT, 1);
 	EXPECT_REJECTED(-EINVAL, "PARAM_GET with a u8 PORT");
 
+	/* The dumps that take nothing refuse anything, known or not. */
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	req_u32(&self->req, RDMARPC_A_MAX + 1, 0);
+	EXPECT_REJECTED(-EINVAL, "PEER_GET with attribute MAX+1");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	req_str(&self->req, RDMARPC_A_PEER_NAME, "nl_badinput");
+	EXPECT_REJECTED(-EINVAL, "PEER_GET with a peer name");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_SESSION_GET,
+		 NLM_F_DUMP);
+	req_u32(&self->req, 1000, 0);
+	EXPECT_REJECTED(-EINVAL, "SESSION_GET with attribute 1000");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_SESSION_GET,
+		 NLM_F_DUMP);
+	req_u32(&self->req, RDMARPC_A_SESSION_ID, 1);
+	EXPECT_REJECTED(-EINVAL, "SESSION_GET with a session id");
+
+	/* Without attributes both dumps still work. */
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err) TH_LOG("PEER_GET: %s", self->res.extack);
+	req_init(&self->req, self->family, RDMARPC_CMD_SESSION_GET,
+		 NLM_F_DUMP);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err)
+		TH_LOG("SESSION_GET: %s", self->res.extack);
+
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
 	req_nest(&self->req, RDMARPC_A_PARAMS);
 	req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH,
@@ -995,12 +1024,14 @@ static void build_garbage(struct req *r, uint16_t family)
 	static const uint8_t cmds[] = {
 		RDMARPC_CMD_DEV_GET, RDMARPC_CMD_PARAM_GET,
 		RDMARPC_CMD_PARAM_SET, RDMARPC_CMD_LOOPBACK,
-		RDMARPC_CMD_STATS_GET,
+		RDMARPC_CMD_STATS_GET, RDMARPC_CMD_PEER_GET,
+		RDMARPC_CMD_SESSION_GET,
 	};
 	uint8_t cmd = rnd_below(8) ? cmds[rnd_below(sizeof(cmds))] :
 				     (uint8_t)rnd_below(256);
-	int flags = (cmd == RDMARPC_CMD_DEV_GET || !rnd_below(8)) ?
-		    NLM_F_DUMP : 0;
+	int dump = cmd == RDMARPC_CMD_DEV_GET || cmd == RDMARPC_CMD_PEER_GET ||
+		   cmd == RDMARPC_CMD_SESSION_GET;
+	int flags = (dump || !rnd_below(8)) ? NLM_F_DUMP : 0;
 	int i, n = (int)rnd_below(7), at = (int)rnd_below(n + 1);
 
 	req_init(r, family, cmd, (uint16_t)flags);

@@ -8,9 +8,11 @@
  *    devices, module parameters, events), documented below;
  *  - the /dev/rdmarpc character device (calls and services).
  *
- * Netlink family "rdmarpc", version RDMARPC_GENL_VERSION.  Every attribute
- * has an exact type and length in the kernel's policy; unknown attributes
- * are rejected.  Commands that change state need CAP_NET_ADMIN.
+ * Netlink family "rdmarpc", version RDMARPC_GENL_VERSION.  Every command
+ * has a policy of its own, strictly applied (dumps included): every
+ * attribute it takes has an exact type and length, and an attribute it
+ * does not take, or an unknown one, is rejected with -EINVAL.  Commands
+ * that change state need CAP_NET_ADMIN (-EPERM without).
  *
  * Network namespaces: rdmarpc works in the initial network namespace only
  * (its handshake sockets, routes and neighbour lookups are init_net's).
@@ -42,6 +44,7 @@
  *   NLM_F_DUMP_INTR; userspace retries.
  *
  * RDMARPC_CMD_PARAM_GET (do; anyone)
+ *   Request: no attributes (any attribute is refused with -EINVAL).
  *   Reply: RDMARPC_A_PARAMS nested, every RDMARPC_PARAM_A_* attribute.
  *
  * RDMARPC_CMD_PARAM_SET (do; CAP_NET_ADMIN)
@@ -73,6 +76,7 @@
  *   Request: RDMARPC_A_PEER_NAME.  Pending calls fail with -ECONNRESET.
  *
  * RDMARPC_CMD_PEER_GET (dump; anyone)
+ *   Request: no attributes (any attribute is refused with -EINVAL).
  *   Reply, per peer (configured, or created on demand by a connect to
  *   "a.b.c.d[:port]", then named "a.b.c.d:port"):
  *     RDMARPC_A_PEER_NAME      string
@@ -95,6 +99,7 @@
  *   GID, QPN and QKey come only from the handshake.
  *
  * RDMARPC_CMD_SESSION_GET (dump; anyone)
+ *   Request: no attributes (any attribute is refused with -EINVAL).
  *   Reply, per session:
  *     RDMARPC_A_SESSION_ID     u32
  *     RDMARPC_A_SESSION_ROLE   u8       enum rdmarpc_session_role
