@@ -21,27 +21,33 @@
  * -EOPNOTSUPP.
  *
  * RDMARPC_CMD_DEV_GET (dump; anyone)
- *   Request: nothing, or RDMARPC_A_DEV_NAME to select one device.
- *   Reply: one message per (device, port) that the module set up:
+ *   Request: nothing, or RDMARPC_A_DEV_NAME to select one device (-ENODEV
+ *   with an extack message if no device has that name).
+ *   Reply: one message per port of every RDMA device the module manages
+ *   (its InfiniBand and RoCE ports, whether the module set them up or
+ *   not: a port is set up once it is ACTIVE with a usable GID):
  *     RDMARPC_A_DEV_NAME      string   e.g. "rxe0"
  *     RDMARPC_A_DEV_INDEX     u32      ib_device index
  *     RDMARPC_A_PORT          u32      port number (1-based)
- *     RDMARPC_A_PORT_STATE    u8       enum rdmarpc_port_state
+ *     RDMARPC_A_PORT_STATE    u8       enum rdmarpc_port_state, as queried
  *     RDMARPC_A_LINK_LAYER    u8       enum rdmarpc_link_layer
  *     RDMARPC_A_ACTIVE_MTU    u32      payload MTU in bytes (256..4096)
  *     RDMARPC_A_LID           u16      0 on RoCE
+ *   only for a port the module has set up:
  *     RDMARPC_A_GID_INDEX     u32      the source GID index the module chose
  *     RDMARPC_A_NETDEV        string   net device of the chosen GID (RoCE)
  *     RDMARPC_A_QPN           u32      the port's UD QP number
  *     RDMARPC_A_QKEY          u32      the QKey (random per module instance)
+ *   and for every port:
  *     RDMARPC_A_GIDS          nested   list of RDMARPC_A_GID, each nested:
  *       RDMARPC_GID_A_INDEX   u32
  *       RDMARPC_GID_A_GID     binary   16 bytes, network order
  *       RDMARPC_GID_A_TYPE    u8       enum rdmarpc_gid_type
- *       RDMARPC_GID_A_NETDEV  string   (RoCE only)
+ *       RDMARPC_GID_A_NETDEV  string   when the GID has one (RoCE)
  *     RDMARPC_A_STATS         nested   RDMARPC_STAT_A_* counters, u64 each
- *   A dump that raced with a device coming or going is flagged
- *   NLM_F_DUMP_INTR; userspace retries.
+ *   A dump that raced with a change (a device added or removed; a port's
+ *   state, set-up or source GID) is flagged NLM_F_DUMP_INTR; userspace
+ *   retries.
  *
  * RDMARPC_CMD_PARAM_GET (do; anyone)
  *   Request: no attributes (any attribute is refused with -EINVAL).
