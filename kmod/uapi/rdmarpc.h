@@ -258,7 +258,7 @@ enum rdmarpc_param_attr {
 	RDMARPC_PARAM_A_FAULT_DUPLICATE, /* u32 */
 	RDMARPC_PARAM_A_FAULT_REORDER,	/* u32 */
 	RDMARPC_PARAM_A_FAULT_CORRUPT,	/* u32 */
-	/* Admission of inbound sessions (see README, "Limits"). */
+	/* Admission of inbound sessions (README, "Admission limits"). */
 	RDMARPC_PARAM_A_MEM_BUDGET_MB,	/* u32: server message memory, MiB */
 	RDMARPC_PARAM_A_SESSIONS_PER_HOST, /* u32: inbound sessions per IPv4 */
 	RDMARPC_PARAM_A_IDLE_TIMEOUT_MS, /* u32: close idle inbound, 0: off */
