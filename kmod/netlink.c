@@ -599,7 +599,11 @@ static void rdmarpc_nl_param_err(struct netlink_ext_ack *extack,
 	}
 }
 
-/* Check every value before any is applied; -EINVAL names the first bad. */
+/*
+ * Check every value before any is applied: -EINVAL names the first out of
+ * range, or the rule broken between two; -EBUSY a parameter that only
+ * module load sets, given a new value.
+ */
 static int rdmarpc_nl_param_check(struct nlattr **tb,
 				  struct netlink_ext_ack *extack)
 {
@@ -607,14 +611,22 @@ static int rdmarpc_nl_param_check(struct nlattr **tb,
 	const char *conflict;
 	u32 rto_min, rto_max;
 	int attr;
+	s64 v;
 
 	lockdep_assert_held(&rdmarpc_lock);
 	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++) {
 		p = rdmarpc_params[attr];
-		if (tb[attr] &&
-		    !rdmarpc_param_valid(p, rdmarpc_nl_get_param(tb[attr], p))) {
+		if (!tb[attr])
+			continue;
+		v = rdmarpc_nl_get_param(tb[attr], p);
+		if (!rdmarpc_param_valid(p, v)) {
 			rdmarpc_nl_param_err(extack, tb[attr], p->range_msg);
 			return -EINVAL;
+		}
+		conflict = rdmarpc_param_fixed(p, v);
+		if (conflict) {
+			rdmarpc_nl_param_err(extack, tb[attr], conflict);
+			return -EBUSY;
 		}
 	}
 	rto_min = tb[RDMARPC_PARAM_A_RTO_MIN_US] ?

@@ -298,6 +298,7 @@ static int resolve_family(int fd)
 struct params {
 	uint32_t recv_depth, send_depth;
 	int32_t gid_index;
+	uint16_t tcp_port;
 };
 
 static int param_get(int fd, uint16_t family, struct params *p)
@@ -329,6 +330,11 @@ static int param_get(int fd, uint16_t family, struct params *p)
 	if (!a || a->nla_len != NLA_HDRLEN + 4)
 		return -EPROTO;
 	memcpy(&p->gid_index, attr_data(a), 4);
+	a = find_attr(attr_data(nest), nest->nla_len - NLA_HDRLEN,
+		      RDMARPC_PARAM_A_TCP_PORT);
+	if (!a || a->nla_len != NLA_HDRLEN + 2)
+		return -EPROTO;
+	memcpy(&p->tcp_port, attr_data(a), 2);
 	return 0;
 }
 
@@ -608,6 +614,50 @@ TEST_F(nl, param_set_out_of_range_all_or_nothing)
 	EXPECT_EQ(p0->recv_depth, now.recv_depth);
 	EXPECT_EQ(p0->send_depth, now.send_depth);
 	EXPECT_EQ(p0->gid_index, now.gid_index);
+}
+
+/*
+ * tcp_port is the handshake listener's, bound at load: PARAM_SET refuses
+ * another value with -EBUSY (nothing applied) and takes the current one.
+ */
+TEST_F(nl, tcp_port_load_only)
+{
+	const struct params *p0 = &self->params;
+	uint16_t port = p0->tcp_port == 65535 ? 65534 : p0->tcp_port + 1;
+	uint32_t other = p0->recv_depth == 256 ? 512 : 256;
+	struct params now;
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u16(&self->req, RDMARPC_PARAM_A_TCP_PORT, port);
+	req_end(&self->req);
+	EXPECT_REJECTED(-EBUSY, "a new tcp_port");
+	EXPECT_TRUE(strstr(self->res.extack, "tcp_port") != NULL)
+		TH_LOG("extack '%s' does not name tcp_port", self->res.extack);
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH, other);
+	req_u16(&self->req, RDMARPC_PARAM_A_TCP_PORT, port);
+	req_end(&self->req);
+	EXPECT_REJECTED(-EBUSY, "good recv_depth, new tcp_port");
+
+	ASSERT_EQ(0, param_get(self->fd, self->family, &now));
+	EXPECT_EQ(p0->tcp_port, now.tcp_port);
+	EXPECT_EQ(p0->recv_depth, now.recv_depth);
+
+	/* The current value is taken: a PARAM_GET reply can go back as is. */
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u16(&self->req, RDMARPC_PARAM_A_TCP_PORT, p0->tcp_port);
+	req_end(&self->req);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err)
+		TH_LOG("the current tcp_port: %d (%s), extack '%s'",
+		       self->res.err, strerror(-self->res.err),
+		       self->res.extack);
+	ASSERT_EQ(0, param_get(self->fd, self->family, &now));
+	EXPECT_EQ(p0->tcp_port, now.tcp_port);
 }
 
 TEST_F(nl, unknown_attributes)

@@ -58,6 +58,11 @@
  *   Values are range-checked all before any is applied (all or nothing);
  *   -EINVAL with an extack message names the offending parameter.
  *   Settings that size per-port resources apply to ports set up afterwards.
+ *   RDMARPC_PARAM_A_TCP_PORT takes effect at module load only (the
+ *   handshake listener is bound to it): a value other than the current
+ *   one fails the request with -EBUSY and an extack message, and nothing
+ *   is applied; the current value is taken, so that a PARAM_GET reply can
+ *   be sent back as is.
  *
  * RDMARPC_CMD_LOOPBACK (do; CAP_NET_ADMIN; for self-tests)
  *   Request: RDMARPC_A_DEV_NAME, RDMARPC_A_PORT, RDMARPC_A_LOOPBACK_COUNT
@@ -245,7 +250,7 @@ enum rdmarpc_param_attr {
 	RDMARPC_PARAM_A_RECV_DEPTH,	/* u32: receive ring per port, 16..8192 */
 	RDMARPC_PARAM_A_SEND_DEPTH,	/* u32: send ring per port, 16..8192 */
 	RDMARPC_PARAM_A_GID_INDEX,	/* s32: -1 = automatic, else forced */
-	RDMARPC_PARAM_A_TCP_PORT,	/* u16: handshake port (applies on load) */
+	RDMARPC_PARAM_A_TCP_PORT,	/* u16: handshake port (load only) */
 	RDMARPC_PARAM_A_CRC,		/* u8: CRC32C on new sessions, 0/1 */
 	RDMARPC_PARAM_A_CALL_TIMEOUT_MS, /* u32: default call timeout */
 	RDMARPC_PARAM_A_RTO_MIN_US,	/* u32 */

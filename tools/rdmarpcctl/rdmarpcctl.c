@@ -28,7 +28,8 @@ static const struct subcommand subcommands[] = {
 	{ "param", cmd_param, "[show]",
 	  "Show the module's parameters" },
 	{ "set", cmd_set, "PARAM VALUE [PARAM VALUE]...\n"
-	  "  PARAM: recv_depth, send_depth, gid_index (N|auto), tcp_port,\n"
+	  "  PARAM: recv_depth, send_depth, gid_index (N|auto),\n"
+	  "    tcp_port (set at module load only: a new value is refused),\n"
 	  "    crc (on|off), call_timeout_ms, rto_min_us, rto_max_us,\n"
 	  "    max_retries, heartbeat_ms (0: off), mem_budget_mb,\n"
 	  "    sessions_per_host, idle_timeout_ms (0: off), hs_pending_max,\n"
