@@ -43,7 +43,9 @@ extern "C" {
  *   -EAGAIN           a dump kept being interrupted by device changes.
  * Errors of calls (see the /dev/rdmarpc part below): -ETIMEDOUT,
  * -ECONNRESET, -ENODEV, -ENOENT, -ECANCELED, -EMSGSIZE, -ENOBUFS,
- * -ECONNABORTED, with the meanings listed in <rdmarpc.h>.
+ * -ECONNABORTED, -ENOSPC, -ENOMEM, -EFAULT (reap), and for a call that
+ * waited for a new session the connect's error, with the meanings listed
+ * in <rdmarpc.h>.
  */
 
 struct rdmarpc_nl;
