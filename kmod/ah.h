@@ -48,7 +48,11 @@ struct rdmarpc_ah {
 	struct work_struct free_work;
 };
 
-/* Process context: find or create the entry for @dgid; resolution starts. */
+/*
+ * Process context: find or create the entry for @dgid (resolution starts),
+ * with a reference for the caller; ERR_PTR(-EADDRNOTAVAIL) if the port has
+ * no source GID, -ENOMEM.
+ */
 struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
 				  const union ib_gid *dgid);
 /* Wait (process context) until resolved: 0, -ETIMEDOUT or the failure. */
