@@ -21,7 +21,13 @@ struct rdmarpc_port;
 
 struct rdmarpc_ah {
 	struct kref ref;
-	struct rdmarpc_port *port;	/* the cache owns no port reference */
+	/*
+	 * A reference on the port's memory (rdmarpc_port_get_ref()), dropped
+	 * by the free work; not a user's: the AH does not keep the port set
+	 * up, whose teardown waits a while for it, then destroys its ib_ah
+	 * (rdmarpc_ah_cache_stop()).
+	 */
+	struct rdmarpc_port *port;
 	struct list_head node;		/* in port->ah_list, under ah_lock */
 	struct list_head all_node;	/* in port->ah_all, under ah_mutex */
 	bool cached;			/* on port->ah_list, under ah_lock */
@@ -42,7 +48,11 @@ struct rdmarpc_ah {
 	struct work_struct free_work;
 };
 
-/* Process context: find or create the entry for @dgid; resolution starts. */
+/*
+ * Process context: find or create the entry for @dgid (resolution starts),
+ * with a reference for the caller; ERR_PTR(-EADDRNOTAVAIL) if the port has
+ * no source GID, -ENOMEM.
+ */
 struct rdmarpc_ah *rdmarpc_ah_get(struct rdmarpc_port *port,
 				  const union ib_gid *dgid);
 /* Wait (process context) until resolved: 0, -ETIMEDOUT or the failure. */

@@ -20,11 +20,17 @@
 
 /*
  * Per-endpoint limits, so that one process cannot pin the host's memory:
- * calls in flight (SUBMIT/CALL: -EAGAIN beyond), requests queued or held
- * (further requests fail on the caller's side), message bytes held for the
- * endpoint (requests in flight, responses not reaped, requests not
- * answered: -ENOBUFS beyond), connections, services and the methods of one
- * BIND.
+ * - calls in flight (SUBMIT/CALL: -EAGAIN beyond);
+ * - requests queued or received and not answered (beyond, a request is
+ *   refused: the caller's call fails with -ENOMEM);
+ * - message bytes the kernel holds for the endpoint (ep->bytes): a call's
+ *   request from SUBMIT/CALL until its ->done, its response from ->done
+ *   until REAP or the CALL ioctl takes it, and a request's body from its
+ *   delivery until RECV copies it out (a received request holds none).
+ *   Beyond: SUBMIT/CALL fail with -ENOBUFS, a response that does not fit
+ *   fails its call with -ENOBUFS, a request is refused (-ENOMEM on the
+ *   caller's side);
+ * - connections, services and the methods of one BIND.
  */
 #define RDMARPC_EP_MAX_CALLS		4096
 #define RDMARPC_EP_MAX_REQS		4096

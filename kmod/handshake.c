@@ -981,14 +981,6 @@ static const char *rdmarpc_hs_serve_accept(struct rdmarpc_hs_inbound *in)
 	return NULL;
 }
 
-/*
- * No key: the session is active before the client hears of it, from the
- * ACCEPT in @in->buf (@len bytes).  The connection stays ours until
- * attached: an active session may be torn down at once (the device
- * removed), which closes what it owns.  NULL; or a reason to refuse, the
- * connection still ours; or ERR_PTR(-EBADF): the session died, and the
- * socket went with the connection.
- */
 /* @in->sock is about to become its connection's: exit must let go of it. */
 static void rdmarpc_hs_disown(struct rdmarpc_hs_inbound *in)
 {
@@ -997,6 +989,14 @@ static void rdmarpc_hs_disown(struct rdmarpc_hs_inbound *in)
 	mutex_unlock(&rdmarpc_hs_mutex);
 }
 
+/*
+ * No key: the session is active before the client hears of it, from the
+ * ACCEPT in @in->buf (@len bytes).  The connection stays ours until
+ * attached: an active session may be torn down at once (the device
+ * removed), which closes what it owns.  NULL; or a reason to refuse, the
+ * connection still ours; or ERR_PTR(-EBADF): the session died, and the
+ * socket went with the connection.
+ */
 static const char *rdmarpc_hs_serve_open(struct rdmarpc_hs_inbound *in,
 					 int len)
 {

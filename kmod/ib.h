@@ -51,8 +51,11 @@ struct rdmarpc_port_stats {
  * every port; its verbs resources exist only while @up (set up when the
  * port is ACTIVE and has a usable GID).
  *
- * Lifetime: @ref counts the device's reference plus one per user found
- * through rdmarpc_port_find().  Death comes in two phases: @dead is set and
+ * Lifetime: @ref counts the device's reference, one per user entered by
+ * rdmarpc_port_enter() (through rdmarpc_port_find() or
+ * rdmarpc_ah_port_for(); @users counts them too) and one per holder of the
+ * memory alone (rdmarpc_port_get_ref(): each AH not yet freed, each
+ * handshake watch on @wq).  Death comes in two phases: @dead is set and
  * @wq woken (users see -ENODEV and leave), then once @users is zero the
  * resources are torn down; memory goes with the last kref_put().
  */
@@ -97,7 +100,10 @@ struct rdmarpc_port {
 	bool dead;
 	unsigned int users;
 	struct rdmarpc_rx_tap __rcu *rx_tap;
-	/* Woken on death, on send completions and by the loopback test. */
+	/*
+	 * Woken on death, when a user leaves, on send completions, when the
+	 * posted receives or the AHs run out, and by the loopback test.
+	 */
 	wait_queue_head_t wq;
 
 	/*
@@ -125,7 +131,7 @@ struct rdmarpc_port {
 	spinlock_t ah_lock;
 	struct list_head ah_list;
 	atomic_t ah_cached;		/* entries on @ah_list */
-	atomic_t ah_count;		/* cache entries not yet freed */
+	atomic_t ah_count;		/* entries not yet freed, cached or not */
 	/* ah_mutex: protects @ah_all, @ah_dead and every entry's ib_ah. */
 	struct mutex ah_mutex;
 	struct list_head ah_all;	/* every entry not yet freed */
@@ -199,8 +205,10 @@ void rdmarpc_port_notifier_unregister(struct notifier_block *nb);
 /*
  * Send one datagram of hdr_len + len bytes (at most port->mtu) to
  * (ah, qpn, qkey).  The AH is held until the send completes.  Any context
- * but hard IRQ.  -ENODEV: port going away; -EAGAIN: AH not resolved yet;
- * -ENOBUFS: send ring full (wait on port->wq); -EMSGSIZE: too long.
+ * but hard IRQ.  -ENODEV: port going away, or its QP being reset; -EAGAIN:
+ * AH not resolved yet (a failed AH: its resolution's error); -ENOBUFS: send
+ * ring full (wait on port->wq); -EMSGSIZE: too long; else ib_post_send()'s
+ * error.
  */
 int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
 		      u32 qpn, u32 qkey, const void *hdr, u32 hdr_len,

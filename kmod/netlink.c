@@ -131,7 +131,10 @@ static const struct nla_policy rdmarpc_loopback_policy[RDMARPC_A_MAX + 1] = {
 						4096),
 };
 
-/* Commands that take no attribute: NLA_UNSPEC is refused in strict mode. */
+/*
+ * Commands that take no attribute (PARAM_GET, PEER_GET, SESSION_GET,
+ * STATS_GET): NLA_UNSPEC is refused in strict mode, dumps included.
+ */
 static const struct nla_policy rdmarpc_no_attr_policy[RDMARPC_A_MAX + 1] = {};
 
 /*
@@ -596,7 +599,11 @@ static void rdmarpc_nl_param_err(struct netlink_ext_ack *extack,
 	}
 }
 
-/* Check every value before any is applied; -EINVAL names the first bad. */
+/*
+ * Check every value before any is applied: -EINVAL names the first out of
+ * range, or the rule broken between two; -EBUSY a parameter that only
+ * module load sets, given a new value.
+ */
 static int rdmarpc_nl_param_check(struct nlattr **tb,
 				  struct netlink_ext_ack *extack)
 {
@@ -604,14 +611,22 @@ static int rdmarpc_nl_param_check(struct nlattr **tb,
 	const char *conflict;
 	u32 rto_min, rto_max;
 	int attr;
+	s64 v;
 
 	lockdep_assert_held(&rdmarpc_lock);
 	for (attr = 1; attr <= RDMARPC_PARAM_A_MAX; attr++) {
 		p = rdmarpc_params[attr];
-		if (tb[attr] &&
-		    !rdmarpc_param_valid(p, rdmarpc_nl_get_param(tb[attr], p))) {
+		if (!tb[attr])
+			continue;
+		v = rdmarpc_nl_get_param(tb[attr], p);
+		if (!rdmarpc_param_valid(p, v)) {
 			rdmarpc_nl_param_err(extack, tb[attr], p->range_msg);
 			return -EINVAL;
+		}
+		conflict = rdmarpc_param_fixed(p, v);
+		if (conflict) {
+			rdmarpc_nl_param_err(extack, tb[attr], conflict);
+			return -EBUSY;
 		}
 	}
 	rto_min = tb[RDMARPC_PARAM_A_RTO_MIN_US] ?
@@ -1003,6 +1018,8 @@ static const struct genl_ops rdmarpc_ops[] = {
 	{
 		.cmd = RDMARPC_CMD_PARAM_GET,
 		.doit = rdmarpc_nl_param_get,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
 	},
 	{
 		.cmd = RDMARPC_CMD_PARAM_SET,
@@ -1035,10 +1052,14 @@ static const struct genl_ops rdmarpc_ops[] = {
 	{
 		.cmd = RDMARPC_CMD_PEER_GET,
 		.dumpit = rdmarpc_nl_peer_dump,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
 	},
 	{
 		.cmd = RDMARPC_CMD_SESSION_GET,
 		.dumpit = rdmarpc_nl_sess_dump,
+		.policy = rdmarpc_no_attr_policy,
+		.maxattr = RDMARPC_A_MAX,
 	},
 	{
 		.cmd = RDMARPC_CMD_STATS_GET,

@@ -68,6 +68,14 @@ void rdmarpc_param_write(const struct rdmarpc_param *p, s64 v)
 	}
 }
 
+const char *rdmarpc_param_fixed(const struct rdmarpc_param *p, s64 v)
+{
+	lockdep_assert_held(&rdmarpc_lock);
+	if (p->attr == RDMARPC_PARAM_A_TCP_PORT && v != rdmarpc_param_read(p))
+		return "tcp_port takes effect at module load only: the listener is bound to it";
+	return NULL;
+}
+
 const char *rdmarpc_params_conflict(u32 rto_min_us, u32 rto_max_us)
 {
 	if (rto_min_us > rto_max_us)

@@ -12,9 +12,10 @@
 #include "uapi/rdmarpc.h"
 
 /*
- * Module parameters, also settable through RDMARPC_CMD_PARAM_SET.  Written
- * under rdmarpc_lock with WRITE_ONCE() (rdmarpc_param_write()); read with
- * READ_ONCE() (or under the lock when several must agree).
+ * Module parameters, also settable through RDMARPC_CMD_PARAM_SET (but
+ * tcp_port: see rdmarpc_param_fixed()).  Written under rdmarpc_lock with
+ * WRITE_ONCE() (rdmarpc_param_write()); read with READ_ONCE() (or under
+ * the lock when several must agree).
  */
 extern unsigned int rdmarpc_recv_depth;
 extern unsigned int rdmarpc_send_depth;
@@ -104,6 +105,13 @@ bool rdmarpc_param_valid(const struct rdmarpc_param *p, s64 v);
 s64 rdmarpc_param_read(const struct rdmarpc_param *p);
 /* Set @p to a valid @v, under rdmarpc_lock. */
 void rdmarpc_param_write(const struct rdmarpc_param *p, s64 v);
+/*
+ * PARAM_SET: NULL if @p may be set to @v at run time, else why not.
+ * tcp_port is the port the handshake listener was bound to at load: it
+ * keeps that value (and takes it again, so that a PARAM_GET reply can be
+ * sent back as is; its sysfs file is read-only).  rdmarpc_lock held.
+ */
+const char *rdmarpc_param_fixed(const struct rdmarpc_param *p, s64 v);
 
 /*
  * The rules between parameters: NULL if these values keep them, else

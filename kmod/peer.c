@@ -49,7 +49,11 @@ static void rdmarpc_peer_free_work(struct work_struct *work)
 		rdmarpc_peers_generation++;
 	}
 	mutex_unlock(&rdmarpc_peers_lock);
-	/* Nothing waits (waiting calls hold references): it finds nothing. */
+	/*
+	 * No call waits: a waiting call holds no reference of its own, but
+	 * its issuer keeps one until ->done (session.h), so the queue is
+	 * empty once the last one goes.  A timer still armed finds nothing.
+	 */
 	timer_shutdown_sync(&peer->wait_timer);
 	pr_debug("peer %s destroyed\n", peer->name);
 	crypto_free_shash(peer->hmac);

@@ -37,7 +37,8 @@ struct rdmarpc_sess;
  *
  * Death: unlinked from the list and marked @dead (new calls fail, waiting
  * calls fail with -ECONNRESET, sessions are killed), by PEER_DEL or module
- * exit; or the last reference goes (nothing can wait on the peer then).
+ * exit; or the last reference goes (no call waits on the peer then: a
+ * waiting call's issuer holds its reference until ->done).
  * The last put queues @free_work (it may come from an RCU callback), which
  * unlinks the peer if still listed, stops @wait_timer and frees it.
  */

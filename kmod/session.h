@@ -35,7 +35,10 @@ struct rdmarpc_sess;
  * the handler's status and @resp the response: take it with rr_msg_move()
  * to keep it) or a negative errno: -ETIMEDOUT, -ECONNRESET, -ENODEV,
  * -ENOENT (nothing on the peer serves the method), -ECONNABORTED (the
- * serving endpoint went away), -EMSGSIZE, -ECANCELED.
+ * serving endpoint went away), -EMSGSIZE, -ECANCELED, -ENOSPC (the
+ * server's mem_budget_mb), -ENOMEM (the server had no memory or room for
+ * it), any other error the peer's module answers with, or, for a call that
+ * waited for a new session, the connect's error (rdmarpc_peer_lookup()).
  */
 struct rdmarpc_kcall {
 	u32 method;
@@ -58,7 +61,9 @@ struct rdmarpc_kcall {
  * @name is a configured peer's name or "a.b.c.d[:port]" (a peer created on
  * demand).  Returns a referenced peer or ERR_PTR: -EINVAL (bad name),
  * -EHOSTUNREACH, -ECONNREFUSED, -ETIMEDOUT, -ENODEV (no RDMA port reaches
- * it), -EPROTO (the peer's hello was refused; the reason is logged).
+ * it), -EPROTO (the peer's hello was refused, or its answer was wrong; the
+ * reason is logged), -EUSERS (refused: the server's sessions_per_host),
+ * -ECONNRESET (the peer was deleted meanwhile), -ENOMEM, -EINTR.
  */
 struct rdmarpc_peer *rdmarpc_peer_lookup(const char *name,
 					 unsigned int timeout_ms);
@@ -67,9 +72,10 @@ void rdmarpc_peer_put(struct rdmarpc_peer *peer);
 
 /*
  * Start @kc on @peer.  Any context that may take a spinlock.  0: ->done
- * will run.  Otherwise ->done will not run and @kc->req is left to the
- * caller: -ENODEV, -ECONNRESET (peer down), -EMSGSIZE (beyond the peer's
- * limit).
+ * will run; until it has, the caller keeps its reference on @peer (a call
+ * waiting for a slot holds none of its own).  Otherwise ->done will not
+ * run and @kc->req is left to the caller: -ENODEV, -ECONNRESET (peer
+ * down), -EMSGSIZE (beyond the peer's limit).
  */
 int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 

@@ -42,7 +42,8 @@ struct rdmarpc_port;
  *
  * Lifetime: @ref counts the creation reference (dropped by the teardown
  * work), the receive path while it uses the session, and every holder from
- * rdmarpc_sess_get() (serve.c, while it owes a reply).  Death comes in two
+ * rdmarpc_sess_get() (the handshake while it works, serve.c while it owes
+ * a reply, rdmarpc_sess_kill() and the kill loops).  Death comes in two
  * phases: rdmarpc_sess_kill() marks it dead under @lock and fails what is
  * pending (any context); then @kill_work, in process context, unlinks it
  * (id table, lists, port wait queue), stops the timer, closes the liveness
@@ -59,11 +60,19 @@ struct rdmarpc_sess {
 	char name[RDMARPC_NAME_MAX];	/* the peer's, or "a.b.c.d:port" */
 	u32 credits;
 
-	/* Set before the session is active, constant after. */
-	struct rdmarpc_peer *peer;	/* client: holds a reference */
-	struct rdmarpc_port *port;	/* held as a user (rdmarpc_port_find) */
+	/*
+	 * Set before the session is active (@ah by rdmarpc_sess_activate(),
+	 * under @lock), constant after: the teardown work releases @port and
+	 * @ah, the last reference @peer.
+	 */
+	struct rdmarpc_peer *peer;	/* client: a reference, put at free */
+	/*
+	 * A user of the port, entered by the handshake
+	 * (rdmarpc_ah_port_for()) and taken over by rdmarpc_sess_new(); the
+	 * teardown work leaves it (rdmarpc_port_put()).
+	 */
+	struct rdmarpc_port *port;
 	struct rdmarpc_ah *ah;		/* holds a reference */
-	struct rdmarpc_live_conn *conn;	/* liveness connection; @lock */
 	u32 peer_qpn;
 	u32 peer_qkey;
 	u8 peer_gid[16];
@@ -89,6 +98,12 @@ struct rdmarpc_sess {
 	 */
 	spinlock_t lock;
 	struct rr_session *core;	/* NULL until active and after death */
+	/*
+	 * The liveness connection, the session's own: set by
+	 * rdmarpc_sess_activate() or, for a server without a key, later by
+	 * rdmarpc_sess_attach_conn(); taken and closed by the teardown work.
+	 */
+	struct rdmarpc_live_conn *conn;
 	bool dead;
 	int dead_err;
 	struct list_head calls;		/* rdmarpc_kcall in flight */
@@ -151,8 +166,8 @@ int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err);
 
 /*
- * Client: start @kc on @s; peer->lock held.  0, -EBUSY (no free slot),
- * -EMSGSIZE, or the error of a dead session.
+ * Client: start @kc on @s; peer->lock held.  0, -EBUSY (no free slot, or
+ * not active yet), -EMSGSIZE, -ENOMEM, or the error of a dead session.
  */
 int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc);
 /* Client: cancel @kc if it is in flight on @s; peer->lock held. */

@@ -298,6 +298,7 @@ static int resolve_family(int fd)
 struct params {
 	uint32_t recv_depth, send_depth;
 	int32_t gid_index;
+	uint16_t tcp_port;
 };
 
 static int param_get(int fd, uint16_t family, struct params *p)
@@ -329,6 +330,11 @@ static int param_get(int fd, uint16_t family, struct params *p)
 	if (!a || a->nla_len != NLA_HDRLEN + 4)
 		return -EPROTO;
 	memcpy(&p->gid_index, attr_data(a), 4);
+	a = find_attr(attr_data(nest), nest->nla_len - NLA_HDRLEN,
+		      RDMARPC_PARAM_A_TCP_PORT);
+	if (!a || a->nla_len != NLA_HDRLEN + 2)
+		return -EPROTO;
+	memcpy(&p->tcp_port, attr_data(a), 2);
 	return 0;
 }
 
@@ -610,6 +616,50 @@ TEST_F(nl, param_set_out_of_range_all_or_nothing)
 	EXPECT_EQ(p0->gid_index, now.gid_index);
 }
 
+/*
+ * tcp_port is the handshake listener's, bound at load: PARAM_SET refuses
+ * another value with -EBUSY (nothing applied) and takes the current one.
+ */
+TEST_F(nl, tcp_port_load_only)
+{
+	const struct params *p0 = &self->params;
+	uint16_t port = p0->tcp_port == 65535 ? 65534 : p0->tcp_port + 1;
+	uint32_t other = p0->recv_depth == 256 ? 512 : 256;
+	struct params now;
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u16(&self->req, RDMARPC_PARAM_A_TCP_PORT, port);
+	req_end(&self->req);
+	EXPECT_REJECTED(-EBUSY, "a new tcp_port");
+	EXPECT_TRUE(strstr(self->res.extack, "tcp_port") != NULL)
+		TH_LOG("extack '%s' does not name tcp_port", self->res.extack);
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u32(&self->req, RDMARPC_PARAM_A_RECV_DEPTH, other);
+	req_u16(&self->req, RDMARPC_PARAM_A_TCP_PORT, port);
+	req_end(&self->req);
+	EXPECT_REJECTED(-EBUSY, "good recv_depth, new tcp_port");
+
+	ASSERT_EQ(0, param_get(self->fd, self->family, &now));
+	EXPECT_EQ(p0->tcp_port, now.tcp_port);
+	EXPECT_EQ(p0->recv_depth, now.recv_depth);
+
+	/* The current value is taken: a PARAM_GET reply can go back as is. */
+	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
+	req_nest(&self->req, RDMARPC_A_PARAMS);
+	req_u16(&self->req, RDMARPC_PARAM_A_TCP_PORT, p0->tcp_port);
+	req_end(&self->req);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err)
+		TH_LOG("the current tcp_port: %d (%s), extack '%s'",
+		       self->res.err, strerror(-self->res.err),
+		       self->res.extack);
+	ASSERT_EQ(0, param_get(self->fd, self->family, &now));
+	EXPECT_EQ(p0->tcp_port, now.tcp_port);
+}
+
 TEST_F(nl, unknown_attributes)
 {
 	struct params now;
@@ -645,6 +695,35 @@ TEST_F(nl, unknown_attributes)
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_GET, 0);
 	req_u8(&self->req, RDMARPC_A_PORT, 1);
 	EXPECT_REJECTED(-EINVAL, "PARAM_GET with a u8 PORT");
+
+	/* The dumps that take nothing refuse anything, known or not. */
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	req_u32(&self->req, RDMARPC_A_MAX + 1, 0);
+	EXPECT_REJECTED(-EINVAL, "PEER_GET with attribute MAX+1");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	req_str(&self->req, RDMARPC_A_PEER_NAME, "nl_badinput");
+	EXPECT_REJECTED(-EINVAL, "PEER_GET with a peer name");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_SESSION_GET,
+		 NLM_F_DUMP);
+	req_u32(&self->req, 1000, 0);
+	EXPECT_REJECTED(-EINVAL, "SESSION_GET with attribute 1000");
+
+	req_init(&self->req, self->family, RDMARPC_CMD_SESSION_GET,
+		 NLM_F_DUMP);
+	req_u32(&self->req, RDMARPC_A_SESSION_ID, 1);
+	EXPECT_REJECTED(-EINVAL, "SESSION_GET with a session id");
+
+	/* Without attributes both dumps still work. */
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err) TH_LOG("PEER_GET: %s", self->res.extack);
+	req_init(&self->req, self->family, RDMARPC_CMD_SESSION_GET,
+		 NLM_F_DUMP);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err)
+		TH_LOG("SESSION_GET: %s", self->res.extack);
 
 	req_init(&self->req, self->family, RDMARPC_CMD_PARAM_SET, 0);
 	req_nest(&self->req, RDMARPC_A_PARAMS);
@@ -995,12 +1074,14 @@ static void build_garbage(struct req *r, uint16_t family)
 	static const uint8_t cmds[] = {
 		RDMARPC_CMD_DEV_GET, RDMARPC_CMD_PARAM_GET,
 		RDMARPC_CMD_PARAM_SET, RDMARPC_CMD_LOOPBACK,
-		RDMARPC_CMD_STATS_GET,
+		RDMARPC_CMD_STATS_GET, RDMARPC_CMD_PEER_GET,
+		RDMARPC_CMD_SESSION_GET,
 	};
 	uint8_t cmd = rnd_below(8) ? cmds[rnd_below(sizeof(cmds))] :
 				     (uint8_t)rnd_below(256);
-	int flags = (cmd == RDMARPC_CMD_DEV_GET || !rnd_below(8)) ?
-		    NLM_F_DUMP : 0;
+	int dump = cmd == RDMARPC_CMD_DEV_GET || cmd == RDMARPC_CMD_PEER_GET ||
+		   cmd == RDMARPC_CMD_SESSION_GET;
+	int flags = (dump || !rnd_below(8)) ? NLM_F_DUMP : 0;
 	int i, n = (int)rnd_below(7), at = (int)rnd_below(n + 1);
 
 	req_init(r, family, cmd, (uint16_t)flags);

@@ -43,7 +43,9 @@ extern "C" {
  *   -EAGAIN           a dump kept being interrupted by device changes.
  * Errors of calls (see the /dev/rdmarpc part below): -ETIMEDOUT,
  * -ECONNRESET, -ENODEV, -ENOENT, -ECANCELED, -EMSGSIZE, -ENOBUFS,
- * -ECONNABORTED, with the meanings listed in <rdmarpc.h>.
+ * -ECONNABORTED, -ENOSPC, -ENOMEM, -EFAULT (reap), and for a call that
+ * waited for a new session the connect's error, with the meanings listed
+ * in <rdmarpc.h>.
  */
 
 struct rdmarpc_nl;
@@ -142,7 +144,7 @@ struct rdmarpc_params {
 	uint32_t recv_depth;
 	uint32_t send_depth;
 	int32_t gid_index;		/* -1: automatic */
-	uint16_t tcp_port;		/* handshake port (applies on load) */
+	uint16_t tcp_port;		/* handshake port (load only: -EBUSY) */
 	uint8_t crc;			/* CRC32C on new sessions: 0/1 */
 	uint32_t call_timeout_ms;	/* default call timeout */
 	uint32_t rto_min_us;

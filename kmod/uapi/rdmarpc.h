@@ -8,12 +8,16 @@
  *    devices, module parameters, events), documented below;
  *  - the /dev/rdmarpc character device (calls and services).
  *
- * Netlink family "rdmarpc", version RDMARPC_GENL_VERSION.  Every attribute
- * has an exact type and length in the kernel's policy; unknown attributes
- * are rejected.  Commands that change state need CAP_NET_ADMIN.
- * An attribute whose value lies outside the range stated below fails the
- * command with -ERANGE and an extack naming it (the module parameters'
- * ranges, checked by PARAM_SET itself, are -EINVAL).
+ * Netlink family "rdmarpc", version RDMARPC_GENL_VERSION.  Every command
+ * has a policy of its own, strictly applied (dumps included): every
+ * attribute it takes has an exact type and length, and an attribute it
+ * does not take, or an unknown or malformed one, is rejected with -EINVAL
+ * (-ERANGE where the policy itself checks a range: LOOPBACK's numbers,
+ * the 32 bytes of PEER_ADD's key).  Commands that change state need
+ * CAP_NET_ADMIN (-EPERM without).  An unknown command, or a dump asked of
+ * a do command or the other way round, fails with -EOPNOTSUPP; a reply
+ * the kernel cannot allocate, with -ENOMEM.  The errors below come with
+ * an extack message where the kernel can name the problem.
  *
  * Network namespaces: rdmarpc works in the initial network namespace only
  * (its handshake sockets, routes and neighbour lookups are init_net's).
@@ -22,36 +26,49 @@
  * -EOPNOTSUPP.
  *
  * RDMARPC_CMD_DEV_GET (dump; anyone)
- *   Request: nothing, or RDMARPC_A_DEV_NAME to select one device.
- *   Reply: one message per (device, port) that the module set up:
+ *   Request: nothing, or RDMARPC_A_DEV_NAME to select one device (-ENODEV
+ *   with an extack message if no device has that name).
+ *   Reply: one message per port of every RDMA device the module manages
+ *   (its InfiniBand and RoCE ports, whether the module set them up or
+ *   not: a port is set up once it is ACTIVE with a usable GID):
  *     RDMARPC_A_DEV_NAME      string   e.g. "rxe0"
  *     RDMARPC_A_DEV_INDEX     u32      ib_device index
  *     RDMARPC_A_PORT          u32      port number (1-based)
- *     RDMARPC_A_PORT_STATE    u8       enum rdmarpc_port_state
+ *     RDMARPC_A_PORT_STATE    u8       enum rdmarpc_port_state, as queried
  *     RDMARPC_A_LINK_LAYER    u8       enum rdmarpc_link_layer
  *     RDMARPC_A_ACTIVE_MTU    u32      payload MTU in bytes (256..4096)
  *     RDMARPC_A_LID           u16      0 on RoCE
+ *   only for a port the module has set up:
  *     RDMARPC_A_GID_INDEX     u32      the source GID index the module chose
  *     RDMARPC_A_NETDEV        string   net device of the chosen GID (RoCE)
  *     RDMARPC_A_QPN           u32      the port's UD QP number
  *     RDMARPC_A_QKEY          u32      the QKey (random per module instance)
+ *   and for every port:
  *     RDMARPC_A_GIDS          nested   list of RDMARPC_A_GID, each nested:
  *       RDMARPC_GID_A_INDEX   u32
  *       RDMARPC_GID_A_GID     binary   16 bytes, network order
  *       RDMARPC_GID_A_TYPE    u8       enum rdmarpc_gid_type
- *       RDMARPC_GID_A_NETDEV  string   (RoCE only)
+ *       RDMARPC_GID_A_NETDEV  string   when the GID has one (RoCE)
  *     RDMARPC_A_STATS         nested   RDMARPC_STAT_A_* counters, u64 each
- *   A dump that raced with a device coming or going is flagged
- *   NLM_F_DUMP_INTR; userspace retries.
+ *   A dump that raced with a change (a device added or removed; a port's
+ *   state, set-up or source GID) is flagged NLM_F_DUMP_INTR; userspace
+ *   retries.
  *
  * RDMARPC_CMD_PARAM_GET (do; anyone)
+ *   Request: no attributes (any attribute is refused with -EINVAL).
  *   Reply: RDMARPC_A_PARAMS nested, every RDMARPC_PARAM_A_* attribute.
  *
  * RDMARPC_CMD_PARAM_SET (do; CAP_NET_ADMIN)
  *   Request: RDMARPC_A_PARAMS nested, any subset of RDMARPC_PARAM_A_*.
  *   Values are range-checked all before any is applied (all or nothing);
- *   -EINVAL with an extack message names the offending parameter.
+ *   -EINVAL with an extack message names the offending parameter (also:
+ *   no RDMARPC_A_PARAMS, or rto_min_us above rto_max_us).
  *   Settings that size per-port resources apply to ports set up afterwards.
+ *   RDMARPC_PARAM_A_TCP_PORT takes effect at module load only (the
+ *   handshake listener is bound to it): a value other than the current
+ *   one fails the request with -EBUSY and an extack message, and nothing
+ *   is applied; the current value is taken, so that a PARAM_GET reply can
+ *   be sent back as is.
  *
  * RDMARPC_CMD_LOOPBACK (do; CAP_NET_ADMIN; for self-tests)
  *   Request: RDMARPC_A_DEV_NAME, RDMARPC_A_PORT, RDMARPC_A_LOOPBACK_COUNT
@@ -60,22 +77,34 @@
  *            cookie, sequence number and size; a pattern fills the rest).
  *   Sends COUNT UD datagrams from the port's QP to the same QP through an
  *   address handle built like any peer's, and waits (bounded: 2 s plus
- *   1 ms per datagram) for them.  -EBUSY if a test runs on that port.
+ *   1 ms per datagram) for them.
  *   Reply: RDMARPC_A_LOOPBACK_COUNT (sent), RDMARPC_A_LOOPBACK_RECEIVED
  *          (received intact), RDMARPC_A_LOOPBACK_NSEC (elapsed).
- *   -ENODEV if the device or port is gone (also when it goes mid-test).
+ *   Errors: -EINVAL (an attribute missing, SIZE above the port's MTU),
+ *   -ERANGE (the policy's own range checks: PORT 0, COUNT outside
+ *   1..65536, SIZE outside 16..4096), -ENODEV (no such device and port set
+ *   up, or it goes mid-test), -EBUSY (a test runs on that port), -ENOMEM,
+ *   -EINTR (a signal), -EIO (an address handle built from a received
+ *   datagram differs from the resolved one), or the error of the address
+ *   handle's creation or resolution (e.g. -EADDRNOTAVAIL, -ETIMEDOUT,
+ *   -EHOSTUNREACH) or of a send.
  *
  * RDMARPC_CMD_PEER_ADD (do; CAP_NET_ADMIN)
  *   Request: RDMARPC_A_PEER_NAME (string < RDMARPC_NAME_MAX),
  *            RDMARPC_A_PEER_IPV4 (u32, network order), optional
  *            RDMARPC_A_PEER_TCP_PORT (u16, default the module's port),
  *            RDMARPC_A_PEER_CRC (u8 0/1), RDMARPC_A_PEER_PSK (32 bytes).
- *   -EEXIST if the name is taken.
+ *   -EEXIST if the name is taken; -EINVAL for a missing or empty name, an
+ *   address that is not unicast (0.0.0.0/8, multicast, broadcast), port 0
+ *   or CRC above 1; -ENOMEM; with a key, the crypto API's error if
+ *   HMAC-SHA256 cannot be set up (e.g. -ENOENT).
  *
  * RDMARPC_CMD_PEER_DEL (do; CAP_NET_ADMIN)
- *   Request: RDMARPC_A_PEER_NAME.  Pending calls fail with -ECONNRESET.
+ *   Request: RDMARPC_A_PEER_NAME (-EINVAL without; -ENOENT if no peer has
+ *   that name).  Pending calls fail with -ECONNRESET.
  *
  * RDMARPC_CMD_PEER_GET (dump; anyone)
+ *   Request: no attributes (any attribute is refused with -EINVAL).
  *   Reply, per peer (configured, or created on demand by a connect to
  *   "a.b.c.d[:port]", then named "a.b.c.d:port"):
  *     RDMARPC_A_PEER_NAME      string
@@ -98,7 +127,8 @@
  *   GID, QPN and QKey come only from the handshake.
  *
  * RDMARPC_CMD_SESSION_GET (dump; anyone)
- *   Reply, per session:
+ *   Request: no attributes (any attribute is refused with -EINVAL).
+ *   Reply, per active session:
  *     RDMARPC_A_SESSION_ID     u32
  *     RDMARPC_A_SESSION_ROLE   u8       enum rdmarpc_session_role
  *     RDMARPC_A_PEER_NAME      string   the peer's name, or the client's
@@ -121,9 +151,9 @@
  *                                       and replies of the /dev/rdmarpc
  *                                       endpoints
  *   Counters only grow (but the gauges RDMARPC_RSTAT_A_ENDPOINTS and
- *   RDMARPC_RSTAT_A_MEM_USED) and start
- *   at 0 when the module is loaded.  Per-port counters are in DEV_GET,
- *   per-session ones in SESSION_GET and PEER_GET.
+ *   RDMARPC_RSTAT_A_MEM_USED) and start at 0 when the module is loaded.
+ *   Per-port counters are in DEV_GET, per-session ones in SESSION_GET and
+ *   PEER_GET.  -EMSGSIZE if the counters do not fit a message.
  *
  * Multicast group RDMARPC_GENL_MCGRP_EVENTS:
  *   RDMARPC_CMD_DEV_NEW / RDMARPC_CMD_DEV_DEL, with the attributes of a
@@ -394,12 +424,65 @@ enum rdmarpc_gid_type {
  * Errors of a call (struct rdmarpc_completion.error): 0, -ETIMEDOUT (no
  * answer within the call's timeout or the retransmission give-up point),
  * -ECONNRESET (the peer's module reset the session or closed the liveness
- * connection), -ENODEV (the RDMA device went away), -ENOENT (no endpoint on
- * the peer serves the method), -ECANCELED (cancelled), -EMSGSIZE (request
- * or response beyond the peer's limit), -ENOBUFS (response larger than the
- * buffer: resp_len says how large; the bytes that fit were copied),
- * -ECONNABORTED (the serving endpoint closed before replying).
- * A handler's own status travels in struct rdmarpc_completion.status.
+ * connection, or the peer was deleted), -ENODEV (the RDMA device went
+ * away), -ENOENT (no endpoint on the peer serves the method), -ECANCELED
+ * (cancelled), -EMSGSIZE (request or response beyond 16 MiB or the peer's
+ * limit), -ENOBUFS (response larger than the buffer: resp_len says how
+ * large and the bytes that fit were copied; or no room for it in the
+ * endpoint's 256 MiB of held messages: nothing was copied), -ECONNABORTED
+ * (the serving endpoint closed before replying), -ENOSPC (the server's
+ * mem_budget_mb is used up), -ENOMEM (the server had no memory for the
+ * request, or the serving endpoint's limits were reached), -EFAULT (REAP
+ * only: the response could not be copied to resp, or the reaping process
+ * is not the one that submitted).  A call that waited for a new session
+ * to its peer may also fail with that connect's error (see CONNECT
+ * below).  A handler's own status travels in struct
+ * rdmarpc_completion.status.
+ *
+ * Errors of the ioctls themselves (what ioctl() returns; a call's outcome
+ * is its completion's error).  Every ioctl may fail with -ENOTTY (an
+ * unknown command), -EFAULT (a pointer it follows is bad) and -EINVAL (a
+ * size it does not know, a nonzero reserved or flags field, a name that
+ * is empty or not NUL-terminated); besides:
+ *   CONNECT      -EINVAL (timeout_ms above RDMARPC_CONNECT_TIMEOUT_MAX; a
+ *                peer neither configured nor "a.b.c.d[:port]" with a
+ *                unicast address and a nonzero port), -EOPNOTSUPP (another
+ *                network namespace), -ENOSPC (1024 handles already),
+ *                -ENOMEM, -EINTR (a signal), and the handshake's:
+ *                -ETIMEDOUT, -EHOSTUNREACH, -ECONNREFUSED, -ENODEV (no
+ *                RDMA port reaches the peer, or its device went away),
+ *                -EPROTO (refused or answered wrongly; the reason is
+ *                logged), -EUSERS (the server's sessions_per_host),
+ *                -ECONNRESET (the peer was deleted meanwhile).
+ *   CALL         -EBADF (unknown handle), -EMSGSIZE (req_len above
+ *                16 MiB), -EAGAIN (4096 calls in flight on the endpoint),
+ *                -ENOBUFS (the request does not fit the endpoint's 256 MiB
+ *                of held messages), -ENOMEM, -EINTR (a signal: the call is
+ *                cancelled); and -EINTR or -ETIMEDOUT when a call it had
+ *                to cancel did not complete within 10 s (it completes on
+ *                its own later).
+ *   SUBMIT       for the first entry it cannot take, the error CALL gives
+ *                before its call starts (-EINVAL, -EBADF, -EMSGSIZE,
+ *                -EAGAIN, -ENOBUFS, -ENOMEM, -EFAULT).
+ *   REAP         -EINVAL (count 0, min_complete above count), -ETIMEDOUT,
+ *                -EINTR (only if none was reaped).
+ *   CANCEL       -ENOENT (no such call in flight or waiting to be reaped).
+ *   BIND         -EINVAL (more than 1024 method ids, or one twice),
+ *                -EOPNOTSUPP (another network namespace), -ENOSPC (64
+ *                services already), -EEXIST (this endpoint serves the name
+ *                or an id already), -EADDRINUSE (another endpoint does),
+ *                -ENOMEM.
+ *   RECV         -EAGAIN (timeout_ms 0 and no request), -ETIMEDOUT,
+ *                -EINTR, -ENOMEM.
+ *   REPLY        -ENOENT (unknown or already answered id), -EMSGSIZE (len
+ *                above 16 MiB), -ENOMEM.
+ *   RECV_BATCH   REAP's (-EINTR only if none was taken), and -EINVAL,
+ *                -EFAULT or -ENOMEM for the entry it failed on.
+ *   REPLY_BATCH  REPLY's, and -EINVAL (an entry's size), for the first
+ *                entry that fails.
+ *   BUSY_POLL    -EINVAL (above RDMARPC_BUSY_POLL_MAX_US).
+ * Opening /dev/rdmarpc fails with -ENOMEM when there is no memory for the
+ * endpoint.
  */
 #define RDMARPC_DEV_NAME	"rdmarpc"
 #define RDMARPC_NAME_MAX	64	/* peer and service names, with NUL */

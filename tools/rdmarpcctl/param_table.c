@@ -229,5 +229,7 @@ void ctl_params_help(FILE *f)
 		fputs(")\n", f);
 	}
 	fprintf(f, "  A probability in ppm is also taken as a fraction (0.05) "
-		"or a percentage (5%%).\n");
+		"or a percentage (5%%).\n"
+		"  tcp_port is set at module load only: set refuses a new "
+		"value (EBUSY).\n");
 }
