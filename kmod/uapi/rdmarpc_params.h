@@ -42,10 +42,7 @@ RDMARPC_PARAM(SEND_DEPTH, send_depth, U32, 0444, 256, 16, 8192, false,
 	      "Send buffers per port")
 RDMARPC_PARAM(GID_INDEX, gid_index, S32, 0444, -1, -1, 1023, false,
 	      "Source GID index, -1: automatic")
-/*
- * Changed through netlink: the listener keeps the port it started with,
- * peers without a port of their own connect to the new one.
- */
+/* Set at load only: PARAM_SET refuses a new value (-EBUSY). */
 RDMARPC_PARAM(TCP_PORT, tcp_port, U16, 0444, 18515, 1, 65535, false,
 	      "Handshake TCP port")
 RDMARPC_PARAM(CRC, crc, BOOL, 0644, 1, 0, 1, false,
