@@ -84,9 +84,13 @@ enum op {
 	OP_MAX
 };
 
-/* The call errors of <rdmarpc.h>, in a completion. */
+/*
+ * The call errors of <rdmarpc.h>, in a completion: a call that waited for
+ * a new session may also end with that handshake's error.
+ */
 #define CALL_ERRS ETIMEDOUT, ECONNRESET, ENODEV, ENOENT, ECANCELED, \
-	EMSGSIZE, ENOBUFS, ECONNABORTED
+	EMSGSIZE, ENOBUFS, ECONNABORTED, ENOSPC, ENOMEM, EPROTO, \
+	ECONNREFUSED, EHOSTUNREACH, EUSERS
 /* What CONNECT may say: the handshake's errors and the endpoint's. */
 #define CONNECT_ERRS EINVAL, EFAULT, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH, \
 	ENODEV, EPROTO, ENOMEM, EINTR, ECONNRESET, ENOSPC
@@ -106,7 +110,7 @@ static const struct {
 	[OP_SUBMIT] = { "SUBMIT", { EINVAL, EFAULT, EBADF, EMSGSIZE, EAGAIN,
 				    ENOBUFS, ENOMEM } },
 	[OP_REAP] = { "REAP", { EINVAL, EFAULT, ETIMEDOUT, EINTR } },
-	[OP_COMP] = { "REAP completion", { CALL_ERRS } },
+	[OP_COMP] = { "REAP completion", { CALL_ERRS, EFAULT } },
 	[OP_CANCEL] = { "CANCEL", { ENOENT, EFAULT } },
 	[OP_BIND] = { "BIND", { EINVAL, EFAULT, EADDRINUSE, EEXIST, ENOSPC,
 				ENOMEM } },
@@ -867,17 +871,21 @@ reply_junk:
 		return;
 	memset(&rp, 0, sizeof(rp));
 	rp.size = r(10) ? sizeof(rp) : 0;
-	if (c->nheld && r(2))
+	if (c->nheld && r(2)) {
+		/* No bytes back: a status, so that the caller does not check. */
 		rp.id = c->held[--c->nheld];
-	else
+		rp.status = 1 + (int32_t)r(1000);
+	} else {
 		rp.id = rnd();
+	}
 	account(OP_REPLY, xioctl(c->fd, RDMARPC_IOC_REPLY, &rp), NULL);
 }
 
 static void do_batches(void)
 {
 	struct cep *c = pick_cep();
-	static unsigned char bufs[8][64 * 1024];
+	/* Room for every request pick_size() makes: each is echoed. */
+	static unsigned char bufs[8][160 * 1024];
 	struct rdmarpc_request rq[8];
 	struct rdmarpc_reply rp[8];
 	struct rdmarpc_batch b;
