@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "harness.h"
+#include "tests.h"
 
 TEST(ctl_ppm)
 {
@@ -105,7 +106,7 @@ TEST(ctl_param_rows)
 	EXPECT_TRUE(ctl_param_find("") == NULL);
 }
 
-static char *params_out(const struct rdmarpc_params *p, int json)
+char *test_ctl_printed(const struct rdmarpc_params *p, int json)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -148,11 +149,11 @@ TEST(ctl_param_forms)
 		    RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_CRC) |
 		    RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_HEARTBEAT_MS) |
 		    RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_FAULT_TX_DROP);
-	out = params_out(&p, 0);
+	out = test_ctl_printed(&p, 0);
 	EXPECT_STREQ(out, "recv_depth 512\ngid_index auto\ntcp_port 18515\n"
 		     "crc on\nheartbeat_ms 0\nfault_tx_drop 50000ppm\n");
 	free(out);
-	out = params_out(&p, 1);
+	out = test_ctl_printed(&p, 1);
 	EXPECT_STREQ(out, "{\"recv_depth\":512,\"gid_index\":-1,"
 		     "\"tcp_port\":18515,\"crc\":1,\"heartbeat_ms\":0,"
 		     "\"fault_tx_drop\":50000}\n");
@@ -161,11 +162,11 @@ TEST(ctl_param_forms)
 	p.crc = 0;
 	p.present = RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_GID_INDEX) |
 		    RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_CRC);
-	out = params_out(&p, 0);
+	out = test_ctl_printed(&p, 0);
 	EXPECT_STREQ(out, "gid_index 3\ncrc off\n");
 	free(out);
 	p.present = 0;
-	out = params_out(&p, 1);
+	out = test_ctl_printed(&p, 1);
 	EXPECT_STREQ(out, "{}\n");
 	free(out);
 

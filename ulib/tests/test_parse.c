@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "ctl.h"
 #include "harness.h"
+#include "tests.h"
 
 /* ---- a message builder ---- */
 
@@ -1301,18 +1302,6 @@ static void mb_param(struct mb *m, int attr, int type)
 	}
 }
 
-/* What rdmarpcctl prints of @p, as text or JSON (caller frees). */
-static char *ctl_printed(const struct rdmarpc_params *p, int json)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ctl_params_print(f, p, json);
-	fclose(f);
-	return buf;
-}
-
 /* How often @needle is in @s. */
 static int occurrences(const char *s, const char *needle)
 {
@@ -1355,7 +1344,7 @@ TEST(params_every_row)
 #include <rdmarpc_params.h>
 
 	/* One line per row, in order, "name value"; set takes value back. */
-	text = ctl_printed(&p, 0);
+	text = test_ctl_printed(&p, 0);
 	memset(&back, 0, sizeof(back));
 	line = strtok_r(text, "\n", &save);
 	for (k = 0; k < CTL_N_PARAMS; k++) {
@@ -1376,7 +1365,7 @@ TEST(params_every_row)
 	free(text);
 
 	/* One key per row, with the field's value. */
-	json = ctl_printed(&p, 1);
+	json = test_ctl_printed(&p, 1);
 	EXPECT_EQ(occurrences(json, ":"), CTL_N_PARAMS);
 	for (k = 0; k < CTL_N_PARAMS; k++) {
 		const struct ctl_param *c = &ctl_params[k];
