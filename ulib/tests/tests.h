@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Helpers that more than one file of the library's unit tests uses. */
 #ifndef RDMARPC_ULIB_TESTS_H
 #define RDMARPC_ULIB_TESTS_H
