@@ -107,7 +107,11 @@ int rr_msg_write(struct rr_msg *m, u32 off, const void *src, u32 n)
 	return 0;
 }
 
-/* Bytes never written read back as zero. */
+/*
+ * Copy @n bytes at @off out of @m.  A chunk never allocated reads back as
+ * zeros; one allocated holds whatever was not written in it, so read only
+ * what was written (the sender reads its own messages, written whole).
+ */
 int rr_msg_read(const struct rr_msg *m, u32 off, void *dst, u32 n)
 {
 	u8 *d = dst;
