@@ -474,10 +474,20 @@ static int rdmarpc_hs_errno(int err)
 	}
 }
 
-/* A refusal's errno: -EUSERS for the server's sessions_per_host, else -EPROTO. */
+/*
+ * A refusal's errno: -EUSERS when the server admits no more sessions (its
+ * sessions_per_host or its receive capacity: a later attempt may succeed),
+ * else -EPROTO.
+ */
 static int rdmarpc_hs_refuse_errno(u32 code)
 {
-	return code == RR_HELLO_R_HOST_LIMIT ? -EUSERS : -EPROTO;
+	switch (code) {
+	case RR_HELLO_R_HOST_LIMIT:
+	case RR_HELLO_R_CAPACITY:
+		return -EUSERS;
+	default:
+		return -EPROTO;
+	}
 }
 
 /* Exchange hellos on a connected @sock; fills in the server's ACCEPT. */
@@ -816,6 +826,7 @@ static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
 	else
 		credits = 0;
 	if (credits < min_t(u32, want, RDMARPC_SESS_MIN_CREDITS)) {
+		atomic64_inc(&rdmarpc_hs_stats.capacity);
 		*code = RR_HELLO_R_CAPACITY;
 		why = "too many sessions for the receive capacity";
 		goto out_unlock;

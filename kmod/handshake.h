@@ -23,6 +23,7 @@ struct rdmarpc_hs_stats {
 	atomic64_t host_limit;	/* refused: sessions_per_host reached */
 	atomic64_t idle_closed;	/* inbound closed after idle_timeout_ms */
 	atomic64_t addr_refused; /* hellos naming a GID not the TCP peer's */
+	atomic64_t capacity;	/* refused: no receive capacity left */
 };
 
 extern struct rdmarpc_hs_stats rdmarpc_hs_stats;

@@ -407,7 +407,9 @@ static int rdmarpc_nl_fill_port(struct sk_buff *skb, struct rdmarpc_port *port,
 	     (!port->link_ib &&
 	      rdmarpc_nl_put_netdev(skb, RDMARPC_A_NETDEV, port->sgid_attr)) ||
 	     nla_put_u32(skb, RDMARPC_A_QPN, port->qpn) ||
-	     nla_put_u32(skb, RDMARPC_A_QKEY, port->qkey)))
+	     nla_put_u32(skb, RDMARPC_A_QKEY, port->qkey) ||
+	     nla_put_u32(skb, RDMARPC_A_RECV_DEPTH, port->recv_depth) ||
+	     nla_put_u32(skb, RDMARPC_A_SEND_DEPTH, port->send_depth)))
 		goto out_cancel;
 	if (rdmarpc_nl_put_gids(skb, port, pattr.gid_tbl_len) ||
 	    rdmarpc_nl_put_ctrs(skb, RDMARPC_A_STATS, &rdmarpc_nl_port_ctrs,

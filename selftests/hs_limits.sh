@@ -17,20 +17,25 @@
 #  5. idle_timeout_ms 1500: an inbound session with no call is closed
 #     (handshake idle_closed), and its client session goes too;
 #  6. mem_budget_mb 1: a 2 MiB request fails with ENOSPC (rpc mem_refused),
-#     mem_used comes back to 0, small calls still work.
+#     mem_used comes back to 0, small calls still work;
+#  7. receive capacity: on a port set up with recv_depth 64, two sessions
+#     of 32 credits take it all; the third is refused (handshake
+#     capacity) and its client sees EUSERS.  The port is set up again
+#     with the depth it had.
 # 1-3 need RDMARPC_LOCAL_IP (a source address other than 127.0.0.1).
 
 set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 6
+ktap_plan 7
 ktap_require_rdma
 
 FLOOD=$TOP/selftests/hs_flood
 SELF=${LOCAL_IP:-127.0.0.1}
 SAVED=
 ECHO_PID=
+DEPTH0=
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	local p
@@ -41,6 +46,10 @@ cleanup() {
 	done
 	# shellcheck disable=SC2086 # "name value" pairs
 	[ -n "$SAVED" ] && "$CTL" set $SAVED > /dev/null
+	if [ -n "$DEPTH0" ]; then
+		"$CTL" set recv_depth "$DEPTH0" > /dev/null
+		port_again
+	fi
 	ensure_rxe
 	ensure_module
 }
@@ -88,6 +97,14 @@ bg_ready() {
 stop_bg() {
 	kill_bg --wait
 	"$CTL" session show > /dev/null 2>&1
+}
+
+# port_again: delete the RDMA device and add it again, so that its port
+# is set up with the current parameters.
+port_again() {
+	timeout 60 rdma link delete "$DEV" && wait_port_gone "$DEV" 1 10 &&
+		timeout 30 rdma link add "$DEV" type rxe netdev "$NETDEV" &&
+		wait_port_up "$DEV" 1 20
 }
 
 # A local echo_server.
@@ -211,5 +228,37 @@ ktap_note "2 MiB call: $(tail -n 1 <<< "$out"); mem_refused $ref0 -> $ref1; mem_
 grep -q 'ENOSPC' <<< "$out" && [ "$ref1" -gt "$ref0" ] && [ $drained -eq 0 ] &&
 	[ "$small" = "hello rdma" ]
 ktap_check "mem_budget_mb 1: a 2 MiB request fails with ENOSPC, counted, memory given back" $?
+
+# -- 7. receive capacity ----------------------------------------------------
+DEPTH0=$("$CTL" -j param show | jq -r .recv_depth)
+"$CTL" set recv_depth 64 > /dev/null
+ok=0
+port_again || ok=1
+depth=$(port_json "$DEV" 1 | jq -r '.recv_depth // empty')
+[ "$depth" = 64 ] || ok=1
+cap0=$(stat handshake capacity)
+for p in lim1 lim2 lim3; do
+	"$CTL" peer add "$p" "$SELF" > /dev/null || ok=1
+done
+for p in lim1 lim2; do
+	"$HELPER" hold --peer "$p" --service "held_$p" --timeout 20000 > "$T/hs_limits_cap_$p.out" 2>&1 &
+	BG+=($!)
+	wait_until 20 bg_ready "$T/hs_limits_cap_$p.out" || ok=1
+done
+out=$(timeout 20 "$HELPER" hold --peer lim3 --service held_lim3 --timeout 10000 2>&1)
+cap1=$(stat handshake capacity)
+ktap_note "port recv_depth ${depth:-?}, server sessions $(nserver); third session:" \
+	"$(tail -n 1 <<< "$out"); capacity $cap0 -> $cap1"
+[ $ok -eq 0 ] || ktap_note "first two: $(cat "$T/hs_limits_cap_lim1.out" \
+	"$T/hs_limits_cap_lim2.out")"
+[ $ok -eq 0 ] && grep -q '(EUSERS)' <<< "$out" && [ "$cap1" -gt "$cap0" ]
+ktap_check "receive capacity: on a port of recv_depth 64, the session past two of 32 credits fails with EUSERS" $?
+stop_bg
+for p in lim1 lim2 lim3; do
+	"$CTL" peer del "$p" > /dev/null 2>&1
+done
+"$CTL" set recv_depth "$DEPTH0" > /dev/null
+port_again
+DEPTH0=
 
 ktap_finish

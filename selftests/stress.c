@@ -1471,6 +1471,44 @@ static void print_summary(double secs, double max_stall)
 		printf("stress:   %s\n", sh->viol[i]);
 }
 
+/*
+ * After the run, leave the module as the run found it: without the peers
+ * it added, and with the port set up again if its queue depths are not the
+ * restored parameters' (PARAM_SET applies them to ports set up later).
+ */
+static void restore(struct rdmarpc_nl *nl, const struct rdmarpc_params *p)
+{
+	struct rdmarpc_dev *devs = NULL;
+	char name[RDMARPC_NAME_MAX];
+	bool again = false;
+	size_t n = 0, i;
+	int ret;
+
+	for (i = 0; i < ST_PEERS; i++) {
+		snprintf(name, sizeof(name), "stress.p%zu", i);
+		ret = rdmarpc_peer_del(nl, name);
+		if (ret && ret != -ENOENT)
+			violation("deleting peer %s after the run: %s", name,
+				  errname(ret));
+	}
+	if (!dev_exists())
+		return;
+	ret = rdmarpc_dev_list(nl, cfg.ibdev, &devs, &n);
+	if (ret) {
+		violation("listing %s after the run: %s", cfg.ibdev,
+			  errname(ret));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (RDMARPC_HAS(&devs[i], RDMARPC_A_RECV_DEPTH) &&
+		    (devs[i].recv_depth != p->recv_depth ||
+		     devs[i].send_depth != p->send_depth))
+			again = true;
+	rdmarpc_dev_list_free(devs, n);
+	if (again)
+		link_cmd(false);
+}
+
 /* After the run: one more echo, bounded, with everything back to normal. */
 static bool final_echo(void)
 {
@@ -1668,6 +1706,7 @@ int main(int argc, char **argv)
 	me = "parent";
 	if (rdmarpc_param_set(nl, &saved))
 		violation("restoring the parameters failed");
+	restore(nl, &saved);
 	rdmarpc_nl_close(nl);
 	if (!dev_exists()) {
 		dev_add_back();

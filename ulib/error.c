@@ -23,7 +23,9 @@ RL_EXPORT const char *rdmarpc_strerror(int err)
 	case EPERM:
 		return "operation not permitted: needs CAP_NET_ADMIN";
 	case EPROTO:
-		return "malformed reply from the kernel";
+		return "protocol error: a malformed reply from the kernel, or "
+		       "the peer answered the handshake wrongly or refused it "
+		       "(the kernel log says why)";
 	/* The errors of a call, as <rdmarpc.h> defines them. */
 	case ETIMEDOUT:
 		return "call timed out (no answer from the peer in time)";
@@ -50,8 +52,9 @@ RL_EXPORT const char *rdmarpc_strerror(int err)
 		return "the server's memory for requests is used up "
 		       "(its mem_budget_mb)";
 	case EUSERS:
-		return "the server allows no more sessions from this host "
-		       "(its sessions_per_host)";
+		return "the server admits no more sessions: from this host "
+		       "(its sessions_per_host) or at all (its receive "
+		       "capacity, recv_depth); try again later";
 	case ENOTTY:
 		return "request not supported by this module version";
 	}

@@ -104,6 +104,8 @@ struct rdmarpc_dev {
 	char netdev[RDMARPC_NETDEV_MAX];
 	uint32_t qpn;
 	uint32_t qkey;
+	uint32_t recv_depth;		/* the QP's receive buffers */
+	uint32_t send_depth;
 	uint32_t n_gids;
 	struct rdmarpc_gid *gids;	/* n_gids entries, owned by the list */
 	struct rdmarpc_dev_stats stats;
@@ -307,6 +309,7 @@ struct rdmarpc_hs_stats {
 	uint64_t addr_refused;		/* hellos naming another GID than
 					 * the TCP peer's address
 					 */
+	uint64_t capacity;		/* refused: no receive capacity */
 	/* Bit (1 << RDMARPC_HSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

@@ -225,6 +225,8 @@ int rl_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 		F(RDMARPC_A_GID_INDEX, gid_index),
 		F(RDMARPC_A_QPN, qpn),
 		F(RDMARPC_A_QKEY, qkey),
+		F(RDMARPC_A_RECV_DEPTH, recv_depth),
+		F(RDMARPC_A_SEND_DEPTH, send_depth),
 #undef F
 	};
 	const void *data;

@@ -43,6 +43,11 @@
  *     RDMARPC_A_NETDEV        string   net device of the chosen GID (RoCE)
  *     RDMARPC_A_QPN           u32      the port's UD QP number
  *     RDMARPC_A_QKEY          u32      the QKey (random per module instance)
+ *     RDMARPC_A_RECV_DEPTH    u32      receive buffers posted on the QP (the
+ *                                      recv_depth parameter when it was set
+ *                                      up; what inbound sessions' credits
+ *                                      are granted from)
+ *     RDMARPC_A_SEND_DEPTH    u32      send queue depth (likewise)
  *   and for every port:
  *     RDMARPC_A_GIDS          nested   list of RDMARPC_A_GID, each nested:
  *       RDMARPC_GID_A_INDEX   u32
@@ -225,6 +230,8 @@ enum rdmarpc_attr {
 	RDMARPC_A_HS_STATS,
 	RDMARPC_A_FAULT_STATS,
 	RDMARPC_A_RPC_STATS,
+	RDMARPC_A_RECV_DEPTH,
+	RDMARPC_A_SEND_DEPTH,
 
 	__RDMARPC_A_MAX
 };
@@ -452,7 +459,8 @@ enum rdmarpc_gid_type {
  *                -ETIMEDOUT, -EHOSTUNREACH, -ECONNREFUSED, -ENODEV (no
  *                RDMA port reaches the peer, or its device went away),
  *                -EPROTO (refused or answered wrongly; the reason is
- *                logged), -EUSERS (the server's sessions_per_host),
+ *                logged), -EUSERS (the server admits no more sessions:
+ *                its sessions_per_host, or its receive capacity),
  *                -ECONNRESET (the peer was deleted meanwhile).
  *   CALL         -EBADF (unknown handle), -EMSGSIZE (req_len above
  *                16 MiB), -EAGAIN (4096 calls in flight on the endpoint),

@@ -81,6 +81,8 @@ RDMARPC_HS_COUNTER(HOST_LIMIT, host_limit)
 RDMARPC_HS_COUNTER(IDLE_CLOSED, idle_closed)
 /* Hellos whose GID is not the TCP peer's address (also in REFUSED). */
 RDMARPC_HS_COUNTER(ADDR_REFUSED, addr_refused)
+/* Refused: no receive capacity left for another session (also in REFUSED). */
+RDMARPC_HS_COUNTER(CAPACITY, capacity)
 #undef RDMARPC_HS_COUNTER
 #endif
 

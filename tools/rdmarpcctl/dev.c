@@ -63,6 +63,14 @@ static void dev_print(const struct rdmarpc_dev *d)
 		printf("%sqkey 0x%08" PRIx32, sep, d->qkey);
 		sep = "  ";
 	}
+	if (RDMARPC_HAS(d, RDMARPC_A_RECV_DEPTH)) {
+		printf("%srecv-depth %" PRIu32, sep, d->recv_depth);
+		sep = "  ";
+	}
+	if (RDMARPC_HAS(d, RDMARPC_A_SEND_DEPTH)) {
+		printf("%ssend-depth %" PRIu32, sep, d->send_depth);
+		sep = "  ";
+	}
 	if (RDMARPC_HAS(d, RDMARPC_A_GID_INDEX)) {
 		const struct rdmarpc_gid *g = find_gid(d, d->gid_index);
 
@@ -145,6 +153,8 @@ void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event)
 	}
 	U(RDMARPC_A_QPN, "qpn", d->qpn);
 	U(RDMARPC_A_QKEY, "qkey", d->qkey);
+	U(RDMARPC_A_RECV_DEPTH, "recv_depth", d->recv_depth);
+	U(RDMARPC_A_SEND_DEPTH, "send_depth", d->send_depth);
 	U(RDMARPC_A_GID_INDEX, "gid_index", d->gid_index);
 #undef U
 	if (RDMARPC_HAS(d, RDMARPC_A_GIDS)) {

@@ -124,6 +124,8 @@ static void build_full_dev(struct mb *m, uint8_t cmd)
 	mb_str(m, RDMARPC_A_NETDEV, "veth0");
 	mb_u32(m, RDMARPC_A_QPN, 0x11);
 	mb_u32(m, RDMARPC_A_QKEY, 0x1234abcd);
+	mb_u32(m, RDMARPC_A_RECV_DEPTH, 256);
+	mb_u32(m, RDMARPC_A_SEND_DEPTH, 128);
 	mb_nest(m, RDMARPC_A_GIDS);
 	mb_nest(m, RDMARPC_A_GID);
 	mb_u32(m, RDMARPC_GID_A_INDEX, 0);
@@ -162,6 +164,8 @@ TEST(dev_full)
 	EXPECT_STREQ(d.netdev, "veth0");
 	EXPECT_EQ(d.qpn, 0x11);
 	EXPECT_EQ(d.qkey, 0x1234abcd);
+	EXPECT_EQ(d.recv_depth, 256);
+	EXPECT_EQ(d.send_depth, 128);
 	EXPECT_EQ(d.n_gids, 2);
 	EXPECT_TRUE(d.gids != NULL);
 	if (d.gids && d.n_gids == 2) {
@@ -950,7 +954,8 @@ TEST(stats_full)
 	EXPECT_EQ(st.hs.host_limit, 100 + RDMARPC_HSTAT_A_HOST_LIMIT);
 	EXPECT_EQ(st.hs.idle_closed, 100 + RDMARPC_HSTAT_A_IDLE_CLOSED);
 	EXPECT_EQ(st.hs.addr_refused, 100 + RDMARPC_HSTAT_A_ADDR_REFUSED);
-	EXPECT_EQ(st.hs.present, 0x1ffU << RDMARPC_HSTAT_A_ACCEPTED);
+	EXPECT_EQ(st.hs.capacity, 100 + RDMARPC_HSTAT_A_CAPACITY);
+	EXPECT_EQ(st.hs.present, 0x3ffU << RDMARPC_HSTAT_A_ACCEPTED);
 	EXPECT_EQ(st.fault.tx_drop, 200 + RDMARPC_FSTAT_A_TX_DROP);
 	EXPECT_EQ(st.fault.rx_drop, 200 + RDMARPC_FSTAT_A_RX_DROP);
 	EXPECT_EQ(st.fault.duplicate, 200 + RDMARPC_FSTAT_A_DUPLICATE);
@@ -1213,6 +1218,7 @@ TEST(counter_lists)
 	static const char *const hs_abi[] = {
 		"accepted", "refused", "connected", "failed", "dead",
 		"pending_full", "host_limit", "idle_closed", "addr_refused",
+		"capacity",
 	};
 	static const struct counter_row fault[] = {
 #define RDMARPC_FAULT_COUNTER(NAME, name) { RDMARPC_FSTAT_A_##NAME, #name },
