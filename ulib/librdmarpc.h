@@ -520,6 +520,23 @@ int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 		  const void *buf, size_t len);
 
 /*
+ * Answer request @id with a status other than RDMARPC_STATUS_OK (see enum
+ * rdmarpc_status in <rdmarpc.h>) and a message, printf-style, that the
+ * caller reads in the response bytes (truncated to RDMARPC_STATUS_MSG_MAX
+ * bytes; @fmt may be NULL for none).  Returns as rdmarpc_reply(), and
+ * -EINVAL for RDMARPC_STATUS_OK.
+ */
+int rdmarpc_reply_error(struct rdmarpc *ep, uint64_t id, int32_t status,
+			const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * The name of a status code ("OK", "CANCELLED", ..., "UNAUTHENTICATED"), or
+ * NULL for a value outside enum rdmarpc_status.
+ */
+const char *rdmarpc_status_name(int32_t status);
+
+/*
  * Batches: many requests per system call each way.  The entries are the
  * ABI's structures (see <rdmarpc.h>), filled by the _prep functions.
  *

@@ -4,6 +4,8 @@
  * one at a time or in batches.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -78,6 +80,27 @@ RL_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 	rep.buf = (uint64_t)(uintptr_t)buf;
 	rep.len = len;
 	return rl_ioctl(ep, RDMARPC_IOC_REPLY, &rep);
+}
+
+RL_EXPORT int rdmarpc_reply_error(struct rdmarpc *ep, uint64_t id,
+				  int32_t status, const char *fmt, ...)
+{
+	char msg[RDMARPC_STATUS_MSG_MAX + 1];
+	va_list ap;
+	int n = 0;
+
+	if (status == RDMARPC_STATUS_OK)
+		return -EINVAL;
+	if (fmt) {
+		va_start(ap, fmt);
+		n = vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			n = 0;
+		else if (n > RDMARPC_STATUS_MSG_MAX)
+			n = RDMARPC_STATUS_MSG_MAX;
+	}
+	return rdmarpc_reply(ep, id, status, msg, n);
 }
 
 RL_EXPORT void rdmarpc_request_prep(struct rdmarpc_request *r, void *buf,

@@ -522,6 +522,38 @@ struct rdmarpc_call {
 	__u32 flags;			/* none yet: 0 */
 };
 
+/*
+ * Status codes (struct rdmarpc_completion.status when error is 0; the
+ * status of RDMARPC_IOC_REPLY): gRPC's canonical codes, with their
+ * numbers.  A handler may answer any value; these are the ones the
+ * module, librdmarpc and its protobuf binding produce and understand.
+ * With a status other than RDMARPC_STATUS_OK, the response bytes, if any,
+ * are a message saying why: UTF-8, not NUL-terminated, at most
+ * RDMARPC_STATUS_MSG_MAX bytes (librdmarpc's rdmarpc_reply_error()
+ * truncates a longer one; the module passes every reply on as it is).
+ */
+enum rdmarpc_status {
+	RDMARPC_STATUS_OK = 0,
+	RDMARPC_STATUS_CANCELLED = 1,
+	RDMARPC_STATUS_UNKNOWN = 2,
+	RDMARPC_STATUS_INVALID_ARGUMENT = 3,
+	RDMARPC_STATUS_DEADLINE_EXCEEDED = 4,
+	RDMARPC_STATUS_NOT_FOUND = 5,
+	RDMARPC_STATUS_ALREADY_EXISTS = 6,
+	RDMARPC_STATUS_PERMISSION_DENIED = 7,
+	RDMARPC_STATUS_RESOURCE_EXHAUSTED = 8,
+	RDMARPC_STATUS_FAILED_PRECONDITION = 9,
+	RDMARPC_STATUS_ABORTED = 10,
+	RDMARPC_STATUS_OUT_OF_RANGE = 11,
+	RDMARPC_STATUS_UNIMPLEMENTED = 12,
+	RDMARPC_STATUS_INTERNAL = 13,
+	RDMARPC_STATUS_UNAVAILABLE = 14,
+	RDMARPC_STATUS_DATA_LOSS = 15,
+	RDMARPC_STATUS_UNAUTHENTICATED = 16,
+};
+
+#define RDMARPC_STATUS_MSG_MAX	256
+
 struct rdmarpc_completion {
 	__u64 cookie;
 	__s32 error;			/* 0 or a negative errno, see above */

@@ -267,6 +267,11 @@ TEST(errors_pass_through)
 	EXPECT_EQ(rdmarpc_recv(ep, &ri, buf, 4, 0), -ENOTTY);
 	EXPECT_EQ(rdmarpc_reply(ep, 1, 0, NULL, 1), -EINVAL);
 	EXPECT_EQ(rdmarpc_reply(ep, 1, 0, NULL, 0), -ENOTTY);
+	EXPECT_EQ(rdmarpc_reply_error(ep, 1, RDMARPC_STATUS_OK, "x"), -EINVAL);
+	EXPECT_EQ(rdmarpc_reply_error(ep, 1, RDMARPC_STATUS_NOT_FOUND,
+				      "key %s", "k"), -ENOTTY);
+	EXPECT_EQ(rdmarpc_reply_error(ep, 1, RDMARPC_STATUS_INTERNAL, NULL),
+		  -ENOTTY);
 
 	rdmarpc_request_prep(&rq[0], buf, sizeof(buf));
 	rdmarpc_request_prep(&rq[1], NULL, 4);
@@ -312,6 +317,26 @@ TEST(parse_addr)
 	EXPECT_EQ(rdmarpc_parse_addr("", &ip, &port), -EINVAL);
 	EXPECT_EQ(rdmarpc_parse_addr("1.2.3.4.5.6.7.8.9.10.11:1", &ip, &port),
 		  -EINVAL);
+}
+
+TEST(status_names)
+{
+	EXPECT_STREQ(rdmarpc_status_name(RDMARPC_STATUS_OK), "OK");
+	EXPECT_STREQ(rdmarpc_status_name(RDMARPC_STATUS_DEADLINE_EXCEEDED),
+		     "DEADLINE_EXCEEDED");
+	EXPECT_STREQ(rdmarpc_status_name(RDMARPC_STATUS_UNIMPLEMENTED),
+		     "UNIMPLEMENTED");
+	EXPECT_STREQ(rdmarpc_status_name(RDMARPC_STATUS_UNAUTHENTICATED),
+		     "UNAUTHENTICATED");
+	EXPECT_TRUE(rdmarpc_status_name(RDMARPC_STATUS_UNAUTHENTICATED + 1) ==
+		    NULL);
+	EXPECT_TRUE(rdmarpc_status_name(-1) == NULL);
+	/* gRPC's numbers: a peer speaking them understands ours. */
+	EXPECT_EQ(RDMARPC_STATUS_CANCELLED, 1);
+	EXPECT_EQ(RDMARPC_STATUS_NOT_FOUND, 5);
+	EXPECT_EQ(RDMARPC_STATUS_RESOURCE_EXHAUSTED, 8);
+	EXPECT_EQ(RDMARPC_STATUS_UNAVAILABLE, 14);
+	EXPECT_EQ(RDMARPC_STATUS_UNAUTHENTICATED, 16);
 }
 
 TEST(call_strerror)
