@@ -60,6 +60,16 @@ struct rdmarpc_ucall {
 	bool cancel_req;		/* cancelled, or to cancel once started */
 	bool finished;			/* ->done ran */
 	bool orphan;			/* CALL gave up: ->done parks it */
+	/*
+	 * A CALL a signal interrupted waits on ep->parked (@park_node, under
+	 * ep->lock) for its thread (@parked_by) to ask again with the same
+	 * @args (a restart), until @deadline (jiffies).  The list owns it
+	 * then, instead of the ioctl.
+	 */
+	struct list_head park_node;
+	pid_t parked_by;
+	unsigned long deadline;
+	struct rdmarpc_call args;
 };
 
 void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep)
@@ -253,6 +263,7 @@ static struct rdmarpc_ucall *rdmarpc_call_new(struct rdmarpc_ep *ep,
 	uc->resp_cap = c->resp_cap;
 	uc->req_len = c->req_len;
 	uc->sync = sync;
+	INIT_LIST_HEAD(&uc->park_node);
 	init_completion(&uc->done);
 	uc->kc.method = c->method;
 	uc->kc.timeout_ms = c->timeout_ms;
@@ -377,6 +388,85 @@ static bool rdmarpc_call_abandon(struct rdmarpc_ep *ep,
 	return true;
 }
 
+/*
+ * Give up @uc, unlisted from ep->parked: free it if ->done ran, else leave
+ * it to ->done as an orphan, cancelled.
+ */
+static void rdmarpc_call_unpark_drop(struct rdmarpc_ep *ep,
+				     struct rdmarpc_ucall *uc)
+{
+	bool finished;
+
+	spin_lock_irq(&ep->lock);
+	finished = uc->finished;
+	if (finished) {
+		ep->bytes -= uc->resp.len;
+	} else {
+		uc->orphan = true;
+		uc->cancel_req = true;
+	}
+	spin_unlock_irq(&ep->lock);
+	if (finished) {
+		/* ->done may be between its unlock and complete(). */
+		wait_for_completion(&uc->done);
+		rdmarpc_call_put(uc);
+	} else {
+		/* An orphan is freed with the endpoint: no pin needed. */
+		rdmarpc_call_cancel(uc);
+	}
+}
+
+/*
+ * The CALL of the current thread that a signal interrupted, if @c asks for
+ * it again (the same arguments: the restart of the ioctl); it is the
+ * caller's again.  Any other interrupted CALL of the thread is given up.
+ */
+static struct rdmarpc_ucall *rdmarpc_call_unpark(struct rdmarpc_ep *ep,
+						 const struct rdmarpc_call *c)
+{
+	struct rdmarpc_ucall *uc, *found = NULL;
+	pid_t me = task_pid_nr(current);
+
+	spin_lock_irq(&ep->lock);
+	list_for_each_entry(uc, &ep->parked, park_node) {
+		if (uc->parked_by == me) {
+			list_del_init(&uc->park_node);
+			found = uc;
+			break;
+		}
+	}
+	spin_unlock_irq(&ep->lock);
+	if (found && memcmp(&found->args, c, sizeof(*c))) {
+		rdmarpc_call_unpark_drop(ep, found);
+		found = NULL;
+	}
+	return found;
+}
+
+/* Give up the interrupted CALLs of a closing endpoint. */
+static void rdmarpc_call_unpark_all(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_ucall *uc;
+
+	for (;;) {
+		spin_lock_irq(&ep->lock);
+		uc = list_first_entry_or_null(&ep->parked, struct rdmarpc_ucall,
+					      park_node);
+		if (uc)
+			list_del_init(&uc->park_node);
+		spin_unlock_irq(&ep->lock);
+		if (!uc)
+			break;
+		rdmarpc_call_unpark_drop(ep, uc);
+	}
+}
+
+/*
+ * A CALL waits for its ->done until @uc->deadline.  A signal other than a
+ * fatal one leaves the call running, parked for the thread's restart of
+ * the ioctl (SA_RESTART) or its next CALL with the same arguments, and
+ * returns -ERESTARTSYS: the request is sent once, whatever the signals.
+ */
 int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 		    struct rdmarpc_completion *comp)
 {
@@ -384,22 +474,33 @@ int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 	long left;
 	int ret = 0;
 
-	uc = rdmarpc_call_new(ep, c, true);
-	if (IS_ERR(uc))
-		return PTR_ERR(uc);
 	comp->cookie = c->cookie;
-
-	ret = rdmarpc_call_start(ep, uc);
-	if (ret) {
-		/* The peer is down or refuses the size: a call error. */
-		comp->error = ret;
-		ret = 0;
-		goto out_free;
+	uc = rdmarpc_call_unpark(ep, c);
+	if (!uc) {
+		uc = rdmarpc_call_new(ep, c, true);
+		if (IS_ERR(uc))
+			return PTR_ERR(uc);
+		ret = rdmarpc_call_start(ep, uc);
+		if (ret) {
+			/* The peer is down or refuses the size: a call error. */
+			comp->error = ret;
+			ret = 0;
+			goto out_free;
+		}
+		uc->deadline = jiffies + rdmarpc_call_wait(c->timeout_ms);
 	}
 
-	left = rdmarpc_call_wait(c->timeout_ms);
+	left = time_before(jiffies, uc->deadline) ? uc->deadline - jiffies : 0;
 	rdmarpc_ep_busy_poll(ep, rdmarpc_call_is_done, &uc->done, &left);
 	left = wait_for_completion_interruptible_timeout(&uc->done, left);
+	if (left < 0 && !fatal_signal_pending(current)) {
+		uc->args = *c;
+		uc->parked_by = task_pid_nr(current);
+		spin_lock_irq(&ep->lock);
+		list_add_tail(&uc->park_node, &ep->parked);
+		spin_unlock_irq(&ep->lock);
+		return -ERESTARTSYS;
+	}
 	if (left <= 0) {
 		if (!rdmarpc_call_abandon(ep, uc))
 			return left ? -EINTR : -ETIMEDOUT;
@@ -570,6 +671,7 @@ void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep)
 {
 	struct rdmarpc_ucall *uc, *it;
 
+	rdmarpc_call_unpark_all(ep);
 	for (;;) {
 		uc = NULL;
 		spin_lock_irq(&ep->lock);

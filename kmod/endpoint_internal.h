@@ -9,6 +9,7 @@
 #define _RDMARPC_ENDPOINT_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/errno.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -38,6 +39,7 @@ struct rdmarpc_ep {
 	struct list_head calls;		/* started, ->done not yet run */
 	struct list_head completions;	/* async calls whose ->done ran */
 	struct list_head orphans;	/* sync calls their ioctl gave up */
+	struct list_head parked;	/* sync calls a signal interrupted */
 	struct list_head pending;	/* requests not yet received */
 	u32 n_calls;			/* reserved or on @calls */
 	u32 n_reqs;			/* pending or held */
@@ -97,6 +99,15 @@ static inline long rdmarpc_ms_to_jiffies(u64 ms)
 	if (ms >= RDMARPC_WAIT_FOREVER)
 		return MAX_SCHEDULE_TIMEOUT;
 	return msecs_to_jiffies((unsigned int)ms);
+}
+
+/*
+ * A wait of @ms that a signal interrupted: restartable (SA_RESTART) if it
+ * had no end, else -EINTR.
+ */
+static inline int rdmarpc_wait_eintr(u64 ms)
+{
+	return ms >= RDMARPC_WAIT_FOREVER ? -ERESTARTSYS : -EINTR;
 }
 
 /* rpc.c */

@@ -114,8 +114,11 @@ bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep, bool (*cond)(void *arg),
  * The wait of a batch (REAP, RECV_BATCH) that has taken @n entries and
  * finds nothing more to take.  Returns 1 when @ready(@ep) may hold now
  * (take more), 0 when the batch ends (@min_complete reached, no wait
- * asked for, or a signal once something was taken), else -ETIMEDOUT or
- * -EINTR.  *@left is what is left of the wait, in jiffies; the waiters of
+ * asked for, or a signal once something was taken), else -ETIMEDOUT or,
+ * for a signal, -ERESTARTSYS when the wait had no end (the ioctl is
+ * restarted under SA_RESTART, as read() is) and -EINTR when it had one
+ * (as for a socket with a receive timeout: a restart would start the
+ * wait over).  *@left is what is left of the wait, in jiffies; the waiters of
  * @wq are woken when @ready(@ep) comes true.
  */
 int rdmarpc_ep_batch_wait(struct rdmarpc_ep *ep, wait_queue_head_t *wq,
@@ -131,7 +134,7 @@ int rdmarpc_ep_batch_wait(struct rdmarpc_ep *ep, wait_queue_head_t *wq,
 	*left = wait_event_interruptible_timeout(*wq, ready(ep), *left);
 	if (*left < 0)
 		/* What was taken is handed over; the signal waits. */
-		return n ? 0 : -EINTR;
+		return n ? 0 : rdmarpc_wait_eintr(timeout_ms);
 	return 1;
 }
 
@@ -238,6 +241,7 @@ struct rdmarpc_ep *rdmarpc_ep_create(void)
 	INIT_LIST_HEAD(&ep->calls);
 	INIT_LIST_HEAD(&ep->completions);
 	INIT_LIST_HEAD(&ep->orphans);
+	INIT_LIST_HEAD(&ep->parked);
 	INIT_LIST_HEAD(&ep->pending);
 	init_waitqueue_head(&ep->call_wq);
 	init_waitqueue_head(&ep->req_wq);

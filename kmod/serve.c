@@ -348,7 +348,7 @@ int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
 							(r = rdmarpc_ep_take_req(ep)),
 							left);
 		if (left < 0)
-			return -EINTR;
+			return rdmarpc_wait_eintr(in->timeout_ms);
 		if (!r)
 			return -ETIMEDOUT;
 	}

@@ -38,6 +38,25 @@
  *       Open one endpoint that binds NAME (default "held") and another
  *       connected to ADDR, print "ready" and wait to be killed.
  *
+ *   rpc_helper counter [--service NAME] [--count N] [--delay MS]
+ *       Bind NAME (default "counter") and answer each request after MS
+ *       milliseconds (default 5) with its own bytes.  Requests carry a
+ *       sequence number below COUNT (see "signals"); after each it prints
+ *         answered A distinct D dup X bad B
+ *       (X: sequence numbers seen before, B: requests not of that form).
+ *
+ *   rpc_helper signals --peer ADDR [--service NAME] [--count N]
+ *                      [--no-restart] [--timeout MS]
+ *       COUNT synchronous calls to NAME (default "counter"), one after
+ *       another, carrying sequence numbers 0..COUNT-1, under a 1 kHz
+ *       interval timer (SIGALRM) whose handler is installed with
+ *       SA_RESTART, or without it (--no-restart: a call that returns
+ *       EINTR is made again with the same arguments, which waits for the
+ *       interrupted call instead of sending it again).  Prints
+ *         calls N: ok K eintr E signals S
+ *       Exit 0 if every call returned its own bytes and, with SA_RESTART,
+ *       none returned EINTR.
+ *
  * --timeout MS bounds the calls, and the handshake up to
  * RDMARPC_CONNECT_TIMEOUT_MAX; --connect-timeout MS bounds the handshake
  * alone, passed as it is (above the maximum CONNECT fails with EINVAL).
@@ -50,9 +69,11 @@
 #include <stdbool.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,7 +86,8 @@ struct opts {
 	const char *service;
 	unsigned long long size, count, endpoints, max_size, timeout_ms;
 	unsigned long long connect_timeout_ms;	/* ULLONG_MAX: not given */
-	bool poll;
+	unsigned long long delay_ms;
+	bool poll, no_restart;
 };
 
 static double now_s(void)
@@ -439,6 +461,131 @@ static int do_hold(const struct opts *o)
 		pause();
 }
 
+static int open_bound(const char *service, struct rdmarpc **ep)
+{
+	int err = rdmarpc_open(ep);
+
+	if (err) {
+		fprintf(stderr, "rpc_helper: open: %s\n",
+			rdmarpc_strerror(err));
+		return err;
+	}
+	err = rdmarpc_bind(*ep, service, NULL, 0);
+	if (err) {
+		fprintf(stderr, "rpc_helper: bind %s: %s\n", service,
+			rdmarpc_strerror(err));
+		rdmarpc_close(*ep);
+	}
+	return err;
+}
+
+/* The request of "signals": a sequence number and the caller's pid. */
+struct seq_req {
+	uint64_t seq;
+	uint64_t pid;
+};
+
+static int do_counter(const struct opts *o)
+{
+	unsigned long long answered = 0, distinct = 0, dup = 0, bad = 0;
+	struct timespec delay = {
+		.tv_sec = (time_t)(o->delay_ms / 1000),
+		.tv_nsec = (long)(o->delay_ms % 1000) * 1000000,
+	};
+	unsigned char *seen = calloc(o->count, 1);
+	struct rdmarpc *ep;
+	int err;
+
+	if (!seen || open_bound(o->service, &ep))
+		return 1;
+	printf("counter: serving '%s'\n", o->service);
+	for (;;) {
+		struct rdmarpc_req_info r;
+		struct seq_req q;
+
+		err = rdmarpc_recv(ep, &r, &q, sizeof(q), -1);
+		if (err == -EINTR)
+			continue;
+		if (err) {
+			fprintf(stderr, "rpc_helper: recv: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+		nanosleep(&delay, NULL);
+		answered++;
+		if (r.len != sizeof(q) || q.seq >= o->count)
+			bad++;
+		else if (seen[q.seq]++)
+			dup++;
+		else
+			distinct++;
+		err = rdmarpc_reply(ep, r.id, 0, &q,
+				    r.len < sizeof(q) ? r.len : sizeof(q));
+		if (err) {
+			fprintf(stderr, "rpc_helper: reply: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+		printf("answered %llu distinct %llu dup %llu bad %llu\n",
+		       answered, distinct, dup, bad);
+	}
+}
+
+static volatile sig_atomic_t n_signals;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	n_signals++;
+}
+
+static int do_signals(const struct opts *o)
+{
+	struct itimerval it = { .it_interval = { .tv_usec = 1000 },
+				.it_value = { .tv_usec = 1000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	unsigned long long i, ok = 0, eintr = 0;
+	struct rdmarpc *ep;
+	uint32_t method = rdmarpc_method_id(o->service);
+	int handle, err = 0;
+
+	handle = open_connected(o, &ep);
+	if (handle < 0)
+		return 1;
+	sa.sa_flags = o->no_restart ? 0 : SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) || setitimer(ITIMER_REAL, &it, NULL)) {
+		perror("rpc_helper: timer");
+		return 1;
+	}
+	for (i = 0; i < o->count; i++) {
+		struct seq_req q = { .seq = i, .pid = (uint64_t)getpid() }, a;
+		size_t got = 0;
+		int32_t st = 0;
+
+		for (;;) {
+			memset(&a, 0, sizeof(a));
+			err = rdmarpc_call(ep, handle, method, &q, sizeof(q), &a,
+					   sizeof(a), &got, &st,
+					   (unsigned int)o->timeout_ms);
+			if (err != -EINTR)
+				break;
+			eintr++;
+		}
+		if (!err && !st && got == sizeof(q) && !memcmp(&q, &a, sizeof(q)))
+			ok++;
+		else
+			printf("call %llu: %s, status %d, %zu bytes\n", i,
+			       err ? errname(err) : "ok", st, got);
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	printf("calls %llu: ok %llu eintr %llu signals %llu\n", o->count, ok,
+	       eintr, (unsigned long long)n_signals);
+	rdmarpc_close(ep);
+	return ok == o->count && (o->no_restart || !eintr) ? 0 : 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rpc_helper sink [--service NAME]\n"
@@ -448,6 +595,10 @@ static void usage(FILE *f)
 		"       rpc_helper clients --peer ADDR [--service NAME] "
 		"[--endpoints N] [--count N] [--max-size N] [--timeout MS]\n"
 		"       rpc_helper hold --peer ADDR [--service NAME]\n"
+		"       rpc_helper counter [--service NAME] [--count N] "
+		"[--delay MS]\n"
+		"       rpc_helper signals --peer ADDR [--service NAME] "
+		"[--count N] [--no-restart] [--timeout MS]\n"
 		"       (all but sink and early: [--connect-timeout MS])\n");
 }
 
@@ -463,9 +614,11 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "connect-timeout", required_argument, NULL, 'T' },
 		{ "poll", no_argument, NULL, 'P' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "no-restart", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .size = 64, .count = 1, .endpoints = 2,
+	struct opts o = { .size = 64, .count = 1, .endpoints = 2, .delay_ms = 5,
 			  .max_size = 4096, .connect_timeout_ms = ULLONG_MAX };
 	const char *mode;
 	int opt;
@@ -490,6 +643,8 @@ int main(int argc, char **argv)
 		case 't': dst = &o.timeout_ms; break;
 		case 'T': dst = &o.connect_timeout_ms; break;
 		case 'P': o.poll = true; break;
+		case 'd': dst = &o.delay_ms; break;
+		case 'R': o.no_restart = true; break;
 		default: usage(stderr); return 2;
 		}
 		if (dst) {
@@ -514,6 +669,10 @@ int main(int argc, char **argv)
 		o.service = o.service ? o.service : "sink";
 		return do_sink(&o);
 	}
+	if (!strcmp(mode, "counter")) {
+		o.service = o.service ? o.service : "counter";
+		return do_counter(&o);
+	}
 	if (!strcmp(mode, "early")) {
 		o.service = o.service ? o.service : "early";
 		return do_early(&o);
@@ -529,6 +688,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "clients")) {
 		o.service = o.service ? o.service : "echo";
 		return do_clients(&o);
+	}
+	if (!strcmp(mode, "signals")) {
+		o.service = o.service ? o.service : "counter";
+		return do_signals(&o);
 	}
 	if (!strcmp(mode, "hold")) {
 		o.service = o.service ? o.service : "held";

@@ -396,8 +396,15 @@ int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
  *
  * Timeouts: for calls, connect and submitted calls an unsigned number of
  * milliseconds, 0 meaning the module's default (parameter call_timeout_ms);
- * for waits (reap, recv) an int: -1 forever (interruptible: -EINTR),
- * 0 do not wait, > 0 milliseconds.
+ * for waits (reap, recv) an int: -1 forever, 0 do not wait, > 0
+ * milliseconds.
+ *
+ * Signals: a wait a signal interrupts returns -EINTR when the signal's
+ * handler was installed without SA_RESTART.  With SA_RESTART (and for
+ * signals with no handler, e.g. SIGSTOP then SIGCONT) a synchronous call
+ * and a wait forever go on waiting; a wait with a timeout returns -EINTR
+ * (restarting it would start the timeout over), as a socket's receive
+ * with SO_RCVTIMEO does.
  */
 struct rdmarpc;
 
@@ -442,8 +449,11 @@ uint32_t rdmarpc_method_id(const char *name);
  * NULL) the handler's status.  Returns 0, or a negative errno: the call
  * errors listed at the top (-ENOBUFS: *resp_len says how large the
  * response was and the first @resp_cap bytes were copied), -EINVAL for bad
- * arguments, -EINTR if a signal interrupted the wait (the call is
- * cancelled).
+ * arguments, -EINTR if a signal whose handler was installed without
+ * SA_RESTART interrupted the wait: the call is still out, and calling
+ * rdmarpc_call() again with the same arguments from the same thread waits
+ * for it (the request is not sent again), while any other call from the
+ * thread gives it up.  Under SA_RESTART a signal never ends the call.
  */
 int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 		 const void *req, size_t req_len, void *resp, size_t resp_cap,

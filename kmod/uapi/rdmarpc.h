@@ -465,15 +465,23 @@ enum rdmarpc_gid_type {
  *   CALL         -EBADF (unknown handle), -EMSGSIZE (req_len above
  *                16 MiB), -EAGAIN (4096 calls in flight on the endpoint),
  *                -ENOBUFS (the request does not fit the endpoint's 256 MiB
- *                of held messages), -ENOMEM, -EINTR (a signal: the call is
- *                cancelled); and -EINTR or -ETIMEDOUT when a call it had
- *                to cancel did not complete within 10 s (it completes on
- *                its own later).
+ *                of held messages), -ENOMEM, -EINTR (a signal whose
+ *                handler was installed without SA_RESTART; with
+ *                SA_RESTART, or with no handler, the ioctl goes on
+ *                waiting): the call stays in flight, and the thread's
+ *                next CALL with the same arguments waits for it instead
+ *                of sending it again, while any other CALL of the thread
+ *                cancels it.  A fatal signal cancels it; -EINTR or
+ *                -ETIMEDOUT also when a call it had to cancel did not
+ *                complete within 10 s (it completes on its own later).
  *   SUBMIT       for the first entry it cannot take, the error CALL gives
  *                before its call starts (-EINVAL, -EBADF, -EMSGSIZE,
  *                -EAGAIN, -ENOBUFS, -ENOMEM, -EFAULT).
  *   REAP         -EINVAL (count 0, min_complete above count), -ETIMEDOUT,
- *                -EINTR (only if none was reaped).
+ *                -EINTR (only if none was reaped, and only for a wait
+ *                with an end: a wait forever is restarted under
+ *                SA_RESTART, as read() is; one with a timeout is not, as
+ *                for a socket with a receive timeout).
  *   CANCEL       -ENOENT (no such call in flight or waiting to be reaped).
  *   BIND         -EINVAL (more than 1024 method ids, or one twice),
  *                -EOPNOTSUPP (another network namespace), -ENOSPC (64
@@ -481,7 +489,7 @@ enum rdmarpc_gid_type {
  *                or an id already), -EADDRINUSE (another endpoint does),
  *                -ENOMEM.
  *   RECV         -EAGAIN (timeout_ms 0 and no request), -ETIMEDOUT,
- *                -EINTR, -ENOMEM.
+ *                -EINTR (as REAP's), -ENOMEM.
  *   REPLY        -ENOENT (unknown or already answered id), -EMSGSIZE (len
  *                above 16 MiB), -ENOMEM.
  *   RECV_BATCH   REAP's (-EINTR only if none was taken), and -EINVAL,
