@@ -666,7 +666,10 @@ int rdmarpc_ep_cancel(struct rdmarpc_ep *ep, u64 cookie)
 	return found ? 0 : -ENOENT;
 }
 
-/* At close: cancel every call still with the session layer. */
+/*
+ * At close: give up the parked CALLs, and cancel every call still with the
+ * session layer.
+ */
 void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep)
 {
 	struct rdmarpc_ucall *uc, *it;
