@@ -247,7 +247,7 @@ static int rdmarpc_ioc_recv(struct rdmarpc_ep *ep, void __user *uarg)
 	ret = rdmarpc_copy_arg(&r, sizeof(r), uarg);
 	if (ret)
 		return ret;
-	if (r.reserved)
+	if (r.flags & ~RDMARPC_RECV_F_ALL)
 		return -EINVAL;
 	return rdmarpc_ep_recv(ep, &r, uarg);
 }

@@ -288,16 +288,27 @@ static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 }
 
 /*
- * Hand the request @r, just taken from the queue, to the process: its
- * bytes into @buf (room for @cap), its id, length and method into @out.
- * On failure it goes back to the head of the queue.
+ * Hand the request @r, just taken from the queue, to the process as @in
+ * asks: its bytes into in->buf (room for in->buf_cap), its id, length and
+ * method into @out.  On failure it goes back to the head of the queue.
  */
 static int rdmarpc_ep_hand_req(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
-			       u64 buf, u64 cap,
+			       const struct rdmarpc_request *in,
 			       struct rdmarpc_request __user *out)
 {
+	u64 buf = in->buf, cap = in->buf_cap;
 	u32 id;
 	int ret;
+
+	if ((in->flags & RDMARPC_RECV_F_WHOLE) && r->len > cap) {
+		/* Say how much room it needs, and leave it queued. */
+		ret = -EMSGSIZE;
+		if (put_user(0ULL, &out->id) ||
+		    put_user((u64)r->len, &out->len) ||
+		    put_user(r->method, &out->method))
+			ret = -EFAULT;
+		goto out_untake;
+	}
 
 	/*
 	 * Reserve the id; the request becomes reachable by REPLY only when it
@@ -352,7 +363,7 @@ int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
 		if (!r)
 			return -ETIMEDOUT;
 	}
-	return rdmarpc_ep_hand_req(ep, r, in->buf, in->buf_cap, out);
+	return rdmarpc_ep_hand_req(ep, r, in, out);
 }
 
 /* Read and check an entry of RECV_BATCH (see the uapi header). */
@@ -361,7 +372,8 @@ static int rdmarpc_recv_entry(const struct rdmarpc_request __user *u,
 {
 	if (copy_from_user(in, u, sizeof(*in)))
 		return -EFAULT;
-	if (in->size != sizeof(*in) || in->timeout_ms || in->reserved)
+	if (in->size != sizeof(*in) || in->timeout_ms ||
+	    (in->flags & ~RDMARPC_RECV_F_ALL))
 		return -EINVAL;
 	return 0;
 }
@@ -396,8 +408,7 @@ int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
 			r = rdmarpc_ep_take_req(ep);
 			if (!r)
 				break;
-			ret = rdmarpc_ep_hand_req(ep, r, in.buf, in.buf_cap,
-						  &entries[n]);
+			ret = rdmarpc_ep_hand_req(ep, r, &in, &entries[n]);
 			if (ret)
 				goto out;
 			n++;

@@ -386,7 +386,7 @@ TEST_F(dev, reserved_and_flags)
 
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
-	r.reserved = 1;
+	r.flags = RDMARPC_RECV_F_ALL + 1;
 	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RECV, &r));
 
 	/* None of the refused BINDs took the name. */
@@ -710,7 +710,7 @@ TEST_F(dev, recv_batch_bad_input)
 	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 0,
 				 0, &done));
 	req_prep(&e[0], buf, sizeof(buf));
-	e[0].reserved = 1;
+	e[0].flags = RDMARPC_RECV_F_ALL + 1;
 	EXPECT_EQ(-EINVAL, batch(self->fd, RDMARPC_IOC_RECV_BATCH, e, 1, 0,
 				 0, &done));
 	req_prep(&e[0], buf, sizeof(buf));
@@ -1074,6 +1074,57 @@ TEST_F(rpc, truncation_both_ways)
 	EXPECT_EQ(0, memcmp(resp, big, sizeof(resp)));
 }
 
+/*
+ * RDMARPC_RECV_F_WHOLE: a request larger than the buffer is not taken;
+ * RECV says its size and it stays first, for RECV and RECV_BATCH alike.
+ */
+TEST_F(rpc, recv_whole)
+{
+	char req[100], small[10], buf[100];
+	struct rdmarpc_completion comp;
+	struct rdmarpc_request r, e[2];
+	struct rdmarpc_call c;
+	uint32_t done;
+
+	memset(req, 'w', sizeof(req));
+	call_prep(&c, self->h, self->method, 9, req, sizeof(req), NULL, 0);
+	ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+	ASSERT_EQ(1u, done);
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.timeout_ms = 10000;
+	r.buf = (uint64_t)(uintptr_t)small;
+	r.buf_cap = sizeof(small);
+	r.flags = RDMARPC_RECV_F_WHOLE;
+	r.id = 77;
+	EXPECT_EQ(-EMSGSIZE, xioctl(self->srv, RDMARPC_IOC_RECV, &r));
+	EXPECT_EQ(100u, r.len);
+	EXPECT_EQ(self->method, r.method);
+	EXPECT_EQ(0u, r.id);
+
+	/* A batch whose first entry is too small fails with it, taking none. */
+	req_prep(&e[0], small, sizeof(small));
+	e[0].flags = RDMARPC_RECV_F_WHOLE;
+	req_prep(&e[1], buf, sizeof(buf));
+	EXPECT_EQ(-EMSGSIZE, batch(self->srv, RDMARPC_IOC_RECV_BATCH, e, 2, 1,
+				   10000, &done));
+	EXPECT_EQ(0u, done);
+	EXPECT_EQ(100u, e[0].len);
+
+	/* Still queued: a buffer of that size takes it whole. */
+	r.buf = (uint64_t)(uintptr_t)buf;
+	r.buf_cap = sizeof(buf);
+	ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_RECV, &r));
+	EXPECT_EQ(100u, r.len);
+	EXPECT_NE(0u, r.id);
+	EXPECT_EQ(0, memcmp(buf, req, sizeof(req)));
+	EXPECT_EQ(0, reply_id(self->srv, r.id));
+	ASSERT_EQ(0, reap(self->cli, &comp, 1, 1, 10000, &done));
+	EXPECT_EQ(9u, comp.cookie);
+	EXPECT_EQ(0, comp.error);
+}
+
 /* A request nobody serves fails with -ENOENT. */
 TEST_F(rpc, unserved_method)
 {
@@ -1290,7 +1341,7 @@ TEST_F(rpc, recv_batch_partial)
 
 	/* Entry 1 is refused: one taken, the error is entry 1's. */
 	req_prep(&e[0], bufs[0], sizeof(bufs[0]));
-	e[1].reserved = 7;
+	e[1].flags = 7;
 	EXPECT_EQ(-EINVAL, batch(self->srv, RDMARPC_IOC_RECV_BATCH, e, 3, 1,
 				 10000, &done));
 	EXPECT_EQ(1u, done);
@@ -1435,7 +1486,7 @@ TEST_F_TIMEOUT(dev, garbage_flood, 120)
 
 			r->timeout_ms = (uint32_t)(rnd() % 3);
 			if (rnd() % 2)
-				r->reserved = 0;
+				r->flags = 0;
 			break;
 		}
 		default:

@@ -8,7 +8,8 @@
 #  - "hello rdma" comes back;
 #  - every size around the packet boundaries (per-packet payload = port
 #    MTU - 32-byte header) and up to 16 MiB comes back intact, one call at
-#    a time and 64 in flight;
+#    a time and 64 in flight (echo_server starts with no buffer and grows
+#    it to each request it takes whole: none is truncated);
 #  - 4 processes with 2 endpoints each, all at once, each call's bytes
 #    unique to its process, endpoint and call: all intact;
 #  - `rdmarpcctl -j peer show` lists the peer, UP, with the neighbour's

@@ -114,7 +114,8 @@ static const struct {
 	[OP_CANCEL] = { "CANCEL", { ENOENT, EFAULT } },
 	[OP_BIND] = { "BIND", { EINVAL, EFAULT, EADDRINUSE, EEXIST, ENOSPC,
 				ENOMEM } },
-	[OP_RECV] = { "RECV", { EINVAL, EFAULT, EAGAIN, ETIMEDOUT, EINTR } },
+	[OP_RECV] = { "RECV", { EINVAL, EFAULT, EAGAIN, ETIMEDOUT, EINTR,
+				EMSGSIZE } },
 	[OP_REPLY] = { "REPLY", { ENOENT, EMSGSIZE, EFAULT, EINVAL } },
 	[OP_RECV_BATCH] = { "RECV_BATCH", { EINVAL, EFAULT, ETIMEDOUT,
 					    EINTR } },
@@ -850,7 +851,9 @@ static void do_recv(void)
 	rq.buf = (uintptr_t)buf;
 	rq.buf_cap = sizeof(buf);
 	if (!r(30))
-		rq.reserved = 1;
+		rq.flags = RDMARPC_RECV_F_ALL + 1;
+	else if (!r(4))
+		rq.flags = RDMARPC_RECV_F_WHOLE;	/* big ones stay queued */
 	ret = xioctl(c->fd, RDMARPC_IOC_RECV, &rq);
 	if (account(OP_RECV, ret, NULL))
 		goto reply_junk;

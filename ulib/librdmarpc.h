@@ -515,10 +515,24 @@ struct rdmarpc_req_info {
  * Take one request, waiting (see Timeouts) for it, and copy its bytes into
  * @buf (room for @cap).  Returns 0 with *r filled; if r->len > @cap only
  * the first @cap bytes were copied (answer it anyway, e.g. with an error
- * status).  -EAGAIN or -ETIMEDOUT if none came in time.
+ * status).  -EAGAIN or -ETIMEDOUT if none came in time.  To never
+ * truncate, use rdmarpc_recv_whole().
  */
 int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r, void *buf,
 		 size_t cap, int timeout_ms);
+
+/*
+ * Take one request as rdmarpc_recv() does, but whole, into *@buf: a
+ * malloc()ed buffer of *@cap bytes (NULL and 0 to begin with), grown with
+ * realloc() to fit the request; the caller frees it.  The kernel hands a
+ * request over only when it fits (RDMARPC_RECV_F_WHOLE), so none is ever
+ * truncated and a server needs no buffer of the largest size up front.
+ * Returns 0 with *r filled and r->len bytes in *@buf, -ENOMEM if the
+ * buffer could not grow (the request stays queued), or rdmarpc_recv()'s
+ * errors.
+ */
+int rdmarpc_recv_whole(struct rdmarpc *ep, struct rdmarpc_req_info *r,
+		       void **buf, size_t *cap, int timeout_ms);
 
 /*
  * Answer request @id with @status (handed to the caller as is) and @len

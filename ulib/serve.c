@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -43,27 +44,64 @@ RL_EXPORT int rdmarpc_bind(struct rdmarpc *ep, const char *service,
 	return rl_ioctl(ep, RDMARPC_IOC_BIND, &b);
 }
 
-RL_EXPORT int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r,
-			   void *buf, size_t cap, int timeout_ms)
+/* RECV with @flags; *r gets what the kernel wrote, also on -EMSGSIZE. */
+static int rl_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r, void *buf,
+		   size_t cap, int timeout_ms, uint32_t flags)
 {
 	struct rdmarpc_request req;
 	int err;
 
-	if (!ep || !r || (cap && !buf))
-		return -EINVAL;
 	memset(r, 0, sizeof(*r));
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
 	req.timeout_ms = rl_wait_ms(timeout_ms);
 	req.buf = (uint64_t)(uintptr_t)buf;
 	req.buf_cap = cap;
+	req.flags = flags;
 	err = rl_ioctl(ep, RDMARPC_IOC_RECV, &req);
-	if (err)
+	if (err && err != -EMSGSIZE)
 		return err;
 	r->id = req.id;
 	r->method = req.method;
 	r->len = (size_t)req.len;
-	return 0;
+	return err;
+}
+
+RL_EXPORT int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r,
+			   void *buf, size_t cap, int timeout_ms)
+{
+	if (!ep || !r || (cap && !buf))
+		return -EINVAL;
+	return rl_recv(ep, r, buf, cap, timeout_ms, 0);
+}
+
+RL_EXPORT int rdmarpc_recv_whole(struct rdmarpc *ep,
+				 struct rdmarpc_req_info *r, void **buf,
+				 size_t *cap, int timeout_ms)
+{
+	int err;
+
+	if (!ep || !r || !buf || !cap || (*cap && !*buf))
+		return -EINVAL;
+	for (;;) {
+		void *p;
+
+		err = rl_recv(ep, r, *buf, *cap, timeout_ms,
+			      RDMARPC_RECV_F_WHOLE);
+		if (err != -EMSGSIZE)
+			break;
+		/* Still queued (for us, or for a quicker thread): grow. */
+		p = realloc(*buf, r->len);
+		if (!p) {
+			err = -ENOMEM;
+			break;
+		}
+		*buf = p;
+		*cap = r->len;
+	}
+	if (err)
+		memset(r, 0, sizeof(*r));
+	return err;
 }
 
 RL_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
@@ -117,7 +155,8 @@ int rl_request_check(const void *entry)
 {
 	const struct rdmarpc_request *r = entry;
 
-	if (r->size != sizeof(*r) || r->timeout_ms || r->reserved)
+	if (r->size != sizeof(*r) || r->timeout_ms ||
+	    (r->flags & ~RDMARPC_RECV_F_ALL))
 		return -EINVAL;
 	if (r->buf_cap && !r->buf)
 		return -EINVAL;

@@ -635,8 +635,18 @@ struct rdmarpc_request {
 	__u64 id;			/* out: answer with this id */
 	__u64 len;			/* out: request bytes (may exceed cap) */
 	__u32 method;			/* out */
-	__u32 reserved;
+	__u32 flags;			/* RDMARPC_RECV_F_* */
 };
+
+/*
+ * A request larger than buf_cap is not taken: RECV fails with -EMSGSIZE
+ * (RECV_BATCH ends before the entry, or fails with it if it is the first)
+ * with len and method written and id 0, and the request stays first in
+ * the queue, for a RECV with room for len bytes.  Without it the request
+ * is taken, and only its first buf_cap bytes are copied.
+ */
+#define RDMARPC_RECV_F_WHOLE	0x1
+#define RDMARPC_RECV_F_ALL	RDMARPC_RECV_F_WHOLE
 
 /* RDMARPC_IOC_REPLY */
 struct rdmarpc_reply {

@@ -17,9 +17,6 @@
 
 #include <librdmarpc.h>
 
-/* The largest request answered; bigger ones get status -EMSGSIZE. */
-#define MAX_REQUEST (16u << 20)
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: echo_server [--service NAME] [--count N] [-q]\n");
@@ -38,7 +35,9 @@ int main(int argc, char **argv)
 	unsigned long long count = 0, served = 0;
 	struct rdmarpc *ep;
 	int quiet = 0, opt, err;
-	char *buf, *end;
+	void *buf = NULL;	/* grown to the largest request yet */
+	size_t cap = 0;
+	char *end;
 
 	while ((opt = getopt_long(argc, argv, "s:c:qh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -70,12 +69,6 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	buf = malloc(MAX_REQUEST);
-	if (!buf) {
-		fprintf(stderr, "echo_server: out of memory\n");
-		return 1;
-	}
-
 	/* 1. Open an endpoint. */
 	err = rdmarpc_open(&ep);
 	if (err) {
@@ -85,7 +78,6 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "echo_server: open /dev/rdmarpc: %s\n",
 				rdmarpc_strerror(err));
-		free(buf);
 		return 1;
 	}
 
@@ -100,13 +92,14 @@ int main(int argc, char **argv)
 		printf("echo_server: serving '%s' (method 0x%08" PRIx32 ")\n",
 		       service, rdmarpc_method_id(service));
 
-	/* 3. Take each request and answer it with its own bytes. */
+	/*
+	 * 3. Take each request whole (the buffer grows to fit it: no request
+	 * is cut short) and answer it with its own bytes.
+	 */
 	while (!count || served < count) {
 		struct rdmarpc_req_info req;
-		int32_t status = 0;
-		size_t len;
 
-		err = rdmarpc_recv(ep, &req, buf, MAX_REQUEST, -1);
+		err = rdmarpc_recv_whole(ep, &req, &buf, &cap, -1);
 		if (err == -EINTR)
 			continue;
 		if (err) {
@@ -114,12 +107,7 @@ int main(int argc, char **argv)
 				rdmarpc_strerror(err));
 			goto out;
 		}
-		len = req.len;
-		if (len > MAX_REQUEST) {	/* truncated: refuse it */
-			status = -EMSGSIZE;
-			len = 0;
-		}
-		err = rdmarpc_reply(ep, req.id, status, buf, len);
+		err = rdmarpc_reply(ep, req.id, 0, buf, req.len);
 		if (err) {
 			fprintf(stderr, "echo_server: reply: %s\n",
 				rdmarpc_strerror(err));
@@ -128,8 +116,7 @@ int main(int argc, char **argv)
 		served++;
 		if (!quiet)
 			printf("request %llu: method 0x%08" PRIx32 ", %zu "
-			       "bytes%s\n", served, req.method, req.len,
-			       status ? " (too large, refused)" : "");
+			       "bytes\n", served, req.method, req.len);
 	}
 	err = 0;
 out:

@@ -118,7 +118,9 @@ TEST(batch_prep)
 	EXPECT_EQ(r.id, 0);
 	EXPECT_EQ(r.len, 0);
 	EXPECT_EQ(r.method, 0);
-	EXPECT_EQ(r.reserved, 0);
+	EXPECT_EQ(r.flags, 0);
+	EXPECT_EQ(rl_request_check(&r), 0);
+	r.flags = RDMARPC_RECV_F_WHOLE;
 	EXPECT_EQ(rl_request_check(&r), 0);
 	rdmarpc_request_prep(&r, NULL, 0);
 	EXPECT_EQ(rl_request_check(&r), 0);
@@ -128,7 +130,7 @@ TEST(batch_prep)
 	r.timeout_ms = 5;
 	EXPECT_EQ(rl_request_check(&r), -EINVAL);
 	rdmarpc_request_prep(&r, buf, 1);
-	r.reserved = 1;
+	r.flags = RDMARPC_RECV_F_ALL + 1;
 	EXPECT_EQ(rl_request_check(&r), -EINVAL);
 	rdmarpc_request_prep(&r, buf, 1);
 	r.size = 0;
@@ -265,6 +267,19 @@ TEST(errors_pass_through)
 	EXPECT_EQ(rdmarpc_recv(ep, &ri, NULL, 4, 0), -EINVAL);
 	EXPECT_EQ(rdmarpc_recv(ep, NULL, buf, 4, 0), -EINVAL);
 	EXPECT_EQ(rdmarpc_recv(ep, &ri, buf, 4, 0), -ENOTTY);
+	{
+		void *wb = NULL;
+		size_t wcap = 0;
+
+		EXPECT_EQ(rdmarpc_recv_whole(ep, &ri, &wb, NULL, 0), -EINVAL);
+		EXPECT_EQ(rdmarpc_recv_whole(ep, &ri, NULL, &wcap, 0),
+			  -EINVAL);
+		wcap = 4;
+		EXPECT_EQ(rdmarpc_recv_whole(ep, &ri, &wb, &wcap, 0), -EINVAL);
+		wcap = 0;
+		EXPECT_EQ(rdmarpc_recv_whole(ep, &ri, &wb, &wcap, 0), -ENOTTY);
+		EXPECT_TRUE(wb == NULL);
+	}
 	EXPECT_EQ(rdmarpc_reply(ep, 1, 0, NULL, 1), -EINVAL);
 	EXPECT_EQ(rdmarpc_reply(ep, 1, 0, NULL, 0), -ENOTTY);
 	EXPECT_EQ(rdmarpc_reply_error(ep, 1, RDMARPC_STATUS_OK, "x"), -EINVAL);
