@@ -389,6 +389,22 @@ static bool rdmarpc_call_abandon(struct rdmarpc_ep *ep,
 }
 
 /*
+ * A response copied out as far as it fits: an OK one that did not fit
+ * fails the call with -ENOBUFS (resp_len says how large it was); the
+ * message of another status is cut to the buffer.
+ */
+static void rdmarpc_call_fit(const struct rdmarpc_ucall *uc,
+			     struct rdmarpc_completion *comp)
+{
+	if (uc->resp.len <= uc->resp_cap)
+		return;
+	if (uc->status == RDMARPC_STATUS_OK)
+		comp->error = -ENOBUFS;
+	else
+		comp->resp_len = uc->resp_cap;
+}
+
+/*
  * Give up @uc, unlisted from ep->parked: free it if ->done ran, else leave
  * it to ->done as an orphan, cancelled.
  */
@@ -520,8 +536,8 @@ int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 	if (!uc->err) {
 		if (rdmarpc_msg_to_user(&uc->resp, uc->resp_ptr, uc->resp_cap))
 			ret = -EFAULT;
-		else if (uc->resp.len > uc->resp_cap)
-			comp->error = -ENOBUFS;
+		else
+			rdmarpc_call_fit(uc, comp);
 	}
 out_uncharge:
 	spin_lock_irq(&ep->lock);
@@ -586,8 +602,8 @@ static int rdmarpc_reap_one(struct rdmarpc_ucall *uc,
 		else if (rdmarpc_msg_to_user(&uc->resp, uc->resp_ptr,
 					     uc->resp_cap))
 			comp.error = -EFAULT;
-		else if (uc->resp.len > uc->resp_cap)
-			comp.error = -ENOBUFS;
+		else
+			rdmarpc_call_fit(uc, &comp);
 	}
 	if (copy_to_user(out, &comp, sizeof(comp)))
 		return -EFAULT;

@@ -182,6 +182,23 @@ void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep)
 	mutex_unlock(&rdmarpc_svc_lock);
 }
 
+/*
+ * Answer a request for a method no endpoint here serves: status
+ * UNIMPLEMENTED, with a message naming the method.
+ */
+static void rdmarpc_ep_unimplemented(struct rdmarpc_sess *sess, u32 handle,
+				     u32 method)
+{
+	struct rr_msg msg;
+	int len;
+
+	/* An inline body: nothing to allocate, in any context. */
+	len = snprintf((char *)msg.inl, sizeof(msg.inl),
+		       "no service for method 0x%08x", method);
+	rr_msg_init(&msg, min_t(u32, len, sizeof(msg.inl) - 1));
+	rdmarpc_sess_reply(sess, handle, 0, RDMARPC_STATUS_UNIMPLEMENTED, &msg);
+}
+
 int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 		       struct rr_msg *req)
 {
@@ -227,12 +244,15 @@ int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 
 out_unlock_rcu:
 	rcu_read_unlock();
+	if (ret == -ENOENT) {
+		kfree(r);
+		rdmarpc_count(requests_unserved);
+		rdmarpc_ep_unimplemented(sess, handle, method);
+		return 0;
+	}
 	if (ret) {
 		kfree(r);
-		if (ret == -ENOENT)
-			rdmarpc_count(requests_unserved);
-		else
-			rdmarpc_count(requests_dropped);
+		rdmarpc_count(requests_dropped);
 		return ret;
 	}
 	rdmarpc_count(requests);

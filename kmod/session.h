@@ -90,9 +90,10 @@ int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
  * ->deliver is called from the receive path (softirq, session lock NOT
  * held, must not sleep) for each complete request: @req may be moved out
  * with rr_msg_move().  Return 0 when taken (answer later with
- * rdmarpc_sess_reply(), holding a reference from rdmarpc_sess_get()), or a
- * negative errno (-ENOENT: no endpoint serves @method; -ENOMEM) that the
- * session layer sends back as the call's error.
+ * rdmarpc_sess_reply(), holding a reference from rdmarpc_sess_get()) or
+ * answered (->deliver may call rdmarpc_sess_reply() itself), or a
+ * negative errno (-ENOMEM) that the session layer sends back as the
+ * call's error.
  */
 struct rdmarpc_server_ops {
 	int (*deliver)(struct rdmarpc_sess *sess, u32 handle, u32 method,

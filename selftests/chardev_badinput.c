@@ -1059,7 +1059,7 @@ TEST_F(rpc, truncation_both_ways)
 	memset(&rep, 0, sizeof(rep));
 	rep.size = sizeof(rep);
 	rep.id = r.id;
-	rep.status = 5;
+	rep.status = RDMARPC_STATUS_OK;
 	rep.buf = (uint64_t)(uintptr_t)big;
 	rep.len = sizeof(big);
 	EXPECT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REPLY, &rep));
@@ -1071,6 +1071,22 @@ TEST_F(rpc, truncation_both_ways)
 	EXPECT_EQ(7u, comp.cookie);
 	EXPECT_EQ(-ENOBUFS, comp.error);
 	EXPECT_EQ(100u, comp.resp_len);
+	EXPECT_EQ(0, memcmp(resp, big, sizeof(resp)));
+
+	/* Another status: its message is cut to the buffer, no error. */
+	c.cookie = 8;
+	memset(resp, 0, sizeof(resp));
+	ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+	ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_RECV, &r));
+	rep.id = r.id;
+	rep.status = RDMARPC_STATUS_INTERNAL;
+	EXPECT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REPLY, &rep));
+	ASSERT_EQ(0, reap(self->cli, &comp, 1, 1, 10000, &done));
+	ASSERT_EQ(1u, done);
+	EXPECT_EQ(8u, comp.cookie);
+	EXPECT_EQ(0, comp.error);
+	EXPECT_EQ(RDMARPC_STATUS_INTERNAL, comp.status);
+	EXPECT_EQ(sizeof(resp), comp.resp_len);
 	EXPECT_EQ(0, memcmp(resp, big, sizeof(resp)));
 }
 
@@ -1125,17 +1141,35 @@ TEST_F(rpc, recv_whole)
 	EXPECT_EQ(0, comp.error);
 }
 
-/* A request nobody serves fails with -ENOENT. */
+/*
+ * A request nobody serves completes with status UNIMPLEMENTED and a
+ * message naming the method, cut to the buffer if it does not fit.
+ */
 TEST_F(rpc, unserved_method)
 {
 	struct rdmarpc_sync_call sc;
+	char resp[64], want[64];
+	uint32_t m = method_id(names[3]);
 
+	snprintf(want, sizeof(want), "no service for method 0x%08x", m);
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	call_prep(&sc.call, self->h, method_id(names[3]), 1, NULL, 0, NULL,
-		  0);
+	call_prep(&sc.call, self->h, m, 1, NULL, 0, resp, sizeof(resp));
 	ASSERT_EQ(0, xioctl(self->cli, RDMARPC_IOC_CALL, &sc));
-	EXPECT_EQ(-ENOENT, sc.comp.error);
+	EXPECT_EQ(0, sc.comp.error);
+	EXPECT_EQ(RDMARPC_STATUS_UNIMPLEMENTED, sc.comp.status);
+	ASSERT_EQ(strlen(want), sc.comp.resp_len);
+	EXPECT_EQ(0, memcmp(resp, want, strlen(want)));
+
+	/* No room for the whole message: cut, not -ENOBUFS. */
+	memset(&sc, 0, sizeof(sc));
+	sc.size = sizeof(sc);
+	call_prep(&sc.call, self->h, m, 2, NULL, 0, resp, 10);
+	ASSERT_EQ(0, xioctl(self->cli, RDMARPC_IOC_CALL, &sc));
+	EXPECT_EQ(0, sc.comp.error);
+	EXPECT_EQ(RDMARPC_STATUS_UNIMPLEMENTED, sc.comp.status);
+	EXPECT_EQ(10u, sc.comp.resp_len);
+	EXPECT_EQ(0, memcmp(resp, want, 10));
 }
 
 /* The server closes holding the request: the caller sees -ECONNABORTED. */

@@ -62,8 +62,8 @@ RL_EXPORT const char *rdmarpc_strerror(int err)
 	case ENODEV:
 		return "RDMA device went away";
 	case ENOENT:
-		return "not found: no endpoint on the peer serves the method, "
-		       "or no /dev/" RDMARPC_DEV_NAME " (module not loaded)";
+		return "not found: no /dev/" RDMARPC_DEV_NAME " (module not "
+		       "loaded), or the peer's module is not serving";
 	case ECANCELED:
 		return "call cancelled";
 	case EMSGSIZE:

@@ -432,10 +432,14 @@ enum rdmarpc_gid_type {
  * answer within the call's timeout or the retransmission give-up point),
  * -ECONNRESET (the peer's module reset the session or closed the liveness
  * connection, or the peer was deleted), -ENODEV (the RDMA device went
- * away), -ENOENT (no endpoint on the peer serves the method), -ECANCELED
- * (cancelled), -EMSGSIZE (request or response beyond 16 MiB or the peer's
- * limit), -ENOBUFS (response larger than the buffer: resp_len says how
- * large and the bytes that fit were copied; or no room for it in the
+ * away), -ENOENT (the peer's module is not serving: being unloaded; a
+ * method no endpoint on the peer serves completes with error 0 and status
+ * RDMARPC_STATUS_UNIMPLEMENTED), -ECANCELED (cancelled), -EMSGSIZE
+ * (request or response beyond 16 MiB or the peer's limit), -ENOBUFS (a
+ * response of status OK larger than the buffer: resp_len says how large
+ * and the bytes that fit were copied; the message of another status is
+ * cut to the buffer instead, resp_len then what was copied; or no room
+ * for it in the
  * endpoint's 256 MiB of held messages: nothing was copied), -ECONNABORTED
  * (the serving endpoint closed before replying), -ENOSPC (the server's
  * mem_budget_mb is used up), -ENOMEM (the server had no memory for the

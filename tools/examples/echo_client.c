@@ -78,14 +78,18 @@ static int echo_message(struct rdmarpc *ep, int handle, const char *msg,
 			unsigned int timeout_ms)
 {
 	size_t len = strlen(msg), resp_len;
-	char *resp = malloc(len + 1);
+	/* Room for the echo, or for the message of an error status. */
+	size_t cap = len + 1 > RDMARPC_STATUS_MSG_MAX ? len + 1 :
+		     RDMARPC_STATUS_MSG_MAX;
+	char *resp = malloc(cap);
+	const char *name;
 	int32_t status;
 	int err, ok;
 
 	if (!resp)
 		return 1;
 	err = rdmarpc_call(ep, handle, rdmarpc_method_id("echo"), msg, len,
-			   resp, len + 1, &resp_len, &status, timeout_ms);
+			   resp, cap, &resp_len, &status, timeout_ms);
 	if (err) {
 		fprintf(stderr, "echo_client: call: %s\n",
 			rdmarpc_strerror(err));
@@ -93,8 +97,10 @@ static int echo_message(struct rdmarpc *ep, int handle, const char *msg,
 		return 1;
 	}
 	if (status) {
-		fprintf(stderr, "echo_client: the server answered status %"
-			PRId32 "\n", status);
+		name = rdmarpc_status_name(status);
+		fprintf(stderr, "echo_client: the server answered %s (%" PRId32
+			"): %.*s\n", name ? name : "status", status,
+			(int)resp_len, resp);
 		free(resp);
 		return 1;
 	}

@@ -371,7 +371,7 @@ TEST(call_strerror)
 			EXPECT_TRUE(strcmp(s, rdmarpc_strerror(-errs[k])));
 	}
 	EXPECT_TRUE(strstr(rdmarpc_strerror(-ENOENT), "module not loaded"));
-	EXPECT_TRUE(strstr(rdmarpc_strerror(-ENOENT), "method"));
+	EXPECT_TRUE(strstr(rdmarpc_strerror(-ENOENT), "not serving"));
 	EXPECT_TRUE(strstr(rdmarpc_strerror(-ENOBUFS), "buffer"));
 	EXPECT_STREQ(rdmarpc_peer_state_str(RDMARPC_PEER_UP), "UP");
 	EXPECT_STREQ(rdmarpc_peer_state_str(RDMARPC_PEER_FAILED), "FAILED");
