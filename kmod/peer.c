@@ -209,7 +209,7 @@ static void rdmarpc_peer_fail_list(struct list_head *list)
 		list_del_init(&kc->node);
 		rr_msg_free(&kc->req);
 		empty.len = 0;
-		kc->done(kc, kc->err, 0, &empty);
+		rdmarpc_kcall_done(kc, kc->err, 0, &empty);
 	}
 }
 
@@ -612,7 +612,9 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 	kc->sess = NULL;
 	kc->err = 0;
 	kc->status = 0;
-	kc->deadline_ns = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+	kc->sess_id = 0;
+	kc->start_ns = ktime_get_ns();
+	kc->deadline_ns = kc->start_ns + (u64)ms * NSEC_PER_MSEC;
 	if (kc->req.len > RDMARPC_SESS_MAX_MSG)
 		return -EMSGSIZE;
 
@@ -671,7 +673,7 @@ int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 		return ret;
 	rr_msg_free(&kc->req);
 	empty.len = 0;
-	kc->done(kc, -ECANCELED, 0, &empty);
+	rdmarpc_kcall_done(kc, -ECANCELED, 0, &empty);
 	rdmarpc_peer_kick(peer);
 	return 0;
 }

@@ -24,6 +24,9 @@
 #include "peer.h"
 #include "liveness.h"
 #include "session_internal.h"
+#include "trace.h"
+
+static_assert(RDMARPC_TRACE_NAME_MAX == RDMARPC_NAME_MAX);
 
 /* Protects rdmarpc_sessions and each session's node and listed. */
 DEFINE_MUTEX(rdmarpc_sess_mutex);
@@ -103,6 +106,39 @@ static bool rdmarpc_fault(unsigned int *knob)
 	return ppm && get_random_u32_below(RDMARPC_PPM) < ppm;
 }
 
+/* Why the core dropped a datagram, from what rr_session_rx() returned. */
+static u8 rdmarpc_drop_reason(int err)
+{
+	switch (err) {
+	case -EBADMSG:
+		return RDMARPC_DROP_CRC;
+	case -ESTALE:
+		return RDMARPC_DROP_STALE;
+	case -ENOMEM:
+		return RDMARPC_DROP_NOMEM;
+	case -EMSGSIZE:
+		return RDMARPC_DROP_TOO_BIG;
+	default:
+		return RDMARPC_DROP_MALFORMED;
+	}
+}
+
+/*
+ * The drop tracepoint for the datagram @buf of @len bytes, with its
+ * header's fields; @reason 0: the core's, from @err.
+ */
+static void rdmarpc_sess_trace_drop(u32 sess, u32 peer_sess, const void *buf,
+				    u32 len, u8 reason, int err)
+{
+	struct rr_pkt pkt = {};
+
+	if (!trace_rdmarpc_drop_enabled())
+		return;
+	rr_wire_peek_pkt(buf, len, &pkt);
+	trace_rdmarpc_drop(sess, peer_sess, pkt.kind, pkt.req_num, pkt.idx,
+			   reason ?: rdmarpc_drop_reason(err), err);
+}
+
 /* ---- Send path (session lock held) ---- */
 
 static void rdmarpc_sess_xmit(struct rdmarpc_sess *s, void *buf, u32 len)
@@ -137,6 +173,8 @@ static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
 	lockdep_assert_held(&s->lock);
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_tx_drop))) {
 		atomic64_inc(&rdmarpc_fault_stats.tx_drop);
+		rdmarpc_sess_trace_drop(s->id, s->peer_sess, buf, len,
+					RDMARPC_DROP_FAULT_TX, 0);
 		return;
 	}
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_corrupt)) && len) {
@@ -221,12 +259,65 @@ static bool rdmarpc_sess_mem_charge(void *ctx, s64 bytes)
 	return true;
 }
 
+/* What follows a timeout in the core, as the tracepoint names it. */
+static u8 rdmarpc_timeout_what(u8 what)
+{
+	switch (what) {
+	case RR_TRACE_TO_RESEND:
+		return RDMARPC_TO_RESEND;
+	case RR_TRACE_TO_PROBE:
+		return RDMARPC_TO_PROBE;
+	case RR_TRACE_TO_GIVE_UP:
+		return RDMARPC_TO_GIVE_UP;
+	default:
+		return RDMARPC_TO_DEADLINE;
+	}
+}
+
+/* A call's events in the core: tracepoints (and the call's ids). */
+static void rdmarpc_sess_trace(void *ctx, const struct rr_trace *ev)
+{
+	struct rdmarpc_sess *s = ctx;
+	struct rdmarpc_kcall *kc;
+
+	lockdep_assert_held(&s->lock);
+	switch (ev->kind) {
+	case RR_TRACE_CALL_START:
+		/* Kept for its completion, which may come from elsewhere. */
+		kc = (struct rdmarpc_kcall *)(uintptr_t)ev->cookie;
+		kc->sess_id = s->id;
+		kc->peer_sess_id = s->peer_sess;
+		kc->req_num = ev->req_num;
+		kc->slot = ev->slot;
+		trace_rdmarpc_call_start(s->id, s->peer_sess, ev->req_num,
+					 ev->slot, kc->method, ev->len,
+					 kc->cookie);
+		break;
+	case RR_TRACE_RETRANSMIT:
+		trace_rdmarpc_retransmit(s->id, s->peer_sess, ev->req_num,
+					 ev->slot, ev->pkt_kind, ev->idx,
+					 ev->what == RR_TRACE_RTX_PROBE);
+		break;
+	case RR_TRACE_TIMEOUT:
+		trace_rdmarpc_timeout(s->id, s->peer_sess, ev->req_num,
+				      ev->slot, rdmarpc_timeout_what(ev->what),
+				      ev->retries, ev->rto_ns);
+		break;
+	case RR_TRACE_CREDIT_STALL:
+		trace_rdmarpc_credit_stall(s->id, s->peer_sess, ev->req_num,
+					   ev->slot, ev->idx, ev->inflight,
+					   ev->window);
+		break;
+	}
+}
+
 static const struct rr_ops rdmarpc_sess_ops = {
 	.tx_get_buf = rdmarpc_sess_tx_get_buf,
 	.tx_send = rdmarpc_sess_tx_send,
 	.deliver_request = rdmarpc_sess_deliver_request,
 	.complete_call = rdmarpc_sess_complete_call,
 	.mem_charge = rdmarpc_sess_mem_charge,
+	.trace = rdmarpc_sess_trace,
 };
 
 void rdmarpc_sess_mem_read(u64 *used, u64 *refused)
@@ -294,6 +385,15 @@ static int rdmarpc_sess_deliver(struct rdmarpc_sess *s,
 	return ret;
 }
 
+void rdmarpc_kcall_done(struct rdmarpc_kcall *kc, int err, s32 status,
+			struct rr_msg *resp)
+{
+	trace_rdmarpc_call_complete(kc->sess_id, kc->peer_sess_id, kc->req_num,
+				    kc->method, err, status, resp->len,
+				    kc->cookie, ktime_get_ns() - kc->start_ns);
+	kc->done(kc, err, status, resp);
+}
+
 /* Run completions and deliveries; no lock held, a reference on @s. */
 static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 			       struct list_head *deliver)
@@ -302,6 +402,7 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 	struct rdmarpc_kcall *kc, *tmp;
 	bool completed = false;
 	struct rr_msg resp;
+	u32 len;
 	int ret;
 
 	lockdep_assert_not_held(&s->lock);
@@ -309,14 +410,18 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 		list_del_init(&kc->node);
 		/* @kc may be gone once ->done returns: the body is ours. */
 		rr_msg_move(&resp, &kc->req);
-		kc->done(kc, kc->err, kc->err ? 0 : kc->status, &resp);
+		rdmarpc_kcall_done(kc, kc->err, kc->err ? 0 : kc->status,
+				   &resp);
 		rr_msg_free(&resp);
 		completed = true;
 	}
 	list_for_each_entry_safe(d, dtmp, deliver, node) {
 		list_del(&d->node);
+		len = d->req.len;
 		ret = READ_ONCE(s->dead) ? -ECONNRESET :
 		      rdmarpc_sess_deliver(s, d);
+		trace_rdmarpc_request_delivered(s->id, s->peer_sess, d->handle,
+						d->method, len, ret);
 		if (ret && ret != -ECONNRESET)
 			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL);
 		rr_msg_free(&d->req);
@@ -354,6 +459,8 @@ static enum hrtimer_restart rdmarpc_sess_timer(struct hrtimer *t)
 			continue;
 		if (rr_client_cancel(s->core, (u64)(uintptr_t)kc))
 			continue;
+		trace_rdmarpc_timeout(s->id, s->peer_sess, kc->req_num,
+				      kc->slot, RDMARPC_TO_DEADLINE, 0, 0);
 		kc->err = -ETIMEDOUT;
 		list_move_tail(&kc->node, &s->done);
 	}
@@ -408,8 +515,12 @@ void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err)
 	}
 	s->dead = true;
 	s->dead_err = err;
-	if (s->core)
+	if (s->core) {
+		/* Active: before its calls complete with @err. */
+		trace_rdmarpc_session_down(s->id, s->peer_sess, s->role,
+					   s->name, err);
 		rr_session_fail_all(s->core, err);
+	}
 	list_splice_tail_init(&s->done, &done);
 	list_splice_tail_init(&s->deliver, &deliver);
 	s->held_len = 0;
@@ -545,6 +656,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 		return PTR_ERR(core);
 	s->credits = p->credits;
 	s->mtu = p->mtu;
+	s->peer_sess = peer_sess;
 
 	/*
 	 * Published in one section under rdmarpc_sess_mutex, and only if
@@ -566,6 +678,9 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 	s->ah = ah;
 	s->conn = conn;
 	s->core = core;
+	/* Under @lock: a death, which traces down, comes after. */
+	trace_rdmarpc_session_up(s->id, s->peer_sess, s->role, s->name, s->mtu,
+				 s->credits);
 	spin_unlock_bh(&s->lock);
 	list_add_tail(&s->node, &rdmarpc_sessions);
 	s->listed = true;
@@ -651,14 +766,18 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 		       s32 status, struct rr_msg *resp)
 {
 	struct rr_msg empty = { .len = 0 };
+	u32 len;
 	int ret;
 
 	if (!resp)
 		resp = &empty;
+	len = resp->len;
 	spin_lock_bh(&s->lock);
 	if (s->dead || !s->core) {
 		ret = s->dead ? -ECONNRESET : -ENODEV;
 		spin_unlock_bh(&s->lock);
+		trace_rdmarpc_request_replied(s->id, s->peer_sess, handle, err,
+					      status, len, ret);
 		rr_msg_free(resp);
 		return ret;
 	}
@@ -668,6 +787,8 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 					  -EIO : err);
 	else
 		ret = rr_server_reply(s->core, handle, status, resp);
+	trace_rdmarpc_request_replied(s->id, s->peer_sess, handle, err, status,
+				      len, ret);
 	/* Too big for the client, or over mem_budget_mb: say which. */
 	if (ret == -EMSGSIZE || ret == -ENOSPC)
 		ret = rr_server_reply_err(s->core, handle, ret);
@@ -720,11 +841,14 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 	LIST_HEAD(done);
 	u32 id, tag;
 	u64 now;
+	int ret;
 
 	if (rr_wire_peek(rx->data, rx->len, &id, &tag))
 		return false;
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_rx_drop))) {
 		atomic64_inc(&rdmarpc_fault_stats.rx_drop);
+		rdmarpc_sess_trace_drop(id, 0, rx->data, rx->len,
+					RDMARPC_DROP_FAULT_RX, 0);
 		return true;
 	}
 	rcu_read_lock();
@@ -733,6 +857,8 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 	    !kref_get_unless_zero(&s->ref)) {
 		rcu_read_unlock();
 		atomic64_inc(&rdmarpc_fault_stats.unknown);
+		rdmarpc_sess_trace_drop(id, 0, rx->data, rx->len,
+					RDMARPC_DROP_UNKNOWN, 0);
 		return false;
 	}
 	rcu_read_unlock();
@@ -744,10 +870,16 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 		if (unlikely(!rdmarpc_sess_from_peer(s, rx))) {
 			spin_unlock(&s->lock);
 			atomic64_inc(&rdmarpc_fault_stats.wrong_src);
+			rdmarpc_sess_trace_drop(s->id, s->peer_sess, rx->data,
+						rx->len, RDMARPC_DROP_WRONG_SRC,
+						0);
 			rdmarpc_sess_put(s);
 			return false;
 		}
-		rr_session_rx(s->core, rx->data, rx->len, now);
+		ret = rr_session_rx(s->core, rx->data, rx->len, now);
+		if (unlikely(ret))
+			rdmarpc_sess_trace_drop(s->id, s->peer_sess, rx->data,
+						rx->len, 0, ret);
 		rdmarpc_sess_collect(s, now, &done, &deliver);
 	}
 	spin_unlock(&s->lock);

@@ -54,6 +54,12 @@ struct rdmarpc_kcall {
 	u64 deadline_ns;
 	int err;
 	s32 status;
+	/* For tracing: when issued, and its ids once it took a slot. */
+	u64 start_ns;
+	u32 sess_id;			/* 0: never took a slot */
+	u32 peer_sess_id;
+	u32 req_num;
+	u8 slot;
 };
 
 /*

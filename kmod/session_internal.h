@@ -73,6 +73,7 @@ struct rdmarpc_sess {
 	 */
 	struct rdmarpc_port *port;
 	struct rdmarpc_ah *ah;		/* holds a reference */
+	u32 peer_sess;			/* the peer's id of this session */
 	u32 peer_qpn;
 	u32 peer_qkey;
 	u8 peer_gid[16];
@@ -164,6 +165,13 @@ int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
 
 /* Any context but hard IRQ: fail everything with @err and tear down. */
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err);
+
+/*
+ * Complete @kc: its ->done, with the call_complete tracepoint.  No
+ * session-layer lock held.
+ */
+void rdmarpc_kcall_done(struct rdmarpc_kcall *kc, int err, s32 status,
+			struct rr_msg *resp);
 
 /*
  * Client: start @kc on @s; peer->lock held.  0, -EBUSY (no free slot, or
