@@ -47,6 +47,12 @@ static atomic64_t rdmarpc_sess_mem_refused = ATOMIC64_INIT(0);
 static DEFINE_XARRAY_FLAGS(rdmarpc_sess_ids, XA_FLAGS_ALLOC1 |
 			   XA_FLAGS_LOCK_BH);
 static u32 rdmarpc_sess_next_id;
+/*
+ * Who hears of sessions and peers coming and going (session.h).  The
+ * chain's own rwsem orders calls and (un)registration.
+ */
+static BLOCKING_NOTIFIER_HEAD(rdmarpc_sess_chain);
+
 /* Sessions not yet freed; module exit waits for zero. */
 static atomic_t rdmarpc_sess_count = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(rdmarpc_sess_gone_wq);
@@ -503,6 +509,23 @@ static int rdmarpc_sess_port_wake(struct wait_queue_entry *wq,
 
 /* ---- Life and death ---- */
 
+int rdmarpc_sess_notifier_register(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&rdmarpc_sess_chain, nb);
+}
+
+void rdmarpc_sess_notifier_unregister(struct notifier_block *nb)
+{
+	blocking_notifier_chain_unregister(&rdmarpc_sess_chain, nb);
+}
+
+void rdmarpc_sess_notify(enum rdmarpc_sess_event ev,
+			 struct rdmarpc_sess_note *note)
+{
+	might_sleep();
+	blocking_notifier_call_chain(&rdmarpc_sess_chain, ev, note);
+}
+
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err)
 {
 	LIST_HEAD(deliver);
@@ -537,27 +560,40 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 {
 	struct rdmarpc_sess *s = container_of(work, struct rdmarpc_sess,
 					      kill_work);
+	struct rdmarpc_sess_note note = { .sess = s };
 	struct rdmarpc_live_conn *conn;
 	struct rr_session *core;
+	bool was_up = false;
 
 	/* Queued by the port watcher: the device is going away. */
 	rdmarpc_sess_kill(s, -ENODEV);
 
 	xa_erase_bh(&rdmarpc_sess_ids, s->id);
-	if (s->peer)
-		rdmarpc_peer_detach(s->peer, s);
 	/* Under the mutex: see rdmarpc_sess_activate(). */
 	mutex_lock(&rdmarpc_sess_mutex);
 	if (s->listed) {
 		list_del(&s->node);
 		s->listed = false;
 		rdmarpc_sess_generation++;
+		was_up = true;
 	}
 	if (s->port_waiting) {
 		remove_wait_queue(&s->port->wq, &s->port_wait);
 		s->port_waiting = false;
 	}
 	mutex_unlock(&rdmarpc_sess_mutex);
+	/*
+	 * Its death may have come in any context; its teardown runs here,
+	 * in process context: the notifiers may sleep.  After its UP, which
+	 * went out while it was being listed.  Then its peer's, if it was
+	 * the peer's last.
+	 */
+	if (was_up) {
+		note.reason = s->dead_err;
+		rdmarpc_sess_notify(RDMARPC_SESS_EV_DOWN, &note);
+	}
+	if (s->peer)
+		rdmarpc_peer_detach(s->peer, s);
 	/* Nothing re-arms a dead session's timer once the watcher is off. */
 	hrtimer_cancel(&s->timer);
 
@@ -646,6 +682,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 		.peer_sess = peer_sess,
 		.peer_tag = peer_tag,
 	};
+	struct rdmarpc_sess_note note = {};
 	struct rr_session *core;
 	int ret;
 
@@ -687,6 +724,9 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 	rdmarpc_sess_generation++;
 	add_wait_queue(&s->port->wq, &s->port_wait);
 	s->port_waiting = true;
+	/* Under the mutex: its teardown's DOWN comes after. */
+	note.sess = s;
+	rdmarpc_sess_notify(RDMARPC_SESS_EV_UP, &note);
 	mutex_unlock(&rdmarpc_sess_mutex);
 
 	/* The device may have gone before the watcher was in place. */

@@ -23,6 +23,7 @@
 
 #include "core/protocol.h"
 #include "uapi/rdmarpc.h"
+#include "session.h"
 
 struct rdmarpc_ah;
 struct rdmarpc_live_conn;
@@ -80,6 +81,7 @@ struct rdmarpc_sess {
 	u16 peer_lid;			/* InfiniBand without a GRH */
 	u32 mtu;			/* datagram bytes, header included */
 	__be32 client_ipv4;		/* server: the client's TCP address */
+	u16 client_port;		/*   and port (host order) */
 
 	/* rdmarpc_sess_mutex: */
 	struct list_head node;		/* in the list of all sessions */
@@ -165,6 +167,13 @@ int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
 
 /* Any context but hard IRQ: fail everything with @err and tear down. */
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err);
+
+/*
+ * Tell the notifiers (session.h) about @ev; process context, no spinlock
+ * held.
+ */
+void rdmarpc_sess_notify(enum rdmarpc_sess_event ev,
+			 struct rdmarpc_sess_note *note);
 
 /*
  * Complete @kc: its ->done, with the call_complete tracepoint.  No
