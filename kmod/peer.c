@@ -649,6 +649,9 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 	kc->err = 0;
 	kc->status = 0;
 	kc->sess_id = 0;
+	kc->peer_sess_id = 0;
+	kc->req_num = 0;
+	kc->slot = 0;
 	kc->start_ns = ktime_get_ns();
 	kc->deadline_ns = kc->start_ns + (u64)ms * NSEC_PER_MSEC;
 	if (kc->req.len > RDMARPC_SESS_MAX_MSG)
