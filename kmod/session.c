@@ -408,7 +408,6 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 	struct rdmarpc_kcall *kc, *tmp;
 	bool completed = false;
 	struct rr_msg resp;
-	u32 len;
 	int ret;
 
 	lockdep_assert_not_held(&s->lock);
@@ -423,11 +422,15 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 	}
 	list_for_each_entry_safe(d, dtmp, deliver, node) {
 		list_del(&d->node);
-		len = d->req.len;
-		ret = READ_ONCE(s->dead) ? -ECONNRESET :
-		      rdmarpc_sess_deliver(s, d);
-		trace_rdmarpc_request_delivered(s->id, s->peer_sess, d->handle,
-						d->method, len, ret);
+		if (READ_ONCE(s->dead)) {
+			ret = -ECONNRESET;
+		} else {
+			/* Before: an endpoint may answer it at once. */
+			trace_rdmarpc_request_delivered(s->id, s->peer_sess,
+							d->handle, d->method,
+							d->req.len);
+			ret = rdmarpc_sess_deliver(s, d);
+		}
 		if (ret && ret != -ECONNRESET)
 			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL);
 		rr_msg_free(&d->req);

@@ -199,29 +199,26 @@ TRACE_EVENT(rdmarpc_call_complete,
 );
 
 /*
- * Server: a complete request @req was handed to the endpoints: @err 0 if
- * one took it, else the error the client is answered with (-ENOENT: no
- * endpoint serves @method).
+ * Server: a complete request @req is being handed to the endpoints (the
+ * one serving @method takes it; if none does, request_replied follows
+ * with the error the client gets, -ENOENT when nothing serves @method).
  */
 TRACE_EVENT(rdmarpc_request_delivered,
-	    TP_PROTO(u32 sess, u32 peer_sess, u32 req, u32 method, u32 len,
-		     int err),
-	    TP_ARGS(sess, peer_sess, req, method, len, err),
+	    TP_PROTO(u32 sess, u32 peer_sess, u32 req, u32 method, u32 len),
+	    TP_ARGS(sess, peer_sess, req, method, len),
 	    TP_STRUCT__entry(__field(u32, sess)
 			     __field(u32, peer_sess)
 			     __field(u32, req)
 			     __field(u32, method)
-			     __field(u32, len)
-			     __field(int, err)),
+			     __field(u32, len)),
 	    TP_fast_assign(__entry->sess = sess;
 			   __entry->peer_sess = peer_sess;
 			   __entry->req = req;
 			   __entry->method = method;
-			   __entry->len = len;
-			   __entry->err = err;),
-	    TP_printk("sess=%u peer_sess=%u req=%u method=0x%08x len=%u err=%d",
+			   __entry->len = len;),
+	    TP_printk("sess=%u peer_sess=%u req=%u method=0x%08x len=%u",
 		      __entry->sess, __entry->peer_sess, __entry->req,
-		      __entry->method, __entry->len, __entry->err)
+		      __entry->method, __entry->len)
 );
 
 /*
