@@ -1091,6 +1091,7 @@ static const char *rdmarpc_hs_serve_session(struct rdmarpc_hs_inbound *in)
 		return "out of memory";
 	}
 	in->s->client_ipv4 = in->from->sin_addr.s_addr;
+	in->s->client_port = ntohs(in->from->sin_port);
 	rdmarpc_sess_get(in->s);	/* ours while we work */
 	in->ah = rdmarpc_ah_get(in->port, &in->cgid);
 	if (IS_ERR(in->ah) ||

@@ -257,10 +257,14 @@ static void rdmarpc_live_hb_work(struct work_struct *work)
 		return;
 	active = rdmarpc_sess_read(conn->sess, &st, &info);
 	if (active && rdmarpc_live_idle(conn, &st, &info, now)) {
+		/*
+		 * Routine, not for the log: counted, and told by the
+		 * session's DOWN event and tracepoint.
+		 */
 		atomic64_inc(&rdmarpc_hs_stats.idle_closed);
-		pr_info_ratelimited("session %u (%s): no call for %u ms (idle_timeout_ms), closed\n",
-				    conn->sess->id, conn->sess->name,
-				    jiffies_to_msecs(now - conn->active_at));
+		pr_debug("session %u (%s): no call for %u ms (idle_timeout_ms), closed\n",
+			 conn->sess->id, conn->sess->name,
+			 jiffies_to_msecs(now - conn->active_at));
 		rdmarpc_sess_kill(conn->sess, -ETIMEDOUT);
 		return;
 	}

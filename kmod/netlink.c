@@ -19,6 +19,7 @@
 #include "ib.h"
 #include "ah.h"
 #include "loopback.h"
+#include "session.h"
 #include "session_internal.h"
 #include "peer.h"
 #include "handshake.h"
@@ -455,6 +456,116 @@ static struct notifier_block rdmarpc_nl_port_nb = {
 	.notifier_call = rdmarpc_nl_port_event,
 };
 
+/* Where a session runs: device and port. */
+static int rdmarpc_nl_put_sess_port(struct sk_buff *skb, struct rdmarpc_sess *s)
+{
+	return nla_put_string(skb, RDMARPC_A_DEV_NAME,
+			      rdmarpc_port_name(s->port)) ||
+	       nla_put_u32(skb, RDMARPC_A_PORT, s->port->port_num) ? -EMSGSIZE : 0;
+}
+
+static u8 rdmarpc_nl_role(const struct rdmarpc_sess *s)
+{
+	return s->role == RR_ROLE_CLIENT ? RDMARPC_SESSION_CLIENT :
+					   RDMARPC_SESSION_SERVER;
+}
+
+/* SESSION_UP / SESSION_DOWN: the session, its peer's address, why. */
+static int rdmarpc_nl_fill_sess_event(struct sk_buff *skb, u8 cmd,
+				      const struct rdmarpc_sess_note *n)
+{
+	struct rdmarpc_sess *s = n->sess;
+	__be32 ipv4 = s->peer ? s->peer->ipv4 : s->client_ipv4;
+	u16 port = s->peer ? rdmarpc_peer_tcp_port(s->peer) : s->client_port;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &rdmarpc_family, 0, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, RDMARPC_A_SESSION_ID, s->id) ||
+	    nla_put_u8(skb, RDMARPC_A_SESSION_ROLE, rdmarpc_nl_role(s)) ||
+	    nla_put_string(skb, RDMARPC_A_PEER_NAME, s->name) ||
+	    nla_put_in_addr(skb, RDMARPC_A_PEER_IPV4, ipv4) ||
+	    nla_put_u16(skb, RDMARPC_A_PEER_TCP_PORT, port) ||
+	    nla_put_u32(skb, RDMARPC_A_PEER_SESSION_ID, s->peer_sess) ||
+	    rdmarpc_nl_put_sess_port(skb, s) ||
+	    (cmd == RDMARPC_CMD_SESSION_DOWN &&
+	     nla_put_s32(skb, RDMARPC_A_REASON, n->reason)))
+		goto out_cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+out_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* PEER_UP / PEER_DOWN: the peer, its new state, why. */
+static int rdmarpc_nl_fill_peer_event(struct sk_buff *skb, u8 cmd,
+				      const struct rdmarpc_sess_note *n)
+{
+	struct rdmarpc_peer *peer = n->peer;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &rdmarpc_family, 0, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, RDMARPC_A_PEER_NAME, peer->name) ||
+	    nla_put_in_addr(skb, RDMARPC_A_PEER_IPV4, peer->ipv4) ||
+	    nla_put_u16(skb, RDMARPC_A_PEER_TCP_PORT,
+			rdmarpc_peer_tcp_port(peer)) ||
+	    nla_put_u8(skb, RDMARPC_A_PEER_STATE, n->peer_state) ||
+	    (cmd == RDMARPC_CMD_PEER_DOWN &&
+	     nla_put_s32(skb, RDMARPC_A_REASON, n->reason)))
+		goto out_cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+out_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * A session or peer event (see session.h): process context, may sleep.
+ * An event that cannot be allocated is lost, as a multicast overflow
+ * would lose it.
+ */
+static int rdmarpc_nl_sess_event(struct notifier_block *nb,
+				 unsigned long event, void *data)
+{
+	static const u8 cmds[] = {
+		[RDMARPC_SESS_EV_UP] = RDMARPC_CMD_SESSION_UP,
+		[RDMARPC_SESS_EV_DOWN] = RDMARPC_CMD_SESSION_DOWN,
+		[RDMARPC_PEER_EV_UP] = RDMARPC_CMD_PEER_UP,
+		[RDMARPC_PEER_EV_DOWN] = RDMARPC_CMD_PEER_DOWN,
+	};
+	struct sk_buff *skb;
+	int ret;
+
+	might_sleep();
+	if (event >= ARRAY_SIZE(cmds) ||
+	    !genl_has_listeners(&rdmarpc_family, &init_net, 0))
+		return NOTIFY_DONE;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return NOTIFY_DONE;
+	if (event == RDMARPC_SESS_EV_UP || event == RDMARPC_SESS_EV_DOWN)
+		ret = rdmarpc_nl_fill_sess_event(skb, cmds[event], data);
+	else
+		ret = rdmarpc_nl_fill_peer_event(skb, cmds[event], data);
+	if (ret) {
+		nlmsg_free(skb);
+		return NOTIFY_DONE;
+	}
+	genlmsg_multicast(&rdmarpc_family, skb, 0, 0, GFP_KERNEL);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rdmarpc_nl_sess_nb = {
+	.notifier_call = rdmarpc_nl_sess_event,
+};
+
 /*
  * DEV_GET dump (cursor: struct rdmarpc_nl_dev_dump).  The generation makes
  * a dump that raced a change NLM_F_DUMP_INTR.
@@ -766,14 +877,6 @@ static void rdmarpc_nl_add_stats(struct rr_stats *sum, const struct rr_stats *st
 		dst[i] += src[i];
 }
 
-/* Where a session runs: device, port, our GID index. */
-static int rdmarpc_nl_put_sess_port(struct sk_buff *skb, struct rdmarpc_sess *s)
-{
-	return nla_put_string(skb, RDMARPC_A_DEV_NAME,
-			      rdmarpc_port_name(s->port)) ||
-	       nla_put_u32(skb, RDMARPC_A_PORT, s->port->port_num) ? -EMSGSIZE : 0;
-}
-
 static int rdmarpc_nl_fill_peer(struct sk_buff *skb, struct rdmarpc_peer *peer,
 				struct netlink_callback *cb)
 {
@@ -874,9 +977,7 @@ static int rdmarpc_nl_fill_sess(struct sk_buff *skb, struct rdmarpc_sess *s,
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, RDMARPC_A_SESSION_ID, s->id) ||
-	    nla_put_u8(skb, RDMARPC_A_SESSION_ROLE,
-		       s->role == RR_ROLE_CLIENT ? RDMARPC_SESSION_CLIENT :
-						   RDMARPC_SESSION_SERVER) ||
+	    nla_put_u8(skb, RDMARPC_A_SESSION_ROLE, rdmarpc_nl_role(s)) ||
 	    nla_put_string(skb, RDMARPC_A_PEER_NAME, s->name) ||
 	    rdmarpc_nl_put_sess_port(skb, s))
 		goto out_cancel;
@@ -1103,8 +1204,14 @@ int __init rdmarpc_nl_init(void)
 	ret = rdmarpc_port_notifier_register(&rdmarpc_nl_port_nb);
 	if (ret)
 		goto out_unregister_family;
+	/* Likewise SESSION_UP/DOWN and PEER_UP/DOWN. */
+	ret = rdmarpc_sess_notifier_register(&rdmarpc_nl_sess_nb);
+	if (ret)
+		goto out_unregister_port_nb;
 	return 0;
 
+out_unregister_port_nb:
+	rdmarpc_port_notifier_unregister(&rdmarpc_nl_port_nb);
 out_unregister_family:
 	genl_unregister_family(&rdmarpc_family);
 	return ret;
@@ -1112,6 +1219,7 @@ out_unregister_family:
 
 void rdmarpc_nl_exit(void)
 {
+	rdmarpc_sess_notifier_unregister(&rdmarpc_nl_sess_nb);
 	rdmarpc_port_notifier_unregister(&rdmarpc_nl_port_nb);
 	/* Waits for the commands running (they hold genl's cb_lock). */
 	genl_unregister_family(&rdmarpc_family);

@@ -99,11 +99,13 @@ static struct rdmarpc_peer *rdmarpc_peer_alloc(const char *name, __be32 ipv4,
 	peer->tcp_port = tcp_port;
 	peer->crc = READ_ONCE(rdmarpc_crc);
 	mutex_init(&peer->connect_lock);
+	mutex_init(&peer->event_lock);
 	INIT_WORK(&peer->connect_work, rdmarpc_peer_connect_work);
 	INIT_WORK(&peer->free_work, rdmarpc_peer_free_work);
 	timer_setup(&peer->wait_timer, rdmarpc_peer_wait_timer, 0);
 	spin_lock_init(&peer->lock);
 	peer->state = RDMARPC_PEER_IDLE;
+	peer->announced = RDMARPC_PEER_IDLE;
 	INIT_LIST_HEAD(&peer->sessions);
 	INIT_LIST_HEAD(&peer->waitq);
 	atomic_inc(&rdmarpc_peers_alive);
@@ -209,7 +211,7 @@ static void rdmarpc_peer_fail_list(struct list_head *list)
 		list_del_init(&kc->node);
 		rr_msg_free(&kc->req);
 		empty.len = 0;
-		kc->done(kc, kc->err, 0, &empty);
+		rdmarpc_kcall_done(kc, kc->err, 0, &empty);
 	}
 }
 
@@ -274,6 +276,35 @@ int rdmarpc_peer_del(const char *name)
 
 /* ---- Sessions ---- */
 
+/*
+ * Tell the notifiers (session.h) of the peer's state if it is not the
+ * last one told: PEER_UP, or PEER_DOWN with why it is IDLE (its last
+ * session's death) or FAILED (the last connect's error).  CONNECTING is
+ * on the way to one of them: not told.  Process context, after every
+ * change of state, no lock held.
+ */
+static void rdmarpc_peer_announce(struct rdmarpc_peer *peer)
+{
+	struct rdmarpc_sess_note note = { .peer = peer };
+	u8 state;
+
+	might_sleep();
+	mutex_lock(&peer->event_lock);
+	spin_lock_bh(&peer->lock);
+	state = peer->state;
+	note.reason = state == RDMARPC_PEER_FAILED ? peer->last_err :
+		      peer->down_err;
+	spin_unlock_bh(&peer->lock);
+	if (state != RDMARPC_PEER_CONNECTING && state != peer->announced) {
+		peer->announced = state;
+		note.peer_state = state;
+		rdmarpc_sess_notify(state == RDMARPC_PEER_UP ?
+				    RDMARPC_PEER_EV_UP : RDMARPC_PEER_EV_DOWN,
+				    &note);
+	}
+	mutex_unlock(&peer->event_lock);
+}
+
 static bool rdmarpc_peer_has_session(struct rdmarpc_peer *peer)
 {
 	struct rdmarpc_sess *s;
@@ -312,6 +343,7 @@ static void rdmarpc_peer_attach(struct rdmarpc_peer *peer,
 	mutex_lock(&rdmarpc_peers_lock);
 	rdmarpc_peers_generation++;
 	mutex_unlock(&rdmarpc_peers_lock);
+	rdmarpc_peer_announce(peer);
 	rdmarpc_peer_kick(peer);
 }
 
@@ -323,6 +355,8 @@ void rdmarpc_peer_detach(struct rdmarpc_peer *peer, struct rdmarpc_sess *s)
 	if (!list_empty(&s->peer_node)) {
 		list_del_init(&s->peer_node);
 		peer->nsess--;
+		if (!peer->nsess)
+			peer->down_err = s->dead_err;
 		if (!peer->nsess && peer->state == RDMARPC_PEER_UP)
 			peer->state = RDMARPC_PEER_IDLE;
 		/* The device went away: say so to new calls for a while. */
@@ -338,6 +372,7 @@ void rdmarpc_peer_detach(struct rdmarpc_peer *peer, struct rdmarpc_sess *s)
 	mutex_lock(&rdmarpc_peers_lock);
 	rdmarpc_peers_generation++;
 	mutex_unlock(&rdmarpc_peers_lock);
+	rdmarpc_peer_announce(peer);
 	if (kick)
 		rdmarpc_peer_kick(peer);
 }
@@ -369,6 +404,7 @@ static int rdmarpc_peer_connect(struct rdmarpc_peer *peer,
 			peer->state = RDMARPC_PEER_FAILED;
 		spin_unlock_bh(&peer->lock);
 		pr_debug("peer %s: connect failed: %d\n", peer->name, err);
+		rdmarpc_peer_announce(peer);
 		return err;
 	}
 	rdmarpc_peer_attach(peer, s);
@@ -612,7 +648,12 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 	kc->sess = NULL;
 	kc->err = 0;
 	kc->status = 0;
-	kc->deadline_ns = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+	kc->sess_id = 0;
+	kc->peer_sess_id = 0;
+	kc->req_num = 0;
+	kc->slot = 0;
+	kc->start_ns = ktime_get_ns();
+	kc->deadline_ns = kc->start_ns + (u64)ms * NSEC_PER_MSEC;
 	if (kc->req.len > RDMARPC_SESS_MAX_MSG)
 		return -EMSGSIZE;
 
@@ -671,7 +712,7 @@ int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 		return ret;
 	rr_msg_free(&kc->req);
 	empty.len = 0;
-	kc->done(kc, -ECANCELED, 0, &empty);
+	rdmarpc_kcall_done(kc, -ECANCELED, 0, &empty);
 	rdmarpc_peer_kick(peer);
 	return 0;
 }

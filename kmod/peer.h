@@ -70,6 +70,13 @@ struct rdmarpc_peer {
 	struct work_struct connect_work;
 
 	/*
+	 * event_lock: orders the peer's events (PEER_UP, PEER_DOWN: session.h)
+	 * and protects @announced, the last state told.  Taken before @lock.
+	 */
+	struct mutex event_lock;
+	u8 announced;			/* enum rdmarpc_peer_state */
+
+	/*
 	 * lock: protects everything below, and is taken before any of its
 	 * sessions' locks (never the other way round).
 	 */
@@ -79,6 +86,7 @@ struct rdmarpc_peer {
 	u8 state;			/* enum rdmarpc_peer_state */
 	int last_err;			/* why the last connect failed */
 	unsigned long last_fail;	/* when (jiffies) */
+	int down_err;			/* why its last session went */
 	unsigned int nsess;
 	struct list_head sessions;	/* live client sessions */
 	struct list_head waitq;		/* rdmarpc_kcall waiting for a slot */

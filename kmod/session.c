@@ -24,6 +24,9 @@
 #include "peer.h"
 #include "liveness.h"
 #include "session_internal.h"
+#include "trace.h"
+
+static_assert(RDMARPC_TRACE_NAME_MAX == RDMARPC_NAME_MAX);
 
 /* Protects rdmarpc_sessions and each session's node and listed. */
 DEFINE_MUTEX(rdmarpc_sess_mutex);
@@ -44,6 +47,12 @@ static atomic64_t rdmarpc_sess_mem_refused = ATOMIC64_INIT(0);
 static DEFINE_XARRAY_FLAGS(rdmarpc_sess_ids, XA_FLAGS_ALLOC1 |
 			   XA_FLAGS_LOCK_BH);
 static u32 rdmarpc_sess_next_id;
+/*
+ * Who hears of sessions and peers coming and going (session.h).  The
+ * chain's own rwsem orders calls and (un)registration.
+ */
+static BLOCKING_NOTIFIER_HEAD(rdmarpc_sess_chain);
+
 /* Sessions not yet freed; module exit waits for zero. */
 static atomic_t rdmarpc_sess_count = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(rdmarpc_sess_gone_wq);
@@ -103,6 +112,39 @@ static bool rdmarpc_fault(unsigned int *knob)
 	return ppm && get_random_u32_below(RDMARPC_PPM) < ppm;
 }
 
+/* Why the core dropped a datagram, from what rr_session_rx() returned. */
+static u8 rdmarpc_drop_reason(int err)
+{
+	switch (err) {
+	case -EBADMSG:
+		return RDMARPC_DROP_CRC;
+	case -ESTALE:
+		return RDMARPC_DROP_STALE;
+	case -ENOMEM:
+		return RDMARPC_DROP_NOMEM;
+	case -EMSGSIZE:
+		return RDMARPC_DROP_TOO_BIG;
+	default:
+		return RDMARPC_DROP_MALFORMED;
+	}
+}
+
+/*
+ * The drop tracepoint for the datagram @buf of @len bytes, with its
+ * header's fields; @reason 0: the core's, from @err.
+ */
+static void rdmarpc_sess_trace_drop(u32 sess, u32 peer_sess, const void *buf,
+				    u32 len, u8 reason, int err)
+{
+	struct rr_pkt pkt = {};
+
+	if (!trace_rdmarpc_drop_enabled())
+		return;
+	rr_wire_peek_pkt(buf, len, &pkt);
+	trace_rdmarpc_drop(sess, peer_sess, pkt.kind, pkt.req_num, pkt.idx,
+			   reason ?: rdmarpc_drop_reason(err), err);
+}
+
 /* ---- Send path (session lock held) ---- */
 
 static void rdmarpc_sess_xmit(struct rdmarpc_sess *s, void *buf, u32 len)
@@ -137,6 +179,8 @@ static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
 	lockdep_assert_held(&s->lock);
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_tx_drop))) {
 		atomic64_inc(&rdmarpc_fault_stats.tx_drop);
+		rdmarpc_sess_trace_drop(s->id, s->peer_sess, buf, len,
+					RDMARPC_DROP_FAULT_TX, 0);
 		return;
 	}
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_corrupt)) && len) {
@@ -221,12 +265,65 @@ static bool rdmarpc_sess_mem_charge(void *ctx, s64 bytes)
 	return true;
 }
 
+/* What follows a timeout in the core, as the tracepoint names it. */
+static u8 rdmarpc_timeout_what(u8 what)
+{
+	switch (what) {
+	case RR_TRACE_TO_RESEND:
+		return RDMARPC_TO_RESEND;
+	case RR_TRACE_TO_PROBE:
+		return RDMARPC_TO_PROBE;
+	case RR_TRACE_TO_GIVE_UP:
+		return RDMARPC_TO_GIVE_UP;
+	default:
+		return RDMARPC_TO_DEADLINE;
+	}
+}
+
+/* A call's events in the core: tracepoints (and the call's ids). */
+static void rdmarpc_sess_trace(void *ctx, const struct rr_trace *ev)
+{
+	struct rdmarpc_sess *s = ctx;
+	struct rdmarpc_kcall *kc;
+
+	lockdep_assert_held(&s->lock);
+	switch (ev->kind) {
+	case RR_TRACE_CALL_START:
+		/* Kept for its completion, which may come from elsewhere. */
+		kc = (struct rdmarpc_kcall *)(uintptr_t)ev->cookie;
+		kc->sess_id = s->id;
+		kc->peer_sess_id = s->peer_sess;
+		kc->req_num = ev->req_num;
+		kc->slot = ev->slot;
+		trace_rdmarpc_call_start(s->id, s->peer_sess, ev->req_num,
+					 ev->slot, kc->method, ev->len,
+					 kc->cookie);
+		break;
+	case RR_TRACE_RETRANSMIT:
+		trace_rdmarpc_retransmit(s->id, s->peer_sess, ev->req_num,
+					 ev->slot, ev->pkt_kind, ev->idx,
+					 ev->what == RR_TRACE_RTX_PROBE);
+		break;
+	case RR_TRACE_TIMEOUT:
+		trace_rdmarpc_timeout(s->id, s->peer_sess, ev->req_num,
+				      ev->slot, rdmarpc_timeout_what(ev->what),
+				      ev->retries, ev->rto_ns);
+		break;
+	case RR_TRACE_CREDIT_STALL:
+		trace_rdmarpc_credit_stall(s->id, s->peer_sess, ev->req_num,
+					   ev->slot, ev->idx, ev->inflight,
+					   ev->window);
+		break;
+	}
+}
+
 static const struct rr_ops rdmarpc_sess_ops = {
 	.tx_get_buf = rdmarpc_sess_tx_get_buf,
 	.tx_send = rdmarpc_sess_tx_send,
 	.deliver_request = rdmarpc_sess_deliver_request,
 	.complete_call = rdmarpc_sess_complete_call,
 	.mem_charge = rdmarpc_sess_mem_charge,
+	.trace = rdmarpc_sess_trace,
 };
 
 void rdmarpc_sess_mem_read(u64 *used, u64 *refused)
@@ -294,6 +391,15 @@ static int rdmarpc_sess_deliver(struct rdmarpc_sess *s,
 	return ret;
 }
 
+void rdmarpc_kcall_done(struct rdmarpc_kcall *kc, int err, s32 status,
+			struct rr_msg *resp)
+{
+	trace_rdmarpc_call_complete(kc->sess_id, kc->peer_sess_id, kc->req_num,
+				    kc->method, err, status, resp->len,
+				    kc->cookie, ktime_get_ns() - kc->start_ns);
+	kc->done(kc, err, status, resp);
+}
+
 /* Run completions and deliveries; no lock held, a reference on @s. */
 static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 			       struct list_head *deliver)
@@ -309,14 +415,22 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 		list_del_init(&kc->node);
 		/* @kc may be gone once ->done returns: the body is ours. */
 		rr_msg_move(&resp, &kc->req);
-		kc->done(kc, kc->err, kc->err ? 0 : kc->status, &resp);
+		rdmarpc_kcall_done(kc, kc->err, kc->err ? 0 : kc->status,
+				   &resp);
 		rr_msg_free(&resp);
 		completed = true;
 	}
 	list_for_each_entry_safe(d, dtmp, deliver, node) {
 		list_del(&d->node);
-		ret = READ_ONCE(s->dead) ? -ECONNRESET :
-		      rdmarpc_sess_deliver(s, d);
+		if (READ_ONCE(s->dead)) {
+			ret = -ECONNRESET;
+		} else {
+			/* Before: an endpoint may answer it at once. */
+			trace_rdmarpc_request_delivered(s->id, s->peer_sess,
+							d->handle, d->method,
+							d->req.len);
+			ret = rdmarpc_sess_deliver(s, d);
+		}
 		if (ret && ret != -ECONNRESET)
 			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL);
 		rr_msg_free(&d->req);
@@ -354,6 +468,8 @@ static enum hrtimer_restart rdmarpc_sess_timer(struct hrtimer *t)
 			continue;
 		if (rr_client_cancel(s->core, (u64)(uintptr_t)kc))
 			continue;
+		trace_rdmarpc_timeout(s->id, s->peer_sess, kc->req_num,
+				      kc->slot, RDMARPC_TO_DEADLINE, 0, 0);
 		kc->err = -ETIMEDOUT;
 		list_move_tail(&kc->node, &s->done);
 	}
@@ -396,6 +512,23 @@ static int rdmarpc_sess_port_wake(struct wait_queue_entry *wq,
 
 /* ---- Life and death ---- */
 
+int rdmarpc_sess_notifier_register(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&rdmarpc_sess_chain, nb);
+}
+
+void rdmarpc_sess_notifier_unregister(struct notifier_block *nb)
+{
+	blocking_notifier_chain_unregister(&rdmarpc_sess_chain, nb);
+}
+
+void rdmarpc_sess_notify(enum rdmarpc_sess_event ev,
+			 struct rdmarpc_sess_note *note)
+{
+	might_sleep();
+	blocking_notifier_call_chain(&rdmarpc_sess_chain, ev, note);
+}
+
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err)
 {
 	LIST_HEAD(deliver);
@@ -408,8 +541,12 @@ void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err)
 	}
 	s->dead = true;
 	s->dead_err = err;
-	if (s->core)
+	if (s->core) {
+		/* Active: before its calls complete with @err. */
+		trace_rdmarpc_session_down(s->id, s->peer_sess, s->role,
+					   s->name, err);
 		rr_session_fail_all(s->core, err);
+	}
 	list_splice_tail_init(&s->done, &done);
 	list_splice_tail_init(&s->deliver, &deliver);
 	s->held_len = 0;
@@ -426,27 +563,40 @@ static void rdmarpc_sess_kill_work(struct work_struct *work)
 {
 	struct rdmarpc_sess *s = container_of(work, struct rdmarpc_sess,
 					      kill_work);
+	struct rdmarpc_sess_note note = { .sess = s };
 	struct rdmarpc_live_conn *conn;
 	struct rr_session *core;
+	bool was_up = false;
 
 	/* Queued by the port watcher: the device is going away. */
 	rdmarpc_sess_kill(s, -ENODEV);
 
 	xa_erase_bh(&rdmarpc_sess_ids, s->id);
-	if (s->peer)
-		rdmarpc_peer_detach(s->peer, s);
 	/* Under the mutex: see rdmarpc_sess_activate(). */
 	mutex_lock(&rdmarpc_sess_mutex);
 	if (s->listed) {
 		list_del(&s->node);
 		s->listed = false;
 		rdmarpc_sess_generation++;
+		was_up = true;
 	}
 	if (s->port_waiting) {
 		remove_wait_queue(&s->port->wq, &s->port_wait);
 		s->port_waiting = false;
 	}
 	mutex_unlock(&rdmarpc_sess_mutex);
+	/*
+	 * Its death may have come in any context; its teardown runs here,
+	 * in process context: the notifiers may sleep.  After its UP, which
+	 * went out while it was being listed.  Then its peer's, if it was
+	 * the peer's last.
+	 */
+	if (was_up) {
+		note.reason = s->dead_err;
+		rdmarpc_sess_notify(RDMARPC_SESS_EV_DOWN, &note);
+	}
+	if (s->peer)
+		rdmarpc_peer_detach(s->peer, s);
 	/* Nothing re-arms a dead session's timer once the watcher is off. */
 	hrtimer_cancel(&s->timer);
 
@@ -535,6 +685,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 		.peer_sess = peer_sess,
 		.peer_tag = peer_tag,
 	};
+	struct rdmarpc_sess_note note = {};
 	struct rr_session *core;
 	int ret;
 
@@ -545,6 +696,7 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 		return PTR_ERR(core);
 	s->credits = p->credits;
 	s->mtu = p->mtu;
+	s->peer_sess = peer_sess;
 
 	/*
 	 * Published in one section under rdmarpc_sess_mutex, and only if
@@ -566,12 +718,18 @@ int rdmarpc_sess_activate(struct rdmarpc_sess *s, const struct rr_params *p,
 	s->ah = ah;
 	s->conn = conn;
 	s->core = core;
+	/* Under @lock: a death, which traces down, comes after. */
+	trace_rdmarpc_session_up(s->id, s->peer_sess, s->role, s->name, s->mtu,
+				 s->credits);
 	spin_unlock_bh(&s->lock);
 	list_add_tail(&s->node, &rdmarpc_sessions);
 	s->listed = true;
 	rdmarpc_sess_generation++;
 	add_wait_queue(&s->port->wq, &s->port_wait);
 	s->port_waiting = true;
+	/* Under the mutex: its teardown's DOWN comes after. */
+	note.sess = s;
+	rdmarpc_sess_notify(RDMARPC_SESS_EV_UP, &note);
 	mutex_unlock(&rdmarpc_sess_mutex);
 
 	/* The device may have gone before the watcher was in place. */
@@ -651,14 +809,18 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 		       s32 status, struct rr_msg *resp)
 {
 	struct rr_msg empty = { .len = 0 };
+	u32 len;
 	int ret;
 
 	if (!resp)
 		resp = &empty;
+	len = resp->len;
 	spin_lock_bh(&s->lock);
 	if (s->dead || !s->core) {
 		ret = s->dead ? -ECONNRESET : -ENODEV;
 		spin_unlock_bh(&s->lock);
+		trace_rdmarpc_request_replied(s->id, s->peer_sess, handle, err,
+					      status, len, ret);
 		rr_msg_free(resp);
 		return ret;
 	}
@@ -668,6 +830,8 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 					  -EIO : err);
 	else
 		ret = rr_server_reply(s->core, handle, status, resp);
+	trace_rdmarpc_request_replied(s->id, s->peer_sess, handle, err, status,
+				      len, ret);
 	/* Too big for the client, or over mem_budget_mb: say which. */
 	if (ret == -EMSGSIZE || ret == -ENOSPC)
 		ret = rr_server_reply_err(s->core, handle, ret);
@@ -720,11 +884,14 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 	LIST_HEAD(done);
 	u32 id, tag;
 	u64 now;
+	int ret;
 
 	if (rr_wire_peek(rx->data, rx->len, &id, &tag))
 		return false;
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_rx_drop))) {
 		atomic64_inc(&rdmarpc_fault_stats.rx_drop);
+		rdmarpc_sess_trace_drop(id, 0, rx->data, rx->len,
+					RDMARPC_DROP_FAULT_RX, 0);
 		return true;
 	}
 	rcu_read_lock();
@@ -733,6 +900,8 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 	    !kref_get_unless_zero(&s->ref)) {
 		rcu_read_unlock();
 		atomic64_inc(&rdmarpc_fault_stats.unknown);
+		rdmarpc_sess_trace_drop(id, 0, rx->data, rx->len,
+					RDMARPC_DROP_UNKNOWN, 0);
 		return false;
 	}
 	rcu_read_unlock();
@@ -744,10 +913,16 @@ static bool rdmarpc_sess_rx(struct rdmarpc_port *port,
 		if (unlikely(!rdmarpc_sess_from_peer(s, rx))) {
 			spin_unlock(&s->lock);
 			atomic64_inc(&rdmarpc_fault_stats.wrong_src);
+			rdmarpc_sess_trace_drop(s->id, s->peer_sess, rx->data,
+						rx->len, RDMARPC_DROP_WRONG_SRC,
+						0);
 			rdmarpc_sess_put(s);
 			return false;
 		}
-		rr_session_rx(s->core, rx->data, rx->len, now);
+		ret = rr_session_rx(s->core, rx->data, rx->len, now);
+		if (unlikely(ret))
+			rdmarpc_sess_trace_drop(s->id, s->peer_sess, rx->data,
+						rx->len, 0, ret);
 		rdmarpc_sess_collect(s, now, &done, &deliver);
 	}
 	spin_unlock(&s->lock);

@@ -20,6 +20,7 @@
 #define _RDMARPC_SESSION_H
 
 #include <linux/list.h>
+#include <linux/notifier.h>
 #include <linux/types.h>
 #include "core/msg.h"
 
@@ -54,6 +55,12 @@ struct rdmarpc_kcall {
 	u64 deadline_ns;
 	int err;
 	s32 status;
+	/* For tracing: when issued, and its ids once it took a slot. */
+	u64 start_ns;
+	u32 sess_id;			/* 0: never took a slot */
+	u32 peer_sess_id;
+	u32 req_num;
+	u8 slot;
 };
 
 /*
@@ -124,6 +131,41 @@ void rdmarpc_sess_put(struct rdmarpc_sess *sess);
  * responses refused over mem_budget_mb (they fail with -ENOSPC).
  */
 void rdmarpc_sess_mem_read(u64 *used, u64 *refused);
+
+/*
+ * Session and peer events, for the layers above (netlink's SESSION_UP,
+ * SESSION_DOWN, PEER_UP and PEER_DOWN).  A notifier is called with the
+ * event and a struct rdmarpc_sess_note as its data, in process context
+ * with no spinlock held: it may sleep and allocate with GFP_KERNEL.
+ *
+ * RDMARPC_SESS_EV_UP: a session is active (with rdmarpc_sess_mutex
+ * held: a notifier must not take it).  RDMARPC_SESS_EV_DOWN: a session
+ * that was up is dead (from its teardown, whatever context it died in:
+ * after its UP).  RDMARPC_PEER_EV_UP: a peer went UP (its first session);
+ * RDMARPC_PEER_EV_DOWN: it left UP (to IDLE: its last session went; to
+ * FAILED: no RDMA port reaches it any more), or a connect to it failed
+ * (to FAILED).  Peer events come in the order of the peer's states; a
+ * peer failing again in the same state says nothing new.  Sessions and
+ * peers already up when a notifier registers are not replayed.  After
+ * rdmarpc_sess_notifier_unregister() the notifier is not running and will
+ * not run.
+ */
+enum rdmarpc_sess_event {
+	RDMARPC_SESS_EV_UP,
+	RDMARPC_SESS_EV_DOWN,
+	RDMARPC_PEER_EV_UP,
+	RDMARPC_PEER_EV_DOWN,
+};
+
+struct rdmarpc_sess_note {
+	struct rdmarpc_sess *sess;	/* SESS_*: valid during the call */
+	struct rdmarpc_peer *peer;	/* PEER_*: likewise */
+	u8 peer_state;			/* PEER_*: enum rdmarpc_peer_state */
+	int reason;			/* *_DOWN: a negative errno */
+};
+
+int rdmarpc_sess_notifier_register(struct notifier_block *nb);
+void rdmarpc_sess_notifier_unregister(struct notifier_block *nb);
 
 /* Module init/exit of each side; main.c runs them in order. */
 int rdmarpc_sess_init(void);		/* session table, receive handler */

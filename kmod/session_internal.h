@@ -23,6 +23,7 @@
 
 #include "core/protocol.h"
 #include "uapi/rdmarpc.h"
+#include "session.h"
 
 struct rdmarpc_ah;
 struct rdmarpc_live_conn;
@@ -73,12 +74,14 @@ struct rdmarpc_sess {
 	 */
 	struct rdmarpc_port *port;
 	struct rdmarpc_ah *ah;		/* holds a reference */
+	u32 peer_sess;			/* the peer's id of this session */
 	u32 peer_qpn;
 	u32 peer_qkey;
 	u8 peer_gid[16];
 	u16 peer_lid;			/* InfiniBand without a GRH */
 	u32 mtu;			/* datagram bytes, header included */
 	__be32 client_ipv4;		/* server: the client's TCP address */
+	u16 client_port;		/*   and port (host order) */
 
 	/* rdmarpc_sess_mutex: */
 	struct list_head node;		/* in the list of all sessions */
@@ -164,6 +167,20 @@ int rdmarpc_sess_attach_conn(struct rdmarpc_sess *s,
 
 /* Any context but hard IRQ: fail everything with @err and tear down. */
 void rdmarpc_sess_kill(struct rdmarpc_sess *s, int err);
+
+/*
+ * Tell the notifiers (session.h) about @ev; process context, no spinlock
+ * held.
+ */
+void rdmarpc_sess_notify(enum rdmarpc_sess_event ev,
+			 struct rdmarpc_sess_note *note);
+
+/*
+ * Complete @kc: its ->done, with the call_complete tracepoint.  No
+ * session-layer lock held.
+ */
+void rdmarpc_kcall_done(struct rdmarpc_kcall *kc, int err, s32 status,
+			struct rr_msg *resp);
 
 /*
  * Client: start @kc on @s; peer->lock held.  0, -EBUSY (no free slot, or

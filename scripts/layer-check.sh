@@ -17,6 +17,7 @@
 # objects listed but not built are ignored.
 LAYERS='
 core		core/*.o
+trace		trace.o
 params		params.o
 ports		ib.o ah.o
 sessions	session.o peer.o handshake.o liveness.o loopback.o

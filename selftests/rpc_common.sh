@@ -127,6 +127,43 @@ wait_until() {
 	done
 }
 
+# sessions_gone: no session here nor, with two hosts, on the peer.
+sessions_gone() {
+	[ "$("$CTL" -j session show 2> /dev/null | jq 'length')" = 0 ] ||
+		return 1
+	[ "$MODE" = two ] || return 0
+	[ "$(ctl_peer -j session show 2> /dev/null | jq 'length')" = 0 ]
+}
+
+# del_peers: delete every peer of this host (their sessions die with
+# ECONNRESET).
+del_peers() {
+	local n
+	"$CTL" -j peer show 2> /dev/null | jq -r '.[].name' |
+		while read -r n; do
+			"$CTL" peer del "$n" > /dev/null 2>&1
+		done
+}
+
+# kill_sessions: reset every liveness connection of this host (both ends of
+# each with one host; with two, the peer's ends get the reset) and wait
+# until no session is left on either host: the next call opens a new one.
+# A kernel without CONFIG_INET_DIAG_DESTROY (the debug kernel) resets
+# nothing: then the peers are deleted on both hosts, which ends their
+# sessions too (also with ECONNRESET).
+kill_sessions() {
+	ss -K -t state established '( sport = :18515 or dport = :18515 )' \
+		> /dev/null 2>&1
+	wait_until 10 sessions_gone && return 0
+	echo "kill_sessions: sessions left after ss -K: deleting the peers" >&2
+	del_peers
+	[ "$MODE" = two ] &&
+		peer_run -t 60 "$CTL -j peer show | jq -r '.[].name' |
+			while read -r n; do $CTL peer del \"\$n\"; done" \
+			> /dev/null 2>&1
+	wait_until 30 sessions_gone
+}
+
 # module_loaded: rdmarpc is in the kernel.
 module_loaded() {
 	[ -e /sys/module/rdmarpc ]

@@ -49,6 +49,21 @@ int rl_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
  */
 int rl_dispatch_events(const void *buf, size_t len, uint16_t family,
 		       rdmarpc_event_fn fn, void *arg, int *stop);
+/* The same for every kind of event (rdmarpc_nl_read_events()). */
+int rl_dispatch_all_events(const void *buf, size_t len, uint16_t family,
+			   rdmarpc_event_handler fn, void *arg, int *stop);
+
+/*
+ * Parse one event message into *ev: 0, -ENOENT if its command is no event
+ * this library knows, -EPROTO if it is malformed.  Free it with
+ * rl_event_clear().
+ */
+int rl_parse_event(const struct nlmsghdr *nlh, struct rdmarpc_event *ev);
+void rl_event_clear(struct rdmarpc_event *ev);
+int rl_parse_session_event(const struct nlmsghdr *nlh,
+			   struct rdmarpc_session_event *e);
+int rl_parse_peer_event(const struct nlmsghdr *nlh,
+			struct rdmarpc_peer_event *e);
 
 /* libnl's NLE_* codes (positive) to an errno (positive). */
 int rl_nle_to_errno(int nle);

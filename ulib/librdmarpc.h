@@ -369,21 +369,82 @@ int rdmarpc_stats_get(struct rdmarpc_nl *nl, struct rdmarpc_module_stats *st);
 int rdmarpc_nl_subscribe(struct rdmarpc_nl *nl);
 
 /*
- * Called once per event; @cmd is RDMARPC_CMD_DEV_NEW or RDMARPC_CMD_DEV_DEL,
- * @dev lives until the callback returns.  Return 0 to go on, anything else
- * to make rdmarpc_nl_events() return at once.
+ * Device events only: called once per event; @cmd is RDMARPC_CMD_DEV_NEW
+ * or RDMARPC_CMD_DEV_DEL, @dev lives until the callback returns.  Return 0
+ * to go on, anything else to make rdmarpc_nl_events() return at once.
  */
 typedef int (*rdmarpc_event_fn)(int cmd, const struct rdmarpc_dev *dev,
 				void *arg);
 
 /*
  * Wait up to @timeout_ms (-1: forever, 0: do not block) for events and
- * deliver those that arrived.  Returns the number delivered (0 on timeout),
- * or a negative errno: -EINTR if a signal interrupted the wait, -ENOBUFS if
- * events were lost because the socket overflowed (the handle stays usable).
+ * deliver the device events that arrived (the others are skipped: see
+ * rdmarpc_nl_read_events()).  Returns the number delivered (0 on
+ * timeout), or a negative errno: -EINTR if a signal interrupted the wait,
+ * -ENOBUFS if events were lost because the socket overflowed (the handle
+ * stays usable).
  */
 int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
 		      rdmarpc_event_fn fn, void *arg);
+
+/* A session came up or went down (RDMARPC_CMD_SESSION_UP / _DOWN). */
+struct rdmarpc_session_event {
+	uint64_t id;			/* this host's id of the session */
+	uint32_t peer_id;		/* the peer's id of the same session */
+	uint8_t role;			/* enum rdmarpc_session_role */
+	/* The peer's name, or "a.b.c.d:port" for an inbound session. */
+	char peer[RDMARPC_NAME_MAX];
+	uint32_t ipv4;			/* the peer's (client) or the client's
+					 * (server) address, network order
+					 */
+	uint16_t tcp_port;		/* its handshake port (client), the
+					 * client's source port (server)
+					 */
+	char dev_name[RDMARPC_DEV_NAME_MAX];
+	uint32_t port;
+	int32_t reason;			/* DOWN: why, a negative errno */
+	/* Bit (1ULL << RDMARPC_A_x) for each attribute sent; RDMARPC_HAS(). */
+	uint64_t present;
+};
+
+/*
+ * A peer went UP, or left it or failed to connect (RDMARPC_CMD_PEER_UP /
+ * _DOWN).
+ */
+struct rdmarpc_peer_event {
+	char name[RDMARPC_NAME_MAX];
+	uint32_t ipv4;			/* network order */
+	uint16_t tcp_port;		/* host order */
+	uint8_t state;			/* enum rdmarpc_peer_state: the new one */
+	int32_t reason;			/* DOWN: why, a negative errno */
+	uint64_t present;		/* as in struct rdmarpc_session_event */
+};
+
+/* Any event of the "events" group; @cmd says which member holds it. */
+struct rdmarpc_event {
+	int cmd;			/* RDMARPC_CMD_DEV_NEW ... _PEER_DOWN */
+	union {
+		struct rdmarpc_dev dev;			/* DEV_NEW, DEV_DEL */
+		struct rdmarpc_session_event session;	/* SESSION_UP, _DOWN */
+		struct rdmarpc_peer_event peer;		/* PEER_UP, _DOWN */
+	};
+};
+
+/*
+ * Called once per event; @ev lives until the callback returns.  Return 0
+ * to go on, anything else to make rdmarpc_nl_read_events() return at
+ * once.
+ */
+typedef int (*rdmarpc_event_handler)(const struct rdmarpc_event *ev,
+				     void *arg);
+
+/*
+ * As rdmarpc_nl_events(), for every kind of event this library knows:
+ * devices, sessions and peers.  Events of a newer module that this
+ * library does not know are skipped.
+ */
+int rdmarpc_nl_read_events(struct rdmarpc_nl *nl, int timeout_ms,
+			   rdmarpc_event_handler fn, void *arg);
 
 /* ==== /dev/rdmarpc: calls and services ==== */
 

@@ -582,8 +582,26 @@ RL_EXPORT int rdmarpc_nl_subscribe(struct rdmarpc_nl *nl)
 	return 0;
 }
 
-RL_EXPORT int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
-				rdmarpc_event_fn fn, void *arg)
+/* Hands a datagram's events to the caller's callback (one of two kinds). */
+struct ev_sink {
+	rdmarpc_event_fn dev_fn;		/* rdmarpc_nl_events() */
+	rdmarpc_event_handler fn;		/* rdmarpc_nl_read_events() */
+	void *arg;
+};
+
+static int ev_dispatch(struct rdmarpc_nl *nl, const struct ev_sink *sink,
+		       size_t len, int *stop)
+{
+	if (sink->fn)
+		return rl_dispatch_all_events(nl->evbuf, len,
+					      (uint16_t)nl->family, sink->fn,
+					      sink->arg, stop);
+	return rl_dispatch_events(nl->evbuf, len, (uint16_t)nl->family,
+				  sink->dev_fn, sink->arg, stop);
+}
+
+static int ev_wait(struct rdmarpc_nl *nl, int timeout_ms,
+		   const struct ev_sink *sink)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
 	int total = 0;
@@ -611,10 +629,24 @@ RL_EXPORT int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
 		}
 		if (from.nl_pid != 0)
 			continue;	/* only the kernel sends events */
-		total += rl_dispatch_events(nl->evbuf, (size_t)len,
-					    (uint16_t)nl->family, fn, arg,
-					    &stop);
+		total += ev_dispatch(nl, sink, (size_t)len, &stop);
 		if (stop)
 			return total;
 	}
+}
+
+RL_EXPORT int rdmarpc_nl_events(struct rdmarpc_nl *nl, int timeout_ms,
+				rdmarpc_event_fn fn, void *arg)
+{
+	const struct ev_sink sink = { .dev_fn = fn, .arg = arg };
+
+	return ev_wait(nl, timeout_ms, &sink);
+}
+
+RL_EXPORT int rdmarpc_nl_read_events(struct rdmarpc_nl *nl, int timeout_ms,
+				     rdmarpc_event_handler fn, void *arg)
+{
+	const struct ev_sink sink = { .fn = fn, .arg = arg };
+
+	return ev_wait(nl, timeout_ms, &sink);
 }

@@ -613,6 +613,86 @@ int rl_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
 	return 0;
 }
 
+int rl_parse_session_event(const struct nlmsghdr *nlh,
+			   struct rdmarpc_session_event *e)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	static const struct field fields[] = {
+#define F(a, how, f) { a, how, offsetof(struct rdmarpc_session_event, f), \
+		       sizeof(((struct rdmarpc_session_event *)0)->f) }
+		F(RDMARPC_A_SESSION_ID, ANY_UINT, id),
+		F(RDMARPC_A_PEER_SESSION_ID, ANY_UINT, peer_id),
+		F(RDMARPC_A_SESSION_ROLE, ANY_UINT, role),
+		F(RDMARPC_A_PEER_IPV4, EXACT, ipv4),
+		F(RDMARPC_A_PEER_TCP_PORT, EXACT, tcp_port),
+		F(RDMARPC_A_PORT, EXACT, port),
+		F(RDMARPC_A_REASON, EXACT, reason),
+#undef F
+	};
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_SESSION_ID])
+		return -EPROTO;
+	err = parse_fields(tb, e, fields, sizeof(fields) / sizeof(fields[0]));
+	if (!err && tb[RDMARPC_A_PEER_NAME])
+		err = get_string(tb[RDMARPC_A_PEER_NAME], e->peer,
+				 sizeof(e->peer));
+	if (!err && tb[RDMARPC_A_DEV_NAME])
+		err = get_string(tb[RDMARPC_A_DEV_NAME], e->dev_name,
+				 sizeof(e->dev_name));
+	if (err) {
+		memset(e, 0, sizeof(*e));
+		return err;
+	}
+	e->present = present_bits(tb);
+	return 0;
+}
+
+int rl_parse_peer_event(const struct nlmsghdr *nlh,
+			struct rdmarpc_peer_event *e)
+{
+	const struct nlattr *tb[RDMARPC_A_MAX + 1];
+	static const struct field fields[] = {
+#define F(a, how, f) { a, how, offsetof(struct rdmarpc_peer_event, f), \
+		       sizeof(((struct rdmarpc_peer_event *)0)->f) }
+		F(RDMARPC_A_PEER_IPV4, EXACT, ipv4),
+		F(RDMARPC_A_PEER_TCP_PORT, EXACT, tcp_port),
+		F(RDMARPC_A_PEER_STATE, ANY_UINT, state),
+		F(RDMARPC_A_REASON, EXACT, reason),
+#undef F
+	};
+	const void *data;
+	size_t len;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	err = genl_payload(nlh, &data, &len);
+	if (!err)
+		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	if (err)
+		return err;
+	if (!tb[RDMARPC_A_PEER_NAME])
+		return -EPROTO;
+	err = get_string(tb[RDMARPC_A_PEER_NAME], e->name, sizeof(e->name));
+	if (!err)
+		err = parse_fields(tb, e, fields,
+				   sizeof(fields) / sizeof(fields[0]));
+	if (err) {
+		memset(e, 0, sizeof(*e));
+		return err;
+	}
+	e->present = present_bits(tb);
+	return 0;
+}
+
 int rl_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
@@ -721,6 +801,69 @@ int rl_parse_error(const struct nlmsghdr *nlh, int *error, char *buf,
 		buf[n] = '\0';
 	}
 	return 0;
+}
+
+void rl_event_clear(struct rdmarpc_event *ev)
+{
+	if (ev->cmd == RDMARPC_CMD_DEV_NEW || ev->cmd == RDMARPC_CMD_DEV_DEL)
+		rl_dev_clear(&ev->dev);
+	memset(ev, 0, sizeof(*ev));
+}
+
+int rl_parse_event(const struct nlmsghdr *nlh, struct rdmarpc_event *ev)
+{
+	const struct genlmsghdr *g;
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return -EPROTO;
+	g = (const struct genlmsghdr *)((const unsigned char *)nlh +
+					NLMSG_HDRLEN);
+	switch (g->cmd) {
+	case RDMARPC_CMD_DEV_NEW:
+	case RDMARPC_CMD_DEV_DEL:
+		err = rl_parse_dev(nlh, &ev->dev);
+		break;
+	case RDMARPC_CMD_SESSION_UP:
+	case RDMARPC_CMD_SESSION_DOWN:
+		err = rl_parse_session_event(nlh, &ev->session);
+		break;
+	case RDMARPC_CMD_PEER_UP:
+	case RDMARPC_CMD_PEER_DOWN:
+		err = rl_parse_peer_event(nlh, &ev->peer);
+		break;
+	default:
+		return -ENOENT;
+	}
+	if (!err)
+		ev->cmd = g->cmd;
+	return err;
+}
+
+int rl_dispatch_all_events(const void *buf, size_t len, uint16_t family,
+			   rdmarpc_event_handler fn, void *arg, int *stop)
+{
+	const struct nlmsghdr *nlh = buf;
+	int delivered = 0;
+
+	*stop = 0;
+	/* NLMSG_OK/NLMSG_NEXT take a signed remaining length. */
+	for (int rem = (int)len; NLMSG_OK(nlh, rem); nlh = NLMSG_NEXT(nlh, rem)) {
+		struct rdmarpc_event ev;
+
+		if (nlh->nlmsg_type != family)
+			continue;
+		/* Unknown to this library, or malformed: skipped. */
+		if (rl_parse_event(nlh, &ev))
+			continue;
+		delivered++;
+		*stop = fn(&ev, arg);
+		rl_event_clear(&ev);
+		if (*stop)
+			break;
+	}
+	return delivered;
 }
 
 int rl_dispatch_events(const void *buf, size_t len, uint16_t family,

@@ -330,6 +330,37 @@ static u32 rr_window(const struct rr_session *s)
 	return min_t(u32, rr_cc_window(&s->cc), s->p.credits);
 }
 
+/* Out of line: tracing is off the fast paths. */
+static noinline void rr_trace_call(struct rr_session *s,
+				   const struct rr_cslot *c, u8 kind, u32 idx,
+				   u8 pkt_kind, u8 what)
+{
+	struct rr_trace ev = {
+		.kind = kind,
+		.slot = c->index,
+		.pkt_kind = pkt_kind,
+		.what = what,
+		.req_num = c->req_num,
+		.idx = idx,
+		.len = c->req.len,
+		.retries = c->retries,
+		.inflight = s->inflight,
+		.window = rr_window(s),
+		.cookie = c->cookie,
+		.rto_ns = rr_rtt_rto(&s->rtt, c->backoff),
+	};
+
+	s->ops->trace(s->ctx, &ev);
+}
+
+/* An event of the call in @c for ops->trace, if the environment has one. */
+static inline void rr_trace(struct rr_session *s, const struct rr_cslot *c,
+			    u8 kind, u32 idx, u8 pkt_kind, u8 what)
+{
+	if (unlikely(s->ops->trace))
+		rr_trace_call(s, c, kind, idx, pkt_kind, what);
+}
+
 /* Response packets from @i on not yet in, up to a run. */
 static u32 rr_rfr_run(const struct rr_cslot *c, u32 i)
 {
@@ -501,9 +532,13 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 	if (c->phase == RR_C_WAIT) {
 		c->probe = false;
 		s->st.retransmits++;
+		rr_trace(s, c, RR_TRACE_RETRANSMIT, i, RR_PKT_RFR,
+			 RR_TRACE_RTX_PROBE);
 	} else if (rtx) {
 		c->rtx_cursor = i + 1;
 		s->st.retransmits++;
+		rr_trace(s, c, RR_TRACE_RETRANSMIT, i,
+			 c->phase == RR_C_REQ ? RR_PKT_REQ : RR_PKT_RFR, 0);
 		/* Karn: an answer to a resent packet times nothing. */
 		if (c->timing != RR_TIME_NONE && c->timed_idx == i)
 			c->timing = RR_TIME_NONE;
@@ -529,6 +564,7 @@ static void rr_cslot_pump(struct rr_session *s, struct rr_cslot *c, u64 now)
 	while ((i = rr_cslot_peek(c, &rtx)) >= 0) {
 		if (!rr_may_send(s, c, win, (u32)i, rtx)) {
 			s->st.credit_stalls++;
+			rr_trace(s, c, RR_TRACE_CREDIT_STALL, (u32)i, 0, 0);
 			s->blocked = true;
 			return;
 		}
@@ -560,6 +596,8 @@ static void rr_client_pump(struct rr_session *s, u64 now)
 				continue;
 			if (!rr_may_send(s, &s->cs[j], win, (u32)i, rtx)) {
 				s->st.credit_stalls++;
+				rr_trace(s, &s->cs[j], RR_TRACE_CREDIT_STALL,
+					 (u32)i, 0, 0);
 				goto blocked;
 			}
 			if (rr_cslot_send(s, &s->cs[j], (u32)i, rtx, now))
@@ -864,6 +902,7 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	c->probe = false;
 	c->status = 0;
 	rr_msg_move(&c->req, req);
+	rr_trace(s, c, RR_TRACE_CALL_START, 0, 0, 0);
 	if (s->blocked) {
 		rr_client_pump(s, now);
 	} else if (c->map.n == 1 && rr_may_send(s, c, rr_window(s), 0, false)) {
@@ -920,6 +959,7 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 	bool rtx;
 
 	if (s->p.call_timeout_ns && now - c->started >= s->p.call_timeout_ns) {
+		rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0, RR_TRACE_TO_DEADLINE);
 		rr_cslot_finish(s, c, -ETIMEDOUT);
 		return;
 	}
@@ -929,9 +969,12 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 		return;
 	}
 	if (++c->retries > s->p.max_retries) {
+		rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0, RR_TRACE_TO_GIVE_UP);
 		rr_cslot_finish(s, c, -ETIMEDOUT);
 		return;
 	}
+	rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0,
+		 c->phase == RR_C_WAIT ? RR_TRACE_TO_PROBE : RR_TRACE_TO_RESEND);
 	/*
 	 * In WAIT the server has said it holds the request: a slow handler is
 	 * no sign of congestion.  The probe only asks after the response.

@@ -133,7 +133,12 @@ struct rr_session;
  *	the request is answered with -ENOSPC, a response is not stored
  *	(rr_server_reply() fails with -ENOSPC).  Messages that fit
  *	struct rr_msg inline are not charged.
+ * trace (client, optional): an event of a call, for tracing only (see
+ *	struct rr_trace); nothing in the session depends on it.  It must
+ *	not call back into the session.
  */
+struct rr_trace;
+
 struct rr_ops {
 	void *(*tx_get_buf)(void *ctx);
 	void (*tx_send)(void *ctx, void *buf, u32 len);
@@ -142,6 +147,55 @@ struct rr_ops {
 	void (*complete_call)(void *ctx, struct rr_session *s, u64 cookie,
 			      int err, s32 status, struct rr_msg *resp);
 	bool (*mem_charge)(void *ctx, s64 bytes);
+	void (*trace)(void *ctx, const struct rr_trace *ev);
+};
+
+/*
+ * What ops->trace reports, with what identifies the call on the wire: its
+ * request number (the server sees the same one in the request's packets,
+ * its rr_server_reply() handle) and slot.
+ *
+ * RR_TRACE_CALL_START: the call @cookie took @slot as request @req_num;
+ *	@len bytes.  Before any of its packets goes out.
+ * RR_TRACE_RETRANSMIT: packet @idx of kind @pkt_kind (RR_PKT_REQ: request
+ *	data; RR_PKT_RFR: a request for response packets, or in @what
+ *	RR_TRACE_RTX_PROBE the probe asking after a slow response) sent again.
+ * RR_TRACE_TIMEOUT: the call's retransmission timer expired, @retries
+ *	times in a row now; @what says what follows (enum rr_trace_timeout);
+ *	@rto_ns is the timeout that expired.
+ * RR_TRACE_CREDIT_STALL: packet @idx waits: @inflight packets are out and
+ *	the window (the smaller of the congestion window and the credits) is
+ *	@window.
+ */
+enum rr_trace_kind {
+	RR_TRACE_CALL_START = 1,
+	RR_TRACE_RETRANSMIT,
+	RR_TRACE_TIMEOUT,
+	RR_TRACE_CREDIT_STALL,
+};
+
+enum rr_trace_timeout {
+	RR_TRACE_TO_RESEND = 1,	/* what is unanswered goes again */
+	RR_TRACE_TO_PROBE,	/* request all in: ask after the response */
+	RR_TRACE_TO_GIVE_UP,	/* max_retries reached: -ETIMEDOUT */
+	RR_TRACE_TO_DEADLINE,	/* call_timeout_ns reached: -ETIMEDOUT */
+};
+
+#define RR_TRACE_RTX_PROBE	1
+
+struct rr_trace {
+	u8 kind;		/* enum rr_trace_kind */
+	u8 slot;
+	u8 pkt_kind;		/* RETRANSMIT */
+	u8 what;		/* TIMEOUT: enum rr_trace_timeout; RETRANSMIT */
+	u32 req_num;
+	u32 idx;		/* RETRANSMIT, CREDIT_STALL */
+	u32 len;		/* CALL_START */
+	u32 retries;		/* TIMEOUT */
+	u32 inflight;		/* CREDIT_STALL */
+	u32 window;		/* CREDIT_STALL */
+	u64 cookie;		/* every kind */
+	u64 rto_ns;		/* TIMEOUT */
 };
 
 void rr_params_default(struct rr_params *p);

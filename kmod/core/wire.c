@@ -63,6 +63,35 @@ int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag)
 	return 0;
 }
 
+/* The header's fields as they are, and the payload: nothing checked. */
+static void rr_wire_fields(const u8 *p, size_t len, struct rr_pkt *pkt)
+{
+	pkt->kind = p[RR_OFF_KIND];
+	pkt->flags = p[RR_OFF_FLAGS];
+	pkt->sess = rr_get_le32(p + RR_OFF_SESS);
+	pkt->tag = rr_get_le32(p + RR_OFF_TAG);
+	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
+	pkt->idx = rr_get_le32(p + RR_OFF_IDX);
+	pkt->msg_len = rr_get_le32(p + RR_OFF_LEN);
+	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
+	pkt->payload = p + RR_HDR_LEN;
+	pkt->plen = (u32)(len - RR_HDR_LEN);
+}
+
+/*
+ * For diagnostics (tracing a datagram that was dropped): the header's
+ * fields as they are on the wire, however wrong, if the datagram holds a
+ * header at all.  -EINVAL if it is too short.  No CRC check, no field
+ * check: nothing may act on what this returns.
+ */
+int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt)
+{
+	if (len < RR_HDR_LEN)
+		return -EINVAL;
+	rr_wire_fields(buf, len, pkt);
+	return 0;
+}
+
 /* Flags each kind may carry besides RR_F_NOCRC. */
 static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
 	[RR_PKT_REQ] = RR_F_ACKNOW,
@@ -134,16 +163,7 @@ int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
 		return -EPROTO;
 	if (p[RR_OFF_VERSION] != RR_WIRE_VERSION)
 		return -EPROTONOSUPPORT;
-	pkt->kind = p[RR_OFF_KIND];
-	pkt->flags = p[RR_OFF_FLAGS];
-	pkt->sess = rr_get_le32(p + RR_OFF_SESS);
-	pkt->tag = rr_get_le32(p + RR_OFF_TAG);
-	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
-	pkt->idx = rr_get_le32(p + RR_OFF_IDX);
-	pkt->msg_len = rr_get_le32(p + RR_OFF_LEN);
-	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
-	pkt->payload = p + RR_HDR_LEN;
-	pkt->plen = (u32)(len - RR_HDR_LEN);
+	rr_wire_fields(p, len, pkt);
 	ret = rr_wire_check(pkt);
 	if (ret)
 		return ret;

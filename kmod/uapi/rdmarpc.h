@@ -160,9 +160,55 @@
  *   Per-port counters are in DEV_GET, per-session ones in SESSION_GET and
  *   PEER_GET.  -EMSGSIZE if the counters do not fit a message.
  *
- * Multicast group RDMARPC_GENL_MCGRP_EVENTS:
+ * Multicast group RDMARPC_GENL_MCGRP_EVENTS (in init_net, to anyone who
+ * joins it; an event that cannot be allocated is lost, like one that
+ * overflows a listener's socket):
  *   RDMARPC_CMD_DEV_NEW / RDMARPC_CMD_DEV_DEL, with the attributes of a
  *   DEV_GET reply (DEV_DEL: at least DEV_NAME, DEV_INDEX, PORT).
+ *   RDMARPC_CMD_SESSION_UP, once a session is active; then exactly one
+ *   RDMARPC_CMD_SESSION_DOWN, once it has died and is being torn down
+ *   (its calls have failed):
+ *     RDMARPC_A_SESSION_ID       u32      as in SESSION_GET
+ *     RDMARPC_A_SESSION_ROLE     u8       enum rdmarpc_session_role
+ *     RDMARPC_A_PEER_NAME        string   as in SESSION_GET
+ *     RDMARPC_A_PEER_IPV4        u32      network order: the peer's
+ *                                         address (client), the client's
+ *                                         (server)
+ *     RDMARPC_A_PEER_TCP_PORT    u16      the peer's handshake port
+ *                                         (client), the client's TCP
+ *                                         source port (server)
+ *     RDMARPC_A_PEER_SESSION_ID  u32      the peer's id of this session
+ *                                         (its SESSION_ID over there)
+ *     RDMARPC_A_DEV_NAME         string
+ *     RDMARPC_A_PORT             u32
+ *   and in SESSION_DOWN:
+ *     RDMARPC_A_REASON           s32      why, a negative errno: the error
+ *                                         its pending calls failed with
+ *                                         (-ECONNRESET: the liveness
+ *                                         connection closed or reset, the
+ *                                         peer reset the session, or the
+ *                                         peer was deleted; -ETIMEDOUT:
+ *                                         heartbeats missed, or an inbound
+ *                                         session idle for idle_timeout_ms;
+ *                                         -ENODEV: its RDMA device went
+ *                                         away)
+ *   RDMARPC_CMD_PEER_UP when a peer goes UP (its first session), and
+ *   RDMARPC_CMD_PEER_DOWN when it leaves UP (to IDLE: its last session
+ *   went; to FAILED: no RDMA port reaches it) or a connect to it fails
+ *   (to FAILED).  In the order of the peer's states; a peer that fails
+ *   again in the same state sends nothing new:
+ *     RDMARPC_A_PEER_NAME        string
+ *     RDMARPC_A_PEER_IPV4        u32      network order
+ *     RDMARPC_A_PEER_TCP_PORT    u16      host order
+ *     RDMARPC_A_PEER_STATE       u8       enum rdmarpc_peer_state, the new
+ *   and in PEER_DOWN:
+ *     RDMARPC_A_REASON           s32      why, a negative errno: IDLE, the
+ *                                         REASON of its last session's
+ *                                         SESSION_DOWN; FAILED, the
+ *                                         connect's error (see CONNECT
+ *                                         below) or -ENODEV
+ *   Sessions, peers and ports already up when a listener joins are not
+ *   replayed: dump them.
  */
 #ifndef _UAPI_RDMARPC_H
 #define _UAPI_RDMARPC_H
@@ -186,6 +232,10 @@ enum rdmarpc_cmd {
 	RDMARPC_CMD_PEER_GET,
 	RDMARPC_CMD_SESSION_GET,
 	RDMARPC_CMD_STATS_GET,
+	RDMARPC_CMD_SESSION_UP,
+	RDMARPC_CMD_SESSION_DOWN,
+	RDMARPC_CMD_PEER_UP,
+	RDMARPC_CMD_PEER_DOWN,
 
 	__RDMARPC_CMD_MAX
 };
@@ -232,6 +282,8 @@ enum rdmarpc_attr {
 	RDMARPC_A_RPC_STATS,
 	RDMARPC_A_RECV_DEPTH,
 	RDMARPC_A_SEND_DEPTH,
+	RDMARPC_A_PEER_SESSION_ID,
+	RDMARPC_A_REASON,
 
 	__RDMARPC_A_MAX
 };

@@ -110,11 +110,22 @@ static void fz_complete(void *ctx, struct rr_session *s, u64 cookie, int err,
 		abort();
 }
 
+/* Every traced event is about a call in flight, as the tracepoints expect. */
+static void fz_trace(void *ctx, const struct rr_trace *ev)
+{
+	(void)ctx;
+	if (ev->kind < RR_TRACE_CALL_START || ev->kind > RR_TRACE_CREDIT_STALL)
+		abort();
+	if (ev->cookie >= FZ_COOKIES || !st.live[ev->cookie])
+		abort();
+}
+
 static const struct rr_ops fz_ops = {
 	.tx_get_buf = fz_get,
 	.tx_send = fz_send,
 	.deliver_request = fz_deliver,
 	.complete_call = fz_complete,
+	.trace = fz_trace,
 };
 
 static const struct rr_ids cids = { 1, 0xaaaa, 2, 0xbbbb };

@@ -142,6 +142,9 @@ void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s);
 /* Printers of peers and sessions. */
 void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s);
 void sess_stats_print(const struct rdmarpc_sess_stats *s);
+/* A session or peer event (event.c); devices' are dev.c's. */
+void event_print(FILE *f, const struct rdmarpc_event *ev);
+void event_json(struct json *j, const struct rdmarpc_event *ev);
 
 int cmd_dev(struct ctl *ctl, int argc, char **argv);
 int cmd_param(struct ctl *ctl, int argc, char **argv);

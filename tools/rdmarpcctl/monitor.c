@@ -2,10 +2,11 @@
 /*
  * rdmarpcctl monitor [--count N] [--timeout SECONDS]
  *
- * One line per event ("new rxe0 port 1: ..." / "del rxe0 port 1"), or with
- * -j one JSON object per line.  Ends on SIGINT/SIGTERM (exit 0), after N
- * events (exit 0), or at the timeout (exit 0, or 1 if fewer than N events
- * were seen).
+ * One line per event: devices ("new rxe0 port 1: ..." / "del rxe0 port
+ * 1"), sessions and peers ("session up ...", "peer down ...": event.c),
+ * or with -j one JSON object per line.  Ends on SIGINT/SIGTERM (exit 0),
+ * after N events (exit 0), or at the timeout (exit 0, or 1 if fewer than
+ * N events were seen).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,9 +30,8 @@ struct mon {
 	uint32_t seen, count;	/* count 0: unlimited */
 };
 
-static int on_event(int cmd, const struct rdmarpc_dev *d, void *arg)
+static void on_dev_event(struct mon *m, int cmd, const struct rdmarpc_dev *d)
 {
-	struct mon *m = arg;
 	const char *what = cmd == RDMARPC_CMD_DEV_NEW ? "new" : "del";
 
 	if (m->ctl->json) {
@@ -45,6 +45,23 @@ static int on_event(int cmd, const struct rdmarpc_dev *d, void *arg)
 		dev_print_summary(d);
 	} else {
 		printf("del %s port %" PRIu32 "\n", d->name, d->port);
+	}
+}
+
+static int on_event(const struct rdmarpc_event *ev, void *arg)
+{
+	struct mon *m = arg;
+
+	if (ev->cmd == RDMARPC_CMD_DEV_NEW || ev->cmd == RDMARPC_CMD_DEV_DEL) {
+		on_dev_event(m, ev->cmd, &ev->dev);
+	} else if (m->ctl->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		event_json(&j, ev);
+		printf("\n");
+	} else {
+		event_print(stdout, ev);
 	}
 	fflush(stdout);
 	m->seen++;
@@ -107,7 +124,7 @@ int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 				break;
 			wait_ms = left > 1000000 ? 1000000 : (int)left;
 		}
-		err = rdmarpc_nl_events(nl, wait_ms, on_event, &m);
+		err = rdmarpc_nl_read_events(nl, wait_ms, on_event, &m);
 		if (err == -EINTR)
 			continue;
 		if (err == -ENOBUFS) {

@@ -33,7 +33,8 @@ static const struct subcommand subcommands[] = {
 	{ "loopback", cmd_loopback, "DEV PORT [COUNT [SIZE]]",
 	  "Send COUNT datagrams of SIZE bytes from a port to itself", NULL },
 	{ "monitor", cmd_monitor, "[--count N] [--timeout SECONDS]",
-	  "Print device events (one line each) until interrupted", NULL },
+	  "Print device, session and peer events (one line each) until "
+	  "interrupted", NULL },
 	{ "help", cmd_help, "", "Show this help", NULL },
 };
 

@@ -1043,3 +1043,108 @@ TEST(session_old_request_never_new_again)
 	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 }
+
+/* ops->trace: what it reported, in order. */
+static struct rr_trace t_evs[256];
+static unsigned int t_nevs;
+
+static void t_trace(void *ctx, const struct rr_trace *ev)
+{
+	(void)ctx;
+	if (t_nevs < sizeof(t_evs) / sizeof(t_evs[0]))
+		t_evs[t_nevs] = *ev;
+	t_nevs++;
+}
+
+static const struct rr_ops t_trace_ops = {
+	.tx_get_buf = t_get,
+	.tx_send = t_send,
+	.deliver_request = t_deliver,
+	.complete_call = t_complete,
+	.trace = t_trace,
+};
+
+/* The first event of @kind (and @what, if not 0) from @from on, or -1. */
+static int t_find_ev(unsigned int from, u8 kind, u8 what)
+{
+	for (unsigned int i = from; i < t_nevs && i < 256; i++)
+		if (t_evs[i].kind == kind && (!what || t_evs[i].what == what))
+			return (int)i;
+	return -1;
+}
+
+TEST(session_trace_events)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	u64 now = 0;
+	int i, j, k;
+
+	rr_params_default(&p);
+	p.credits = 4;
+	p.cc_init_cwnd = 4;
+	t_pair(&c, &s, &p, &p);
+	rr_session_destroy(c.s);
+	c.s = rr_session_create(&p, RR_ROLE_CLIENT, &t_cids, &t_trace_ops,
+				&c);
+	ASSERT_TRUE(!IS_ERR(c.s));
+	t_nevs = 0;
+
+	/* The first call: slot 0, request number 0. */
+	ASSERT_EQ(t_call(&c, 10, 1, 5, now), 0);
+	t_run(&c, &s, now);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(t_nevs, 1);
+	ASSERT_EQ(t_evs[0].kind, RR_TRACE_CALL_START);
+	ASSERT_EQ(t_evs[0].slot, 0);
+	ASSERT_EQ(t_evs[0].req_num, 0);
+	ASSERT_EQ(t_evs[0].cookie, 5);
+	ASSERT_EQ(t_evs[0].len, 10);
+	/* the server saw the same request number */
+	ASSERT_EQ(s.handle, t_evs[0].req_num);
+
+	/* Six packets, four credits: a stall, then total loss. */
+	t_nevs = 0;
+	ASSERT_EQ(t_call(&c, 5000, 2, 6, now), 0);
+	ASSERT_EQ(t_evs[0].kind, RR_TRACE_CALL_START);
+	ASSERT_EQ(t_evs[0].req_num, 8);	/* slot 0 again, one lap on */
+	ASSERT_EQ(t_evs[0].len, 5000);
+	i = t_find_ev(1, RR_TRACE_CREDIT_STALL, 0);
+	ASSERT_TRUE(i > 0);
+	ASSERT_EQ(t_evs[i].req_num, 8);
+	ASSERT_EQ(t_evs[i].idx, 4);
+	ASSERT_EQ(t_evs[i].inflight, 4);
+	ASSERT_EQ(t_evs[i].window, 4);
+	while (!c.completions || c.cookie != 6) {
+		now = rr_session_deadline(c.s);
+		ASSERT_TRUE(now != RR_NO_DEADLINE);
+		t_drop(&c);
+		rr_session_poll(c.s, now);
+		ASSERT_TRUE(t_nevs < 256);
+	}
+	ASSERT_EQ(c.err, -ETIMEDOUT);
+	j = t_find_ev(0, RR_TRACE_TIMEOUT, RR_TRACE_TO_RESEND);
+	ASSERT_TRUE(j > i);
+	ASSERT_EQ(t_evs[j].req_num, 8);
+	ASSERT_EQ(t_evs[j].retries, 1);
+	ASSERT_TRUE(t_evs[j].rto_ns >= p.rto_min_ns);
+	/* the next one waited twice as long */
+	i = t_find_ev(j + 1, RR_TRACE_TIMEOUT, RR_TRACE_TO_RESEND);
+	ASSERT_TRUE(i > j);
+	ASSERT_EQ(t_evs[i].retries, 2);
+	ASSERT_EQ(t_evs[i].rto_ns, 2 * t_evs[j].rto_ns);
+	k = t_find_ev(j, RR_TRACE_RETRANSMIT, 0);
+	ASSERT_TRUE(k > j);
+	ASSERT_EQ(t_evs[k].req_num, 8);
+	ASSERT_EQ(t_evs[k].pkt_kind, RR_PKT_REQ);
+	ASSERT_EQ(t_evs[k].idx, 0);
+	/* the last event: giving up after max_retries */
+	ASSERT_EQ(t_evs[t_nevs - 1].kind, RR_TRACE_TIMEOUT);
+	ASSERT_EQ(t_evs[t_nevs - 1].what, RR_TRACE_TO_GIVE_UP);
+	ASSERT_EQ(t_evs[t_nevs - 1].retries, p.max_retries + 1);
+	/* one event per retransmission the counters count */
+	for (i = 0, k = 0; i < (int)t_nevs; i++)
+		k += t_evs[i].kind == RR_TRACE_RETRANSMIT;
+	ASSERT_EQ((u64)k, rr_session_stats(c.s)->retransmits);
+	t_free(&c, &s);
+}

@@ -248,3 +248,29 @@ TEST(wire_peek)
 	ASSERT_EQ(rr_wire_peek(buf, sizeof(buf), &sess, &tag), -EPROTO);
 	ASSERT_EQ(rr_wire_peek(buf, 31, &sess, &tag), -EINVAL);
 }
+
+/* Diagnostics read the header of any datagram long enough, CRC or not. */
+TEST(wire_peek_pkt)
+{
+	u8 buf[RR_HDR_LEN + 16];
+	struct rr_pkt p;
+	u32 n;
+
+	n = build(buf, RR_PKT_REQ, RR_F_ACKNOW, 77, 3, 4000, 9, 16, true);
+	/* corrupt and foreign: still read as they are */
+	buf[RR_HDR_LEN + 1] ^= 1;
+	buf[4] = 0;
+	ASSERT_EQ(rr_wire_peek_pkt(buf, n, &p), 0);
+	ASSERT_EQ(p.kind, RR_PKT_REQ);
+	ASSERT_EQ(p.flags, RR_F_ACKNOW);
+	ASSERT_EQ(p.sess, 0x01020304);
+	ASSERT_EQ(p.tag, 0xa1b2c3d4);
+	ASSERT_EQ(p.req_num, 77);
+	ASSERT_EQ(p.idx, 3);
+	ASSERT_EQ(p.msg_len, 4000);
+	ASSERT_EQ(p.aux, 9);
+	ASSERT_EQ(p.plen, 16);
+	ASSERT_EQ(rr_wire_peek_pkt(buf, RR_HDR_LEN, &p), 0);
+	ASSERT_EQ(p.plen, 0);
+	ASSERT_EQ(rr_wire_peek_pkt(buf, RR_HDR_LEN - 1, &p), -EINVAL);
+}

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rdmarpcctl's command-line parsers: probabilities, hex keys, on/off, MACs;
- * the parameters' table, the forms of their values and set's help.
+ * the parameters' table, the forms of their values and set's help; how
+ * monitor prints session and peer events.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "ctl.h"
 #include "harness.h"
@@ -226,4 +229,93 @@ TEST(ctl_param_help)
 	EXPECT_TRUE(strstr(buf, "\n    fault_reorder        0..1000000ppm "
 			   "(default 0ppm)\n") != NULL);
 	free(buf);
+}
+
+/* What `rdmarpcctl monitor` prints for session and peer events. */
+static char *print_event(const struct rdmarpc_event *ev, int json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+
+	if (!f)
+		return NULL;
+	if (json) {
+		json_init(&j, f);
+		event_json(&j, ev);
+	} else {
+		event_print(f, ev);
+	}
+	fclose(f);
+	return buf;
+}
+
+TEST(ctl_event_print)
+{
+	struct rdmarpc_event ev;
+	char *out;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = RDMARPC_CMD_SESSION_DOWN;
+	ev.session.id = 3;
+	ev.session.peer_id = 7;
+	ev.session.role = RDMARPC_SESSION_CLIENT;
+	strcpy(ev.session.peer, "server1");
+	ev.session.ipv4 = htonl(0x0a000002);
+	ev.session.tcp_port = 18515;
+	strcpy(ev.session.dev_name, "rxe0");
+	ev.session.port = 1;
+	ev.session.reason = -ECONNRESET;
+	ev.session.present = 1ULL << RDMARPC_A_SESSION_ID |
+			     1ULL << RDMARPC_A_PEER_IPV4 |
+			     1ULL << RDMARPC_A_PEER_TCP_PORT |
+			     1ULL << RDMARPC_A_PEER_SESSION_ID |
+			     1ULL << RDMARPC_A_REASON;
+	out = print_event(&ev, 0);
+	EXPECT_STREQ(out, "session down 3 client server1 10.0.0.2:18515 "
+		     "peer-session 7 rxe0 port 1 reason ECONNRESET\n");
+	free(out);
+	out = print_event(&ev, 1);
+	EXPECT_STREQ(out, "{\"event\":\"session_down\",\"id\":3,"
+		     "\"role\":\"client\",\"peer\":\"server1\","
+		     "\"addr\":\"10.0.0.2\",\"tcp_port\":18515,"
+		     "\"peer_session\":7,\"dev\":\"rxe0\",\"port\":1,"
+		     "\"reason\":\"ECONNRESET\",\"errno\":-104}");
+	free(out);
+	ev.cmd = RDMARPC_CMD_SESSION_UP;
+	ev.session.present &= ~(1ULL << RDMARPC_A_REASON);
+	out = print_event(&ev, 0);
+	EXPECT_STREQ(out, "session up 3 client server1 10.0.0.2:18515 "
+		     "peer-session 7 rxe0 port 1\n");
+	free(out);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = RDMARPC_CMD_PEER_DOWN;
+	strcpy(ev.peer.name, "server1");
+	ev.peer.ipv4 = htonl(0x0a000002);
+	ev.peer.tcp_port = 18515;
+	ev.peer.state = RDMARPC_PEER_FAILED;
+	ev.peer.reason = -4095;		/* no name */
+	ev.peer.present = 1ULL << RDMARPC_A_PEER_NAME |
+			  1ULL << RDMARPC_A_PEER_IPV4 |
+			  1ULL << RDMARPC_A_PEER_TCP_PORT |
+			  1ULL << RDMARPC_A_PEER_STATE |
+			  1ULL << RDMARPC_A_REASON;
+	out = print_event(&ev, 0);
+	EXPECT_STREQ(out, "peer down server1 10.0.0.2:18515 FAILED reason "
+		     "E4095\n");
+	free(out);
+	out = print_event(&ev, 1);
+	EXPECT_STREQ(out, "{\"event\":\"peer_down\",\"name\":\"server1\","
+		     "\"addr\":\"10.0.0.2\",\"tcp_port\":18515,"
+		     "\"state\":\"FAILED\",\"reason\":\"E4095\","
+		     "\"errno\":-4095}");
+	free(out);
+	ev.cmd = RDMARPC_CMD_PEER_UP;
+	ev.peer.state = RDMARPC_PEER_UP;
+	ev.peer.present &= ~(1ULL << RDMARPC_A_REASON);
+	out = print_event(&ev, 0);
+	EXPECT_STREQ(out, "peer up server1 10.0.0.2:18515\n");
+	free(out);
 }

@@ -583,6 +583,220 @@ TEST(events)
 	EXPECT_EQ(log.n, 0);
 }
 
+/* A SESSION_UP or SESSION_DOWN as the module sends it. */
+static void build_session_event(struct mb *m, uint8_t cmd, uint32_t id)
+{
+	mb_genl(m, 0x20, cmd);
+	mb_u32(m, RDMARPC_A_SESSION_ID, id);
+	mb_u8(m, RDMARPC_A_SESSION_ROLE, RDMARPC_SESSION_CLIENT);
+	mb_str(m, RDMARPC_A_PEER_NAME, "server1");
+	mb_u32(m, RDMARPC_A_PEER_IPV4, 0x0200000a);	/* 10.0.0.2 */
+	mb_u16(m, RDMARPC_A_PEER_TCP_PORT, 18515);
+	mb_u32(m, RDMARPC_A_PEER_SESSION_ID, 77);
+	mb_str(m, RDMARPC_A_DEV_NAME, "rxe0");
+	mb_u32(m, RDMARPC_A_PORT, 1);
+	if (cmd == RDMARPC_CMD_SESSION_DOWN)
+		mb_put(m, RDMARPC_A_REASON, &(int32_t){ -ECONNRESET }, 4);
+}
+
+static void build_peer_event(struct mb *m, uint8_t cmd, uint8_t state)
+{
+	mb_genl(m, 0x20, cmd);
+	mb_str(m, RDMARPC_A_PEER_NAME, "server1");
+	mb_u32(m, RDMARPC_A_PEER_IPV4, 0x0200000a);
+	mb_u16(m, RDMARPC_A_PEER_TCP_PORT, 18515);
+	mb_u8(m, RDMARPC_A_PEER_STATE, state);
+	if (cmd == RDMARPC_CMD_PEER_DOWN)
+		mb_put(m, RDMARPC_A_REASON, &(int32_t){ -ECONNREFUSED }, 4);
+}
+
+TEST(session_event)
+{
+	struct rdmarpc_session_event e;
+	struct mb m = { 0 };
+
+	build_session_event(&m, RDMARPC_CMD_SESSION_DOWN, 3);
+	EXPECT_EQ(rl_parse_session_event(mb_hdr(&m), &e), 0);
+	EXPECT_EQ(e.id, 3);
+	EXPECT_EQ(e.peer_id, 77);
+	EXPECT_EQ(e.role, RDMARPC_SESSION_CLIENT);
+	EXPECT_STREQ(e.peer, "server1");
+	EXPECT_EQ(e.ipv4, 0x0200000a);
+	EXPECT_EQ(e.tcp_port, 18515);
+	EXPECT_STREQ(e.dev_name, "rxe0");
+	EXPECT_EQ(e.port, 1);
+	EXPECT_EQ(e.reason, -ECONNRESET);
+	EXPECT_TRUE(RDMARPC_HAS(&e, RDMARPC_A_REASON));
+	EXPECT_TRUE(RDMARPC_HAS(&e, RDMARPC_A_PEER_SESSION_ID));
+
+	/* UP: no reason; an unknown attribute is skipped. */
+	memset(&m, 0, sizeof(m));
+	build_session_event(&m, RDMARPC_CMD_SESSION_UP, 4);
+	mb_u32(&m, RDMARPC_A_MAX + 1, 5);
+	EXPECT_EQ(rl_parse_session_event(mb_hdr(&m), &e), 0);
+	EXPECT_EQ(e.id, 4);
+	EXPECT_EQ(e.reason, 0);
+	EXPECT_FALSE(RDMARPC_HAS(&e, RDMARPC_A_REASON));
+
+	/* No id; a reason of the wrong width; an address that is no u32. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_DOWN);
+	mb_str(&m, RDMARPC_A_PEER_NAME, "server1");
+	EXPECT_EQ(rl_parse_session_event(mb_hdr(&m), &e), -EPROTO);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_DOWN);
+	mb_u32(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_u8(&m, RDMARPC_A_REASON, 1);
+	EXPECT_EQ(rl_parse_session_event(mb_hdr(&m), &e), -EPROTO);
+	EXPECT_EQ(e.id, 0);
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_UP);
+	mb_u32(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_u16(&m, RDMARPC_A_PEER_IPV4, 1);
+	EXPECT_EQ(rl_parse_session_event(mb_hdr(&m), &e), -EPROTO);
+	/* A peer id beyond 32 bits. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_UP);
+	mb_u32(&m, RDMARPC_A_SESSION_ID, 1);
+	mb_u64(&m, RDMARPC_A_PEER_SESSION_ID, 1ULL << 32);
+	EXPECT_EQ(rl_parse_session_event(mb_hdr(&m), &e), -EPROTO);
+}
+
+TEST(peer_event)
+{
+	struct rdmarpc_peer_event e;
+	struct mb m = { 0 };
+
+	build_peer_event(&m, RDMARPC_CMD_PEER_DOWN, RDMARPC_PEER_FAILED);
+	EXPECT_EQ(rl_parse_peer_event(mb_hdr(&m), &e), 0);
+	EXPECT_STREQ(e.name, "server1");
+	EXPECT_EQ(e.ipv4, 0x0200000a);
+	EXPECT_EQ(e.tcp_port, 18515);
+	EXPECT_EQ(e.state, RDMARPC_PEER_FAILED);
+	EXPECT_EQ(e.reason, -ECONNREFUSED);
+
+	memset(&m, 0, sizeof(m));
+	build_peer_event(&m, RDMARPC_CMD_PEER_UP, RDMARPC_PEER_UP);
+	EXPECT_EQ(rl_parse_peer_event(mb_hdr(&m), &e), 0);
+	EXPECT_EQ(e.state, RDMARPC_PEER_UP);
+	EXPECT_EQ(e.reason, 0);
+
+	/* No name; a name too long for the struct. */
+	memset(&m, 0, sizeof(m));
+	mb_genl(&m, 0x20, RDMARPC_CMD_PEER_UP);
+	mb_u8(&m, RDMARPC_A_PEER_STATE, RDMARPC_PEER_UP);
+	EXPECT_EQ(rl_parse_peer_event(mb_hdr(&m), &e), -EPROTO);
+	{
+		char name[RDMARPC_NAME_MAX + 1];
+
+		memset(name, 'p', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		memset(&m, 0, sizeof(m));
+		mb_genl(&m, 0x20, RDMARPC_CMD_PEER_UP);
+		mb_str(&m, RDMARPC_A_PEER_NAME, name);
+		EXPECT_EQ(rl_parse_peer_event(mb_hdr(&m), &e), -EPROTO);
+		EXPECT_STREQ(e.name, "");
+	}
+}
+
+struct any_log {
+	int n;
+	int cmds[8];
+	uint64_t ids[8];
+	int32_t reasons[8];
+	char names[8][RDMARPC_NAME_MAX];
+};
+
+static int any_cb(const struct rdmarpc_event *ev, void *arg)
+{
+	struct any_log *l = arg;
+
+	if (l->n < 8) {
+		l->cmds[l->n] = ev->cmd;
+		switch (ev->cmd) {
+		case RDMARPC_CMD_DEV_NEW:
+		case RDMARPC_CMD_DEV_DEL:
+			strcpy(l->names[l->n], ev->dev.name);
+			break;
+		case RDMARPC_CMD_SESSION_UP:
+		case RDMARPC_CMD_SESSION_DOWN:
+			l->ids[l->n] = ev->session.id;
+			l->reasons[l->n] = ev->session.reason;
+			strcpy(l->names[l->n], ev->session.peer);
+			break;
+		default:
+			l->reasons[l->n] = ev->peer.reason;
+			strcpy(l->names[l->n], ev->peer.name);
+			break;
+		}
+	}
+	l->n++;
+	return 0;
+}
+
+/* Every kind of event in one datagram, in order; the device API sees its own. */
+TEST(events_all_kinds)
+{
+	struct any_log log = { 0 };
+	struct ev_log dlog = { 0 };
+	struct mb m = { 0 };
+	int stop;
+
+	build_full_dev(&m, RDMARPC_CMD_DEV_NEW);
+	build_session_event(&m, RDMARPC_CMD_SESSION_UP, 9);
+	build_peer_event(&m, RDMARPC_CMD_PEER_UP, RDMARPC_PEER_UP);
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_DOWN);	/* malformed: no id */
+	mb_str(&m, RDMARPC_A_PEER_NAME, "server1");
+	mb_genl(&m, 0x20, RDMARPC_CMD_MAX + 1);		/* newer than we are */
+	mb_str(&m, RDMARPC_A_PEER_NAME, "future");
+	mb_genl(&m, 0x20, RDMARPC_CMD_SESSION_GET);	/* not an event */
+	mb_u32(&m, RDMARPC_A_SESSION_ID, 1);
+	build_session_event(&m, RDMARPC_CMD_SESSION_DOWN, 9);
+	build_peer_event(&m, RDMARPC_CMD_PEER_DOWN, RDMARPC_PEER_IDLE);
+
+	EXPECT_EQ(rl_dispatch_all_events(m.buf, m.len, 0x20, any_cb, &log,
+					 &stop), 5);
+	EXPECT_EQ(stop, 0);
+	EXPECT_EQ(log.n, 5);
+	EXPECT_EQ(log.cmds[0], RDMARPC_CMD_DEV_NEW);
+	EXPECT_STREQ(log.names[0], "rxe0");
+	EXPECT_EQ(log.cmds[1], RDMARPC_CMD_SESSION_UP);
+	EXPECT_EQ(log.ids[1], 9);
+	EXPECT_EQ(log.cmds[2], RDMARPC_CMD_PEER_UP);
+	EXPECT_EQ(log.cmds[3], RDMARPC_CMD_SESSION_DOWN);
+	EXPECT_EQ(log.ids[3], 9);
+	EXPECT_EQ(log.reasons[3], -ECONNRESET);
+	EXPECT_EQ(log.cmds[4], RDMARPC_CMD_PEER_DOWN);
+	EXPECT_STREQ(log.names[4], "server1");
+	EXPECT_EQ(log.reasons[4], -ECONNREFUSED);
+
+	/* The device-only API skips the rest. */
+	EXPECT_EQ(rl_dispatch_events(m.buf, m.len, 0x20, ev_cb, &dlog, &stop),
+		  1);
+	EXPECT_EQ(dlog.cmds[0], RDMARPC_CMD_DEV_NEW);
+
+	/* Not an event, or malformed: what rl_parse_event() says. */
+	{
+		struct rdmarpc_event ev;
+		struct mb n = { 0 };
+
+		mb_genl(&n, 0x20, RDMARPC_CMD_PEER_GET);
+		mb_str(&n, RDMARPC_A_PEER_NAME, "x");
+		EXPECT_EQ(rl_parse_event(mb_hdr(&n), &ev), -ENOENT);
+		memset(&n, 0, sizeof(n));
+		mb_genl(&n, 0x20, RDMARPC_CMD_PEER_DOWN);
+		EXPECT_EQ(rl_parse_event(mb_hdr(&n), &ev), -EPROTO);
+		EXPECT_EQ(ev.cmd, 0);
+		memset(&n, 0, sizeof(n));
+		build_full_dev(&n, RDMARPC_CMD_DEV_DEL);
+		EXPECT_EQ(rl_parse_event(mb_hdr(&n), &ev), 0);
+		EXPECT_EQ(ev.cmd, RDMARPC_CMD_DEV_DEL);
+		EXPECT_EQ(ev.dev.n_gids, 2);
+		rl_event_clear(&ev);
+		EXPECT_TRUE(ev.dev.gids == NULL);
+	}
+}
+
 TEST(attr_index)
 {
 	struct mb m = { 0 };
