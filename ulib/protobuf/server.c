@@ -353,6 +353,24 @@ static void req_closure(const ProtobufCMessage *msg, void *closure_data)
 
 /* ---- dispatch ---- */
 
+/*
+ * A service initialised with the generated FOO__INIT(prefix_) has its
+ * handlers right after its ProtobufCService, one per method, and
+ * protobuf-c's invoke calls them without a check: a NULL one (a method
+ * left out) is UNIMPLEMENTED here rather than a crash.  Another invoke is
+ * the program's own and decides for itself.
+ */
+typedef void (*pb_handler)(void *service, const ProtobufCMessage *input,
+			   ProtobufCClosure closure, void *closure_data);
+
+static int has_handler(ProtobufCService *impl, unsigned int index)
+{
+	const pb_handler *handlers = (const pb_handler *)(impl + 1);
+
+	return impl->invoke != protobuf_c_service_invoke_internal ||
+	       handlers[index];
+}
+
 static void dispatch(struct rdmarpc_pb_server *srv,
 		     const struct rdmarpc_req_info *ri, const uint8_t *buf)
 {
@@ -379,6 +397,13 @@ static void dispatch(struct rdmarpc_pb_server *srv,
 		return;
 	}
 	m = &s->impl->descriptor->methods[index];
+	if (!has_handler(s->impl, index)) {
+		STAT_INC(srv, unimplemented);
+		send_status(srv, ri->id, RDMARPC_STATUS_UNIMPLEMENTED,
+			    "%s/%s (method id 0x%08x) is not implemented by this server",
+			    s->impl->descriptor->name, m->name, ri->method);
+		return;
+	}
 	in = protobuf_c_message_unpack(m->input, NULL, ri->len, buf);
 	if (!in) {
 		STAT_INC(srv, bad_requests);

@@ -146,6 +146,13 @@ static void serve_all(void *arg)
 		;
 }
 
+/* A mock's serve hook for a server of its own. */
+static void serve_srv(void *srv)
+{
+	while (rdmarpc_pb_server_serve(srv, 0) > 0)
+		;
+}
+
 static int env_init(struct env *e, size_t max_resp,
 		    const struct rdmarpc_pb_server_opts *sopts)
 {
@@ -565,6 +572,38 @@ TEST(pb_unimplemented_no_service_on_the_peer)
 	}
 	rdmarpc_pb_client_free(c);
 	env_fini(&e);
+}
+
+TEST(pb_method_left_out_is_unimplemented)
+{
+	Rdmarpc__Test__Kv_Service partial = RDMARPC__TEST__KV__INIT(kv_);
+	Rdmarpc__Test__PutRequest put = RDMARPC__TEST__PUT_REQUEST__INIT;
+	Rdmarpc__Test__GetRequest get = RDMARPC__TEST__GET_REQUEST__INIT;
+	const struct rdmarpc_pb_result *res = rdmarpc_pb_last_result();
+	struct rdmarpc_pb_server *srv;
+	struct mock *m = mock_new();
+	ProtobufCService *c;
+	char want[64];
+
+	partial.put = NULL;		/* this server has no Put */
+	ASSERT_EQ(0, rl_pb_server_new(&mock_ops, m, NULL, &srv));
+	ASSERT_EQ(0, rdmarpc_pb_server_add(srv, &partial.base));
+	m->serve = serve_srv;
+	m->serve_arg = srv;
+	c = rl_pb_client_new(DESC, &mock_ops, m, 0, NULL);
+	ASSERT_NE(NULL, c);
+	put.key = "k";
+	EXPECT_EQ(RDMARPC_STATUS_UNIMPLEMENTED,
+		  rdmarpc_pb_call(c, M_PUT, &put.base, NULL));
+	snprintf(want, sizeof(want), "(method id 0x%08x) is not implemented",
+		 rdmarpc_pb_method_id(DESC, M_PUT));
+	EXPECT_TRUE(strstr(res->message, want) != NULL)
+		TH_LOG("message: %s", res->message);
+	EXPECT_EQ(0, rdmarpc_pb_call(c, M_GET, &get.base, NULL));
+	rdmarpc_pb_client_free(c);
+	rdmarpc_pb_server_free(srv);
+	mock_free(m);
+	free(stored_value);
 }
 
 /* A raw call through the mock, as a program's own code would make. */
