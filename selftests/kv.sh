@@ -83,6 +83,14 @@ fnv1a() {
 	printf '0x%08x' "$hash"
 }
 
+# mentions_id TEXT ID: TEXT names method id ID (0x%08x): in hex, any case,
+# with "0x" or not, or in decimal (the binding writes "method id 0x%08x";
+# a module answering for a method nobody serves may word it its own way).
+mentions_id() {
+	local text=${1,,} id=$2
+	[[ $text == *"${id#0x}"* ]] || [[ $text == *"$((id))"* ]]
+}
+
 # kv ARGS...: kv_client against the peer; sets OUT, ERR and RC.
 kv() {
 	local e=$T/kv_client.err
@@ -147,8 +155,7 @@ ktap_check "put --create of an existing key: exit $RC, \"$ERR\"" $st
 
 id=$(fnv1a rdmarpc.examples.kv.Kv/Compact)
 kv unknown
-[ $RC -eq 3 ] && [[ $ERR == *"UNIMPLEMENTED (12)"* ]] &&
-	[[ ${ERR,,} == *"$id"* ]]
+[ $RC -eq 3 ] && [[ $ERR == *"UNIMPLEMENTED (12)"* ]] && mentions_id "$ERR" "$id"
 st=$?
 ktap_check "a method the server does not have ($id): exit $RC, \"$ERR\"" $st
 
@@ -204,10 +211,11 @@ ktap_note "$stats"
 st=$?
 ktap_check "kv_server stopped by SIGTERM: status $rc, no reply refused" $st
 
-# No endpoint serves the service any more: the module says -ENOENT,
-# which the binding reports as UNIMPLEMENTED, naming the method.
+# No endpoint serves the service any more: UNIMPLEMENTED, naming the
+# method id (the binding maps the module's -ENOENT to it).
+id=$(fnv1a rdmarpc.examples.kv.Kv/Get)
 kv get "$key/n"
-[ $RC -eq 3 ] && [[ $ERR == *"UNIMPLEMENTED (12): no service on the peer serves rdmarpc.examples.kv.Kv/Get"* ]]
+[ $RC -eq 3 ] && [[ $ERR == *"UNIMPLEMENTED (12)"* ]] && mentions_id "$ERR" "$id"
 st=$?
-ktap_check "with the server gone: exit $RC, \"$ERR\"" $st
+ktap_check "with the server gone, get ($id): exit $RC, \"$ERR\"" $st
 ktap_finish
