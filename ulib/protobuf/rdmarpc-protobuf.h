@@ -266,8 +266,8 @@ int rdmarpc_pb_complete(const struct rdmarpc_completion *c);
  * closure_data is the request (struct rdmarpc_pb_req *): to answer later,
  * keep it.  @in stays valid until the request is answered.  Answering
  * frees the request: it must not be used afterwards, nor answered twice.
- * A request never answered holds its caller until the call's timeout and
- * its memory until the server's endpoint closes.
+ * A request never answered holds its caller until the call times out,
+ * and its memory (with the server's) for good: answer every request.
  */
 struct rdmarpc_pb_server;
 struct rdmarpc_pb_req;
