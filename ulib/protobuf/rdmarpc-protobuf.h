@@ -172,7 +172,8 @@ rdmarpc_pb_client_new(const ProtobufCServiceDescriptor *desc,
  * reaps meanwhile run their closures too, here.  If the endpoint stops
  * answering (reap fails other than -EINTR, or 10 s pass without every
  * call completing) the client's memory is left allocated rather than
- * freed under the kernel's feet.
+ * freed under the kernel's feet.  Not from one of the client's own
+ * closures: that call counts as in flight until its closure returns.
  */
 void rdmarpc_pb_client_free(ProtobufCService *client);
 
