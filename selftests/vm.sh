@@ -75,10 +75,11 @@ PKGS_REQUIRED=(
 	linux-image-6.12.118+deb12-rt-amd64
 	linux-headers-6.12.118+deb12-rt-amd64 linux-source-6.12 dkms
 	bc bison flex libelf-dev libssl-dev
+	protobuf-c-compiler libprotobuf-c-dev
 )
 PKGS_OPTIONAL=(
-	clang valgrind protobuf-c-compiler libprotobuf-c-dev libnl-route-3-dev
-	rds-tools rdmacm-utils shellcheck sparse
+	clang valgrind libnl-route-3-dev rds-tools rdmacm-utils shellcheck
+	sparse
 )
 
 # Kernel log lines that fail a run.
