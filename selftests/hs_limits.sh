@@ -107,6 +107,30 @@ port_again() {
 		wait_port_up "$DEV" 1 20
 }
 
+# third_session NAME: peers lim1..lim3 to this host; lim1 and lim2 each
+# hold a session, then lim3 tries one.  OUT is that try's output, OK 0 if
+# the first two came up (their output in $T/NAME_limN.out otherwise
+# noted).  The helpers and peers go again before it returns.
+third_session() {
+	local p
+	OK=0
+	for p in lim1 lim2 lim3; do
+		"$CTL" peer add "$p" "$SELF" > /dev/null || OK=1
+	done
+	for p in lim1 lim2; do
+		"$HELPER" hold --peer "$p" --service "held_$p" --timeout 20000 > "$T/$1_$p.out" 2>&1 &
+		BG+=($!)
+		wait_until 20 bg_ready "$T/$1_$p.out" || OK=1
+	done
+	OUT=$(timeout 20 "$HELPER" hold --peer lim3 --service held_lim3 --timeout 10000 2>&1)
+	[ $OK -eq 0 ] || ktap_note "first two: $(cat "$T/$1_lim1.out" \
+		"$T/$1_lim2.out"); server sessions: $(nserver)"
+	stop_bg
+	for p in lim1 lim2 lim3; do
+		"$CTL" peer del "$p" > /dev/null 2>&1
+	done
+}
+
 # A local echo_server.
 "$ECHO_SERVER" > "$T/hs_limits_echo.out" 2>&1 &
 ECHO_PID=$!
@@ -171,27 +195,13 @@ wait_until 10 no_server_session
 n0=$(nserver)
 "$CTL" set sessions_per_host $((n0 + 2)) > /dev/null
 lim0=$(stat handshake host_limit)
-ok=0
-for p in lim1 lim2 lim3; do
-	"$CTL" peer add "$p" "$SELF" > /dev/null || ok=1
-done
-for p in lim1 lim2; do
-	"$HELPER" hold --peer "$p" --service "held_$p" --timeout 20000 > "$T/hs_limits_$p.out" 2>&1 &
-	BG+=($!)
-	wait_until 20 bg_ready "$T/hs_limits_$p.out" || ok=1
-done
-out=$(timeout 20 "$HELPER" hold --peer lim3 --service held_lim3 --timeout 10000 2>&1)
+third_session hs_limits
 lim1=$(stat handshake host_limit)
 ktap_note "sessions_per_host $((n0 + 2)) ($n0 up before); third session:" \
-	"$(tail -n 1 <<< "$out"); host_limit $lim0 -> $lim1"
-[ $ok -eq 0 ] || ktap_note "first two: $(cat "$T/hs_limits_lim1.out" \
-	"$T/hs_limits_lim2.out"); server sessions: $(nserver)"
-[ $ok -eq 0 ] && grep -q '(EUSERS)' <<< "$out" && [ "$lim1" -gt "$lim0" ]
-ktap_check "sessions_per_host: the session past it from $SELF fails with EUSERS" $?
-stop_bg
-for p in lim1 lim2 lim3; do
-	"$CTL" peer del "$p" > /dev/null 2>&1
-done
+	"$(tail -n 1 <<< "$OUT"); host_limit $lim0 -> $lim1"
+[ "$OK" -eq 0 ] && grep -q '(EUSERS)' <<< "$OUT" && [ "$lim1" -gt "$lim0" ]
+st=$?
+ktap_check "sessions_per_host: the session past it from $SELF fails with EUSERS" $st
 "$CTL" set sessions_per_host 16 > /dev/null
 wait_until 30 no_server_session
 
@@ -237,26 +247,14 @@ port_again || ok=1
 depth=$(port_json "$DEV" 1 | jq -r '.recv_depth // empty')
 [ "$depth" = 64 ] || ok=1
 cap0=$(stat handshake capacity)
-for p in lim1 lim2 lim3; do
-	"$CTL" peer add "$p" "$SELF" > /dev/null || ok=1
-done
-for p in lim1 lim2; do
-	"$HELPER" hold --peer "$p" --service "held_$p" --timeout 20000 > "$T/hs_limits_cap_$p.out" 2>&1 &
-	BG+=($!)
-	wait_until 20 bg_ready "$T/hs_limits_cap_$p.out" || ok=1
-done
-out=$(timeout 20 "$HELPER" hold --peer lim3 --service held_lim3 --timeout 10000 2>&1)
+third_session hs_limits_cap
 cap1=$(stat handshake capacity)
-ktap_note "port recv_depth ${depth:-?}, server sessions $(nserver); third session:" \
-	"$(tail -n 1 <<< "$out"); capacity $cap0 -> $cap1"
-[ $ok -eq 0 ] || ktap_note "first two: $(cat "$T/hs_limits_cap_lim1.out" \
-	"$T/hs_limits_cap_lim2.out")"
-[ $ok -eq 0 ] && grep -q '(EUSERS)' <<< "$out" && [ "$cap1" -gt "$cap0" ]
-ktap_check "receive capacity: on a port of recv_depth 64, the session past two of 32 credits fails with EUSERS" $?
-stop_bg
-for p in lim1 lim2 lim3; do
-	"$CTL" peer del "$p" > /dev/null 2>&1
-done
+ktap_note "port recv_depth ${depth:-?}; third session:" \
+	"$(tail -n 1 <<< "$OUT"); capacity $cap0 -> $cap1"
+[ $ok -eq 0 ] && [ "$OK" -eq 0 ] && grep -q '(EUSERS)' <<< "$OUT" &&
+	[ "$cap1" -gt "$cap0" ]
+st=$?
+ktap_check "receive capacity: on a port of recv_depth 64, the session past two of 32 credits fails with EUSERS" $st
 "$CTL" set recv_depth "$DEPTH0" > /dev/null
 port_again
 DEPTH0=

@@ -144,6 +144,25 @@ static int open_connected(const struct opts *o, struct rdmarpc **ep)
 	return handle;
 }
 
+/* An endpoint serving @service; messages on failure. */
+static int open_bound(const char *service, struct rdmarpc **ep)
+{
+	int err = rdmarpc_open(ep);
+
+	if (err) {
+		fprintf(stderr, "rpc_helper: open: %s\n",
+			rdmarpc_strerror(err));
+		return err;
+	}
+	err = rdmarpc_bind(*ep, service, NULL, 0);
+	if (err) {
+		fprintf(stderr, "rpc_helper: bind %s: %s\n", service,
+			rdmarpc_strerror(err));
+		rdmarpc_close(*ep);
+	}
+	return err;
+}
+
 static int do_sink(const struct opts *o)
 {
 	struct rdmarpc *ep;
@@ -153,18 +172,8 @@ static int do_sink(const struct opts *o)
 
 	if (!buf)
 		return 1;
-	err = rdmarpc_open(&ep);
-	if (err) {
-		fprintf(stderr, "rpc_helper: open: %s\n",
-			rdmarpc_strerror(err));
+	if (open_bound(o->service, &ep))
 		return 1;
-	}
-	err = rdmarpc_bind(ep, o->service, NULL, 0);
-	if (err) {
-		fprintf(stderr, "rpc_helper: bind %s: %s\n", o->service,
-			rdmarpc_strerror(err));
-		return 1;
-	}
 	printf("sink: serving '%s', never replying\n", o->service);
 	for (;;) {
 		struct rdmarpc_req_info r;
@@ -219,14 +228,8 @@ static int do_early(const struct opts *o)
 
 	if (!buf)
 		return 1;
-	err = rdmarpc_open(&e.ep);
-	if (!err)
-		err = rdmarpc_bind(e.ep, o->service, NULL, 0);
-	if (err) {
-		fprintf(stderr, "rpc_helper: open and bind %s: %s\n",
-			o->service, rdmarpc_strerror(err));
+	if (open_bound(o->service, &e.ep))
 		return 1;
-	}
 	printf("serving '%s', answering from another thread\n", o->service);
 	fflush(stdout);
 	if (pthread_create(&thread, NULL, early_replier, &e))
@@ -439,44 +442,15 @@ static int do_clients(const struct opts *o)
 static int do_hold(const struct opts *o)
 {
 	struct rdmarpc *srv, *cli;
-	int err;
 
-	err = rdmarpc_open(&srv);
-	if (err) {
-		fprintf(stderr, "rpc_helper: open: %s\n",
-			rdmarpc_strerror(err));
+	if (open_bound(o->service, &srv))
 		return 1;
-	}
-	err = rdmarpc_bind(srv, o->service, NULL, 0);
-	if (err) {
-		fprintf(stderr, "rpc_helper: bind %s: %s\n", o->service,
-			rdmarpc_strerror(err));
-		return 1;
-	}
 	if (open_connected(o, &cli) < 0)
 		return 1;
 	printf("ready\n");
 	fflush(stdout);
 	for (;;)
 		pause();
-}
-
-static int open_bound(const char *service, struct rdmarpc **ep)
-{
-	int err = rdmarpc_open(ep);
-
-	if (err) {
-		fprintf(stderr, "rpc_helper: open: %s\n",
-			rdmarpc_strerror(err));
-		return err;
-	}
-	err = rdmarpc_bind(*ep, service, NULL, 0);
-	if (err) {
-		fprintf(stderr, "rpc_helper: bind %s: %s\n", service,
-			rdmarpc_strerror(err));
-		rdmarpc_close(*ep);
-	}
-	return err;
 }
 
 /* The request of "signals": a sequence number and the caller's pid. */
