@@ -7,7 +7,9 @@
  * the response with RFRs) -> FREE, with a response packet moving any of
  * REQ/WAIT straight to RESP.  A per-slot retransmission timer restarts on
  * progress; on expiry everything unanswered is resent (or a probe sent in
- * WAIT), the RTO backs off, and after max_retries the call fails.
+ * WAIT) and the RTO backs off.  The call fails at its deadline, or after
+ * max_retries expiries in a row during which the session received
+ * nothing at all from its peer (the path is dead, not lossy).
  *
  * Server slot life: EMPTY -> RECV (reassembling) -> PENDING (handler
  * owns it) -> DONE (response stored) -> [newer request number] -> RECV.
@@ -75,7 +77,7 @@ struct rr_cslot {
 	bool probe;		/* WAIT: send one RFR 0 to ask after the call */
 	u32 req_num;
 	u32 method;
-	u32 retries;
+	u32 retries;		/* expiries since the last progress */
 	u32 inflight;		/* packets sent, answer not yet seen */
 	u32 next_new;		/* next packet never sent */
 	u32 rtx_cursor;		/* resend unanswered packets in */
@@ -85,6 +87,7 @@ struct rr_cslot {
 	u64 timed_at;
 	u64 deadline;
 	u64 started;
+	u64 stalled_at;		/* the first of the @retries expiries */
 	u64 cookie;
 	struct rr_pktmap map;
 	struct rr_msg req;
@@ -132,6 +135,7 @@ struct rr_session {
 	u32 ack_owed;		/* server: RECV/PENDING slots owing an ack */
 	u64 ack_delay;		/* server: params.ack_delay_ns, capped */
 	u64 deadline;
+	u64 last_rx;		/* when a valid packet last came in */
 	struct rr_rtt rtt;
 	struct rr_cc cc;
 	struct rr_stats st;
@@ -968,7 +972,14 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 		rr_cslot_arm(s, c, now);
 		return;
 	}
-	if (++c->retries > s->p.max_retries) {
+	if (++c->retries == 1)
+		c->stalled_at = now;
+	/*
+	 * Give up only on a path that delivers nothing: while packets still
+	 * come in (a lossy path, or one the handler keeps busy), the call
+	 * goes on until its deadline.
+	 */
+	if (c->retries > s->p.max_retries && s->last_rx < c->stalled_at) {
 		rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0, RR_TRACE_TO_GIVE_UP);
 		rr_cslot_finish(s, c, -ETIMEDOUT);
 		return;
@@ -1525,6 +1536,7 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 	}
 	s->st.rx_pkts++;
 	s->st.rx_bytes += len;
+	s->last_rx = now;
 	if (s->role == RR_ROLE_CLIENT)
 		return rr_client_rx(s, &pkt, now);
 	return rr_server_rx(s, &pkt, now);

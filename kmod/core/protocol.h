@@ -45,7 +45,11 @@ struct rr_params {
 	u64 rto_init_ns;	/* RTO before the first RTT sample */
 	u64 rto_min_ns;
 	u64 rto_max_ns;
-	u32 max_retries;	/* timeouts in a row without progress */
+	/*
+	 * Timeouts in a row without progress, with nothing received from
+	 * the peer meanwhile, after which a call fails.
+	 */
+	u32 max_retries;
 	u64 call_timeout_ns;	/* total time a call may take, 0: unlimited */
 	/*
 	 * Server: how long a complete request may wait for its handler's

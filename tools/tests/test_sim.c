@@ -66,6 +66,34 @@ FAULT_TEST(all_together,
 	   cfg.net.tx_fail = 0.02; cfg.alloc_fail_every = 101;
 	   cfg.handler_ns = (u64)s * 10000)
 
+/*
+ * A lossy path that still delivers: 20% loss, 20% reorder, 5% duplicates
+ * and 1% corruption at once, 64 KiB calls over small packets and few
+ * credits, where runs of max_retries timeouts in a row happen.  No call
+ * may give up: some packets still come back while they do.
+ */
+TEST(sim_heavy_loss_no_give_up)
+{
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	for (int s = 1; s <= seeds(12); s++) {
+		wl_default(&cfg);
+		cfg.size = 65536;
+		cfg.rpcs = 100;
+		cfg.params.mtu = 256;
+		cfg.params.credits = 4;
+		cfg.params.cc_init_cwnd = 4;
+		cfg.net.seed = (u64)s;
+		cfg.net.loss = 0.2;
+		cfg.net.reorder = 0.2;
+		cfg.net.duplicate = 0.05;
+		cfg.net.corrupt = 0.01;
+		ASSERT_TRUE(run(&cfg, &r));
+		ASSERT_EQ(r.failed, 0);
+	}
+}
+
 TEST(sim_fault_duplicates_counted)
 {
 	struct wl_cfg cfg;
