@@ -212,7 +212,7 @@ st=$?
 ktap_check "kv_server stopped by SIGTERM: status $rc, no reply refused" $st
 
 # No endpoint serves the service any more: UNIMPLEMENTED, naming the
-# method id (the binding maps the module's -ENOENT to it).
+# method id (the peer's module answers so itself).
 id=$(fnv1a rdmarpc.examples.kv.Kv/Get)
 kv get "$key/n"
 [ $RC -eq 3 ] && [[ $ERR == *"UNIMPLEMENTED (12)"* ]] && mentions_id "$ERR" "$id"

@@ -111,15 +111,6 @@ void rl_pb_outcome(const ProtobufCServiceDescriptor *desc, unsigned int index,
 	memset(res, 0, sizeof(*res));
 	res->resp_len = resp_len;
 
-	if (error == -ENOENT) {
-		/* The module found no endpoint serving the method id. */
-		res->status = res->wire_status = RDMARPC_STATUS_UNIMPLEMENTED;
-		rl_pb_msg(res->message,
-			  "no service on the peer serves %s/%s (method id 0x%08x)",
-			  desc->name, m->name,
-			  rdmarpc_pb_method_id(desc, index));
-		return;
-	}
 	if (error == -ENOBUFS) {
 		res->error = error;
 		if (resp_len > cap)

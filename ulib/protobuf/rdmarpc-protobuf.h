@@ -31,11 +31,12 @@
  *    could not be used (-ENOBUFS: larger than the client's max_resp;
  *    -EBADMSG: it does not unpack); the closure gets NULL.
  * Statuses this library produces itself:
- *  - RDMARPC_STATUS_UNIMPLEMENTED: no endpoint on the peer serves the
- *    method (the transport's -ENOENT), or the server's endpoint receives
- *    a method id none of its services has, or one whose handler is NULL
- *    in the generated service structure; the message names the method id
- *    ("method id 0x%08x");
+ *  - RDMARPC_STATUS_UNIMPLEMENTED: the server's endpoint receives a method
+ *    id none of its services has, or one whose handler is NULL in the
+ *    generated service structure; the message names the method id
+ *    ("method id 0x%08x").  (When no endpoint on the peer serves the
+ *    method at all, the peer's module answers UNIMPLEMENTED itself, with
+ *    "no service for method 0x%08x".)
  *  - RDMARPC_STATUS_INVALID_ARGUMENT: the request does not unpack as the
  *    method's input message;
  *  - RDMARPC_STATUS_INTERNAL: the handler answered NULL, or a message of

@@ -2,6 +2,7 @@
 /* The model of the module's queues for one endpoint: see mock.h. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -204,7 +205,13 @@ static void start(struct mock_state *s, const struct rdmarpc_call *c)
 	d->next = s->dsts;
 	s->dsts = d;
 	if (!bound(s, c->method)) {
-		complete(s, c->cookie, -ENOENT, 0, NULL, 0);
+		/* As the module answers: UNIMPLEMENTED, naming the id. */
+		char msg[64];
+		int n = snprintf(msg, sizeof(msg),
+				 "no service for method 0x%08x", c->method);
+
+		complete(s, c->cookie, 0, RDMARPC_STATUS_UNIMPLEMENTED, msg,
+			 (size_t)n);
 		return;
 	}
 	r = calloc(1, sizeof(*r));

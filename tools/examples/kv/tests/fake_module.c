@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,7 +330,12 @@ static struct fcall *start(struct rdmarpc *ep, const struct rdmarpc_call *rc,
 	}
 	c->server = server_of(rc->method);
 	if (!c->server) {
-		complete(c, -ENOENT, 0, NULL, 0);
+		/* As the module answers: UNIMPLEMENTED, naming the id. */
+		char msg[64];
+		int n = snprintf(msg, sizeof(msg),
+				 "no service for method 0x%08x", rc->method);
+
+		complete(c, 0, RDMARPC_STATUS_UNIMPLEMENTED, msg, (size_t)n);
 		return c;
 	}
 	c->id = next_id++;

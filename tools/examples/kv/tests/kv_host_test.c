@@ -232,11 +232,11 @@ TEST(kv_cli_methods)
 	client(&r, "unknown", NULL);
 	EXPECT_EQ(3, r.rc);
 	EXPECT_TRUE(strstr(r.err, "UNIMPLEMENTED (12)") != NULL);
-	EXPECT_TRUE(strstr(r.err, "rdmarpc.examples.kv.Kv/Compact") != NULL);
 	{
-		char id[32];
+		char id[48];
 
-		snprintf(id, sizeof(id), "method id 0x%08x",
+		/* What the peer's module answers for a method nobody serves. */
+		snprintf(id, sizeof(id), "no service for method 0x%08x",
 			 rdmarpc_method_id("rdmarpc.examples.kv.Kv/Compact"));
 		EXPECT_TRUE(strstr(r.err, id) != NULL) TH_LOG("%s", r.err);
 	}
