@@ -40,8 +40,9 @@
  *
  *   rpc_helper counter [--service NAME] [--count N] [--delay MS]
  *       Bind NAME (default "counter") and answer each request after MS
- *       milliseconds (default 5) with its own bytes.  Requests carry a
- *       sequence number below COUNT (see "signals"); after each it prints
+ *       milliseconds (default 5) with its own bytes, printing "took N
+ *       bytes" as it takes one.  Requests carry a sequence number below
+ *       COUNT (see "signals"); after each answer it prints
  *         answered A distinct D dup X bad B
  *       (X: sequence numbers seen before, B: requests not of that form).
  *
@@ -56,6 +57,16 @@
  *         calls N: ok K eintr E signals S
  *       Exit 0 if every call returned its own bytes and, with SA_RESTART,
  *       none returned EINTR.
+ *
+ *   rpc_helper retry --peer ADDR [--service NAME] [--idempotent]
+ *                    [--timeout MS]
+ *       One call of 16 bytes to NAME (default "counter") with
+ *       rdmarpc_call_opts(): idempotent or not, under a policy of up to 100
+ *       tries 100 ms to 1 s apart on transport errors, UNAVAILABLE and
+ *       UNIMPLEMENTED (no one serves it while its server restarts), all
+ *       within MS (default 60000).  Prints "ready", then
+ *         attempts N: ok | attempts N: ERRNAME | attempts N: status S
+ *       Exit 0 if the call succeeded with its bytes back.
  *
  * --timeout MS bounds the calls, and the handshake up to
  * RDMARPC_CONNECT_TIMEOUT_MAX; --connect-timeout MS bounds the handshake
@@ -87,7 +98,7 @@ struct opts {
 	unsigned long long size, count, endpoints, max_size, timeout_ms;
 	unsigned long long connect_timeout_ms;	/* ULLONG_MAX: not given */
 	unsigned long long delay_ms;
-	bool poll, no_restart;
+	bool poll, no_restart, idempotent;
 };
 
 static double now_s(void)
@@ -485,6 +496,7 @@ static int do_counter(const struct opts *o)
 				rdmarpc_strerror(err));
 			return 1;
 		}
+		printf("took %zu bytes\n", r.len);
 		nanosleep(&delay, NULL);
 		answered++;
 		if (r.len != sizeof(q) || q.seq >= o->count)
@@ -560,6 +572,48 @@ static int do_signals(const struct opts *o)
 	return ok == o->count && (o->no_restart || !eintr) ? 0 : 1;
 }
 
+static int do_retry(const struct opts *o)
+{
+	struct rdmarpc_retry_policy pol = {
+		.max_attempts = 100, .initial_backoff_ms = 100,
+		.max_backoff_ms = 1000, .multiplier = 2,
+		.statuses = RDMARPC_RETRY_ON(RDMARPC_STATUS_UNAVAILABLE) |
+			    RDMARPC_RETRY_ON(RDMARPC_STATUS_UNIMPLEMENTED),
+		.flags = RDMARPC_RETRY_TRANSPORT,
+	};
+	struct rdmarpc_call_opts co = {
+		.timeout_ms = o->timeout_ms ? (unsigned int)o->timeout_ms :
+			      60000,
+		.flags = o->idempotent ? RDMARPC_CALL_IDEMPOTENT : 0,
+		.retry = &pol,
+	};
+	struct seq_req q = { .seq = 0, .pid = (uint64_t)getpid() }, a;
+	unsigned int tries = 0;
+	struct rdmarpc *ep;
+	size_t got = 0;
+	int32_t st = 0;
+	int handle, err;
+
+	handle = open_connected(o, &ep);
+	if (handle < 0)
+		return 1;
+	co.attempts = &tries;
+	printf("ready\n");
+	err = rdmarpc_call_opts(ep, handle, rdmarpc_method_id(o->service), &q,
+				sizeof(q), &a, sizeof(a), &got, &st, &co);
+	if (err)
+		printf("attempts %u: %s\n", tries, errname(err));
+	else if (st)
+		printf("attempts %u: status %d\n", tries, st);
+	else
+		printf("attempts %u: %s\n", tries,
+		       got == sizeof(q) && !memcmp(&q, &a, sizeof(q)) ?
+		       "ok" : "wrong bytes");
+	rdmarpc_close(ep);
+	return !err && !st && got == sizeof(q) && !memcmp(&q, &a, sizeof(q)) ?
+	       0 : 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rpc_helper sink [--service NAME]\n"
@@ -573,6 +627,8 @@ static void usage(FILE *f)
 		"[--delay MS]\n"
 		"       rpc_helper signals --peer ADDR [--service NAME] "
 		"[--count N] [--no-restart] [--timeout MS]\n"
+		"       rpc_helper retry --peer ADDR [--service NAME] "
+		"[--idempotent] [--timeout MS]\n"
 		"       (all but sink and early: [--connect-timeout MS])\n");
 }
 
@@ -590,6 +646,7 @@ int main(int argc, char **argv)
 		{ "poll", no_argument, NULL, 'P' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "no-restart", no_argument, NULL, 'R' },
+		{ "idempotent", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 64, .count = 1, .endpoints = 2, .delay_ms = 5,
@@ -619,6 +676,7 @@ int main(int argc, char **argv)
 		case 'P': o.poll = true; break;
 		case 'd': dst = &o.delay_ms; break;
 		case 'R': o.no_restart = true; break;
+		case 'I': o.idempotent = true; break;
 		default: usage(stderr); return 2;
 		}
 		if (dst) {
@@ -662,6 +720,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "clients")) {
 		o.service = o.service ? o.service : "echo";
 		return do_clients(&o);
+	}
+	if (!strcmp(mode, "retry")) {
+		o.service = o.service ? o.service : "counter";
+		return do_retry(&o);
 	}
 	if (!strcmp(mode, "signals")) {
 		o.service = o.service ? o.service : "counter";

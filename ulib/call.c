@@ -3,11 +3,12 @@
  * /dev/rdmarpc, the client side: endpoints, connections and calls.
  *
  * Each function checks its arguments, fills the ABI structure and makes
- * one ioctl.  The endpoint holds nothing but the descriptor, so any number
- * of threads may use it at once.
+ * one ioctl.  The endpoint holds the descriptor and its retry policy
+ * (under its mutex), so any number of threads may use it at once.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@
 
 struct rdmarpc {
 	int fd;
+	pthread_mutex_t lock;			/* guards @retry */
+	struct rdmarpc_retry_policy retry;	/* max_attempts 0: none set */
 };
 
 int rl_ep_wrap(int fd, struct rdmarpc **out)
@@ -24,12 +27,33 @@ int rl_ep_wrap(int fd, struct rdmarpc **out)
 	struct rdmarpc *ep;
 
 	*out = NULL;
-	ep = malloc(sizeof(*ep));
+	ep = calloc(1, sizeof(*ep));
 	if (!ep)
 		return -ENOMEM;
 	ep->fd = fd;
+	pthread_mutex_init(&ep->lock, NULL);
 	*out = ep;
 	return 0;
+}
+
+RL_EXPORT int rdmarpc_set_retry_policy(struct rdmarpc *ep,
+				       const struct rdmarpc_retry_policy *p)
+{
+	struct rdmarpc_retry_policy none = { 0 };
+
+	if (!ep || (p && rl_retry_check(p)))
+		return -EINVAL;
+	pthread_mutex_lock(&ep->lock);
+	ep->retry = p ? *p : none;
+	pthread_mutex_unlock(&ep->lock);
+	return 0;
+}
+
+void rl_ep_retry_policy(struct rdmarpc *ep, struct rdmarpc_retry_policy *p)
+{
+	pthread_mutex_lock(&ep->lock);
+	*p = ep->retry;
+	pthread_mutex_unlock(&ep->lock);
 }
 
 RL_EXPORT int rdmarpc_open(struct rdmarpc **out)
@@ -53,6 +77,7 @@ RL_EXPORT void rdmarpc_close(struct rdmarpc *ep)
 	if (!ep)
 		return;
 	close(ep->fd);
+	pthread_mutex_destroy(&ep->lock);
 	free(ep);
 }
 

@@ -7,6 +7,7 @@
 #ifndef RDMARPC_ULIB_INTERNAL_H
 #define RDMARPC_ULIB_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
@@ -81,6 +82,22 @@ struct rdmarpc_bind;
 
 /* An endpoint around an open descriptor (the tests use any file). */
 int rl_ep_wrap(int fd, struct rdmarpc **out);
+/* A copy of the endpoint's retry policy (max_attempts 0: none set). */
+void rl_ep_retry_policy(struct rdmarpc *ep, struct rdmarpc_retry_policy *p);
+
+/* retry.c */
+/* 0 if @p is a usable policy, else -EINVAL. */
+int rl_retry_check(const struct rdmarpc_retry_policy *p);
+/*
+ * Whether a call that ended with @err (0: then @status) after @tries
+ * attempts is tried again under @p, with @left_ms of its time left
+ * (UINT64_MAX: no bound).  If so, *delay_ms is the wait before the next
+ * attempt: the exponential backoff with its upper half jittered, from
+ * *rnd (a xorshift state).
+ */
+bool rl_retry_next(const struct rdmarpc_retry_policy *p, unsigned int tries,
+		   int err, int32_t status, uint64_t left_ms, uint64_t *rnd,
+		   unsigned int *delay_ms);
 /* ioctl(); 0 or a negative errno. */
 int rl_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg);
 /* A wait in ms as the ABI takes it: -1 (forever) becomes ~0U. */

@@ -521,6 +521,65 @@ int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 		 size_t *resp_len, int32_t *status, unsigned int timeout_ms);
 
 /*
+ * Retries, for idempotent calls only: a call that ends with a transport
+ * error (with RDMARPC_RETRY_TRANSPORT: -ETIMEDOUT, -ECONNRESET,
+ * -ECONNABORTED, -ENODEV, -ENOENT, -EHOSTUNREACH, -ECONNREFUSED, -EUSERS,
+ * -ENOSPC, -ENOMEM) or with a status in @statuses is made again, up to
+ * @max_attempts tries in all, after a backoff that starts at
+ * @initial_backoff_ms, grows by @multiplier per retry up to
+ * @max_backoff_ms, and is jittered (a random point in its upper half),
+ * all within the call's timeout.  A call not marked idempotent runs at
+ * most once: whether a failed one ran on the server is unknown.
+ */
+struct rdmarpc_retry_policy {
+	unsigned int max_attempts;	/* 1..100: tries in all */
+	unsigned int initial_backoff_ms;
+	unsigned int max_backoff_ms;	/* >= initial_backoff_ms */
+	unsigned int multiplier;	/* 1..10 */
+	uint32_t statuses;		/* RDMARPC_RETRY_ON(status) bits */
+	uint32_t flags;			/* RDMARPC_RETRY_* */
+};
+
+#define RDMARPC_RETRY_ON(status)	(1u << (status))
+#define RDMARPC_RETRY_TRANSPORT		0x1u
+
+/* Three tries, 10 ms then 20 ms apart, on transport errors and UNAVAILABLE. */
+#define RDMARPC_RETRY_POLICY_DEFAULT {					\
+	.max_attempts = 3, .initial_backoff_ms = 10,			\
+	.max_backoff_ms = 1000, .multiplier = 2,			\
+	.statuses = RDMARPC_RETRY_ON(RDMARPC_STATUS_UNAVAILABLE),	\
+	.flags = RDMARPC_RETRY_TRANSPORT,				\
+}
+
+/*
+ * The policy of the endpoint's idempotent calls that name none (NULL: no
+ * retries, the default).  -EINVAL for a policy out of range.
+ */
+int rdmarpc_set_retry_policy(struct rdmarpc *ep,
+			     const struct rdmarpc_retry_policy *p);
+
+/* The call is idempotent: running it twice does no harm. */
+#define RDMARPC_CALL_IDEMPOTENT		0x1u
+
+/* What rdmarpc_call_opts() takes beyond rdmarpc_call()'s arguments. */
+struct rdmarpc_call_opts {
+	unsigned int timeout_ms;	/* all tries together (0: the module's
+					 * default, for each try) */
+	unsigned int flags;		/* RDMARPC_CALL_* */
+	const struct rdmarpc_retry_policy *retry; /* NULL: the endpoint's */
+	unsigned int *attempts;		/* if not NULL: tries made */
+};
+
+/*
+ * rdmarpc_call() with options: an idempotent call is retried as its
+ * policy says.  Returns as rdmarpc_call() does, for the last try.
+ */
+int rdmarpc_call_opts(struct rdmarpc *ep, int handle, uint32_t method,
+		      const void *req, size_t req_len, void *resp,
+		      size_t resp_cap, size_t *resp_len, int32_t *status,
+		      const struct rdmarpc_call_opts *opts);
+
+/*
  * Asynchronous calls use the ABI's structures directly (no copy):
  * struct rdmarpc_call to submit, struct rdmarpc_completion to reap; see
  * <rdmarpc.h>.  rdmarpc_call_prep() fills a struct rdmarpc_call; @cookie is

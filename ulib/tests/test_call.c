@@ -334,6 +334,115 @@ TEST(parse_addr)
 		  -EINVAL);
 }
 
+TEST(retry_policy_checks)
+{
+	struct rdmarpc_retry_policy d = RDMARPC_RETRY_POLICY_DEFAULT, p;
+
+	EXPECT_EQ(rl_retry_check(&d), 0);
+	p = d;
+	p.max_attempts = 0;
+	EXPECT_EQ(rl_retry_check(&p), -EINVAL);
+	p = d;
+	p.max_attempts = 101;
+	EXPECT_EQ(rl_retry_check(&p), -EINVAL);
+	p = d;
+	p.multiplier = 0;
+	EXPECT_EQ(rl_retry_check(&p), -EINVAL);
+	p = d;
+	p.max_backoff_ms = p.initial_backoff_ms - 1;
+	EXPECT_EQ(rl_retry_check(&p), -EINVAL);
+	p = d;
+	p.flags = 2;
+	EXPECT_EQ(rl_retry_check(&p), -EINVAL);
+}
+
+TEST(retry_decisions)
+{
+	struct rdmarpc_retry_policy p = RDMARPC_RETRY_POLICY_DEFAULT;
+	unsigned int delay = 0;
+	uint64_t rnd = 1;
+
+	/* Transient transport errors and UNAVAILABLE retry... */
+	EXPECT_TRUE(rl_retry_next(&p, 1, -ECONNRESET, 0, UINT64_MAX, &rnd,
+				  &delay));
+	EXPECT_TRUE(delay >= 5 && delay <= 10);
+	EXPECT_TRUE(rl_retry_next(&p, 1, -ETIMEDOUT, 0, UINT64_MAX, &rnd,
+				  &delay));
+	EXPECT_TRUE(rl_retry_next(&p, 1, -ECONNABORTED, 0, UINT64_MAX, &rnd,
+				  &delay));
+	EXPECT_TRUE(rl_retry_next(&p, 2, 0, RDMARPC_STATUS_UNAVAILABLE,
+				  UINT64_MAX, &rnd, &delay));
+	EXPECT_TRUE(delay >= 10 && delay <= 20);
+	/* ...others do not, nor does anything after max_attempts. */
+	EXPECT_FALSE(rl_retry_next(&p, 3, -ECONNRESET, 0, UINT64_MAX, &rnd,
+				   &delay));
+	EXPECT_FALSE(rl_retry_next(&p, 1, -EMSGSIZE, 0, UINT64_MAX, &rnd,
+				   &delay));
+	EXPECT_FALSE(rl_retry_next(&p, 1, -ECANCELED, 0, UINT64_MAX, &rnd,
+				   &delay));
+	EXPECT_FALSE(rl_retry_next(&p, 1, 0, RDMARPC_STATUS_OK, UINT64_MAX,
+				   &rnd, &delay));
+	EXPECT_FALSE(rl_retry_next(&p, 1, 0, RDMARPC_STATUS_NOT_FOUND,
+				   UINT64_MAX, &rnd, &delay));
+	EXPECT_FALSE(rl_retry_next(&p, 1, 0, -5, UINT64_MAX, &rnd, &delay));
+	/* Not without time left for a try after the wait. */
+	EXPECT_FALSE(rl_retry_next(&p, 1, -ECONNRESET, 0, 3, &rnd, &delay));
+	/* Statuses as asked; transport errors only with the flag. */
+	p.statuses |= RDMARPC_RETRY_ON(RDMARPC_STATUS_UNIMPLEMENTED);
+	p.flags = 0;
+	EXPECT_TRUE(rl_retry_next(&p, 1, 0, RDMARPC_STATUS_UNIMPLEMENTED,
+				  UINT64_MAX, &rnd, &delay));
+	EXPECT_FALSE(rl_retry_next(&p, 1, -ECONNRESET, 0, UINT64_MAX, &rnd,
+				   &delay));
+	/* The backoff grows by the multiplier up to its ceiling. */
+	p = (struct rdmarpc_retry_policy)RDMARPC_RETRY_POLICY_DEFAULT;
+	p.max_attempts = 100;
+	p.initial_backoff_ms = 100;
+	p.max_backoff_ms = 1000;
+	p.multiplier = 3;
+	EXPECT_TRUE(rl_retry_next(&p, 3, -ENODEV, 0, UINT64_MAX, &rnd,
+				  &delay));
+	EXPECT_TRUE(delay >= 450 && delay <= 900);
+	EXPECT_TRUE(rl_retry_next(&p, 50, -ENODEV, 0, UINT64_MAX, &rnd,
+				  &delay));
+	EXPECT_TRUE(delay >= 500 && delay <= 1000);
+}
+
+TEST(call_opts_args)
+{
+	struct rdmarpc_retry_policy bad = RDMARPC_RETRY_POLICY_DEFAULT;
+	struct rdmarpc_retry_policy p = RDMARPC_RETRY_POLICY_DEFAULT;
+	struct rdmarpc_call_opts o = { .flags = RDMARPC_CALL_IDEMPOTENT };
+	unsigned int tries = 0;
+	struct rdmarpc *ep;
+	char buf[4];
+	int fd;
+
+	fd = open("/dev/null", O_RDWR);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(rl_ep_wrap(fd, &ep), 0);
+	bad.max_attempts = 0;
+	EXPECT_EQ(rdmarpc_set_retry_policy(ep, &bad), -EINVAL);
+	EXPECT_EQ(rdmarpc_set_retry_policy(NULL, &p), -EINVAL);
+	EXPECT_EQ(rdmarpc_set_retry_policy(ep, &p), 0);
+	o.attempts = &tries;
+	/* Not a transient error: one try, even idempotent. */
+	EXPECT_EQ(rdmarpc_call_opts(ep, 0, 1, buf, 4, buf, 4, NULL, NULL, &o),
+		  -ENOTTY);
+	EXPECT_EQ(tries, 1u);
+	o.retry = &bad;
+	EXPECT_EQ(rdmarpc_call_opts(ep, 0, 1, buf, 4, buf, 4, NULL, NULL, &o),
+		  -EINVAL);
+	o.retry = NULL;
+	o.flags = 0x80;
+	EXPECT_EQ(rdmarpc_call_opts(ep, 0, 1, buf, 4, buf, 4, NULL, NULL, &o),
+		  -EINVAL);
+	EXPECT_EQ(rdmarpc_call_opts(ep, 0, 1, buf, 4, buf, 4, NULL, NULL,
+				    NULL), -EINVAL);
+	EXPECT_EQ(rdmarpc_set_retry_policy(ep, NULL), 0);
+	rdmarpc_close(ep);
+}
+
 TEST(status_names)
 {
 	EXPECT_STREQ(rdmarpc_status_name(RDMARPC_STATUS_OK), "OK");
