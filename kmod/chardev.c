@@ -252,6 +252,24 @@ static int rdmarpc_ioc_recv(struct rdmarpc_ep *ep, void __user *uarg)
 	return rdmarpc_ep_recv(ep, &r, uarg);
 }
 
+static int rdmarpc_ioc_req_state(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_req_state __user *u = uarg;
+	struct rdmarpc_req_state st;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&st, sizeof(st), uarg);
+	if (ret)
+		return ret;
+	ret = rdmarpc_ep_req_state(ep, st.id, &st.flags, &st.deadline_ns);
+	if (ret)
+		return ret;
+	if (put_user(st.flags, &u->flags) ||
+	    put_user(st.deadline_ns, &u->deadline_ns))
+		return -EFAULT;
+	return 0;
+}
+
 static int rdmarpc_ioc_reply(struct rdmarpc_ep *ep, void __user *uarg)
 {
 	struct rdmarpc_reply r;
@@ -338,6 +356,8 @@ static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_recv_batch_op);
 	case _IOC_NR(RDMARPC_IOC_REPLY_BATCH):
 		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_reply_batch_op);
+	case _IOC_NR(RDMARPC_IOC_REQ_STATE):
+		return rdmarpc_ioc_req_state(ep, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -65,6 +65,8 @@ int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
 			  u32 min_complete, u32 timeout_ms, u32 *done);
 int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
 		     u64 len);
+int rdmarpc_ep_req_state(struct rdmarpc_ep *ep, u64 id, u32 *flags,
+			 u64 *deadline_ns);
 void rdmarpc_ep_set_busy_poll(struct rdmarpc_ep *ep, u32 usec);
 __poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
 			 poll_table *wait);
@@ -82,6 +84,8 @@ struct rdmarpc_rpc_stats {
 	u64 requests_unserved;	/* no endpoint serves the method */
 	u64 requests_dropped;	/* over an endpoint's limits, or no memory */
 	u64 requests_aborted;	/* answered -ECONNABORTED at close */
+	u64 requests_expired;	/* their deadline passed before a handler */
+	u64 requests_cancelled;	/* their caller gave up on them */
 	u64 replies;
 	u64 mem_used;		/* server message memory held (a gauge) */
 	u64 mem_refused;	/* requests or responses over mem_budget_mb */

@@ -41,12 +41,14 @@ struct rdmarpc_ep {
 	struct list_head orphans;	/* sync calls their ioctl gave up */
 	struct list_head parked;	/* sync calls a signal interrupted */
 	struct list_head pending;	/* requests not yet received */
+	struct list_head held_reqs;	/* received, not yet answered */
 	u32 n_calls;			/* reserved or on @calls */
 	u32 n_reqs;			/* pending or held */
+	u32 n_cancelled;		/* on @held_reqs, their caller gone */
 	u64 bytes;			/* message bytes held, see _EP_MAX_BYTES */
 
 	wait_queue_head_t call_wq;	/* a call completed */
-	wait_queue_head_t req_wq;	/* a request arrived */
+	wait_queue_head_t req_wq;	/* a request arrived, or was cancelled */
 
 	/*
 	 * Busy-poll budget of each wait, microseconds (0: off).  No lock:
@@ -87,6 +89,8 @@ struct rdmarpc_rpc_counters {
 	atomic64_t requests_unserved;
 	atomic64_t requests_dropped;
 	atomic64_t requests_aborted;
+	atomic64_t requests_expired;
+	atomic64_t requests_cancelled;
 	atomic64_t replies;
 };
 
@@ -129,8 +133,10 @@ void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep);
 /* serve.c: the same for its server side. */
 void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep);
 void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep);
-/* serve.c: the session layer's ->deliver (struct rdmarpc_server_ops). */
+/* serve.c: the session layer's server ops (struct rdmarpc_server_ops). */
 int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req);
+		       struct rr_msg *req, u64 deadline_ns);
+void rdmarpc_ep_cancel_request(struct rdmarpc_sess *sess, u32 handle,
+			       u32 method);
 
 #endif /* _RDMARPC_ENDPOINT_INTERNAL_H */

@@ -44,6 +44,8 @@ void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st)
 	st->requests_unserved = atomic64_read(&c->requests_unserved);
 	st->requests_dropped = atomic64_read(&c->requests_dropped);
 	st->requests_aborted = atomic64_read(&c->requests_aborted);
+	st->requests_expired = atomic64_read(&c->requests_expired);
+	st->requests_cancelled = atomic64_read(&c->requests_cancelled);
 	st->replies = atomic64_read(&c->replies);
 	rdmarpc_sess_mem_read(&st->mem_used, &st->mem_refused);
 }
@@ -243,6 +245,7 @@ struct rdmarpc_ep *rdmarpc_ep_create(void)
 	INIT_LIST_HEAD(&ep->orphans);
 	INIT_LIST_HEAD(&ep->parked);
 	INIT_LIST_HEAD(&ep->pending);
+	INIT_LIST_HEAD(&ep->held_reqs);
 	init_waitqueue_head(&ep->call_wq);
 	init_waitqueue_head(&ep->req_wq);
 	xa_init_flags(&ep->held, XA_FLAGS_ALLOC1);
@@ -266,6 +269,9 @@ __poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
 	spin_lock_irq(&ep->lock);
 	if (!list_empty(&ep->completions) || !list_empty(&ep->pending))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	/* A handler's request was cancelled (RDMARPC_IOC_REQ_STATE). */
+	if (ep->n_cancelled)
+		mask |= EPOLLPRI;
 	spin_unlock_irq(&ep->lock);
 	return mask;
 }
@@ -297,6 +303,7 @@ void rdmarpc_ep_close(struct rdmarpc_ep *ep)
 
 static const struct rdmarpc_server_ops rdmarpc_rpc_server_ops = {
 	.deliver = rdmarpc_ep_deliver,
+	.cancel = rdmarpc_ep_cancel_request,
 };
 
 void rdmarpc_rpc_init(void)

@@ -22,11 +22,14 @@
 
 /* A request delivered to an endpoint. */
 struct rdmarpc_req {
-	struct list_head node;		/* on ep->pending, under ep->lock */
+	/* On ep->pending, then ep->held_reqs; under ep->lock. */
+	struct list_head node;
 	struct rdmarpc_sess *sess;	/* referenced */
 	u32 handle;
 	u32 method;
 	u32 len;			/* charged to ep->bytes while queued */
+	bool cancelled;			/* held, its caller gone; ep->lock */
+	u64 deadline_ns;		/* the caller's, ktime; U64_MAX: none */
 	struct rr_msg msg;		/* freed once received */
 };
 
@@ -183,24 +186,42 @@ void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep)
 }
 
 /*
- * Answer a request for a method no endpoint here serves: status
- * UNIMPLEMENTED, with a message naming the method.
+ * Answer request @handle of @sess with a status other than OK and a
+ * message (printf-style), in any context: the message is an inline body,
+ * nothing to allocate.
  */
-static void rdmarpc_ep_unimplemented(struct rdmarpc_sess *sess, u32 handle,
-				     u32 method)
+static __printf(4, 5)
+void rdmarpc_ep_answer_status(struct rdmarpc_sess *sess, u32 handle,
+			      s32 status, const char *fmt, ...)
 {
 	struct rr_msg msg;
+	va_list args;
 	int len;
 
-	/* An inline body: nothing to allocate, in any context. */
-	len = snprintf((char *)msg.inl, sizeof(msg.inl),
-		       "no service for method 0x%08x", method);
+	va_start(args, fmt);
+	len = vsnprintf((char *)msg.inl, sizeof(msg.inl), fmt, args);
+	va_end(args);
 	rr_msg_init(&msg, min_t(u32, len, sizeof(msg.inl) - 1));
-	rdmarpc_sess_reply(sess, handle, 0, RDMARPC_STATUS_UNIMPLEMENTED, &msg);
+	rdmarpc_sess_reply(sess, handle, 0, status, &msg);
+}
+
+/* The caller stopped waiting at @deadline_ns: answer, do not deliver. */
+static bool rdmarpc_ep_expired(struct rdmarpc_sess *sess, u32 handle,
+			       u64 deadline_ns)
+{
+	u64 now = ktime_get_ns();
+
+	if (likely(now < deadline_ns))
+		return false;
+	rdmarpc_count(requests_expired);
+	rdmarpc_ep_answer_status(sess, handle, RDMARPC_STATUS_DEADLINE_EXCEEDED,
+				 "the deadline passed before a handler took the request (%llu us late)",
+				 div_u64(now - deadline_ns, NSEC_PER_USEC));
+	return true;
 }
 
 int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req)
+		       struct rr_msg *req, u64 deadline_ns)
 {
 	struct rdmarpc_req *r = NULL;
 	struct rdmarpc_method *m;
@@ -208,6 +229,8 @@ int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 	unsigned long flags;
 	int ret = 0;
 
+	if (rdmarpc_ep_expired(sess, handle, deadline_ns))
+		return 0;
 	rcu_read_lock();
 	m = rdmarpc_method_find(method);
 	if (!m) {
@@ -233,6 +256,8 @@ int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 		r->handle = handle;
 		r->method = method;
 		r->len = req->len;
+		r->cancelled = false;
+		r->deadline_ns = deadline_ns;
 		rr_msg_move(&r->msg, req);
 		list_add_tail(&r->node, &ep->pending);
 		ep->n_reqs++;
@@ -247,7 +272,9 @@ out_unlock_rcu:
 	if (ret == -ENOENT) {
 		kfree(r);
 		rdmarpc_count(requests_unserved);
-		rdmarpc_ep_unimplemented(sess, handle, method);
+		rdmarpc_ep_answer_status(sess, handle,
+					 RDMARPC_STATUS_UNIMPLEMENTED,
+					 "no service for method 0x%08x", method);
 		return 0;
 	}
 	if (ret) {
@@ -279,6 +306,24 @@ static struct rdmarpc_req *rdmarpc_ep_take_req(struct rdmarpc_ep *ep)
 	return r;
 }
 
+static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r);
+
+/*
+ * The first queued request whose caller still waits; those whose
+ * deadline passed in the queue are answered DEADLINE_EXCEEDED on the way.
+ */
+static struct rdmarpc_req *rdmarpc_ep_take_live_req(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_req *r;
+
+	while ((r = rdmarpc_ep_take_req(ep))) {
+		if (!rdmarpc_ep_expired(r->sess, r->handle, r->deadline_ns))
+			return r;
+		rdmarpc_req_release(ep, r);
+	}
+	return NULL;
+}
+
 static void rdmarpc_ep_untake_req(struct rdmarpc_ep *ep,
 				  struct rdmarpc_req *r)
 {
@@ -292,19 +337,30 @@ static void rdmarpc_ep_untake_req(struct rdmarpc_ep *ep,
 RDMARPC_DBG_DELAY(req_held_delay_ms, RDMARPC_DBG_DELAY_MAX,
 		  "RECV sleeps this long after the request is held, before it returns");
 
+/* @r is answered (or need not be): off the endpoint's books, and free. */
+static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r)
+{
+	unsigned long flags;
+
+	rdmarpc_sess_put(r->sess);
+	spin_lock_irqsave(&ep->lock, flags);
+	list_del(&r->node);
+	if (r->cancelled)
+		ep->n_cancelled--;
+	ep->n_reqs--;
+	ep->bytes -= r->len;
+	spin_unlock_irqrestore(&ep->lock, flags);
+	rr_msg_free(&r->msg);
+	kfree(r);
+}
+
 /* Answer @r with @err (if nonzero) or @status and @resp, and free it. */
 static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 			       int err, s32 status, struct rr_msg *resp)
 {
 	/* -ENODEV/-ECONNRESET: the caller's side fails on its own. */
 	rdmarpc_sess_reply(r->sess, r->handle, err, status, resp);
-	rdmarpc_sess_put(r->sess);
-	spin_lock_irq(&ep->lock);
-	ep->n_reqs--;
-	ep->bytes -= r->len;
-	spin_unlock_irq(&ep->lock);
-	rr_msg_free(&r->msg);
-	kfree(r);
+	rdmarpc_req_release(ep, r);
 }
 
 /*
@@ -351,6 +407,8 @@ static int rdmarpc_ep_hand_req(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 	spin_lock_irq(&ep->lock);
 	ep->bytes -= r->len;
 	r->len = 0;
+	/* Where a cancellation finds it (rdmarpc_ep_cancel_request()). */
+	list_add_tail(&r->node, &ep->held_reqs);
 	spin_unlock_irq(&ep->lock);
 	/* Into the reserved slot: nothing to allocate, it cannot fail. */
 	xa_store(&ep->held, id, r, GFP_KERNEL);
@@ -370,13 +428,13 @@ int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
 	long left = rdmarpc_ms_to_jiffies(in->timeout_ms);
 	struct rdmarpc_req *r;
 
-	r = rdmarpc_ep_take_req(ep);
+	r = rdmarpc_ep_take_live_req(ep);
 	if (!r) {
 		if (!in->timeout_ms)
 			return -EAGAIN;
 		rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep, &left);
 		left = wait_event_interruptible_timeout(ep->req_wq,
-							(r = rdmarpc_ep_take_req(ep)),
+							(r = rdmarpc_ep_take_live_req(ep)),
 							left);
 		if (left < 0)
 			return rdmarpc_wait_eintr(in->timeout_ms);
@@ -425,7 +483,7 @@ int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
 				loaded = n;
 			}
 			/* Another thread may have been quicker. */
-			r = rdmarpc_ep_take_req(ep);
+			r = rdmarpc_ep_take_live_req(ep);
 			if (!r)
 				break;
 			ret = rdmarpc_ep_hand_req(ep, r, &in, &entries[n]);
@@ -486,6 +544,77 @@ int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
 	/* In case the session layer did not take it. */
 	rr_msg_free(&msg);
 	return 0;
+}
+
+/*
+ * The caller of request @handle of @sess gave up on it.  Still queued: it
+ * never reaches a handler, and is answered CANCELLED to free the slot.
+ * Held by a handler: flagged, for RDMARPC_IOC_REQ_STATE and EPOLLPRI.
+ */
+void rdmarpc_ep_cancel_request(struct rdmarpc_sess *sess, u32 handle,
+			       u32 method)
+{
+	struct rdmarpc_req *r, *queued = NULL, *held = NULL;
+	struct rdmarpc_method *m;
+	struct rdmarpc_ep *ep;
+	unsigned long flags;
+
+	rcu_read_lock();
+	m = rdmarpc_method_find(method);
+	if (!m)
+		goto out_unlock_rcu;
+	ep = m->svc->ep;
+	spin_lock_irqsave(&ep->lock, flags);
+	list_for_each_entry(r, &ep->pending, node) {
+		if (r->sess == sess && r->handle == handle) {
+			list_del_init(&r->node);
+			queued = r;
+			break;
+		}
+	}
+	if (!queued) {
+		list_for_each_entry(r, &ep->held_reqs, node) {
+			if (r->sess == sess && r->handle == handle &&
+			    !r->cancelled) {
+				r->cancelled = true;
+				ep->n_cancelled++;
+				held = r;
+				break;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&ep->lock, flags);
+	if (queued) {
+		rdmarpc_count(requests_cancelled);
+		rdmarpc_ep_answer_status(sess, handle, RDMARPC_STATUS_CANCELLED,
+					 "cancelled by the caller");
+		rdmarpc_req_release(ep, queued);
+	} else if (held) {
+		rdmarpc_count(requests_cancelled);
+		wake_up(&ep->req_wq);
+	}
+out_unlock_rcu:
+	rcu_read_unlock();
+}
+
+int rdmarpc_ep_req_state(struct rdmarpc_ep *ep, u64 id, u32 *flags,
+			 u64 *deadline_ns)
+{
+	struct rdmarpc_req *r;
+	int ret = -ENOENT;
+
+	if (!id || id > U32_MAX)
+		return -ENOENT;
+	/* REPLY takes it out under this lock before it frees it. */
+	xa_lock(&ep->held);
+	r = xa_load(&ep->held, id);
+	if (r) {
+		*flags = READ_ONCE(r->cancelled) ? RDMARPC_REQ_CANCELLED : 0;
+		*deadline_ns = r->deadline_ns == U64_MAX ? 0 : r->deadline_ns;
+		ret = 0;
+	}
+	xa_unlock(&ep->held);
+	return ret;
 }
 
 /* At close: answer what was delivered and not answered. */

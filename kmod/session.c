@@ -63,11 +63,16 @@ static DECLARE_WAIT_QUEUE_HEAD(rdmarpc_sess_gone_wq);
  */
 static const struct rdmarpc_server_ops __rcu *rdmarpc_server_ops;
 
-/* A complete request on its way to the server ops' ->deliver. */
+/*
+ * A complete request on its way to the server ops' ->deliver, or with
+ * @cancel its caller's cancellation on its way to ->cancel.
+ */
 struct rdmarpc_delivery {
 	struct list_head node;
 	u32 handle;
 	u32 method;
+	bool cancel;
+	u64 deadline_ns;
 	struct rr_msg req;
 };
 
@@ -211,7 +216,8 @@ static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
 
 static void rdmarpc_sess_deliver_request(void *ctx, struct rr_session *core,
 					 u32 handle, u32 method,
-					 struct rr_msg *req)
+					 struct rr_msg *req,
+					 const struct rr_req_info *info)
 {
 	struct rdmarpc_sess *s = ctx;
 	struct rdmarpc_delivery *d;
@@ -224,7 +230,27 @@ static void rdmarpc_sess_deliver_request(void *ctx, struct rr_session *core,
 	}
 	d->handle = handle;
 	d->method = method;
+	d->cancel = false;
+	d->deadline_ns = info->deadline;
 	rr_msg_move(&d->req, req);
+	list_add_tail(&d->node, &s->deliver);
+}
+
+/* Passed on in order with the deliveries; lost if there is no memory. */
+static void rdmarpc_sess_cancel_request(void *ctx, struct rr_session *core,
+					u32 handle, u32 method)
+{
+	struct rdmarpc_sess *s = ctx;
+	struct rdmarpc_delivery *d;
+
+	lockdep_assert_held(&s->lock);
+	d = kmalloc(sizeof(*d), GFP_ATOMIC | __GFP_NOWARN);
+	if (!d)
+		return;
+	d->handle = handle;
+	d->method = method;
+	d->cancel = true;
+	d->req.len = 0;
 	list_add_tail(&d->node, &s->deliver);
 }
 
@@ -321,6 +347,7 @@ static const struct rr_ops rdmarpc_sess_ops = {
 	.tx_get_buf = rdmarpc_sess_tx_get_buf,
 	.tx_send = rdmarpc_sess_tx_send,
 	.deliver_request = rdmarpc_sess_deliver_request,
+	.cancel_request = rdmarpc_sess_cancel_request,
 	.complete_call = rdmarpc_sess_complete_call,
 	.mem_charge = rdmarpc_sess_mem_charge,
 	.trace = rdmarpc_sess_trace,
@@ -385,10 +412,13 @@ static int rdmarpc_sess_deliver(struct rdmarpc_sess *s,
 
 	rcu_read_lock();
 	ops = rcu_dereference(rdmarpc_server_ops);
-	if (ops)
-		ret = ops->deliver(s, d->handle, d->method, &d->req);
+	if (ops && d->cancel)
+		ops->cancel(s, d->handle, d->method);
+	else if (ops)
+		ret = ops->deliver(s, d->handle, d->method, &d->req,
+				   d->deadline_ns);
 	rcu_read_unlock();
-	return ret;
+	return d->cancel ? 0 : ret;
 }
 
 void rdmarpc_kcall_done(struct rdmarpc_kcall *kc, int err, s32 status,
@@ -424,6 +454,8 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 		list_del(&d->node);
 		if (READ_ONCE(s->dead)) {
 			ret = -ECONNRESET;
+		} else if (d->cancel) {
+			ret = rdmarpc_sess_deliver(s, d);
 		} else {
 			/* Before: an endpoint may answer it at once. */
 			trace_rdmarpc_request_delivered(s->id, s->peer_sess,
@@ -762,6 +794,7 @@ bool rdmarpc_sess_alive(struct rdmarpc_sess *s)
 
 int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 {
+	struct rr_call_opts opts;
 	u64 now = ktime_get_ns();
 	int ret;
 
@@ -771,8 +804,11 @@ int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 		ret = s->dead ? s->dead_err : -EBUSY;
 		goto out_unlock;
 	}
-	ret = rr_client_call(s->core, kc->method, &kc->req,
-			     (u64)(uintptr_t)kc, now);
+	/* The server learns how long the caller waits. */
+	opts.deadline = kc->deadline_ns;
+	opts.flags = 0;
+	ret = rr_client_call_opts(s->core, kc->method, &kc->req,
+				  (u64)(uintptr_t)kc, now, &opts);
 	if (!ret) {
 		kc->sess = s;
 		list_add_tail(&kc->node, &s->calls);

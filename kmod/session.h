@@ -94,17 +94,23 @@ int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 
 /*
  * The server side's entry into the endpoint layer, which registers it.
- * ->deliver is called from the receive path (softirq, session lock NOT
- * held, must not sleep) for each complete request: @req may be moved out
- * with rr_msg_move().  Return 0 when taken (answer later with
- * rdmarpc_sess_reply(), holding a reference from rdmarpc_sess_get()) or
- * answered (->deliver may call rdmarpc_sess_reply() itself), or a
- * negative errno (-ENOMEM) that the session layer sends back as the
- * call's error.
+ * Both ops are called from the receive path (softirq, session lock NOT
+ * held, must not sleep).
+ * ->deliver: a complete request: @req may be moved out with
+ *	rr_msg_move(); @deadline_ns (ktime_get_ns() time, U64_MAX for none)
+ *	is when its caller stops waiting.  Return 0 when taken (answer
+ *	later with rdmarpc_sess_reply(), holding a reference from
+ *	rdmarpc_sess_get()) or answered (->deliver may call
+ *	rdmarpc_sess_reply() itself), or a negative errno (-ENOMEM) that the
+ *	session layer sends back as the call's error.
+ * ->cancel: the caller of delivered request @handle gave up on it; it
+ *	still needs its answer.  A cancel that races the request's own
+ *	->deliver on another CPU may come first and find nothing.
  */
 struct rdmarpc_server_ops {
 	int (*deliver)(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req);
+		       struct rr_msg *req, u64 deadline_ns);
+	void (*cancel)(struct rdmarpc_sess *sess, u32 handle, u32 method);
 };
 
 /*

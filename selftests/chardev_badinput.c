@@ -27,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rdmarpc.h>
@@ -208,6 +209,8 @@ static const struct {
 	{ "RECV_BATCH", RDMARPC_IOC_RECV_BATCH, sizeof(struct rdmarpc_batch) },
 	{ "REPLY_BATCH", RDMARPC_IOC_REPLY_BATCH,
 	  sizeof(struct rdmarpc_batch) },
+	{ "REQ_STATE", RDMARPC_IOC_REQ_STATE,
+	  sizeof(struct rdmarpc_req_state) },
 };
 
 #define N_SIZED (sizeof(sized) / sizeof(sized[0]))
@@ -512,6 +515,21 @@ TEST_F(dev, reply_unknown_ids)
 	ASSERT_EQ(0, bind_svc(self->fd, names[0], NULL, 0));
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		EXPECT_EQ(-ENOENT, reply_id(self->fd, ids[i]));
+	}
+}
+
+TEST_F(dev, req_state_unknown_ids)
+{
+	static const uint64_t ids[] = { 0, 1, 2, 12345, 0xffffffffULL,
+					0x100000000ULL, ~0ULL };
+	struct rdmarpc_req_state st;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		st.size = sizeof(st);
+		st.id = ids[i];
+		EXPECT_EQ(-ENOENT, xioctl(self->fd, RDMARPC_IOC_REQ_STATE, &st))
+			TH_LOG("REQ_STATE of id %llu", (unsigned long long)ids[i]);
 	}
 }
 
@@ -1213,6 +1231,59 @@ TEST_F(rpc, cancel)
 	EXPECT_EQ(cookie, comp.cookie);
 	EXPECT_EQ(-ECANCELED, comp.error);
 	EXPECT_EQ(-ENOENT, xioctl(self->cli, RDMARPC_IOC_CANCEL, &cookie));
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A held request carries its caller's deadline; the caller's cancel
+ * reaches the handler as a flag and POLLPRI, until it is answered.
+ */
+TEST_F(rpc, req_state_deadline_and_cancel)
+{
+	struct pollfd pfd = { .events = POLLPRI };
+	struct rdmarpc_completion comp;
+	struct rdmarpc_req_state st;
+	struct rdmarpc_request r;
+	struct rdmarpc_call c;
+	uint64_t cookie = 5, t0;
+	uint32_t done;
+	char buf[8];
+
+	call_prep(&c, self->h, self->method, cookie, "x", 1, NULL, 0);
+	c.timeout_ms = 20000;
+	t0 = mono_ns();
+	ASSERT_EQ(0, submit(self->cli, &c, 1, &done));
+	req_prep(&r, buf, sizeof(buf));
+	r.timeout_ms = 10000;
+	ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_RECV, &r));
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.id = r.id;
+	ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REQ_STATE, &st));
+	EXPECT_EQ(0u, st.flags);
+	EXPECT_GT(st.deadline_ns, mono_ns());
+	EXPECT_LE(st.deadline_ns, t0 + 20000000000ULL);
+	pfd.fd = self->srv;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+
+	EXPECT_EQ(0, xioctl(self->cli, RDMARPC_IOC_CANCEL, &cookie));
+	ASSERT_EQ(0, reap(self->cli, &comp, 1, 1, 10000, &done));
+	EXPECT_EQ(-ECANCELED, comp.error);
+	EXPECT_EQ(1, poll(&pfd, 1, 10000));
+	EXPECT_TRUE(pfd.revents & POLLPRI);
+	ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REQ_STATE, &st));
+	EXPECT_EQ(RDMARPC_REQ_CANCELLED, st.flags);
+
+	EXPECT_EQ(0, reply_id(self->srv, r.id));
+	EXPECT_EQ(-ENOENT, xioctl(self->srv, RDMARPC_IOC_REQ_STATE, &st));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
 /* Responses go only to the address space that submitted the call. */

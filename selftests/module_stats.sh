@@ -23,7 +23,7 @@ ktap_require_rdma
 
 HS_KEYS="accepted refused connected failed dead addr_refused"
 FAULT_KEYS="tx_drop rx_drop duplicate reorder corrupt unknown wrong_src"
-RPC_KEYS="endpoints calls calls_failed cancels requests requests_unserved requests_dropped requests_aborted replies"
+RPC_KEYS="endpoints calls calls_failed cancels requests requests_unserved requests_dropped requests_aborted replies requests_expired requests_cancelled"
 N=100
 JUNK=3
 DROP=10%

@@ -75,7 +75,7 @@
 
 enum op {
 	OP_OPEN, OP_NOP, OP_CONNECT, OP_CALL, OP_CALL_COMP, OP_SUBMIT,
-	OP_REAP, OP_COMP, OP_CANCEL, OP_BIND, OP_RECV, OP_REPLY,
+	OP_REAP, OP_COMP, OP_CANCEL, OP_BIND, OP_RECV, OP_REPLY, OP_REQ_STATE,
 	OP_RECV_BATCH, OP_REPLY_BATCH, OP_BUSY_POLL, OP_UNKNOWN_IOCTL,
 	OP_CLOSE_INFLIGHT, OP_ECHO, OP_ECHO_CONNECT,
 	OP_NL_OPEN, OP_DEV_GET, OP_PARAM_GET, OP_PARAM_SET, OP_PARAM_SET_BAD,
@@ -117,6 +117,7 @@ static const struct {
 	[OP_RECV] = { "RECV", { EINVAL, EFAULT, EAGAIN, ETIMEDOUT, EINTR,
 				EMSGSIZE } },
 	[OP_REPLY] = { "REPLY", { ENOENT, EMSGSIZE, EFAULT, EINVAL } },
+	[OP_REQ_STATE] = { "REQ_STATE", { ENOENT, EINVAL } },
 	[OP_RECV_BATCH] = { "RECV_BATCH", { EINVAL, EFAULT, ETIMEDOUT,
 					    EINTR } },
 	[OP_REPLY_BATCH] = { "REPLY_BATCH", { ENOENT, EMSGSIZE, EFAULT,
@@ -839,6 +840,7 @@ static void do_recv(void)
 {
 	struct cep *c = pick_cep();
 	static unsigned char buf[160 * 1024];
+	struct rdmarpc_req_state st;
 	struct rdmarpc_request rq;
 	struct rdmarpc_reply rp;
 	int ret;
@@ -860,6 +862,14 @@ static void do_recv(void)
 	if (!r(20) && c->nheld < 16) {
 		c->held[c->nheld++] = rq.id;	/* answered at close or later */
 		return;
+	}
+	if (!r(4)) {
+		/* What a handler asks before it answers: its caller's state. */
+		memset(&st, 0, sizeof(st));
+		st.size = r(20) ? sizeof(st) : sizeof(st) - 8;
+		st.id = r(10) ? rq.id : rnd();
+		account(OP_REQ_STATE,
+			xioctl(c->fd, RDMARPC_IOC_REQ_STATE, &st), NULL);
 	}
 	memset(&rp, 0, sizeof(rp));
 	rp.size = sizeof(rp);

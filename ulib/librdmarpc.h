@@ -233,6 +233,7 @@ struct rdmarpc_sess_stats {
 	uint64_t calls_ok;
 	uint64_t calls_failed;
 	uint64_t requests;
+	uint64_t cancels;		/* server: the caller gave up (CANCEL) */
 	/* Bit (1 << RDMARPC_SSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };
@@ -342,6 +343,8 @@ struct rdmarpc_rpc_stats {
 	uint64_t replies;
 	uint64_t mem_used;		/* bytes held now (a gauge) */
 	uint64_t mem_refused;		/* over mem_budget_mb: ENOSPC */
+	uint64_t requests_expired;	/* deadline passed before a handler */
+	uint64_t requests_cancelled;	/* their caller gave up on them */
 	/* Bit (1 << RDMARPC_RSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };
@@ -653,6 +656,22 @@ int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r, void *buf,
  */
 int rdmarpc_recv_whole(struct rdmarpc *ep, struct rdmarpc_req_info *r,
 		       void **buf, size_t *cap, int timeout_ms);
+
+/*
+ * What became of held request @id (taken, not yet answered) since it was
+ * taken: *@cancelled (may be NULL) is 1 once its caller gave up on it
+ * (cancelled, or timed out: the answer is still due, and may as well be
+ * RDMARPC_STATUS_CANCELLED), else 0; *@time_left_ms (may be NULL) the
+ * milliseconds until its caller stops waiting (its call's timeout, counted
+ * from when the request began to arrive; 0 once that passed; -1 if the
+ * caller set no deadline).  The module never
+ * hands over a request whose deadline has passed, and drops a queued one
+ * whose caller gave up; poll() on rdmarpc_fd() reports POLLPRI while a
+ * held request is cancelled.  0, or -ENOENT for an unknown or answered
+ * id.
+ */
+int rdmarpc_request_state(struct rdmarpc *ep, uint64_t id, int *cancelled,
+			  int64_t *time_left_ms);
 
 /*
  * Answer request @id with @status (handed to the caller as is) and @len

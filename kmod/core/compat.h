@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/limits.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/err.h>

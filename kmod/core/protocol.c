@@ -75,6 +75,7 @@ struct rr_cslot {
 	u8 timing;
 	u8 backoff;
 	bool probe;		/* WAIT: send one RFR 0 to ask after the call */
+	u8 meta;		/* RR_F_DEADLINE, RR_F_KEY: the metadata sent */
 	u32 req_num;
 	u32 method;
 	u32 retries;		/* expiries since the last progress */
@@ -88,9 +89,11 @@ struct rr_cslot {
 	u64 deadline;
 	u64 started;
 	u64 stalled_at;		/* the first of the @retries expiries */
+	u64 call_deadline;	/* RR_F_DEADLINE: the caller's */
 	u64 cookie;
+	u8 key[RR_META_KEY_LEN];	/* RR_F_KEY */
 	struct rr_pktmap map;
-	struct rr_msg req;
+	struct rr_msg req;	/* the body, without the metadata */
 	struct rr_msg resp;
 };
 
@@ -100,9 +103,10 @@ struct rr_sslot {
 	bool seen;		/* req_num holds the newest request number */
 	bool consumed;		/* ...and it was dropped by a reset: stale */
 	u8 resp_flags;		/* RR_F_ERR: @status is the module's errno */
+	u8 meta;		/* RR_F_DEADLINE, RR_F_KEY: the request's */
 	u32 req_num;
 	u32 method;
-	u32 req_len;
+	u32 req_len;		/* on the wire, the metadata included */
 	u32 npkts;		/* of the request */
 	u32 resp_npkts;
 	s32 status;
@@ -110,8 +114,9 @@ struct rr_sslot {
 	u32 unacked;		/* RECV: packets in since the last ack */
 	u32 ack_idx;		/* ack owed: the newest packet to answer */
 	u64 ack_due;		/*   and when to send it */
+	struct rr_req_info info;	/* from the metadata, if any */
 	struct rr_pktmap map;
-	struct rr_msg req;
+	struct rr_msg req;	/* the body, without the metadata */
 	struct rr_msg resp;
 };
 
@@ -282,15 +287,18 @@ static inline void rr_tx_send(struct rr_session *s, void *buf,
 
 /*
  * One packet about a message of @msg_len bytes, straight into the send
- * buffer: with @m (that message), its segment @idx as the payload; without,
- * a control packet with none.
+ * buffer: with @m, segment @idx of @pre_len bytes of @pre followed by @m
+ * as the payload (only packet 0 holds any of @pre, which is shorter than a
+ * segment); without, a control packet with none.
  */
 static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 u32 req_num, u32 idx, u32 msg_len, u32 aux,
-				 const struct rr_msg *m)
+				 const struct rr_msg *m, const u8 *pre,
+				 u32 pre_len)
 {
 	struct rr_pkt h;
-	u8 *buf = rr_tx_get(s);
+	u8 *buf = rr_tx_get(s), *dst;
+	u32 off, n = 0;
 
 	if (!buf)
 		return -EAGAIN;
@@ -302,11 +310,20 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 	h.aux = aux;
 	h.plen = 0;
 	if (m) {
-		h.plen = rr_plen(s, m->len, idx);
+		h.plen = rr_plen(s, msg_len, idx);
+		dst = buf + RR_HDR_LEN;
+		off = idx * s->seg;
+		if (off < pre_len) {
+			n = pre_len - off;
+			memcpy(dst, pre + off, n);
+			off = 0;
+		} else {
+			off -= pre_len;
+		}
 		if (rr_msg_is_inline(m))
-			memcpy(buf + RR_HDR_LEN, m->inl + idx * s->seg, h.plen);
+			memcpy(dst + n, m->inl + off, h.plen - n);
 		else
-			rr_msg_read(m, idx * s->seg, buf + RR_HDR_LEN, h.plen);
+			rr_msg_read(m, off, dst + n, h.plen - n);
 	}
 	rr_tx_send(s, buf, &h);
 	return 0;
@@ -316,7 +333,8 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 static int rr_tx_ctl(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
 		     u32 idx, u32 msg_len, u32 aux)
 {
-	return rr_tx(s, kind, flags, req_num, idx, msg_len, aux, NULL);
+	return rr_tx(s, kind, flags, req_num, idx, msg_len, aux, NULL, NULL,
+		     0);
 }
 
 /* One data packet of @m. */
@@ -324,7 +342,7 @@ static __always_inline int rr_tx_data(struct rr_session *s, u8 kind,
 				      u8 flags, u32 req_num,
 				      const struct rr_msg *m, u32 idx, u32 aux)
 {
-	return rr_tx(s, kind, flags, req_num, idx, m->len, aux, m);
+	return rr_tx(s, kind, flags, req_num, idx, m->len, aux, m, NULL, 0);
 }
 
 /* --- client ----------------------------------------------------------------- */
@@ -473,6 +491,31 @@ static void rr_cslot_finish(struct rr_session *s, struct rr_cslot *c, int err)
 	rr_msg_free(&c->resp);
 }
 
+/*
+ * Packet @i of a request that starts with metadata; packet 0 carries it,
+ * with the time the caller has left as of now.
+ */
+static int rr_tx_req_meta(struct rr_session *s, const struct rr_cslot *c,
+			  u8 flags, u32 i, u64 now)
+{
+	u8 meta[RR_META_MAX], *p = meta;
+	u64 left;
+
+	if (c->meta & RR_F_DEADLINE) {
+		left = c->call_deadline > now ?
+		       div_u64(c->call_deadline - now, 1000) : 0;
+		rr_put_le32(p, left > U32_MAX ? U32_MAX : (u32)left);
+		p += RR_META_BUDGET_LEN;
+	}
+	if (c->meta & RR_F_KEY) {
+		memcpy(p, c->key, RR_META_KEY_LEN);
+		p += RR_META_KEY_LEN;
+	}
+	return rr_tx(s, RR_PKT_REQ, flags | c->meta, c->req_num, i,
+		     c->req.len + (u32)(p - meta), c->method, &c->req, meta,
+		     (u32)(p - meta));
+}
+
 /* Next packet @c wants to send (resends first), or -1.  No side effects
  * beyond skipping packets already answered.
  */
@@ -515,8 +558,12 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 		/* The end of a run, or nothing more to send for now: ack. */
 		flags = rtx || i + 1 >= c->map.n || !((i + 1) % RR_RUN) ||
 			s->inflight + 1 >= win ? RR_F_ACKNOW : 0;
-		err = rr_tx_data(s, RR_PKT_REQ, flags, c->req_num, &c->req, i,
-				 c->method);
+		/* The module's calls all carry their deadline. */
+		if (c->meta)
+			err = rr_tx_req_meta(s, c, flags, i, now);
+		else
+			err = rr_tx_data(s, RR_PKT_REQ, flags, c->req_num,
+					 &c->req, i, c->method);
 	} else {
 		if (c->phase == RR_C_RESP && !rtx) {
 			k = rr_rfr_run(c, i);
@@ -875,19 +922,28 @@ bad:
 
 /* rr_client_call() once a slot is known to be free. */
 static noinline int rr_client_start(struct rr_session *s, u32 method,
-				    struct rr_msg *req, u64 cookie, u64 now)
+				    struct rr_msg *req, u64 cookie, u64 now,
+				    const struct rr_call_opts *o)
 {
 	struct rr_cslot *c;
+	u8 meta = 0;
 	u32 j;
 	int err;
 
 	if (s->closed)
 		return s->closed;
-	if (req->len > s->p.max_msg)
+	if (o) {
+		if (o->deadline != RR_NO_DEADLINE)
+			meta |= RR_F_DEADLINE;
+		if (o->flags & RR_CALL_F_KEY)
+			meta |= RR_F_KEY;
+	}
+	if (req->len > s->p.max_msg ||
+	    req->len > RR_WIRE_MAX_MSG - rr_meta_len(meta))
 		return -EMSGSIZE;
 	j = rr_ctz32(s->free_mask);
 	c = &s->cs[j];
-	err = rr_map_init(&c->map, rr_npkts(s, req->len));
+	err = rr_map_init(&c->map, rr_npkts(s, req->len + rr_meta_len(meta)));
 	if (err)
 		return err;
 	s->free_mask &= ~(1u << j);
@@ -905,6 +961,11 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	c->timing = RR_TIME_NONE;
 	c->probe = false;
 	c->status = 0;
+	c->meta = meta;
+	if (meta & RR_F_DEADLINE)
+		c->call_deadline = o->deadline;
+	if (meta & RR_F_KEY)
+		memcpy(c->key, o->key, RR_META_KEY_LEN);
 	rr_msg_move(&c->req, req);
 	rr_trace(s, c, RR_TRACE_CALL_START, 0, 0, 0);
 	if (s->blocked) {
@@ -929,16 +990,41 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
 		   u64 cookie, u64 now)
 {
+	return rr_client_call_opts(s, method, req, cookie, now, NULL);
+}
+
+/*
+ * rr_client_call() with what else the call carries: the caller's deadline
+ * (the server learns the time left) and an idempotency key.  @o may be
+ * NULL.
+ */
+int rr_client_call_opts(struct rr_session *s, u32 method, struct rr_msg *req,
+			u64 cookie, u64 now, const struct rr_call_opts *o)
+{
 	/* The caller queues on -EBUSY and retries: make that cheap. */
 	if (unlikely(!s->free_mask))
 		return s->role != RR_ROLE_CLIENT ? -EINVAL :
 		       s->closed ? s->closed : -EBUSY;
-	return rr_client_start(s, method, req, cookie, now);
+	return rr_client_start(s, method, req, cookie, now, o);
 }
 
 /*
- * Forget the call @cookie without completing it (its owner went away).
- * The server may still run it once.  -ENOENT if there is no such call.
+ * The caller gives up on @c: if the server may have seen any of it, tell
+ * it (once, unacknowledged: a lost CANCEL leaves the request to run, as
+ * before).  A request still arriving is dropped there, a delivered one
+ * marked for its handler.
+ */
+static void rr_cslot_tell_cancel(struct rr_session *s, struct rr_cslot *c)
+{
+	if (c->phase == RR_C_REQ && !c->next_new)
+		return;
+	rr_tx_ctl(s, RR_PKT_CANCEL, 0, c->req_num, 0, 0, 0);
+}
+
+/*
+ * Forget the call @cookie without completing it (its owner went away, or
+ * its deadline passed), and tell the server (rr_cslot_tell_cancel()).  The
+ * server may still run it once.  -ENOENT if there is no such call.
  */
 int rr_client_cancel(struct rr_session *s, u64 cookie)
 {
@@ -949,6 +1035,7 @@ int rr_client_cancel(struct rr_session *s, u64 cookie)
 		j = rr_ctz32(busy);
 		busy &= busy - 1;
 		if (s->cs[j].cookie == cookie) {
+			rr_cslot_tell_cancel(s, &s->cs[j]);
 			rr_cslot_drop_resp(&s->cs[j]);
 			rr_cslot_release(s, &s->cs[j]);
 			return 0;
@@ -964,6 +1051,7 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 
 	if (s->p.call_timeout_ns && now - c->started >= s->p.call_timeout_ns) {
 		rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0, RR_TRACE_TO_DEADLINE);
+		rr_cslot_tell_cancel(s, c);
 		rr_cslot_finish(s, c, -ETIMEDOUT);
 		return;
 	}
@@ -981,6 +1069,7 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 	 */
 	if (c->retries > s->p.max_retries && s->last_rx < c->stalled_at) {
 		rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0, RR_TRACE_TO_GIVE_UP);
+		rr_cslot_tell_cancel(s, c);
 		rr_cslot_finish(s, c, -ETIMEDOUT);
 		return;
 	}
@@ -1127,7 +1216,8 @@ static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
 	sl->state = RR_S_PENDING;
 	s->st.requests++;
 	s->rx_slot = sl->index;
-	s->ops->deliver_request(s->ctx, s, handle, sl->method, &sl->req);
+	s->ops->deliver_request(s->ctx, s, handle, sl->method, &sl->req,
+				&sl->info);
 	s->rx_slot = -1;
 	if (sl->req_num != handle)
 		return;
@@ -1139,6 +1229,51 @@ static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
 }
 
 /*
+ * The metadata at the start of packet 0 of the request in @sl (its
+ * flags say which fields there are; the packet holds them all).
+ */
+static void rr_server_meta(struct rr_sslot *sl, const u8 *p, u64 now)
+{
+	if (sl->meta & RR_F_DEADLINE) {
+		sl->info.deadline = now + (u64)rr_get_le32(p) * 1000;
+		p += RR_META_BUDGET_LEN;
+	}
+	if (sl->meta & RR_F_KEY) {
+		memcpy(sl->info.key, p, RR_META_KEY_LEN);
+		sl->info.has_key = true;
+	}
+}
+
+/* A new request in @sl: what it says of itself, none of its bytes yet. */
+static void rr_sslot_start(struct rr_sslot *sl, const struct rr_pkt *pkt)
+{
+	sl->method = pkt->aux;
+	sl->req_len = pkt->msg_len;
+	sl->meta = pkt->flags & RR_F_META;
+	sl->info.deadline = RR_NO_DEADLINE;
+	sl->info.has_key = false;
+}
+
+/* Store packet @pkt of the request in @sl: its metadata, its body bytes. */
+static int rr_sslot_store(struct rr_session *s, struct rr_sslot *sl,
+			  const struct rr_pkt *pkt, u64 now)
+{
+	u32 pre = rr_meta_len(sl->meta), off = pkt->idx * s->seg, n = 0;
+
+	if (!pkt->idx && pre) {
+		rr_server_meta(sl, pkt->payload, now);
+		n = pre;
+	} else {
+		off -= pre;
+	}
+	if (rr_msg_is_inline(&sl->req)) {
+		memcpy(sl->req.inl + off, pkt->payload + n, pkt->plen - n);
+		return 0;
+	}
+	return rr_msg_write(&sl->req, off, pkt->payload + n, pkt->plen - n);
+}
+
+/*
  * Answer a request we will not take (too big) with an error response
  * (RR_F_ERR), stored like any other so duplicates get it too.
  */
@@ -1146,8 +1281,7 @@ static int rr_server_refuse(struct rr_session *s, struct rr_sslot *sl,
 			    const struct rr_pkt *pkt, int err)
 {
 	sl->req_num = pkt->req_num;
-	sl->method = pkt->aux;
-	sl->req_len = pkt->msg_len;
+	rr_sslot_start(sl, pkt);
 	sl->map.n = 0;
 	sl->req.len = 0;
 	sl->resp.len = 0;
@@ -1164,27 +1298,29 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 				       struct rr_sslot *sl,
 				       const struct rr_pkt *pkt, u64 now)
 {
+	u32 body;
+
 	if (sl->state == RR_S_EMPTY) {
+		body = pkt->msg_len - rr_meta_len(pkt->flags);
 		sl->npkts = rr_npkts(s, pkt->msg_len);
-		if (pkt->msg_len > s->p.max_msg)
+		if (body > s->p.max_msg)
 			return rr_server_refuse(s, sl, pkt, -EMSGSIZE);
 		/* The whole message, before a byte of it is stored. */
-		if (!rr_sslot_charge(s, sl, pkt->msg_len))
+		if (!rr_sslot_charge(s, sl, body))
 			return rr_server_refuse(s, sl, pkt, -ENOSPC);
 		if (rr_map_init(&sl->map, sl->npkts)) {
 			rr_sslot_charge(s, sl, 0);
 			s->st.rx_nomem++;
 			return -ENOMEM;
 		}
-		rr_msg_init(&sl->req, pkt->msg_len);
+		rr_msg_init(&sl->req, body);
 		sl->req_num = pkt->req_num;
-		sl->method = pkt->aux;
-		sl->req_len = pkt->msg_len;
+		rr_sslot_start(sl, pkt);
 		sl->unacked = 0;
 		sl->state = RR_S_RECV;
 	}
 	if (pkt->msg_len != sl->req_len || pkt->aux != sl->method ||
-	    pkt->idx >= sl->npkts ||
+	    (pkt->flags & RR_F_META) != sl->meta || pkt->idx >= sl->npkts ||
 	    pkt->plen != rr_plen(s, pkt->msg_len, pkt->idx))
 		goto bad;
 	switch (sl->state) {
@@ -1192,11 +1328,7 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 		if (rr_map_test(&sl->map, pkt->idx)) {
 			s->st.dup_pkts++;
 		} else {
-			if (rr_msg_is_inline(&sl->req)) {
-				memcpy(sl->req.inl + pkt->idx * s->seg,
-				       pkt->payload, pkt->plen);
-			} else if (rr_msg_write(&sl->req, pkt->idx * s->seg,
-						pkt->payload, pkt->plen)) {
+			if (rr_sslot_store(s, sl, pkt, now)) {
 				/* No ack: the client resends. */
 				s->st.rx_nomem++;
 				return -ENOMEM;
@@ -1262,10 +1394,9 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt,
 		/* A new request that fits one packet: no map needed. */
 		sl->npkts = 1;
 		sl->map.n = 0;
-		sl->method = pkt->aux;
-		sl->req_len = pkt->msg_len;
-		sl->req.len = pkt->msg_len;
-		memcpy(sl->req.inl, pkt->payload, pkt->plen);
+		rr_sslot_start(sl, pkt);
+		sl->req.len = pkt->msg_len - rr_meta_len(sl->meta);
+		rr_sslot_store(s, sl, pkt, now);
 		rr_server_deliver(s, sl, 0, now);
 		return 0;
 	}
@@ -1298,6 +1429,39 @@ static noinline int rr_server_rfr(struct rr_session *s,
 	return 0;
 }
 
+/*
+ * The client gave up on request @pkt->req_num.  Still arriving: its bytes
+ * go, and its number is spent (a late packet of it is stale).  Delivered
+ * and unanswered: the environment hears of it.  Answered, or older than
+ * the slot's request: nothing to do.  Newer than anything the slot has
+ * seen (the CANCEL overtook the request): the number is spent at once.
+ */
+static noinline int rr_server_cancel(struct rr_session *s,
+				     const struct rr_pkt *pkt)
+{
+	struct rr_sslot *sl = &s->ss[pkt->req_num & s->mask];
+	s32 age = (s32)(pkt->req_num - sl->req_num);
+	bool over = !age && (sl->consumed || sl->state == RR_S_DONE);
+
+	if (sl->seen && (age < 0 || over)) {
+		s->st.rx_stale++;
+		return -ESTALE;
+	}
+	s->st.cancels++;
+	if (sl->seen && !age && sl->state == RR_S_PENDING) {
+		if (s->ops->cancel_request)
+			s->ops->cancel_request(s->ctx, s, sl->req_num,
+					       sl->method);
+		return 0;
+	}
+	s->ack_owed &= ~(1u << sl->index);
+	rr_sslot_reset(s, sl);
+	sl->seen = true;
+	sl->consumed = true;
+	sl->req_num = pkt->req_num;
+	return 0;
+}
+
 static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt,
 			u64 now)
 {
@@ -1315,6 +1479,8 @@ static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt,
 		s->st.resets++;
 		rr_server_reset_all(s);
 		return 0;
+	case RR_PKT_CANCEL:
+		return rr_server_cancel(s, pkt);
 	default:
 		break;
 	}

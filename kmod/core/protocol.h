@@ -99,6 +99,7 @@ struct rr_stats {
 	u64 cwnd_decreases;
 	u64 pongs;
 	u64 resets;		/* RESET packets from the peer */
+	u64 cancels;		/* server: CANCELs of a request in progress */
 };
 
 /* Gauges, for display. */
@@ -116,15 +117,48 @@ struct rr_session_info {
 struct rr_session;
 
 /*
+ * What a call carries beside its method and bytes (rr_client_call_opts()).
+ * @deadline: when the caller stops waiting, in the environment's time
+ *	(RR_NO_DEADLINE: never).  The server learns how long it has left.
+ * @key: an idempotency key, with RR_CALL_F_KEY in @flags.
+ */
+#define RR_CALL_F_KEY	0x1
+
+struct rr_call_opts {
+	u64 deadline;
+	u32 flags;
+	u8 key[RR_META_KEY_LEN];
+};
+
+/*
+ * What the server learns of a request beside its bytes (deliver_request).
+ * @deadline: when the caller stops waiting, in the server's time: the
+ *	arrival of the request's first packet plus the time the caller had
+ *	left when it sent it (RR_NO_DEADLINE: none given).  The time on the
+ *	wire counts against the server.
+ * @key: the idempotency key, if @has_key.
+ */
+struct rr_req_info {
+	u64 deadline;
+	bool has_key;
+	u8 key[RR_META_KEY_LEN];
+};
+
+/*
  * The environment.  Callbacks run inside the core's entry points with the
  * caller's serialization held.
  *
  * tx_get_buf: a send buffer of at least params.mtu bytes, or NULL if none
  *	is free (the core then stalls and resumes on the next rx or poll).
  * tx_send: send @len bytes of a buffer from tx_get_buf.
- * deliver_request (server): a complete request.  @req is valid only during
- *	the call: copy it or take it with rr_msg_move().  Answer with
- *	rr_server_reply(@handle), now or later.
+ * deliver_request (server): a complete request.  @req and @info are valid
+ *	only during the call: copy them or take @req with rr_msg_move().
+ *	Answer with rr_server_reply(@handle), now or later.
+ * cancel_request (server, optional): the client gave up on the delivered
+ *	request @handle (a cancel or a timeout on its side): the answer is
+ *	no longer awaited, but still needed to free the slot; one sent now
+ *	is stored for nobody.  A request still arriving is dropped by the
+ *	core without a call.
  * complete_call (client): the call @cookie finished: @err is 0 (then
  *	@status is the server's status and @resp the response, valid during
  *	the call only; rr_msg_move() it to keep it), -ETIMEDOUT, -ECONNRESET,
@@ -147,7 +181,10 @@ struct rr_ops {
 	void *(*tx_get_buf)(void *ctx);
 	void (*tx_send)(void *ctx, void *buf, u32 len);
 	void (*deliver_request)(void *ctx, struct rr_session *s, u32 handle,
-				u32 method, struct rr_msg *req);
+				u32 method, struct rr_msg *req,
+				const struct rr_req_info *info);
+	void (*cancel_request)(void *ctx, struct rr_session *s, u32 handle,
+			       u32 method);
 	void (*complete_call)(void *ctx, struct rr_session *s, u64 cookie,
 			      int err, s32 status, struct rr_msg *resp);
 	bool (*mem_charge)(void *ctx, s64 bytes);
@@ -223,6 +260,8 @@ void rr_session_info(const struct rr_session *s, struct rr_session_info *info);
 
 int rr_client_call(struct rr_session *s, u32 method, struct rr_msg *req,
 		   u64 cookie, u64 now);
+int rr_client_call_opts(struct rr_session *s, u32 method, struct rr_msg *req,
+			u64 cookie, u64 now, const struct rr_call_opts *o);
 int rr_client_cancel(struct rr_session *s, u64 cookie);
 
 int rr_server_reply(struct rr_session *s, u32 handle, s32 status,

@@ -94,12 +94,13 @@ int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt)
 
 /* Flags each kind may carry besides RR_F_NOCRC. */
 static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
-	[RR_PKT_REQ] = RR_F_ACKNOW,
+	[RR_PKT_REQ] = RR_F_ACKNOW | RR_F_META,
 	[RR_PKT_RESP] = RR_F_REPLY | RR_F_ERR,
 	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE,
 	[RR_PKT_RFR] = 0,
 	[RR_PKT_PING] = RR_F_REPLY,
 	[RR_PKT_RESET] = 0,
+	[RR_PKT_CANCEL] = 0,
 };
 
 /* Field checks that need no session context. */
@@ -115,6 +116,9 @@ static int rr_wire_check(const struct rr_pkt *pkt)
 		if (pkt->msg_len > RR_WIRE_MAX_MSG)
 			return -EMSGSIZE;
 		if (pkt->plen > pkt->msg_len)
+			return -EINVAL;
+		/* The metadata is in the message, before the body. */
+		if (pkt->msg_len < rr_meta_len(pkt->flags))
 			return -EINVAL;
 		/* An error answer: empty, and a real errno. */
 		if ((pkt->flags & RR_F_ERR) &&
@@ -136,6 +140,10 @@ static int rr_wire_check(const struct rr_pkt *pkt)
 	case RR_PKT_RFR:
 		if (pkt->plen || pkt->msg_len || pkt->aux >= RR_RFR_MAX_RUN ||
 		    pkt->idx >= RR_WIRE_MAX_MSG)
+			return -EINVAL;
+		return 0;
+	case RR_PKT_CANCEL:
+		if (pkt->plen || pkt->idx || pkt->msg_len || pkt->aux)
 			return -EINVAL;
 		return 0;
 	default: /* PING, RESET: nothing but the session */

@@ -23,8 +23,19 @@
  *
  * The CRC comes first so that it covers one contiguous run of bytes.
  *
- * Client -> server: REQ, RFR (request for response packet), PING, RESET.
+ * Client -> server: REQ, RFR (request for response packet), PING, RESET,
+ * CANCEL (the caller gave up on request req_num: no data, idx, msg_len and
+ * aux zero).
  * Server -> client: ACK, RESP, PING (with RR_F_REPLY), RESET.
+ *
+ * A request may start with metadata, counted in msg_len and sent in packet
+ * 0 before the body; which fields, every packet of the request says in its
+ * flags (so each packet's place in the body is known from it alone):
+ *
+ *  size field     present with
+ *    4 budget     RR_F_DEADLINE: microseconds the caller still waits, as
+ *                 of when this copy of packet 0 was sent (le32)
+ *   16 key        RR_F_KEY: the caller's idempotency key
  */
 #ifndef RR_CORE_WIRE_H
 #define RR_CORE_WIRE_H
@@ -32,7 +43,7 @@
 #include "compat.h"
 
 #define RR_WIRE_MAGIC		0xa7
-#define RR_WIRE_VERSION		1
+#define RR_WIRE_VERSION		2
 #define RR_HDR_LEN		32
 
 /* Largest message the wire can describe (bounded by struct rr_msg). */
@@ -45,6 +56,7 @@ enum rr_pkt_kind {
 	RR_PKT_RFR,
 	RR_PKT_PING,
 	RR_PKT_RESET,
+	RR_PKT_CANCEL,
 	RR_PKT_KIND_END,
 };
 
@@ -70,8 +82,23 @@ enum rr_pkt_kind {
  * after ack_delay); the client sets it when it can send no more for now.
  */
 #define RR_F_ACKNOW	0x10
+/* REQ: the request's metadata holds a time budget, a key (see above). */
+#define RR_F_DEADLINE	0x20
+#define RR_F_KEY	0x40
+#define RR_F_META	(RR_F_DEADLINE | RR_F_KEY)
 #define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE | RR_F_ERR | \
-			 RR_F_ACKNOW)
+			 RR_F_ACKNOW | RR_F_META)
+
+#define RR_META_BUDGET_LEN	4
+#define RR_META_KEY_LEN		16
+#define RR_META_MAX		(RR_META_BUDGET_LEN + RR_META_KEY_LEN)
+
+/* Bytes of metadata a request with these flags starts with. */
+static inline u32 rr_meta_len(u8 flags)
+{
+	return (flags & RR_F_DEADLINE ? RR_META_BUDGET_LEN : 0) +
+	       (flags & RR_F_KEY ? RR_META_KEY_LEN : 0);
+}
 
 /* RFR: aux is how many packets after idx the client also asks for. */
 #define RR_RFR_MAX_RUN	64

@@ -553,6 +553,7 @@ enum rdmarpc_gid_type {
  *   REPLY_BATCH  REPLY's, and -EINVAL (an entry's size), for the first
  *                entry that fails.
  *   BUSY_POLL    -EINVAL (above RDMARPC_BUSY_POLL_MAX_US).
+ *   REQ_STATE    -ENOENT (not a held request: unknown, or answered).
  * Opening /dev/rdmarpc fails with -ENOMEM when there is no memory for the
  * endpoint.
  */
@@ -704,6 +705,31 @@ struct rdmarpc_request {
 #define RDMARPC_RECV_F_WHOLE	0x1
 #define RDMARPC_RECV_F_ALL	RDMARPC_RECV_F_WHOLE
 
+/*
+ * RDMARPC_IOC_REQ_STATE: what is known of held request @id (one RECV took
+ * and no REPLY answered yet) beyond its bytes.
+ * @deadline_ns: the CLOCK_MONOTONIC time (clock_gettime()) at which its
+ *   caller stops waiting: the time the caller had left, from when the
+ *   request began to arrive; 0 if it gave none.  The module answers a
+ *   request whose deadline passes before a RECV takes it with
+ *   RDMARPC_STATUS_DEADLINE_EXCEEDED itself, without handing it over.
+ * @flags: RDMARPC_REQ_CANCELLED once the caller has given up on it
+ *   (cancelled, timed out); the answer is still due (it frees the
+ *   caller's slot), and may as well be RDMARPC_STATUS_CANCELLED.  While
+ *   any held request of the endpoint is cancelled and unanswered, poll()
+ *   reports EPOLLPRI.  A queued request whose caller gives up never
+ *   reaches a RECV: the module answers it RDMARPC_STATUS_CANCELLED.
+ * -ENOENT: no such held request.
+ */
+struct rdmarpc_req_state {
+	__u32 size;
+	__u32 flags;			/* out: RDMARPC_REQ_* */
+	__u64 id;			/* in: from RECV */
+	__u64 deadline_ns;		/* out */
+};
+
+#define RDMARPC_REQ_CANCELLED	0x1
+
 /* RDMARPC_IOC_REPLY */
 struct rdmarpc_reply {
 	__u32 size;
@@ -736,5 +762,6 @@ struct rdmarpc_reply {
 #define RDMARPC_IOC_BUSY_POLL	_IOW(RDMARPC_IOC_MAGIC, 9, __u32)
 #define RDMARPC_IOC_RECV_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 10, struct rdmarpc_batch)
 #define RDMARPC_IOC_REPLY_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 11, struct rdmarpc_batch)
+#define RDMARPC_IOC_REQ_STATE	_IOWR(RDMARPC_IOC_MAGIC, 12, struct rdmarpc_req_state)
 
 #endif /* _UAPI_RDMARPC_H */

@@ -58,6 +58,8 @@ RDMARPC_SESS_COUNTER(CREDIT_STALLS, credit_stalls)
 RDMARPC_SESS_COUNTER(CALLS_OK, calls_ok)
 RDMARPC_SESS_COUNTER(CALLS_FAILED, calls_failed)
 RDMARPC_SESS_COUNTER(REQUESTS, requests)
+/* Server: the caller gave up on a request in progress (CANCEL). */
+RDMARPC_SESS_COUNTER(CANCELS, cancels)
 #undef RDMARPC_SESS_COUNTER
 #endif
 
@@ -135,5 +137,9 @@ RDMARPC_RPC_COUNTER(REPLIES, replies)
 RDMARPC_RPC_COUNTER(MEM_USED, mem_used)
 /* Over mem_budget_mb: -ENOSPC. */
 RDMARPC_RPC_COUNTER(MEM_REFUSED, mem_refused)
+/* Answered DEADLINE_EXCEEDED: the caller's deadline passed before a handler took them. */
+RDMARPC_RPC_COUNTER(REQUESTS_EXPIRED, requests_expired)
+/* Their caller gave up: dropped before a handler took them, or flagged for it. */
+RDMARPC_RPC_COUNTER(REQUESTS_CANCELLED, requests_cancelled)
 #undef RDMARPC_RPC_COUNTER
 #endif

@@ -69,7 +69,8 @@ static void fz_send(void *ctx, void *buf, u32 len)
 }
 
 static void fz_deliver(void *ctx, struct rr_session *s, u32 handle,
-		       u32 method, struct rr_msg *req)
+		       u32 method, struct rr_msg *req,
+		       const struct rr_req_info *info)
 {
 	u32 slot = handle & (FZ_SLOTS - 1);
 	u64 resets = rr_session_stats(s)->resets;
@@ -77,6 +78,7 @@ static void fz_deliver(void *ctx, struct rr_session *s, u32 handle,
 	(void)ctx;
 	(void)method;
 	(void)req;
+	(void)info;
 
 	/*
 	 * At most once: never the same request twice in a row on a slot, not
@@ -161,7 +163,7 @@ static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag)
 	int i;
 
 	h.kind = (u8)(fz_u8(in) % (RR_PKT_KIND_END + 1));
-	h.flags = (u8)(fz_u8(in) & 0x0f);
+	h.flags = (u8)(fz_u8(in) & 0x7f);
 	h.sess = fz_u8(in) == 0xff ? fz_u32(in) : sess;
 	h.tag = tag;
 	h.req_num = fz_u8(in) < 200 ? fz_u8(in) : fz_u32(in);
@@ -181,7 +183,9 @@ static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag)
 
 static void fz_call(struct fz_in *in)
 {
+	struct rr_call_opts o;
 	struct rr_msg m;
+	u8 opts;
 	u32 len = fz_u16(in) % 6000;
 	u64 cookie = st.next_cookie++ % FZ_COOKIES;
 	u32 off, avail;
@@ -204,7 +208,17 @@ static void fz_call(struct fz_in *in)
 		return;
 	}
 	st.live[cookie] = 1;
-	if (rr_client_call(st.c.s, fz_u8(in), &m, cookie, st.now)) {
+	/* Metadata: a deadline, a key, both or none. */
+	memset(&o, 0, sizeof(o));
+	o.deadline = RR_NO_DEADLINE;
+	opts = fz_u8(in);
+	if (opts & 1)
+		o.deadline = st.now + fz_u32(in);
+	if (opts & 2) {
+		o.flags = RR_CALL_F_KEY;
+		memset(o.key, (int)cookie, sizeof(o.key));
+	}
+	if (rr_client_call_opts(st.c.s, fz_u8(in), &m, cookie, st.now, &o)) {
 		st.live[cookie] = 0;
 		rr_msg_free(&m);
 	}

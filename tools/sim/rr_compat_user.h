@@ -41,6 +41,11 @@ typedef int64_t s64;
 #define BIT(nr)		(1UL << (nr))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	return dividend / divisor;
+}
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
 
 #define MAX_ERRNO	4095

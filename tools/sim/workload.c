@@ -129,7 +129,8 @@ static bool wl_check_resp(const struct wl *w, u64 id, const struct rr_msg *resp)
 }
 
 static void wl_deliver(void *ctx, struct rr_session *s, u32 handle,
-		       u32 method, struct rr_msg *req)
+		       u32 method, struct rr_msg *req,
+		       const struct rr_req_info *info)
 {
 	struct sim_node *n = ctx;
 	struct wl *w = n->app;
@@ -141,6 +142,11 @@ static void wl_deliver(void *ctx, struct rr_session *s, u32 handle,
 		w->res->wrong_payloads++;
 		return;
 	}
+	/* Odd calls carry a key (their id) and a deadline; even ones none. */
+	if (info->has_key != (id & 1) ||
+	    (info->deadline != RR_NO_DEADLINE) != (id & 1) ||
+	    (info->has_key && memcmp(info->key, &id, sizeof(id))))
+		w->res->wrong_payloads++;
 	if (w->execs[id] == 1)
 		w->res->duplicate_executions++;
 	if (w->execs[id] < 255)
@@ -212,6 +218,7 @@ static const struct rr_ops wl_ops = {
 static bool wl_fill(struct wl *w, struct rr_session *c)
 {
 	unsigned long fail = rr_user_fail_every;
+	struct rr_call_opts o;
 	struct rr_msg req;
 	u32 off, avail;
 	int err;
@@ -234,7 +241,16 @@ static bool wl_fill(struct wl *w, struct rr_session *c)
 			w->have_staged = true;
 		}
 		rr_msg_move(&req, &w->staged);
-		err = rr_client_call(c, (u32)id, &req, id, sim_now(w->sim));
+		memset(&o, 0, sizeof(o));
+		o.deadline = RR_NO_DEADLINE;
+		if (id & 1) {
+			/* Far enough never to matter: only carried. */
+			o.deadline = sim_now(w->sim) + (1ull << 50);
+			o.flags = RR_CALL_F_KEY;
+			memcpy(o.key, &id, sizeof(id));
+		}
+		err = rr_client_call_opts(c, (u32)id, &req, id, sim_now(w->sim),
+					  &o);
 		if (err == -EBUSY || err == -ENOMEM) {
 			rr_msg_move(&w->staged, &req);
 			return err == -ENOMEM;

@@ -28,6 +28,9 @@ struct tenv {
 	u32 handle;
 	u32 method;
 	struct rr_msg req;	/* copy of the last request */
+	struct rr_req_info info;	/* ... and what came with it */
+	int cancelled;		/* cancel_request calls */
+	u32 cancel_handle;	/* ... the last one's */
 	bool auto_reply;
 	s32 reply_status;
 	s64 reply_len;		/* < 0: echo the request */
@@ -90,7 +93,7 @@ static bool t_same(const struct rr_msg *m, u32 len, u8 seed)
 }
 
 static void t_deliver(void *ctx, struct rr_session *s, u32 handle, u32 method,
-		      struct rr_msg *req)
+		      struct rr_msg *req, const struct rr_req_info *info)
 {
 	struct tenv *e = ctx;
 	unsigned long fail = rr_user_fail_every;
@@ -101,6 +104,7 @@ static void t_deliver(void *ctx, struct rr_session *s, u32 handle, u32 method,
 	e->delivered++;
 	e->handle = handle;
 	e->method = method;
+	e->info = *info;
 	rr_msg_free(&e->req);
 	rr_msg_move(&e->req, req);
 	if (!e->auto_reply)
@@ -147,6 +151,17 @@ static void t_complete(void *ctx, struct rr_session *s, u64 cookie, int err,
 	}
 }
 
+static void t_cancel(void *ctx, struct rr_session *s, u32 handle,
+		     u32 method)
+{
+	struct tenv *e = ctx;
+
+	(void)s;
+	(void)method;
+	e->cancelled++;
+	e->cancel_handle = handle;
+}
+
 static bool t_charge(void *ctx, s64 bytes)
 {
 	struct tenv *e = ctx;
@@ -161,6 +176,7 @@ static const struct rr_ops t_ops = {
 	.tx_get_buf = t_get,
 	.tx_send = t_send,
 	.deliver_request = t_deliver,
+	.cancel_request = t_cancel,
 	.complete_call = t_complete,
 	.mem_charge = t_charge,
 };
@@ -570,6 +586,183 @@ TEST(session_stale_reply_and_cancel)
 	t_run(&c, &s, 0);
 	ASSERT_EQ(c.completions, 1);
 	ASSERT_EQ(c.cookie, 2);
+	t_free(&c, &s);
+}
+
+/* t_call() with a deadline and, if @key, an idempotency key. */
+static int t_call_opts(struct tenv *c, u32 len, u8 seed, u64 cookie, u64 now,
+		       u64 deadline, const u8 *key)
+{
+	struct rr_call_opts o = { .deadline = deadline };
+	struct rr_msg m;
+	int err;
+
+	if (key) {
+		o.flags = RR_CALL_F_KEY;
+		memcpy(o.key, key, RR_META_KEY_LEN);
+	}
+	t_fill(&m, len, seed);
+	err = rr_client_call_opts(c->s, 7, &m, cookie, now, &o);
+	if (err)
+		rr_msg_free(&m);
+	return err;
+}
+
+/*
+ * The caller's deadline and key reach the server with the request, the
+ * body intact around them, in one packet and in many, whichever packet
+ * comes first; without them the server learns of none.
+ */
+TEST(session_request_metadata)
+{
+	static const u32 sizes[] = { 0, 1, 203, 204, 205, 208, 219, 220, 221,
+				     224, 225, 5000, 70000 };
+	static const u8 key[RR_META_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9,
+						  10, 11, 12, 13, 14, 15, 16 };
+	struct rr_params p;
+	struct tenv c, s;
+	unsigned int i, k;
+
+	rr_params_default(&p);
+	p.mtu = 256;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (k = 0; k < 4; k++) {
+			t_pair(&c, &s, &p, &p);
+			/* Sent at 1000 ns with 5 ms left, in at 3000 ns. */
+			ASSERT_EQ(t_call_opts(&c, sizes[i], (u8)i, 1, 1000,
+					      k & 1 ? 5001000 : RR_NO_DEADLINE,
+					      k & 2 ? key : NULL), 0);
+			if (k == 3 && c.nq > 1) {
+				/* Packet 0, with the metadata, last. */
+				struct tpkt first = c.q[0];
+
+				memmove(c.q, c.q + 1,
+					(c.nq - 1) * sizeof(*c.q));
+				c.q[c.nq - 1] = first;
+			}
+			t_run(&c, &s, 3000);
+			ASSERT_EQ(s.delivered, 1);
+			ASSERT_TRUE(t_same(&s.req, sizes[i], (u8)i));
+			ASSERT_EQ(s.info.deadline,
+				  k & 1 ? 3000 + 5000000 : RR_NO_DEADLINE);
+			ASSERT_EQ(s.info.has_key, !!(k & 2));
+			if (k & 2)
+				ASSERT_EQ(memcmp(s.info.key, key, sizeof(key)),
+					  0);
+			ASSERT_EQ(c.completions, 1);
+			ASSERT_EQ(c.err, 0);
+			ASSERT_TRUE(t_same(&c.resp, sizes[i], (u8)i));
+			t_free(&c, &s);
+		}
+	}
+}
+
+/* The time left is what remains when packet 0 goes: none once past. */
+TEST(session_deadline_budget_at_send)
+{
+	struct tenv c, s;
+
+	t_pair(&c, &s, NULL, NULL);
+	ASSERT_EQ(t_call_opts(&c, 10, 1, 1, 2000, 1500, NULL), 0);
+	t_run(&c, &s, 7000);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(s.info.deadline, 7000);
+	t_free(&c, &s);
+	/* More than the field holds: the most it holds. */
+	t_pair(&c, &s, NULL, NULL);
+	ASSERT_EQ(t_call_opts(&c, 10, 1, 1, 0, 1ull << 60, NULL), 0);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(s.info.deadline, (u64)U32_MAX * 1000);
+	t_free(&c, &s);
+}
+
+/*
+ * A cancelled call tells the server: a delivered request is reported to
+ * the environment once, a request still arriving is dropped (its late
+ * packets never deliver it), a call that sent nothing sends nothing.
+ */
+TEST(session_cancel_reaches_server)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	struct rr_msg resp;
+	size_t i;
+
+	rr_params_default(&p);
+	p.slots = 1;
+	/* Delivered, handler running. */
+	t_pair(&c, &s, &p, &p);
+	s.auto_reply = false;
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_client_cancel(c.s, 1), 0);
+	ASSERT_EQ(c.nq, 1);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(s.cancelled, 1);
+	ASSERT_EQ(s.cancel_handle, s.handle);
+	ASSERT_EQ(rr_session_stats(s.s)->cancels, 1);
+	/* Its answer is still taken, stored for nobody. */
+	t_fill(&resp, 10, 1);
+	ASSERT_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(c.completions, 0);
+	t_free(&c, &s);
+
+	/* Still arriving: half its packets in, then the cancel, then the rest. */
+	p.mtu = 256;
+	t_pair(&c, &s, &p, &p);
+	ASSERT_EQ(t_call(&c, 2000, 1, 1, 0), 0);
+	ASSERT_TRUE(c.nq >= 2);
+	for (i = 1; i < c.nq; i++)
+		rr_session_rx(s.s, c.q[i].data, c.q[i].len, 0);
+	{
+		struct tpkt first = c.q[0];
+
+		c.nq = 0;
+		ASSERT_EQ(rr_client_cancel(c.s, 1), 0);
+		ASSERT_EQ(c.nq, 1);
+		t_flush(&c, &s, 0);
+		ASSERT_EQ(rr_session_stats(s.s)->cancels, 1);
+		ASSERT_EQ(rr_session_rx(s.s, first.data, first.len, 0),
+			  -ESTALE);
+	}
+	ASSERT_EQ(s.delivered, 0);
+	ASSERT_EQ(s.cancelled, 0);
+	t_free(&c, &s);
+
+	/* Nothing sent yet (no send buffer): nothing to tell. */
+	t_pair(&c, &s, &p, &p);
+	c.tx_block = true;
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	c.tx_block = false;
+	ASSERT_EQ(rr_client_cancel(c.s, 1), 0);
+	ASSERT_EQ(c.nq, 0);
+	t_free(&c, &s);
+}
+
+/* A CANCEL that overtakes its request spends the request's number. */
+TEST(session_cancel_before_request)
+{
+	struct tenv c, s;
+	struct tpkt req;
+
+	t_pair(&c, &s, NULL, NULL);
+	ASSERT_EQ(t_call(&c, 10, 1, 1, 0), 0);
+	ASSERT_EQ(c.nq, 1);
+	req = c.q[0];
+	c.nq = 0;
+	ASSERT_EQ(rr_client_cancel(c.s, 1), 0);
+	t_flush(&c, &s, 0);
+	ASSERT_EQ(rr_session_stats(s.s)->cancels, 1);
+	ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, 0), -ESTALE);
+	ASSERT_EQ(s.delivered, 0);
+	/* The next call on the slot is served. */
+	ASSERT_EQ(t_call(&c, 10, 2, 2, 0), 0);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, 0);
 	t_free(&c, &s);
 }
 

@@ -70,6 +70,9 @@ TEST(wire_roundtrip_every_kind)
 		{ RR_PKT_PING, 0, 0, 0, 0, 0, 0 },
 		{ RR_PKT_PING, RR_F_REPLY, 0, 0, 0, 0, 0 },
 		{ RR_PKT_RESET, 0, 0, 0, 0, 0, 0 },
+		{ RR_PKT_CANCEL, 0, 12, 0, 0, 0, 0 },
+		{ RR_PKT_REQ, RR_F_DEADLINE | RR_F_KEY, 5, 0, 20, 3, 20 },
+		{ RR_PKT_REQ, RR_F_KEY, 5, 1, 3000, 3, 992 },
 	};
 	u8 buf[RR_HDR_LEN + 1024];
 	struct rr_pkt p;
@@ -157,8 +160,9 @@ TEST(wire_every_field_out_of_range)
 						       k == RR_PKT_ACK ||
 						       k == RR_PKT_PING)) ||
 				  (b == RR_F_DONE && k == RR_PKT_ACK) ||
-				  (b == RR_F_ACKNOW && k == RR_PKT_REQ);
-			u32 len = k == RR_PKT_REQ || k == RR_PKT_RESP ? 10 : 0;
+				  ((b == RR_F_ACKNOW || b == RR_F_DEADLINE ||
+				    b == RR_F_KEY) && k == RR_PKT_REQ);
+			u32 len = k == RR_PKT_REQ || k == RR_PKT_RESP ? 20 : 0;
 
 			n = build(buf, (u8)k, 0, 0, 0, len, 0, len, true);
 			buf[7] = (u8)b;
@@ -202,6 +206,21 @@ TEST(wire_every_field_out_of_range)
 	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* run too long */
 	n = build(buf, RR_PKT_RESP, RR_F_ACKNOW, 0, 0, 4, 0, 4, true);
 	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);	/* REQ-only flag */
+	/* metadata longer than the message */
+	n = build(buf, RR_PKT_REQ, RR_F_DEADLINE, 0, 0, 3, 0, 3, true);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
+	n = build(buf, RR_PKT_REQ, RR_F_KEY | RR_F_DEADLINE, 0, 0, 19, 0, 19,
+		  true);
+	ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
+	n = build(buf, RR_PKT_REQ, RR_F_KEY | RR_F_DEADLINE, 0, 0, 20, 0, 20,
+		  true);
+	ASSERT_EQ(parse_exact(buf, n, &p), 0);
+	/* cancel: any field but the request number */
+	for (int f = 0; f < 4; f++) {
+		n = build(buf, RR_PKT_CANCEL, 0, 9, f == 0, f == 1, f == 2,
+			  f == 3 ? 4 : 0, true);
+		ASSERT_EQ(parse_exact(buf, n, &p), -EINVAL);
+	}
 	/* ping, reset: any non-zero field */
 	for (int k = RR_PKT_PING; k <= RR_PKT_RESET; k++) {
 		for (int f = 0; f < 5; f++) {

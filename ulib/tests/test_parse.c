@@ -1194,7 +1194,11 @@ TEST(stats_full)
 	EXPECT_EQ(st.rpc.mem_used, (1ULL << 40) + RDMARPC_RSTAT_A_MEM_USED);
 	EXPECT_EQ(st.rpc.mem_refused,
 		  (1ULL << 40) + RDMARPC_RSTAT_A_MEM_REFUSED);
-	EXPECT_EQ(st.rpc.present, 0x7ffU << RDMARPC_RSTAT_A_ENDPOINTS);
+	EXPECT_EQ(st.rpc.requests_expired,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_EXPIRED);
+	EXPECT_EQ(st.rpc.requests_cancelled,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_CANCELLED);
+	EXPECT_EQ(st.rpc.present, 0x1fffU << RDMARPC_RSTAT_A_ENDPOINTS);
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_RPC_STATS));
@@ -1372,7 +1376,8 @@ TEST(session_stats_all)
 	EXPECT_EQ(s.stats.calls_failed,
 		 (1ULL << 33) + RDMARPC_SSTAT_A_CALLS_FAILED);
 	EXPECT_EQ(s.stats.requests, (1ULL << 33) + RDMARPC_SSTAT_A_REQUESTS);
-	EXPECT_EQ(s.stats.present, 0x3fffU << RDMARPC_SSTAT_A_TX_PACKETS);
+	EXPECT_EQ(s.stats.cancels, (1ULL << 33) + RDMARPC_SSTAT_A_CANCELS);
+	EXPECT_EQ(s.stats.present, 0x7fffU << RDMARPC_SSTAT_A_TX_PACKETS);
 }
 
 /* ---- the lists of counters (rdmarpc_counters.h) ---- */
@@ -1423,7 +1428,7 @@ TEST(counter_lists)
 		"tx_packets", "tx_bytes", "rx_packets", "rx_bytes",
 		"retransmits", "rto_fires", "crc_drops", "rx_drops",
 		"dup_packets", "dup_requests", "credit_stalls", "calls_ok",
-		"calls_failed", "requests",
+		"calls_failed", "requests", "cancels",
 	};
 	static const struct counter_row hs[] = {
 #define RDMARPC_HS_COUNTER(NAME, name) { RDMARPC_HSTAT_A_##NAME, #name },
@@ -1449,7 +1454,8 @@ TEST(counter_lists)
 	static const char *const rpc_abi[] = {
 		"endpoints", "calls", "calls_failed", "cancels", "requests",
 		"requests_unserved", "requests_dropped", "requests_aborted",
-		"replies", "mem_used", "mem_refused",
+		"replies", "mem_used", "mem_refused", "requests_expired",
+		"requests_cancelled",
 	};
 
 	check_counters(_metadata, ROWS(port), ROWS(port_abi), RDMARPC_STAT_A_MAX);
