@@ -68,6 +68,23 @@
  *         attempts N: ok | attempts N: ERRNAME | attempts N: status S
  *       Exit 0 if the call succeeded with its bytes back.
  *
+ *   rpc_helper reqstate [--service NAME] [--delay MS]
+ *       Bind NAME (default "reqstate"); before each RECV sleep MS
+ *       (default 0), so that requests wait in the queue.  For each request
+ *       taken print what rdmarpc_request_state() says of it:
+ *         took len L left MS cancelled C
+ *       A request made by "cancel --hold" is held until its caller gives
+ *       up: poll() for POLLPRI (30 s at most), then
+ *         held: cancelled C after MS ms, pollpri P
+ *       and answered CANCELLED; any other is echoed at once.
+ *
+ *   rpc_helper cancel --peer ADDR [--service NAME] [--after MS] [--hold]
+ *                     [--timeout MS]
+ *       Submit one call to NAME (default "reqstate"), a hold request with
+ *       --hold; with --after, cancel it MS milliseconds later.  Reap it
+ *       and print "call: ERRNAME after S s" (or "call: ok status N").
+ *       Exit 0 if it ended with ECANCELED (--after) or ETIMEDOUT.
+ *
  * --timeout MS bounds the calls, and the handshake up to
  * RDMARPC_CONNECT_TIMEOUT_MAX; --connect-timeout MS bounds the handshake
  * alone, passed as it is (above the maximum CONNECT fails with EINVAL).
@@ -77,6 +94,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <pthread.h>
 #include <sched.h>
@@ -98,7 +116,8 @@ struct opts {
 	unsigned long long size, count, endpoints, max_size, timeout_ms;
 	unsigned long long connect_timeout_ms;	/* ULLONG_MAX: not given */
 	unsigned long long delay_ms;
-	bool poll, no_restart, idempotent;
+	unsigned long long after_ms;		/* ULLONG_MAX: not given */
+	bool poll, no_restart, idempotent, hold;
 };
 
 static double now_s(void)
@@ -614,6 +633,125 @@ static int do_retry(const struct opts *o)
 	       0 : 1;
 }
 
+/* The request of "cancel --hold": the server holds it until cancelled. */
+static const char hold_req[16] = "rpc_helper:hold";
+
+static int do_reqstate(const struct opts *o)
+{
+	struct timespec delay = {
+		.tv_sec = (time_t)(o->delay_ms / 1000),
+		.tv_nsec = (long)(o->delay_ms % 1000) * 1000000,
+	};
+	char *buf = malloc(MAX_REQUEST);
+	struct rdmarpc *ep;
+	int err;
+
+	if (!buf || open_bound(o->service, &ep))
+		return 1;
+	printf("reqstate: serving '%s'\n", o->service);
+	for (;;) {
+		struct pollfd pfd = { .fd = rdmarpc_fd(ep), .events = POLLPRI };
+		struct rdmarpc_req_info r;
+		int cancelled = 0, pri = 0;
+		int64_t left = 0;
+		double t0;
+
+		nanosleep(&delay, NULL);
+		err = rdmarpc_recv(ep, &r, buf, MAX_REQUEST, -1);
+		if (err == -EINTR)
+			continue;
+		if (!err)
+			err = rdmarpc_request_state(ep, r.id, &cancelled, &left);
+		if (err) {
+			fprintf(stderr, "rpc_helper: recv: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+		printf("took len %zu left %" PRId64 " cancelled %d\n", r.len,
+		       left, cancelled);
+		if (r.len != sizeof(hold_req) ||
+		    memcmp(buf, hold_req, sizeof(hold_req))) {
+			err = rdmarpc_reply(ep, r.id, 0, buf,
+					    r.len < MAX_REQUEST ? r.len :
+					    MAX_REQUEST);
+		} else {
+			t0 = now_s();
+			while (!cancelled && now_s() - t0 < 30) {
+				if (poll(&pfd, 1, 1000) > 0 &&
+				    (pfd.revents & POLLPRI))
+					pri = 1;
+				err = rdmarpc_request_state(ep, r.id, &cancelled,
+							    NULL);
+				if (err)
+					break;
+			}
+			printf("held: cancelled %d after %.0f ms, pollpri %d\n",
+			       cancelled, (now_s() - t0) * 1000, pri);
+			err = rdmarpc_reply_error(ep, r.id,
+						  RDMARPC_STATUS_CANCELLED,
+						  "the caller gave up");
+		}
+		if (err) {
+			fprintf(stderr, "rpc_helper: reply: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+	}
+}
+
+static int do_cancel(const struct opts *o)
+{
+	struct rdmarpc_completion c;
+	struct rdmarpc_call call;
+	char req[64] = "rpc_helper:call", resp[64];
+	struct rdmarpc *ep;
+	int handle, ret;
+	double t0;
+
+	handle = open_connected(o, &ep);
+	if (handle < 0)
+		return 1;
+	if (o->hold)
+		memcpy(req, hold_req, sizeof(hold_req));
+	rdmarpc_call_prep(&call, handle, rdmarpc_method_id(o->service), 7, req,
+			  o->hold ? sizeof(hold_req) : sizeof(req), resp,
+			  sizeof(resp), (unsigned int)o->timeout_ms);
+	t0 = now_s();
+	ret = rdmarpc_submit(ep, &call, 1);
+	if (ret != 1) {
+		fprintf(stderr, "rpc_helper: submit: %s\n",
+			rdmarpc_strerror(ret));
+		return 1;
+	}
+	if (o->after_ms != ULLONG_MAX) {
+		struct timespec ts = {
+			.tv_sec = (time_t)(o->after_ms / 1000),
+			.tv_nsec = (long)(o->after_ms % 1000) * 1000000,
+		};
+
+		nanosleep(&ts, NULL);
+		ret = rdmarpc_cancel(ep, 7);
+		if (ret)
+			printf("cancel: %s\n", errname(ret));
+	}
+	do {
+		ret = rdmarpc_reap(ep, &c, 1, 1, -1);
+	} while (ret == -EINTR);
+	if (ret != 1) {
+		fprintf(stderr, "rpc_helper: reap: %s\n",
+			rdmarpc_strerror(ret));
+		return 1;
+	}
+	if (c.error)
+		printf("call: %s after %.3f s\n", errname(c.error),
+		       now_s() - t0);
+	else
+		printf("call: ok status %d\n", c.status);
+	rdmarpc_close(ep);
+	return c.error == (o->after_ms != ULLONG_MAX ? -ECANCELED : -ETIMEDOUT) ?
+	       0 : 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rpc_helper sink [--service NAME]\n"
@@ -629,6 +767,9 @@ static void usage(FILE *f)
 		"[--count N] [--no-restart] [--timeout MS]\n"
 		"       rpc_helper retry --peer ADDR [--service NAME] "
 		"[--idempotent] [--timeout MS]\n"
+		"       rpc_helper reqstate [--service NAME] [--delay MS]\n"
+		"       rpc_helper cancel --peer ADDR [--service NAME] "
+		"[--after MS] [--hold] [--timeout MS]\n"
 		"       (all but sink and early: [--connect-timeout MS])\n");
 }
 
@@ -647,10 +788,13 @@ int main(int argc, char **argv)
 		{ "delay", required_argument, NULL, 'd' },
 		{ "no-restart", no_argument, NULL, 'R' },
 		{ "idempotent", no_argument, NULL, 'I' },
+		{ "after", required_argument, NULL, 'a' },
+		{ "hold", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 64, .count = 1, .endpoints = 2, .delay_ms = 5,
-			  .max_size = 4096, .connect_timeout_ms = ULLONG_MAX };
+			  .max_size = 4096, .connect_timeout_ms = ULLONG_MAX,
+			  .after_ms = ULLONG_MAX };
 	const char *mode;
 	int opt;
 
@@ -677,6 +821,8 @@ int main(int argc, char **argv)
 		case 'd': dst = &o.delay_ms; break;
 		case 'R': o.no_restart = true; break;
 		case 'I': o.idempotent = true; break;
+		case 'a': dst = &o.after_ms; break;
+		case 'H': o.hold = true; break;
 		default: usage(stderr); return 2;
 		}
 		if (dst) {
@@ -705,6 +851,10 @@ int main(int argc, char **argv)
 		o.service = o.service ? o.service : "counter";
 		return do_counter(&o);
 	}
+	if (!strcmp(mode, "reqstate")) {
+		o.service = o.service ? o.service : "reqstate";
+		return do_reqstate(&o);
+	}
 	if (!strcmp(mode, "early")) {
 		o.service = o.service ? o.service : "early";
 		return do_early(&o);
@@ -732,6 +882,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "hold")) {
 		o.service = o.service ? o.service : "held";
 		return do_hold(&o);
+	}
+	if (!strcmp(mode, "cancel")) {
+		o.service = o.service ? o.service : "reqstate";
+		return do_cancel(&o);
 	}
 	usage(stderr);
 	return 2;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 
 #include "internal.h"
@@ -118,6 +119,37 @@ RL_EXPORT int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 	rep.buf = (uint64_t)(uintptr_t)buf;
 	rep.len = len;
 	return rl_ioctl(ep, RDMARPC_IOC_REPLY, &rep);
+}
+
+RL_EXPORT int rdmarpc_request_state(struct rdmarpc *ep, uint64_t id,
+				    int *cancelled, int64_t *time_left_ms)
+{
+	struct rdmarpc_req_state st;
+	struct timespec ts;
+	int64_t left;
+	int err;
+
+	if (!ep)
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.id = id;
+	err = rl_ioctl(ep, RDMARPC_IOC_REQ_STATE, &st);
+	if (err)
+		return err;
+	if (cancelled)
+		*cancelled = !!(st.flags & RDMARPC_REQ_CANCELLED);
+	if (!time_left_ms)
+		return 0;
+	if (!st.deadline_ns) {
+		*time_left_ms = -1;
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	left = (int64_t)st.deadline_ns -
+	       ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	*time_left_ms = left > 0 ? left / 1000000 : 0;
+	return 0;
 }
 
 RL_EXPORT int rdmarpc_reply_error(struct rdmarpc *ep, uint64_t id,

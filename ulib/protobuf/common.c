@@ -193,6 +193,12 @@ static int ep_reply(void *t, uint64_t id, int32_t status, const void *buf,
 	return rdmarpc_reply(t, id, status, buf, len);
 }
 
+static int ep_state(void *t, uint64_t id, int *cancelled,
+		    int64_t *time_left_ms)
+{
+	return rdmarpc_request_state(t, id, cancelled, time_left_ms);
+}
+
 const struct rl_pb_ops rl_pb_ep_ops = {
 	.call = ep_call,
 	.submit = ep_submit,
@@ -201,4 +207,5 @@ const struct rl_pb_ops rl_pb_ep_ops = {
 	.bind = ep_bind,
 	.recv = ep_recv,
 	.reply = ep_reply,
+	.state = ep_state,
 };

@@ -30,6 +30,8 @@ struct rl_pb_ops {
 		    size_t cap, int timeout_ms);
 	int (*reply)(void *t, uint64_t id, int32_t status, const void *buf,
 		     size_t len);
+	int (*state)(void *t, uint64_t id, int *cancelled,
+		     int64_t *time_left_ms);
 };
 
 extern const struct rl_pb_ops rl_pb_ep_ops;

@@ -365,6 +365,14 @@ rdmarpc_pb_req_method(const struct rdmarpc_pb_req *req);
 unsigned int rdmarpc_pb_req_index(const struct rdmarpc_pb_req *req);
 /* The service implementation the request was dispatched to. */
 ProtobufCService *rdmarpc_pb_req_service(const struct rdmarpc_pb_req *req);
+/*
+ * Whether the caller of @req gave up on it, and the milliseconds it still
+ * waits (-1: no deadline): rdmarpc_request_state() for a request not yet
+ * answered.  A handler that answers later (or works long) checks it to
+ * stop early.
+ */
+int rdmarpc_pb_req_state(const struct rdmarpc_pb_req *req, int *cancelled,
+			 int64_t *time_left_ms);
 
 #ifdef __cplusplus
 }

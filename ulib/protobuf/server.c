@@ -339,6 +339,15 @@ PB_EXPORT unsigned int rdmarpc_pb_req_index(const struct rdmarpc_pb_req *req)
 	return req ? req->index : 0;
 }
 
+PB_EXPORT int rdmarpc_pb_req_state(const struct rdmarpc_pb_req *req,
+				   int *cancelled, int64_t *time_left_ms)
+{
+	if (!req)
+		return -EINVAL;
+	return req->srv->ops->state(req->srv->t, req->id, cancelled,
+				    time_left_ms);
+}
+
 PB_EXPORT ProtobufCService *
 rdmarpc_pb_req_service(const struct rdmarpc_pb_req *req)
 {

@@ -288,8 +288,21 @@ static void run_scan(const ScanRequest *in, struct rdmarpc_pb_req *req)
 	uint32_t limit = in->limit ? in->limit : KV_SCAN_DEFAULT;
 	Entry *entries = NULL, **ptrs = NULL;
 	size_t i, n = 0, first;
-	int oom = 0;
+	int oom = 0, cancelled = 0;
+	int64_t left_ms = -1;
 
+	/*
+	 * Queued behind other scans: the caller may have given up meanwhile
+	 * (cancelled, or out of time).  Then the work is for nobody.
+	 */
+	if (!rdmarpc_pb_req_state(req, &cancelled, &left_ms) &&
+	    (cancelled || left_ms == 0)) {
+		rdmarpc_pb_reply_error(req, cancelled ?
+				       RDMARPC_STATUS_CANCELLED :
+				       RDMARPC_STATUS_DEADLINE_EXCEEDED,
+				       "scan not started: the caller gave up");
+		return;
+	}
 	if (limit > KV_SCAN_MAX) {
 		rdmarpc_pb_reply_error(req, RDMARPC_STATUS_OUT_OF_RANGE,
 				       "scan limit %u above %u", limit,

@@ -443,6 +443,28 @@ static int m_reply(void *t, uint64_t id, int32_t status, const void *buf,
 	return err;
 }
 
+/* Cancelled once the caller gave up; the mock's callers set no deadline. */
+static int m_state(void *t, uint64_t id, int *cancelled, int64_t *time_left_ms)
+{
+	struct mock *m = t;
+	struct mreq *r;
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&m->s->lock);
+	for (r = m->s->reqs; r; r = r->next) {
+		if (r->id == id && r->taken) {
+			if (cancelled)
+				*cancelled = r->cancelled;
+			if (time_left_ms)
+				*time_left_ms = -1;
+			err = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&m->s->lock);
+	return err;
+}
+
 struct sync_wait {
 	uint64_t cookie;
 };
@@ -516,4 +538,5 @@ const struct rl_pb_ops mock_ops = {
 	.bind = m_bind,
 	.recv = m_recv,
 	.reply = m_reply,
+	.state = m_state,
 };

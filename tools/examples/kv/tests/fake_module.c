@@ -568,6 +568,31 @@ int rdmarpc_recv(struct rdmarpc *ep, struct rdmarpc_req_info *r, void *buf,
 	return err;
 }
 
+/* A taken request: cancelled once its caller gave up; no deadlines here. */
+int rdmarpc_request_state(struct rdmarpc *ep, uint64_t id, int *cancelled,
+			  int64_t *time_left_ms)
+{
+	unsigned int i;
+	int err = -ENOENT;
+
+	if (!ep)
+		return -EINVAL;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < n_reqs; i++) {
+		if (req_list[i]->id == id && req_list[i]->server == ep &&
+		    req_list[i]->taken) {
+			if (cancelled)
+				*cancelled = req_list[i]->cancelled;
+			if (time_left_ms)
+				*time_left_ms = -1;
+			err = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
 int rdmarpc_reply(struct rdmarpc *ep, uint64_t id, int32_t status,
 		  const void *buf, size_t len)
 {

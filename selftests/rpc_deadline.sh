@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Deadlines and cancellation reach the server (rpc_helper reqstate on the
+# peer, callers here):
+#  1. a request whose caller's deadline (6 s) passes while it waits in the
+#     server's queue (the caller's CANCEL lost: fault_tx_drop here) is
+#     never handed to the handler: the module answers DEADLINE_EXCEEDED
+#     and counts it (rpc.requests_expired);
+#  2. a call cancelled while its request waits in the queue: the request
+#     never reaches the handler (rpc.requests_cancelled);
+#  3. the handler reads the time its caller has left (a 5 s call: between
+#     0 and 5000 ms) and no cancellation;
+#  4. a call cancelled while the handler holds its request: the handler
+#     sees POLLPRI and the flag (rdmarpc_request_state()) within seconds;
+#  5. a call that times out while the handler holds it: the same;
+#  6. the server's sessions counted each CANCEL (cancels), the module each
+#     cancelled request.
+
+set -uo pipefail
+# shellcheck source=selftests/rpc_common.sh
+. "$(dirname "$0")/rpc_common.sh"
+
+ktap_plan 7
+ktap_require_rdma
+
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	"$CTL" set fault_tx_drop 0 > /dev/null 2>&1
+	kill_bg
+	stop_server
+}
+trap cleanup EXIT
+
+# sstat KEY: a module counter of the server's host (rdmarpcctl -j stats).
+sstat() {
+	if [ "$MODE" = two ]; then
+		ctl_peer -j stats 2> /dev/null
+	else
+		"$CTL" -j stats 2> /dev/null
+	fi | jq -r ".rpc.$1 // 0"
+}
+
+# shellcheck disable=SC2317 # called through wait_until
+# took N: the server has taken N requests.
+took() {
+	[ "$(peer_log "$SERVER" | grep -c '^took ')" -ge "$1" ]
+}
+
+# shellcheck disable=SC2317 # called through wait_until
+# requests_at_least N: the server's module has queued N requests.
+requests_at_least() {
+	[ "$(sstat requests)" -ge "$1" ] 2> /dev/null
+}
+
+# shellcheck disable=SC2317 # called through wait_until
+# held N: the handler has reported on N held requests.
+held() {
+	[ "$(peer_log "$SERVER" | grep -c '^held: ')" -ge "$1" ]
+}
+
+exp0=$(sstat requests_expired)
+can0=$(sstat requests_cancelled)
+scan0=$(stat_sum server cancels)
+
+# -- 1, 2: in the queue (the handler takes one request every 20 s) -------
+start_server "reqstate: serving" \
+	"$HELPER reqstate --service dl.queue --delay 20000"
+st=$?
+if [ $st -eq 0 ]; then
+	req0=$(sstat requests)
+	"$HELPER" call --peer "$PEER" --service dl.queue --size 64 \
+		--timeout 6000 > "$T/dl_expire.out" 2>&1 &
+	BG+=($!)
+	# Queued on the server: from now on nothing of this host gets out,
+	# so the caller's CANCEL at its deadline is lost.
+	wait_until 20 requests_at_least $((req0 + 1)) || st=1
+	"$CTL" set fault_tx_drop 1000000 > /dev/null || st=1
+	wait "${BG[0]}"
+	BG=()
+	"$CTL" set fault_tx_drop 0 > /dev/null || st=1
+	grep -q 'ETIMEDOUT' "$T/dl_expire.out" || st=1
+	ktap_note "expiring call: $(tail -n 1 "$T/dl_expire.out")"
+fi
+ktap_check "a 6 s call waits in a busy server's queue, its CANCEL lost: ETIMEDOUT" $st
+
+out=$("$HELPER" cancel --peer "$PEER" --service dl.queue --after 500 \
+	--timeout 20000 2>&1)
+st=$?
+ktap_note "cancelled in the queue: $out"
+# The one request the handler takes is the next one: neither of the two
+# before it reached it.
+out2=$("$HELPER" call --peer "$PEER" --service dl.queue --size 64 \
+	--timeout 60000 2>&1) || st=1
+took 1 && [ "$(peer_log "$SERVER" | grep -c '^took ')" = 1 ] || st=1
+exp1=$(sstat requests_expired)
+can1=$(sstat requests_cancelled)
+ktap_note "then a call: $(tail -n 1 <<< "$out2"); server: $(peer_log "$SERVER" | tr '\n' ';'); requests_expired $exp0 -> $exp1, requests_cancelled $can0 -> $can1"
+[ $st -eq 0 ] && [ "$exp1" -ge $((exp0 + 1)) ] &&
+	[ "$can1" -ge $((can0 + 1)) ]
+ktap_check "expired and cancelled requests never reach the handler (DEADLINE_EXCEEDED, CANCELLED, counted)" $?
+stop_server
+
+# -- 3, 4, 5: held by the handler -------------------------------------------
+start_server "reqstate: serving" "$HELPER reqstate --service dl.held --delay 0"
+out=$("$HELPER" call --peer "$PEER" --service dl.held --size 64 \
+	--timeout 5000 2>&1)
+st=$?
+left=$(peer_log "$SERVER" | sed -n 's/^took len 64 left \([0-9-]*\) cancelled 0$/\1/p' |
+	tail -n 1)
+ktap_note "call: $(tail -n 1 <<< "$out"); the handler saw ${left:-nothing} ms left"
+[ $st -eq 0 ] && [ -n "$left" ] && [ "$left" -gt 0 ] && [ "$left" -le 5000 ]
+ktap_check "the handler reads the time its caller has left (0 < $left <= 5000 ms)" $?
+
+out=$("$HELPER" cancel --peer "$PEER" --service dl.held --hold --after 1000 \
+	--timeout 60000 2>&1)
+st=$?
+wait_until 30 held 1
+held=$(peer_log "$SERVER" | grep '^held: ' | sed -n 1p)
+ktap_note "caller: $out; handler: $held"
+[ $st -eq 0 ] && grep -Eq '^held: cancelled 1 after [0-9]+ ms, pollpri 1$' <<< "$held"
+ktap_check "a call cancelled while its handler runs: the handler sees POLLPRI and the flag" $?
+
+out=$("$HELPER" cancel --peer "$PEER" --service dl.held --hold \
+	--timeout 1500 2>&1)
+st=$?
+wait_until 30 held 2
+held=$(peer_log "$SERVER" | grep '^held: ' | sed -n 2p)
+ktap_note "caller: $out; handler: $held"
+[ $st -eq 0 ] && grep -Eq '^held: cancelled 1 after [0-9]+ ms, pollpri 1$' <<< "$held"
+ktap_check "a call timing out while its handler runs: the handler sees POLLPRI and the flag" $?
+stop_server
+
+can2=$(sstat requests_cancelled)
+scan1=$(stat_sum server cancels)
+ktap_note "requests_cancelled $can0 -> $can2, server sessions' cancels $scan0 -> $scan1"
+[ "$can2" -ge $((can0 + 3)) ] && [ "$scan1" -ge $((scan0 + 3)) ]
+ktap_check "the server counted the cancelled requests and the CANCELs" $?
+
+ktap_finish
