@@ -216,6 +216,28 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	rdmarpc_ep_put(ep);
 }
 
+static_assert(RDMARPC_CALL_KEY_LEN == RR_META_KEY_LEN);
+
+/*
+ * The request of @c into @uc: with RDMARPC_CALL_F_KEY, its first bytes
+ * are the key and the rest the request.
+ */
+static int rdmarpc_call_copy_req(struct rdmarpc_ucall *uc,
+				 const struct rdmarpc_call *c)
+{
+	u64 req = c->req, len = c->req_len;
+
+	if (c->flags & RDMARPC_CALL_F_KEY) {
+		if (copy_from_user(uc->kc.key, u64_to_user_ptr(req),
+				   RDMARPC_CALL_KEY_LEN))
+			return -EFAULT;
+		uc->kc.has_key = true;
+		req += RDMARPC_CALL_KEY_LEN;
+		len -= RDMARPC_CALL_KEY_LEN;
+	}
+	return rdmarpc_msg_from_user(&uc->kc.req, req, len);
+}
+
 /*
  * A call record for @c with the request copied in, counted against the
  * endpoint's limits.  Owned by the caller (ref 1).
@@ -224,16 +246,22 @@ static struct rdmarpc_ucall *rdmarpc_call_new(struct rdmarpc_ep *ep,
 					      const struct rdmarpc_call *c,
 					      bool sync)
 {
+	u64 body_len = c->req_len;
 	struct rdmarpc_ucall *uc;
 	struct rdmarpc_peer *peer;
 	int ret;
 
-	if (c->flags)
+	if (c->flags & ~RDMARPC_CALL_F_ALL)
 		return ERR_PTR(-EINVAL);
+	if (c->flags & RDMARPC_CALL_F_KEY) {
+		if (c->req_len < RDMARPC_CALL_KEY_LEN)
+			return ERR_PTR(-EINVAL);
+		body_len -= RDMARPC_CALL_KEY_LEN;
+	}
 	peer = xa_load(&ep->conns, c->handle);
 	if (!peer)
 		return ERR_PTR(-EBADF);
-	if (c->req_len > RDMARPC_MSG_MAX)
+	if (body_len > RDMARPC_MSG_MAX)
 		return ERR_PTR(-EMSGSIZE);
 
 	spin_lock_irq(&ep->lock);
@@ -269,7 +297,7 @@ static struct rdmarpc_ucall *rdmarpc_call_new(struct rdmarpc_ep *ep,
 	uc->kc.timeout_ms = c->timeout_ms;
 	uc->kc.cookie = c->cookie;
 	uc->kc.done = rdmarpc_call_done;
-	ret = rdmarpc_msg_from_user(&uc->kc.req, c->req, c->req_len);
+	ret = rdmarpc_call_copy_req(uc, c);
 	if (ret)
 		goto out_free;
 	if (!sync && current->mm) {

@@ -804,9 +804,13 @@ int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 		ret = s->dead ? s->dead_err : -EBUSY;
 		goto out_unlock;
 	}
-	/* The server learns how long the caller waits. */
+	/* The server learns how long the caller waits, and the key. */
 	opts.deadline = kc->deadline_ns;
 	opts.flags = 0;
+	if (kc->has_key) {
+		opts.flags |= RR_CALL_F_KEY;
+		memcpy(opts.key, kc->key, sizeof(opts.key));
+	}
 	ret = rr_client_call_opts(s->core, kc->method, &kc->req,
 				  (u64)(uintptr_t)kc, now, &opts);
 	if (!ret) {

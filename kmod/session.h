@@ -23,6 +23,7 @@
 #include <linux/notifier.h>
 #include <linux/types.h>
 #include "core/msg.h"
+#include "core/wire.h"
 
 struct rdmarpc_peer;
 struct rdmarpc_sess;
@@ -46,6 +47,8 @@ struct rdmarpc_kcall {
 	u32 timeout_ms;			/* 0: the module's default */
 	u64 cookie;			/* the issuer's, untouched */
 	struct rr_msg req;		/* the session layer frees it */
+	bool has_key;			/* sent with @key, an idempotency key */
+	u8 key[RR_META_KEY_LEN];
 	void (*done)(struct rdmarpc_kcall *kc, int err, s32 status,
 		     struct rr_msg *resp);
 

@@ -355,6 +355,11 @@ TEST_F(dev, reserved_and_flags)
 	sc.reserved = 0;
 	sc.call.flags = 0x80000000u;
 	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
+	/* A key needs its 16 bytes in front of the request. */
+	sc.call.flags = RDMARPC_CALL_F_KEY;
+	sc.call.req_len = RDMARPC_CALL_KEY_LEN - 1;
+	sc.call.req = (uint64_t)(uintptr_t)names[0];
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_CALL, &sc));
 
 	memset(&b, 0, sizeof(b));
 	b.size = sizeof(b);
@@ -370,10 +375,15 @@ TEST_F(dev, reserved_and_flags)
 	b.min_complete = 0;
 	b.timeout_ms = 5;
 	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
-	/* An entry with flags: refused, nothing taken. */
+	/* An entry with an unknown flag: refused, nothing taken. */
 	memset(&call, 0, sizeof(call));
-	call.flags = 1;
+	call.flags = RDMARPC_CALL_F_ALL + 1;
 	b.timeout_ms = 0;
+	b.done = 77;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
+	EXPECT_EQ(0u, b.done);
+	/* A key without room for it: likewise. */
+	call.flags = RDMARPC_CALL_F_KEY;
 	b.done = 77;
 	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_SUBMIT, &b));
 	EXPECT_EQ(0u, b.done);

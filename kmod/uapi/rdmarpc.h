@@ -505,8 +505,8 @@ enum rdmarpc_gid_type {
  * Errors of the ioctls themselves (what ioctl() returns; a call's outcome
  * is its completion's error).  Every ioctl may fail with -ENOTTY (an
  * unknown command), -EFAULT (a pointer it follows is bad) and -EINVAL (a
- * size it does not know, a nonzero reserved or flags field, a name that
- * is empty or not NUL-terminated); besides:
+ * size it does not know, a nonzero reserved field, a flag it does not
+ * know, a name that is empty or not NUL-terminated); besides:
  *   CONNECT      -EINVAL (timeout_ms above RDMARPC_CONNECT_TIMEOUT_MAX; a
  *                peer neither configured nor "a.b.c.d[:port]" with a
  *                unicast address and a nonzero port), -EOPNOTSUPP (another
@@ -518,8 +518,10 @@ enum rdmarpc_gid_type {
  *                logged), -EUSERS (the server admits no more sessions:
  *                its sessions_per_host, or its receive capacity),
  *                -ECONNRESET (the peer was deleted meanwhile).
- *   CALL         -EBADF (unknown handle), -EMSGSIZE (req_len above
- *                16 MiB), -EAGAIN (4096 calls in flight on the endpoint),
+ *   CALL         -EINVAL (RDMARPC_CALL_F_KEY with req_len below 16),
+ *                -EBADF (unknown handle), -EMSGSIZE (req_len above
+ *                16 MiB, the key not counted), -EAGAIN (4096 calls in
+ *                flight on the endpoint),
  *                -ENOBUFS (the request does not fit the endpoint's 256 MiB
  *                of held messages), -ENOMEM, -EINTR (a signal whose
  *                handler was installed without SA_RESTART; with
@@ -584,8 +586,23 @@ struct rdmarpc_call {
 	__u64 resp;			/* response buffer */
 	__u64 resp_cap;
 	__u32 timeout_ms;		/* 0: the module's default */
-	__u32 flags;			/* none yet: 0 */
+	__u32 flags;			/* RDMARPC_CALL_F_* */
 };
+
+/*
+ * struct rdmarpc_call flags (CALL and SUBMIT):
+ *
+ * RDMARPC_CALL_F_KEY: the call carries an idempotency key, chosen by the
+ *   caller (random, e.g. from getrandom()): the first
+ *   RDMARPC_CALL_KEY_LEN bytes of @req are the key and the rest, from
+ *   @req + 16 on (@req_len - 16 bytes), the request the handler gets.
+ *   @req_len below 16 is -EINVAL.  The key travels with the request
+ *   (wire metadata RR_F_KEY).
+ */
+#define RDMARPC_CALL_F_KEY	0x1
+#define RDMARPC_CALL_F_ALL	RDMARPC_CALL_F_KEY
+
+#define RDMARPC_CALL_KEY_LEN	16
 
 /*
  * Status codes (struct rdmarpc_completion.status when error is 0; the
