@@ -89,6 +89,15 @@ struct rdmarpc_rpc_stats {
 	u64 replies;
 	u64 mem_used;		/* server message memory held (a gauge) */
 	u64 mem_refused;	/* requests or responses over mem_budget_mb */
+	/* Idempotency keys (idem.c). */
+	u64 idem_entries;	/* remembered now (a gauge) */
+	u64 idem_bytes;		/* what they hold (a gauge) */
+	u64 idem_hits;		/* answered from the cache */
+	u64 idem_joins;		/* waited for the same key's running call */
+	u64 idem_misses;	/* first seen: handed to a handler */
+	u64 idem_evictions;	/* answers let go to make room */
+	u64 idem_expired;	/* answers let go after idem_ttl_ms */
+	u64 idem_uncached;	/* handled as if they had no key */
 };
 
 void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st);

@@ -135,7 +135,7 @@ void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep);
 void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep);
 /* serve.c: the session layer's server ops (struct rdmarpc_server_ops). */
 int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req, u64 deadline_ns);
+		       struct rr_msg *req, const struct rdmarpc_req_meta *meta);
 void rdmarpc_ep_cancel_request(struct rdmarpc_sess *sess, u32 handle,
 			       u32 method);
 

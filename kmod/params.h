@@ -33,6 +33,10 @@ extern unsigned int rdmarpc_sessions_per_host;
 extern unsigned int rdmarpc_idle_timeout_ms;
 extern unsigned int rdmarpc_hs_pending_max;
 extern unsigned int rdmarpc_hs_pending_per_host;
+/* Idempotency keys (idem.c). */
+extern unsigned int rdmarpc_idem_max_entries;
+extern unsigned int rdmarpc_idem_max_mb;
+extern unsigned int rdmarpc_idem_ttl_ms;
 /* Fault injection, parts per million, 0: off. */
 extern unsigned int rdmarpc_fault_tx_drop;
 extern unsigned int rdmarpc_fault_rx_drop;

@@ -29,6 +29,7 @@
 
 #include "rdmarpc.h"
 #include "endpoint_internal.h"
+#include "idem.h"
 
 struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
 
@@ -48,6 +49,7 @@ void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st)
 	st->requests_cancelled = atomic64_read(&c->requests_cancelled);
 	st->replies = atomic64_read(&c->replies);
 	rdmarpc_sess_mem_read(&st->mem_used, &st->mem_refused);
+	rdmarpc_idem_stats_read(st);
 }
 
 /* FNV-1a, 32 bit: the same function as librdmarpc's rdmarpc_method_id(). */
@@ -308,6 +310,7 @@ static const struct rdmarpc_server_ops rdmarpc_rpc_server_ops = {
 
 void rdmarpc_rpc_init(void)
 {
+	rdmarpc_idem_init();
 	rdmarpc_sess_set_server_ops(&rdmarpc_rpc_server_ops);
 }
 
@@ -315,7 +318,11 @@ void rdmarpc_rpc_init(void)
 void rdmarpc_rpc_exit(void)
 {
 	rdmarpc_sess_set_server_ops(NULL);
-	/* Endpoints may be dying still: their last work and RCU frees. */
+	/*
+	 * Endpoints may be dying still: their last work and RCU frees; and
+	 * answers from the idempotency cache may be on their way.
+	 */
 	flush_workqueue(rdmarpc_wq);
+	rdmarpc_idem_exit();
 	rcu_barrier();
 }

@@ -19,6 +19,7 @@
 
 #include "rdmarpc.h"
 #include "endpoint_internal.h"
+#include "idem.h"
 
 /* A request delivered to an endpoint. */
 struct rdmarpc_req {
@@ -30,6 +31,11 @@ struct rdmarpc_req {
 	u32 len;			/* charged to ep->bytes while queued */
 	bool cancelled;			/* held, its caller gone; ep->lock */
 	u64 deadline_ns;		/* the caller's, ktime; U64_MAX: none */
+	/*
+	 * Its key's RUNNING entry, referenced (idem.h), or NULL: ended by
+	 * rdmarpc_idem_done() at REPLY, else by rdmarpc_req_release().
+	 */
+	struct rdmarpc_idem *idem;
 	struct rr_msg msg;		/* freed once received */
 };
 
@@ -220,8 +226,13 @@ static bool rdmarpc_ep_expired(struct rdmarpc_sess *sess, u32 handle,
 	return true;
 }
 
-int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req, u64 deadline_ns)
+/*
+ * Queue @req for the endpoint serving @method: 0, -ENOENT (none serves
+ * it) or -ENOMEM (over the endpoint's limits, or no memory).
+ */
+static int rdmarpc_ep_queue(struct rdmarpc_sess *sess, u32 handle, u32 method,
+			    struct rr_msg *req, u64 deadline_ns,
+			    struct rdmarpc_idem *idem)
 {
 	struct rdmarpc_req *r = NULL;
 	struct rdmarpc_method *m;
@@ -229,8 +240,6 @@ int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 	unsigned long flags;
 	int ret = 0;
 
-	if (rdmarpc_ep_expired(sess, handle, deadline_ns))
-		return 0;
 	rcu_read_lock();
 	m = rdmarpc_method_find(method);
 	if (!m) {
@@ -258,6 +267,7 @@ int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 		r->len = req->len;
 		r->cancelled = false;
 		r->deadline_ns = deadline_ns;
+		r->idem = idem;
 		rr_msg_move(&r->msg, req);
 		list_add_tail(&r->node, &ep->pending);
 		ep->n_reqs++;
@@ -266,20 +276,42 @@ int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 	spin_unlock_irqrestore(&ep->lock, flags);
 	if (!ret)
 		wake_up(&ep->req_wq);
+	else
+		kfree(r);
 
 out_unlock_rcu:
 	rcu_read_unlock();
+	return ret;
+}
+
+int rdmarpc_ep_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
+		       struct rr_msg *req, const struct rdmarpc_req_meta *meta)
+{
+	struct rdmarpc_idem *idem;
+	int ret;
+
+	if (rdmarpc_ep_expired(sess, handle, meta->deadline_ns))
+		return 0;
+	/* A key already answered, or being handled: no handler for it. */
+	ret = rdmarpc_idem_deliver(sess, handle, method, meta, &idem);
+	if (ret == RDMARPC_IDEM_TAKEN)
+		return 0;
+	if (!ret)
+		ret = rdmarpc_ep_queue(sess, handle, method, req,
+				       meta->deadline_ns, idem);
 	if (ret == -ENOENT) {
-		kfree(r);
 		rdmarpc_count(requests_unserved);
 		rdmarpc_ep_answer_status(sess, handle,
 					 RDMARPC_STATUS_UNIMPLEMENTED,
 					 "no service for method 0x%08x", method);
+		if (idem)
+			rdmarpc_idem_fail(idem, 0, RDMARPC_STATUS_UNIMPLEMENTED);
 		return 0;
 	}
 	if (ret) {
-		kfree(r);
 		rdmarpc_count(requests_dropped);
+		if (idem)
+			rdmarpc_idem_fail(idem, ret, 0);
 		return ret;
 	}
 	rdmarpc_count(requests);
@@ -306,7 +338,8 @@ static struct rdmarpc_req *rdmarpc_ep_take_req(struct rdmarpc_ep *ep)
 	return r;
 }
 
-static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r);
+static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
+				int err, s32 status);
 
 /*
  * The first queued request whose caller still waits; those whose
@@ -319,7 +352,8 @@ static struct rdmarpc_req *rdmarpc_ep_take_live_req(struct rdmarpc_ep *ep)
 	while ((r = rdmarpc_ep_take_req(ep))) {
 		if (!rdmarpc_ep_expired(r->sess, r->handle, r->deadline_ns))
 			return r;
-		rdmarpc_req_release(ep, r);
+		rdmarpc_req_release(ep, r, 0,
+				    RDMARPC_STATUS_DEADLINE_EXCEEDED);
 	}
 	return NULL;
 }
@@ -337,11 +371,18 @@ static void rdmarpc_ep_untake_req(struct rdmarpc_ep *ep,
 RDMARPC_DBG_DELAY(req_held_delay_ms, RDMARPC_DBG_DELAY_MAX,
 		  "RECV sleeps this long after the request is held, before it returns");
 
-/* @r is answered (or need not be): off the endpoint's books, and free. */
-static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r)
+/*
+ * @r was answered @err (if nonzero) or @status, by other than its handler
+ * (whose answer, at REPLY, already ended its key's entry): off the
+ * endpoint's books, its key forgotten, and free.
+ */
+static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
+				int err, s32 status)
 {
 	unsigned long flags;
 
+	if (r->idem)
+		rdmarpc_idem_fail(r->idem, err, status);
 	rdmarpc_sess_put(r->sess);
 	spin_lock_irqsave(&ep->lock, flags);
 	list_del(&r->node);
@@ -360,7 +401,7 @@ static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 {
 	/* -ENODEV/-ECONNRESET: the caller's side fails on its own. */
 	rdmarpc_sess_reply(r->sess, r->handle, err, status, resp);
-	rdmarpc_req_release(ep, r);
+	rdmarpc_req_release(ep, r, err, status);
 }
 
 /*
@@ -540,6 +581,11 @@ int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
 	}
 	/* Counted before the caller can see the answer. */
 	rdmarpc_count(replies);
+	/* Kept for its key's retries, and sent to those waiting for it. */
+	if (r->idem) {
+		rdmarpc_idem_done(r->idem, status, &msg);
+		r->idem = NULL;
+	}
 	rdmarpc_req_answer(ep, r, 0, status, &msg);
 	/* In case the session layer did not take it. */
 	rr_msg_free(&msg);
@@ -550,6 +596,7 @@ int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
  * The caller of request @handle of @sess gave up on it.  Still queued: it
  * never reaches a handler, and is answered CANCELLED to free the slot.
  * Held by a handler: flagged, for RDMARPC_IOC_REQ_STATE and EPOLLPRI.
+ * Waiting for its key's running request (idem.c): answered CANCELLED.
  */
 void rdmarpc_ep_cancel_request(struct rdmarpc_sess *sess, u32 handle,
 			       u32 method)
@@ -588,13 +635,15 @@ void rdmarpc_ep_cancel_request(struct rdmarpc_sess *sess, u32 handle,
 		rdmarpc_count(requests_cancelled);
 		rdmarpc_ep_answer_status(sess, handle, RDMARPC_STATUS_CANCELLED,
 					 "cancelled by the caller");
-		rdmarpc_req_release(ep, queued);
+		rdmarpc_req_release(ep, queued, 0, RDMARPC_STATUS_CANCELLED);
 	} else if (held) {
 		rdmarpc_count(requests_cancelled);
 		wake_up(&ep->req_wq);
 	}
 out_unlock_rcu:
 	rcu_read_unlock();
+	if (!queued && !held && rdmarpc_idem_cancel(sess, handle))
+		rdmarpc_count(requests_cancelled);
 }
 
 int rdmarpc_ep_req_state(struct rdmarpc_ep *ep, u64 id, u32 *flags,

@@ -72,7 +72,7 @@ struct rdmarpc_delivery {
 	u32 handle;
 	u32 method;
 	bool cancel;
-	u64 deadline_ns;
+	struct rdmarpc_req_meta meta;
 	struct rr_msg req;
 };
 
@@ -231,7 +231,11 @@ static void rdmarpc_sess_deliver_request(void *ctx, struct rr_session *core,
 	d->handle = handle;
 	d->method = method;
 	d->cancel = false;
-	d->deadline_ns = info->deadline;
+	d->meta.deadline_ns = info->deadline;
+	d->meta.client_ipv4 = s->client_ipv4;
+	d->meta.has_key = info->has_key;
+	if (info->has_key)
+		memcpy(d->meta.key, info->key, sizeof(d->meta.key));
 	rr_msg_move(&d->req, req);
 	list_add_tail(&d->node, &s->deliver);
 }
@@ -268,12 +272,8 @@ static void rdmarpc_sess_complete_call(void *ctx, struct rr_session *core,
 	list_move_tail(&kc->node, &s->done);
 }
 
-/*
- * Within mem_budget_mb, module-wide; a refusal is counted.  Also called
- * without the session's lock, by rr_session_destroy() at teardown: it
- * needs none.
- */
-static bool rdmarpc_sess_mem_charge(void *ctx, s64 bytes)
+/* Within mem_budget_mb, module-wide; a refusal is counted.  Atomic. */
+bool rdmarpc_sess_mem_charge(s64 bytes)
 {
 	s64 max = (s64)READ_ONCE(rdmarpc_mem_budget_mb) << 20;
 
@@ -284,11 +284,22 @@ static bool rdmarpc_sess_mem_charge(void *ctx, s64 bytes)
 	if (atomic64_add_return(bytes, &rdmarpc_sess_mem_used) > max) {
 		atomic64_sub(bytes, &rdmarpc_sess_mem_used);
 		atomic64_inc(&rdmarpc_sess_mem_refused);
-		pr_debug("session %u: %lld bytes over mem_budget_mb, refused\n",
-			 ((struct rdmarpc_sess *)ctx)->id, bytes);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The core's charges.  Also called without the session's lock, by
+ * rr_session_destroy() at teardown: it needs none.
+ */
+static bool rdmarpc_sess_core_mem_charge(void *ctx, s64 bytes)
+{
+	if (rdmarpc_sess_mem_charge(bytes))
+		return true;
+	pr_debug("session %u: %lld bytes over mem_budget_mb, refused\n",
+		 ((struct rdmarpc_sess *)ctx)->id, bytes);
+	return false;
 }
 
 /* What follows a timeout in the core, as the tracepoint names it. */
@@ -349,7 +360,7 @@ static const struct rr_ops rdmarpc_sess_ops = {
 	.deliver_request = rdmarpc_sess_deliver_request,
 	.cancel_request = rdmarpc_sess_cancel_request,
 	.complete_call = rdmarpc_sess_complete_call,
-	.mem_charge = rdmarpc_sess_mem_charge,
+	.mem_charge = rdmarpc_sess_core_mem_charge,
 	.trace = rdmarpc_sess_trace,
 };
 
@@ -415,8 +426,7 @@ static int rdmarpc_sess_deliver(struct rdmarpc_sess *s,
 	if (ops && d->cancel)
 		ops->cancel(s, d->handle, d->method);
 	else if (ops)
-		ret = ops->deliver(s, d->handle, d->method, &d->req,
-				   d->deadline_ns);
+		ret = ops->deliver(s, d->handle, d->method, &d->req, &d->meta);
 	rcu_read_unlock();
 	return d->cancel ? 0 : ret;
 }

@@ -96,13 +96,27 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
 
 /*
+ * What the server learns of a request beside its method and bytes.
+ * @deadline_ns: when its caller stops waiting (ktime_get_ns() time,
+ *	U64_MAX for none).
+ * @client_ipv4: the client host, the address its session's handshake
+ *	came from (the same for all its sessions and processes).
+ * @key: the caller's idempotency key, if @has_key.
+ */
+struct rdmarpc_req_meta {
+	u64 deadline_ns;
+	__be32 client_ipv4;
+	bool has_key;
+	u8 key[RR_META_KEY_LEN];
+};
+
+/*
  * The server side's entry into the endpoint layer, which registers it.
  * Both ops are called from the receive path (softirq, session lock NOT
  * held, must not sleep).
  * ->deliver: a complete request: @req may be moved out with
- *	rr_msg_move(); @deadline_ns (ktime_get_ns() time, U64_MAX for none)
- *	is when its caller stops waiting.  Return 0 when taken (answer
- *	later with rdmarpc_sess_reply(), holding a reference from
+ *	rr_msg_move(); @meta is valid during the call.  Return 0 when taken
+ *	(answer later with rdmarpc_sess_reply(), holding a reference from
  *	rdmarpc_sess_get()) or answered (->deliver may call
  *	rdmarpc_sess_reply() itself), or a negative errno (-ENOMEM) that the
  *	session layer sends back as the call's error.
@@ -112,7 +126,7 @@ int rdmarpc_peer_cancel(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
  */
 struct rdmarpc_server_ops {
 	int (*deliver)(struct rdmarpc_sess *sess, u32 handle, u32 method,
-		       struct rr_msg *req, u64 deadline_ns);
+		       struct rr_msg *req, const struct rdmarpc_req_meta *meta);
 	void (*cancel)(struct rdmarpc_sess *sess, u32 handle, u32 method);
 };
 
@@ -140,6 +154,12 @@ void rdmarpc_sess_put(struct rdmarpc_sess *sess);
  * responses refused over mem_budget_mb (they fail with -ENOSPC).
  */
 void rdmarpc_sess_mem_read(u64 *used, u64 *refused);
+/*
+ * Charge @bytes of server memory kept outside the sessions (answers kept
+ * for retries) to mem_budget_mb, or give them back (@bytes < 0).  Any
+ * context.  False, counted as refused, if they do not fit.
+ */
+bool rdmarpc_sess_mem_charge(s64 bytes);
 
 /*
  * Session and peer events, for the layers above (netlink's SESSION_UP,

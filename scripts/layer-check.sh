@@ -21,7 +21,7 @@ trace		trace.o
 params		params.o
 ports		ib.o ah.o
 sessions	session.o peer.o handshake.o liveness.o loopback.o
-endpoints	rpc.o call.o serve.o
+endpoints	rpc.o call.o serve.o idem.o
 interfaces	chardev.o netlink.o
 main		main.o
 '

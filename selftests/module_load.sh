@@ -141,7 +141,8 @@ write_refused() {
 bad=
 for a in recv_depth=8 send_depth=8193 gid_index=-2 tcp_port=0 \
 	 call_timeout_ms=0 heartbeat_ms=5 idle_timeout_ms=99 \
-	 fault_tx_drop=1000001 rto_min_us=600000 "rto_max_us=4000 rto_min_us=5000"; do
+	 fault_tx_drop=1000001 rto_min_us=600000 "rto_max_us=4000 rto_min_us=5000" \
+	 idem_max_entries=65537 idem_ttl_ms=9; do
 	# shellcheck disable=SC2086 # one or two arguments
 	load_refused $a || bad+=" [$a]"
 done
@@ -171,7 +172,8 @@ fi
 bad=
 for w in "heartbeat_ms 5" "call_timeout_ms 0" "max_retries 1001" \
 	 "idle_timeout_ms 86400001" "mem_budget_mb 0" "crc 2" \
-	 "fault_tx_drop 1000001" \
+	 "fault_tx_drop 1000001" "idem_max_entries 0" "idem_max_mb 0" \
+	 "idem_ttl_ms 5" \
 	 "rto_min_us $(($(cat "$PARAMS/rto_max_us") + 1))" \
 	 "rto_max_us $(($(cat "$PARAMS/rto_min_us") - 1))"; do
 	# shellcheck disable=SC2086 # NAME VALUE

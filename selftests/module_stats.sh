@@ -23,7 +23,7 @@ ktap_require_rdma
 
 HS_KEYS="accepted refused connected failed dead addr_refused"
 FAULT_KEYS="tx_drop rx_drop duplicate reorder corrupt unknown wrong_src"
-RPC_KEYS="endpoints calls calls_failed cancels requests requests_unserved requests_dropped requests_aborted replies requests_expired requests_cancelled"
+RPC_KEYS="endpoints calls calls_failed cancels requests requests_unserved requests_dropped requests_aborted replies requests_expired requests_cancelled idem_entries idem_bytes idem_hits idem_joins idem_misses idem_evictions idem_expired idem_uncached"
 N=100
 JUNK=3
 DROP=10%

@@ -165,6 +165,10 @@ struct rdmarpc_params {
 	uint32_t idle_timeout_ms;	/* close idle inbound sessions, 0: off */
 	uint32_t hs_pending_max;	/* inbound handshakes at once */
 	uint32_t hs_pending_per_host;	/* ... per IPv4 address */
+	/* Idempotency keys: the answers kept for retries (server). */
+	uint32_t idem_max_entries;	/* keys remembered, all hosts */
+	uint32_t idem_max_mb;		/* their memory, MiB */
+	uint32_t idem_ttl_ms;		/* how long an answer is kept, 0: off */
 };
 
 /* Read every parameter; p->present flags those the module reported. */
@@ -345,6 +349,15 @@ struct rdmarpc_rpc_stats {
 	uint64_t mem_refused;		/* over mem_budget_mb: ENOSPC */
 	uint64_t requests_expired;	/* deadline passed before a handler */
 	uint64_t requests_cancelled;	/* their caller gave up on them */
+	/* Idempotency keys (RDMARPC_CALL_F_KEY), on the server. */
+	uint64_t idem_entries;		/* keys remembered now (a gauge) */
+	uint64_t idem_bytes;		/* their memory (a gauge) */
+	uint64_t idem_hits;		/* answered from the cache */
+	uint64_t idem_joins;		/* waited for the key's running call */
+	uint64_t idem_misses;		/* first seen: handed to a handler */
+	uint64_t idem_evictions;	/* answers let go to make room */
+	uint64_t idem_expired;		/* answers let go after idem_ttl_ms */
+	uint64_t idem_uncached;		/* run as if they had no key */
 	/* Bit (1 << RDMARPC_RSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

@@ -155,8 +155,9 @@
  *     RDMARPC_A_RPC_STATS      nested   RDMARPC_RSTAT_A_*: calls, requests
  *                                       and replies of the /dev/rdmarpc
  *                                       endpoints
- *   Counters only grow (but the gauges RDMARPC_RSTAT_A_ENDPOINTS and
- *   RDMARPC_RSTAT_A_MEM_USED) and start at 0 when the module is loaded.
+ *   Counters only grow (but the gauges RDMARPC_RSTAT_A_ENDPOINTS,
+ *   RDMARPC_RSTAT_A_MEM_USED, RDMARPC_RSTAT_A_IDEM_ENTRIES and
+ *   RDMARPC_RSTAT_A_IDEM_BYTES) and start at 0 when the module is loaded.
  *   Per-port counters are in DEV_GET, per-session ones in SESSION_GET and
  *   PEER_GET.  -EMSGSIZE if the counters do not fit a message.
  *
@@ -338,6 +339,8 @@ enum rdmarpc_param_type {
  * as the module runs at once.
  */
 #define RDMARPC_HS_PENDING_LIMIT	256
+/* The most idem_max_entries takes. */
+#define RDMARPC_IDEM_ENTRIES_LIMIT	65536
 
 /*
  * Module-wide parameters inside RDMARPC_A_PARAMS, one per row of
@@ -596,8 +599,24 @@ struct rdmarpc_call {
  *   caller (random, e.g. from getrandom()): the first
  *   RDMARPC_CALL_KEY_LEN bytes of @req are the key and the rest, from
  *   @req + 16 on (@req_len - 16 bytes), the request the handler gets.
- *   @req_len below 16 is -EINVAL.  The key travels with the request
- *   (wire metadata RR_F_KEY).
+ *   @req_len below 16 is -EINVAL.  Make every try of one operation with
+ *   the same key.
+ *
+ *   The serving host's module remembers, per client host (the client's
+ *   IPv4 address), method and key, the calls it has answered, for its
+ *   idem_ttl_ms (a module parameter there; 0 turns this off): a call
+ *   whose key it has answered gets the stored answer (status and bytes)
+ *   without reaching a handler; one whose key is being handled waits for
+ *   that answer and gets it too.  This holds across sessions,
+ *   reconnections and client process restarts.  A call that ends without
+ *   its handler's answer (cancelled or expired in the queue, its endpoint
+ *   closed, refused) is forgotten, and the calls that waited for it end
+ *   as it did: a retry runs the handler.  So is an answer with status
+ *   CANCELLED, DEADLINE_EXCEEDED or UNAVAILABLE, which say the call did
+ *   not take place.  What the module keeps is bounded (idem_max_entries,
+ *   idem_max_mb): the oldest answers go first, and a call it has no room
+ *   for runs as if it had no key.  Counted in the idem_* counters of
+ *   RDMARPC_A_RPC_STATS.
  */
 #define RDMARPC_CALL_F_KEY	0x1
 #define RDMARPC_CALL_F_ALL	RDMARPC_CALL_F_KEY

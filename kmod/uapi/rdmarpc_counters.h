@@ -141,5 +141,21 @@ RDMARPC_RPC_COUNTER(MEM_REFUSED, mem_refused)
 RDMARPC_RPC_COUNTER(REQUESTS_EXPIRED, requests_expired)
 /* Their caller gave up: dropped before a handler took them, or flagged for it. */
 RDMARPC_RPC_COUNTER(REQUESTS_CANCELLED, requests_cancelled)
+/* Idempotency keys remembered now, running or answered (a gauge). */
+RDMARPC_RPC_COUNTER(IDEM_ENTRIES, idem_entries)
+/* Bytes they hold, answers included (a gauge; within idem_max_mb). */
+RDMARPC_RPC_COUNTER(IDEM_BYTES, idem_bytes)
+/* Calls with a key answered from the cache, no handler run. */
+RDMARPC_RPC_COUNTER(IDEM_HITS, idem_hits)
+/* Calls with a key that waited for the same key's running call. */
+RDMARPC_RPC_COUNTER(IDEM_JOINS, idem_joins)
+/* Calls with a key seen for the first time: handed to a handler. */
+RDMARPC_RPC_COUNTER(IDEM_MISSES, idem_misses)
+/* Answers let go to make room (idem_max_entries, idem_max_mb). */
+RDMARPC_RPC_COUNTER(IDEM_EVICTIONS, idem_evictions)
+/* Answers let go after idem_ttl_ms. */
+RDMARPC_RPC_COUNTER(IDEM_EXPIRED, idem_expired)
+/* Calls with a key handled as if they had none: no room, memory or cache. */
+RDMARPC_RPC_COUNTER(IDEM_UNCACHED, idem_uncached)
 #undef RDMARPC_RPC_COUNTER
 #endif

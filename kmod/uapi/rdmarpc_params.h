@@ -84,5 +84,15 @@ RDMARPC_PARAM(HS_PENDING_MAX, hs_pending_max, U32, 0644, 64, 1,
 RDMARPC_PARAM(HS_PENDING_PER_HOST, hs_pending_per_host, U32, 0644, 8, 1,
 	      RDMARPC_HS_PENDING_LIMIT, false,
 	      "Inbound handshakes in progress per client IPv4 address")
+/* Idempotency keys: the answers kept for retries (RDMARPC_CALL_F_KEY). */
+RDMARPC_PARAM(IDEM_MAX_ENTRIES, idem_max_entries, U32, 0644, 4096, 1,
+	      RDMARPC_IDEM_ENTRIES_LIMIT, false,
+	      "Idempotency keys remembered, all client hosts; the oldest answers go first")
+RDMARPC_PARAM(IDEM_MAX_MB, idem_max_mb, U32, 0644, 64, 1, 1048576, false,
+	      "Memory of the idempotency keys remembered and their answers, in MiB (also counted in mem_budget_mb)"
+	      )
+RDMARPC_PARAM(IDEM_TTL_MS, idem_ttl_ms, U32, 0644, 60000, 10, 86400000, true,
+	      "How long the answer to a call with an idempotency key is kept for its retries, in ms, 0: off"
+	      )
 #undef RDMARPC_PARAM
 #endif

@@ -886,6 +886,9 @@ TEST(params_all)
 				 &size), 0);
 	EXPECT_EQ(off, offsetof(struct rdmarpc_params, hs_pending_per_host));
 	EXPECT_EQ(size, 4);
+	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_IDEM_TTL_MS, &off, &size), 0);
+	EXPECT_EQ(off, offsetof(struct rdmarpc_params, idem_ttl_ms));
+	EXPECT_EQ(size, 4);
 	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_UNSPEC, &off, &size), -ENOENT);
 	EXPECT_EQ(rl_param_field(RDMARPC_PARAM_A_MAX + 1, &off, &size),
 		  -ENOENT);
@@ -1198,7 +1201,20 @@ TEST(stats_full)
 		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_EXPIRED);
 	EXPECT_EQ(st.rpc.requests_cancelled,
 		  (1ULL << 40) + RDMARPC_RSTAT_A_REQUESTS_CANCELLED);
-	EXPECT_EQ(st.rpc.present, 0x1fffU << RDMARPC_RSTAT_A_ENDPOINTS);
+	EXPECT_EQ(st.rpc.idem_entries,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_ENTRIES);
+	EXPECT_EQ(st.rpc.idem_bytes, (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_BYTES);
+	EXPECT_EQ(st.rpc.idem_hits, (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_HITS);
+	EXPECT_EQ(st.rpc.idem_joins, (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_JOINS);
+	EXPECT_EQ(st.rpc.idem_misses,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_MISSES);
+	EXPECT_EQ(st.rpc.idem_evictions,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_EVICTIONS);
+	EXPECT_EQ(st.rpc.idem_expired,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_EXPIRED);
+	EXPECT_EQ(st.rpc.idem_uncached,
+		  (1ULL << 40) + RDMARPC_RSTAT_A_IDEM_UNCACHED);
+	EXPECT_EQ(st.rpc.present, 0x1fffffU << RDMARPC_RSTAT_A_ENDPOINTS);
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_HS_STATS));
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_FAULT_STATS));
 	EXPECT_TRUE(RDMARPC_HAS(&st, RDMARPC_A_RPC_STATS));
@@ -1455,7 +1471,9 @@ TEST(counter_lists)
 		"endpoints", "calls", "calls_failed", "cancels", "requests",
 		"requests_unserved", "requests_dropped", "requests_aborted",
 		"replies", "mem_used", "mem_refused", "requests_expired",
-		"requests_cancelled",
+		"requests_cancelled", "idem_entries", "idem_bytes",
+		"idem_hits", "idem_joins", "idem_misses", "idem_evictions",
+		"idem_expired", "idem_uncached",
 	};
 
 	check_counters(_metadata, ROWS(port), ROWS(port_abi), RDMARPC_STAT_A_MAX);
@@ -1484,7 +1502,8 @@ TEST(param_table)
 		"heartbeat_ms", "fault_tx_drop", "fault_rx_drop",
 		"fault_duplicate", "fault_reorder", "fault_corrupt",
 		"mem_budget_mb", "sessions_per_host", "idle_timeout_ms",
-		"hs_pending_max", "hs_pending_per_host",
+		"hs_pending_max", "hs_pending_per_host", "idem_max_entries",
+		"idem_max_mb", "idem_ttl_ms",
 	};
 	size_t i, n = sizeof(rows) / sizeof(rows[0]);
 
