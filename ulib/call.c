@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 
 #include "internal.h"
 
@@ -213,6 +214,41 @@ RL_EXPORT void rdmarpc_call_prep(struct rdmarpc_call *c, int handle,
 	c->timeout_ms = timeout_ms;
 }
 
+RL_EXPORT void rdmarpc_call_prep_key(struct rdmarpc_call *c, int handle,
+				     uint32_t method, uint64_t cookie,
+				     const uint8_t *key, void *buf,
+				     size_t req_len, void *resp,
+				     size_t resp_cap, unsigned int timeout_ms)
+{
+	rdmarpc_call_prep(c, handle, method, cookie, buf,
+			  req_len + RDMARPC_CALL_KEY_LEN, resp, resp_cap,
+			  timeout_ms);
+	c->flags = RDMARPC_CALL_F_KEY;
+	/* Without a key or a buffer, rl_call_check() refuses it. */
+	if (key && buf)
+		memmove(buf, key, RDMARPC_CALL_KEY_LEN);
+	else
+		c->req = 0;
+}
+
+RL_EXPORT int rdmarpc_idempotency_key(uint8_t *key)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	if (!key)
+		return -EINVAL;
+	while (got < RDMARPC_CALL_KEY_LEN) {
+		n = getrandom(key + got, RDMARPC_CALL_KEY_LEN - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
 /* The checks the library makes before a call reaches the kernel. */
 int rl_call_check(const void *entry)
 {
@@ -222,15 +258,17 @@ int rl_call_check(const void *entry)
 		return -EINVAL;
 	if ((c->req_len && !c->req) || (c->resp_cap && !c->resp))
 		return -EINVAL;
-	if (c->flags)
+	if (c->flags & ~RDMARPC_CALL_F_ALL)
+		return -EINVAL;
+	/* The key is the first 16 bytes of the request. */
+	if ((c->flags & RDMARPC_CALL_F_KEY) &&
+	    c->req_len < RDMARPC_CALL_KEY_LEN)
 		return -EINVAL;
 	return 0;
 }
 
-RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
-			   const void *req, size_t req_len, void *resp,
-			   size_t resp_cap, size_t *resp_len, int32_t *status,
-			   unsigned int timeout_ms)
+int rl_call_sync(struct rdmarpc *ep, const struct rdmarpc_call *c,
+		 size_t *resp_len, int32_t *status)
 {
 	struct rdmarpc_sync_call sc;
 	int err;
@@ -243,8 +281,7 @@ RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 		return -EINVAL;
 	memset(&sc, 0, sizeof(sc));
 	sc.size = sizeof(sc);
-	rdmarpc_call_prep(&sc.call, handle, method, 0, req, req_len, resp,
-			  resp_cap, timeout_ms);
+	sc.call = *c;
 	err = rl_call_check(&sc.call);
 	if (!err)
 		err = rl_ioctl(ep, RDMARPC_IOC_CALL, &sc);
@@ -255,6 +292,18 @@ RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 	if (status)
 		*status = sc.comp.error ? 0 : sc.comp.status;
 	return sc.comp.error;
+}
+
+RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
+			   const void *req, size_t req_len, void *resp,
+			   size_t resp_cap, size_t *resp_len, int32_t *status,
+			   unsigned int timeout_ms)
+{
+	struct rdmarpc_call c;
+
+	rdmarpc_call_prep(&c, handle, method, 0, req, req_len, resp, resp_cap,
+			  timeout_ms);
+	return rl_call_sync(ep, &c, resp_len, status);
 }
 
 RL_EXPORT int rdmarpc_submit(struct rdmarpc *ep,

@@ -98,6 +98,30 @@ int rl_retry_check(const struct rdmarpc_retry_policy *p);
 bool rl_retry_next(const struct rdmarpc_retry_policy *p, unsigned int tries,
 		   int err, int32_t status, uint64_t left_ms, uint64_t *rnd,
 		   unsigned int *delay_ms);
+/*
+ * One synchronous try of @c (the CALL ioctl): returns as rdmarpc_call()
+ * does, @resp_len and @status may be NULL.  The retries' loop calls it
+ * through rl_call_try_fn, which the tests replace.
+ */
+typedef int (*rl_call_try_fn)(struct rdmarpc *ep,
+			      const struct rdmarpc_call *c,
+			      size_t *resp_len, int32_t *status);
+int rl_call_sync(struct rdmarpc *ep, const struct rdmarpc_call *c,
+		 size_t *resp_len, int32_t *status);
+/*
+ * rdmarpc_call_opts()'s loop over the tries of @c (its timeout_ms set for
+ * each), each made with @try: the same @c every time, so that a key it
+ * carries goes with every try.
+ */
+int rl_call_retrying(struct rdmarpc *ep, struct rdmarpc_call *c,
+		     size_t *resp_len, int32_t *status,
+		     const struct rdmarpc_call_opts *opts, rl_call_try_fn try);
+/* rdmarpc_call_key(), its tries made with @try. */
+int rl_call_key(struct rdmarpc *ep, int handle, uint32_t method,
+		const uint8_t *key, const void *req, size_t req_len,
+		void *resp, size_t resp_cap, size_t *resp_len,
+		int32_t *status, const struct rdmarpc_call_opts *opts,
+		rl_call_try_fn try);
 /* ioctl(); 0 or a negative errno. */
 int rl_ioctl(const struct rdmarpc *ep, unsigned long req, void *arg);
 /* A wait in ms as the ABI takes it: -1 (forever) becomes ~0U. */

@@ -596,6 +596,41 @@ int rdmarpc_call_opts(struct rdmarpc *ep, int handle, uint32_t method,
 		      const struct rdmarpc_call_opts *opts);
 
 /*
+ * Idempotency keys (RDMARPC_CALL_F_KEY in <rdmarpc.h>).  A call may carry
+ * a key of RDMARPC_CALL_KEY_LEN (16) bytes, chosen by the caller, the same
+ * for every try of one operation.  The server's module keeps the answer
+ * of a call with a key for its idem_ttl_ms (60 s by default), per client
+ * host, method and key: a call with a key already answered gets that
+ * answer and its handler does not run again; one whose key is being
+ * handled waits for the same answer.  This holds when the session was
+ * lost meanwhile, or the calling process restarted (if it kept its key).
+ * So a handler that is not idempotent may be retried safely, within the
+ * server's idem_ttl_ms.  An answer CANCELLED, DEADLINE_EXCEEDED or
+ * UNAVAILABLE is not kept, nor a call that ended without its handler's
+ * answer: a retry runs the handler.
+ *
+ * rdmarpc_idempotency_key() fills @key with RDMARPC_CALL_KEY_LEN random
+ * bytes (getrandom()): 0 or a negative errno.
+ */
+int rdmarpc_idempotency_key(uint8_t *key);
+
+/*
+ * rdmarpc_call_opts() with the idempotency key @key (RDMARPC_CALL_KEY_LEN
+ * bytes): every try carries it, so a retry after a lost answer gets the
+ * first try's answer instead of running the handler again.  Mark the call
+ * RDMARPC_CALL_IDEMPOTENT in @opts for it to be retried; @opts NULL makes
+ * one try with the module's default timeout.  The request is copied once
+ * behind the key.  After -EINTR, calling again with the same key waits
+ * on the server for the interrupted call's answer.  Returns as
+ * rdmarpc_call_opts(), and -EINVAL for a NULL @key, -ENOMEM if the copy
+ * cannot be allocated.
+ */
+int rdmarpc_call_key(struct rdmarpc *ep, int handle, uint32_t method,
+		     const uint8_t *key, const void *req, size_t req_len,
+		     void *resp, size_t resp_cap, size_t *resp_len,
+		     int32_t *status, const struct rdmarpc_call_opts *opts);
+
+/*
  * Asynchronous calls use the ABI's structures directly (no copy):
  * struct rdmarpc_call to submit, struct rdmarpc_completion to reap; see
  * <rdmarpc.h>.  rdmarpc_call_prep() fills a struct rdmarpc_call; @cookie is
@@ -605,6 +640,20 @@ int rdmarpc_call_opts(struct rdmarpc *ep, int handle, uint32_t method,
 void rdmarpc_call_prep(struct rdmarpc_call *c, int handle, uint32_t method,
 		       uint64_t cookie, const void *req, size_t req_len,
 		       void *resp, size_t resp_cap, unsigned int timeout_ms);
+
+/*
+ * rdmarpc_call_prep() for a call with the idempotency key @key: @buf
+ * holds RDMARPC_CALL_KEY_LEN bytes of room, then the @req_len bytes of the
+ * request (written at buf + RDMARPC_CALL_KEY_LEN); the key is copied into
+ * the room, so the request is not copied.  Submit a retry with the same
+ * key.  A NULL @key or @buf makes an entry rdmarpc_submit() refuses
+ * (-EINVAL).
+ */
+void rdmarpc_call_prep_key(struct rdmarpc_call *c, int handle,
+			   uint32_t method, uint64_t cookie,
+			   const uint8_t *key, void *buf, size_t req_len,
+			   void *resp, size_t resp_cap,
+			   unsigned int timeout_ms);
 
 /*
  * Start @n calls.  Returns the number taken (from the first; fewer than @n

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Retries of idempotent calls: when to try again and how long to wait.
+ * Retries of idempotent calls: when to try again and how long to wait;
+ * calls with an idempotency key, whose every try carries the same key.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "internal.h"
@@ -99,16 +102,14 @@ static void rl_sleep_ms(unsigned int ms)
 		;
 }
 
-RL_EXPORT int rdmarpc_call_opts(struct rdmarpc *ep, int handle,
-				uint32_t method, const void *req,
-				size_t req_len, void *resp, size_t resp_cap,
-				size_t *resp_len, int32_t *status,
-				const struct rdmarpc_call_opts *opts)
+int rl_call_retrying(struct rdmarpc *ep, struct rdmarpc_call *c,
+		     size_t *resp_len, int32_t *status,
+		     const struct rdmarpc_call_opts *opts, rl_call_try_fn try)
 {
 	struct rdmarpc_retry_policy pol = { .max_attempts = 1,
 					    .multiplier = 1 };
 	uint64_t end = 0, now, left, rnd;
-	unsigned int tries = 0, delay, tmo;
+	unsigned int tries = 0, delay;
 	int32_t st = 0;
 	int err;
 
@@ -128,14 +129,14 @@ RL_EXPORT int rdmarpc_call_opts(struct rdmarpc *ep, int handle,
 	if (opts->timeout_ms)
 		end = now + opts->timeout_ms;
 	for (;;) {
-		tmo = opts->timeout_ms;
+		c->timeout_ms = opts->timeout_ms;
 		if (end) {
 			left = end > now ? end - now : 0;
 			/* At least a millisecond: 0 would mean the default. */
-			tmo = left ? (unsigned int)left : 1;
+			c->timeout_ms = left ? (unsigned int)left : 1;
 		}
-		err = rdmarpc_call(ep, handle, method, req, req_len, resp,
-				   resp_cap, resp_len, &st, tmo);
+		/* The same @c each time: a key, if any, goes with every try. */
+		err = try(ep, c, resp_len, &st);
 		tries++;
 		now = rl_now_ms();
 		left = end ? (end > now ? end - now : 0) : UINT64_MAX;
@@ -150,4 +151,60 @@ RL_EXPORT int rdmarpc_call_opts(struct rdmarpc *ep, int handle,
 	if (opts->attempts)
 		*opts->attempts = tries;
 	return err;
+}
+
+RL_EXPORT int rdmarpc_call_opts(struct rdmarpc *ep, int handle,
+				uint32_t method, const void *req,
+				size_t req_len, void *resp, size_t resp_cap,
+				size_t *resp_len, int32_t *status,
+				const struct rdmarpc_call_opts *opts)
+{
+	struct rdmarpc_call c;
+
+	rdmarpc_call_prep(&c, handle, method, 0, req, req_len, resp, resp_cap,
+			  0);
+	return rl_call_retrying(ep, &c, resp_len, status, opts, rl_call_sync);
+}
+
+int rl_call_key(struct rdmarpc *ep, int handle, uint32_t method,
+		const uint8_t *key, const void *req, size_t req_len,
+		void *resp, size_t resp_cap, size_t *resp_len,
+		int32_t *status, const struct rdmarpc_call_opts *opts,
+		rl_call_try_fn try)
+{
+	const struct rdmarpc_call_opts one = { 0 };
+	struct rdmarpc_call c;
+	uint8_t *buf;
+	int err;
+
+	if (resp_len)
+		*resp_len = 0;
+	if (status)
+		*status = 0;
+	if (!key || (req_len && !req) ||
+	    req_len > SIZE_MAX - RDMARPC_CALL_KEY_LEN)
+		return -EINVAL;
+	/* The key in front of the request, as the ABI wants it. */
+	buf = malloc(RDMARPC_CALL_KEY_LEN + req_len);
+	if (!buf)
+		return -ENOMEM;
+	if (req_len)
+		memcpy(buf + RDMARPC_CALL_KEY_LEN, req, req_len);
+	rdmarpc_call_prep_key(&c, handle, method, 0, key, buf, req_len, resp,
+			      resp_cap, 0);
+	err = rl_call_retrying(ep, &c, resp_len, status, opts ? opts : &one,
+			       try);
+	free(buf);
+	return err;
+}
+
+RL_EXPORT int rdmarpc_call_key(struct rdmarpc *ep, int handle,
+			       uint32_t method, const uint8_t *key,
+			       const void *req, size_t req_len, void *resp,
+			       size_t resp_cap, size_t *resp_len,
+			       int32_t *status,
+			       const struct rdmarpc_call_opts *opts)
+{
+	return rl_call_key(ep, handle, method, key, req, req_len, resp,
+			   resp_cap, resp_len, status, opts, rl_call_sync);
 }

@@ -58,8 +58,68 @@ TEST(call_prep)
 	rdmarpc_call_prep(&c, -1, 1, 0, NULL, 0, NULL, 0, 0);
 	EXPECT_EQ(rl_call_check(&c), -EINVAL);
 	rdmarpc_call_prep(&c, 0, 1, 0, NULL, 0, NULL, 0, 0);
-	c.flags = 1;
+	c.flags = RDMARPC_CALL_F_ALL + 1;
 	EXPECT_EQ(rl_call_check(&c), -EINVAL);
+	/* A key needs its 16 bytes in front of the request. */
+	rdmarpc_call_prep(&c, 0, 1, 0, req, sizeof(req), NULL, 0, 0);
+	c.flags = RDMARPC_CALL_F_KEY;
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
+}
+
+TEST(call_prep_key)
+{
+	uint8_t key[RDMARPC_CALL_KEY_LEN], buf[RDMARPC_CALL_KEY_LEN + 5];
+	char resp[9];
+	struct rdmarpc_call c;
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0xa0 + i);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + RDMARPC_CALL_KEY_LEN, "hello", 5);
+	memset(&c, 0xff, sizeof(c));
+	rdmarpc_call_prep_key(&c, 2, 0x99, 7, key, buf, 5, resp, sizeof(resp),
+			      300);
+	EXPECT_EQ(c.handle, 2);
+	EXPECT_EQ(c.method, 0x99);
+	EXPECT_EQ(c.cookie, 7);
+	EXPECT_EQ(c.req, (uint64_t)(uintptr_t)buf);
+	EXPECT_EQ(c.req_len, RDMARPC_CALL_KEY_LEN + 5);
+	EXPECT_EQ(c.resp, (uint64_t)(uintptr_t)resp);
+	EXPECT_EQ(c.resp_cap, sizeof(resp));
+	EXPECT_EQ(c.timeout_ms, 300);
+	EXPECT_EQ(c.flags, RDMARPC_CALL_F_KEY);
+	/* The key in front, the request behind it untouched. */
+	EXPECT_EQ(memcmp(buf, key, sizeof(key)), 0);
+	EXPECT_EQ(memcmp(buf + RDMARPC_CALL_KEY_LEN, "hello", 5), 0);
+	EXPECT_EQ(rl_call_check(&c), 0);
+	/* An empty request: the key alone. */
+	rdmarpc_call_prep_key(&c, 0, 1, 0, key, buf, 0, NULL, 0, 0);
+	EXPECT_EQ(c.req_len, RDMARPC_CALL_KEY_LEN);
+	EXPECT_EQ(rl_call_check(&c), 0);
+	/* The key already in place (the same bytes) is fine too. */
+	rdmarpc_call_prep_key(&c, 0, 1, 0, buf, buf, 5, NULL, 0, 0);
+	EXPECT_EQ(memcmp(buf, key, sizeof(key)), 0);
+	EXPECT_EQ(rl_call_check(&c), 0);
+	/* No key or no buffer: refused before any ioctl. */
+	rdmarpc_call_prep_key(&c, 0, 1, 0, NULL, buf, 5, NULL, 0, 0);
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
+	rdmarpc_call_prep_key(&c, 0, 1, 0, key, NULL, 5, NULL, 0, 0);
+	EXPECT_EQ(rl_call_check(&c), -EINVAL);
+}
+
+TEST(idempotency_key)
+{
+	uint8_t a[RDMARPC_CALL_KEY_LEN], b[RDMARPC_CALL_KEY_LEN];
+	uint8_t zero[RDMARPC_CALL_KEY_LEN] = { 0 };
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	ASSERT_EQ(rdmarpc_idempotency_key(a), 0);
+	ASSERT_EQ(rdmarpc_idempotency_key(b), 0);
+	/* 128 random bits: two alike, or all zero, is not chance. */
+	EXPECT_NE(memcmp(a, b, sizeof(a)), 0);
+	EXPECT_NE(memcmp(a, zero, sizeof(a)), 0);
+	EXPECT_EQ(rdmarpc_idempotency_key(NULL), -EINVAL);
 }
 
 TEST(connect_prep)
@@ -256,6 +316,15 @@ TEST(errors_pass_through)
 	EXPECT_EQ(rdmarpc_submit(ep, NULL, 1), -EINVAL);
 	EXPECT_EQ(rdmarpc_submit(ep, &c[1], 1), -EINVAL);
 	EXPECT_EQ(rdmarpc_submit(ep, c, 2), -ENOTTY);
+	{
+		uint8_t key[RDMARPC_CALL_KEY_LEN] = { 1 };
+		uint8_t kb[RDMARPC_CALL_KEY_LEN + 4];
+
+		rdmarpc_call_prep_key(&c[0], 0, 1, 1, key, kb, 4, buf, 4, 0);
+		EXPECT_EQ(rdmarpc_submit(ep, c, 1), -ENOTTY);
+		rdmarpc_call_prep_key(&c[0], 0, 1, 1, NULL, kb, 4, buf, 4, 0);
+		EXPECT_EQ(rdmarpc_submit(ep, c, 1), -EINVAL);
+	}
 
 	EXPECT_EQ(rdmarpc_reap(ep, comp, 0, 0, 0), -EINVAL);
 	EXPECT_EQ(rdmarpc_reap(ep, comp, 2, 3, 0), -EINVAL);
@@ -440,6 +509,119 @@ TEST(call_opts_args)
 	EXPECT_EQ(rdmarpc_call_opts(ep, 0, 1, buf, 4, buf, 4, NULL, NULL,
 				    NULL), -EINVAL);
 	EXPECT_EQ(rdmarpc_set_retry_policy(ep, NULL), 0);
+	rdmarpc_close(ep);
+}
+
+/* A stand-in for the CALL ioctl: what each try carried, and its outcome. */
+#define FAKE_TRIES	8
+
+static struct {
+	unsigned int tries, fail_first;
+	int fail_err;
+	uint32_t flags[FAKE_TRIES];
+	uint64_t req_len[FAKE_TRIES];
+	uint8_t req[FAKE_TRIES][RDMARPC_CALL_KEY_LEN + 8];
+} fake;
+
+static int fake_try(struct rdmarpc *ep, const struct rdmarpc_call *c,
+		    size_t *resp_len, int32_t *status)
+{
+	unsigned int t = fake.tries++;
+
+	(void)ep;
+	if (resp_len)
+		*resp_len = 0;
+	*status = 0;
+	if (t < FAKE_TRIES) {
+		fake.flags[t] = c->flags;
+		fake.req_len[t] = c->req_len;
+		if (c->req_len <= sizeof(fake.req[t]))
+			memcpy(fake.req[t], (const void *)(uintptr_t)c->req,
+			       c->req_len);
+	}
+	if (t < fake.fail_first)
+		return fake.fail_err;
+	if (resp_len)
+		*resp_len = 3;
+	return 0;
+}
+
+/* Every try of a call with a key carries the same key and request. */
+TEST(call_key_retries_keep_the_key)
+{
+	struct rdmarpc_retry_policy p = {
+		.max_attempts = 5, .initial_backoff_ms = 1,
+		.max_backoff_ms = 2, .multiplier = 1,
+		.flags = RDMARPC_RETRY_TRANSPORT,
+	};
+	struct rdmarpc_call_opts o = { .flags = RDMARPC_CALL_IDEMPOTENT,
+				       .retry = &p };
+	uint8_t key[RDMARPC_CALL_KEY_LEN];
+	unsigned int tries = 0;
+	struct rdmarpc *ep;
+	size_t len = 99;
+	int32_t st = 99;
+	char resp[4];
+	int fd;
+
+	fd = open("/dev/null", O_RDWR);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(rl_ep_wrap(fd, &ep), 0);
+	ASSERT_EQ(rdmarpc_idempotency_key(key), 0);
+	o.attempts = &tries;
+	memset(&fake, 0, sizeof(fake));
+	fake.fail_first = 2;
+	fake.fail_err = -ETIMEDOUT;
+	EXPECT_EQ(rl_call_key(ep, 0, 1, key, "abcdefgh", 8, resp, sizeof(resp),
+			      &len, &st, &o, fake_try), 0);
+	EXPECT_EQ(tries, 3u);
+	EXPECT_EQ(fake.tries, 3u);
+	EXPECT_EQ(len, 3);
+	EXPECT_EQ(st, 0);
+	for (unsigned int t = 0; t < 3; t++) {
+		EXPECT_EQ(fake.flags[t], RDMARPC_CALL_F_KEY);
+		EXPECT_EQ(fake.req_len[t], RDMARPC_CALL_KEY_LEN + 8);
+		EXPECT_EQ(memcmp(fake.req[t], key, sizeof(key)), 0)
+			TH_LOG("try %u carried another key", t);
+		EXPECT_EQ(memcmp(fake.req[t] + RDMARPC_CALL_KEY_LEN,
+				 "abcdefgh", 8), 0);
+	}
+
+	/* Not marked idempotent: one try, still with its key. */
+	memset(&fake, 0, sizeof(fake));
+	fake.fail_first = 2;
+	fake.fail_err = -ECONNRESET;
+	o.flags = 0;
+	EXPECT_EQ(rl_call_key(ep, 0, 1, key, "x", 1, NULL, 0, NULL, NULL, &o,
+			      fake_try), -ECONNRESET);
+	EXPECT_EQ(fake.tries, 1u);
+	EXPECT_EQ(fake.flags[0], RDMARPC_CALL_F_KEY);
+	/* No options: one try. */
+	memset(&fake, 0, sizeof(fake));
+	fake.fail_first = 1;
+	fake.fail_err = -ETIMEDOUT;
+	EXPECT_EQ(rl_call_key(ep, 0, 1, key, NULL, 0, NULL, 0, NULL, NULL,
+			      NULL, fake_try), -ETIMEDOUT);
+	EXPECT_EQ(fake.tries, 1u);
+	EXPECT_EQ(fake.req_len[0], RDMARPC_CALL_KEY_LEN);
+
+	/* Bad arguments: no try at all. */
+	memset(&fake, 0, sizeof(fake));
+	len = 99;
+	EXPECT_EQ(rl_call_key(ep, 0, 1, NULL, "x", 1, NULL, 0, &len, NULL,
+			      NULL, fake_try), -EINVAL);
+	EXPECT_EQ(len, 0);
+	EXPECT_EQ(rl_call_key(ep, 0, 1, key, NULL, 1, NULL, 0, NULL, NULL,
+			      NULL, fake_try), -EINVAL);
+	EXPECT_EQ(rl_call_key(NULL, 0, 1, key, "x", 1, NULL, 0, NULL, NULL,
+			      NULL, fake_try), -EINVAL);
+	o.flags = 0x80;
+	EXPECT_EQ(rl_call_key(ep, 0, 1, key, "x", 1, NULL, 0, NULL, NULL, &o,
+			      fake_try), -EINVAL);
+	EXPECT_EQ(fake.tries, 0u);
+	/* The real try reaches the (wrong) device. */
+	EXPECT_EQ(rdmarpc_call_key(ep, 0, 1, key, "x", 1, NULL, 0, NULL, NULL,
+				   NULL), -ENOTTY);
 	rdmarpc_close(ep);
 }
 
