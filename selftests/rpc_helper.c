@@ -85,6 +85,21 @@
  *       and print "call: ERRNAME after S s" (or "call: ok status N").
  *       Exit 0 if it ended with ECANCELED (--after) or ETIMEDOUT.
  *
+ *   rpc_helper runs [--service NAME]
+ *       Bind NAME (default "runs") and count the times the handler runs:
+ *       for each request taken print "run N len L", then, if the request
+ *       is "sleep MS", sleep MS milliseconds, and answer "run N".
+ *
+ *   rpc_helper key --peer ADDR --key HEX [--service NAME] [--count N]
+ *                  [--sleep MS] [--submit] [--timeout MS]
+ *       COUNT calls (default 1), one after another, to NAME (default
+ *       "runs") with the idempotency key HEX (32 hex digits), made with
+ *       rdmarpc_call_key(), or with --submit by SUBMIT and REAP
+ *       (rdmarpc_call_prep_key()).  The request is "sleep MS" (--sleep)
+ *       or "hello".  One line per call:
+ *         call 1: run 3 | call 1: ERRNAME | call 1: status S
+ *       Exit 0 if every call was answered with status OK.
+ *
  * --timeout MS bounds the calls, and the handshake up to
  * RDMARPC_CONNECT_TIMEOUT_MAX; --connect-timeout MS bounds the handshake
  * alone, passed as it is (above the maximum CONNECT fails with EINVAL).
@@ -113,11 +128,13 @@
 struct opts {
 	const char *peer;
 	const char *service;
+	const char *key;
 	unsigned long long size, count, endpoints, max_size, timeout_ms;
 	unsigned long long connect_timeout_ms;	/* ULLONG_MAX: not given */
 	unsigned long long delay_ms;
 	unsigned long long after_ms;		/* ULLONG_MAX: not given */
-	bool poll, no_restart, idempotent, hold;
+	unsigned long long sleep_ms;
+	bool poll, no_restart, idempotent, hold, submit;
 };
 
 static double now_s(void)
@@ -752,6 +769,147 @@ static int do_cancel(const struct opts *o)
 	       0 : 1;
 }
 
+static int do_runs(const struct opts *o)
+{
+	char *buf = malloc(MAX_REQUEST);
+	unsigned long long runs = 0;
+	struct rdmarpc *ep;
+	int err;
+
+	if (!buf || open_bound(o->service, &ep))
+		return 1;
+	printf("runs: serving '%s'\n", o->service);
+	for (;;) {
+		struct rdmarpc_req_info r;
+		unsigned long ms = 0;
+		char ans[32];
+		int n;
+
+		err = rdmarpc_recv(ep, &r, buf, MAX_REQUEST - 1, -1);
+		if (err == -EINTR)
+			continue;
+		if (err) {
+			fprintf(stderr, "rpc_helper: recv: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+		printf("run %llu len %zu\n", ++runs, r.len);
+		buf[r.len < MAX_REQUEST - 1 ? r.len : MAX_REQUEST - 1] = '\0';
+		if (sscanf(buf, "sleep %lu", &ms) == 1) {
+			struct timespec ts = {
+				.tv_sec = (time_t)(ms / 1000),
+				.tv_nsec = (long)(ms % 1000) * 1000000,
+			};
+
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+		n = snprintf(ans, sizeof(ans), "run %llu", runs);
+		err = rdmarpc_reply(ep, r.id, RDMARPC_STATUS_OK, ans, (size_t)n);
+		if (err) {
+			fprintf(stderr, "rpc_helper: reply: %s\n",
+				rdmarpc_strerror(err));
+			return 1;
+		}
+	}
+}
+
+/* 32 hex digits into RDMARPC_CALL_KEY_LEN bytes. */
+static int parse_key(const char *hex, uint8_t *key)
+{
+	unsigned int b;
+
+	if (!hex || strlen(hex) != 2 * RDMARPC_CALL_KEY_LEN ||
+	    strspn(hex, "0123456789abcdefABCDEF") != strlen(hex))
+		return -1;
+	for (int i = 0; i < RDMARPC_CALL_KEY_LEN; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return -1;
+		key[i] = (uint8_t)b;
+	}
+	return 0;
+}
+
+/* One call with @key by SUBMIT and REAP. */
+static int key_submit(struct rdmarpc *ep, int handle, uint32_t method,
+		      const uint8_t *key, const char *req, size_t len,
+		      char *resp, size_t cap, size_t *resp_len, int32_t *st,
+		      unsigned int timeout_ms)
+{
+	char buf[RDMARPC_CALL_KEY_LEN + 64];
+	struct rdmarpc_completion c;
+	struct rdmarpc_call call;
+	int ret;
+
+	memcpy(buf + RDMARPC_CALL_KEY_LEN, req, len);
+	rdmarpc_call_prep_key(&call, handle, method, 1, key, buf, len, resp,
+			      cap, timeout_ms);
+	ret = rdmarpc_submit(ep, &call, 1);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	do {
+		ret = rdmarpc_reap(ep, &c, 1, 1, -1);
+	} while (ret == -EINTR);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	*resp_len = (size_t)c.resp_len;
+	*st = c.status;
+	return c.error;
+}
+
+static int do_key(const struct opts *o)
+{
+	uint32_t method = rdmarpc_method_id(o->service);
+	uint8_t key[RDMARPC_CALL_KEY_LEN];
+	struct rdmarpc_call_opts co = {
+		.timeout_ms = (unsigned int)o->timeout_ms,
+	};
+	unsigned long long i, ok = 0;
+	struct rdmarpc *ep;
+	char req[32];
+	int handle, len;
+
+	if (parse_key(o->key, key)) {
+		fprintf(stderr, "rpc_helper: --key takes %d hex digits\n",
+			2 * RDMARPC_CALL_KEY_LEN);
+		return 2;
+	}
+	len = o->sleep_ms ? snprintf(req, sizeof(req), "sleep %llu",
+				     o->sleep_ms) :
+	      snprintf(req, sizeof(req), "hello");
+	handle = open_connected(o, &ep);
+	if (handle < 0)
+		return 1;
+	for (i = 1; i <= o->count; i++) {
+		char resp[64];
+		size_t got = 0;
+		int32_t st = 0;
+		int err;
+
+		if (o->submit)
+			err = key_submit(ep, handle, method, key, req,
+					 (size_t)len, resp, sizeof(resp) - 1,
+					 &got, &st, co.timeout_ms);
+		else
+			err = rdmarpc_call_key(ep, handle, method, key, req,
+					       (size_t)len, resp,
+					       sizeof(resp) - 1, &got, &st,
+					       &co);
+		if (err) {
+			printf("call %llu: %s\n", i, errname(err));
+		} else if (st) {
+			printf("call %llu: status %d\n", i, st);
+		} else {
+			resp[got < sizeof(resp) - 1 ? got : sizeof(resp) - 1] =
+				'\0';
+			printf("call %llu: %s\n", i, resp);
+			ok++;
+		}
+	}
+	rdmarpc_close(ep);
+	return ok == o->count ? 0 : 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rpc_helper sink [--service NAME]\n"
@@ -770,7 +928,11 @@ static void usage(FILE *f)
 		"       rpc_helper reqstate [--service NAME] [--delay MS]\n"
 		"       rpc_helper cancel --peer ADDR [--service NAME] "
 		"[--after MS] [--hold] [--timeout MS]\n"
-		"       (all but sink and early: [--connect-timeout MS])\n");
+		"       rpc_helper runs [--service NAME]\n"
+		"       rpc_helper key --peer ADDR --key HEX [--service NAME] "
+		"[--count N] [--sleep MS] [--submit] [--timeout MS]\n"
+		"       (all but sink, early and runs: "
+		"[--connect-timeout MS])\n");
 }
 
 int main(int argc, char **argv)
@@ -790,6 +952,9 @@ int main(int argc, char **argv)
 		{ "idempotent", no_argument, NULL, 'I' },
 		{ "after", required_argument, NULL, 'a' },
 		{ "hold", no_argument, NULL, 'H' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "sleep", required_argument, NULL, 'S' },
+		{ "submit", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .size = 64, .count = 1, .endpoints = 2, .delay_ms = 5,
@@ -823,6 +988,9 @@ int main(int argc, char **argv)
 		case 'I': o.idempotent = true; break;
 		case 'a': dst = &o.after_ms; break;
 		case 'H': o.hold = true; break;
+		case 'k': o.key = optarg; break;
+		case 'S': dst = &o.sleep_ms; break;
+		case 'U': o.submit = true; break;
 		default: usage(stderr); return 2;
 		}
 		if (dst) {
@@ -859,6 +1027,10 @@ int main(int argc, char **argv)
 		o.service = o.service ? o.service : "early";
 		return do_early(&o);
 	}
+	if (!strcmp(mode, "runs")) {
+		o.service = o.service ? o.service : "runs";
+		return do_runs(&o);
+	}
 	if (!o.peer) {
 		usage(stderr);
 		return 2;
@@ -886,6 +1058,10 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "cancel")) {
 		o.service = o.service ? o.service : "reqstate";
 		return do_cancel(&o);
+	}
+	if (!strcmp(mode, "key")) {
+		o.service = o.service ? o.service : "runs";
+		return do_key(&o);
 	}
 	usage(stderr);
 	return 2;
