@@ -623,7 +623,7 @@ void rdmarpc_ep_cancel_request(struct rdmarpc_sess *sess, u32 handle,
 		list_for_each_entry(r, &ep->held_reqs, node) {
 			if (r->sess == sess && r->handle == handle &&
 			    !r->cancelled) {
-				r->cancelled = true;
+				WRITE_ONCE(r->cancelled, true);
 				ep->n_cancelled++;
 				held = r;
 				break;

@@ -37,24 +37,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# sstat GROUP KEY: a module counter of the server (the peer's module).
-sstat() {
-	if [ "$MODE" = two ]; then
-		ctl_peer -j stats 2> /dev/null
-	else
-		"$CTL" -j stats 2> /dev/null
-	fi | jq -r ".$1.$2 // \"none\""
-}
-
 start_echo_server && echo_ok 30
 ktap_check "echo_server on the peer, a session up" $?
 
 # -- A hello naming another host's GID ----------------------------------
 forge_refused() {
 	local gid=$1 a0 a1 out
-	a0=$(sstat handshake addr_refused)
+	a0=$(server_stat handshake addr_refused)
 	out=$(timeout 30 "$FLOOD" forge "$PEER" "$PORT" "$gid" 2>&1)
-	a1=$(sstat handshake addr_refused)
+	a1=$(server_stat handshake addr_refused)
 	ktap_note "forge $gid: $out; addr_refused $a0 -> $a1"
 	grep -q '^refused code 6: ' <<< "$out" &&
 		[ "$a1" != none ] && [ "$a1" -gt "$a0" ]
@@ -75,11 +66,11 @@ p=$(port_json "$DEV" 1)
 gidx=$(jq -r '.gid_index' <<< "$p")
 mtu=$(jq -r '.mtu' <<< "$p")
 N=20
-w0=$(sstat faults wrong_src)
+w0=$(server_stat faults wrong_src)
 out=$(timeout 120 "$UD_JUNK" --dev "$DEV" --gid-index "$gidx" --mtu "$mtu" \
 	--hs "$PEER:$PORT" --count $N 2>&1)
 rc=$?
-w1=$(sstat faults wrong_src)
+w1=$(server_stat faults wrong_src)
 ktap_note "$out; wrong_src $w0 -> $w1"
 bad=$(sed -n 's/.*wrong QP [^:]*: sent [0-9]*, pongs \([0-9]*\);.*/\1/p' <<< "$out")
 good=$(sed -n "s/.*hello's QP [^:]*: sent [0-9]*, pongs \([0-9]*\)$/\1/p" <<< "$out")

@@ -111,6 +111,17 @@ stat_sum() {
 	echo $((a + b))
 }
 
+# server_stat GROUP KEY: a module-wide counter (rdmarpcctl -j stats) of
+# the server's host: the peer with two hosts, this one otherwise; "none"
+# if it has no such counter.
+server_stat() {
+	if [ "$MODE" = two ]; then
+		ctl_peer -j stats 2> /dev/null
+	else
+		"$CTL" -j stats 2> /dev/null
+	fi | jq -r ".$1.$2 // \"none\""
+}
+
 # dev_stat KEY: a counter of this host's port ($DEV port 1).
 dev_stat() {
 	port_json "$DEV" 1 | jq -r ".stats.$1 // empty"

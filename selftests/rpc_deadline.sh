@@ -21,7 +21,7 @@ set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 7
+ktap_plan 6
 ktap_require_rdma
 
 # shellcheck disable=SC2317 # run by the trap
@@ -32,13 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# sstat KEY: a module counter of the server's host (rdmarpcctl -j stats).
+# sstat KEY: a module-wide rpc counter of the server's host.
 sstat() {
-	if [ "$MODE" = two ]; then
-		ctl_peer -j stats 2> /dev/null
-	else
-		"$CTL" -j stats 2> /dev/null
-	fi | jq -r ".rpc.$1 // 0"
+	server_stat rpc "$1"
 }
 
 # shellcheck disable=SC2317 # called through wait_until
@@ -112,23 +108,24 @@ ktap_note "call: $(tail -n 1 <<< "$out"); the handler saw ${left:-nothing} ms le
 [ $st -eq 0 ] && [ -n "$left" ] && [ "$left" -gt 0 ] && [ "$left" -le 5000 ]
 ktap_check "the handler reads the time its caller has left (0 < $left <= 5000 ms)" $?
 
-out=$("$HELPER" cancel --peer "$PEER" --service dl.held --hold --after 1000 \
-	--timeout 60000 2>&1)
-st=$?
-wait_until 30 held 1
-held=$(peer_log "$SERVER" | grep '^held: ' | sed -n 1p)
-ktap_note "caller: $out; handler: $held"
-[ $st -eq 0 ] && grep -Eq '^held: cancelled 1 after [0-9]+ ms, pollpri 1$' <<< "$held"
-ktap_check "a call cancelled while its handler runs: the handler sees POLLPRI and the flag" $?
+# held_case N WHAT ARGS...: a hold request (rpc_helper cancel --hold ARGS),
+# the handler's Nth; its caller must end as ARGS say and the handler must
+# see POLLPRI and the flag.
+held_case() {
+	local n=$1 what=$2 out st line
+	shift 2
+	out=$("$HELPER" cancel --peer "$PEER" --service dl.held --hold "$@" 2>&1)
+	st=$?
+	wait_until 30 held "$n"
+	line=$(peer_log "$SERVER" | grep '^held: ' | sed -n "${n}p")
+	ktap_note "caller: $out; handler: $line"
+	[ $st -eq 0 ] &&
+		grep -Eq '^held: cancelled 1 after [0-9]+ ms, pollpri 1$' <<< "$line"
+	ktap_check "a call $what while its handler runs: the handler sees POLLPRI and the flag" $?
+}
 
-out=$("$HELPER" cancel --peer "$PEER" --service dl.held --hold \
-	--timeout 1500 2>&1)
-st=$?
-wait_until 30 held 2
-held=$(peer_log "$SERVER" | grep '^held: ' | sed -n 2p)
-ktap_note "caller: $out; handler: $held"
-[ $st -eq 0 ] && grep -Eq '^held: cancelled 1 after [0-9]+ ms, pollpri 1$' <<< "$held"
-ktap_check "a call timing out while its handler runs: the handler sees POLLPRI and the flag" $?
+held_case 1 cancelled --after 1000 --timeout 60000
+held_case 2 "timing out" --timeout 1500
 stop_server
 
 can2=$(sstat requests_cancelled)

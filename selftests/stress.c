@@ -966,7 +966,8 @@ static void do_nop_or_unknown(void)
 	}
 	memset(buf, 0, sizeof(buf));
 	account(OP_UNKNOWN_IOCTL,
-		xioctl(c->fd, _IOC(r(4), RDMARPC_IOC_MAGIC, 12 + r(200),
+		xioctl(c->fd, _IOC(r(4), RDMARPC_IOC_MAGIC,
+				   _IOC_NR(RDMARPC_IOC_REQ_STATE) + 1 + r(200),
 				   r(256)), buf), NULL);
 }
 

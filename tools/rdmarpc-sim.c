@@ -31,6 +31,8 @@ static void usage(FILE *f)
 "  --call-timeout-us US  give up on a call after this long (0: never)\n"
 "  --cc aimd|fixed --init-cwnd N --no-crc\n"
 "  --handler-us US     the server answers this long after the request\n"
+"  --meta odd|none|deadline  what calls carry: a deadline and a key on odd\n"
+"                      calls (the default), nothing, a deadline on each\n"
 "  --max-time-s S      virtual time limit (100000)\n"
 "  --json              one JSON object instead of the summary\n"
 "  --verbose           report each failed call\n");
@@ -41,7 +43,7 @@ enum {
 	OPT_DUP, OPT_CORRUPT, OPT_TXFAIL, OPT_ALLOCFAIL, OPT_SEED, OPT_MTU,
 	OPT_LAT, OPT_BW, OPT_SLOTS, OPT_CREDITS, OPT_MAXMSG, OPT_RTOINIT,
 	OPT_RTOMIN, OPT_RTOMAX, OPT_RETRIES, OPT_CALLTO, OPT_CC, OPT_CWND,
-	OPT_NOCRC, OPT_HANDLER, OPT_MAXTIME, OPT_JSON, OPT_VERBOSE, OPT_HELP,
+	OPT_NOCRC, OPT_HANDLER, OPT_META, OPT_MAXTIME, OPT_JSON, OPT_VERBOSE, OPT_HELP,
 };
 
 static const struct option opts[] = {
@@ -70,6 +72,7 @@ static const struct option opts[] = {
 	{ "init-cwnd", required_argument, NULL, OPT_CWND },
 	{ "no-crc", no_argument, NULL, OPT_NOCRC },
 	{ "handler-us", required_argument, NULL, OPT_HANDLER },
+	{ "meta", required_argument, NULL, OPT_META },
 	{ "max-time-s", required_argument, NULL, OPT_MAXTIME },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -205,6 +208,18 @@ int main(int argc, char **argv)
 		case OPT_CWND: cfg.params.cc_init_cwnd = (u32)num(n, optarg, 0, RR_MAX_CREDITS); break;
 		case OPT_NOCRC: cfg.params.crc = false; break;
 		case OPT_HANDLER: cfg.handler_ns = (u64)(num(n, optarg, 0, 1e9) * 1000); break;
+		case OPT_META:
+			if (!strcmp(optarg, "odd")) {
+				cfg.meta = WL_META_ODD;
+			} else if (!strcmp(optarg, "none")) {
+				cfg.meta = WL_META_NONE;
+			} else if (!strcmp(optarg, "deadline")) {
+				cfg.meta = WL_META_DEADLINE;
+			} else {
+				fprintf(stderr, "rdmarpc-sim: --meta odd|none|deadline\n");
+				return 2;
+			}
+			break;
 		case OPT_MAXTIME: cfg.max_time_ns = (u64)(num(n, optarg, 0, 1e9) * 1e9); break;
 		case OPT_JSON: json = true; break;
 		case OPT_VERBOSE: cfg.verbose = true; break;

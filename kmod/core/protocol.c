@@ -1245,7 +1245,8 @@ static void rr_server_meta(struct rr_sslot *sl, const u8 *p, u64 now)
 }
 
 /* A new request in @sl: what it says of itself, none of its bytes yet. */
-static void rr_sslot_start(struct rr_sslot *sl, const struct rr_pkt *pkt)
+static __always_inline void rr_sslot_start(struct rr_sslot *sl,
+					   const struct rr_pkt *pkt)
 {
 	sl->method = pkt->aux;
 	sl->req_len = pkt->msg_len;
@@ -1392,11 +1393,15 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt,
 	if (sl->state == RR_S_EMPTY && !pkt->idx &&
 	    pkt->plen == pkt->msg_len && pkt->msg_len <= s->small_max) {
 		/* A new request that fits one packet: no map needed. */
+		u32 pre = rr_meta_len(pkt->flags);
+
 		sl->npkts = 1;
 		sl->map.n = 0;
 		rr_sslot_start(sl, pkt);
-		sl->req.len = pkt->msg_len - rr_meta_len(sl->meta);
-		rr_sslot_store(s, sl, pkt, now);
+		if (pre)
+			rr_server_meta(sl, pkt->payload, now);
+		sl->req.len = pkt->msg_len - pre;
+		memcpy(sl->req.inl, pkt->payload + pre, sl->req.len);
 		rr_server_deliver(s, sl, 0, now);
 		return 0;
 	}

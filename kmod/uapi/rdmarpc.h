@@ -82,7 +82,8 @@
  *            cookie, sequence number and size; a pattern fills the rest).
  *   Sends COUNT UD datagrams from the port's QP to the same QP through an
  *   address handle built like any peer's, and waits (bounded: 2 s plus
- *   1 ms per datagram) for them.
+ *   5 ms per datagram, enough for a kernel with every debug option) for
+ *   them.
  *   Reply: RDMARPC_A_LOOPBACK_COUNT (sent), RDMARPC_A_LOOPBACK_RECEIVED
  *          (received intact), RDMARPC_A_LOOPBACK_NSEC (elapsed).
  *   Errors: -EINVAL (an attribute missing, SIZE above the port's MTU),

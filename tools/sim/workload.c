@@ -128,6 +128,18 @@ static bool wl_check_resp(const struct wl *w, u64 id, const struct rr_msg *resp)
 	return true;
 }
 
+/* What call @id carries (enum wl_meta); a key is the call's id. */
+static bool wl_has_key(const struct wl *w, u64 id)
+{
+	return w->cfg->meta == WL_META_ODD && (id & 1);
+}
+
+static bool wl_has_deadline(const struct wl *w, u64 id)
+{
+	return w->cfg->meta == WL_META_DEADLINE ||
+	       (w->cfg->meta == WL_META_ODD && (id & 1));
+}
+
 static void wl_deliver(void *ctx, struct rr_session *s, u32 handle,
 		       u32 method, struct rr_msg *req,
 		       const struct rr_req_info *info)
@@ -142,9 +154,8 @@ static void wl_deliver(void *ctx, struct rr_session *s, u32 handle,
 		w->res->wrong_payloads++;
 		return;
 	}
-	/* Odd calls carry a key (their id) and a deadline; even ones none. */
-	if (info->has_key != (id & 1) ||
-	    (info->deadline != RR_NO_DEADLINE) != (id & 1) ||
+	if (info->has_key != wl_has_key(w, id) ||
+	    (info->deadline != RR_NO_DEADLINE) != wl_has_deadline(w, id) ||
 	    (info->has_key && memcmp(info->key, &id, sizeof(id))))
 		w->res->wrong_payloads++;
 	if (w->execs[id] == 1)
@@ -243,9 +254,10 @@ static bool wl_fill(struct wl *w, struct rr_session *c)
 		rr_msg_move(&req, &w->staged);
 		memset(&o, 0, sizeof(o));
 		o.deadline = RR_NO_DEADLINE;
-		if (id & 1) {
-			/* Far enough never to matter: only carried. */
+		/* Far enough never to matter: only carried. */
+		if (wl_has_deadline(w, id))
 			o.deadline = sim_now(w->sim) + (1ull << 50);
+		if (wl_has_key(w, id)) {
 			o.flags = RR_CALL_F_KEY;
 			memcpy(o.key, &id, sizeof(id));
 		}

@@ -11,6 +11,17 @@
 
 #include "sim.h"
 
+/*
+ * What the calls carry besides their bytes: a deadline and a key on odd
+ * calls only (the default: both kinds side by side), on none, or a
+ * deadline on every call (what the module's calls carry).
+ */
+enum wl_meta {
+	WL_META_ODD,
+	WL_META_NONE,
+	WL_META_DEADLINE,
+};
+
 struct wl_cfg {
 	struct sim_net_cfg net;
 	struct rr_params params;
@@ -18,6 +29,7 @@ struct wl_cfg {
 	u32 size;
 	s64 resp_size;		/* < 0: same as size */
 	u64 handler_ns;		/* > 0: the handler answers later */
+	u32 meta;		/* enum wl_meta: what calls carry */
 	unsigned long alloc_fail_every;
 	u64 max_time_ns;	/* virtual time limit; a hang is a failure */
 	bool verbose;
