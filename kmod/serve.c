@@ -470,16 +470,22 @@ int rdmarpc_ep_recv(struct rdmarpc_ep *ep, const struct rdmarpc_request *in,
 	struct rdmarpc_req *r;
 
 	r = rdmarpc_ep_take_live_req(ep);
-	if (!r) {
-		if (!in->timeout_ms)
-			return -EAGAIN;
+	if (!r && !in->timeout_ms)
+		return -EAGAIN;
+	if (!r)
 		rdmarpc_ep_busy_poll(ep, rdmarpc_ep_peek_pending, ep, &left);
+	/*
+	 * The wait only looks: taking may answer expired requests, which is
+	 * no work for a task that is not running.
+	 */
+	while (!r) {
 		left = wait_event_interruptible_timeout(ep->req_wq,
-							(r = rdmarpc_ep_take_live_req(ep)),
+							rdmarpc_ep_peek_pending(ep),
 							left);
 		if (left < 0)
 			return rdmarpc_wait_eintr(in->timeout_ms);
-		if (!r)
+		r = rdmarpc_ep_take_live_req(ep);
+		if (!r && !left)
 			return -ETIMEDOUT;
 	}
 	return rdmarpc_ep_hand_req(ep, r, in, out);

@@ -725,12 +725,11 @@ int rdmarpc_recv_whole(struct rdmarpc *ep, struct rdmarpc_req_info *r,
  * (cancelled, or timed out: the answer is still due, and may as well be
  * RDMARPC_STATUS_CANCELLED), else 0; *@time_left_ms (may be NULL) the
  * milliseconds until its caller stops waiting (its call's timeout, counted
- * from when the request began to arrive; 0 once that passed; -1 if the
- * caller set no deadline).  The module never
- * hands over a request whose deadline has passed, and drops a queued one
- * whose caller gave up; poll() on rdmarpc_fd() reports POLLPRI while a
- * held request is cancelled.  0, or -ENOENT for an unknown or answered
- * id.
+ * from when the request began to arrive; 0 once less than 1 ms is left;
+ * -1 if the caller set no deadline).  The module never hands over a
+ * request whose deadline has passed, and drops a queued one whose caller
+ * gave up; poll() on rdmarpc_fd() reports POLLPRI while a held request is
+ * cancelled.  0, or -ENOENT for an unknown or answered id.
  */
 int rdmarpc_request_state(struct rdmarpc *ep, uint64_t id, int *cancelled,
 			  int64_t *time_left_ms);
