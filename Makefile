@@ -92,14 +92,14 @@ fuzz:
 GUEST_KERNEL ?= stock
 # Stress (selftests/stress.sh) runs 3 minutes on one host, 1 on two, in
 # make check (its longer runs: RDMARPC_STRESS_SECS=1800 selftests/vm.sh ...).
-STRESS_ONE_SECS ?= 180
+STRESS_ONE_SECS ?= 120
 STRESS_TWO_SECS ?= 60
 # make check's two-host lane: what crosses the wire between two guests
 # (the host-local tests run on one host; both guests share the machine's
 # two cores, so each test takes two to three times longer there).
 # check-two runs the whole suite on two hosts.
 TWO_HOST_TESTS := chardev_badinput peer_sanity.sh rpc_echo.sh rpc_faults.sh \
-	rpc_failure.sh hs_auth.sh events.sh
+	rpc_failure.sh hs_auth.sh events.sh rpc_idem.sh
 # Load/unload, hotplug, echo, injected faults, failures, bad input.
 LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
 	rpc_failure.sh rpc_badinput.sh nl_badinput chardev_badinput \

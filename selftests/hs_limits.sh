@@ -99,14 +99,6 @@ stop_bg() {
 	"$CTL" session show > /dev/null 2>&1
 }
 
-# port_again: delete the RDMA device and add it again, so that its port
-# is set up with the current parameters.
-port_again() {
-	timeout 60 rdma link delete "$DEV" && wait_port_gone "$DEV" 1 10 &&
-		timeout 30 rdma link add "$DEV" type rxe netdev "$NETDEV" &&
-		wait_port_up "$DEV" 1 20
-}
-
 # third_session NAME: peers lim1..lim3 to this host; lim1 and lim2 each
 # hold a session, then lim3 tries one.  OUT is that try's output, OK 0 if
 # the first two came up (their output in $T/NAME_limN.out otherwise

@@ -175,6 +175,14 @@ kill_sessions() {
 	wait_until 30 sessions_gone
 }
 
+# port_again: delete the RDMA device and add it again, so that its port
+# is set up anew (with the current parameters); its sessions end.
+port_again() {
+	timeout 60 rdma link delete "$DEV" && wait_port_gone "$DEV" 1 10 &&
+		timeout 30 rdma link add "$DEV" type rxe netdev "$NETDEV" &&
+		wait_port_up "$DEV" 1 20
+}
+
 # module_loaded: rdmarpc is in the kernel.
 module_loaded() {
 	[ -e /sys/module/rdmarpc ]

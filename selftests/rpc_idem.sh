@@ -10,6 +10,7 @@
 #  2. the same key from a new process (a client restart): the same;
 #  3. the same key by SUBMIT (rdmarpc_call_prep_key()): the same;
 #  4. after this host's sessions were killed: the same, over a new one;
+#  4b. after `rdma link delete` and `add` on this host: the same;
 #  5. a second call while the first is still handled (its handler sleeps
 #     12 s): it waits for the first's answer and gets it, the handler ran
 #     once (rpc.idem_joins);
@@ -34,7 +35,7 @@ SVC=idem.runs
 # connect on a live peer and a call take on the debug kernel (seconds).
 HOLD_MS=12000
 
-ktap_plan 9
+ktap_plan 10
 ktap_require_rdma
 
 # sctl ARGS...: rdmarpcctl on the server's host.
@@ -138,6 +139,16 @@ ktap_note "after kill_sessions (status $st): $out"
 	[ "$(runs)" -eq $((r0 + 1)) ]
 ktap_check "the same key over a new session: the stored answer, no run" $?
 
+# The port this host calls from is torn down and set up again (on one
+# host, the server's too): new QPs, new sessions, the same answer.
+port_again
+st=$?
+out=$(call "$K1")
+ktap_note "after rdma link delete/add (status $st): $out"
+[ $st -eq 0 ] && [ "$(answer "$out")" = "$a1" ] &&
+	[ "$(runs)" -eq $((r0 + 1)) ]
+ktap_check "the same key after rdma link delete/add: the stored answer, no run" $?
+
 # -- 5: a retry joins the call still being handled -----------------------
 K2=$(newkey)
 r0=$(runs)
@@ -200,7 +211,7 @@ ktap_note "max 2 entries: E1 $o1, E2 $o2, E3 $o3, E1 again $o1b, E3 again $o3b; 
 ktap_check "idem_max_entries 2: the oldest answer is let go and runs again, the newest is kept" $?
 
 # -- 8: the counters -------------------------------------------------------
-# Hits: cases 1, 2, 3, 4 and E3 again; joins: case 5; misses: every run.
+# Hits: cases 1, 2, 3, 4, 4b and E3 again; joins: case 5; misses: every run.
 hits=$(($(sstat idem_hits) - hits0))
 joins=$(($(sstat idem_joins) - joins0))
 misses=$(($(sstat idem_misses) - misses0))
@@ -209,10 +220,10 @@ unc=$(($(sstat idem_uncached) - unc0))
 entries=$(sstat idem_entries)
 bytes=$(sstat idem_bytes)
 ktap_note "hits +$hits joins +$joins misses +$misses evictions +$evict uncached +$unc; entries $entries, bytes $bytes"
-[ "$hits" -eq 5 ] && [ "$joins" -eq 1 ] && [ "$misses" -eq 8 ] &&
+[ "$hits" -eq 6 ] && [ "$joins" -eq 1 ] && [ "$misses" -eq 8 ] &&
 	[ "$evict" -ge 2 ] && [ "$unc" -eq 0 ] && [ "$entries" -ge 2 ] &&
 	[ "$bytes" -gt 0 ]
-ktap_check "the server counted 5 hits, 1 join, 8 misses, the evictions, and keeps what it says" $?
+ktap_check "the server counted 6 hits, 1 join, 8 misses, the evictions, and keeps what it says" $?
 
 # -- 9: keys are per client host -------------------------------------------
 if [ "$MODE" = two ]; then
