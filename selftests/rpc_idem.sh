@@ -32,8 +32,12 @@ set -uo pipefail
 
 SVC=idem.runs
 # The handler's sleep in case 5: far longer than a process start, a
-# connect on a live peer and a call take on the debug kernel (seconds).
+# connect on a live peer and a call take (seconds; on the debug kernel
+# more than 12 s).
 HOLD_MS=12000
+[ "${RDMARPC_DEBUG_LANE:-0}" = 1 ] && HOLD_MS=40000
+# A call's timeout: the hold and a minute more.
+CALL_MS=$((HOLD_MS + 60000))
 # How long answers are kept here: longer than the slowest run of this test
 # takes (two hosts on the debug kernel), so that nothing expires but what
 # case 6 makes expire.
@@ -108,8 +112,8 @@ runs_at_least() {
 call() {
 	local key=$1
 	shift
-	timeout -k 5 120 "$HELPER" key --peer "$PEER" --service "$SVC" \
-		--key "$key" --timeout 60000 "$@" 2>&1
+	timeout -k 5 $((CALL_MS / 1000 + 60)) "$HELPER" key --peer "$PEER" \
+		--service "$SVC" --key "$key" --timeout "$CALL_MS" "$@" 2>&1
 }
 
 # answer OUT [N]: the answer ("run N") of call N (default 1) in OUT.
