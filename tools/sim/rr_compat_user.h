@@ -88,6 +88,10 @@ extern long rr_user_live;
 
 /* Raw CRC32C update, slice-by-8 (no pre/post inversion). */
 u32 rr_crc32c(u32 crc, const void *p, size_t len);
+/* The table implementation, and whether rr_crc32c() uses the CPU's
+ * (x86-64 SSE4.2; RR_CRC32C_TABLE in the environment turns it off). */
+u32 rr_crc32c_table(u32 crc, const void *p, size_t len);
+bool rr_crc32c_hw(void);
 
 static inline u32 rr_get_le32(const void *p)
 {
