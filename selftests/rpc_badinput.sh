@@ -140,19 +140,22 @@ ktap_check "dropped and counted: +$d drops for +$r datagrams received ($N sent)"
 # -- Junk while an echo client runs -------------------------------------
 # Each client run: CALLS calls within CLIENT_S seconds (on the debug
 # kernel, where a datagram costs about 2 ms, fewer calls and more time).
+# The junk beside them: N2 datagrams and the handshake junk, within
+# JUNK_S seconds (on the debug kernel 8000 datagrams beside the clients
+# took longer than 120 s).
 if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
-	CALLS=100 CLIENT_S=180
+	CALLS=100 CLIENT_S=180 N2=2000 JUNK_S=300
 else
-	CALLS=300 CLIENT_S=60
+	CALLS=300 CLIENT_S=60 N2=$N JUNK_S=120
 fi
 read -r -a base <<< "$(established)"
 d0=$(drops)
-# Echo clients back to back until the junk is over (at most 150 s).
+# Echo clients back to back until the junk is over (at most JUNK_S + 30 s).
 cout=$T/rpc_badinput_client.out
 : > "$cout"
 rm -f "$T/rpc_badinput.done"
 (
-	end=$((SECONDS + 150))
+	end=$((SECONDS + JUNK_S + 30))
 	while [ ! -e "$T/rpc_badinput.done" ] && [ "$SECONDS" -lt "$end" ]; do
 		timeout -k 5 "$CLIENT_S" "$ECHO_CLIENT" --peer "$PEER" \
 			--timeout 60000 --size 2000 --count "$CALLS" \
@@ -164,10 +167,10 @@ cli=$!
 BG+=("$cli")
 if [ "$MODE" = two ]; then
 	# From the other host, across the wire.
-	peer_run -t 120 "$(printf '%q ' "${junk[@]}") --count $N --seed 2" \
+	peer_run -t "$JUNK_S" "$(printf '%q ' "${junk[@]}") --count $N2 --seed 2" \
 		> "$T/rpc_badinput_junk.out" 2>&1 &
 else
-	timeout 120 "${junk[@]}" --count $N --seed 2 \
+	timeout "$JUNK_S" "${junk[@]}" --count $N2 --seed 2 \
 		> "$T/rpc_badinput_junk.out" 2>&1 &
 fi
 uj=$!
@@ -180,7 +183,7 @@ BG+=("$uj")
 ) &
 tj=$!
 BG+=("$tj")
-timeout 120 tail --pid="$tj" -f /dev/null
+timeout "$JUNK_S" tail --pid="$tj" -f /dev/null
 kill -KILL "$tj" 2> /dev/null
 wait "$tj"
 trc=$?
