@@ -86,10 +86,12 @@ extern unsigned long rr_user_fail_every;
 extern unsigned long rr_user_allocs;
 extern long rr_user_live;
 
-/* Raw CRC32C update, slice-by-8 (no pre/post inversion). */
+/*
+ * Raw CRC32C update (no pre/post inversion): the CPU's instruction where
+ * it has one (x86-64 SSE4.2; RR_CRC32C_TABLE in the environment turns it
+ * off, rr_crc32c_hw() says which), else rr_crc32c_table(), slice-by-8.
+ */
 u32 rr_crc32c(u32 crc, const void *p, size_t len);
-/* The table implementation, and whether rr_crc32c() uses the CPU's
- * (x86-64 SSE4.2; RR_CRC32C_TABLE in the environment turns it off). */
 u32 rr_crc32c_table(u32 crc, const void *p, size_t len);
 bool rr_crc32c_hw(void);
 
