@@ -164,7 +164,7 @@ static bool rr_cpu_has_sse42(void)
 }
 #endif
 
-bool rr_crc32c_hw(void)
+static bool rr_crc32c_hw(void)
 {
 	static int has = -1;
 

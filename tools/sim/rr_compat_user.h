@@ -89,11 +89,10 @@ extern long rr_user_live;
 /*
  * Raw CRC32C update (no pre/post inversion): the CPU's instruction where
  * it has one (x86-64 SSE4.2; RR_CRC32C_TABLE in the environment turns it
- * off, rr_crc32c_hw() says which), else rr_crc32c_table(), slice-by-8.
+ * off), else rr_crc32c_table(), slice-by-8.
  */
 u32 rr_crc32c(u32 crc, const void *p, size_t len);
 u32 rr_crc32c_table(u32 crc, const void *p, size_t len);
-bool rr_crc32c_hw(void);
 
 static inline u32 rr_get_le32(const void *p)
 {
