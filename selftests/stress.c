@@ -428,6 +428,7 @@ struct pend {
 	bool used, verify;
 	uint64_t cookie;
 	size_t len;
+	size_t skip;	/* bytes of req the handler does not get (the key) */
 	unsigned char *req, *resp;
 };
 
@@ -611,9 +612,18 @@ static void prep_call(struct cep *c, struct rdmarpc_call *call,
 		    (self && c->svc[0] && call->method == c->svc_method);
 	*bad = false;
 	switch (r(24)) {
-	case 0:
-		call->flags = 1;
+	case 0:		/* a flag no module knows: EINVAL */
+		call->flags = ~RDMARPC_CALL_F_ALL & (1u << r(32));
+		if (!call->flags)
+			call->flags = RDMARPC_CALL_F_ALL + 1;
 		*bad = true;
+		break;
+	case 4:		/* an idempotency key: the echo is what follows it */
+		call->flags = RDMARPC_CALL_F_KEY;
+		if (p->len < RDMARPC_CALL_KEY_LEN)
+			*bad = true;	/* EINVAL */
+		else
+			p->skip = RDMARPC_CALL_KEY_LEN;
 		break;
 	case 1:
 		call->req_len = (16u << 20) + 1 + r(1000);	/* EMSGSIZE */
@@ -656,7 +666,8 @@ static void check_comp(struct cep *c, const struct rdmarpc_completion *comp,
 	}
 	if (!account(op, comp->error, NULL) && !comp->status &&
 	    c->pend[i].verify &&
-	    check_reply(c->pend[i].req, c->pend[i].len, c->pend[i].resp,
+	    check_reply(c->pend[i].req + c->pend[i].skip,
+			c->pend[i].len - c->pend[i].skip, c->pend[i].resp,
 			comp->resp_len, ops[op].name))
 		__atomic_fetch_add(&sh->verified_other, 1, __ATOMIC_RELAXED);
 	pend_done(&c->pend[i]);
@@ -686,7 +697,8 @@ static void do_call(void)
 	if (!account(OP_CALL, ret, NULL) &&
 	    !account(OP_CALL_COMP, sc.comp.error, NULL) && !sc.comp.status &&
 	    p.verify && sc.call.method == cfg.method &&
-	    check_reply(p.req, p.len, p.resp, sc.comp.resp_len, "CALL"))
+	    check_reply(p.req + p.skip, p.len - p.skip, p.resp,
+			sc.comp.resp_len, "CALL"))
 		__atomic_fetch_add(&sh->verified_other, 1, __ATOMIC_RELAXED);
 	pend_done(&p);
 }
