@@ -433,6 +433,11 @@ static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
 	 */
 	p->ack_delay_ns = rto_min / 2;
 	p->max_retries = READ_ONCE(rdmarpc_max_retries);
+	/*
+	 * A path is dead by the liveness connection's standard: a peer under
+	 * load may be silent on the datagrams for a while and still answer.
+	 */
+	p->dead_ns = rdmarpc_live_silence_ns();
 	/* Each call carries its own deadline (session.c). */
 	p->call_timeout_ns = 0;
 	p->cc_init_cwnd = min(p->cc_init_cwnd, credits);

@@ -174,6 +174,12 @@ static unsigned long rdmarpc_live_period(void)
 	return hb ? msecs_to_jiffies(hb) ?: 1 : 0;
 }
 
+u64 rdmarpc_live_silence_ns(void)
+{
+	return (u64)READ_ONCE(rdmarpc_heartbeat_ms) * RDMARPC_LIVE_MISSES *
+	       NSEC_PER_MSEC;
+}
+
 /* Run hb_work at @when (jiffies), @now being the current time. */
 static void rdmarpc_live_run_at(struct rdmarpc_live_conn *conn,
 				unsigned long now, unsigned long when)

@@ -27,5 +27,11 @@ void rdmarpc_live_free(struct rdmarpc_live_conn *conn);
 void rdmarpc_live_handshake_complete(struct rdmarpc_live_conn *conn);
 /* Process context: close a session's liveness connection and free it. */
 void rdmarpc_live_close(struct rdmarpc_live_conn *conn);
+/*
+ * The silence after which liveness declares a peer dead, in ns (0:
+ * heartbeats are off): a new session's calls give up on a path silent
+ * this long (struct rr_params.dead_ns), not sooner.
+ */
+u64 rdmarpc_live_silence_ns(void);
 
 #endif /* _RDMARPC_LIVENESS_H */

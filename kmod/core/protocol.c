@@ -8,8 +8,9 @@
  * REQ/WAIT straight to RESP.  A per-slot retransmission timer restarts on
  * progress; on expiry everything unanswered is resent (or a probe sent in
  * WAIT) and the RTO backs off.  The call fails at its deadline, or after
- * max_retries expiries in a row during which the session received
- * nothing at all from its peer (the path is dead, not lossy).
+ * max_retries expiries in a row during which, for at least dead_ns, the
+ * session received nothing at all from its peer (the path is dead, not
+ * lossy or slow).
  *
  * Server slot life: EMPTY -> RECV (reassembling) -> PENDING (handler
  * owns it) -> DONE (response stored) -> [newer request number] -> RECV.
@@ -1067,7 +1068,8 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 	 * come in (a lossy path, or one the handler keeps busy), the call
 	 * goes on until its deadline.
 	 */
-	if (c->retries > s->p.max_retries && s->last_rx < c->stalled_at) {
+	if (c->retries > s->p.max_retries && s->last_rx < c->stalled_at &&
+	    now - c->stalled_at >= s->p.dead_ns) {
 		rr_trace(s, c, RR_TRACE_TIMEOUT, 0, 0, RR_TRACE_TO_GIVE_UP);
 		rr_cslot_tell_cancel(s, c);
 		rr_cslot_finish(s, c, -ETIMEDOUT);

@@ -46,10 +46,13 @@ struct rr_params {
 	u64 rto_min_ns;
 	u64 rto_max_ns;
 	/*
-	 * Timeouts in a row without progress, with nothing received from
-	 * the peer meanwhile, after which a call fails.
+	 * A call fails once it has had max_retries timeouts in a row without
+	 * progress and the peer has sent nothing for at least dead_ns since
+	 * the first of them (0: the count alone): the path is dead.  A slow
+	 * peer that still answers keeps its calls going to their deadline.
 	 */
 	u32 max_retries;
+	u64 dead_ns;
 	u64 call_timeout_ns;	/* total time a call may take, 0: unlimited */
 	/*
 	 * Server: how long a complete request may wait for its handler's

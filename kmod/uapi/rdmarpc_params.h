@@ -54,7 +54,7 @@ RDMARPC_PARAM(RTO_MIN_US, rto_min_us, U32, 0644, 5000, 10, 60000000, false,
 RDMARPC_PARAM(RTO_MAX_US, rto_max_us, U32, 0644, 500000, 10, 60000000, false,
 	      "Retransmission timeout ceiling in us")
 RDMARPC_PARAM(MAX_RETRIES, max_retries, U32, 0644, 10, 1, 1000, false,
-	      "Timeouts in a row, with nothing from the peer, before a call fails")
+	      "Timeouts in a row, with nothing from the peer for 3 heartbeats, before a call fails")
 RDMARPC_PARAM(HEARTBEAT_MS, heartbeat_ms, U32, 0644, 1000, 10, 600000, true,
 	      "Liveness heartbeat period in ms, 0: off")
 /* Fault injection, admin only, parts per million, 0: off. */

@@ -831,6 +831,38 @@ TEST(session_total_loss_times_out)
 	t_free(&c, &s);
 }
 
+/*
+ * With dead_ns, max_retries silent expiries are not enough: the call goes
+ * on until the peer has been silent that long, and fails soon after.
+ */
+TEST(session_total_loss_waits_for_dead_ns)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	u64 now = 0, first = 0;
+	int fires = 0;
+
+	rr_params_default(&p);
+	p.dead_ns = 3000000000ull;
+	t_pair(&c, &s, &p, &p);
+	ASSERT_EQ(t_call(&c, 5000, 1, 1, 0), 0);
+	while (!c.completions) {
+		now = rr_session_deadline(c.s);
+		ASSERT_TRUE(now != RR_NO_DEADLINE);
+		if (!first)
+			first = now;
+		t_drop(&c);
+		rr_session_poll(c.s, now);
+		fires++;
+		ASSERT_TRUE(fires < 100);
+	}
+	ASSERT_EQ(c.err, -ETIMEDOUT);
+	ASSERT_TRUE(rr_session_stats(c.s)->rto_fires > p.max_retries);
+	ASSERT_TRUE(now - first >= p.dead_ns);
+	ASSERT_TRUE(now - first <= p.dead_ns + p.rto_max_ns);
+	t_free(&c, &s);
+}
+
 TEST(session_call_timeout)
 {
 	struct rr_params p;
