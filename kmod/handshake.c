@@ -408,6 +408,9 @@ static bool rdmarpc_hs_gid_is_addr(struct rdmarpc_port *port,
 	       rdmarpc_hs_gid_local(port, gid);
 }
 
+/* The RTO before the first sample: 200 ms, Linux's TCP's floor. */
+#define RDMARPC_RTO_INIT_NS	(200 * NSEC_PER_MSEC)
+
 /* Session parameters from the module's settings and the agreed values. */
 static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
 			      u32 credits, u32 max_msg, bool crc)
@@ -425,7 +428,13 @@ static void rdmarpc_hs_params(struct rr_params *p, u32 mtu, u32 slots,
 		rto_max = rto_min;
 	p->rto_min_ns = rto_min;
 	p->rto_max_ns = rto_max;
-	p->rto_init_ns = clamp(p->rto_init_ns, rto_min, rto_max);
+	/*
+	 * Until the session has measured a round trip.  A first call meets
+	 * cold caches, a handler that must be woken and the server's delayed
+	 * ack: rto_min would time it out for nothing.  Only a lost first
+	 * packet waits this long.
+	 */
+	p->rto_init_ns = clamp(RDMARPC_RTO_INIT_NS, rto_min, rto_max);
 	/*
 	 * A handler may take this long before the server acks its request:
 	 * the client's RTO is at least rto_min, so the ack still comes in

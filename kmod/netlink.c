@@ -208,6 +208,7 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
 #define RDMARPC_NL_SSTAT_CALLS_FAILED	calls_failed
 #define RDMARPC_NL_SSTAT_REQUESTS	requests
 #define RDMARPC_NL_SSTAT_CANCELS	cancels
+#define RDMARPC_NL_SSTAT_SPURIOUS_RTOS	spurious_rtos
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_sess_ctr[] = {
 #define RDMARPC_SESS_COUNTER(NAME, ...) \

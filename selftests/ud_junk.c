@@ -56,7 +56,7 @@
 /* The wire format (kmod/core/wire.h), restated: a test must not trust it. */
 #define HDR_LEN		32
 #define WIRE_MAGIC	0xa7
-#define WIRE_VERSION	2
+#define WIRE_VERSION	3
 #define F_NOCRC		0x01
 #define N_KINDS		8
 #define BATCH		32

@@ -101,6 +101,7 @@ static void print_json(const struct wl_cfg *c, const struct wl_result *r,
 	       "\"duplicate_executions\":%llu,\"wrong_payloads\":%llu,"
 	       "\"double_completions\":%llu,\"retransmissions\":%llu,"
 	       "\"virtual_time_us\":%llu,\"rto_fires\":%llu,"
+	       "\"spurious_rtos\":%llu,"
 	       "\"crc_drops\":%llu,\"dup_requests\":%llu,"
 	       "\"cwnd_decreases\":%llu,\"credit_stalls\":%llu,"
 	       "\"tx_stalls\":%llu,\"rx_nomem\":%llu,"
@@ -118,6 +119,7 @@ static void print_json(const struct wl_cfg *c, const struct wl_result *r,
 	       (unsigned long long)r->retransmissions,
 	       (unsigned long long)(r->virtual_time_ns / 1000),
 	       (unsigned long long)r->client.rto_fires,
+	       (unsigned long long)r->client.spurious_rtos,
 	       (unsigned long long)(r->client.crc_drops + r->server.crc_drops),
 	       (unsigned long long)r->server.dup_requests,
 	       (unsigned long long)r->client.cwnd_decreases,
@@ -150,9 +152,10 @@ static void print_human(const struct wl_cfg *c, const struct wl_result *r,
 	       (unsigned long long)r->net.reordered,
 	       (unsigned long long)r->net.duplicated,
 	       (unsigned long long)r->net.corrupted);
-	printf("  retransmissions %llu, RTO fires %llu, CRC drops %llu, duplicate request packets %llu, cwnd cuts %llu\n",
+	printf("  retransmissions %llu, RTO fires %llu (spurious %llu), CRC drops %llu, duplicate request packets %llu, cwnd cuts %llu\n",
 	       (unsigned long long)r->retransmissions,
 	       (unsigned long long)r->client.rto_fires,
+	       (unsigned long long)r->client.spurious_rtos,
 	       (unsigned long long)(r->client.crc_drops + r->server.crc_drops),
 	       (unsigned long long)r->server.dup_requests,
 	       (unsigned long long)r->client.cwnd_decreases);

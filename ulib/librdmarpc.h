@@ -238,6 +238,7 @@ struct rdmarpc_sess_stats {
 	uint64_t calls_failed;
 	uint64_t requests;
 	uint64_t cancels;		/* server: the caller gave up (CANCEL) */
+	uint64_t spurious_rtos;		/* client: rto_fires found spurious */
 	/* Bit (1 << RDMARPC_SSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

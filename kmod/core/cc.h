@@ -27,10 +27,15 @@ struct rr_cc {
 	u32 max;
 	u64 recover_until;
 	u64 decreases;
+	/* Before the last decrease, for rr_cc_undo(); @undo_ok: not undone. */
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
+	bool undo_ok;
 };
 
 void rr_cc_init(struct rr_cc *cc, u32 algo, u32 init, u32 max);
 bool rr_cc_on_loss(struct rr_cc *cc, u64 now, u64 rtt);
+bool rr_cc_undo(struct rr_cc *cc);
 
 /* @n packets were answered: grow (inline: once per packet received). */
 static inline void rr_cc_on_ack(struct rr_cc *cc, u32 n)

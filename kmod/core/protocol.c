@@ -144,6 +144,17 @@ struct rr_session {
 	u64 last_rx;		/* when a valid packet last came in */
 	struct rr_rtt rtt;
 	struct rr_cc cc;
+	/*
+	 * Client: the last timeout that cut the window, by the request packet
+	 * it resent first; a server's RR_F_DUP answer to that packet says it
+	 * was spurious (rr_client_dup()).
+	 */
+	struct {
+		bool armed;
+		u32 req_num;
+		u32 idx;
+		u64 decreases;	/* cc.decreases after the cut */
+	} rto_cut;
 	struct rr_stats st;
 	struct rr_cslot *cs;
 	struct rr_sslot *ss;
@@ -878,6 +889,25 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 	return rr_client_resp_slow(s, c, pkt, now);
 }
 
+/*
+ * The server had the request packet @pkt answers before (an ACK), or the
+ * whole request (a RESP): if a timeout resent that packet first, the
+ * timeout was spurious (the original was only late) and the window it cut
+ * comes back, unless it has been cut again since.  Works whether or not
+ * the call is still here.
+ */
+static noinline void rr_client_dup(struct rr_session *s,
+				   const struct rr_pkt *pkt)
+{
+	if (!s->rto_cut.armed || pkt->req_num != s->rto_cut.req_num ||
+	    (pkt->kind == RR_PKT_ACK && pkt->msg_len != s->rto_cut.idx))
+		return;
+	s->rto_cut.armed = false;
+	s->st.spurious_rtos++;
+	if (s->cc.decreases == s->rto_cut.decreases)
+		rr_cc_undo(&s->cc);
+}
+
 static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 			u64 now)
 {
@@ -901,6 +931,8 @@ static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 	default:
 		goto bad;
 	}
+	if (unlikely(pkt->flags & RR_F_DUP))
+		rr_client_dup(s, pkt);
 	c = &s->cs[pkt->req_num & s->mask];
 	if (c->phase == RR_C_FREE || c->req_num != pkt->req_num) {
 		s->st.rx_stale++;
@@ -1045,6 +1077,15 @@ int rr_client_cancel(struct rr_session *s, u64 cookie)
 	return -ENOENT;
 }
 
+/* A timeout of @c cut the window; its resend starts at map.cum. */
+static void rr_rto_cut_note(struct rr_session *s, const struct rr_cslot *c)
+{
+	s->rto_cut.armed = true;
+	s->rto_cut.req_num = c->req_num;
+	s->rto_cut.idx = c->map.cum;
+	s->rto_cut.decreases = s->cc.decreases;
+}
+
 /* The slot's timer expired: resend everything unanswered, or give up. */
 static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 {
@@ -1084,8 +1125,11 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 	if (c->phase != RR_C_WAIT) {
 		s->st.rto_fires++;
 		if (rr_cc_on_loss(&s->cc, now,
-				  rr_rtt_rto(&s->rtt, c->backoff)))
+				  rr_rtt_rto(&s->rtt, c->backoff))) {
 			s->st.cwnd_decreases++;
+			if (c->phase == RR_C_REQ)
+				rr_rto_cut_note(s, c);
+		}
 	}
 	if (c->backoff < RR_MAX_BACKOFF)
 		c->backoff++;
@@ -1149,11 +1193,15 @@ static void rr_server_reset_all(struct rr_session *s)
 	}
 }
 
-/* Acknowledge request packet @idx (the one this answers). */
-static void rr_server_ack(struct rr_session *s, struct rr_sslot *sl, u32 idx)
+/*
+ * Acknowledge request packet @idx (the one this answers); @dup: RR_F_DUP,
+ * it had come before.
+ */
+static void rr_server_ack(struct rr_session *s, struct rr_sslot *sl, u32 idx,
+			  u8 dup)
 {
 	u32 cum, bits;
-	u8 flags = RR_F_REPLY;
+	u8 flags = RR_F_REPLY | dup;
 	s64 lo = (s64)idx - RR_SACK_BITS;
 
 	if (sl->state == RR_S_RECV) {
@@ -1181,11 +1229,11 @@ static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
  * take a slow handler for a lost request.
  */
 static void rr_server_ack_now(struct rr_session *s, struct rr_sslot *sl,
-			      u32 idx)
+			      u32 idx, u8 dup)
 {
 	s->ack_owed &= ~(1u << sl->index);
 	sl->unacked = 0;
-	rr_server_ack(s, sl, idx);
+	rr_server_ack(s, sl, idx, dup);
 }
 
 static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
@@ -1194,7 +1242,7 @@ static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
 	u32 bit = 1u << sl->index;
 
 	if (!s->ack_delay) {
-		rr_server_ack_now(s, sl, idx);
+		rr_server_ack_now(s, sl, idx, 0);
 		return;
 	}
 	sl->ack_idx = idx;
@@ -1301,6 +1349,7 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 				       struct rr_sslot *sl,
 				       const struct rr_pkt *pkt, u64 now)
 {
+	u8 dup = 0;
 	u32 body;
 
 	if (sl->state == RR_S_EMPTY) {
@@ -1330,6 +1379,7 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 	case RR_S_RECV:
 		if (rr_map_test(&sl->map, pkt->idx)) {
 			s->st.dup_pkts++;
+			dup = RR_F_DUP;
 		} else {
 			if (rr_sslot_store(s, sl, pkt, now)) {
 				/* No ack: the client resends. */
@@ -1349,16 +1399,16 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 				return 0;
 			}
 		}
-		rr_server_ack_now(s, sl, pkt->idx);
+		rr_server_ack_now(s, sl, pkt->idx, dup);
 		return 0;
 	case RR_S_PENDING:
 		s->st.dup_requests++;
-		rr_server_ack_now(s, sl, pkt->idx);
+		rr_server_ack_now(s, sl, pkt->idx, RR_F_DUP);
 		return 0;
 	default:
 		/* DONE: the stored response answers any duplicate. */
 		s->st.dup_requests++;
-		rr_server_send_resp(s, sl, 0, RR_F_REPLY);
+		rr_server_send_resp(s, sl, 0, RR_F_REPLY | RR_F_DUP);
 		return 0;
 	}
 bad:
@@ -1422,7 +1472,7 @@ static noinline int rr_server_rfr(struct rr_session *s,
 	}
 	if (sl->state == RR_S_PENDING) {
 		s->st.dup_requests++;
-		rr_server_ack_now(s, sl, 0);
+		rr_server_ack_now(s, sl, 0, 0);
 		return 0;
 	}
 	if (sl->state != RR_S_DONE || pkt->idx >= sl->resp_npkts) {
@@ -1733,7 +1783,7 @@ static u64 rr_server_poll(struct rr_session *s, u64 now)
 		    s->ss[j].state != RR_S_RECV)
 			s->ack_owed &= ~(1u << j);
 		else if (s->ss[j].ack_due <= now)
-			rr_server_ack_now(s, &s->ss[j], s->ss[j].ack_idx);
+			rr_server_ack_now(s, &s->ss[j], s->ss[j].ack_idx, 0);
 		else if (s->ss[j].ack_due < d)
 			d = s->ss[j].ack_due;
 	}

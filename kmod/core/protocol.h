@@ -103,6 +103,8 @@ struct rr_stats {
 	u64 pongs;
 	u64 resets;		/* RESET packets from the peer */
 	u64 cancels;		/* server: CANCELs of a request in progress */
+	/* client: timeouts whose resend the server had already (RR_F_DUP) */
+	u64 spurious_rtos;
 };
 
 /* Gauges, for display. */

@@ -95,8 +95,8 @@ int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt)
 /* Flags each kind may carry besides RR_F_NOCRC. */
 static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
 	[RR_PKT_REQ] = RR_F_ACKNOW | RR_F_META,
-	[RR_PKT_RESP] = RR_F_REPLY | RR_F_ERR,
-	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE,
+	[RR_PKT_RESP] = RR_F_REPLY | RR_F_ERR | RR_F_DUP,
+	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE | RR_F_DUP,
 	[RR_PKT_RFR] = 0,
 	[RR_PKT_PING] = RR_F_REPLY,
 	[RR_PKT_RESET] = 0,

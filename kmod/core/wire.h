@@ -43,7 +43,7 @@
 #include "compat.h"
 
 #define RR_WIRE_MAGIC		0xa7
-#define RR_WIRE_VERSION		2
+#define RR_WIRE_VERSION		3
 #define RR_HDR_LEN		32
 
 /* Largest message the wire can describe (bounded by struct rr_msg). */
@@ -86,8 +86,13 @@ enum rr_pkt_kind {
 #define RR_F_DEADLINE	0x20
 #define RR_F_KEY	0x40
 #define RR_F_META	(RR_F_DEADLINE | RR_F_KEY)
+/*
+ * ACK, RESP: the request packet this answers had arrived before (a
+ * retransmission the client need not have sent: its timeout was spurious).
+ */
+#define RR_F_DUP	0x80
 #define RR_F_ALL	(RR_F_NOCRC | RR_F_REPLY | RR_F_DONE | RR_F_ERR | \
-			 RR_F_ACKNOW | RR_F_META)
+			 RR_F_ACKNOW | RR_F_META | RR_F_DUP)
 
 #define RR_META_BUDGET_LEN	4
 #define RR_META_KEY_LEN		16

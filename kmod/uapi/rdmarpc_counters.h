@@ -60,6 +60,11 @@ RDMARPC_SESS_COUNTER(CALLS_FAILED, calls_failed)
 RDMARPC_SESS_COUNTER(REQUESTS, requests)
 /* Server: the caller gave up on a request in progress (CANCEL). */
 RDMARPC_SESS_COUNTER(CANCELS, cancels)
+/*
+ * Client: timeouts the server showed spurious (it had the packet they
+ * resent); the window each cut is given back.
+ */
+RDMARPC_SESS_COUNTER(SPURIOUS_RTOS, spurious_rtos)
 #undef RDMARPC_SESS_COUNTER
 #endif
 

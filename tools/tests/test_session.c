@@ -313,9 +313,13 @@ TEST(session_duplicate_request_never_reruns_handler)
 		ASSERT_EQ(rr_session_rx(s.s, req.data, req.len, 1), 0);
 	ASSERT_EQ(s.delivered, 1);
 	ASSERT_EQ(rr_session_stats(s.s)->dup_requests, 2);
-	/* each copy got the stored response */
+	/* each copy got the stored response, flagged as a duplicate's */
 	ASSERT_EQ(s.nq, 3);
-	ASSERT_EQ(memcmp(s.q[0].data, s.q[2].data, s.q[0].len), 0);
+	ASSERT_EQ(s.q[0].len, s.q[2].len);
+	ASSERT_EQ(memcmp(s.q[0].data + 8, s.q[2].data + 8, s.q[0].len - 8), 0);
+	ASSERT_EQ(s.q[0].data[7] & RR_F_DUP, 0);
+	ASSERT_EQ(s.q[1].data[7] & RR_F_DUP, RR_F_DUP);
+	ASSERT_EQ(s.q[2].data[7] & RR_F_DUP, RR_F_DUP);
 	t_drop(&c);
 	t_run(&c, &s, 2);
 	ASSERT_EQ(c.completions, 1);
@@ -860,6 +864,95 @@ TEST(session_total_loss_waits_for_dead_ns)
 	ASSERT_TRUE(rr_session_stats(c.s)->rto_fires > p.max_retries);
 	ASSERT_TRUE(now - first >= p.dead_ns);
 	ASSERT_TRUE(now - first <= p.dead_ns + p.rto_max_ns);
+	t_free(&c, &s);
+}
+
+/*
+ * A spurious timeout: the original request and its answer were only late.
+ * The server answers the resent packet with RR_F_DUP and the client puts
+ * back the window the timeout cut: whether the call is still waiting
+ * (@answered false: the handler runs, a DUP ack) or already done (true:
+ * the stored response comes again, DUP, after the first copy completed
+ * the call).
+ */
+static void t_spurious(struct __test_metadata *_metadata, bool answered)
+{
+	struct rr_session_info info;
+	struct tenv c, s;
+	struct tpkt late;
+	struct rr_msg resp;
+	u32 cwnd;
+	u64 rto;
+
+	t_pair(&c, &s, NULL, NULL);
+	s.auto_reply = false;
+	rr_session_info(c.s, &info);
+	cwnd = info.cwnd;
+	ASSERT_EQ(t_call(&c, 32, 3, 1, 0), 0);
+	rto = rr_session_deadline(c.s);
+	ASSERT_EQ(t_flush(&c, &s, 0), 1);
+	ASSERT_EQ(s.delivered, 1);
+	if (answered) {
+		t_fill(&resp, 32, 4);
+		ASSERT_EQ(rr_server_reply(s.s, s.handle, 0, &resp), 0);
+	} else {
+		rr_session_poll(s.s, rr_session_deadline(s.s));
+	}
+	/* the answer (ack or response) is late: the client times out */
+	ASSERT_EQ(s.nq, 1);
+	late = s.q[0];
+	t_drop(&s);
+	rr_session_poll(c.s, rto);
+	ASSERT_EQ(rr_session_stats(c.s)->rto_fires, 1);
+	rr_session_info(c.s, &info);
+	ASSERT_TRUE(info.cwnd < cwnd);
+	ASSERT_EQ(c.nq, 1);
+	/* the late answer, then the server's answer to the resend */
+	ASSERT_EQ(rr_session_rx(c.s, late.data, late.len, rto + 1), 0);
+	ASSERT_EQ(c.completions, answered ? 1 : 0);
+	ASSERT_EQ(t_flush(&c, &s, rto + 2), 1);
+	ASSERT_EQ(s.nq, 1);
+	ASSERT_EQ(s.q[0].data[7] & RR_F_DUP, RR_F_DUP);
+	t_flush(&s, &c, rto + 3);
+	ASSERT_EQ(rr_session_stats(c.s)->spurious_rtos, 1);
+	rr_session_info(c.s, &info);
+	ASSERT_EQ(info.cwnd, cwnd);
+	ASSERT_EQ(s.delivered, 1);
+	t_free(&c, &s);
+}
+
+TEST(session_spurious_timeout_undone_while_waiting)
+{
+	t_spurious(_metadata, false);
+}
+
+TEST(session_spurious_timeout_undone_after_the_call)
+{
+	t_spurious(_metadata, true);
+}
+
+/* A lost request: its resend is news to the server, the cut stays. */
+TEST(session_real_loss_keeps_the_cut)
+{
+	struct rr_session_info info;
+	struct tenv c, s;
+	u32 cwnd;
+	u64 rto;
+
+	t_pair(&c, &s, NULL, NULL);
+	rr_session_info(c.s, &info);
+	cwnd = info.cwnd;
+	ASSERT_EQ(t_call(&c, 32, 3, 1, 0), 0);
+	rto = rr_session_deadline(c.s);
+	t_drop(&c);
+	rr_session_poll(c.s, rto);
+	t_run(&c, &s, rto + 1);
+	ASSERT_EQ(c.completions, 1);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_EQ(rr_session_stats(c.s)->rto_fires, 1);
+	ASSERT_EQ(rr_session_stats(c.s)->spurious_rtos, 0);
+	rr_session_info(c.s, &info);
+	ASSERT_TRUE(info.cwnd < cwnd);
 	t_free(&c, &s);
 }
 

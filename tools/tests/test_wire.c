@@ -179,7 +179,9 @@ TEST(wire_every_field_out_of_range)
 						       k == RR_PKT_PING)) ||
 				  (b == RR_F_DONE && k == RR_PKT_ACK) ||
 				  ((b == RR_F_ACKNOW || b == RR_F_DEADLINE ||
-				    b == RR_F_KEY) && k == RR_PKT_REQ);
+				    b == RR_F_KEY) && k == RR_PKT_REQ) ||
+				  (b == RR_F_DUP && (k == RR_PKT_RESP ||
+						     k == RR_PKT_ACK));
 			u32 len = k == RR_PKT_REQ || k == RR_PKT_RESP ? 20 : 0;
 
 			n = build(buf, (u8)k, 0, 0, 0, len, 0, len, true);

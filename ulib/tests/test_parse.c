@@ -1393,7 +1393,9 @@ TEST(session_stats_all)
 		 (1ULL << 33) + RDMARPC_SSTAT_A_CALLS_FAILED);
 	EXPECT_EQ(s.stats.requests, (1ULL << 33) + RDMARPC_SSTAT_A_REQUESTS);
 	EXPECT_EQ(s.stats.cancels, (1ULL << 33) + RDMARPC_SSTAT_A_CANCELS);
-	EXPECT_EQ(s.stats.present, 0x7fffU << RDMARPC_SSTAT_A_TX_PACKETS);
+	EXPECT_EQ(s.stats.spurious_rtos,
+		  (1ULL << 33) + RDMARPC_SSTAT_A_SPURIOUS_RTOS);
+	EXPECT_EQ(s.stats.present, 0xffffU << RDMARPC_SSTAT_A_TX_PACKETS);
 }
 
 /* ---- the lists of counters (rdmarpc_counters.h) ---- */
@@ -1444,7 +1446,7 @@ TEST(counter_lists)
 		"tx_packets", "tx_bytes", "rx_packets", "rx_bytes",
 		"retransmits", "rto_fires", "crc_drops", "rx_drops",
 		"dup_packets", "dup_requests", "credit_stalls", "calls_ok",
-		"calls_failed", "requests", "cancels",
+		"calls_failed", "requests", "cancels", "spurious_rtos",
 	};
 	static const struct counter_row hs[] = {
 #define RDMARPC_HS_COUNTER(NAME, name) { RDMARPC_HSTAT_A_##NAME, #name },
