@@ -20,6 +20,8 @@ static void usage(FILE *f)
 "  --size BYTES        request size (32)\n"
 "  --resp-size BYTES   response size (= request size)\n"
 "  --loss P --reorder P --duplicate P --corrupt P   fault rates, 0..1\n"
+"  --tail P --tail-us US   a long RTT tail: a fraction P of packets\n"
+"                      comes 0.5 to 1.5 x US late\n"
 "  --tx-fail P         send buffer unavailable with probability P\n"
 "  --alloc-fail N      fail every Nth allocation in the core\n"
 "  --seed S            random seed (1)\n"
@@ -43,7 +45,8 @@ enum {
 	OPT_DUP, OPT_CORRUPT, OPT_TXFAIL, OPT_ALLOCFAIL, OPT_SEED, OPT_MTU,
 	OPT_LAT, OPT_BW, OPT_SLOTS, OPT_CREDITS, OPT_MAXMSG, OPT_RTOINIT,
 	OPT_RTOMIN, OPT_RTOMAX, OPT_RETRIES, OPT_CALLTO, OPT_CC, OPT_CWND,
-	OPT_NOCRC, OPT_HANDLER, OPT_META, OPT_MAXTIME, OPT_JSON, OPT_VERBOSE, OPT_HELP,
+	OPT_NOCRC, OPT_HANDLER, OPT_META, OPT_MAXTIME, OPT_JSON, OPT_VERBOSE,
+	OPT_TAIL, OPT_TAIL_US, OPT_HELP,
 };
 
 static const struct option opts[] = {
@@ -76,6 +79,8 @@ static const struct option opts[] = {
 	{ "max-time-s", required_argument, NULL, OPT_MAXTIME },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "tail-us", required_argument, NULL, OPT_TAIL_US },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -107,7 +112,9 @@ static void print_json(const struct wl_cfg *c, const struct wl_result *r,
 	       "\"tx_stalls\":%llu,\"rx_nomem\":%llu,"
 	       "\"packets_sent\":%llu,\"packets_lost\":%llu,"
 	       "\"packets_reordered\":%llu,\"packets_duplicated\":%llu,"
-	       "\"packets_corrupted\":%llu,\"srtt_ns\":%llu,\"rto_ns\":%llu,"
+	       "\"packets_corrupted\":%llu,\"packets_delayed\":%llu,"
+	       "\"lat_p50_us\":%.1f,\"lat_p99_us\":%.1f,"
+	       "\"srtt_ns\":%llu,\"rto_ns\":%llu,"
 	       "\"cwnd\":%u,\"hung\":%s,\"leaked_allocations\":%ld}\n",
 	       ok ? "true" : "false", (unsigned long long)c->rpcs, c->size,
 	       (unsigned long long)c->net.seed,
@@ -130,6 +137,8 @@ static void print_json(const struct wl_cfg *c, const struct wl_result *r,
 	       (unsigned long long)r->net.reordered,
 	       (unsigned long long)r->net.duplicated,
 	       (unsigned long long)r->net.corrupted,
+	       (unsigned long long)r->net.delayed,
+	       r->lat_p50_ns / 1e3, r->lat_p99_ns / 1e3,
 	       (unsigned long long)r->client_info.srtt_ns,
 	       (unsigned long long)r->client_info.rto_ns,
 	       r->client_info.cwnd, r->hung ? "true" : "false", r->leaked);
@@ -146,12 +155,15 @@ static void print_human(const struct wl_cfg *c, const struct wl_result *r,
 	       (unsigned long long)r->timeouts,
 	       (unsigned long long)r->duplicate_executions,
 	       (unsigned long long)r->wrong_payloads);
-	printf("  virtual time %.3f ms, packets %llu (lost %llu, reordered %llu, duplicated %llu, corrupted %llu)\n",
+	printf("  virtual time %.3f ms, packets %llu (lost %llu, reordered %llu, duplicated %llu, corrupted %llu, delayed %llu)\n",
 	       r->virtual_time_ns / 1e6, (unsigned long long)r->net.sent,
 	       (unsigned long long)r->net.lost,
 	       (unsigned long long)r->net.reordered,
 	       (unsigned long long)r->net.duplicated,
-	       (unsigned long long)r->net.corrupted);
+	       (unsigned long long)r->net.corrupted,
+	       (unsigned long long)r->net.delayed);
+	printf("  call latency p50 %.1f us, p99 %.1f us\n",
+	       r->lat_p50_ns / 1e3, r->lat_p99_ns / 1e3);
 	printf("  retransmissions %llu, RTO fires %llu (spurious %llu), CRC drops %llu, duplicate request packets %llu, cwnd cuts %llu\n",
 	       (unsigned long long)r->retransmissions,
 	       (unsigned long long)r->client.rto_fires,
@@ -182,6 +194,8 @@ int main(int argc, char **argv)
 		case OPT_RESP_SIZE: cfg.resp_size = (s64)num(n, optarg, 0, RR_MSG_MAX); break;
 		case OPT_LOSS: cfg.net.loss = num(n, optarg, 0, 1); break;
 		case OPT_REORDER: cfg.net.reorder = num(n, optarg, 0, 1); break;
+		case OPT_TAIL: cfg.net.tail = num(n, optarg, 0, 1); break;
+		case OPT_TAIL_US: cfg.net.tail_ns = (u64)(num(n, optarg, 0, 1e9) * 1000); break;
 		case OPT_DUP: cfg.net.duplicate = num(n, optarg, 0, 1); break;
 		case OPT_CORRUPT: cfg.net.corrupt = num(n, optarg, 0, 1); break;
 		case OPT_TXFAIL: cfg.net.tx_fail = num(n, optarg, 0, 0.99); break;

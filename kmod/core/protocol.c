@@ -93,6 +93,20 @@ struct rr_cslot {
 	u64 call_deadline;	/* RR_F_DEADLINE: the caller's */
 	u64 cookie;
 	u8 key[RR_META_KEY_LEN];	/* RR_F_KEY */
+	/*
+	 * The slot's last timeout outside WAIT, kept past the call's end: the
+	 * packet its resend starts with, request (@resp false) or response.
+	 * An answer showing that the peer or we had that packet already makes
+	 * it spurious (rr_cslot_spurious()).
+	 */
+	struct {
+		bool armed;
+		bool resp;
+		bool cut;	/* it cut the window, to @decreases */
+		u32 req_num;
+		u32 idx;
+		u64 decreases;
+	} rto;
 	struct rr_pktmap map;
 	struct rr_msg req;	/* the body, without the metadata */
 	struct rr_msg resp;
@@ -144,17 +158,6 @@ struct rr_session {
 	u64 last_rx;		/* when a valid packet last came in */
 	struct rr_rtt rtt;
 	struct rr_cc cc;
-	/*
-	 * Client: the last timeout that cut the window, by the request packet
-	 * it resent first; a server's RR_F_DUP answer to that packet says it
-	 * was spurious (rr_client_dup()).
-	 */
-	struct {
-		bool armed;
-		u32 req_num;
-		u32 idx;
-		u64 decreases;	/* cc.decreases after the cut */
-	} rto_cut;
 	struct rr_stats st;
 	struct rr_cslot *cs;
 	struct rr_sslot *ss;
@@ -774,6 +777,18 @@ static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
 	return 0;
 }
 
+/*
+ * The last timeout of @c was spurious: the packet it resent first had only
+ * been late.  The window it cut comes back, unless cut again since.
+ */
+static void rr_cslot_spurious(struct rr_session *s, struct rr_cslot *c)
+{
+	c->rto.armed = false;
+	s->st.spurious_rtos++;
+	if (c->rto.cut && s->cc.decreases == c->rto.decreases)
+		rr_cc_undo(&s->cc);
+}
+
 /* First response packet: the request is fully in; switch to pulling. */
 static int rr_cslot_start_resp(struct rr_session *s, struct rr_cslot *c,
 			       const struct rr_pkt *pkt, u32 n, u64 now)
@@ -846,6 +861,10 @@ static noinline int rr_client_resp_slow(struct rr_session *s,
 	}
 	if (rr_map_test(m, pkt->idx)) {
 		s->st.dup_pkts++;
+		/* The first packet a timeout asked for again: it was late. */
+		if (c->rto.armed && c->rto.resp && c->rto.req_num == c->req_num &&
+		    c->rto.idx == pkt->idx)
+			rr_cslot_spurious(s, c);
 		return 0;
 	}
 	off = pkt->idx * s->seg;
@@ -891,21 +910,17 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 
 /*
  * The server had the request packet @pkt answers before (an ACK), or the
- * whole request (a RESP): if a timeout resent that packet first, the
- * timeout was spurious (the original was only late) and the window it cut
- * comes back, unless it has been cut again since.  Works whether or not
- * the call is still here.
+ * whole request (a RESP): spurious, if a timeout resent that packet first.
+ * Works whether or not the call is still here.
  */
 static noinline void rr_client_dup(struct rr_session *s,
 				   const struct rr_pkt *pkt)
 {
-	if (!s->rto_cut.armed || pkt->req_num != s->rto_cut.req_num ||
-	    (pkt->kind == RR_PKT_ACK && pkt->msg_len != s->rto_cut.idx))
-		return;
-	s->rto_cut.armed = false;
-	s->st.spurious_rtos++;
-	if (s->cc.decreases == s->rto_cut.decreases)
-		rr_cc_undo(&s->cc);
+	struct rr_cslot *c = &s->cs[pkt->req_num & s->mask];
+
+	if (c->rto.armed && !c->rto.resp && c->rto.req_num == pkt->req_num &&
+	    (pkt->kind == RR_PKT_RESP || pkt->msg_len == c->rto.idx))
+		rr_cslot_spurious(s, c);
 }
 
 static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
@@ -1077,13 +1092,19 @@ int rr_client_cancel(struct rr_session *s, u64 cookie)
 	return -ENOENT;
 }
 
-/* A timeout of @c cut the window; its resend starts at map.cum. */
-static void rr_rto_cut_note(struct rr_session *s, const struct rr_cslot *c)
+/*
+ * A timeout of @c outside WAIT (@cut: it cut the window): its resend starts
+ * at map.cum.
+ */
+static void rr_cslot_note_rto(struct rr_session *s, struct rr_cslot *c,
+			      bool cut)
 {
-	s->rto_cut.armed = true;
-	s->rto_cut.req_num = c->req_num;
-	s->rto_cut.idx = c->map.cum;
-	s->rto_cut.decreases = s->cc.decreases;
+	c->rto.armed = true;
+	c->rto.resp = c->phase == RR_C_RESP;
+	c->rto.cut = cut;
+	c->rto.req_num = c->req_num;
+	c->rto.idx = c->map.cum;
+	c->rto.decreases = s->cc.decreases;
 }
 
 /* The slot's timer expired: resend everything unanswered, or give up. */
@@ -1123,13 +1144,13 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 	 * no sign of congestion.  The probe only asks after the response.
 	 */
 	if (c->phase != RR_C_WAIT) {
+		bool cut = rr_cc_on_loss(&s->cc, now,
+					 rr_rtt_rto(&s->rtt, c->backoff));
+
 		s->st.rto_fires++;
-		if (rr_cc_on_loss(&s->cc, now,
-				  rr_rtt_rto(&s->rtt, c->backoff))) {
+		if (cut)
 			s->st.cwnd_decreases++;
-			if (c->phase == RR_C_REQ)
-				rr_rto_cut_note(s, c);
-		}
+		rr_cslot_note_rto(s, c, cut);
 	}
 	if (c->backoff < RR_MAX_BACKOFF)
 		c->backoff++;

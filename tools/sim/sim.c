@@ -249,6 +249,10 @@ void sim_tx_send(void *ctx, void *buf, u32 len)
 		sim->st.reordered++;
 		p.time += 1000 + sim_rand(sim) % (4 * sim->cfg.latency_ns + 10000);
 	}
+	if (sim->cfg.tail_ns && sim_chance(sim, sim->cfg.tail)) {
+		sim->st.delayed++;
+		p.time += sim->cfg.tail_ns / 2 + sim_rand(sim) % (sim->cfg.tail_ns + 1);
+	}
 	if (sim_chance(sim, sim->cfg.duplicate)) {
 		sim->st.duplicated++;
 		sim_inject(sim, dst, buf, len, p.time + sim_rand(sim) %

@@ -20,6 +20,12 @@ struct sim_net_cfg {
 	double duplicate;
 	double corrupt;		/* one bit flipped somewhere in the packet */
 	double tx_fail;		/* tx_get_buf() returns NULL */
+	/*
+	 * A long round-trip tail: this fraction of packets comes 0.5 to 1.5 x
+	 * tail_ns late (a host's scheduling hiccup, not the network's queue).
+	 */
+	double tail;
+	u64 tail_ns;
 };
 
 struct sim_net_stats {
@@ -29,6 +35,7 @@ struct sim_net_stats {
 	u64 duplicated;
 	u64 corrupted;
 	u64 reordered;
+	u64 delayed;		/* by the tail */
 	u64 tx_fail;
 	u64 unknown;		/* for no session here / bad peek */
 };

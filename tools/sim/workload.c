@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "workload.h"
+#include "../bench/hist.h"
 
 #define WL_CLIENT 0
 #define WL_SERVER 1
@@ -27,6 +28,8 @@ struct wl {
 	u64 finished;
 	u8 *execs;		/* per call id, saturating */
 	u8 *done;
+	u64 *started;		/* per call id: virtual time of its start */
+	struct hist *lat;	/* the completed calls' latencies */
 	struct rr_msg staged;	/* request for next_id, built once */
 	bool have_staged;
 	struct wl_pending *pend;	/* deferred replies, FIFO */
@@ -195,6 +198,7 @@ static void wl_complete(void *ctx, struct rr_session *s, u64 cookie, int err,
 	}
 	w->done[cookie] = 1;
 	w->finished++;
+	hist_add(w->lat, sim_now(w->sim) - w->started[cookie]);
 	if (err) {
 		w->res->failed++;
 		if (err == -ETIMEDOUT)
@@ -261,6 +265,7 @@ static bool wl_fill(struct wl *w, struct rr_session *c)
 			o.flags = RR_CALL_F_KEY;
 			memcpy(o.key, &id, sizeof(id));
 		}
+		w->started[id] = sim_now(w->sim);
 		err = rr_client_call_opts(c, (u32)id, &req, id, sim_now(w->sim),
 					  &o);
 		if (err == -EBUSY || err == -ENOMEM) {
@@ -326,8 +331,12 @@ int wl_run(const struct wl_cfg *cfg, struct wl_result *res)
 	w.resp_size = cfg->resp_size < 0 ? cfg->size : (u32)cfg->resp_size;
 	w.execs = calloc(cfg->rpcs + 1, 1);
 	w.done = calloc(cfg->rpcs + 1, 1);
+	w.started = calloc(cfg->rpcs + 1, sizeof(*w.started));
+	w.lat = malloc(sizeof(*w.lat));
+	if (w.lat)
+		hist_init(w.lat);
 	w.sim = sim_create(&net);
-	if (!w.execs || !w.done || !w.sim)
+	if (!w.execs || !w.done || !w.started || !w.lat || !w.sim)
 		exit(3);
 	cli = rr_session_create(&cfg->params, RR_ROLE_CLIENT, &cids, &wl_ops,
 				sim_node(w.sim, WL_CLIENT));
@@ -381,6 +390,8 @@ int wl_run(const struct wl_cfg *cfg, struct wl_result *res)
 	res->net = *sim_stats(w.sim);
 	res->retransmissions = res->client.retransmits +
 			       res->server.retransmits;
+	res->lat_p50_ns = hist_quantile(w.lat, 0.5);
+	res->lat_p99_ns = hist_quantile(w.lat, 0.99);
 out:
 	if (!IS_ERR(cli))
 		rr_session_destroy(cli);
@@ -394,6 +405,8 @@ out:
 	sim_destroy(w.sim);
 	free(w.execs);
 	free(w.done);
+	free(w.started);
+	free(w.lat);
 	res->leaked = rr_user_live - live0;
 	return ret;
 }

@@ -45,6 +45,8 @@ struct wl_result {
 	u64 double_completions;
 	u64 retransmissions;
 	u64 virtual_time_ns;
+	u64 lat_p50_ns;		/* call latency, start to completion */
+	u64 lat_p99_ns;
 	u64 rpcs_issued;
 	bool hung;
 	long leaked;

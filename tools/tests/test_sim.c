@@ -255,6 +255,35 @@ TEST(sim_congestion_control_backs_off_and_recovers)
 	ASSERT_EQ(r.client.cwnd_decreases, 0);
 }
 
+/*
+ * A long round-trip tail and no loss: every timeout is spurious.  Those
+ * the peer can still tell (it had the resent packet, or we had the
+ * response packet asked again) are found and counted, never more than
+ * fired; with no tail, none fires at all.
+ */
+TEST(sim_rtt_tail_timeouts_found_spurious)
+{
+	static const u32 lens[] = { 32, 65536 };
+	struct wl_cfg cfg;
+	struct wl_result r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+		wl_default(&cfg);
+		cfg.size = lens[i];
+		cfg.rpcs = lens[i] > 1000 ? 300 : 5000;
+		ASSERT_TRUE(run(&cfg, &r));
+		ASSERT_EQ(r.client.rto_fires, 0);
+		ASSERT_EQ(r.client.spurious_rtos, 0);
+		cfg.net.tail = 0.01;
+		cfg.net.tail_ns = 2 * cfg.params.rto_min_ns;
+		ASSERT_TRUE(run(&cfg, &r));
+		ASSERT_TRUE(r.net.delayed > 0);
+		ASSERT_TRUE(r.client.rto_fires > 0);
+		ASSERT_TRUE(r.client.spurious_rtos > 0);
+		ASSERT_TRUE(r.client.spurious_rtos <= r.client.rto_fires);
+	}
+}
+
 TEST(sim_edge_parameters)
 {
 	struct wl_cfg cfg;
