@@ -18,7 +18,7 @@ set -uo pipefail
 # shellcheck source=selftests/kmod_common.sh
 . "$(dirname "$0")/kmod_common.sh"
 
-CYCLES=5
+CYCLES=3
 
 ktap_plan $((CYCLES * 2 + 7))
 ktap_require_rdma
