@@ -14,8 +14,8 @@
 #    (FNV-1a of "rdmarpc.examples.kv.Kv/Compact", computed here) in the
 #    message;
 #  - fill puts 3000 keys (1000 on the debug kernel) asynchronously; one
-#    scan returns them all, in
-#    order; a scan with a limit stops there and says where to go on;
+#    scan returns them all, in order; a scan with a limit stops there and
+#    says where to go on;
 #  - kv_client check: every method and every field kind round-trip,
 #    thousands of entries in one scan response and in pages, a response
 #    over the client's limit (ENOBUFS, its size) taken again, thousands of
