@@ -118,7 +118,58 @@ static inline void rdmarpc_dbg_count_flush(void)
 
 static void rdmarpc_port_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct rdmarpc_port, ref));
+	struct rdmarpc_port *port = container_of(ref, struct rdmarpc_port, ref);
+
+	free_percpu(port->pcpu);
+	kfree(port);
+}
+
+/* One datagram of @bytes sent (@tx) or received, on this CPU's counters. */
+static void rdmarpc_port_count(struct rdmarpc_port *port, bool tx, u32 bytes)
+{
+	struct rdmarpc_port_pcpu *p = get_cpu_ptr(port->pcpu);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&p->syncp);
+	if (tx) {
+		u64_stats_inc(&p->tx_packets);
+		u64_stats_add(&p->tx_bytes, bytes);
+	} else {
+		u64_stats_inc(&p->rx_packets);
+		u64_stats_add(&p->rx_bytes, bytes);
+	}
+	u64_stats_update_end_irqrestore(&p->syncp, flags);
+	put_cpu_ptr(port->pcpu);
+}
+
+void rdmarpc_port_read(const struct rdmarpc_port *port,
+		       struct rdmarpc_port_counters *c)
+{
+	const struct rdmarpc_port_pcpu *p;
+	u64 txp, txb, rxp, rxb;
+	unsigned int start;
+	int cpu;
+
+	memset(c, 0, sizeof(*c));
+	for_each_possible_cpu(cpu) {
+		p = per_cpu_ptr(port->pcpu, cpu);
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			txp = u64_stats_read(&p->tx_packets);
+			txb = u64_stats_read(&p->tx_bytes);
+			rxp = u64_stats_read(&p->rx_packets);
+			rxb = u64_stats_read(&p->rx_bytes);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		c->tx_packets += txp;
+		c->tx_bytes += txb;
+		c->rx_packets += rxp;
+		c->rx_bytes += rxb;
+	}
+	c->tx_errors = atomic64_read(&port->stats.tx_errors);
+	c->rx_errors = atomic64_read(&port->stats.rx_errors);
+	c->rx_drops = atomic64_read(&port->stats.rx_drops);
+	c->recv_posted = atomic_read(&port->rx_posted);
+	c->ah_cached = atomic_read(&port->ah_cached);
 }
 
 void rdmarpc_port_get_ref(struct rdmarpc_port *port)
@@ -473,8 +524,7 @@ static void rdmarpc_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	rx.data = buf->data + RDMARPC_GRH_LEN;
 	rx.len = wc->byte_len - RDMARPC_GRH_LEN;
 	rx.wc = wc;
-	atomic64_inc(&port->stats.rx_packets);
-	atomic64_add(rx.len, &port->stats.rx_bytes);
+	rdmarpc_port_count(port, false, rx.len);
 	if (!rdmarpc_rx_demux(port, &rx))
 		atomic64_inc(&port->stats.rx_drops);
 out:
@@ -577,8 +627,7 @@ int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
 		return ret;
 	}
 	spin_unlock_bh(&port->tx_lock);
-	atomic64_inc(&port->stats.tx_packets);
-	atomic64_add(hdr_len + len, &port->stats.tx_bytes);
+	rdmarpc_port_count(port, true, hdr_len + len);
 	return 0;
 
 out_unlock:
@@ -1162,10 +1211,18 @@ static struct rdmarpc_port *rdmarpc_port_alloc(struct rdmarpc_device *dev,
 					       u32 port_num)
 {
 	struct rdmarpc_port *port;
+	int cpu;
 
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)
 		return NULL;
+	port->pcpu = alloc_percpu(struct rdmarpc_port_pcpu);
+	if (!port->pcpu) {
+		kfree(port);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(port->pcpu, cpu)->syncp);
 	kref_init(&port->ref);
 	port->dev = dev;
 	port->port_num = port_num;
@@ -1179,7 +1236,6 @@ static struct rdmarpc_port *rdmarpc_port_alloc(struct rdmarpc_device *dev,
 	rdmarpc_ah_cache_init(port);
 	INIT_WORK(&port->event_work, rdmarpc_port_event_work);
 	INIT_WORK(&port->err_work, rdmarpc_port_err_work);
-	atomic64_set(&port->stats.tx_packets, 0);
 	return port;
 }
 

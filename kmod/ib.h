@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <rdma/ib_verbs.h>
 
@@ -36,14 +37,36 @@ struct rdmarpc_buf {
 	struct ib_recv_wr rwr;		/* receive ring only */
 };
 
+/*
+ * A port's counters of every datagram, one set per CPU: a datagram adds to
+ * its CPU's set only (rdmarpc_port_count()), a reader sums them.
+ */
+struct rdmarpc_port_pcpu {
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	struct u64_stats_sync syncp;
+};
+
+/* The rare events, shared. */
 struct rdmarpc_port_stats {
-	atomic64_t tx_packets;
-	atomic64_t tx_bytes;
 	atomic64_t tx_errors;
-	atomic64_t rx_packets;
-	atomic64_t rx_bytes;
 	atomic64_t rx_errors;
 	atomic64_t rx_drops;
+};
+
+/* A port's counters and gauges as read at once (rdmarpc_port_read()). */
+struct rdmarpc_port_counters {
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 tx_errors;
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 rx_errors;
+	u64 rx_drops;
+	u64 recv_posted;
+	u64 ah_cached;
 };
 
 /*
@@ -143,6 +166,7 @@ struct rdmarpc_port {
 	struct work_struct err_work;
 
 	struct rdmarpc_port_stats stats;
+	struct rdmarpc_port_pcpu __percpu *pcpu;
 };
 
 /* One RDMA device: list entry in the device list (under rdmarpc_lock). */
@@ -184,6 +208,9 @@ bool rdmarpc_port_dead(struct rdmarpc_port *port);
 
 /* Same, for code that already holds rdmarpc_lock and a port pointer. */
 int rdmarpc_port_enter(struct rdmarpc_port *port);
+/* Its counters and gauges, the per-CPU ones summed.  Any context. */
+void rdmarpc_port_read(const struct rdmarpc_port *port,
+		       struct rdmarpc_port_counters *c);
 
 /*
  * Port events, for the layers above (netlink's DEV_NEW and DEV_DEL): a

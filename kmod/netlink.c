@@ -147,7 +147,6 @@ static const struct nla_policy rdmarpc_no_attr_policy[RDMARPC_A_MAX + 1] = {};
 enum rdmarpc_nl_ctr_kind {
 	RDMARPC_CTR_U64,
 	RDMARPC_CTR_ATOMIC64,
-	RDMARPC_CTR_ATOMIC,
 };
 
 struct rdmarpc_nl_ctr {
@@ -167,20 +166,21 @@ struct rdmarpc_nl_ctrs {
 	.kind = RDMARPC_CTR_##how, .off = offsetof(type, field)
 
 /*
- * Port counters: @base is the struct rdmarpc_port.  Where each one is, by
- * its attribute (a counter of the list with none here does not build).
+ * Port counters: @base is a struct rdmarpc_port_counters, read at once
+ * (rdmarpc_port_read()).  Where each one is, by its attribute (a counter
+ * of the list with none here does not build).
  */
-#define RDMARPC_NL_PORT(how, field) \
-	RDMARPC_CTR(how, struct rdmarpc_port, field)
-#define RDMARPC_NL_STAT_TX_PACKETS	RDMARPC_NL_PORT(ATOMIC64, stats.tx_packets)
-#define RDMARPC_NL_STAT_TX_BYTES	RDMARPC_NL_PORT(ATOMIC64, stats.tx_bytes)
-#define RDMARPC_NL_STAT_TX_ERRORS	RDMARPC_NL_PORT(ATOMIC64, stats.tx_errors)
-#define RDMARPC_NL_STAT_RX_PACKETS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_packets)
-#define RDMARPC_NL_STAT_RX_BYTES	RDMARPC_NL_PORT(ATOMIC64, stats.rx_bytes)
-#define RDMARPC_NL_STAT_RX_ERRORS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_errors)
-#define RDMARPC_NL_STAT_RX_DROPS	RDMARPC_NL_PORT(ATOMIC64, stats.rx_drops)
-#define RDMARPC_NL_STAT_RECV_POSTED	RDMARPC_NL_PORT(ATOMIC, rx_posted)
-#define RDMARPC_NL_STAT_AH_CACHED	RDMARPC_NL_PORT(ATOMIC, ah_cached)
+#define RDMARPC_NL_PORT(field) \
+	RDMARPC_CTR(U64, struct rdmarpc_port_counters, field)
+#define RDMARPC_NL_STAT_TX_PACKETS	RDMARPC_NL_PORT(tx_packets)
+#define RDMARPC_NL_STAT_TX_BYTES	RDMARPC_NL_PORT(tx_bytes)
+#define RDMARPC_NL_STAT_TX_ERRORS	RDMARPC_NL_PORT(tx_errors)
+#define RDMARPC_NL_STAT_RX_PACKETS	RDMARPC_NL_PORT(rx_packets)
+#define RDMARPC_NL_STAT_RX_BYTES	RDMARPC_NL_PORT(rx_bytes)
+#define RDMARPC_NL_STAT_RX_ERRORS	RDMARPC_NL_PORT(rx_errors)
+#define RDMARPC_NL_STAT_RX_DROPS	RDMARPC_NL_PORT(rx_drops)
+#define RDMARPC_NL_STAT_RECV_POSTED	RDMARPC_NL_PORT(recv_posted)
+#define RDMARPC_NL_STAT_AH_CACHED	RDMARPC_NL_PORT(ah_cached)
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
 #define RDMARPC_PORT_COUNTER(NAME, ...) \
@@ -277,8 +277,6 @@ static u64 rdmarpc_nl_ctr_read(const struct rdmarpc_nl_ctr *c,
 	switch (c->kind) {
 	case RDMARPC_CTR_ATOMIC64:
 		return atomic64_read(p);
-	case RDMARPC_CTR_ATOMIC:
-		return atomic_read(p);
 	default:
 		return *(const u64 *)p;
 	}
@@ -373,6 +371,7 @@ static int rdmarpc_nl_fill_port(struct sk_buff *skb, struct rdmarpc_port *port,
 				struct netlink_callback *cb)
 {
 	struct ib_device *ibdev = port->dev->ibdev;
+	struct rdmarpc_port_counters ctrs;
 	struct ib_port_attr pattr = {};
 	u8 link;
 	void *hdr;
@@ -414,9 +413,10 @@ static int rdmarpc_nl_fill_port(struct sk_buff *skb, struct rdmarpc_port *port,
 	     nla_put_u32(skb, RDMARPC_A_RECV_DEPTH, port->recv_depth) ||
 	     nla_put_u32(skb, RDMARPC_A_SEND_DEPTH, port->send_depth)))
 		goto out_cancel;
+	rdmarpc_port_read(port, &ctrs);
 	if (rdmarpc_nl_put_gids(skb, port, pattr.gid_tbl_len) ||
 	    rdmarpc_nl_put_ctrs(skb, RDMARPC_A_STATS, &rdmarpc_nl_port_ctrs,
-				port))
+				&ctrs))
 		goto out_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
