@@ -14,8 +14,10 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -80,23 +82,42 @@ struct rdmarpc_ep {
 };
 
 /* Module-wide counters (see struct rdmarpc_rpc_stats); rpc.c owns them. */
+/*
+ * The RPC layer's event counters, one set per CPU (several go up on every
+ * call): rdmarpc_count() adds to this CPU's, rdmarpc_rpc_stats_read() sums.
+ */
 struct rdmarpc_rpc_counters {
-	atomic64_t endpoints;
-	atomic64_t calls;
-	atomic64_t calls_failed;
-	atomic64_t cancels;
-	atomic64_t requests;
-	atomic64_t requests_unserved;
-	atomic64_t requests_dropped;
-	atomic64_t requests_aborted;
-	atomic64_t requests_expired;
-	atomic64_t requests_cancelled;
-	atomic64_t replies;
+	u64_stats_t calls;
+	u64_stats_t calls_failed;
+	u64_stats_t cancels;
+	u64_stats_t requests;
+	u64_stats_t requests_unserved;
+	u64_stats_t requests_dropped;
+	u64_stats_t requests_aborted;
+	u64_stats_t requests_expired;
+	u64_stats_t requests_cancelled;
+	u64_stats_t replies;
+	struct u64_stats_sync syncp;
 };
 
-extern struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
+DECLARE_PER_CPU(struct rdmarpc_rpc_counters, rdmarpc_rpc_counters);
+/* Endpoints open: a gauge, shared. */
+extern atomic64_t rdmarpc_rpc_endpoints;
 
-#define rdmarpc_count(name)	atomic64_inc(&rdmarpc_rpc_counters.name)
+/* The counter at offset @off of this CPU's set, plus one.  Any context. */
+static inline void rdmarpc_count_at(size_t off)
+{
+	struct rdmarpc_rpc_counters *c = get_cpu_ptr(&rdmarpc_rpc_counters);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_inc((u64_stats_t *)((u8 *)c + off));
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(&rdmarpc_rpc_counters);
+}
+
+#define rdmarpc_count(name) \
+	rdmarpc_count_at(offsetof(struct rdmarpc_rpc_counters, name))
 
 static inline long rdmarpc_ms_to_jiffies(u64 ms)
 {

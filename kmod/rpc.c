@@ -31,23 +31,49 @@
 #include "endpoint_internal.h"
 #include "idem.h"
 
-struct rdmarpc_rpc_counters rdmarpc_rpc_counters;
+DEFINE_PER_CPU(struct rdmarpc_rpc_counters, rdmarpc_rpc_counters);
+atomic64_t rdmarpc_rpc_endpoints = ATOMIC64_INIT(0);
 
 void rdmarpc_rpc_stats_read(struct rdmarpc_rpc_stats *st)
 {
-	const struct rdmarpc_rpc_counters *c = &rdmarpc_rpc_counters;
+	const struct rdmarpc_rpc_counters *c;
+	struct rdmarpc_rpc_stats one;
+	unsigned int start;
+	int cpu;
 
-	st->endpoints = atomic64_read(&c->endpoints);
-	st->calls = atomic64_read(&c->calls);
-	st->calls_failed = atomic64_read(&c->calls_failed);
-	st->cancels = atomic64_read(&c->cancels);
-	st->requests = atomic64_read(&c->requests);
-	st->requests_unserved = atomic64_read(&c->requests_unserved);
-	st->requests_dropped = atomic64_read(&c->requests_dropped);
-	st->requests_aborted = atomic64_read(&c->requests_aborted);
-	st->requests_expired = atomic64_read(&c->requests_expired);
-	st->requests_cancelled = atomic64_read(&c->requests_cancelled);
-	st->replies = atomic64_read(&c->replies);
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(&rdmarpc_rpc_counters, cpu);
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			one.calls = u64_stats_read(&c->calls);
+			one.calls_failed = u64_stats_read(&c->calls_failed);
+			one.cancels = u64_stats_read(&c->cancels);
+			one.requests = u64_stats_read(&c->requests);
+			one.requests_unserved =
+				u64_stats_read(&c->requests_unserved);
+			one.requests_dropped =
+				u64_stats_read(&c->requests_dropped);
+			one.requests_aborted =
+				u64_stats_read(&c->requests_aborted);
+			one.requests_expired =
+				u64_stats_read(&c->requests_expired);
+			one.requests_cancelled =
+				u64_stats_read(&c->requests_cancelled);
+			one.replies = u64_stats_read(&c->replies);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		st->calls += one.calls;
+		st->calls_failed += one.calls_failed;
+		st->cancels += one.cancels;
+		st->requests += one.requests;
+		st->requests_unserved += one.requests_unserved;
+		st->requests_dropped += one.requests_dropped;
+		st->requests_aborted += one.requests_aborted;
+		st->requests_expired += one.requests_expired;
+		st->requests_cancelled += one.requests_cancelled;
+		st->replies += one.replies;
+	}
+	st->endpoints = atomic64_read(&rdmarpc_rpc_endpoints);
 	rdmarpc_sess_mem_read(&st->mem_used, &st->mem_refused);
 	rdmarpc_idem_stats_read(st);
 }
@@ -215,7 +241,7 @@ static void rdmarpc_ep_free_work(struct work_struct *work)
 	xa_destroy(&ep->conns);
 	xa_destroy(&ep->held);
 	mutex_destroy(&ep->conn_lock);
-	atomic64_dec(&rdmarpc_rpc_counters.endpoints);
+	atomic64_dec(&rdmarpc_rpc_endpoints);
 	pr_debug("endpoint %p destroyed\n", ep);
 	/* rdmarpc_ep_deliver() may still be looking at it. */
 	kfree_rcu(ep, rcu);
@@ -256,7 +282,7 @@ struct rdmarpc_ep *rdmarpc_ep_create(void)
 	INIT_LIST_HEAD(&ep->services);
 	kref_init(&ep->ref);
 	INIT_WORK(&ep->free_work, rdmarpc_ep_free_work);
-	atomic64_inc(&rdmarpc_rpc_counters.endpoints);
+	atomic64_inc(&rdmarpc_rpc_endpoints);
 	pr_debug("endpoint %p created\n", ep);
 	return ep;
 }
