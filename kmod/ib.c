@@ -31,6 +31,8 @@ enum {
 
 /* Receive buffers go back to the QP in chains of this many. */
 #define RDMARPC_RX_BATCH	16
+/* Datagrams up to this size are sent inline, where the device can. */
+#define RDMARPC_MAX_INLINE	256
 /* How long teardown waits for the flushed completions of a QP in ERR. */
 #define RDMARPC_DRAIN_TIMEOUT	(5 * HZ)
 /* How long teardown waits for the last AH of a port to be destroyed. */
@@ -610,6 +612,8 @@ int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
 	wr.wr.opcode = IB_WR_SEND;
 	/* Every send signalled: its completion releases the buffer and AH. */
 	wr.wr.send_flags = IB_SEND_SIGNALED;
+	if (hdr_len + len <= port->max_inline)
+		wr.wr.send_flags |= IB_SEND_INLINE;
 	wr.ah = ah->ah;
 	wr.remote_qpn = qpn;
 	wr.remote_qkey = qkey;
@@ -977,10 +981,22 @@ static int rdmarpc_port_create_qp(struct rdmarpc_port *port)
 	init.cap.max_recv_sge = 1;
 	init.sq_sig_type = IB_SIGNAL_REQ_WR;
 	init.qp_type = IB_QPT_UD;
+	/*
+	 * Small datagrams (acks, small calls) go inline in the send WR where
+	 * the device can: it copies them at post time instead of reading the
+	 * buffer by DMA.  A device that refuses the size gets a QP without.
+	 */
+	init.cap.max_inline_data = RDMARPC_MAX_INLINE;
 	qp = ib_create_qp(pd, &init);
+	if (IS_ERR(qp)) {
+		init.cap.max_inline_data = 0;
+		qp = ib_create_qp(pd, &init);
+	}
 	if (IS_ERR(qp))
 		return PTR_ERR(qp);
 	port->qp = qp;
+	/* What the device granted, which may be more than asked. */
+	port->max_inline = min_t(u32, init.cap.max_inline_data, port->mtu);
 	return 0;
 }
 
@@ -1101,10 +1117,10 @@ static int rdmarpc_port_setup(struct rdmarpc_port *port)
 	port->qpn = port->qp->qp_num;
 	port->up = true;
 	rdmarpc_generation++;
-	pr_debug("device %s port %u created: qpn 0x%x qkey 0x%08x gid index %d mtu %u recv %u send %u\n",
+	pr_debug("device %s port %u created: qpn 0x%x qkey 0x%08x gid index %d mtu %u recv %u send %u inline %u\n",
 		 rdmarpc_port_name(port), port->port_num, port->qpn,
 		 port->qkey, port->gid_index, port->mtu, port->recv_depth,
-		 port->send_depth);
+		 port->send_depth, port->max_inline);
 	rdmarpc_port_notify(port, RDMARPC_PORT_EV_UP);
 	return 0;
 

@@ -101,6 +101,7 @@ struct rdmarpc_port {
 	u16 lid;
 	int gid_tbl_len;
 	u32 recv_depth, send_depth;
+	u32 max_inline;			/* a send this small goes inline */
 	struct ib_pd *pd;
 	struct ib_cq *cq;
 	struct ib_qp *qp;
