@@ -99,7 +99,7 @@ STRESS_TWO_SECS ?= 60
 # two cores, so each test takes two to three times longer there).
 # check-two runs the whole suite on two hosts.
 TWO_HOST_TESTS := chardev_badinput peer_sanity.sh rpc_echo.sh rpc_faults.sh \
-	rpc_failure.sh hs_auth.sh events.sh
+	rpc_failure.sh hs_auth.sh
 # Load/unload, hotplug, echo, injected faults (retransmission timers and
 # the CQ handlers in threads), bad input, signals.
 LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
