@@ -96,12 +96,16 @@ struct rr_cslot {
 	/*
 	 * The slot's last timeout outside WAIT, kept past the call's end: the
 	 * packet its resend starts with, request (@resp false) or response.
-	 * An answer showing that the peer or we had that packet already makes
-	 * it spurious (rr_cslot_spurious()).
+	 * It was spurious if both the packet and its answer had only been
+	 * late: for a request packet, the server answered the resend as a
+	 * duplicate (@dup) and the original's answer came too (@orig); for a
+	 * response packet, it came twice (rr_cslot_spurious()).
 	 */
 	struct {
 		bool armed;
 		bool resp;
+		bool dup;
+		bool orig;
 		bool cut;	/* it cut the window, to @decreases */
 		u32 req_num;
 		u32 idx;
@@ -909,17 +913,25 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 }
 
 /*
- * The server had the request packet @pkt answers before (an ACK), or the
- * whole request (a RESP): spurious, if a timeout resent that packet first.
- * Works whether or not the call is still here.
+ * @pkt answers a request of @c's slot since its last timeout in REQ: an
+ * ACK of the packet the timeout resent first, or a RESP.  One answer
+ * flagged RR_F_DUP (the server had that packet before the resend) and one
+ * not (the answer to the original) make the timeout spurious: neither the
+ * packet nor its answer was lost.  Works whether or not the call is still
+ * in the slot.
  */
-static noinline void rr_client_dup(struct rr_session *s,
-				   const struct rr_pkt *pkt)
+static noinline void rr_cslot_rto_answer(struct rr_session *s,
+					 struct rr_cslot *c,
+					 const struct rr_pkt *pkt)
 {
-	struct rr_cslot *c = &s->cs[pkt->req_num & s->mask];
-
-	if (c->rto.armed && !c->rto.resp && c->rto.req_num == pkt->req_num &&
-	    (pkt->kind == RR_PKT_RESP || pkt->msg_len == c->rto.idx))
+	if (c->rto.resp || c->rto.req_num != pkt->req_num ||
+	    (pkt->kind == RR_PKT_ACK && pkt->msg_len != c->rto.idx))
+		return;
+	if (pkt->flags & RR_F_DUP)
+		c->rto.dup = true;
+	else
+		c->rto.orig = true;
+	if (c->rto.dup && c->rto.orig)
 		rr_cslot_spurious(s, c);
 }
 
@@ -946,9 +958,9 @@ static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 	default:
 		goto bad;
 	}
-	if (unlikely(pkt->flags & RR_F_DUP))
-		rr_client_dup(s, pkt);
 	c = &s->cs[pkt->req_num & s->mask];
+	if (unlikely(c->rto.armed))
+		rr_cslot_rto_answer(s, c, pkt);
 	if (c->phase == RR_C_FREE || c->req_num != pkt->req_num) {
 		s->st.rx_stale++;
 		return -ESTALE;
@@ -1101,6 +1113,8 @@ static void rr_cslot_note_rto(struct rr_session *s, struct rr_cslot *c,
 {
 	c->rto.armed = true;
 	c->rto.resp = c->phase == RR_C_RESP;
+	c->rto.dup = false;
+	c->rto.orig = false;
 	c->rto.cut = cut;
 	c->rto.req_num = c->req_num;
 	c->rto.idx = c->map.cum;

@@ -873,9 +873,11 @@ TEST(session_total_loss_waits_for_dead_ns)
  * back the window the timeout cut: whether the call is still waiting
  * (@answered false: the handler runs, a DUP ack) or already done (true:
  * the stored response comes again, DUP, after the first copy completed
- * the call).
+ * the call).  With @lost, the answer to the original never comes: the
+ * request was not lost but its answer was, and the cut stays.
  */
-static void t_spurious(struct __test_metadata *_metadata, bool answered)
+static void t_spurious(struct __test_metadata *_metadata, bool answered,
+		       bool lost)
 {
 	struct rr_session_info info;
 	struct tenv c, s;
@@ -908,27 +910,39 @@ static void t_spurious(struct __test_metadata *_metadata, bool answered)
 	ASSERT_TRUE(info.cwnd < cwnd);
 	ASSERT_EQ(c.nq, 1);
 	/* the late answer, then the server's answer to the resend */
-	ASSERT_EQ(rr_session_rx(c.s, late.data, late.len, rto + 1), 0);
-	ASSERT_EQ(c.completions, answered ? 1 : 0);
+	if (!lost) {
+		ASSERT_EQ(rr_session_rx(c.s, late.data, late.len, rto + 1), 0);
+		ASSERT_EQ(c.completions, answered ? 1 : 0);
+	}
 	ASSERT_EQ(t_flush(&c, &s, rto + 2), 1);
 	ASSERT_EQ(s.nq, 1);
 	ASSERT_EQ(s.q[0].data[7] & RR_F_DUP, RR_F_DUP);
 	t_flush(&s, &c, rto + 3);
-	ASSERT_EQ(rr_session_stats(c.s)->spurious_rtos, 1);
+	ASSERT_EQ(c.completions, answered ? 1 : 0);
+	ASSERT_EQ(rr_session_stats(c.s)->spurious_rtos, lost ? 0 : 1);
 	rr_session_info(c.s, &info);
-	ASSERT_EQ(info.cwnd, cwnd);
+	if (lost)
+		ASSERT_TRUE(info.cwnd < cwnd);
+	else
+		ASSERT_EQ(info.cwnd, cwnd);
 	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 }
 
 TEST(session_spurious_timeout_undone_while_waiting)
 {
-	t_spurious(_metadata, false);
+	t_spurious(_metadata, false, false);
 }
 
 TEST(session_spurious_timeout_undone_after_the_call)
 {
-	t_spurious(_metadata, true);
+	t_spurious(_metadata, true, false);
+}
+
+TEST(session_lost_answer_keeps_the_cut)
+{
+	t_spurious(_metadata, false, true);
+	t_spurious(_metadata, true, true);
 }
 
 /* A lost request: its resend is news to the server, the cut stays. */
