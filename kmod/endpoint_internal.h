@@ -81,10 +81,10 @@ struct rdmarpc_ep {
 	struct rcu_head rcu;
 };
 
-/* Module-wide counters (see struct rdmarpc_rpc_stats); rpc.c owns them. */
 /*
- * The RPC layer's event counters, one set per CPU (several go up on every
- * call): rdmarpc_count() adds to this CPU's, rdmarpc_rpc_stats_read() sums.
+ * The RPC layer's event counters (see struct rdmarpc_rpc_stats), one set
+ * per CPU (several go up on every call): rdmarpc_count() adds to this
+ * CPU's, rdmarpc_rpc_stats_read() in rpc.c sums them.
  */
 struct rdmarpc_rpc_counters {
 	u64_stats_t calls;
