@@ -9,9 +9,10 @@
 #    in handshake.addr_refused; a server that trusted it would aim its
 #    responses at that address;
 #  - ud_junk --hs: a session opened over TCP naming one userspace QP, then
-#    well-formed PINGs for it (right id, tag and CRC) from a second QP: the
-#    server must drop them (no answer) and count them in faults.wrong_src,
-#    and answer the same PINGs from the QP the hello named;
+#    datagrams of two well-formed PINGs for it (right id, tag and CRC,
+#    packed) from a second QP: the server must drop them (no answer) and
+#    count them in faults.wrong_src, and answer the same datagrams from
+#    the QP the hello named, both PINGs, both pongs packed in one datagram;
 #  - a pre-shared key on both ends: calls work (both proofs, now over the
 #    whole hello transcript, agree); a different key on the client: the
 #    session is not set up;
@@ -73,11 +74,13 @@ rc=$?
 w1=$(server_stat faults wrong_src)
 ktap_note "$out; wrong_src $w0 -> $w1"
 bad=$(sed -n 's/.*wrong QP [^:]*: sent [0-9]*, pongs \([0-9]*\);.*/\1/p' <<< "$out")
-good=$(sed -n "s/.*hello's QP [^:]*: sent [0-9]*, pongs \([0-9]*\)$/\1/p" <<< "$out")
-[ $rc -eq 0 ] && [ "$bad" = 0 ] && [ "${good:-0}" -ge $((N / 2)) ] &&
+good=$(sed -n "s/.*hello's QP [^:]*: sent [0-9]*, pongs \([0-9]*\) in [0-9]* datagrams$/\1/p" <<< "$out")
+gdg=$(sed -n "s/.*pongs [0-9]* in \([0-9]*\) datagrams$/\1/p" <<< "$out")
+[ $rc -eq 0 ] && [ "$bad" = 0 ] && [ "${good:-0}" -ge $N ] &&
+	[ "${gdg:-0}" -ge 1 ] && [ "$good" -eq $((2 * gdg)) ] &&
 	[ "$w1" != none ] && [ "$w1" -ge $((w0 + N)) ]
 st=$?
-ktap_check "datagrams from another QP than the hello's: dropped ($bad answered) and counted (+$((${w1/none/0} - ${w0/none/0}))); from the hello's QP: $good of $N answered" $st
+ktap_check "datagrams from another QP than the hello's: dropped ($bad answered) and counted (+$((${w1/none/0} - ${w0/none/0}))); from the hello's QP, two PINGs packed in each: $good of $((2 * N)) answered, two to a datagram ($gdg)" $st
 
 # -- A pre-shared key: both proofs over the transcript ------------------
 if [ "$MODE" = two ]; then

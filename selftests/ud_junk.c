@@ -26,12 +26,13 @@
  *
  * A client of our own instead: opens a session with the module at ADDR
  * (the TCP handshake, no key), naming one of our QPs in the hello, then
- * sends N well-formed PINGs for that session (valid id, tag and CRC)
- * first from a second QP, which the module must drop (its datagrams are
- * not from the session's peer), then from the QP the hello named, which
- * the module answers.  Counts the answers of each phase and prints
- *   ud_junk: session from A.B.C.D:PORT: wrong QP 0x..: sent N, pongs P;
- *   hello's QP 0x..: sent N, pongs P
+ * sends N datagrams of two well-formed PINGs each, packed, for that
+ * session (valid id, tag and CRC) first from a second QP, which the module
+ * must drop (its datagrams are not from the session's peer), then from the
+ * QP the hello named, which the module answers, both PINGs of a datagram
+ * in one datagram.  Counts the answers of each phase and prints
+ *   ud_junk: session from A.B.C.D:PORT, datagrams of 2 PINGs: wrong QP
+ *   0x..: sent N, pongs P; hello's QP 0x..: sent N, pongs P in D datagrams
  * Exit 0 if the handshake and every send went well (the counts are the
  * caller's to judge).
  */
@@ -56,7 +57,7 @@
 /* The wire format (kmod/core/wire.h), restated: a test must not trust it. */
 #define HDR_LEN		32
 #define WIRE_MAGIC	0xa7
-#define WIRE_VERSION	3
+#define WIRE_VERSION	4
 #define F_NOCRC		0x01
 #define N_KINDS		8
 #define BATCH		32
@@ -261,6 +262,7 @@ struct hs {
 	uint32_t rlen;
 	uint8_t *sbuf;			/* one send buffer */
 	uint32_t qpn, qkey, sess, tag;	/* the server's */
+	unsigned int pong_dgrams;	/* datagrams that held pongs */
 };
 
 static int hs_post_recv(struct hs *h, unsigned int i)
@@ -275,11 +277,24 @@ static int hs_post_recv(struct hs *h, unsigned int i)
 	return ibv_post_recv(h->qp, &wr, &bad);
 }
 
+/*
+ * The pongs in a received datagram: packets of the header alone, back to
+ * back, each a PING with the reply flag.
+ */
+static int hs_pongs(const uint8_t *p, uint32_t len)
+{
+	int n = 0;
+
+	for (uint32_t off = 0; off + HDR_LEN <= len; off += HDR_LEN)
+		n += p[off + 6] == KIND_PING && (p[off + 7] & F_REPLY);
+	return n;
+}
+
 /* Poll up to @ms; returns the pongs received, -1 on a failed send. */
 static int hs_poll(struct hs *h, int ms, unsigned int *sends)
 {
 	struct timespec t0, t;
-	int pongs = 0;
+	int pongs = 0, n;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
@@ -297,9 +312,11 @@ static int hs_poll(struct hs *h, int ms, unsigned int *sends)
 			}
 			p = h->rbufs + wc[i].wr_id * h->rlen + GRH_LEN;
 			if (wc[i].status == IBV_WC_SUCCESS &&
-			    wc[i].byte_len >= GRH_LEN + HDR_LEN &&
-			    p[6] == KIND_PING && (p[7] & F_REPLY))
-				pongs++;
+			    wc[i].byte_len >= GRH_LEN + HDR_LEN) {
+				n = hs_pongs(p, wc[i].byte_len - GRH_LEN);
+				pongs += n;
+				h->pong_dgrams += n > 0;
+			}
 			if (hs_post_recv(h, (unsigned int)wc[i].wr_id))
 				return -1;
 		}
@@ -309,7 +326,11 @@ static int hs_poll(struct hs *h, int ms, unsigned int *sends)
 	return pongs;
 }
 
-/* @n PINGs for the server's session from @qp; the pongs that came. */
+/*
+ * @n datagrams of PINGS_PER_DGRAM PINGs each, packed, for the server's
+ * session from @qp; the pongs that came.
+ */
+#define PINGS_PER_DGRAM	2
 static int hs_pings(struct hs *h, struct ibv_qp *qp, uint64_t n)
 {
 	uint8_t hb[HELLO_HDR];
@@ -317,11 +338,16 @@ static int hs_pings(struct hs *h, struct ibv_qp *qp, uint64_t n)
 	int pongs = 0, got;
 
 	put_frame_hdr(hb, T_HEARTBEAT, HELLO_HDR);
-	header(h->sbuf, KIND_PING, 0, h->sess, h->tag, 0, 0, 0, 0);
-	seal(h->sbuf, HDR_LEN);
+	for (int k = 0; k < PINGS_PER_DGRAM; k++) {
+		header(h->sbuf + k * HDR_LEN, KIND_PING, 0, h->sess, h->tag, 0,
+		       0, 0, 0);
+		seal(h->sbuf + k * HDR_LEN, HDR_LEN);
+	}
+	h->pong_dgrams = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		struct ibv_sge sge = {
-			.addr = (uintptr_t)h->sbuf, .length = HDR_LEN,
+			.addr = (uintptr_t)h->sbuf,
+			.length = PINGS_PER_DGRAM * HDR_LEN,
 			.lkey = h->mr->lkey,
 		};
 		struct ibv_send_wr wr = {
@@ -453,10 +479,11 @@ static int hs_main(struct ibv_context *ctx, const char *addr,
 		return 1;
 	}
 	inet_ntop(AF_INET, &me.sin_addr, host, sizeof(host));
-	printf("ud_junk: session from %s:%u: wrong QP 0x%x: sent %" PRIu64
-	       ", pongs %d; hello's QP 0x%x: sent %" PRIu64 ", pongs %d\n",
-	       host, ntohs(me.sin_port), wrong->qp_num, count, bad,
-	       h.qp->qp_num, count, good);
+	printf("ud_junk: session from %s:%u, datagrams of %d PINGs: wrong QP 0x%x: sent %" PRIu64
+	       ", pongs %d; hello's QP 0x%x: sent %" PRIu64
+	       ", pongs %d in %u datagrams\n",
+	       host, ntohs(me.sin_port), PINGS_PER_DGRAM, wrong->qp_num, count,
+	       bad, h.qp->qp_num, count, good, h.pong_dgrams);
 	close(h.fd);
 	return 0;
 }

@@ -33,6 +33,8 @@ static void usage(FILE *f)
 "  --call-timeout-us US  give up on a call after this long (0: never)\n"
 "  --cc aimd|fixed --init-cwnd N --no-crc\n"
 "  --handler-us US     the server answers this long after the request\n"
+"  --no-pack           calls started together and answers due together\n"
+"                      leave one datagram each (default: packed)\n"
 "  --meta odd|none|deadline  what calls carry: a deadline and a key on odd\n"
 "                      calls (the default), nothing, a deadline on each\n"
 "  --max-time-s S      virtual time limit (100000)\n"
@@ -46,7 +48,7 @@ enum {
 	OPT_LAT, OPT_BW, OPT_SLOTS, OPT_CREDITS, OPT_MAXMSG, OPT_RTOINIT,
 	OPT_RTOMIN, OPT_RTOMAX, OPT_RETRIES, OPT_CALLTO, OPT_CC, OPT_CWND,
 	OPT_NOCRC, OPT_HANDLER, OPT_META, OPT_MAXTIME, OPT_JSON, OPT_VERBOSE,
-	OPT_TAIL, OPT_TAIL_US, OPT_HELP,
+	OPT_TAIL, OPT_TAIL_US, OPT_NOPACK, OPT_HELP,
 };
 
 static const struct option opts[] = {
@@ -81,6 +83,7 @@ static const struct option opts[] = {
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "tail", required_argument, NULL, OPT_TAIL },
 	{ "tail-us", required_argument, NULL, OPT_TAIL_US },
+	{ "no-pack", no_argument, NULL, OPT_NOPACK },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -110,7 +113,8 @@ static void print_json(const struct wl_cfg *c, const struct wl_result *r,
 	       "\"crc_drops\":%llu,\"dup_requests\":%llu,"
 	       "\"cwnd_decreases\":%llu,\"credit_stalls\":%llu,"
 	       "\"tx_stalls\":%llu,\"rx_nomem\":%llu,"
-	       "\"packets_sent\":%llu,\"packets_lost\":%llu,"
+	       "\"datagrams_sent\":%llu,\"packets_packed\":%llu,"
+	       "\"packets_lost\":%llu,"
 	       "\"packets_reordered\":%llu,\"packets_duplicated\":%llu,"
 	       "\"packets_corrupted\":%llu,\"packets_delayed\":%llu,"
 	       "\"lat_p50_us\":%.1f,\"lat_p99_us\":%.1f,"
@@ -133,7 +137,9 @@ static void print_json(const struct wl_cfg *c, const struct wl_result *r,
 	       (unsigned long long)r->client.credit_stalls,
 	       (unsigned long long)(r->client.tx_stalls + r->server.tx_stalls),
 	       (unsigned long long)(r->client.rx_nomem + r->server.rx_nomem),
-	       (unsigned long long)r->net.sent, (unsigned long long)r->net.lost,
+	       (unsigned long long)r->net.sent,
+	       (unsigned long long)(r->client.tx_packed + r->server.tx_packed),
+	       (unsigned long long)r->net.lost,
 	       (unsigned long long)r->net.reordered,
 	       (unsigned long long)r->net.duplicated,
 	       (unsigned long long)r->net.corrupted,
@@ -155,8 +161,9 @@ static void print_human(const struct wl_cfg *c, const struct wl_result *r,
 	       (unsigned long long)r->timeouts,
 	       (unsigned long long)r->duplicate_executions,
 	       (unsigned long long)r->wrong_payloads);
-	printf("  virtual time %.3f ms, packets %llu (lost %llu, reordered %llu, duplicated %llu, corrupted %llu, delayed %llu)\n",
+	printf("  virtual time %.3f ms, datagrams %llu (%llu packets packed behind another; lost %llu, reordered %llu, duplicated %llu, corrupted %llu, delayed %llu)\n",
 	       r->virtual_time_ns / 1e6, (unsigned long long)r->net.sent,
+	       (unsigned long long)(r->client.tx_packed + r->server.tx_packed),
 	       (unsigned long long)r->net.lost,
 	       (unsigned long long)r->net.reordered,
 	       (unsigned long long)r->net.duplicated,
@@ -224,6 +231,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CWND: cfg.params.cc_init_cwnd = (u32)num(n, optarg, 0, RR_MAX_CREDITS); break;
 		case OPT_NOCRC: cfg.params.crc = false; break;
+		case OPT_NOPACK: cfg.pack = false; break;
 		case OPT_HANDLER: cfg.handler_ns = (u64)(num(n, optarg, 0, 1e9) * 1000); break;
 		case OPT_META:
 			if (!strcmp(optarg, "odd")) {

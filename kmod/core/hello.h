@@ -57,7 +57,7 @@
 #include "compat.h"
 
 #define RR_HELLO_MAGIC		0x48524452u	/* "RDRH" */
-#define RR_HELLO_VERSION	4
+#define RR_HELLO_VERSION	5
 #define RR_HELLO_HDR_LEN	12
 #define RR_HELLO_BODY_LEN	120
 #define RR_HELLO_REFUSE_CODE_LEN	4

@@ -154,6 +154,16 @@ struct rr_session {
 	u32 pump_next;		/* client: round-robin start */
 	bool blocked;		/* client: work waits for window or buffers */
 	bool tx_stalled;
+	/*
+	 * Packing: while @cork is above zero, packets go into the send
+	 * buffer @pack (@pack_len bytes so far, @pack_pkts packets) and the
+	 * buffer leaves when the next packet does not fit or the last
+	 * rr_session_uncork() comes.
+	 */
+	u32 cork;
+	u32 pack_len;
+	u32 pack_pkts;
+	u8 *pack;
 	int closed;		/* client: error for new calls, 0 if open */
 	int rx_slot;		/* server: slot delivered from rx, or -1 */
 	u32 ack_owed;		/* server: RECV/PENDING slots owing an ack */
@@ -280,13 +290,40 @@ static inline u32 rr_plen(const struct rr_session *s, u32 len, u32 idx)
 	return min_t(u32, s->seg, len - off);
 }
 
-static void *rr_tx_get(struct rr_session *s)
+/* Send the packed datagram, if one is open. */
+static void rr_tx_flush(struct rr_session *s)
 {
-	void *buf = s->ops->tx_get_buf(s->ctx);
+	if (!s->pack)
+		return;
+	s->ops->tx_send(s->ctx, s->pack, s->pack_len);
+	s->st.tx_packed += s->pack_pkts - 1;
+	s->pack = NULL;
+}
 
+/*
+ * Where a packet of @len bytes goes: behind the others in the open
+ * datagram if it fits, else at the start of a new send buffer (which
+ * stays open while corked).  NULL if no send buffer is free.
+ */
+static u8 *rr_tx_get(struct rr_session *s, u32 len)
+{
+	u8 *buf;
+
+	if (s->pack) {
+		if (s->pack_len + len <= s->p.mtu)
+			return s->pack + s->pack_len;
+		rr_tx_flush(s);
+	}
+	buf = s->ops->tx_get_buf(s->ctx);
 	if (unlikely(!buf)) {
 		s->tx_stalled = true;
 		s->st.tx_stalls++;
+		return NULL;
+	}
+	if (s->cork) {
+		s->pack = buf;
+		s->pack_len = 0;
+		s->pack_pkts = 0;
 	}
 	return buf;
 }
@@ -299,9 +336,31 @@ static inline void rr_tx_send(struct rr_session *s, void *buf,
 	h->sess = s->ids.peer_sess;
 	h->tag = s->ids.peer_tag;
 	len = rr_wire_finish(buf, h, s->p.crc);
-	s->ops->tx_send(s->ctx, buf, len);
 	s->st.tx_pkts++;
 	s->st.tx_bytes += len;
+	if (s->pack) {
+		s->pack_len += len;
+		s->pack_pkts++;
+		return;
+	}
+	s->ops->tx_send(s->ctx, buf, len);
+}
+
+/*
+ * Packets sent until the matching rr_session_uncork() share datagrams
+ * (nests).  The entry points do it for what one of them sends; the
+ * environment may widen it over several calls, but must uncork before it
+ * lets go of the session's serialization.
+ */
+void rr_session_cork(struct rr_session *s)
+{
+	s->cork++;
+}
+
+void rr_session_uncork(struct rr_session *s)
+{
+	if (s->cork && !--s->cork)
+		rr_tx_flush(s);
 }
 
 /*
@@ -316,9 +375,11 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 u32 pre_len)
 {
 	struct rr_pkt h;
-	u8 *buf = rr_tx_get(s), *dst;
+	u8 *buf, *dst;
 	u32 off, n = 0;
 
+	h.plen = m ? rr_plen(s, msg_len, idx) : 0;
+	buf = rr_tx_get(s, RR_HDR_LEN + h.plen);
 	if (!buf)
 		return -EAGAIN;
 	h.kind = kind;
@@ -327,9 +388,7 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 	h.idx = idx;
 	h.msg_len = msg_len;
 	h.aux = aux;
-	h.plen = 0;
 	if (m) {
-		h.plen = rr_plen(s, msg_len, idx);
 		dst = buf + RR_HDR_LEN;
 		off = idx * s->seg;
 		if (off < pre_len) {
@@ -1763,20 +1822,13 @@ void rr_session_destroy(struct rr_session *s)
 	rr_free(s);
 }
 
-/*
- * One received datagram for this session (already demultiplexed by the
- * environment with rr_wire_peek()).  Returns 0 or why it was dropped.
- */
-int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
+/* One packet of a datagram: is it sound, and for this session? */
+static int rr_session_rx_check(struct rr_session *s, const u8 *buf, u32 len,
+			       struct rr_pkt *pkt)
 {
-	struct rr_pkt pkt;
 	int err;
 
-	if (len > s->p.mtu) {
-		s->st.rx_drops++;
-		return -EMSGSIZE;
-	}
-	err = rr_wire_parse(buf, len, &pkt);
+	err = rr_wire_parse(buf, len, pkt);
 	if (unlikely(err)) {
 		if (err == -EBADMSG)
 			s->st.crc_drops++;
@@ -1784,20 +1836,60 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 			s->st.rx_drops++;
 		return err;
 	}
-	if (pkt.sess != s->ids.local_sess || pkt.tag != s->ids.local_tag) {
+	if (pkt->sess != s->ids.local_sess || pkt->tag != s->ids.local_tag) {
 		s->st.rx_drops++;
 		return -ESTALE;
 	}
-	if (s->p.crc && (pkt.flags & RR_F_NOCRC)) {
+	if (s->p.crc && (pkt->flags & RR_F_NOCRC)) {
 		s->st.crc_drops++;
 		return -EBADMSG;
 	}
-	s->st.rx_pkts++;
-	s->st.rx_bytes += len;
-	s->last_rx = now;
-	if (s->role == RR_ROLE_CLIENT)
-		return rr_client_rx(s, &pkt, now);
-	return rr_server_rx(s, &pkt, now);
+	return 0;
+}
+
+/*
+ * One received datagram for this session (already demultiplexed by the
+ * environment with rr_wire_peek()), packet by packet; what they make the
+ * session send goes out packed.  Returns 0 or why a packet was dropped
+ * (the first such; the packets after a malformed one are dropped with it,
+ * those after one the session refused are still taken).
+ */
+int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
+{
+	const u8 *p = buf;
+	struct rr_pkt pkt;
+	int n, ret, err = 0;
+
+	if (len > s->p.mtu) {
+		s->st.rx_drops++;
+		return -EMSGSIZE;
+	}
+	rr_session_cork(s);
+	do {
+		n = rr_wire_pkt_len(p, len, s->seg);
+		if (unlikely(n < 0)) {
+			s->st.rx_drops++;
+			err = err ?: n;
+			break;
+		}
+		ret = rr_session_rx_check(s, p, n, &pkt);
+		if (unlikely(ret)) {
+			err = err ?: ret;
+			break;
+		}
+		s->st.rx_pkts++;
+		s->st.rx_bytes += n;
+		s->last_rx = now;
+		if (s->role == RR_ROLE_CLIENT)
+			ret = rr_client_rx(s, &pkt, now);
+		else
+			ret = rr_server_rx(s, &pkt, now);
+		err = err ?: ret;
+		p += n;
+		len -= n;
+	} while (len);
+	rr_session_uncork(s);
+	return err;
 }
 
 /*
@@ -1831,8 +1923,13 @@ u64 rr_session_poll(struct rr_session *s, u64 now)
 	u32 busy, j;
 	u64 d = RR_NO_DEADLINE;
 
-	if (s->role != RR_ROLE_CLIENT)
-		return rr_server_poll(s, now);
+	if (s->role != RR_ROLE_CLIENT) {
+		rr_session_cork(s);
+		d = rr_server_poll(s, now);
+		rr_session_uncork(s);
+		return d;
+	}
+	rr_session_cork(s);
 	busy = s->busy_mask;
 	while (busy) {
 		j = rr_ctz32(busy);
@@ -1841,6 +1938,7 @@ u64 rr_session_poll(struct rr_session *s, u64 now)
 			rr_cslot_expire(s, &s->cs[j], now);
 	}
 	rr_client_pump(s, now);
+	rr_session_uncork(s);
 	busy = s->busy_mask;
 	while (busy) {
 		j = rr_ctz32(busy);

@@ -105,6 +105,7 @@ struct rr_stats {
 	u64 cancels;		/* server: CANCELs of a request in progress */
 	/* client: timeouts whose resend the server had already (RR_F_DUP) */
 	u64 spurious_rtos;
+	u64 tx_packed;		/* packets sent behind another in a datagram */
 };
 
 /* Gauges, for display. */
@@ -258,6 +259,8 @@ u64 rr_session_poll(struct rr_session *s, u64 now);
 u64 rr_session_deadline(const struct rr_session *s);
 bool rr_session_tx_stalled(const struct rr_session *s);
 void rr_session_fail_all(struct rr_session *s, int err);
+void rr_session_cork(struct rr_session *s);
+void rr_session_uncork(struct rr_session *s);
 int rr_session_ping(struct rr_session *s);
 int rr_session_send_reset(struct rr_session *s);
 const struct rr_stats *rr_session_stats(const struct rr_session *s);

@@ -155,7 +155,36 @@ static int rr_wire_check(const struct rr_pkt *pkt)
 }
 
 /*
- * Parse and validate one datagram.  Returns 0, -EINVAL for a malformed
+ * The length of the packet at the start of @buf (@len bytes left in the
+ * datagram), as its header implies with segments of @seg bytes: 32 for a
+ * control packet, 32 plus the bytes of segment idx of a msg_len-byte
+ * message for REQ and RESP.  -EINVAL if the header holds no such length
+ * or the packet would not fit in @len; nothing else is checked
+ * (rr_wire_parse() on exactly the bytes returned does that).
+ */
+int rr_wire_pkt_len(const void *buf, size_t len, u32 seg)
+{
+	const u8 *p = buf;
+	u32 msg_len, idx;
+	u64 off, plen;
+
+	if (len < RR_HDR_LEN || !seg)
+		return -EINVAL;
+	if (p[RR_OFF_KIND] != RR_PKT_REQ && p[RR_OFF_KIND] != RR_PKT_RESP)
+		return RR_HDR_LEN;
+	msg_len = rr_get_le32(p + RR_OFF_LEN);
+	idx = rr_get_le32(p + RR_OFF_IDX);
+	off = (u64)idx * seg;
+	if (msg_len > RR_WIRE_MAX_MSG || (msg_len && off >= msg_len))
+		return -EINVAL;
+	plen = msg_len ? min_t(u64, seg, msg_len - off) : 0;
+	if (plen > len - RR_HDR_LEN)
+		return -EINVAL;
+	return RR_HDR_LEN + (int)plen;
+}
+
+/*
+ * Parse and validate one packet that fills @buf.  Returns 0, -EINVAL for a malformed
  * packet (short, bad kind/flags/fields), -EPROTO/-EPROTONOSUPPORT for a
  * foreign magic/version, -EMSGSIZE for a length beyond what the wire allows
  * and -EBADMSG for a CRC mismatch.

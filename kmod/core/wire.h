@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rdmarpc wire format: one fixed 32-byte little-endian header at the start
- * of every UD datagram, followed by at most MTU - 32 bytes of payload.
+ * rdmarpc wire format: a UD datagram of at most MTU bytes holds one or more
+ * packets of one session back to back.  A packet is a fixed 32-byte
+ * little-endian header followed by its payload, whose length the header
+ * implies (rr_wire_pkt_len()): none for control packets; for REQ and RESP
+ * the bytes of message @msg_len that segment @idx holds, a segment being
+ * MTU - 32 bytes (the session's, agreed at the handshake).
  *
  *  off size field     meaning
  *    0    4 crc       CRC32C over bytes 4.. to the end of the payload,
@@ -21,7 +25,9 @@
  *                     a negative errno; ACK: selective ack bitmap, bit j =
  *                     packet (msg_len - 32 + j) is in
  *
- * The CRC comes first so that it covers one contiguous run of bytes.
+ * The CRC comes first so that it covers one contiguous run of bytes.  Each
+ * packet of a datagram has its own: a receiver stops at the first packet
+ * that fails its checks and keeps those before it.
  *
  * Client -> server: REQ, RFR (request for response packet), PING, RESET,
  * CANCEL (the caller gave up on request req_num: no data, idx, msg_len and
@@ -43,7 +49,7 @@
 #include "compat.h"
 
 #define RR_WIRE_MAGIC		0xa7
-#define RR_WIRE_VERSION		3
+#define RR_WIRE_VERSION		4
 #define RR_HDR_LEN		32
 
 /* Largest message the wire can describe (bounded by struct rr_msg). */
@@ -129,6 +135,7 @@ struct rr_pkt {
 };
 
 int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt);
+int rr_wire_pkt_len(const void *buf, size_t len, u32 seg);
 int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag);
 int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt);
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);

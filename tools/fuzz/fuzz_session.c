@@ -146,7 +146,13 @@ static void fz_pass(struct fz_side *from, struct fz_side *to, bool keep)
 	}
 	if (getenv("FZ_TRACE")) {
 		struct rr_pkt pk;
-		int e = rr_wire_parse(from->q.data[i], from->q.len[i], &pk);
+		int n = rr_wire_pkt_len(from->q.data[i], from->q.len[i],
+					FZ_MTU - RR_HDR_LEN);
+		int e = n < 0 ? n : rr_wire_parse(from->q.data[i], n, &pk);
+
+		/* The first packet of the datagram. */
+		if (e)
+			memset(&pk, 0, sizeof(pk));
 
 		fprintf(stderr, "pass %s kind %u flags %#x req %#x idx %u len %u aux %#x (parse %d)\n",
 			to == &st.srv ? "c->s" : "s->c", pk.kind, pk.flags,
@@ -155,12 +161,12 @@ static void fz_pass(struct fz_side *from, struct fz_side *to, bool keep)
 	rr_session_rx(to->s, from->q.data[i], from->q.len[i], st.now);
 }
 
-static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag)
+/* One crafted packet at @buf, at most @room bytes; returns its length. */
+static u32 fz_craft_pkt(struct fz_in *in, u8 *buf, u32 room, u32 sess,
+			u32 tag)
 {
-	u8 buf[FZ_MTU];
 	struct rr_pkt h;
 	u32 len;
-	int i;
 
 	h.kind = (u8)(fz_u8(in) % (RR_PKT_KIND_END + 1));
 	h.flags = (u8)(fz_u8(in) & 0x7f);
@@ -170,15 +176,31 @@ static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag)
 	h.idx = fz_u8(in) < 200 ? fz_u8(in) : fz_u32(in);
 	h.msg_len = fz_u8(in) < 128 ? fz_u16(in) : fz_u32(in);
 	h.aux = fz_u32(in);
-	h.plen = fz_u8(in) % (FZ_MTU - RR_HDR_LEN + 1);
+	h.plen = fz_u8(in) % (room - RR_HDR_LEN + 1);
 	for (u32 k = 0; k < h.plen; k++)
 		buf[RR_HDR_LEN + k] = (u8)fz_u8(in);
 	len = rr_wire_finish(buf, &h, !(h.flags & RR_F_NOCRC));
-	i = rr_session_rx(to->s, buf, len, st.now);
 	if (getenv("FZ_TRACE"))
-		fprintf(stderr, "craft kind %u flags %#x sess %u req %#x idx %u len %u aux %#x plen %u -> %d\n",
+		fprintf(stderr, "craft kind %u flags %#x sess %u req %#x idx %u len %u aux %#x plen %u\n",
 			h.kind, h.flags, h.sess, h.req_num, h.idx, h.msg_len,
-			h.aux, h.plen, (int)i);
+			h.aux, h.plen);
+	return len;
+}
+
+/* A crafted datagram: one packet, or (@packed) as many as fit. */
+static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag,
+		     bool packed)
+{
+	u8 buf[FZ_MTU];
+	u32 len = 0;
+	int ret;
+
+	do {
+		len += fz_craft_pkt(in, buf + len, FZ_MTU - len, sess, tag);
+	} while (packed && FZ_MTU - len >= RR_HDR_LEN && fz_u8(in) & 1);
+	ret = rr_session_rx(to->s, buf, len, st.now);
+	if (getenv("FZ_TRACE"))
+		fprintf(stderr, "crafted %u bytes -> %d\n", len, ret);
 }
 
 static void fz_call(struct fz_in *in)
@@ -280,7 +302,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		switch (op & 0x0f) {
 		case 0:
-			fz_call(&in);
+			if (!(op & 0x40)) {
+				fz_call(&in);
+				break;
+			}
+			/* calls started together share datagrams */
+			rr_session_cork(st.c.s);
+			for (i = fz_u8(&in) % 6; i; i--)
+				fz_call(&in);
+			rr_session_uncork(st.c.s);
 			break;
 		case 1:
 		case 2:
@@ -297,7 +327,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5:
 			fz_craft(&in, b, b == &st.c ? 1 : 2,
-				 b == &st.c ? 0xaaaa : 0xbbbb);
+				 b == &st.c ? 0xaaaa : 0xbbbb, op & 0x40);
 			break;
 		case 6: {	/* raw bytes */
 			u8 raw[FZ_MTU + 8];
@@ -318,7 +348,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rr_session_poll(st.srv.s, st.now);
 			break;
 		case 8:
-			fz_reply(&in);
+			if (!(op & 0x40)) {
+				fz_reply(&in);
+				break;
+			}
+			rr_session_cork(st.srv.s);
+			for (i = fz_u8(&in) % 6; i; i--)
+				fz_reply(&in);
+			rr_session_uncork(st.srv.s);
 			break;
 		case 9:	{	/* a cancelled call never completes */
 			u32 k = fz_u8(&in) % FZ_COOKIES;

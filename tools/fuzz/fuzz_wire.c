@@ -35,6 +35,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rr_wire_peek(data, size, &sess, &tag);
 	if (size < RR_HDR_LEN)
 		return 0;
+	/* A packet's implied length is within the datagram, or refused. */
+	for (u32 seg = 1; seg <= 4096; seg *= 4) {
+		int n = rr_wire_pkt_len(data, size, seg);
+
+		if (n >= 0 && (n < RR_HDR_LEN || (size_t)n > size ||
+			       (n > RR_HDR_LEN && (u32)n - RR_HDR_LEN > seg)))
+			abort();
+		if (n >= 0 && !rr_wire_parse(data, n, &p) &&
+		    (p.kind == RR_PKT_REQ || p.kind == RR_PKT_RESP) &&
+		    p.msg_len && (u64)p.idx * seg >= p.msg_len)
+			abort();
+	}
 	/* Again with a valid CRC (or a zero one when CRC is off). */
 	copy = malloc(size);
 	memcpy(copy, data, size);

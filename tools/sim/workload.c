@@ -289,6 +289,8 @@ static bool wl_fill(struct wl *w, struct rr_session *c)
 
 static void wl_reply_due(struct wl *w, struct rr_session *srv)
 {
+	if (w->cfg->pack)
+		rr_session_cork(srv);
 	while (w->headpend < w->npend &&
 	       w->pend[w->headpend].due <= sim_now(w->sim)) {
 		struct wl_pending *p = &w->pend[w->headpend++];
@@ -299,6 +301,8 @@ static void wl_reply_due(struct wl *w, struct rr_session *srv)
 	}
 	if (w->headpend == w->npend)
 		w->headpend = w->npend = 0;
+	if (w->cfg->pack)
+		rr_session_uncork(srv);
 }
 
 void wl_default(struct wl_cfg *cfg)
@@ -312,6 +316,7 @@ void wl_default(struct wl_cfg *cfg)
 	cfg->rpcs = 1000;
 	cfg->size = 32;
 	cfg->resp_size = -1;
+	cfg->pack = true;
 	cfg->max_time_ns = 100000ull * 1000000000ull;
 }
 
@@ -356,7 +361,13 @@ int wl_run(const struct wl_cfg *cfg, struct wl_result *res)
 	while (w.finished < cfg->rpcs) {
 		u64 t, due = RR_NO_DEADLINE;
 
-		bool retry = wl_fill(&w, cli);
+		bool retry;
+
+		if (cfg->pack)
+			rr_session_cork(cli);
+		retry = wl_fill(&w, cli);
+		if (cfg->pack)
+			rr_session_uncork(cli);
 
 		if (w.finished >= cfg->rpcs)
 			break;

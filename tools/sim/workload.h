@@ -29,6 +29,11 @@ struct wl_cfg {
 	u32 size;
 	s64 resp_size;		/* < 0: same as size */
 	u64 handler_ns;		/* > 0: the handler answers later */
+	/*
+	 * Calls started together, and answers due together, go out corked
+	 * (rr_session_cork()): they share datagrams.
+	 */
+	bool pack;
 	u32 meta;		/* enum wl_meta: what calls carry */
 	unsigned long alloc_fail_every;
 	u64 max_time_ns;	/* virtual time limit; a hang is a failure */

@@ -1480,3 +1480,159 @@ TEST(session_trace_events)
 	ASSERT_EQ((u64)k, rr_session_stats(c.s)->retransmits);
 	t_free(&c, &s);
 }
+
+/* The packets of datagram @d: their offsets, at most @max of them. */
+static u32 t_pkts(const struct tpkt *d, u32 seg, u32 *off, u32 max)
+{
+	u32 n = 0, at = 0;
+	int len;
+
+	while (at < d->len && n < max) {
+		len = rr_wire_pkt_len(d->data + at, d->len - at, seg);
+		if (len < 0)
+			break;
+		off[n++] = at;
+		at += len;
+	}
+	return n;
+}
+
+TEST(session_corked_calls_share_datagrams)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	u32 off[16];
+	int i;
+
+	rr_params_default(&p);
+	t_pair(&c, &s, &p, &p);
+	/* a lone call leaves at once, alone */
+	ASSERT_EQ(t_call(&c, 32, 1, 100, 0), 0);
+	ASSERT_EQ(c.nq, 1);
+	ASSERT_EQ(c.q[0].len, RR_HDR_LEN + 32);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(c.completions, 1);
+
+	rr_session_cork(c.s);
+	rr_session_cork(c.s);	/* nests */
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(t_call(&c, 32, (u8)i, i, 0), 0);
+	rr_session_uncork(c.s);
+	ASSERT_EQ(c.nq, 0);
+	rr_session_uncork(c.s);
+	ASSERT_EQ(c.nq, 1);
+	ASSERT_EQ(c.q[0].len, 8 * (RR_HDR_LEN + 32));
+	ASSERT_EQ(t_pkts(&c.q[0], p.mtu - RR_HDR_LEN, off, 16), 8);
+	ASSERT_EQ(rr_session_stats(c.s)->tx_pkts, 9);
+	ASSERT_EQ(rr_session_stats(c.s)->tx_packed, 7);
+	/* the server takes all eight and answers in one datagram too */
+	ASSERT_EQ(t_flush(&c, &s, 10), 1);
+	ASSERT_EQ(s.delivered, 9);
+	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 9);
+	ASSERT_EQ(s.nq, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->tx_packed, 7);
+	ASSERT_EQ(t_flush(&s, &c, 20), 1);
+	ASSERT_EQ(c.completions, 9);
+	ASSERT_EQ(c.err, 0);
+	ASSERT_EQ(c.cookie, 7);
+	ASSERT_TRUE(t_same(&c.resp, 32, 7));
+	/* uncorked too often: harmless */
+	rr_session_uncork(c.s);
+	ASSERT_EQ(t_call(&c, 32, 1, 200, 30), 0);
+	ASSERT_EQ(c.nq, 1);
+	t_free(&c, &s);
+}
+
+TEST(session_pack_opens_a_new_datagram_when_full)
+{
+	struct rr_params p;
+	struct tenv c, s;
+	u32 off[16];
+	int i;
+
+	rr_params_default(&p);
+	p.mtu = RR_MIN_MTU;	/* three 72-byte packets fit, not four */
+	t_pair(&c, &s, &p, &p);
+	rr_session_cork(c.s);
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(t_call(&c, 40, (u8)i, i, 0), 0);
+	rr_session_uncork(c.s);
+	ASSERT_EQ(c.nq, 3);
+	ASSERT_EQ(t_pkts(&c.q[0], p.mtu - RR_HDR_LEN, off, 16), 3);
+	ASSERT_EQ(t_pkts(&c.q[1], p.mtu - RR_HDR_LEN, off, 16), 3);
+	ASSERT_EQ(t_pkts(&c.q[2], p.mtu - RR_HDR_LEN, off, 16), 2);
+	for (i = 0; i < 3; i++)
+		ASSERT_TRUE(c.q[i].len <= p.mtu);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(s.delivered, 8);
+	ASSERT_EQ(c.completions, 8);
+	ASSERT_EQ(c.err, 0);
+	t_free(&c, &s);
+
+	/* a packet that fits no datagram with another goes alone */
+	t_pair(&c, &s, &p, &p);
+	rr_session_cork(c.s);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(t_call(&c, 200, (u8)i, i, 0), 0);
+	rr_session_uncork(c.s);
+	ASSERT_EQ(c.nq, 3);
+	ASSERT_EQ(rr_session_stats(c.s)->tx_packed, 0);
+	t_run(&c, &s, 0);
+	ASSERT_EQ(c.completions, 3);
+	t_free(&c, &s);
+}
+
+/* Three corked calls in one datagram, and the offsets of their packets. */
+static void t_packed3(struct tenv *c, struct tenv *s, struct tpkt *d,
+		      u32 *off)
+{
+	t_pair(c, s, NULL, NULL);
+	rr_session_cork(c->s);
+	for (int i = 0; i < 3; i++)
+		t_call(c, 20, (u8)i, i, 0);
+	rr_session_uncork(c->s);
+	*d = c->q[0];
+	t_drop(c);
+	t_pkts(d, 1024 - RR_HDR_LEN, off, 3);
+}
+
+TEST(session_packed_datagram_keeps_packets_before_a_bad_one)
+{
+	struct tenv c, s;
+	struct tpkt d;
+	u32 off[3];
+
+	/* a corrupted second packet: the first is taken, the rest dropped */
+	t_packed3(&c, &s, &d, off);
+	ASSERT_EQ(d.len, 3 * (RR_HDR_LEN + 20));
+	d.data[off[1] + RR_HDR_LEN + 3] ^= 0x10;
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EBADMSG);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->crc_drops, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 1);
+	t_free(&c, &s);
+
+	/* the second for another session (its CRC right) */
+	t_packed3(&c, &s, &d, off);
+	d.data[off[1] + 12] ^= 1;
+	rr_put_le32(d.data + off[1], rr_wire_crc(d.data + off[1], 20));
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -ESTALE);
+	ASSERT_EQ(s.delivered, 1);
+	t_free(&c, &s);
+
+	/* the last one cut short: the two before it are taken */
+	t_packed3(&c, &s, &d, off);
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len - 5, 0), -EINVAL);
+	ASSERT_EQ(s.delivered, 2);
+	ASSERT_EQ(rr_session_stats(s.s)->rx_drops, 1);
+	t_free(&c, &s);
+
+	/* bytes after the last packet that hold no header */
+	t_pair(&c, &s, NULL, NULL);
+	ASSERT_EQ(t_call(&c, 20, 1, 1, 0), 0);
+	d = c.q[0];
+	memset(d.data + d.len, 0, 10);
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len + 10, 0), -EINVAL);
+	ASSERT_EQ(s.delivered, 1);
+	t_free(&c, &s);
+}

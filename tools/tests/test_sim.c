@@ -317,3 +317,43 @@ TEST(sim_edge_parameters)
 	cfg.net.loss = 0.01;
 	ASSERT_TRUE(run(&cfg, &r));
 }
+
+/*
+ * Calls started together and answers due together share datagrams: on a
+ * clean path eight calls go in one datagram each way, and under every
+ * fault at once packed runs are as correct as unpacked ones.
+ */
+TEST(sim_packed_datagrams)
+{
+	struct wl_cfg cfg;
+	struct wl_result r, u;
+
+	wl_default(&cfg);
+	cfg.rpcs = 800;
+	ASSERT_TRUE(run(&cfg, &r));
+	cfg.pack = false;
+	ASSERT_TRUE(run(&cfg, &u));
+	ASSERT_EQ(u.client.tx_packed + u.server.tx_packed, 0);
+	ASSERT_EQ(u.net.sent, 2 * cfg.rpcs);
+	/* slots (8) calls per datagram, and as many answers */
+	ASSERT_EQ(r.net.sent, 2 * cfg.rpcs / cfg.params.slots);
+	ASSERT_EQ(r.client.tx_packed, cfg.rpcs - cfg.rpcs / cfg.params.slots);
+	for (int s = 1; s <= seeds(12); s++) {
+		for (size_t z = 0; z < ARRAY_SIZE(sizes); z++) {
+			wl_default(&cfg);
+			cfg.net.seed = (u64)s;
+			cfg.size = sizes[z];
+			cfg.rpcs = sizes[z] > 10000 ? 20 : 400;
+			cfg.params.slots = 16;
+			cfg.params.credits = 64;
+			cfg.handler_ns = s & 1 ? 0 : 30000;
+			cfg.net.loss = 0.05;
+			cfg.net.reorder = 0.1;
+			cfg.net.duplicate = 0.05;
+			cfg.net.corrupt = 0.02;
+			ASSERT_TRUE(run(&cfg, &r));
+			if (sizes[z] < 100)
+				ASSERT_TRUE(r.client.tx_packed > 0);
+		}
+	}
+}

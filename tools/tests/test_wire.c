@@ -313,3 +313,93 @@ TEST(wire_peek_pkt)
 	ASSERT_EQ(p.plen, 0);
 	ASSERT_EQ(rr_wire_peek_pkt(buf, RR_HDR_LEN - 1, &p), -EINVAL);
 }
+
+/* Pkt_len from an exact-size heap copy, as parse_exact. */
+static int pkt_len_exact(const u8 *buf, u32 len, u32 seg)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	memcpy(copy, buf, len);
+	ret = rr_wire_pkt_len(copy, len, seg);
+	free(copy);
+	return ret;
+}
+
+/* The length a packet implies, for every kind, segment and truncation. */
+TEST(wire_pkt_len_from_the_header)
+{
+	static const u32 segs[] = { 1, 7, 224, 992, 65504 };
+	u8 buf[2 * 1024];
+	u32 n, i, seg, j;
+
+	/* control packets: the header alone, whatever follows */
+	for (u8 k = RR_PKT_ACK; k < RR_PKT_KIND_END; k++) {
+		n = build(buf, k, 0, 1, 0, 0, 0, 0, true);
+		ASSERT_EQ(pkt_len_exact(buf, n, 992), RR_HDR_LEN);
+		ASSERT_EQ(rr_wire_pkt_len(buf, sizeof(buf), 992), RR_HDR_LEN);
+	}
+	/* every packet of messages of several sizes */
+	for (j = 0; j < sizeof(segs) / sizeof(segs[0]); j++) {
+		seg = segs[j];
+		for (u32 len = 0; len <= 3000; len += len < 40 ? 1 : 331) {
+			u32 npk = len ? (len + seg - 1) / seg : 1;
+
+			for (i = 0; i < npk && i < 8; i++) {
+				u32 plen = len ? (len - i * seg < seg ?
+						  len - i * seg : seg) : 0;
+
+				if (plen > sizeof(buf) - RR_HDR_LEN)
+					continue;
+				n = build(buf, RR_PKT_REQ, 0, 1, i, len, 0,
+					  plen, true);
+				ASSERT_EQ(pkt_len_exact(buf, n, seg), (int)n);
+				struct rr_pkt pk;
+
+				ASSERT_EQ(parse_exact(buf, n, &pk), 0);
+				/* a byte short: refused */
+				if (plen)
+					ASSERT_EQ(pkt_len_exact(buf, n - 1, seg),
+						  -EINVAL);
+			}
+			/* the packet after the last one */
+			if (len) {
+				n = build(buf, RR_PKT_RESP, 0, 1, npk, len, 0, 0,
+					  true);
+				ASSERT_EQ(pkt_len_exact(buf, n, seg), -EINVAL);
+			}
+		}
+	}
+	/* an index whose offset passes 32 bits, a length past the wire's */
+	n = build(buf, RR_PKT_REQ, 0, 1, 0x80000000u, 1000, 0, 0, true);
+	ASSERT_EQ(pkt_len_exact(buf, n, 992), -EINVAL);
+	n = build(buf, RR_PKT_REQ, 0, 1, 0, RR_WIRE_MAX_MSG + 1, 0, 0, true);
+	ASSERT_EQ(pkt_len_exact(buf, n, 992), -EINVAL);
+	/* shorter than a header, or no segment size */
+	ASSERT_EQ(pkt_len_exact(buf, RR_HDR_LEN - 1, 992), -EINVAL);
+	ASSERT_EQ(pkt_len_exact(buf, n, 0), -EINVAL);
+}
+
+/* Packets back to back: each is found, parsed and sealed on its own. */
+TEST(wire_packed_packets_parse_one_by_one)
+{
+	u8 buf[1024];
+	struct rr_pkt pk;
+	u32 at = 0, n;
+	int len;
+
+	at += build(buf + at, RR_PKT_RESP, RR_F_REPLY, 5, 0, 40, 0, 40, true);
+	at += build(buf + at, RR_PKT_ACK, RR_F_REPLY, 6, 1, 0, 0, 0, true);
+	at += build(buf + at, RR_PKT_RESP, 0, 7, 1, 1000, 0, 1000 - 992, true);
+	at += build(buf + at, RR_PKT_RESP, 0, 8, 0, 0, 0, 0, true);
+	n = 0;
+	for (u32 p = 0; p < at; p += len, n++) {
+		len = pkt_len_exact(buf + p, at - p, 992);
+		ASSERT_TRUE(len >= RR_HDR_LEN);
+		ASSERT_EQ(parse_exact(buf + p, len, &pk), 0);
+		ASSERT_EQ(pk.req_num, 5 + n);
+	}
+	ASSERT_EQ(n, 4);
+	/* the datagram as one packet: refused, its length is not the first's */
+	ASSERT_EQ(parse_exact(buf, at, &pk), -EINVAL);
+}
