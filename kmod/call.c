@@ -324,7 +324,8 @@ static void rdmarpc_call_cancel(struct rdmarpc_ucall *uc)
  * Hand @uc to the session layer.  On failure ->done will not run: the
  * reservation is given back, the request freed, and the error returned.
  */
-static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc)
+static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc,
+			      struct rdmarpc_sess_batch *b)
 {
 	bool cancel;
 	int ret;
@@ -336,7 +337,7 @@ static int rdmarpc_call_start(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc)
 	list_add_tail(&uc->node, &ep->calls);
 	spin_unlock_irq(&ep->lock);
 
-	ret = rdmarpc_peer_call(uc->peer, &uc->kc);
+	ret = rdmarpc_peer_call(uc->peer, &uc->kc, b);
 	if (ret) {
 		spin_lock_irq(&ep->lock);
 		list_del_init(&uc->node);
@@ -524,7 +525,7 @@ int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 		uc = rdmarpc_call_new(ep, c, true);
 		if (IS_ERR(uc))
 			return PTR_ERR(uc);
-		ret = rdmarpc_call_start(ep, uc);
+		ret = rdmarpc_call_start(ep, uc, NULL);
 		if (ret) {
 			/* The peer is down or refuses the size: a call error. */
 			comp->error = ret;
@@ -576,7 +577,8 @@ out_free:
 	return ret;
 }
 
-int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c)
+int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
+		      struct rdmarpc_sess_batch *b)
 {
 	struct rdmarpc_ucall *uc;
 	int ret;
@@ -584,7 +586,7 @@ int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c)
 	uc = rdmarpc_call_new(ep, c, false);
 	if (IS_ERR(uc))
 		return PTR_ERR(uc);
-	ret = rdmarpc_call_start(ep, uc);
+	ret = rdmarpc_call_start(ep, uc, b);
 	if (ret) {
 		/* Taken, and completed at once with the session's error. */
 		uc->err = ret;

@@ -118,17 +118,23 @@ union rdmarpc_batch_entry {
 
 struct rdmarpc_batch_op {
 	size_t size;
-	int (*take)(struct rdmarpc_ep *ep, const union rdmarpc_batch_entry *e);
+	int (*take)(struct rdmarpc_ep *ep, const union rdmarpc_batch_entry *e,
+		    struct rdmarpc_sess_batch *sb);
 	int (*wait)(struct rdmarpc_ep *ep, const struct rdmarpc_batch *b,
 		    u32 *done);
 };
 
-/* SUBMIT's rules: stop at the first entry that fails, return its error. */
+/*
+ * SUBMIT's rules: stop at the first entry that fails, return its error.
+ * What the entries send to one session goes out packed (@sb), at the
+ * latest when the batch ends or the task is about to yield the CPU.
+ */
 static int rdmarpc_batch_each(struct rdmarpc_ep *ep,
 			      const struct rdmarpc_batch *b,
 			      const struct rdmarpc_batch_op *op, u32 *done)
 {
 	const u8 __user *entries = u64_to_user_ptr(b->entries);
+	struct rdmarpc_sess_batch sb = {};
 	union rdmarpc_batch_entry e;
 	int ret = 0;
 	u32 n;
@@ -139,7 +145,7 @@ static int rdmarpc_batch_each(struct rdmarpc_ep *ep,
 			ret = -EFAULT;
 			break;
 		}
-		ret = op->take(ep, &e);
+		ret = op->take(ep, &e, &sb);
 		if (ret)
 			break;
 		/* Copying a large batch in may take a while. */
@@ -147,8 +153,12 @@ static int rdmarpc_batch_each(struct rdmarpc_ep *ep,
 			n++;
 			break;
 		}
-		cond_resched();
+		if (need_resched()) {
+			rdmarpc_ep_batch_end(&sb);
+			cond_resched();
+		}
 	}
+	rdmarpc_ep_batch_end(&sb);
 	*done = n;
 	return ret;
 }
@@ -182,9 +192,10 @@ static int rdmarpc_ioc_batch(struct rdmarpc_ep *ep, void __user *uarg,
 }
 
 static int rdmarpc_batch_submit(struct rdmarpc_ep *ep,
-				const union rdmarpc_batch_entry *e)
+				const union rdmarpc_batch_entry *e,
+				struct rdmarpc_sess_batch *sb)
 {
-	return rdmarpc_ep_submit(ep, &e->call);
+	return rdmarpc_ep_submit(ep, &e->call, sb);
 }
 
 static const struct rdmarpc_batch_op rdmarpc_submit_op = {
@@ -278,7 +289,7 @@ static int rdmarpc_ioc_reply(struct rdmarpc_ep *ep, void __user *uarg)
 	ret = rdmarpc_copy_arg(&r, sizeof(r), uarg);
 	if (ret)
 		return ret;
-	return rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len);
+	return rdmarpc_ep_reply(ep, r.id, r.status, r.buf, r.len, NULL);
 }
 
 /* The entries are read by serve.c, one by one. */
@@ -295,13 +306,14 @@ static const struct rdmarpc_batch_op rdmarpc_recv_batch_op = {
 };
 
 static int rdmarpc_batch_reply(struct rdmarpc_ep *ep,
-			       const union rdmarpc_batch_entry *e)
+			       const union rdmarpc_batch_entry *e,
+			       struct rdmarpc_sess_batch *sb)
 {
 	const struct rdmarpc_reply *r = &e->reply;
 
 	if (r->size != sizeof(*r))
 		return -EINVAL;
-	return rdmarpc_ep_reply(ep, r->id, r->status, r->buf, r->len);
+	return rdmarpc_ep_reply(ep, r->id, r->status, r->buf, r->len, sb);
 }
 
 static const struct rdmarpc_batch_op rdmarpc_reply_batch_op = {

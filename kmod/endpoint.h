@@ -14,6 +14,7 @@
 #include <linux/types.h>
 
 #include "uapi/rdmarpc.h"
+#include "session.h"
 
 /* The largest request or response an endpoint sends or takes. */
 #define RDMARPC_MSG_MAX			(16U << 20)
@@ -51,7 +52,14 @@ int rdmarpc_ep_connect(struct rdmarpc_ep *ep, const char *peer,
 		       u32 timeout_ms, u32 *handle);
 int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 		    struct rdmarpc_completion *comp);
-int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c);
+/*
+ * SUBMIT and REPLY take their entries within a batch (zeroed to begin)
+ * whose sends to one session share datagrams; rdmarpc_ep_batch_end()
+ * sends what waits.  NULL: each entry's packets leave at once.
+ */
+void rdmarpc_ep_batch_end(struct rdmarpc_sess_batch *b);
+int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
+		      struct rdmarpc_sess_batch *b);
 int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
 		    struct rdmarpc_completion __user *out, u32 count,
 		    u32 min_complete, u32 timeout_ms, u32 *done);
@@ -64,7 +72,7 @@ int rdmarpc_ep_recv_batch(struct rdmarpc_ep *ep,
 			  struct rdmarpc_request __user *entries, u32 count,
 			  u32 min_complete, u32 timeout_ms, u32 *done);
 int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
-		     u64 len);
+		     u64 len, struct rdmarpc_sess_batch *b);
 int rdmarpc_ep_req_state(struct rdmarpc_ep *ep, u64 id, u32 *flags,
 			 u64 *deadline_ns);
 void rdmarpc_ep_set_busy_poll(struct rdmarpc_ep *ep, u32 usec);

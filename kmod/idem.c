@@ -227,13 +227,13 @@ static void rdmarpc_idem_answer_status(struct rdmarpc_sess *sess, u32 handle,
 	u32 len;
 
 	if (err) {
-		rdmarpc_sess_reply(sess, handle, err, 0, NULL);
+		rdmarpc_sess_reply(sess, handle, err, 0, NULL, NULL);
 		return;
 	}
 	len = min_t(size_t, strlen(why), RR_MSG_INLINE);
 	rr_msg_init(&msg, len);
 	memcpy(msg.inl, why, len);
-	rdmarpc_sess_reply(sess, handle, 0, status, &msg);
+	rdmarpc_sess_reply(sess, handle, 0, status, &msg, NULL);
 }
 
 static void rdmarpc_idem_take_joiners(struct rdmarpc_idem *e,
@@ -302,9 +302,11 @@ static void rdmarpc_idem_hit_work(struct work_struct *work)
 	struct rr_msg msg;
 
 	if (rdmarpc_idem_copy(&msg, &h->e->resp))
-		rdmarpc_sess_reply(h->sess, h->handle, -ENOMEM, 0, NULL);
+		rdmarpc_sess_reply(h->sess, h->handle, -ENOMEM, 0, NULL,
+				   NULL);
 	else
-		rdmarpc_sess_reply(h->sess, h->handle, 0, h->e->status, &msg);
+		rdmarpc_sess_reply(h->sess, h->handle, 0, h->e->status, &msg,
+				   NULL);
 	rdmarpc_sess_put(h->sess);
 	rdmarpc_idem_put(h->e);
 	kfree(h);
@@ -397,7 +399,8 @@ int rdmarpc_idem_deliver(struct rdmarpc_sess *sess, u32 handle, u32 method,
 		return RDMARPC_IDEM_TAKEN;
 	case RDMARPC_IDEM_HIT_INLINE:
 		atomic64_inc(&rdmarpc_idem_ctr.hits);
-		rdmarpc_sess_reply(sess, handle, 0, found.status, &found.inl);
+		rdmarpc_sess_reply(sess, handle, 0, found.status, &found.inl,
+				   NULL);
 		return RDMARPC_IDEM_TAKEN;
 	case RDMARPC_IDEM_HIT_WORK:
 		if (rdmarpc_idem_queue_hit(found.e, sess, handle))
@@ -421,9 +424,11 @@ static void rdmarpc_idem_answer_joiners(struct list_head *joiners,
 
 	list_for_each_entry_safe(j, tmp, joiners, node) {
 		if (rdmarpc_idem_copy(&msg, resp))
-			rdmarpc_sess_reply(j->sess, j->handle, -ENOMEM, 0, NULL);
+			rdmarpc_sess_reply(j->sess, j->handle, -ENOMEM, 0,
+					   NULL, NULL);
 		else
-			rdmarpc_sess_reply(j->sess, j->handle, 0, status, &msg);
+			rdmarpc_sess_reply(j->sess, j->handle, 0, status, &msg,
+					   NULL);
 		rdmarpc_sess_put(j->sess);
 		kfree(j);
 	}

@@ -209,6 +209,7 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_port_ctr[] = {
 #define RDMARPC_NL_SSTAT_REQUESTS	requests
 #define RDMARPC_NL_SSTAT_CANCELS	cancels
 #define RDMARPC_NL_SSTAT_SPURIOUS_RTOS	spurious_rtos
+#define RDMARPC_NL_SSTAT_TX_PACKED	tx_packed
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_sess_ctr[] = {
 #define RDMARPC_SESS_COUNTER(NAME, ...) \

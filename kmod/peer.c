@@ -459,16 +459,17 @@ static void rdmarpc_peer_grow(struct rdmarpc_peer *peer)
 	}
 }
 
-/* Start @kc on a session with a free slot; peer->lock held. */
+/* Start @kc on a session with a free slot (within @b); peer->lock held. */
 static int rdmarpc_peer_start(struct rdmarpc_peer *peer,
-			      struct rdmarpc_kcall *kc)
+			      struct rdmarpc_kcall *kc,
+			      struct rdmarpc_sess_batch *b)
 {
 	struct rdmarpc_sess *s;
 	int ret;
 
 	lockdep_assert_held(&peer->lock);
 	list_for_each_entry(s, &peer->sessions, peer_node) {
-		ret = rdmarpc_sess_start_call(s, kc);
+		ret = rdmarpc_sess_start_call(s, kc, b);
 		if (!ret || ret == -EMSGSIZE)
 			return ret;
 	}
@@ -536,7 +537,7 @@ void rdmarpc_peer_kick(struct rdmarpc_peer *peer)
 	while ((kc = list_first_entry_or_null(&peer->waitq,
 					      struct rdmarpc_kcall, node))) {
 		list_del_init(&kc->node);
-		ret = rdmarpc_peer_start(peer, kc);
+		ret = rdmarpc_peer_start(peer, kc, NULL);
 		if (ret == -EBUSY) {
 			list_add(&kc->node, &peer->waitq);
 			break;
@@ -639,7 +640,8 @@ struct rdmarpc_peer *rdmarpc_peer_lookup(const char *name,
 	return peer;
 }
 
-int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
+int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc,
+		      struct rdmarpc_sess_batch *b)
 {
 	unsigned int ms = kc->timeout_ms ?: READ_ONCE(rdmarpc_call_timeout_ms);
 	int ret;
@@ -673,7 +675,8 @@ int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc)
 		spin_unlock_bh(&peer->lock);
 		return -ENODEV;
 	}
-	ret = list_empty(&peer->waitq) ? rdmarpc_peer_start(peer, kc) : -EBUSY;
+	ret = list_empty(&peer->waitq) ? rdmarpc_peer_start(peer, kc, b) :
+					 -EBUSY;
 	if (ret == -EBUSY) {
 		list_add_tail(&kc->node, &peer->waitq);
 		/* It fails at its own deadline if no slot frees before. */

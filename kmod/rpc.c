@@ -140,6 +140,11 @@ bool rdmarpc_ep_busy_poll(struct rdmarpc_ep *ep, bool (*cond)(void *arg),
 	return met;
 }
 
+void rdmarpc_ep_batch_end(struct rdmarpc_sess_batch *b)
+{
+	rdmarpc_sess_batch_end(b);
+}
+
 /*
  * The wait of a batch (REAP, RECV_BATCH) that has taken @n entries and
  * finds nothing more to take.  Returns 1 when @ready(@ep) may hold now

@@ -208,7 +208,7 @@ void rdmarpc_ep_answer_status(struct rdmarpc_sess *sess, u32 handle,
 	len = vsnprintf((char *)msg.inl, sizeof(msg.inl), fmt, args);
 	va_end(args);
 	rr_msg_init(&msg, min_t(u32, len, sizeof(msg.inl) - 1));
-	rdmarpc_sess_reply(sess, handle, 0, status, &msg);
+	rdmarpc_sess_reply(sess, handle, 0, status, &msg, NULL);
 }
 
 /* The caller stopped waiting at @deadline_ns: answer, do not deliver. */
@@ -395,12 +395,16 @@ static void rdmarpc_req_release(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
 	kfree(r);
 }
 
-/* Answer @r with @err (if nonzero) or @status and @resp, and free it. */
+/*
+ * Answer @r with @err (if nonzero) or @status and @resp, within batch @b
+ * if not NULL, and free it.
+ */
 static void rdmarpc_req_answer(struct rdmarpc_ep *ep, struct rdmarpc_req *r,
-			       int err, s32 status, struct rr_msg *resp)
+			       int err, s32 status, struct rr_msg *resp,
+			       struct rdmarpc_sess_batch *b)
 {
 	/* -ENODEV/-ECONNRESET: the caller's side fails on its own. */
-	rdmarpc_sess_reply(r->sess, r->handle, err, status, resp);
+	rdmarpc_sess_reply(r->sess, r->handle, err, status, resp, b);
 	rdmarpc_req_release(ep, r, err, status);
 }
 
@@ -566,7 +570,7 @@ static struct rdmarpc_req *rdmarpc_ep_unhold(struct rdmarpc_ep *ep, u64 id)
 }
 
 int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
-		     u64 len)
+		     u64 len, struct rdmarpc_sess_batch *b)
 {
 	struct rdmarpc_req *r;
 	struct rr_msg msg;
@@ -592,7 +596,7 @@ int rdmarpc_ep_reply(struct rdmarpc_ep *ep, u64 id, s32 status, u64 buf,
 		rdmarpc_idem_done(r->idem, status, &msg);
 		r->idem = NULL;
 	}
-	rdmarpc_req_answer(ep, r, 0, status, &msg);
+	rdmarpc_req_answer(ep, r, 0, status, &msg, b);
 	/* In case the session layer did not take it. */
 	rr_msg_free(&msg);
 	return 0;
@@ -680,11 +684,11 @@ void rdmarpc_ep_abort_requests(struct rdmarpc_ep *ep)
 
 	xa_for_each(&ep->held, id, r) {
 		xa_erase(&ep->held, id);
-		rdmarpc_req_answer(ep, r, -ECONNABORTED, 0, NULL);
+		rdmarpc_req_answer(ep, r, -ECONNABORTED, 0, NULL, NULL);
 		rdmarpc_count(requests_aborted);
 	}
 	while ((r = rdmarpc_ep_take_req(ep))) {
-		rdmarpc_req_answer(ep, r, -ECONNABORTED, 0, NULL);
+		rdmarpc_req_answer(ep, r, -ECONNABORTED, 0, NULL, NULL);
 		rdmarpc_count(requests_aborted);
 	}
 }

@@ -474,7 +474,7 @@ static void rdmarpc_sess_drain(struct rdmarpc_sess *s, struct list_head *done,
 			ret = rdmarpc_sess_deliver(s, d);
 		}
 		if (ret && ret != -ECONNRESET)
-			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL);
+			rdmarpc_sess_reply(s, d->handle, ret, 0, NULL, NULL);
 		rr_msg_free(&d->req);
 		kfree(d);
 	}
@@ -800,9 +800,48 @@ bool rdmarpc_sess_alive(struct rdmarpc_sess *s)
 	return !READ_ONCE(s->dead);
 }
 
+/* ---- Batches ---- */
+
+/* Hold @s's sends back until @b ends (if @b has room). */
+static void rdmarpc_sess_batch_join(struct rdmarpc_sess *s,
+				    struct rdmarpc_sess_batch *b)
+{
+	u32 i;
+
+	lockdep_assert_held(&s->lock);
+	if (!b)
+		return;
+	for (i = 0; i < b->n; i++)
+		if (b->sess[i] == s)
+			return;
+	if (b->n == RDMARPC_BATCH_SESS)
+		return;
+	kref_get(&s->ref);
+	rr_session_cork(s->core);
+	b->sess[b->n++] = s;
+}
+
+void rdmarpc_sess_batch_end(struct rdmarpc_sess_batch *b)
+{
+	struct rdmarpc_sess *s;
+
+	while (b->n) {
+		s = b->sess[--b->n];
+		spin_lock_bh(&s->lock);
+		/* A dead session's core is going: nothing to send. */
+		if (!s->dead && s->core) {
+			rr_session_uncork(s->core);
+			rdmarpc_sess_arm(s, ktime_get_ns());
+		}
+		spin_unlock_bh(&s->lock);
+		rdmarpc_sess_put(s);
+	}
+}
+
 /* ---- Client calls ---- */
 
-int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
+int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc,
+			    struct rdmarpc_sess_batch *b)
 {
 	struct rr_call_opts opts;
 	u64 now = ktime_get_ns();
@@ -814,6 +853,7 @@ int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 		ret = s->dead ? s->dead_err : -EBUSY;
 		goto out_unlock;
 	}
+	rdmarpc_sess_batch_join(s, b);
 	/* The server learns how long the caller waits, and the key. */
 	opts.deadline = kc->deadline_ns;
 	opts.flags = 0;
@@ -856,7 +896,8 @@ int rdmarpc_sess_cancel_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc)
 /* ---- Server replies ---- */
 
 int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
-		       s32 status, struct rr_msg *resp)
+		       s32 status, struct rr_msg *resp,
+		       struct rdmarpc_sess_batch *b)
 {
 	struct rr_msg empty = { .len = 0 };
 	u32 len;
@@ -874,6 +915,7 @@ int rdmarpc_sess_reply(struct rdmarpc_sess *s, u32 handle, int err,
 		rr_msg_free(resp);
 		return ret;
 	}
+	rdmarpc_sess_batch_join(s, b);
 	if (err)
 		ret = rr_server_reply_err(s->core, handle,
 					  err < -RR_MAX_ERRNO || err > 0 ?

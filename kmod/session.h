@@ -42,6 +42,24 @@ struct rdmarpc_sess;
  * it), any other error the peer's module answers with, or, for a call that
  * waited for a new session, the connect's error (rdmarpc_peer_lookup()).
  */
+/*
+ * The calls and replies of one batch (a SUBMIT or REPLY_BATCH ioctl): what
+ * they send to one session leaves packed, several packets to a datagram
+ * (rr_session_cork()), when rdmarpc_sess_batch_end() comes or a datagram
+ * is full.  Zero it to begin; the first RDMARPC_BATCH_SESS sessions a
+ * batch reaches are held back, each with a reference, the rest send at
+ * once.  End it before sleeping for long: the held sessions' timers and
+ * answers wait for it.
+ */
+#define RDMARPC_BATCH_SESS	8
+
+struct rdmarpc_sess_batch {
+	u32 n;
+	struct rdmarpc_sess *sess[RDMARPC_BATCH_SESS];
+};
+
+void rdmarpc_sess_batch_end(struct rdmarpc_sess_batch *b);
+
 struct rdmarpc_kcall {
 	u32 method;
 	u32 timeout_ms;			/* 0: the module's default */
@@ -81,13 +99,14 @@ void rdmarpc_peer_get(struct rdmarpc_peer *peer);
 void rdmarpc_peer_put(struct rdmarpc_peer *peer);
 
 /*
- * Start @kc on @peer.  Any context that may take a spinlock.  0: ->done
- * will run; until it has, the caller keeps its reference on @peer (a call
- * waiting for a slot holds none of its own).  Otherwise ->done will not
- * run and @kc->req is left to the caller: -ENODEV, -ECONNRESET (peer
- * down), -EMSGSIZE (beyond the peer's limit).
+ * Start @kc on @peer, within batch @b if not NULL.  Any context that may
+ * take a spinlock.  0: ->done will run; until it has, the caller keeps its
+ * reference on @peer (a call waiting for a slot holds none of its own).
+ * Otherwise ->done will not run and @kc->req is left to the caller:
+ * -ENODEV, -ECONNRESET (peer down), -EMSGSIZE (beyond the peer's limit).
  */
-int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc);
+int rdmarpc_peer_call(struct rdmarpc_peer *peer, struct rdmarpc_kcall *kc,
+		      struct rdmarpc_sess_batch *b);
 
 /*
  * Cancel @kc: 0 if ->done(-ECANCELED) ran or will run promptly; -ENOENT if
@@ -140,12 +159,13 @@ void rdmarpc_sess_set_server_ops(const struct rdmarpc_server_ops *ops);
 /*
  * Answer request @handle of @sess: @err 0 sends @status and @resp (moved
  * from; may be NULL for an empty response), a negative errno sends that
- * error instead (the caller's ->done sees it as @err).  Any context but
- * hard IRQ.  -ENODEV/-ECONNRESET if the session is gone (the reply is
- * dropped; the caller's side fails on its own).
+ * error instead (the caller's ->done sees it as @err), within batch @b if
+ * not NULL.  Any context but hard IRQ.  -ENODEV/-ECONNRESET if the session
+ * is gone (the reply is dropped; the caller's side fails on its own).
  */
 int rdmarpc_sess_reply(struct rdmarpc_sess *sess, u32 handle, int err,
-		       s32 status, struct rr_msg *resp);
+		       s32 status, struct rr_msg *resp,
+		       struct rdmarpc_sess_batch *b);
 void rdmarpc_sess_get(struct rdmarpc_sess *sess);
 void rdmarpc_sess_put(struct rdmarpc_sess *sess);
 

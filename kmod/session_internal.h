@@ -186,7 +186,8 @@ void rdmarpc_kcall_done(struct rdmarpc_kcall *kc, int err, s32 status,
  * Client: start @kc on @s; peer->lock held.  0, -EBUSY (no free slot, or
  * not active yet), -EMSGSIZE, -ENOMEM, or the error of a dead session.
  */
-int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc);
+int rdmarpc_sess_start_call(struct rdmarpc_sess *s, struct rdmarpc_kcall *kc,
+			    struct rdmarpc_sess_batch *b);
 /* Client: cancel @kc if it is in flight on @s; peer->lock held. */
 int rdmarpc_sess_cancel_call(struct rdmarpc_sess *s,
 			     struct rdmarpc_kcall *kc);

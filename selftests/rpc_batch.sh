@@ -13,6 +13,8 @@
 #    response carries exactly its own request's bytes;
 #  - the same with busy polling: on the client only, then on the server
 #    too (--busy-poll on both ends);
+#  - the calls of one SUBMIT and the answers of one REPLY_BATCH to the
+#    same session leave packed, several to a datagram (tx_packed);
 #  - a server told to serve exactly N requests takes no more than N from
 #    its batches and exits 0 after answering them;
 #  - the servers ran until stopped.
@@ -32,7 +34,7 @@ else
 	DIV=1 SECS=150 CALL_MS=60000
 fi
 
-ktap_plan 17
+ktap_plan 18
 ktap_require_rdma
 
 trap 'stop_server' EXIT
@@ -119,8 +121,15 @@ for spec in "64 2000 64" "$((pl + 1)) 640 64" "65536 256 32" "1m 32 16"; do
 		--concurrency "$conc"
 done
 helper_clients "batch server: 4 processes x 2 endpoints, $((100 / DIV)) synchronous calls each of 0..$((3 * mtu)) bytes: all intact"
+c0=$(stat_sum client tx_packed)
+s0=$(stat_sum server tx_packed)
 bench_verify "batch server: rdmarpc-bench --verify, 32 B, concurrency 64" \
 	--size 32 --concurrency 64 --duration 2
+c1=$(stat_sum client tx_packed)
+s1=$(stat_sum server tx_packed)
+[ "$c1" -gt "$c0" ] && [ "$s1" -gt "$s0" ]
+st=$?
+ktap_check "calls of one SUBMIT and answers of one REPLY_BATCH share datagrams: $((c1 - c0)) request and $((s1 - s0)) response packets sent behind another (session tx_packed)" $st
 bench_verify "batch server: rdmarpc-bench --verify --busy-poll $BUSY_US (client only), concurrency 1" \
 	--size 32 --concurrency 1 --duration 2 --busy-poll "$BUSY_US"
 stop_and_check "sleeping batch server"

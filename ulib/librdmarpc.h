@@ -239,6 +239,7 @@ struct rdmarpc_sess_stats {
 	uint64_t requests;
 	uint64_t cancels;		/* server: the caller gave up (CANCEL) */
 	uint64_t spurious_rtos;		/* client: rto_fires found spurious */
+	uint64_t tx_packed;		/* sent behind another in a datagram */
 	/* Bit (1 << RDMARPC_SSTAT_A_x) set for each counter the kernel sent. */
 	uint32_t present;
 };

@@ -65,6 +65,8 @@ RDMARPC_SESS_COUNTER(CANCELS, cancels)
  * resent); the window each cut is given back.
  */
 RDMARPC_SESS_COUNTER(SPURIOUS_RTOS, spurious_rtos)
+/* Packets that went in a datagram behind another of the session's. */
+RDMARPC_SESS_COUNTER(TX_PACKED, tx_packed)
 #undef RDMARPC_SESS_COUNTER
 #endif
 

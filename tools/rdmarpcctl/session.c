@@ -20,17 +20,18 @@ void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s)
 	ctl_counters_json(j, map, CTL_N(map), s, s->present);
 }
 
-/* "stats: tx 10 pkts 1000 bytes, rx ..., retransmits 0, ..." (one line) */
+/* "stats: tx 10 pkts 1000 bytes 2 packed, rx ..., retransmits 0, ..." */
 void sess_stats_print(const struct rdmarpc_sess_stats *s)
 {
-	printf("stats: tx %" PRIu64 " pkts %" PRIu64 " bytes, rx %" PRIu64
+	printf("stats: tx %" PRIu64 " pkts %" PRIu64 " bytes %" PRIu64
+	       " packed, rx %" PRIu64
 	       " pkts %" PRIu64 " bytes, retransmits %" PRIu64 ", rto-fires %"
 	       PRIu64 " spurious %" PRIu64 ", crc-drops %" PRIu64
 	       ", rx-drops %" PRIu64
 	       ", duplicates %" PRIu64 " pkts %" PRIu64 " reqs, credit-stalls %"
 	       PRIu64 ", calls %" PRIu64 " ok %" PRIu64 " failed, requests %"
 	       PRIu64 " cancelled %" PRIu64 "\n", s->tx_packets, s->tx_bytes,
-	       s->rx_packets, s->rx_bytes, s->retransmits, s->rto_fires,
+	       s->tx_packed, s->rx_packets, s->rx_bytes, s->retransmits, s->rto_fires,
 	       s->spurious_rtos, s->crc_drops, s->rx_drops, s->dup_packets,
 	       s->dup_requests, s->credit_stalls, s->calls_ok, s->calls_failed,
 	       s->requests, s->cancels);

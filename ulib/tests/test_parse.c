@@ -1395,7 +1395,8 @@ TEST(session_stats_all)
 	EXPECT_EQ(s.stats.cancels, (1ULL << 33) + RDMARPC_SSTAT_A_CANCELS);
 	EXPECT_EQ(s.stats.spurious_rtos,
 		  (1ULL << 33) + RDMARPC_SSTAT_A_SPURIOUS_RTOS);
-	EXPECT_EQ(s.stats.present, 0xffffU << RDMARPC_SSTAT_A_TX_PACKETS);
+	EXPECT_EQ(s.stats.tx_packed, (1ULL << 33) + RDMARPC_SSTAT_A_TX_PACKED);
+	EXPECT_EQ(s.stats.present, 0x1ffffU << RDMARPC_SSTAT_A_TX_PACKETS);
 }
 
 /* ---- the lists of counters (rdmarpc_counters.h) ---- */
@@ -1447,6 +1448,7 @@ TEST(counter_lists)
 		"retransmits", "rto_fires", "crc_drops", "rx_drops",
 		"dup_packets", "dup_requests", "credit_stalls", "calls_ok",
 		"calls_failed", "requests", "cancels", "spurious_rtos",
+		"tx_packed",
 	};
 	static const struct counter_row hs[] = {
 #define RDMARPC_HS_COUNTER(NAME, name) { RDMARPC_HSTAT_A_##NAME, #name },
