@@ -29,14 +29,29 @@ static void reseal(u8 *buf, u32 len)
 	rr_put_le32(buf, rr_wire_crc(buf, len - RR_HDR_LEN));
 }
 
-/* Parse from an exact-size heap copy: ASan catches any over-read. */
-static int parse_exact(const u8 *buf, u32 len, struct rr_pkt *pkt)
+/* An exact-size heap copy of @len bytes: ASan catches any over-read. */
+static u8 *exact_copy(const u8 *buf, u32 len)
 {
 	u8 *copy = malloc(len ? len : 1);
-	int ret;
 
 	memcpy(copy, buf, len);
-	ret = rr_wire_parse(copy, len, pkt);
+	return copy;
+}
+
+static int parse_exact(const u8 *buf, u32 len, struct rr_pkt *pkt)
+{
+	u8 *copy = exact_copy(buf, len);
+	int ret = rr_wire_parse(copy, len, pkt);
+
+	free(copy);
+	return ret;
+}
+
+static int pkt_len_exact(const u8 *buf, u32 len, u32 seg)
+{
+	u8 *copy = exact_copy(buf, len);
+	int ret = rr_wire_pkt_len(copy, len, seg);
+
 	free(copy);
 	return ret;
 }
@@ -314,22 +329,11 @@ TEST(wire_peek_pkt)
 	ASSERT_EQ(rr_wire_peek_pkt(buf, RR_HDR_LEN - 1, &p), -EINVAL);
 }
 
-/* Pkt_len from an exact-size heap copy, as parse_exact. */
-static int pkt_len_exact(const u8 *buf, u32 len, u32 seg)
-{
-	u8 *copy = malloc(len ? len : 1);
-	int ret;
-
-	memcpy(copy, buf, len);
-	ret = rr_wire_pkt_len(copy, len, seg);
-	free(copy);
-	return ret;
-}
-
 /* The length a packet implies, for every kind, segment and truncation. */
 TEST(wire_pkt_len_from_the_header)
 {
 	static const u32 segs[] = { 1, 7, 224, 992, 65504 };
+	struct rr_pkt pk;
 	u8 buf[2 * 1024];
 	u32 n, i, seg, j;
 
@@ -354,8 +358,6 @@ TEST(wire_pkt_len_from_the_header)
 				n = build(buf, RR_PKT_REQ, 0, 1, i, len, 0,
 					  plen, true);
 				ASSERT_EQ(pkt_len_exact(buf, n, seg), (int)n);
-				struct rr_pkt pk;
-
 				ASSERT_EQ(parse_exact(buf, n, &pk), 0);
 				/* a byte short: refused */
 				if (plen)
