@@ -472,6 +472,12 @@ static struct rdmarpc_ucall *rdmarpc_call_unpark(struct rdmarpc_ep *ep,
 	struct rdmarpc_ucall *uc, *found = NULL;
 	pid_t me = task_pid_nr(current);
 
+	/*
+	 * Only this thread parks its calls, so an empty list seen without
+	 * the lock has none of them: the common CALL takes no lock here.
+	 */
+	if (list_empty(&ep->parked))
+		return NULL;
 	spin_lock_irq(&ep->lock);
 	list_for_each_entry(uc, &ep->parked, park_node) {
 		if (uc->parked_by == me) {
