@@ -58,9 +58,12 @@ on_both() {
 }
 
 # start_server PATTERN CMD: spawn the shell command CMD on the peer and
-# wait (30 s at most) for PATTERN in its output.  Sets SERVER to its handle.
+# wait (30 s at most; 150 s on the debug kernel, where a server on the
+# second guest took longer than 30 s to start) for PATTERN in its output.
+# Sets SERVER to its handle.
 start_server() {
 	local pat=$1 cmd=$2 end=$((SECONDS + 30))
+	[ "${RDMARPC_DEBUG_LANE:-0}" = 1 ] && end=$((SECONDS + 150))
 	SERVER=$(peer_spawn "$cmd") || return 1
 	while [ "$SECONDS" -le "$end" ]; do
 		peer_log "$SERVER" | grep -q -- "$pat" && return 0
