@@ -268,6 +268,16 @@ static void fz_reply(struct fz_in *in)
 		rr_msg_free(&m);
 }
 
+/* Up to five of @op with @s corked: their packets share datagrams. */
+static void fz_corked(struct rr_session *s, struct fz_in *in,
+		      void (*op)(struct fz_in *in))
+{
+	rr_session_cork(s);
+	for (u32 i = fz_u8(in) % 6; i; i--)
+		op(in);
+	rr_session_uncork(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_in in = { data, size };
@@ -307,10 +317,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			}
 			/* calls started together share datagrams */
-			rr_session_cork(st.c.s);
-			for (i = fz_u8(&in) % 6; i; i--)
-				fz_call(&in);
-			rr_session_uncork(st.c.s);
+			fz_corked(st.c.s, &in, fz_call);
 			break;
 		case 1:
 		case 2:
@@ -352,10 +359,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fz_reply(&in);
 				break;
 			}
-			rr_session_cork(st.srv.s);
-			for (i = fz_u8(&in) % 6; i; i--)
-				fz_reply(&in);
-			rr_session_uncork(st.srv.s);
+			fz_corked(st.srv.s, &in, fz_reply);
 			break;
 		case 9:	{	/* a cancelled call never completes */
 			u32 k = fz_u8(&in) % FZ_COOKIES;
