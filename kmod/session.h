@@ -29,6 +29,25 @@ struct rdmarpc_peer;
 struct rdmarpc_sess;
 
 /*
+ * The calls and replies of one batch (a SUBMIT or REPLY_BATCH ioctl): what
+ * they send to one session leaves packed, several packets to a datagram
+ * (rr_session_cork()), when rdmarpc_sess_batch_end() comes or a datagram
+ * is full.  Zero it to begin; the first RDMARPC_BATCH_SESS sessions a
+ * batch reaches are held back, each with a reference, the rest send at
+ * once.  End it before sleeping for long: the held sessions' timers and
+ * answers wait for it.
+ */
+#define RDMARPC_BATCH_SESS	8
+
+struct rdmarpc_sess_batch {
+	u32 n;
+	/* Each holds a reference until rdmarpc_sess_batch_end(). */
+	struct rdmarpc_sess *sess[RDMARPC_BATCH_SESS];
+};
+
+void rdmarpc_sess_batch_end(struct rdmarpc_sess_batch *b);
+
+/*
  * One call.  The issuer owns the memory; the session layer uses it from
  * rdmarpc_peer_call() until ->done has returned.
  *
@@ -42,24 +61,6 @@ struct rdmarpc_sess;
  * it), any other error the peer's module answers with, or, for a call that
  * waited for a new session, the connect's error (rdmarpc_peer_lookup()).
  */
-/*
- * The calls and replies of one batch (a SUBMIT or REPLY_BATCH ioctl): what
- * they send to one session leaves packed, several packets to a datagram
- * (rr_session_cork()), when rdmarpc_sess_batch_end() comes or a datagram
- * is full.  Zero it to begin; the first RDMARPC_BATCH_SESS sessions a
- * batch reaches are held back, each with a reference, the rest send at
- * once.  End it before sleeping for long: the held sessions' timers and
- * answers wait for it.
- */
-#define RDMARPC_BATCH_SESS	8
-
-struct rdmarpc_sess_batch {
-	u32 n;
-	struct rdmarpc_sess *sess[RDMARPC_BATCH_SESS];
-};
-
-void rdmarpc_sess_batch_end(struct rdmarpc_sess_batch *b);
-
 struct rdmarpc_kcall {
 	u32 method;
 	u32 timeout_ms;			/* 0: the module's default */

@@ -184,10 +184,10 @@ int rr_wire_pkt_len(const void *buf, size_t len, u32 seg)
 }
 
 /*
- * Parse and validate one packet that fills @buf.  Returns 0, -EINVAL for a malformed
- * packet (short, bad kind/flags/fields), -EPROTO/-EPROTONOSUPPORT for a
- * foreign magic/version, -EMSGSIZE for a length beyond what the wire allows
- * and -EBADMSG for a CRC mismatch.
+ * Parse and validate one packet that fills @buf.  Returns 0, -EINVAL for a
+ * malformed packet (short, bad kind/flags/fields), -EPROTO/-EPROTONOSUPPORT
+ * for a foreign magic/version, -EMSGSIZE for a length beyond what the wire
+ * allows and -EBADMSG for a CRC mismatch.
  */
 int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
 {
