@@ -156,13 +156,11 @@ struct rr_session {
 	bool tx_stalled;
 	/*
 	 * Packing: while @cork is above zero, packets go into the send
-	 * buffer @pack (@pack_len bytes so far, @pack_pkts packets) and the
-	 * buffer leaves when the next packet does not fit or the last
-	 * rr_session_uncork() comes.
+	 * buffer @pack (@pack_len bytes so far) and the buffer leaves when
+	 * the next packet does not fit or the last rr_session_uncork() comes.
 	 */
 	u32 cork;
 	u32 pack_len;
-	u32 pack_pkts;
 	u8 *pack;
 	int closed;		/* client: error for new calls, 0 if open */
 	int rx_slot;		/* server: slot delivered from rx, or -1 */
@@ -296,7 +294,6 @@ static void rr_tx_flush(struct rr_session *s)
 	if (!s->pack)
 		return;
 	s->ops->tx_send(s->ctx, s->pack, s->pack_len);
-	s->st.tx_packed += s->pack_pkts - 1;
 	s->pack = NULL;
 }
 
@@ -323,7 +320,6 @@ static u8 *rr_tx_get(struct rr_session *s, u32 len)
 	if (s->cork) {
 		s->pack = buf;
 		s->pack_len = 0;
-		s->pack_pkts = 0;
 	}
 	return buf;
 }
@@ -339,8 +335,10 @@ static inline void rr_tx_send(struct rr_session *s, void *buf,
 	s->st.tx_pkts++;
 	s->st.tx_bytes += len;
 	if (s->pack) {
+		/* Behind another packet of the open datagram? */
+		if (s->pack_len)
+			s->st.tx_packed++;
 		s->pack_len += len;
-		s->pack_pkts++;
 		return;
 	}
 	s->ops->tx_send(s->ctx, buf, len);
