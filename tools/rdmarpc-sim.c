@@ -31,7 +31,7 @@ static void usage(FILE *f)
 "  --slots N --credits N --max-msg BYTES\n"
 "  --rto-init-us US --rto-min-us US --rto-max-us US --max-retries N\n"
 "  --call-timeout-us US  give up on a call after this long (0: never)\n"
-"  --cc aimd|fixed --init-cwnd N --no-crc\n"
+"  --cc aimd|delay|fixed --init-cwnd N --no-crc\n"
 "  --handler-us US     the server answers this long after the request\n"
 "  --no-pack           calls started together and answers due together\n"
 "                      leave one datagram each (default: packed)\n"
@@ -222,10 +222,12 @@ int main(int argc, char **argv)
 		case OPT_CC:
 			if (!strcmp(optarg, "aimd")) {
 				cfg.params.cc_algo = RR_CC_AIMD;
+			} else if (!strcmp(optarg, "delay")) {
+				cfg.params.cc_algo = RR_CC_DELAY;
 			} else if (!strcmp(optarg, "fixed")) {
 				cfg.params.cc_algo = RR_CC_FIXED;
 			} else {
-				fprintf(stderr, "rdmarpc-sim: --cc aimd|fixed\n");
+				fprintf(stderr, "rdmarpc-sim: --cc aimd|delay|fixed\n");
 				return 2;
 			}
 			break;

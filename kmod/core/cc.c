@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AIMD congestion window (see cc.h).
+ * Congestion windows: AIMD and delay-based (see cc.h).
  */
 #include "cc.h"
 
@@ -15,6 +15,10 @@ void rr_cc_init(struct rr_cc *cc, u32 algo, u32 init, u32 max)
 	cc->recover_until = 0;
 	cc->decreases = 0;
 	cc->undo_ok = false;
+	cc->min_rtt = 0;
+	cc->min_rtt_at = 0;
+	cc->round_end = 0;
+	cc->round_min = 0;
 }
 
 /*
@@ -55,5 +59,53 @@ bool rr_cc_undo(struct rr_cc *cc)
 	cc->ssthresh = max_t(u32, cc->ssthresh, cc->prior_ssthresh);
 	cc->acked = 0;
 	cc->recover_until = 0;
+	return true;
+}
+
+/*
+ * RR_CC_DELAY: a round trip of @rtt ns was measured at @now.  Rounds last
+ * the path's minimum RTT; at a round's end its smallest sample decides.
+ * Returns true if the window was reduced.
+ */
+bool rr_cc_on_rtt(struct rr_cc *cc, u64 now, u64 rtt)
+{
+	u64 d, target;
+	u32 cut;
+
+	if (cc->algo != RR_CC_DELAY || !rtt)
+		return false;
+	if (!cc->min_rtt || rtt < cc->min_rtt) {
+		cc->min_rtt = rtt;
+		cc->min_rtt_at = now;
+	}
+	if (!cc->round_min || rtt < cc->round_min)
+		cc->round_min = rtt;
+	if (now < cc->round_end)
+		return false;
+	d = cc->round_min;
+	cc->round_min = 0;
+	/* A path that got longer: its old minimum stops being the base. */
+	if (now - cc->min_rtt_at > RR_CC_MIN_RTT_NS) {
+		cc->min_rtt = d;
+		cc->min_rtt_at = now;
+	}
+	cc->round_end = now + cc->min_rtt;
+	target = cc->min_rtt + max_t(u64, cc->min_rtt / 2, RR_CC_SLACK_NS);
+	if (d <= target) {
+		if (cc->cwnd >= cc->ssthresh && cc->cwnd < cc->max)
+			cc->cwnd++;
+		return false;
+	}
+	if (cc->cwnd == 1) {
+		cc->ssthresh = 1;
+		return false;
+	}
+	/* Shrink by (d - target) / (4 d): under a quarter, one at least. */
+	cut = (u32)div64_u64((u64)cc->cwnd * (d - target), 4 * d);
+	cc->cwnd -= max_t(u32, cut, 1);
+	cc->ssthresh = cc->cwnd;
+	cc->acked = 0;
+	cc->undo_ok = false;
+	cc->decreases++;
 	return true;
 }

@@ -627,7 +627,7 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 					 bool rtx, u64 now)
 {
 	u32 win = rr_window(s), k = 1;
-	u8 flags;
+	u8 flags = 0;
 	int err;
 
 	if (c->phase == RR_C_REQ) {
@@ -671,7 +671,12 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 			c->timing = RR_TIME_NONE;
 	} else {
 		c->next_new = i + k;
-		if (c->timing == RR_TIME_NONE) {
+		/*
+		 * A request packet is timed only if it asks for an ack at
+		 * once: the others wait for the end of their run.
+		 */
+		if (c->timing == RR_TIME_NONE &&
+		    (c->phase != RR_C_REQ || (flags & RR_F_ACKNOW))) {
 			c->timing = c->phase == RR_C_REQ ? RR_TIME_REQ :
 							   RR_TIME_RFR;
 			c->timed_idx = i;
@@ -736,6 +741,21 @@ static void rr_client_pump(struct rr_session *s, u64 now)
 blocked:
 	s->blocked = true;
 	s->pump_next = j;
+}
+
+/*
+ * The packet @c was timing is answered: a round trip for the RTO, and for
+ * the delay controller, which may cut the window.
+ */
+static __always_inline void rr_sample(struct rr_session *s,
+				      struct rr_cslot *c, u64 now)
+{
+	u64 m = now - c->timed_at;
+
+	rr_rtt_sample(&s->rtt, m);
+	if (unlikely(s->cc.algo == RR_CC_DELAY) &&
+	    rr_cc_on_rtt(&s->cc, now, m))
+		s->st.cwnd_decreases++;
 }
 
 /*
@@ -817,7 +837,7 @@ static noinline int rr_client_ack(struct rr_session *s, struct rr_cslot *c,
 	if (!newly)
 		return 0;
 	if (timed && rr_map_test(m, c->timed_idx)) {
-		rr_rtt_sample(&s->rtt, now - c->timed_at);
+		rr_sample(s, c, now);
 		c->timing = RR_TIME_NONE;
 	}
 	if (pkt->flags & RR_F_REPLY)
@@ -877,7 +897,7 @@ static int rr_cslot_start_resp(struct rr_session *s, struct rr_cslot *c,
 	 * request packet being timed (approximately, if several were out).
 	 */
 	if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY) && !pkt->idx)
-		rr_rtt_sample(&s->rtt, now - c->timed_at);
+		rr_sample(s, c, now);
 	c->timing = RR_TIME_NONE;
 	return 0;
 }
@@ -917,7 +937,7 @@ static noinline int rr_client_resp_slow(struct rr_session *s,
 			return err;
 	} else if (c->timing == RR_TIME_RFR && (pkt->flags & RR_F_REPLY) &&
 		   c->timed_idx == pkt->idx) {
-		rr_rtt_sample(&s->rtt, now - c->timed_at);
+		rr_sample(s, c, now);
 		c->timing = RR_TIME_NONE;
 	}
 	if (rr_map_test(m, pkt->idx)) {
@@ -959,7 +979,7 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 	if (c->phase != RR_C_RESP && !pkt->idx && !(pkt->flags & RR_F_ERR) &&
 	    pkt->plen == pkt->msg_len && pkt->msg_len <= s->small_max) {
 		if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY))
-			rr_rtt_sample(&s->rtt, now - c->timed_at);
+			rr_sample(s, c, now);
 		c->status = (s32)pkt->aux;
 		c->resp.len = pkt->msg_len;
 		memcpy(c->resp.inl, pkt->payload, pkt->plen);

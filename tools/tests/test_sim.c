@@ -284,6 +284,36 @@ TEST(sim_rtt_tail_timeouts_found_spurious)
 	}
 }
 
+/*
+ * The delay controller beside AIMD under a long RTT tail and no loss: it
+ * cuts on rounds late as a whole, not on every spurious timeout, and so
+ * finishes the same large calls sooner; with no tail both keep the window
+ * at the credits and take the same time.
+ */
+TEST(sim_delay_cc_under_rtt_tail)
+{
+	struct wl_cfg cfg;
+	struct wl_result aimd, delay;
+
+	wl_default(&cfg);
+	cfg.size = 65536;
+	cfg.rpcs = 300;
+	ASSERT_TRUE(run(&cfg, &aimd));
+	cfg.params.cc_algo = RR_CC_DELAY;
+	ASSERT_TRUE(run(&cfg, &delay));
+	ASSERT_EQ(delay.client.cwnd_decreases, 0);
+	ASSERT_EQ(delay.client_info.cwnd, cfg.params.credits);
+	ASSERT_EQ(delay.virtual_time_ns, aimd.virtual_time_ns);
+	cfg.net.tail = 0.01;
+	cfg.net.tail_ns = 2 * cfg.params.rto_min_ns;
+	cfg.params.cc_algo = RR_CC_AIMD;
+	ASSERT_TRUE(run(&cfg, &aimd));
+	cfg.params.cc_algo = RR_CC_DELAY;
+	ASSERT_TRUE(run(&cfg, &delay));
+	ASSERT_TRUE(delay.client.rto_fires < aimd.client.rto_fires);
+	ASSERT_TRUE(delay.virtual_time_ns < aimd.virtual_time_ns);
+}
+
 TEST(sim_edge_parameters)
 {
 	struct wl_cfg cfg;
