@@ -694,6 +694,8 @@ static int rdmarpc_hs_client_open(struct rdmarpc_sess *s,
 	rdmarpc_hs_watch_stop(&watch);
 	rdmarpc_hs_params(&p, min(s->mtu, a.mtu), a.slots, a.credits,
 			  a.max_msg, peer->crc);
+	/* Only a client's window is congestion controlled. */
+	p.cc_algo = peer->cc == RDMARPC_CC_DELAY ? RR_CC_DELAY : RR_CC_AIMD;
 	rdmarpc_hs_set_peer(s, &a);
 
 	conn = rdmarpc_live_new(sock, s);

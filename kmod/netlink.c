@@ -104,6 +104,7 @@ static const struct nla_policy rdmarpc_peer_add_policy[RDMARPC_A_MAX + 1] = {
 	[RDMARPC_A_PEER_TCP_PORT] = { .type = NLA_U16 },
 	[RDMARPC_A_PEER_CRC] = { .type = NLA_U8 },
 	[RDMARPC_A_PEER_PSK] = NLA_POLICY_EXACT_LEN(RDMARPC_PSK_LEN),
+	[RDMARPC_A_PEER_CC] = { .type = NLA_U8 },
 };
 
 static const struct nla_policy rdmarpc_peer_del_policy[RDMARPC_A_MAX + 1] = {
@@ -802,6 +803,7 @@ static int rdmarpc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *psk = info->attrs[RDMARPC_A_PEER_PSK];
 	struct nlattr *crc = info->attrs[RDMARPC_A_PEER_CRC];
+	struct nlattr *cc = info->attrs[RDMARPC_A_PEER_CC];
 	struct nlattr *port = info->attrs[RDMARPC_A_PEER_TCP_PORT];
 	__be32 ipv4;
 	int ret;
@@ -833,9 +835,15 @@ static int rdmarpc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, crc, "crc must be 0 or 1");
 		return -EINVAL;
 	}
+	if (cc && nla_get_u8(cc) > RDMARPC_CC_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, cc,
+				    "cc must be 0 (aimd) or 1 (delay)");
+		return -EINVAL;
+	}
 	ret = rdmarpc_peer_add(nla_data(info->attrs[RDMARPC_A_PEER_NAME]), ipv4,
 			       port ? nla_get_u16(port) : 0,
 			       crc ? nla_get_u8(crc) : -1,
+			       cc ? nla_get_u8(cc) : -1,
 			       psk ? nla_data(psk) : NULL);
 	if (ret == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[RDMARPC_A_PEER_NAME],
@@ -896,7 +904,8 @@ static int rdmarpc_nl_fill_peer(struct sk_buff *skb, struct rdmarpc_peer *peer,
 	    nla_put_in_addr(skb, RDMARPC_A_PEER_IPV4, peer->ipv4) ||
 	    nla_put_u16(skb, RDMARPC_A_PEER_TCP_PORT,
 			rdmarpc_peer_tcp_port(peer)) ||
-	    nla_put_u8(skb, RDMARPC_A_PEER_CRC, peer->crc))
+	    nla_put_u8(skb, RDMARPC_A_PEER_CRC, peer->crc) ||
+	    nla_put_u8(skb, RDMARPC_A_PEER_CC, peer->cc))
 		goto out_cancel;
 
 	spin_lock_bh(&peer->lock);

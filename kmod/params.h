@@ -22,6 +22,7 @@ extern unsigned int rdmarpc_send_depth;
 extern int rdmarpc_gid_index;
 extern unsigned short rdmarpc_tcp_port;
 extern bool rdmarpc_crc;
+extern unsigned int rdmarpc_cc;		/* enum rdmarpc_cc */
 extern unsigned int rdmarpc_call_timeout_ms;
 extern unsigned int rdmarpc_rto_min_us;
 extern unsigned int rdmarpc_rto_max_us;

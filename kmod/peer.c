@@ -98,6 +98,7 @@ static struct rdmarpc_peer *rdmarpc_peer_alloc(const char *name, __be32 ipv4,
 	peer->ipv4 = ipv4;
 	peer->tcp_port = tcp_port;
 	peer->crc = READ_ONCE(rdmarpc_crc);
+	peer->cc = READ_ONCE(rdmarpc_cc);
 	mutex_init(&peer->connect_lock);
 	mutex_init(&peer->event_lock);
 	INIT_WORK(&peer->connect_work, rdmarpc_peer_connect_work);
@@ -159,7 +160,7 @@ struct rdmarpc_peer *rdmarpc_peer_find_psk(__be32 ipv4)
 }
 
 int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
-		     const u8 *psk)
+		     int cc, const u8 *psk)
 {
 	struct rdmarpc_peer *peer;
 	int ret;
@@ -170,6 +171,8 @@ int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
 	peer->configured = true;
 	if (crc >= 0)
 		peer->crc = crc;
+	if (cc >= 0)
+		peer->cc = cc;
 	if (psk) {
 		peer->hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
 		if (IS_ERR(peer->hmac)) {

@@ -55,6 +55,7 @@ struct rdmarpc_peer {
 	u16 tcp_port;			/* 0: the module's port */
 	bool configured;		/* PEER_ADD, else created on demand */
 	bool crc;
+	u8 cc;				/* enum rdmarpc_cc */
 	bool has_psk;
 	/*
 	 * HMAC-SHA256 keyed with the pre-shared key, set up when the peer is
@@ -103,6 +104,7 @@ extern struct list_head rdmarpc_peers;
 extern unsigned int rdmarpc_peers_generation;
 
 int rdmarpc_peer_add(const char *name, __be32 ipv4, u16 tcp_port, int crc,
+		     int cc,
 		     const u8 *psk);
 int rdmarpc_peer_del(const char *name);
 /* A referenced peer whose address is @ipv4 with a key, or NULL. */

@@ -319,6 +319,7 @@ static int probe_netlink(const char *peer)
 	memset(&pc, 0, sizeof(pc));
 	snprintf(pc.name, sizeof(pc.name), "fault_probe.%d", (int)getpid());
 	pc.crc = -1;
+	pc.cc = -1;
 	rdmarpc_parse_addr(peer, &pc.ipv4, &pc.tcp_port);
 	NL_STEP("PEER_ADD", rdmarpc_peer_add(nl, &pc), EEXIST);
 	NL_STEP("PEER_GET", rdmarpc_peer_list(nl, &ps, &n));

@@ -10,6 +10,7 @@
  * Raw netlink sockets (no libnl) so that any byte can be sent.  Needs the
  * module loaded (it fails otherwise) and root; runs in the Soft-RoCE guest.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdint.h>
@@ -976,6 +977,114 @@ TEST_F(nl, unprivileged_needs_cap_net_admin)
 	/* Reading counters needs no privilege. */
 	EXPECT_EQ(0, u.stats_get);
 	EXPECT_EQ(1, u.stats_replies);
+}
+
+#define NL_PEER "nl_badinput.p"
+
+static void peer_add_req(struct req *r, uint16_t family, const char *name)
+{
+	req_init(r, family, RDMARPC_CMD_PEER_ADD, 0);
+	req_str(r, RDMARPC_A_PEER_NAME, name);
+	req_u32(r, RDMARPC_A_PEER_IPV4, htonl(0x0a4d0909));	/* 10.77.9.9 */
+}
+
+/*
+ * The RDMARPC_A_PEER_CC that a PEER_GET dump reports for peer @name, or a
+ * negative errno (-ENOENT: not listed, -EPROTO: listed without it).
+ */
+static int peer_cc(int fd, uint16_t family, const char *name)
+{
+	static _Alignas(4) unsigned char buf[65536];
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+	struct req r;
+	int found = -ENOENT;
+
+	req_init(&r, family, RDMARPC_CMD_PEER_GET, NLM_F_DUMP);
+	req_hdr(&r)->nlmsg_seq = 77;
+	if (send(fd, r.buf, r.len, 0) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+		int rem;
+
+		if (len < 0)
+			return errno == EINTR ? found : -errno;
+		rem = (int)len;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, rem);
+		     nlh = NLMSG_NEXT(nlh, rem)) {
+			const struct nlattr *n, *cc;
+
+			if (nlh->nlmsg_seq != 77)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR)
+				return found;
+			if (nlh->nlmsg_len < hdr)
+				continue;
+			n = find_attr((const unsigned char *)nlh + hdr,
+				      nlh->nlmsg_len - hdr,
+				      RDMARPC_A_PEER_NAME);
+			if (!n || strncmp(attr_data(n), name,
+					  n->nla_len - NLA_HDRLEN))
+				continue;
+			cc = find_attr((const unsigned char *)nlh + hdr,
+				       nlh->nlmsg_len - hdr, RDMARPC_A_PEER_CC);
+			found = cc && cc->nla_len == NLA_HDRLEN + 1 ?
+				*(const uint8_t *)attr_data(cc) : -EPROTO;
+		}
+	}
+}
+
+/*
+ * PEER_ADD's values out of range are refused with -EINVAL and a message,
+ * adding nothing; a congestion control given is the one the dump shows.
+ */
+TEST_F(nl, peer_add_values)
+{
+	static const char *const what[] = {
+		"crc 2", "cc RDMARPC_CC_MAX + 1", "tcp port 0",
+		"multicast address", "empty name",
+	};
+
+	for (int i = 0; i < 5; i++) {
+		peer_add_req(&self->req, self->family, i == 4 ? "" : NL_PEER);
+		switch (i) {
+		case 0:
+			req_u8(&self->req, RDMARPC_A_PEER_CRC, 2);
+			break;
+		case 1:
+			req_u8(&self->req, RDMARPC_A_PEER_CC,
+			       RDMARPC_CC_MAX + 1);
+			break;
+		case 2:
+			req_u16(&self->req, RDMARPC_A_PEER_TCP_PORT, 0);
+			break;
+		case 3:
+			req_u32(&self->req, RDMARPC_A_PEER_IPV4,
+				htonl(0xe0000001));
+			break;
+		}
+		EXPECT_REJECTED(-EINVAL, what[i]);
+		EXPECT_NE(0, self->res.extack[0])
+			TH_LOG("%s: no extack message", what[i]);
+	}
+	EXPECT_EQ(-ENOENT, peer_cc(self->fd, self->family, NL_PEER));
+
+	peer_add_req(&self->req, self->family, NL_PEER);
+	req_u8(&self->req, RDMARPC_A_PEER_CC, RDMARPC_CC_DELAY);
+	nl_xfer(self->fd, &self->req, &self->res);
+	ASSERT_EQ(0, self->res.err)
+		TH_LOG("PEER_ADD with cc delay: %d (%s), extack '%s'",
+		       self->res.err, strerror(-self->res.err),
+		       self->res.extack);
+	EXPECT_EQ(RDMARPC_CC_DELAY, peer_cc(self->fd, self->family, NL_PEER));
+
+	req_init(&self->req, self->family, RDMARPC_CMD_PEER_DEL, 0);
+	req_str(&self->req, RDMARPC_A_PEER_NAME, NL_PEER);
+	nl_xfer(self->fd, &self->req, &self->res);
+	EXPECT_EQ(0, self->res.err)
+		TH_LOG("PEER_DEL: %s", self->res.extack);
 }
 
 TEST_F(nl, dump_nonexistent_device)

@@ -1116,6 +1116,7 @@ static void do_peer_add(struct rdmarpc_nl *nl)
 	memset(&pc, 0, sizeof(pc));
 	snprintf(pc.name, sizeof(pc.name), "stress.p%u", r(ST_PEERS));
 	pc.crc = r(2) ? -1 : 1;		/* CRC stays on: replies are checked */
+	pc.cc = (int8_t)((int)r(3) - 1);	/* the default, AIMD or delay */
 	switch (r(4)) {
 	case 0:
 		rdmarpc_parse_addr(cfg.peer, &pc.ipv4, &pc.tcp_port);

@@ -169,6 +169,7 @@ struct rdmarpc_params {
 	uint32_t idem_max_entries;	/* keys remembered, all hosts */
 	uint32_t idem_max_mb;		/* their memory, MiB */
 	uint32_t idem_ttl_ms;		/* how long an answer is kept, 0: off */
+	uint32_t cc;			/* new client sessions' enum rdmarpc_cc */
 };
 
 /* Read every parameter; p->present flags those the module reported. */
@@ -204,11 +205,13 @@ struct rdmarpc_peer_config {
 	int8_t crc;			/* -1: the module's default, 0, 1 */
 	uint8_t has_psk;
 	uint8_t psk[RDMARPC_PSK_LEN];
+	int8_t cc;			/* -1: the module's default, or
+					 * enum rdmarpc_cc */
 };
 
 /*
  * Add a peer (CAP_NET_ADMIN).  -EEXIST if the name is taken, -EINVAL for
- * an empty or too long name.
+ * an empty or too long name, a crc or cc out of range.
  */
 int rdmarpc_peer_add(struct rdmarpc_nl *nl,
 		     const struct rdmarpc_peer_config *cfg);
@@ -250,6 +253,7 @@ struct rdmarpc_peer {
 	uint16_t tcp_port;
 	uint8_t state;			/* enum rdmarpc_peer_state */
 	uint8_t crc;
+	uint8_t cc;			/* enum rdmarpc_cc */
 	/* Once connected: */
 	char dev_name[RDMARPC_DEV_NAME_MAX];
 	uint32_t port;

@@ -412,7 +412,8 @@ RL_EXPORT int rdmarpc_peer_add(struct rdmarpc_nl *nl,
 	struct nl_msg *msg;
 
 	if (!cfg || !memchr(cfg->name, '\0', sizeof(cfg->name)) ||
-	    check_name(cfg->name) || cfg->crc < -1 || cfg->crc > 1)
+	    check_name(cfg->name) || cfg->crc < -1 || cfg->crc > 1 ||
+	    cfg->cc < -1 || cfg->cc > RDMARPC_CC_MAX)
 		return -EINVAL;
 	msg = new_msg(nl, RDMARPC_CMD_PEER_ADD, 0);
 	if (!msg)
@@ -423,6 +424,8 @@ RL_EXPORT int rdmarpc_peer_add(struct rdmarpc_nl *nl,
 	     nla_put_u16(msg, RDMARPC_A_PEER_TCP_PORT, cfg->tcp_port)) ||
 	    (cfg->crc >= 0 &&
 	     nla_put_u8(msg, RDMARPC_A_PEER_CRC, (uint8_t)cfg->crc)) ||
+	    (cfg->cc >= 0 &&
+	     nla_put_u8(msg, RDMARPC_A_PEER_CC, (uint8_t)cfg->cc)) ||
 	    (cfg->has_psk &&
 	     nla_put(msg, RDMARPC_A_PEER_PSK, RDMARPC_PSK_LEN, cfg->psk))) {
 		nlmsg_free(msg);

@@ -532,6 +532,7 @@ int rl_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
 		F(RDMARPC_A_PEER_TCP_PORT, EXACT, tcp_port),
 		F(RDMARPC_A_PEER_STATE, ANY_UINT, state),
 		F(RDMARPC_A_PEER_CRC, EXACT, crc),
+		F(RDMARPC_A_PEER_CC, EXACT, cc),
 		F(RDMARPC_A_PORT, EXACT, port),
 		F(RDMARPC_A_GID_INDEX, EXACT, gid_index),
 		F(RDMARPC_A_PEER_GID, EXACT, gid),

@@ -99,10 +99,12 @@
  *   Request: RDMARPC_A_PEER_NAME (string < RDMARPC_NAME_MAX),
  *            RDMARPC_A_PEER_IPV4 (u32, network order), optional
  *            RDMARPC_A_PEER_TCP_PORT (u16, default the module's port),
- *            RDMARPC_A_PEER_CRC (u8 0/1), RDMARPC_A_PEER_PSK (32 bytes).
+ *            RDMARPC_A_PEER_CRC (u8 0/1), RDMARPC_A_PEER_PSK (32 bytes),
+ *            RDMARPC_A_PEER_CC (u8 enum rdmarpc_cc: the congestion
+ *            control of our sessions to it; default the cc parameter).
  *   -EEXIST if the name is taken; -EINVAL for a missing or empty name, an
- *   address that is not unicast (0.0.0.0/8, multicast, broadcast), port 0
- *   or CRC above 1; -ENOMEM; with a key, the crypto API's error if
+ *   address that is not unicast (0.0.0.0/8, multicast, broadcast), port 0,
+ *   CRC above 1 or an unknown CC; -ENOMEM; with a key, the crypto API's error if
  *   HMAC-SHA256 cannot be set up (e.g. -ENOENT).
  *
  * RDMARPC_CMD_PEER_DEL (do; CAP_NET_ADMIN)
@@ -118,6 +120,7 @@
  *     RDMARPC_A_PEER_TCP_PORT  u16      host order
  *     RDMARPC_A_PEER_STATE     u8       enum rdmarpc_peer_state
  *     RDMARPC_A_PEER_CRC       u8       0/1
+ *     RDMARPC_A_PEER_CC        u8       enum rdmarpc_cc
  *   and, once connected (from its first live session):
  *     RDMARPC_A_DEV_NAME       string
  *     RDMARPC_A_PORT           u32
@@ -286,11 +289,27 @@ enum rdmarpc_attr {
 	RDMARPC_A_SEND_DEPTH,
 	RDMARPC_A_PEER_SESSION_ID,
 	RDMARPC_A_REASON,
+	RDMARPC_A_PEER_CC,
 
 	__RDMARPC_A_MAX
 };
 
 #define RDMARPC_A_MAX (__RDMARPC_A_MAX - 1)
+
+/*
+ * Congestion control of a client session's window (RDMARPC_A_PEER_CC, the
+ * cc parameter).  AIMD: grows one packet per round trip, halves on loss.
+ * DELAY: grows while the round trips stay near the path's minimum and
+ * shrinks in proportion as they rise above it; halves on loss too.
+ */
+enum rdmarpc_cc {
+	RDMARPC_CC_AIMD,
+	RDMARPC_CC_DELAY,
+
+	__RDMARPC_CC_MAX
+};
+
+#define RDMARPC_CC_MAX (__RDMARPC_CC_MAX - 1)
 
 /* Inside RDMARPC_A_GIDS: a list of RDMARPC_A_GID nests. */
 #define RDMARPC_A_GID 1

@@ -94,5 +94,8 @@ RDMARPC_PARAM(IDEM_MAX_MB, idem_max_mb, U32, 0644, 64, 1, 1048576, false,
 RDMARPC_PARAM(IDEM_TTL_MS, idem_ttl_ms, U32, 0644, 60000, 10, 86400000, true,
 	      "How long the answer to a call with an idempotency key is kept for its retries, in ms, 0: off"
 	      )
+/* enum rdmarpc_cc (max RDMARPC_CC_MAX); a peer's RDMARPC_A_PEER_CC wins. */
+RDMARPC_PARAM(CC, cc, U32, 0644, 0, 0, 1, false,
+	      "Congestion control of new client sessions: 0 AIMD, 1 delay-based")
 #undef RDMARPC_PARAM
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpcctl peer add NAME ADDR[:PORT] [crc on|off] [psk HEX]
+ * rdmarpcctl peer add NAME ADDR[:PORT] [crc on|off] [cc aimd|delay] [psk HEX]
  * rdmarpcctl peer del NAME
  * rdmarpcctl peer [show]
  */
@@ -19,16 +19,37 @@ static void addr_str(uint32_t ipv4, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+static const char *const cc_names[] = {
+	[RDMARPC_CC_AIMD] = "aimd",
+	[RDMARPC_CC_DELAY] = "delay",
+};
+
+/* enum rdmarpc_cc from its name, -1 if none. */
+static int cc_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(cc_names) / sizeof(cc_names[0]); i++)
+		if (!strcmp(s, cc_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static const char *cc_str(unsigned int cc)
+{
+	return cc < sizeof(cc_names) / sizeof(cc_names[0]) ? cc_names[cc] :
+							      "unknown";
+}
+
 static int peer_add(int argc, char **argv)
 {
 	struct rdmarpc_peer_config cfg;
 	struct rdmarpc_nl *nl;
-	int i, err, ret, on;
+	int i, err, ret, on, cc;
 
 	if (argc < 4 || argc % 2)
 		return ctl_usage("peer");
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.crc = -1;
+	cfg.cc = -1;
 	if (!argv[2][0] || strlen(argv[2]) >= sizeof(cfg.name)) {
 		fprintf(stderr, PROG ": peer add: NAME must have 1 to %d "
 			"characters\n", RDMARPC_NAME_MAX - 1);
@@ -44,13 +65,17 @@ static int peer_add(int argc, char **argv)
 		if (!strcmp(argv[i], "crc") &&
 		    !ctl_parse_onoff(argv[i + 1], &on)) {
 			cfg.crc = (int8_t)on;
+		} else if (!strcmp(argv[i], "cc") &&
+			   (cc = cc_parse(argv[i + 1])) >= 0) {
+			cfg.cc = (int8_t)cc;
 		} else if (!strcmp(argv[i], "psk") &&
 			   !ctl_parse_hex(argv[i + 1], cfg.psk,
 					  sizeof(cfg.psk))) {
 			cfg.has_psk = 1;
 		} else {
 			fprintf(stderr, PROG ": peer add: invalid '%s %s' "
-				"(crc on|off, psk with %d hex digits)\n",
+				"(crc on|off, cc aimd|delay, psk with %d hex "
+				"digits)\n",
 				argv[i], argv[i + 1], 2 * RDMARPC_PSK_LEN);
 			return EXIT_USAGE;
 		}
@@ -83,7 +108,7 @@ static int peer_del(int argc, char **argv)
 }
 
 /*
- * b: 10.0.0.2:18515  UP  crc on
+ * b: 10.0.0.2:18515  UP  crc on  cc aimd
  *     dev rxe0 port 1  gid-index 1  mtu 1024
  *     peer gid ::ffff:10.0.0.2  qpn 0x12  qkey 0xdeadbeef  mac 52:54:00:12:34:56
  *     stats: ...
@@ -99,6 +124,8 @@ static void peer_print(const void *item)
 		printf("  %s", rdmarpc_peer_state_str(p->state));
 	if (RDMARPC_HAS(p, RDMARPC_A_PEER_CRC))
 		printf("  crc %s", p->crc ? "on" : "off");
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_CC))
+		printf("  cc %s", cc_str(p->cc));
 	printf("\n");
 	if (p->dev_name[0]) {
 		printf("    dev %s port %" PRIu32, p->dev_name, p->port);
@@ -153,6 +180,10 @@ static void peer_json(struct json *j, const struct rdmarpc_peer *p)
 		json_str(j, rdmarpc_peer_state_str(p->state));
 	}
 	U(RDMARPC_A_PEER_CRC, "crc", p->crc);
+	if (RDMARPC_HAS(p, RDMARPC_A_PEER_CC)) {
+		json_key(j, "cc");
+		json_str(j, cc_str(p->cc));
+	}
 	if (p->dev_name[0]) {
 		json_key(j, "dev");
 		json_str(j, p->dev_name);

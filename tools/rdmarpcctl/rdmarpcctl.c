@@ -19,7 +19,8 @@ static const struct subcommand subcommands[] = {
 	{ "dev", cmd_dev, "[show [DEV]]",
 	  "Show the RDMA devices and ports the module uses", NULL },
 	{ "peer", cmd_peer,
-	  "[show] | add NAME ADDR[:PORT] [crc on|off] [psk HEX] | del NAME",
+	  "[show] | add NAME ADDR[:PORT] [crc on|off] [cc aimd|delay] [psk HEX]"
+	  " | del NAME",
 	  "Show, add or remove peers (PSK: 64 hex digits)", NULL },
 	{ "session", cmd_session, "[show]",
 	  "Show the sessions with their gauges and counters", NULL },
