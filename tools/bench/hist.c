@@ -66,3 +66,36 @@ uint64_t hist_quantile(const struct hist *h, double q)
 	}
 	return h->max;
 }
+
+double cdf_fraction(unsigned int i)
+{
+	if (i < 100)
+		return (double)i / 100.0;
+	return i == 100 ? 0.999 : 1.0;
+}
+
+void cdf_print(FILE *f, uint64_t (*quantile)(const void *ctx, double q),
+	       const void *ctx, int json)
+{
+	for (unsigned int i = 0; i < CDF_POINTS; i++) {
+		double us = (double)quantile(ctx, cdf_fraction(i)) / 1000.0;
+
+		if (json)
+			fprintf(f, "%s[%.3f,%.3f]", i ? "," : "[", us,
+				cdf_fraction(i));
+		else
+			fprintf(f, "%.3f %.3f\n", us, cdf_fraction(i));
+	}
+	if (json)
+		fputc(']', f);
+}
+
+static uint64_t hist_quantile_cb(const void *ctx, double q)
+{
+	return hist_quantile(ctx, q);
+}
+
+void hist_print_cdf(FILE *f, const struct hist *h, int json)
+{
+	cdf_print(f, hist_quantile_cb, h, json);
+}

@@ -7,6 +7,7 @@
 #define RDMARPC_BENCH_HIST_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define HIST_SUB_BITS	9
 #define HIST_SUB	(1u << HIST_SUB_BITS)		/* 512 */
@@ -26,5 +27,19 @@ uint64_t hist_quantile(const struct hist *h, double q);
 /* Bucket of a value, and the smallest value of a bucket. */
 unsigned int hist_index(uint64_t v);
 uint64_t hist_lower(unsigned int index);
+
+/*
+ * A latency CDF: the value at each of CDF_POINTS fractions, 0 (the
+ * smallest value), 0.01 to 0.99 in steps of 0.01, 0.999 and 1 (the
+ * largest).  @quantile gives the value in nanoseconds at fraction q of the
+ * samples behind @ctx; printed in microseconds, as a JSON array of
+ * [us,fraction] pairs, or (@json 0) one "us fraction" pair a line.
+ */
+#define CDF_POINTS	102
+double cdf_fraction(unsigned int i);
+void cdf_print(FILE *f, uint64_t (*quantile)(const void *ctx, double q),
+	       const void *ctx, int json);
+/* The CDF of a histogram (hist_quantile at each fraction). */
+void hist_print_cdf(FILE *f, const struct hist *h, int json);
 
 #endif /* RDMARPC_BENCH_HIST_H */

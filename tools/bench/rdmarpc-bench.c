@@ -7,7 +7,7 @@
  *   rdmarpc-bench client --peer ADDR [--service NAME] [--size N]
  *                 [--concurrency N] [--duration S] [--warmup S]
  *                 [--timeout MS] [--busy-poll US] [--sink] [--verify]
- *                 [--json]
+ *                 [--cdf] [--json]
  *   rdmarpc-bench nop [--count N] [--json]
  *
  * The server answers every request with its own bytes (method NAME), or
@@ -25,13 +25,17 @@
  * p50/p99/p999 latency in microseconds,
  * measured per call from its submit to its reap.  --verify gives every
  * call's request bytes unique to it and checks the response against them
- * (a mismatch counts as an error).  nop times the no-op
- * ioctl: the bare cost of a system call into the module.
+ * (a mismatch counts as an error).  --cdf adds the latency distribution:
+ * the latency at fractions 0 (the fastest call), 0.01 to 0.99 in steps of
+ * 0.01, 0.999 and 1 (the slowest), from the same histogram as the
+ * percentiles.  nop times the no-op ioctl: the bare cost of a system call
+ * into the module.
  *
  * JSON keys: client: size, concurrency, duration_s, calls, errors,
  * calls_per_sec, mb_per_sec, total_mb_per_sec, sink, p50_us, p99_us,
- * p999_us, busy_poll_us, mismatched; nop: count,
- * duration_s, ns_per_call, calls_per_sec.
+ * p999_us, busy_poll_us, mismatched, and with --cdf, last, cdf: an array
+ * of [us,fraction] pairs; nop: count, duration_s, ns_per_call,
+ * calls_per_sec.
  * Exit status: 0 ok (client: at least one call and no errors), 1 failure,
  * 2 usage.
  */
@@ -56,7 +60,7 @@ struct opts {
 	unsigned long long size, concurrency, count, timeout_ms, batch;
 	unsigned long long busy_poll_us;
 	double duration, warmup;
-	int json, quiet, verify, sink;
+	int json, quiet, verify, sink, cdf;
 };
 
 /* The one-way method of @service: its requests are answered empty. */
@@ -85,7 +89,7 @@ static void usage(FILE *f)
 		" [--concurrency N]\n"
 		"                     [--duration S] [--warmup S] "
 		"[--timeout MS] [--busy-poll US]\n"
-		"                     [--sink] [--verify] [--json]\n"
+		"                     [--sink] [--verify] [--cdf] [--json]\n"
 		"       " PROG " nop [--count N] [--json]\n"
 		"Sizes take k and m suffixes (KiB, MiB).  Defaults: service "
 		"bench, size 64,\nconcurrency 1, duration 10, warmup 1, "
@@ -469,11 +473,16 @@ static int run_client(const struct opts *o)
 		       "\"calls_per_sec\":%.1f,\"mb_per_sec\":%.3f,"
 		       "\"total_mb_per_sec\":%.3f,\"sink\":%s,"
 		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,"
-		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64 "}\n",
+		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64,
 		       c.size, c.conc, secs, t.calls, t.errors,
 		       (double)t.calls / secs, mb, c.sink ? mb : 2 * mb,
 		       c.sink ? "true" : "false",
 		       p50, p99, p999, o->busy_poll_us, t.mismatched);
+		if (o->cdf) {
+			fputs(",\"cdf\":", stdout);
+			hist_print_cdf(stdout, c.hist, 1);
+		}
+		fputs("}\n", stdout);
 	} else {
 		printf("size %zu  concurrency %u  duration %.3f s%s\n"
 		       "calls %" PRIu64 "  errors %" PRIu64 "  calls/s %.1f"
@@ -485,6 +494,10 @@ static int run_client(const struct opts *o)
 		if (o->verify)
 			printf("verified: %" PRIu64 " mismatched\n",
 			       t.mismatched);
+		if (o->cdf) {
+			printf("latency CDF (us fraction):\n");
+			hist_print_cdf(stdout, c.hist, 0);
+		}
 	}
 	if (t.errors)
 		fprintf(stderr, PROG ": %" PRIu64 " calls failed; first: %s "
@@ -547,6 +560,7 @@ int main(int argc, char **argv)
 		{ "busy-poll", required_argument, NULL, 'B' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "sink", no_argument, NULL, 'K' },
+		{ "cdf", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -565,7 +579,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKjqh", lopts,
+	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKCjqh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.peer = optarg; break;
@@ -583,6 +597,7 @@ int main(int argc, char **argv)
 		case 'B': bad |= parse_size(optarg, &o.busy_poll_us); break;
 		case 'V': o.verify = 1; break;
 		case 'K': o.sink = 1; break;
+		case 'C': o.cdf = 1; break;
 		case 'j': o.json = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': usage(stdout); return 0;

@@ -7,14 +7,17 @@
  *                [--count N]
  *   rds_pingpong client --bind IP --peer IP [--port P] [--peer-port P]
  *                [--size N] [--count N] [--warmup N] [--timeout MS]
- *                [--transport ib|tcp|any] [--json]
+ *                [--transport ib|tcp|any] [--cdf] [--json]
  *
  * The server echoes every message back to its sender.  The client sends
  * SIZE-byte messages one at a time and waits for each echo: WARMUP
  * unmeasured round trips, then COUNT measured ones.  It reports the
  * min/p50/p99/max and mean round trip in microseconds and the transport
  * the kernel used for the connection (read back with RDS_INFO_CONNECTIONS,
- * as rds-info does: "infiniband", "tcp" or "loopback").
+ * as rds-info does: "infiniband", "tcp" or "loopback").  --cdf adds the
+ * distribution of the round trips: the round trip at fractions 0 (the
+ * fastest), 0.01 to 0.99 in steps of 0.01, 0.999 and 1 (the slowest),
+ * nearest-rank like the percentiles.
  *
  * --transport ib (the default) sets SO_RDS_TRANSPORT before bind, so the
  * socket uses rds_rdma or fails to bind; an address with no RDMA device
@@ -24,7 +27,8 @@
  * cross the device; the reported transport says so either way.
  *
  * JSON keys (client): transport, size, count, warmup, min_us, p50_us,
- * p99_us, max_us, mean_us, elapsed_s.
+ * p99_us, max_us, mean_us, elapsed_s, and with --cdf, last, cdf: an array
+ * of [us,fraction] pairs.
  * Exit status: 0 ok, 1 failure (including a round trip timing out),
  * 2 usage.
  */
@@ -44,6 +48,8 @@
 
 #include <linux/rds.h>
 
+#include "hist.h"
+
 #ifndef AF_RDS
 #define AF_RDS 21
 #endif
@@ -60,7 +66,7 @@ struct opts {
 	const char *bind_ip, *peer_ip, *transport;
 	unsigned int port, peer_port, size, timeout_ms;
 	unsigned long long count, warmup;
-	int json;
+	int json, cdf;
 };
 
 static uint64_t now_ns(void)
@@ -80,7 +86,7 @@ static void usage(FILE *f)
 		"[--peer-port P] [--size N]\n"
 		"                    [--count N] [--warmup N] [--timeout MS] "
 		"[--transport ib|tcp|any]\n"
-		"                    [--json]\n"
+		"                    [--cdf] [--json]\n"
 		"Defaults: port 18634 (client: server's port + 1, peer port "
 		"18634), size 32,\ncount 10000, warmup 100, timeout 5000 ms, "
 		"transport ib.\n");
@@ -298,6 +304,18 @@ static uint64_t quantile(const uint64_t *v, size_t n, double q)
 	return v[(i > n ? n : i) - 1];
 }
 
+struct samples {
+	const uint64_t *v;
+	size_t n;
+};
+
+static uint64_t samples_quantile(const void *ctx, double q)
+{
+	const struct samples *s = ctx;
+
+	return quantile(s->v, s->n, q);
+}
+
 /*
  * One round trip of message @seq: send, then read until the echo of @seq
  * comes back (stale echoes of earlier, re-sent messages are skipped).  A
@@ -362,6 +380,7 @@ static int run_client(const struct opts *o)
 	struct sockaddr_in local, peer;
 	uint64_t seq = 1, t0, t1, sum = 0;
 	char trans[TRANSNAMSIZ + 1];
+	struct samples sam;
 	int fd = -1, ret = 1;
 	double mean;
 
@@ -402,17 +421,24 @@ static int run_client(const struct opts *o)
 	}
 	qsort(lat, o->count, sizeof(*lat), cmp_u64);
 	mean = (double)sum / (double)o->count / 1000.0;
-	if (o->json)
+	sam.v = lat;
+	sam.n = o->count;
+	if (o->json) {
 		printf("{\"transport\":\"%s\",\"size\":%zu,\"count\":%llu,"
 		       "\"warmup\":%llu,\"min_us\":%.3f,\"p50_us\":%.3f,"
 		       "\"p99_us\":%.3f,\"max_us\":%.3f,\"mean_us\":%.3f,"
-		       "\"elapsed_s\":%.3f}\n", trans, size, o->count,
+		       "\"elapsed_s\":%.3f", trans, size, o->count,
 		       o->warmup, (double)lat[0] / 1000.0,
 		       (double)quantile(lat, o->count, 0.50) / 1000.0,
 		       (double)quantile(lat, o->count, 0.99) / 1000.0,
 		       (double)lat[o->count - 1] / 1000.0, mean,
 		       (double)(t1 - t0) / 1e9);
-	else
+		if (o->cdf) {
+			fputs(",\"cdf\":", stdout);
+			cdf_print(stdout, samples_quantile, &sam, 1);
+		}
+		fputs("}\n", stdout);
+	} else {
 		printf("transport %s  size %zu  round trips %llu\n"
 		       "round trip us: min %.3f  p50 %.3f  p99 %.3f  "
 		       "max %.3f  mean %.3f\n", trans, size, o->count,
@@ -420,6 +446,11 @@ static int run_client(const struct opts *o)
 		       (double)quantile(lat, o->count, 0.50) / 1000.0,
 		       (double)quantile(lat, o->count, 0.99) / 1000.0,
 		       (double)lat[o->count - 1] / 1000.0, mean);
+		if (o->cdf) {
+			printf("round trip CDF (us fraction):\n");
+			cdf_print(stdout, samples_quantile, &sam, 0);
+		}
+	}
 	ret = 0;
 out_close:
 	close(fd);
@@ -442,6 +473,7 @@ int main(int argc, char **argv)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "transport", required_argument, NULL, 'T' },
+		{ "cdf", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -459,7 +491,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "b:p:P:R:s:n:w:t:T:jh", lopts,
+	while ((opt = getopt_long(argc, argv, "b:p:P:R:s:n:w:t:T:Cjh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'b': o.bind_ip = optarg; break;
@@ -480,6 +512,7 @@ int main(int argc, char **argv)
 			bad |= strcmp(optarg, "ib") && strcmp(optarg, "tcp") &&
 			       strcmp(optarg, "any");
 			break;
+		case 'C': o.cdf = 1; break;
 		case 'j': o.json = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
