@@ -29,6 +29,22 @@
 # server's default) against ib_send_bw.  $RDMARPC_BUSY_POLL_US sets the
 # busy-poll budget (default 1000 us).  Without /dev/rdmarpc the rdmarpc column
 # reads "not available in this build" and the baselines are still measured.
+# rdmarpc's 32-byte call rate is swept over concurrency (1 to 256 in
+# powers of two; --quick: 1, 4, 16, 64, 256), with each point's p50/p99.
+#
+# Besides the medians, the JSON report holds the round-trip
+# distributions and the sweep, for tools/bench/plot.sh:
+#   "cdf": {SERIES: [[us, fraction], ...] or null, ...}: round trips at
+#     fractions 0 (the fastest), 0.01 to 0.99, 0.999 and 1 (the slowest);
+#     with several rounds each point is the median of the rounds' values
+#     at that fraction.  SERIES: rdmarpc_sleep, rdmarpc_busy (rdmarpc's
+#     waiting tiers: rdmarpc-bench --cdf), ud_event, ud_poll (2 x
+#     ib_send_lat -H's one-way times), rds (rds_pingpong --cdf), tcp
+#     (sockperf --full-log); null when not measured.
+#   "cdf_labels": {SERIES: text}: what each series is, for a legend.
+#   "sweep": [{"concurrency", "calls_per_sec", "p50_us", "p99_us"}, ...]:
+#     medians over the rounds (null where a run failed); empty without
+#     rdmarpc.
 # Exit status: 0 when every baseline (and rdmarpc, when present) was
 # measured, 1 when a measurement failed, 2 usage.  A missed target is a
 # result, not a failure.
@@ -77,6 +93,12 @@ else
 	LAT_N=1000 LAT_EV_N=2000 BW_N=30000 RDS_N=2000 TCP_S=5 RPC_S=5 NOP_N=1000000
 fi
 RUN_TMO=$((quick ? 60 : 240))	# bound on any one client run, seconds
+# The rate sweep's concurrencies; 16 and 64 are also the table's rate row.
+if [ "$quick" = 1 ]; then
+	SWEEP=(1 4 16 64 256)
+else
+	SWEEP=(1 2 4 8 16 32 64 128 256)
+fi
 
 failed=0
 declare -A R		# results, key -> number or text
@@ -124,6 +146,98 @@ cli() {
 	return $rc
 }
 
+# ---------------------------------------------------------------- CDFs
+
+# Round-trip distributions, one series per kind of round trip, in the
+# order of a plot's legend.  Another rdmarpc tier adds its name and label
+# here and leaves its file as the others do.  Each measurement leaves
+# $WORK/cdf/SERIES@ROUND, "us fraction" lines at the fractions of
+# rdmarpc-bench --cdf (tools/bench/hist.h: 0, 0.01 .. 0.99, 0.999, 1).
+CDF_SERIES=(rdmarpc_sleep rdmarpc_busy ud_event ud_poll rds tcp)
+declare -A CDF_LABEL=(
+	[rdmarpc_sleep]="rdmarpc, sleeping waits"
+	[rdmarpc_busy]="rdmarpc, busy poll $BUSY_US us"
+	[ud_event]="raw UD verbs, CQ events (2 x ib_send_lat -e)"
+	[ud_poll]="raw UD verbs, polling (2 x ib_send_lat)"
+	[rds]="RDS ping-pong (rds_rdma)"
+	[tcp]="TCP (sockperf ping-pong)"
+)
+CDF=$WORK/cdf
+mkdir -p "$CDF"
+
+# An awk function: cdf(v, n) prints the CDF of the n sorted values
+# v[1..n], nearest rank (as rds_pingpong's percentiles).
+CDF_AWK='
+function cdf(v, n,    i, f, r) {
+	for (i = 0; i <= 101; i++) {
+		f = i < 100 ? i / 100 : (i == 100 ? 0.999 : 1)
+		r = int(f * n + 0.999999)
+		if (r < 1) r = 1
+		if (r > n) r = n
+		printf "%.3f %.3f\n", v[r], f
+	}
+}'
+
+# perftest_cdf OUT: the round trips of an ib_send_lat -H run: it prints
+# its one-way times sorted ("N, usec" lines after "#, usec"; the two
+# largest left out, as in its own summary), each half a round trip.
+perftest_cdf() {
+	awk "$CDF_AWK"'
+		/^#, usec/ { on = 1; next }
+		on && /^[0-9]+, / { v[++n] = 2 * $2; next }
+		on { on = 0 }
+		END { if (n) cdf(v, n) }' "$1"
+}
+
+# sockperf_cdf LOG: the round trips of sockperf --full-rtt --full-log
+# LOG ("packet, txTime, rxTime, rtt(usec)" rows: the observations its
+# percentiles are taken from).
+sockperf_cdf() {
+	awk -F', *' 'NF == 4 && $1 ~ /^[0-9]+$/ { print $4 }' "$1" | sort -g |
+		awk "$CDF_AWK"'{ v[++n] = $1 } END { if (n) cdf(v, n) }'
+}
+
+# json_cdf JSON: the "cdf" array of rdmarpc-bench or rds_pingpong --cdf
+# --json, as "us fraction" lines.
+json_cdf() {
+	awk '{
+		if (!match($0, /"cdf":\[\[[^]"]*\](,\[[^]"]*\])*\]/)) exit
+		n = split(substr($0, RSTART + 8, RLENGTH - 10), p, /\],\[/)
+		for (i = 1; i <= n; i++) {
+			split(p[i], a, ",")
+			print a[1], a[2]
+		}
+	}' <<< "$1"
+}
+
+# cdf_json SERIES: the medians over the rounds of SERIES's value at each
+# fraction, as a JSON array of [us,fraction] pairs; "null" without data.
+cdf_json() {
+	local f=("$CDF/$1"@*)
+	[ -e "${f[0]}" ] || { echo null; return; }
+	awk '
+		NF == 2 {
+			if (!($2 in c)) order[++nf] = $2
+			v[$2, ++c[$2]] = $1
+		}
+		END {
+			if (!nf) { print "null"; exit }
+			s = "["
+			for (i = 1; i <= nf; i++) {
+				k = order[i]
+				n = c[k]
+				for (j = 1; j <= n; j++) w[j] = v[k, j] + 0
+				for (j = 2; j <= n; j++)
+					for (l = j; l > 1 && w[l - 1] > w[l]; l--) {
+						t = w[l]; w[l] = w[l - 1]; w[l - 1] = t
+					}
+				m = (n % 2) ? w[(n + 1) / 2] : (w[n / 2] + w[n / 2 + 1]) / 2
+				s = s (i > 1 ? "," : "") sprintf("[%.3f,%s]", m, k)
+			}
+			print s "]"
+		}' "${f[@]}"
+}
+
 # ---------------------------------------------------------------- perftest
 
 # perftest TOOL OUT ARGS...: TOOL's server on the server side, its client
@@ -161,15 +275,18 @@ perftest_row() {
 	' "$1"
 }
 
-measure_lat() {		# KEY EXTRA-ARGS...
-	local key=$1 row f
-	shift
-	if perftest ib_send_lat "$WORK/$key" -c UD -s 32 "$@"; then
+# measure_lat KEY SERIES EXTRA-ARGS...: one-way figures as KEY.*, the
+# round trips' CDF as SERIES (-H: every sample printed).
+measure_lat() {
+	local key=$1 series=$2 row f
+	shift 2
+	if perftest ib_send_lat "$WORK/$key" -c UD -s 32 -H "$@"; then
 		row=$(perftest_row "$WORK/$key" t_typical)
 		if [ -n "$row" ]; then
 			read -ra f <<< "$row"
 			R[$key.typical_us]=${f[4]} R[$key.avg_us]=${f[5]}
 			R[$key.p99_us]=${f[7]}
+			perftest_cdf "$WORK/$key" > "$CDF/$series@$round"
 			return 0
 		fi
 		log "ib_send_lat: no result row in its output"
@@ -220,9 +337,10 @@ measure_rds() {
 		if cli "$out" "$RDSPP" client --bind "$rds_bind" \
 			--port $((port + 500)) --peer "$SERVER_IP" \
 			--peer-port "$port" --size 32 --count "$RDS_N" \
-			--warmup 50 --timeout 20000 --json; then
+			--warmup 50 --timeout 20000 --cdf --json; then
 			srv_stop
 			R[rds.json]=$(tail -n 1 "$out")
+			json_cdf "${R[rds.json]}" > "$CDF/rds@$round"
 			R[rds.p50_us]=$(json_get "${R[rds.json]}" p50_us)
 			R[rds.p99_us]=$(json_get "${R[rds.json]}" p99_us)
 			R[rds.mean_us]=$(json_get "${R[rds.json]}" mean_us)
@@ -252,9 +370,11 @@ measure_tcp() {
 			-i "$SERVER_IP" -p "$port"
 		if peer_wait_port "$port" 30 > /dev/null 2>&1 &&
 		   cli "$out" sockperf ping-pong --tcp -i "$SERVER_IP" \
-			-p "$port" -m 32 -t "$TCP_S" --full-rtt --no-rdtsc &&
+			-p "$port" -m 32 -t "$TCP_S" --full-rtt --no-rdtsc \
+			--full-log "$out.log" &&
 		   grep -q 'percentile 50.000' "$out"; then
 			srv_stop
+			sockperf_cdf "$out.log" > "$CDF/tcp@$round"
 			# Strip the colour escapes sockperf prints.
 			sed -i 's/\x1b\[[0-9;]*m//g' "$out"
 			R[tcp.p50_us]=$(awk '/percentile 50.000 =/ { print $NF }' "$out")
@@ -322,12 +442,26 @@ bench_server() {
 }
 
 measure_rdmarpc() {
-	local bad=0 out=$WORK/nop
+	local bad=0 out=$WORK/nop n k
 	# Sleeping waits (the default): latency, rate, bandwidth.
 	if bench_server; then
-		measure_rpc rpc_lat --size 32 --concurrency 1 --duration "$RPC_S" || bad=1
-		measure_rpc rpc_c16 --size 32 --concurrency 16 --duration "$RPC_S" || bad=1
-		measure_rpc rpc_c64 --size 32 --concurrency 64 --duration "$RPC_S" || bad=1
+		if measure_rpc rpc_lat --size 32 --concurrency 1 \
+			--duration "$RPC_S" --cdf; then
+			json_cdf "${R[rpc_lat.json]}" > "$CDF/rdmarpc_sleep@$round"
+		else
+			bad=1
+		fi
+		# The rate sweep; its first point is the run above.
+		for n in "${SWEEP[@]}"; do
+			if [ "$n" = 1 ]; then
+				for k in json p50_us p99_us calls_per_sec; do
+					R[rpc_c1.$k]=${R[rpc_lat.$k]:-}
+				done
+				continue
+			fi
+			measure_rpc "rpc_c$n" --size 32 --concurrency "$n" \
+				--duration "$RPC_S" || bad=1
+		done
 		# 1 MiB one way (a write: empty answers), then echoed both ways.
 		measure_rpc rpc_1m --size 1048576 --concurrency 4 --sink \
 			--duration "$RPC_S" || bad=1
@@ -339,8 +473,12 @@ measure_rdmarpc() {
 	srv_stop
 	# Busy polling on both ends: latency.
 	if bench_server --busy-poll "$BUSY_US"; then
-		measure_rpc rpc_lat_busy --size 32 --concurrency 1 \
-			--duration "$RPC_S" --busy-poll "$BUSY_US" || bad=1
+		if measure_rpc rpc_lat_busy --size 32 --concurrency 1 \
+			--duration "$RPC_S" --busy-poll "$BUSY_US" --cdf; then
+			json_cdf "${R[rpc_lat_busy.json]}" > "$CDF/rdmarpc_busy@$round"
+		else
+			bad=1
+		fi
 	else
 		bad=1
 	fi
@@ -376,9 +514,10 @@ KEYS=(lat_poll.typical_us lat_poll.avg_us lat_poll.p99_us
 	bwmtu_poll.mb_per_sec bwmtu_event.mb_per_sec
 	rds.p50_us rds.p99_us rds.mean_us tcp.p50_us tcp.p99_us tcp.avg_us
 	rpc_lat.p50_us rpc_lat.p99_us rpc_lat_busy.p50_us rpc_lat_busy.p99_us
-	rpc_c16.calls_per_sec
-	rpc_c64.calls_per_sec rpc_1m.mb_per_sec rpc_1m_echo.total_mb_per_sec
-	nop.ns_per_call)
+	rpc_1m.mb_per_sec rpc_1m_echo.total_mb_per_sec nop.ns_per_call)
+for n in "${SWEEP[@]}"; do
+	KEYS+=("rpc_c$n.calls_per_sec" "rpc_c$n.p50_us" "rpc_c$n.p99_us")
+done
 
 if rdmarpc_available; then
 	R[rdmarpc]=yes
@@ -391,8 +530,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	log "round $round of $ROUNDS"
 	if want lat; then
 		log "raw verbs: ib_send_lat -c UD -s 32 (polling, then CQ events)"
-		measure_lat lat_poll -n "$LAT_N" || failed=1
-		measure_lat lat_event -n "$LAT_EV_N" -e || failed=1
+		measure_lat lat_poll ud_poll -n "$LAT_N" || failed=1
+		measure_lat lat_event ud_event -n "$LAT_EV_N" -e || failed=1
 	fi
 	if want bw; then
 		log "raw verbs: ib_send_bw -c UD -s 64 and -s $mtu"
@@ -579,6 +718,11 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		echo "- rdmarpc-bench 32 B concurrency 1, --busy-poll $BUSY_US on client and server: p50 ${R[rpc_lat_busy.p50_us]:-failed} us, p99 ${R[rpc_lat_busy.p99_us]:-?} us (round trip)"
 		echo "- the bench server takes and answers up to 64 requests per system call (RECV_BATCH / REPLY_BATCH) in every rdmarpc measurement"
 		echo "- rdmarpc-bench 32 B: concurrency 16 ${R[rpc_c16.calls_per_sec]:-failed} calls/s, concurrency 64 ${R[rpc_c64.calls_per_sec]:-failed} calls/s"
+		sw=
+		for n in "${SWEEP[@]}"; do
+			sw+="; $n: ${R[rpc_c$n.calls_per_sec]:-failed} (${R[rpc_c$n.p50_us]:-?}/${R[rpc_c$n.p99_us]:-?})"
+		done
+		echo "- rdmarpc-bench 32 B by concurrency, calls/s (p50/p99 us)${sw/;/:}"
 		echo "- rdmarpc-bench 1 MiB concurrency 4: ${R[rpc_1m.mb_per_sec]:-failed} MB/s one way (--sink: empty answers); echoed, ${R[rpc_1m_echo.total_mb_per_sec]:-failed} MB/s request and response bytes together"
 		echo "- rdmarpc-bench nop: ${R[nop.ns_per_call]:-failed} ns per ioctl"
 	else
@@ -668,6 +812,26 @@ else
 	jnum rdmarpc null
 	jstr rdmarpc_note "$NA"
 fi
+jadd '"cdf":{'
+for s in "${CDF_SERIES[@]}"; do
+	jadd "\"$s\":$(cdf_json "$s"),"
+done
+jend '},'
+jadd '"cdf_labels":{'
+for s in "${CDF_SERIES[@]}"; do
+	jstr "$s" "${CDF_LABEL[$s]}"
+done
+jend '},'
+jadd '"sweep":['
+if [ "${R[rdmarpc]}" = yes ] && want rdmarpc; then
+	for n in "${SWEEP[@]}"; do
+		jadd '{'
+		jnum concurrency "$n"
+		jkeys "rpc_c$n" calls_per_sec=calls_per_sec p50_us=p50_us p99_us=p99_us
+		jend '},'
+	done
+fi
+jend '],'
 jadd '"per_round":{'
 for k in "${KEYS[@]}"; do
 	jadd "\"$k\":["
