@@ -68,7 +68,7 @@ selftests: ulib
 	$(MAKE) -C selftests
 
 # Host tests: the selftests' shell lint, the portable core, the simulator,
-# the library; plain and under ASan/UBSan.
+# the library; plain and under ASan/UBSan; the benchmark plots (gnuplot).
 host-check:
 	scripts/selftest-lint.sh --self-test
 	scripts/selftest-lint.sh

@@ -76,6 +76,7 @@ PKGS_REQUIRED=(
 	linux-headers-6.12.118+deb12-rt-amd64 linux-source-6.12 dkms
 	bc bison flex libelf-dev libssl-dev
 	protobuf-c-compiler libprotobuf-c-dev
+	gnuplot-nox python3 file
 )
 PKGS_OPTIONAL=(
 	clang valgrind libnl-route-3-dev rds-tools rdmacm-utils shellcheck
