@@ -7,7 +7,9 @@
  * handed to the session layer.  A synchronous call (CALL) is waited for by
  * its ioctl; an asynchronous one (SUBMIT) moves, when ->done runs, to the
  * endpoint's completion list, from which REAP copies its response to the
- * submitter's buffer.
+ * submitter's buffer.  One submitted with a notifier (io_uring's, from
+ * chardev.c) goes to no list: ->done tells the notifier, which finishes
+ * it (response and completion out, as REAP) in the submitter's context.
  *
  * A call record (ucall->ref) is referenced by the endpoint's list it is on
  * (or by the CALL ioctl that waits for it) and briefly pinned by whoever
@@ -54,6 +56,9 @@ struct rdmarpc_ucall {
 	s32 status;
 	struct rr_msg resp;
 	struct completion done;		/* CALL: ->done ran */
+	/* Or, instead of the completion list: told that ->done ran. */
+	void (*notify)(void *ctx, struct rdmarpc_ucall *uc);
+	void *notify_ctx;
 	/* Under ep->lock: */
 	bool sync;
 	bool started;			/* rdmarpc_peer_call() succeeded */
@@ -182,7 +187,7 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	uc->resp_len = uc->resp.len;
 
 	spin_lock_irqsave(&ep->lock, flags);
-	list_del(&uc->node);
+	list_del_init(&uc->node);
 	ep->n_calls--;
 	ep->bytes -= uc->req_len;
 	if (ep->bytes + uc->resp.len > RDMARPC_EP_MAX_BYTES) {
@@ -194,7 +199,7 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	uc->finished = true;
 	failed = uc->err;
 	wake_sync = uc->sync && !uc->orphan;
-	if (!uc->sync)
+	if (!uc->sync && !uc->notify)
 		list_add_tail(&uc->node, &ep->completions);
 	else if (uc->orphan)
 		list_add_tail(&uc->node, &ep->orphans);
@@ -208,8 +213,10 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	 */
 	if (failed)
 		rdmarpc_count(calls_failed);
-	/* The CALL ioctl may free @uc as soon as it is woken. */
-	if (wake_sync)
+	/* The CALL ioctl, or the notified side, may free @uc from here on. */
+	if (uc->notify)
+		uc->notify(uc->notify_ctx, uc);
+	else if (wake_sync)
 		complete(&uc->done);
 	else
 		wake_up(&ep->call_wq);
@@ -605,6 +612,29 @@ int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 	return 0;
 }
 
+int rdmarpc_ep_submit_notify(struct rdmarpc_ep *ep,
+			     const struct rdmarpc_call *c,
+			     void (*notify)(void *ctx, struct rdmarpc_ucall *uc),
+			     void *ctx)
+{
+	struct rdmarpc_ucall *uc;
+	int ret;
+
+	uc = rdmarpc_call_new(ep, c, false);
+	if (IS_ERR(uc))
+		return PTR_ERR(uc);
+	uc->notify = notify;
+	uc->notify_ctx = ctx;
+	ret = rdmarpc_call_start(ep, uc, NULL);
+	if (ret) {
+		/* Taken, and completed at once with the session's error. */
+		uc->err = ret;
+		uc->finished = true;
+		notify(ctx, uc);
+	}
+	return 0;
+}
+
 static struct rdmarpc_ucall *rdmarpc_ep_take_completion(struct rdmarpc_ep *ep)
 {
 	struct rdmarpc_ucall *uc;
@@ -644,6 +674,21 @@ static int rdmarpc_reap_one(struct rdmarpc_ucall *uc,
 	if (copy_to_user(out, &comp, sizeof(comp)))
 		return -EFAULT;
 	return 0;
+}
+
+int rdmarpc_ep_finish_call(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc,
+			   struct rdmarpc_completion __user *out)
+{
+	int ret = -EFAULT;
+
+	spin_lock_irq(&ep->lock);
+	ep->bytes -= uc->resp.len;
+	spin_unlock_irq(&ep->lock);
+	/* Not in the submitter's address space (it is exiting): drop it. */
+	if (current->mm == uc->mm)
+		ret = rdmarpc_reap_one(uc, out);
+	rdmarpc_call_put(uc);
+	return ret;
 }
 
 int rdmarpc_ep_reap(struct rdmarpc_ep *ep,

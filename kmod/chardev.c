@@ -12,6 +12,7 @@
  */
 #include <linux/build_bug.h>
 #include <linux/fs.h>
+#include <linux/io_uring/cmd.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
@@ -375,6 +376,69 @@ static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/* ---- io_uring ---- */
+
+/* What a command keeps in its io_uring_cmd's private bytes. */
+struct rdmarpc_uring_pdu {
+	struct rdmarpc_ucall *uc;	/* the call, once it completed */
+	u64 comp;			/* struct rdmarpc_completion __user * */
+};
+
+static_assert(sizeof(struct rdmarpc_uring_pdu) <=
+	      sizeof_field(struct io_uring_cmd, pdu));
+
+static struct rdmarpc_uring_pdu *rdmarpc_uring_pdu(struct io_uring_cmd *ioucmd)
+{
+	return (struct rdmarpc_uring_pdu *)ioucmd->pdu;
+}
+
+/* In the submitter's task: the completion out, then the CQE. */
+static void rdmarpc_uring_finish(struct io_uring_cmd *ioucmd,
+				 unsigned int issue_flags)
+{
+	struct rdmarpc_uring_pdu *pdu = rdmarpc_uring_pdu(ioucmd);
+	struct rdmarpc_ep *ep = ioucmd->file->private_data;
+	int ret;
+
+	ret = rdmarpc_ep_finish_call(ep, pdu->uc, u64_to_user_ptr(pdu->comp));
+	io_uring_cmd_done(ioucmd, ret, 0, issue_flags);
+}
+
+/* The call completed (any context): finish it in the submitter's task. */
+static void rdmarpc_uring_notify(void *ctx, struct rdmarpc_ucall *uc)
+{
+	struct io_uring_cmd *ioucmd = ctx;
+
+	rdmarpc_uring_pdu(ioucmd)->uc = uc;
+	io_uring_cmd_complete_in_task(ioucmd, rdmarpc_uring_finish);
+}
+
+/*
+ * RDMARPC_URING_CALL (see uapi/rdmarpc.h).  The file stays open while the
+ * command is in flight: io_uring holds it.
+ */
+static int rdmarpc_uring_cmd(struct io_uring_cmd *ioucmd,
+			     unsigned int issue_flags)
+{
+	const struct rdmarpc_uring_call *cmd = rdmarpc_uring_cmd_bytes(ioucmd);
+	struct rdmarpc_uring_pdu *pdu = rdmarpc_uring_pdu(ioucmd);
+	struct rdmarpc_ep *ep = ioucmd->file->private_data;
+	struct rdmarpc_call c;
+	u64 call;
+	int ret;
+
+	if (ioucmd->cmd_op != RDMARPC_URING_CALL)
+		return -ENOTTY;
+	/* The SQE may be reused once this returns: read it once, now. */
+	call = READ_ONCE(cmd->call);
+	pdu->comp = READ_ONCE(cmd->comp);
+	pdu->uc = NULL;
+	if (copy_from_user(&c, u64_to_user_ptr(call), sizeof(c)))
+		return -EFAULT;
+	ret = rdmarpc_ep_submit_notify(ep, &c, rdmarpc_uring_notify, ioucmd);
+	return ret ?: -EIOCBQUEUED;
+}
+
 static int rdmarpc_open(struct inode *inode, struct file *file)
 {
 	struct rdmarpc_ep *ep;
@@ -406,6 +470,7 @@ static const struct file_operations rdmarpc_fops = {
 	/* Same layout on 32 and 64 bit: pointers travel as __u64. */
 	.compat_ioctl	= compat_ptr_ioctl,
 	.poll		= rdmarpc_poll,
+	.uring_cmd	= rdmarpc_uring_cmd,
 };
 
 static struct miscdevice rdmarpc_misc = {

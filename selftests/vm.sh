@@ -75,7 +75,7 @@ PKGS_REQUIRED=(
 	linux-image-6.12.118+deb12-rt-amd64
 	linux-headers-6.12.118+deb12-rt-amd64 linux-source-6.12 dkms
 	bc bison flex libelf-dev libssl-dev
-	protobuf-c-compiler libprotobuf-c-dev
+	protobuf-c-compiler libprotobuf-c-dev liburing-dev
 	gnuplot-nox python3 file
 )
 PKGS_OPTIONAL=(

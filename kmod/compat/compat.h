@@ -37,4 +37,14 @@ rdmarpc_compat_hrtimer_setup(struct hrtimer *timer,
 #define genl_info_dump(cb) genl_dumpit_info(cb)
 #endif
 
+/*
+ * The command bytes of an io_uring command's SQE: io_uring_sqe_cmd() of
+ * its ->sqe since 6.6; before, ->cmd pointed at them.
+ */
+#ifdef RDMARPC_COMPAT_NO_IO_URING_SQE_CMD
+#define rdmarpc_uring_cmd_bytes(ioucmd) ((ioucmd)->cmd)
+#else
+#define rdmarpc_uring_cmd_bytes(ioucmd) io_uring_sqe_cmd((ioucmd)->sqe)
+#endif
+
 #endif /* RDMARPC_COMPAT_H */

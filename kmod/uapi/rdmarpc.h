@@ -820,4 +820,29 @@ struct rdmarpc_reply {
 #define RDMARPC_IOC_REPLY_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 11, struct rdmarpc_batch)
 #define RDMARPC_IOC_REQ_STATE	_IOWR(RDMARPC_IOC_MAGIC, 12, struct rdmarpc_req_state)
 
+/*
+ * io_uring: IORING_OP_URING_CMD on an endpoint's file, so that a program
+ * already on io_uring issues calls from the same ring as its other I/O.
+ *
+ * cmd_op RDMARPC_URING_CALL starts one call, as one SUBMIT entry does: the
+ * SQE's command bytes (a normal 64-byte SQE has room) are a struct
+ * rdmarpc_uring_call.  @call points to the struct rdmarpc_call, read when
+ * the SQE is issued.  When the call is over, the module copies the
+ * response to the call's buffer and the struct rdmarpc_completion to
+ * @comp (as REAP would), then posts the CQE, with the SQE's user_data and
+ * res 0.  A negative res: -EFAULT (@call or @comp unreadable or
+ * unwritable; then @comp says nothing), or the errors of a SUBMIT entry
+ * that was refused: -EINVAL, -EBADF, -EMSGSIZE, -EAGAIN, -ENOBUFS,
+ * -ENOMEM.  Another cmd_op is -ENOTTY.  CANCEL with the call's cookie
+ * cancels it as it does a SUBMIT's.  The process must not exit before its
+ * calls complete if it wants their completions (an exiting process's
+ * calls still end, within their timeouts, and are dropped).
+ */
+#define RDMARPC_URING_CALL	1
+
+struct rdmarpc_uring_call {
+	__u64 call;			/* struct rdmarpc_call * */
+	__u64 comp;			/* struct rdmarpc_completion *, out */
+};
+
 #endif /* _UAPI_RDMARPC_H */

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Calls through io_uring (IORING_OP_URING_CMD, RDMARPC_URING_CALL):
+# tools/examples/uring_echo against echo_server on the peer (the other
+# guest with two hosts, this one otherwise).
+#
+#  - the commands the module must refuse come back as such CQEs: an
+#    unknown cmd_op (-ENOTTY), an unreadable call (-EFAULT), a handle never
+#    connected (-EBADF);
+#  - 32-byte calls, 16 in flight beside a NOP per batch, and calls of
+#    sizes around the packet boundary and of 64 KiB and 1 MiB: every
+#    response carries exactly its own request's bytes, every CQE comes
+#    after its call's completion was written;
+#  - a process killed with calls in flight through its ring: its calls end
+#    (within their timeouts), its endpoint closes (the module's endpoint
+#    count comes back), and the next run works.
+
+set -uo pipefail
+# shellcheck source=selftests/rpc_common.sh
+. "$(dirname "$0")/rpc_common.sh"
+
+URING_ECHO=$TOP/tools/examples/uring_echo
+if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
+	DIV=8 SECS=400 CALL_MS=180000
+else
+	DIV=1 SECS=150 CALL_MS=60000
+fi
+
+ktap_plan 10
+ktap_require_rdma
+
+trap 'stop_server' EXIT
+
+mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
+[[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
+pl=$((mtu - 32))
+ktap_note "port MTU $mtu; peer $PEER ($MODE host mode)"
+
+if start_echo_server; then
+	ktap_ok "echo_server serving on the peer"
+else
+	ktap_fail "echo_server serving on the peer"
+fi
+
+# run_uring NAME ARGS...: uring_echo against the peer; ok when every call
+# came back intact.
+run_uring() {
+	local name=$1 out rc t0=$SECONDS
+	shift
+	out=$(timeout -k 5 "$SECS" "$URING_ECHO" --peer "$PEER" \
+		--timeout "$CALL_MS" "$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out"; then
+		ktap_ok "$name: ${out#uring_echo: } [$((SECONDS - t0))s]"
+	else
+		[ $rc -eq 124 ] && out="timed out after ${SECS}s; $out"
+		ktap_fail "$name [$((SECONDS - t0))s]" "exit $rc: $(
+			sed 's/call [0-9]*: /call N: /' <<< "$out" | sort |
+				uniq -c | sort -rn | head -n 10)"
+	fi
+}
+
+run_uring "refusals as CQEs, then 32 B x $((2000 / DIV)), 16 in flight" \
+	--bad --size 32 --count $((2000 / DIV)) --depth 16
+run_uring "one call at a time" --size 32 --count $((200 / DIV)) --depth 1
+for size in $((pl - 1)) $pl $((pl + 1)); do
+	run_uring "$size B x $((400 / DIV)), 32 in flight" \
+		--size "$size" --count $((400 / DIV)) --depth 32
+done
+run_uring "64 KiB x $((128 / DIV)), 8 in flight" \
+	--size 65536 --count $((128 / DIV)) --depth 8
+run_uring "1 MiB x $((16 / DIV + 1)), 4 in flight" \
+	--size 1048576 --count $((16 / DIV + 1)) --depth 4
+
+# Killed with calls in flight: the ring goes, its calls end, the endpoint
+# closes.
+endpoints() {
+	"$CTL" -j stats 2> /dev/null | jq -r '.rpc.endpoints // empty'
+}
+e0=$(endpoints)
+"$URING_ECHO" --peer "$PEER" --timeout "$CALL_MS" --size 65536 \
+	--count 1000000 --depth 64 > /dev/null 2>&1 &
+pid=$!
+sleep 2
+e1=$(endpoints)
+kill -9 "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+e2=
+for _ in $(seq 1 $((CALL_MS / 1000 + 30))); do
+	e2=$(endpoints)
+	[ -n "$e2" ] && [ -n "$e0" ] && [ "$e2" -le "$e0" ] && break
+	sleep 1
+done
+[ -n "$e0" ] && [ -n "$e1" ] && [ "$e1" -gt "$e0" ] && [ "$e2" -le "$e0" ]
+ktap_check "killed with 64 calls in flight: endpoints $e0 -> $e1 while running -> $e2 after" $?
+run_uring "after that, 32 B x $((500 / DIV))" --size 32 \
+	--count $((500 / DIV)) --depth 16
+
+ktap_finish
