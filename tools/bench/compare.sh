@@ -29,6 +29,9 @@
 # server's default) against ib_send_bw.  $RDMARPC_BUSY_POLL_US sets the
 # busy-poll budget (default 1000 us).  Without /dev/rdmarpc the rdmarpc column
 # reads "not available in this build" and the baselines are still measured.
+# The io_uring tier (rdmarpc-bench --uring: each call an
+# IORING_OP_URING_CMD, its end a CQE) is measured beside the ioctl tiers:
+# its round trip (concurrency 1) and its rate at concurrency 16 and 64.
 # rdmarpc's 32-byte call rate is swept over concurrency (1 to 256 in
 # powers of two; --quick: 1, 4, 16, 64, 256), with each point's p50/p99.
 #
@@ -37,8 +40,9 @@
 #   "cdf": {SERIES: [[us, fraction], ...] or null, ...}: round trips at
 #     fractions 0 (the fastest), 0.01 to 0.99, 0.999 and 1 (the slowest);
 #     with several rounds each point is the median of the rounds' values
-#     at that fraction.  SERIES: rdmarpc_sleep, rdmarpc_busy (rdmarpc's
-#     waiting tiers: rdmarpc-bench --cdf), ud_event, ud_poll (2 x
+#     at that fraction.  SERIES: rdmarpc_sleep, rdmarpc_busy,
+#     rdmarpc_uring (rdmarpc's tiers: rdmarpc-bench --cdf, the last with
+#     --uring), ud_event, ud_poll (2 x
 #     ib_send_lat -H's one-way times), rds (rds_pingpong --cdf), tcp
 #     (sockperf --full-log); null when not measured.
 #   "cdf_labels": {SERIES: text}: what each series is, for a legend.
@@ -153,10 +157,11 @@ cli() {
 # here and leaves its file as the others do.  Each measurement leaves
 # $WORK/cdf/SERIES@ROUND, "us fraction" lines at the fractions of
 # rdmarpc-bench --cdf (tools/bench/hist.h: 0, 0.01 .. 0.99, 0.999, 1).
-CDF_SERIES=(rdmarpc_sleep rdmarpc_busy ud_event ud_poll rds tcp)
+CDF_SERIES=(rdmarpc_sleep rdmarpc_busy rdmarpc_uring ud_event ud_poll rds tcp)
 declare -A CDF_LABEL=(
 	[rdmarpc_sleep]="rdmarpc, sleeping waits"
 	[rdmarpc_busy]="rdmarpc, busy poll $BUSY_US us"
+	[rdmarpc_uring]="rdmarpc, io_uring (sleeping in io_uring_wait_cqe)"
 	[ud_event]="raw UD verbs, CQ events (2 x ib_send_lat -e)"
 	[ud_poll]="raw UD verbs, polling (2 x ib_send_lat)"
 	[rds]="RDS ping-pong (rds_rdma)"
@@ -467,6 +472,17 @@ measure_rdmarpc() {
 			--duration "$RPC_S" || bad=1
 		measure_rpc rpc_1m_echo --size 1048576 --concurrency 4 \
 			--duration "$RPC_S" || bad=1
+		# The io_uring tier: each call an IORING_OP_URING_CMD.
+		if measure_rpc rpc_lat_uring --size 32 --concurrency 1 \
+			--duration "$RPC_S" --uring --cdf; then
+			json_cdf "${R[rpc_lat_uring.json]}" > "$CDF/rdmarpc_uring@$round"
+		else
+			bad=1
+		fi
+		measure_rpc rpc_c16_uring --size 32 --concurrency 16 \
+			--duration "$RPC_S" --uring || bad=1
+		measure_rpc rpc_c64_uring --size 32 --concurrency 64 \
+			--duration "$RPC_S" --uring || bad=1
 	else
 		bad=1
 	fi
@@ -514,6 +530,8 @@ KEYS=(lat_poll.typical_us lat_poll.avg_us lat_poll.p99_us
 	bwmtu_poll.mb_per_sec bwmtu_event.mb_per_sec
 	rds.p50_us rds.p99_us rds.mean_us tcp.p50_us tcp.p99_us tcp.avg_us
 	rpc_lat.p50_us rpc_lat.p99_us rpc_lat_busy.p50_us rpc_lat_busy.p99_us
+	rpc_lat_uring.p50_us rpc_lat_uring.p99_us rpc_c16_uring.calls_per_sec
+	rpc_c64_uring.calls_per_sec
 	rpc_1m.mb_per_sec rpc_1m_echo.total_mb_per_sec nop.ns_per_call)
 for n in "${SWEEP[@]}"; do
 	KEYS+=("rpc_c$n.calls_per_sec" "rpc_c$n.p50_us" "rpc_c$n.p99_us")
@@ -631,10 +649,13 @@ if [ "${R[rdmarpc]}" = yes ]; then
 	rpc_p99=${R[rpc_lat.p99_us]:-}
 	rpc_rtt_busy=${R[rpc_lat_busy.p50_us]:-}
 	rpc_rate=$(best max "${R[rpc_c16.calls_per_sec]:-}" "${R[rpc_c64.calls_per_sec]:-}")
+	rpc_rtt_uring=${R[rpc_lat_uring.p50_us]:-}
+	rpc_rate_uring=$(best max "${R[rpc_c16_uring.calls_per_sec]:-}" "${R[rpc_c64_uring.calls_per_sec]:-}")
 	rpc_mb=${R[rpc_1m.mb_per_sec]:-}
 	rpc_nop=${R[nop.ns_per_call]:-}
 else
 	rpc_rtt='' rpc_p99='' rpc_rate='' rpc_mb='' rpc_nop='' rpc_rtt_busy=''
+	rpc_rtt_uring='' rpc_rate_uring=''
 fi
 
 # cell VALUE UNIT: a measured value, or why there is none.
@@ -669,9 +690,11 @@ ratio_row() {
 }
 
 ratio_row "32 B round trip p50, sleeping waits, vs raw UD with CQ events (2 x ib_send_lat -e typical)" \
-	"${R[raw_rtt_event_us]:-}" us "$rpc_rtt" "<=" 1.5 "<= 1.5x"
+	"${R[raw_rtt_event_us]:-}" us "$rpc_rtt" "<=" 1.0 "<= 1.0x"
+ratio_row "32 B round trip p50, io_uring tier, vs raw UD with CQ events" \
+	"${R[raw_rtt_event_us]:-}" us "$rpc_rtt_uring" "<=" 1.0 "<= 1.0x"
 ratio_row "32 B round trip p50, --busy-poll $BUSY_US us both ends, vs raw UD polling (2 x ib_send_lat typical)" \
-	"${R[raw_rtt_poll_us]:-}" us "$rpc_rtt_busy" "<=" 1.5 "<= 1.5x"
+	"${R[raw_rtt_poll_us]:-}" us "$rpc_rtt_busy" "<=" 1.3 "<= 1.3x"
 ratio_row "32 B round trip p50, sleeping waits, vs RDS ping-pong p50 (${R[rds.transport]:-?})" \
 	"${R[rds.p50_us]:-}" us "$rpc_rtt" "<" 1.0 "< 1.0x"
 ratio_row "32 B round trip p99, sleeping waits, vs RDS ping-pong p99" \
@@ -679,9 +702,11 @@ ratio_row "32 B round trip p99, sleeping waits, vs RDS ping-pong p99" \
 ratio_row "32 B round trip p50, sleeping waits, vs TCP sockperf p50" \
 	"${R[tcp.p50_us]:-}" us "$rpc_rtt" "" "" "none"
 ratio_row "small-RPC rate, batch server (concurrency 16/64), vs ib_send_bw -s 64" \
-	"${R[raw_msg_per_sec]:-}" "msg/s" "$rpc_rate" ">=" 0.7 ">= 0.7x"
+	"${R[raw_msg_per_sec]:-}" "msg/s" "$rpc_rate" ">=" 1.0 ">= 1.0x"
+ratio_row "small-RPC rate, io_uring tier (concurrency 16/64), vs ib_send_bw -s 64" \
+	"${R[raw_msg_per_sec]:-}" "msg/s" "$rpc_rate_uring" ">=" 1.0 ">= 1.0x"
 ratio_row "1 MiB RPC MB/s (1 MiB request, empty answer), batch server, vs ib_send_bw -s $mtu" \
-	"${R[raw_mtu_mb_per_sec]:-}" "MB/s" "$rpc_mb" ">=" 0.7 ">= 0.7x"
+	"${R[raw_mtu_mb_per_sec]:-}" "MB/s" "$rpc_mb" ">=" 0.9 ">= 0.9x"
 row "bare ioctl (rdmarpc-bench nop)" "—" "$(cell "$rpc_nop" "ns")" "—" "none" "—"
 
 kver=$(uname -r)
@@ -718,6 +743,7 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		echo "- rdmarpc-bench 32 B concurrency 1, --busy-poll $BUSY_US on client and server: p50 ${R[rpc_lat_busy.p50_us]:-failed} us, p99 ${R[rpc_lat_busy.p99_us]:-?} us (round trip)"
 		echo "- the bench server takes and answers up to 64 requests per system call (RECV_BATCH / REPLY_BATCH) in every rdmarpc measurement"
 		echo "- rdmarpc-bench 32 B: concurrency 16 ${R[rpc_c16.calls_per_sec]:-failed} calls/s, concurrency 64 ${R[rpc_c64.calls_per_sec]:-failed} calls/s"
+		echo "- rdmarpc-bench --uring (io_uring tier) 32 B: concurrency 1 p50 ${R[rpc_lat_uring.p50_us]:-failed} us, p99 ${R[rpc_lat_uring.p99_us]:-?} us; concurrency 16 ${R[rpc_c16_uring.calls_per_sec]:-failed} calls/s, concurrency 64 ${R[rpc_c64_uring.calls_per_sec]:-failed} calls/s"
 		sw=
 		for n in "${SWEEP[@]}"; do
 			sw+="; $n: ${R[rpc_c$n.calls_per_sec]:-failed} (${R[rpc_c$n.p50_us]:-?}/${R[rpc_c$n.p99_us]:-?})"
@@ -804,6 +830,9 @@ if [ "${R[rdmarpc]}" = yes ]; then
 	jnum busy_poll_us "$BUSY_US"
 	jkeys rpc_c16 c16_calls_per_sec=calls_per_sec
 	jkeys rpc_c64 c64_calls_per_sec=calls_per_sec
+	jkeys rpc_lat_uring uring_c1_p50_us=p50_us uring_c1_p99_us=p99_us
+	jkeys rpc_c16_uring uring_c16_calls_per_sec=calls_per_sec
+	jkeys rpc_c64_uring uring_c64_calls_per_sec=calls_per_sec
 	jkeys rpc_1m size_1m_mb_per_sec=mb_per_sec
 	jkeys rpc_1m_echo size_1m_echo_total_mb_per_sec=total_mb_per_sec
 	jkeys nop nop_ns_per_call=ns_per_call

@@ -7,7 +7,7 @@
  *   rdmarpc-bench client --peer ADDR [--service NAME] [--size N]
  *                 [--concurrency N] [--duration S] [--warmup S]
  *                 [--timeout MS] [--busy-poll US] [--sink] [--verify]
- *                 [--cdf] [--json]
+ *                 [--uring] [--cdf] [--json]
  *   rdmarpc-bench nop [--count N] [--json]
  *
  * The server answers every request with its own bytes (method NAME), or
@@ -31,10 +31,14 @@
  * percentiles.  nop times the no-op ioctl: the bare cost of a system call
  * into the module.
  *
+ * --uring issues every call as an io_uring command (IORING_OP_URING_CMD,
+ * RDMARPC_URING_CALL) and takes its end from the CQE, instead of SUBMIT and
+ * REAP.
+ *
  * JSON keys: client: size, concurrency, duration_s, calls, errors,
  * calls_per_sec, mb_per_sec, total_mb_per_sec, sink, p50_us, p99_us,
- * p999_us, busy_poll_us, mismatched, and with --cdf, last, cdf: an array
- * of [us,fraction] pairs; nop: count, duration_s, ns_per_call,
+ * p999_us, busy_poll_us, mismatched, uring, and with --cdf, last, cdf: an
+ * array of [us,fraction] pairs; nop: count, duration_s, ns_per_call,
  * calls_per_sec.
  * Exit status: 0 ok (client: at least one call and no errors), 1 failure,
  * 2 usage.
@@ -47,6 +51,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <liburing.h>
 #include <librdmarpc.h>
 
 #include "hist.h"
@@ -60,7 +65,7 @@ struct opts {
 	unsigned long long size, concurrency, count, timeout_ms, batch;
 	unsigned long long busy_poll_us;
 	double duration, warmup;
-	int json, quiet, verify, sink, cdf;
+	int json, quiet, verify, sink, cdf, uring;
 };
 
 /* The one-way method of @service: its requests are answered empty. */
@@ -89,7 +94,8 @@ static void usage(FILE *f)
 		" [--concurrency N]\n"
 		"                     [--duration S] [--warmup S] "
 		"[--timeout MS] [--busy-poll US]\n"
-		"                     [--sink] [--verify] [--cdf] [--json]\n"
+		"                     [--sink] [--verify] [--uring] [--cdf] "
+		"[--json]\n"
 		"       " PROG " nop [--count N] [--json]\n"
 		"Sizes take k and m suffixes (KiB, MiB).  Defaults: service "
 		"bench, size 64,\nconcurrency 1, duration 10, warmup 1, "
@@ -277,6 +283,15 @@ struct client {
 	uint64_t seq;			/* calls submitted, for --verify */
 	int verify, sink;
 	struct hist *hist;
+	/*
+	 * --uring: each call an IORING_OP_URING_CMD; per slot its call, the
+	 * command pointing at it, and the completion the module writes.
+	 */
+	int uring;
+	struct io_uring ring;
+	struct rdmarpc_call *ucalls;
+	struct rdmarpc_uring_call *ucmds;
+	struct rdmarpc_completion *ucomps;
 };
 
 /* --verify: request bytes unique to the call (its sequence number). */
@@ -299,6 +314,13 @@ static int client_alloc(struct client *c)
 	if (!c->bufs || !c->calls || !c->comps || !c->free_slots ||
 	    !c->t_submit || !c->hist)
 		return -ENOMEM;
+	if (c->uring) {
+		c->ucalls = calloc(c->conc, sizeof(*c->ucalls));
+		c->ucmds = calloc(c->conc, sizeof(*c->ucmds));
+		c->ucomps = calloc(c->conc, sizeof(*c->ucomps));
+		if (!c->ucalls || !c->ucmds || !c->ucomps)
+			return -ENOMEM;
+	}
 	memset(c->bufs, 0x5a, 2 * c->stride * c->conc);
 	for (unsigned int i = 0; i < c->conc; i++)
 		c->free_slots[i] = i;
@@ -315,6 +337,53 @@ static void client_free(struct client *c)
 	free(c->free_slots);
 	free(c->t_submit);
 	free(c->hist);
+	free(c->ucalls);
+	free(c->ucmds);
+	free(c->ucomps);
+}
+
+/*
+ * --uring: an SQE per free slot (as many as the ring has), one
+ * io_uring_submit() for them.
+ */
+static int client_fill_uring(struct client *c, unsigned int timeout_ms)
+{
+	int fd = rdmarpc_fd(c->ep);
+	unsigned int n = 0;
+	uint64_t t = now_ns();
+	int ret;
+
+	while (c->n_free) {
+		unsigned int s = c->free_slots[c->n_free - 1];
+		unsigned char *req = c->bufs + 2 * c->stride * s;
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&c->ring);
+
+		if (!sqe)
+			break;
+		c->n_free--;
+		if (c->verify) {
+			fill_request(req, c->size, c->seq++);
+			memset(req + c->stride, 0, c->size);
+		}
+		rdmarpc_call_prep(&c->ucalls[s], c->handle, c->method, s, req,
+				  c->size, req + c->stride, c->size,
+				  timeout_ms);
+		c->ucmds[s].call = (uintptr_t)&c->ucalls[s];
+		c->ucmds[s].comp = (uintptr_t)&c->ucomps[s];
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+		sqe->cmd_op = RDMARPC_URING_CALL;
+		memcpy(sqe->cmd, &c->ucmds[s], sizeof(c->ucmds[s]));
+		io_uring_sqe_set_data64(sqe, s);
+		c->t_submit[s] = t;
+		n++;
+	}
+	if (!n)
+		return 0;
+	ret = io_uring_submit(&c->ring);
+	if (ret < 0)
+		return ret;
+	c->inflight += n;
+	return 0;
 }
 
 /* Submit calls into every free slot (if @more); one batch. */
@@ -360,44 +429,84 @@ struct tally {
 	int first_error;
 };
 
+/* The call of @comp is over at @now: its slot is free; tally it. */
+static int client_done(struct client *c, struct tally *t,
+		       const struct rdmarpc_completion *comp, uint64_t now)
+{
+	unsigned int s = (unsigned int)comp->cookie;
+
+	if (s >= c->conc)
+		return -EPROTO;
+	c->free_slots[c->n_free++] = s;
+	c->inflight--;
+	if (!t)
+		return 0;
+	if (comp->error || comp->status) {
+		t->errors++;
+		if (!t->first_error)
+			t->first_error = comp->error ? comp->error :
+					 comp->status;
+	} else if (c->sink ? comp->resp_len != 0 :
+		   c->verify && (comp->resp_len != c->size ||
+		   memcmp(c->bufs + 2 * c->stride * s,
+			  c->bufs + 2 * c->stride * s + c->stride,
+			  c->size))) {
+		t->errors++;
+		t->mismatched++;
+		if (!t->first_error)
+			t->first_error = -EBADMSG;
+	} else {
+		t->calls++;
+		hist_add(c->hist, now - c->t_submit[s]);
+	}
+	return 0;
+}
+
+/* --uring: wait for a CQE, then take every CQE there is. */
+static int client_reap_uring(struct client *c, struct tally *t)
+{
+	struct io_uring_cqe *cqe;
+	uint64_t now;
+	int ret;
+
+	ret = io_uring_wait_cqe(&c->ring, &cqe);
+	if (ret < 0)
+		return ret == -EINTR ? 0 : ret;
+	now = now_ns();
+	do {
+		uint64_t s = io_uring_cqe_get_data64(cqe);
+		struct rdmarpc_completion comp;
+
+		if (s >= c->conc)
+			return -EPROTO;
+		comp = c->ucomps[s];
+		if (cqe->res < 0)	/* refused: the module wrote nothing */
+			comp = (struct rdmarpc_completion){ .cookie = s,
+							    .error = cqe->res };
+		io_uring_cqe_seen(&c->ring, cqe);
+		ret = client_done(c, t, &comp, now);
+		if (ret)
+			return ret;
+	} while (!io_uring_peek_cqe(&c->ring, &cqe));
+	return 0;
+}
+
 /* Reap at least one completion; record it if @t is not NULL. */
 static int client_reap(struct client *c, struct tally *t)
 {
 	uint64_t now;
-	int ret;
+	int n, ret;
 
-	ret = rdmarpc_reap(c->ep, c->comps, c->conc, 1, -1);
-	if (ret < 0)
-		return ret == -EINTR ? 0 : ret;
+	if (c->uring)
+		return client_reap_uring(c, t);
+	n = rdmarpc_reap(c->ep, c->comps, c->conc, 1, -1);
+	if (n < 0)
+		return n == -EINTR ? 0 : n;
 	now = now_ns();
-	for (int i = 0; i < ret; i++) {
-		const struct rdmarpc_completion *comp = &c->comps[i];
-		unsigned int s = (unsigned int)comp->cookie;
-
-		if (s >= c->conc)
-			return -EPROTO;
-		c->free_slots[c->n_free++] = s;
-		c->inflight--;
-		if (!t)
-			continue;
-		if (comp->error || comp->status) {
-			t->errors++;
-			if (!t->first_error)
-				t->first_error = comp->error ? comp->error :
-						 comp->status;
-		} else if (c->sink ? comp->resp_len != 0 :
-			   c->verify && (comp->resp_len != c->size ||
-			   memcmp(c->bufs + 2 * c->stride * s,
-				  c->bufs + 2 * c->stride * s + c->stride,
-				  c->size))) {
-			t->errors++;
-			t->mismatched++;
-			if (!t->first_error)
-				t->first_error = -EBADMSG;
-		} else {
-			t->calls++;
-			hist_add(c->hist, now - c->t_submit[s]);
-		}
+	for (int i = 0; i < n; i++) {
+		ret = client_done(c, t, &c->comps[i], now);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -406,7 +515,8 @@ static int run_client(const struct opts *o)
 {
 	struct client c = { .size = (size_t)o->size,
 			    .conc = (unsigned int)o->concurrency,
-			    .verify = o->verify, .sink = o->sink };
+			    .verify = o->verify, .sink = o->sink,
+			    .uring = o->uring };
 	struct tally t = { 0 };
 	uint64_t start, warm_end, end, last;
 	double secs, p50, p99, p999, mb;
@@ -430,6 +540,16 @@ static int run_client(const struct opts *o)
 			rdmarpc_strerror(c.handle));
 		goto out_close;
 	}
+	if (c.uring) {
+		err = io_uring_queue_init(c.conc < 4096 ? c.conc : 4096,
+					  &c.ring, 0);
+		if (err) {
+			fprintf(stderr, PROG ": io_uring_queue_init: %s\n",
+				strerror(-err));
+			c.uring = 0;
+			goto out_close;
+		}
+	}
 
 	start = now_ns();
 	warm_end = start + (uint64_t)(o->warmup * 1e9);
@@ -441,7 +561,8 @@ static int run_client(const struct opts *o)
 
 		if (now >= end)
 			break;
-		err = client_fill(&c, (unsigned int)o->timeout_ms);
+		err = c.uring ? client_fill_uring(&c, (unsigned int)o->timeout_ms) :
+				client_fill(&c, (unsigned int)o->timeout_ms);
 		if (!err)
 			err = client_reap(&c, now >= warm_end ? &t : NULL);
 		if (err) {
@@ -473,11 +594,13 @@ static int run_client(const struct opts *o)
 		       "\"calls_per_sec\":%.1f,\"mb_per_sec\":%.3f,"
 		       "\"total_mb_per_sec\":%.3f,\"sink\":%s,"
 		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,"
-		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64,
+		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64
+		       ",\"uring\":%s",
 		       c.size, c.conc, secs, t.calls, t.errors,
 		       (double)t.calls / secs, mb, c.sink ? mb : 2 * mb,
 		       c.sink ? "true" : "false",
-		       p50, p99, p999, o->busy_poll_us, t.mismatched);
+		       p50, p99, p999, o->busy_poll_us, t.mismatched,
+		       o->uring ? "true" : "false");
 		if (o->cdf) {
 			fputs(",\"cdf\":", stdout);
 			hist_print_cdf(stdout, c.hist, 1);
@@ -505,6 +628,8 @@ static int run_client(const struct opts *o)
 			t.first_error);
 	ret = t.calls && !t.errors ? 0 : 1;
 out_close:
+	if (c.uring)
+		io_uring_queue_exit(&c.ring);
 	rdmarpc_close(c.ep);
 out_free:
 	client_free(&c);
@@ -561,6 +686,7 @@ int main(int argc, char **argv)
 		{ "verify", no_argument, NULL, 'V' },
 		{ "sink", no_argument, NULL, 'K' },
 		{ "cdf", no_argument, NULL, 'C' },
+		{ "uring", no_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -579,7 +705,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKCjqh", lopts,
+	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKCUjqh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.peer = optarg; break;
@@ -598,6 +724,7 @@ int main(int argc, char **argv)
 		case 'V': o.verify = 1; break;
 		case 'K': o.sink = 1; break;
 		case 'C': o.cdf = 1; break;
+		case 'U': o.uring = 1; break;
 		case 'j': o.json = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -610,6 +737,11 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (o.uring && o.busy_poll_us) {
+		fprintf(stderr, PROG ": --busy-poll sets the endpoint's waits; "
+			"--uring waits in io_uring\n");
 		return 2;
 	}
 	if (o.busy_poll_us > RDMARPC_BUSY_POLL_MAX_US || o.batch > 4096) {
