@@ -1840,29 +1840,33 @@ void rr_session_destroy(struct rr_session *s)
 	rr_free(s);
 }
 
-/* One packet of a datagram: is it sound, and for this session? */
-static int rr_session_rx_check(struct rr_session *s, const u8 *buf, u32 len,
-			       struct rr_pkt *pkt)
+/*
+ * The next packet of a datagram: is it sound, and for this session?
+ * Returns its length.
+ */
+static inline int rr_session_rx_check(struct rr_session *s, const u8 *buf,
+				      u32 len, struct rr_pkt *pkt)
 {
-	int err;
+	int n;
 
-	err = rr_wire_parse(buf, len, pkt);
-	if (unlikely(err)) {
-		if (err == -EBADMSG)
+	n = rr_wire_parse_next(buf, len, s->seg, pkt);
+	if (unlikely(n < 0)) {
+		if (n == -EBADMSG)
 			s->st.crc_drops++;
 		else
 			s->st.rx_drops++;
-		return err;
+		return n;
 	}
-	if (pkt->sess != s->ids.local_sess || pkt->tag != s->ids.local_tag) {
+	if (unlikely(pkt->sess != s->ids.local_sess ||
+		     pkt->tag != s->ids.local_tag)) {
 		s->st.rx_drops++;
 		return -ESTALE;
 	}
-	if (s->p.crc && (pkt->flags & RR_F_NOCRC)) {
+	if (unlikely(s->p.crc && (pkt->flags & RR_F_NOCRC))) {
 		s->st.crc_drops++;
 		return -EBADMSG;
 	}
-	return 0;
+	return n;
 }
 
 /*
@@ -1884,15 +1888,9 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 	}
 	rr_session_cork(s);
 	do {
-		n = rr_wire_pkt_len(p, len, s->seg);
+		n = rr_session_rx_check(s, p, len, &pkt);
 		if (unlikely(n < 0)) {
-			s->st.rx_drops++;
 			err = err ?: n;
-			break;
-		}
-		ret = rr_session_rx_check(s, p, n, &pkt);
-		if (unlikely(ret)) {
-			err = err ?: ret;
 			break;
 		}
 		s->st.rx_pkts++;

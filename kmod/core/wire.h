@@ -136,6 +136,8 @@ struct rr_pkt {
 
 int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt);
 int rr_wire_pkt_len(const void *buf, size_t len, u32 seg);
+int rr_wire_parse_next(const void *buf, size_t len, u32 seg,
+		       struct rr_pkt *pkt);
 int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag);
 int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt);
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);

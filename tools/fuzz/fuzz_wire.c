@@ -3,7 +3,8 @@
  * libFuzzer target: the packet parser.  Any input must parse or fail
  * cleanly without reading past it; whatever parses must re-encode to the
  * same bytes.  The input is also tried with its CRC fixed up, so the field
- * checks behind the CRC are explored too.
+ * checks behind the CRC are explored too.  rr_wire_parse_next() must agree
+ * with rr_wire_pkt_len() and rr_wire_parse() on the bytes it implies.
  */
 #include <string.h>
 
@@ -24,6 +25,15 @@ static void check_roundtrip(const u8 *data, size_t size,
 	free(out);
 }
 
+static bool pkt_eq(const struct rr_pkt *a, const struct rr_pkt *b)
+{
+	return a->kind == b->kind && a->flags == b->flags &&
+	       a->sess == b->sess && a->tag == b->tag &&
+	       a->req_num == b->req_num && a->idx == b->idx &&
+	       a->msg_len == b->msg_len && a->aux == b->aux &&
+	       a->payload == b->payload && a->plen == b->plen;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rr_pkt p;
@@ -42,9 +52,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n >= 0 && (n < RR_HDR_LEN || (size_t)n > size ||
 			       (n > RR_HDR_LEN && (u32)n - RR_HDR_LEN > seg)))
 			abort();
-		if (n >= 0 && !rr_wire_parse(data, n, &p) &&
-		    (p.kind == RR_PKT_REQ || p.kind == RR_PKT_RESP) &&
+		int e = n < 0 ? n : rr_wire_parse(data, n, &p);
+		struct rr_pkt q;
+
+		if (!e && (p.kind == RR_PKT_REQ || p.kind == RR_PKT_RESP) &&
 		    p.msg_len && (u64)p.idx * seg >= p.msg_len)
+			abort();
+		/* The one-pass parser says what the two steps say. */
+		if (rr_wire_parse_next(data, size, seg, &q) != (e ?: n) ||
+		    (!e && !pkt_eq(&p, &q)))
 			abort();
 	}
 	/* Again with a valid CRC (or a zero one when CRC is off). */
