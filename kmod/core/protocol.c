@@ -324,14 +324,15 @@ static u8 *rr_tx_get(struct rr_session *s, u32 len)
 	return buf;
 }
 
-static inline void rr_tx_send(struct rr_session *s, void *buf,
-			      struct rr_pkt *h)
+/* Write the header of the packet at @buf, seal it, send it or pack it. */
+static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
+				       u8 kind, u8 flags, u32 req_num,
+				       u32 idx, u32 msg_len, u32 aux, u32 plen)
 {
 	u32 len;
 
-	h->sess = s->ids.peer_sess;
-	h->tag = s->ids.peer_tag;
-	len = rr_wire_finish(buf, h, s->p.crc);
+	len = rr_wire_put(buf, kind, flags, s->ids.peer_sess, s->ids.peer_tag,
+			  req_num, idx, msg_len, aux, plen, s->p.crc);
 	s->st.tx_pkts++;
 	s->st.tx_bytes += len;
 	if (s->pack) {
@@ -372,20 +373,13 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 const struct rr_msg *m, const u8 *pre,
 				 u32 pre_len)
 {
-	struct rr_pkt h;
 	u8 *buf, *dst;
-	u32 off, n = 0;
+	u32 off, plen, n = 0;
 
-	h.plen = m ? rr_plen(s, msg_len, idx) : 0;
-	buf = rr_tx_get(s, RR_HDR_LEN + h.plen);
+	plen = m ? rr_plen(s, msg_len, idx) : 0;
+	buf = rr_tx_get(s, RR_HDR_LEN + plen);
 	if (!buf)
 		return -EAGAIN;
-	h.kind = kind;
-	h.flags = flags;
-	h.req_num = req_num;
-	h.idx = idx;
-	h.msg_len = msg_len;
-	h.aux = aux;
 	if (m) {
 		dst = buf + RR_HDR_LEN;
 		off = idx * s->seg;
@@ -397,11 +391,11 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 			off -= pre_len;
 		}
 		if (rr_msg_is_inline(m))
-			memcpy(dst + n, m->inl + off, h.plen - n);
+			memcpy(dst + n, m->inl + off, plen - n);
 		else
-			rr_msg_read(m, off, dst + n, h.plen - n);
+			rr_msg_read(m, off, dst + n, plen - n);
 	}
-	rr_tx_send(s, buf, &h);
+	rr_tx_send(s, buf, kind, flags, req_num, idx, msg_len, aux, plen);
 	return 0;
 }
 

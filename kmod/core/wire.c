@@ -6,18 +6,6 @@
  */
 #include "wire.h"
 
-#define RR_OFF_CRC	0
-#define RR_OFF_MAGIC	4
-#define RR_OFF_VERSION	5
-#define RR_OFF_KIND	6
-#define RR_OFF_FLAGS	7
-#define RR_OFF_SESS	8
-#define RR_OFF_TAG	12
-#define RR_OFF_REQ	16
-#define RR_OFF_IDX	20
-#define RR_OFF_LEN	24
-#define RR_OFF_AUX	28
-
 /*
  * Write the header for @hdr into @buf, whose payload (hdr->plen bytes at
  * buf + RR_HDR_LEN) is already in place, and seal it.  Returns the datagram
@@ -25,23 +13,9 @@
  */
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc)
 {
-	u8 *p = buf;
-	u8 flags = hdr->flags & ~RR_F_NOCRC;
-
-	if (!crc)
-		flags |= RR_F_NOCRC;
-	p[RR_OFF_MAGIC] = RR_WIRE_MAGIC;
-	p[RR_OFF_VERSION] = RR_WIRE_VERSION;
-	p[RR_OFF_KIND] = hdr->kind;
-	p[RR_OFF_FLAGS] = flags;
-	rr_put_le32(p + RR_OFF_SESS, hdr->sess);
-	rr_put_le32(p + RR_OFF_TAG, hdr->tag);
-	rr_put_le32(p + RR_OFF_REQ, hdr->req_num);
-	rr_put_le32(p + RR_OFF_IDX, hdr->idx);
-	rr_put_le32(p + RR_OFF_LEN, hdr->msg_len);
-	rr_put_le32(p + RR_OFF_AUX, hdr->aux);
-	rr_put_le32(p + RR_OFF_CRC, crc ? rr_wire_crc(p, hdr->plen) : 0);
-	return RR_HDR_LEN + hdr->plen;
+	return rr_wire_put(buf, hdr->kind, hdr->flags, hdr->sess, hdr->tag,
+			   hdr->req_num, hdr->idx, hdr->msg_len, hdr->aux,
+			   hdr->plen, crc);
 }
 
 /*

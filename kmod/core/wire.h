@@ -52,6 +52,18 @@
 #define RR_WIRE_VERSION		4
 #define RR_HDR_LEN		32
 
+#define RR_OFF_CRC	0
+#define RR_OFF_MAGIC	4
+#define RR_OFF_VERSION	5
+#define RR_OFF_KIND	6
+#define RR_OFF_FLAGS	7
+#define RR_OFF_SESS	8
+#define RR_OFF_TAG	12
+#define RR_OFF_REQ	16
+#define RR_OFF_IDX	20
+#define RR_OFF_LEN	24
+#define RR_OFF_AUX	28
+
 /* Largest message the wire can describe (bounded by struct rr_msg). */
 #define RR_WIRE_MAX_MSG		(32u << 20)
 
@@ -149,6 +161,34 @@ u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);
 static inline u32 rr_wire_crc(const void *buf, u32 plen)
 {
 	return ~rr_crc32c(~0u, (const u8 *)buf + 4, RR_HDR_LEN - 4 + plen);
+}
+
+/*
+ * Write the header of a packet into @p, whose payload (@plen bytes at p +
+ * RR_HDR_LEN) is already in place, and seal it: with a CRC, or (@crc
+ * false) with RR_F_NOCRC and a zero crc field.  Returns the packet's
+ * length.  rr_wire_finish() with the fields as arguments: the send path
+ * writes its headers with no struct rr_pkt in between.
+ */
+static __always_inline u32 rr_wire_put(u8 *p, u8 kind, u8 flags, u32 sess,
+				       u32 tag, u32 req_num, u32 idx,
+				       u32 msg_len, u32 aux, u32 plen,
+				       bool crc)
+{
+	flags &= ~RR_F_NOCRC;
+	if (!crc)
+		flags |= RR_F_NOCRC;
+	/* magic, version, kind and flags: one little-endian word */
+	rr_put_le32(p + RR_OFF_MAGIC, RR_WIRE_MAGIC | RR_WIRE_VERSION << 8 |
+		    (u32)kind << 16 | (u32)flags << 24);
+	rr_put_le32(p + RR_OFF_SESS, sess);
+	rr_put_le32(p + RR_OFF_TAG, tag);
+	rr_put_le32(p + RR_OFF_REQ, req_num);
+	rr_put_le32(p + RR_OFF_IDX, idx);
+	rr_put_le32(p + RR_OFF_LEN, msg_len);
+	rr_put_le32(p + RR_OFF_AUX, aux);
+	rr_put_le32(p + RR_OFF_CRC, crc ? rr_wire_crc(p, plen) : 0);
+	return RR_HDR_LEN + plen;
 }
 
 #endif /* RR_CORE_WIRE_H */
