@@ -363,15 +363,36 @@ void rr_session_uncork(struct rr_session *s)
 }
 
 /*
+ * The metadata of the request in @c (see wire.h) into @p, with the time
+ * the caller has left as of @now.
+ */
+static __always_inline void rr_put_meta(u8 *p, const struct rr_cslot *c,
+					u64 now)
+{
+	u64 left;
+
+	if (c->meta & RR_F_DEADLINE) {
+		left = c->call_deadline > now ?
+		       div_u64(c->call_deadline - now, 1000) : 0;
+		rr_put_le32(p, left > U32_MAX ? U32_MAX : (u32)left);
+		p += RR_META_BUDGET_LEN;
+	}
+	if (c->meta & RR_F_KEY)
+		memcpy(p, c->key, RR_META_KEY_LEN);
+}
+
+/*
  * One packet about a message of @msg_len bytes, straight into the send
- * buffer: with @m, segment @idx of @pre_len bytes of @pre followed by @m
- * as the payload (only packet 0 holds any of @pre, which is shorter than a
- * segment); without, a control packet with none.
+ * buffer: with @m, segment @idx of the @pre_len bytes of @c's metadata
+ * (as of @now) followed by @m as the payload (only packet 0 holds
+ * metadata, which is shorter than a segment); without, a control packet
+ * with none.
  */
 static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 u32 req_num, u32 idx, u32 msg_len, u32 aux,
-				 const struct rr_msg *m, const u8 *pre,
-				 u32 pre_len)
+				 const struct rr_msg *m,
+				 const struct rr_cslot *c, u32 pre_len,
+				 u64 now)
 {
 	u8 *buf, *dst;
 	u32 off, plen, n = 0;
@@ -383,10 +404,9 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 	if (m) {
 		dst = buf + RR_HDR_LEN;
 		off = idx * s->seg;
-		if (off < pre_len) {
-			n = pre_len - off;
-			memcpy(dst, pre + off, n);
-			off = 0;
+		if (pre_len && !idx) {
+			rr_put_meta(dst, c, now);
+			n = pre_len;
 		} else {
 			off -= pre_len;
 		}
@@ -404,7 +424,7 @@ static int rr_tx_ctl(struct rr_session *s, u8 kind, u8 flags, u32 req_num,
 		     u32 idx, u32 msg_len, u32 aux)
 {
 	return rr_tx(s, kind, flags, req_num, idx, msg_len, aux, NULL, NULL,
-		     0);
+		     0, 0);
 }
 
 /* One data packet of @m. */
@@ -412,7 +432,7 @@ static __always_inline int rr_tx_data(struct rr_session *s, u8 kind,
 				      u8 flags, u32 req_num,
 				      const struct rr_msg *m, u32 idx, u32 aux)
 {
-	return rr_tx(s, kind, flags, req_num, idx, m->len, aux, m, NULL, 0);
+	return rr_tx(s, kind, flags, req_num, idx, m->len, aux, m, NULL, 0, 0);
 }
 
 /* --- client ----------------------------------------------------------------- */
@@ -562,28 +582,16 @@ static void rr_cslot_finish(struct rr_session *s, struct rr_cslot *c, int err)
 }
 
 /*
- * Packet @i of a request that starts with metadata; packet 0 carries it,
- * with the time the caller has left as of now.
+ * Packet @i of the request in @c; packet 0 carries the metadata, with the
+ * time the caller has left as of now.
  */
-static int rr_tx_req_meta(struct rr_session *s, const struct rr_cslot *c,
-			  u8 flags, u32 i, u64 now)
+static int rr_tx_req(struct rr_session *s, const struct rr_cslot *c,
+		     u8 flags, u32 i, u64 now)
 {
-	u8 meta[RR_META_MAX], *p = meta;
-	u64 left;
+	u32 pre = rr_meta_len(c->meta);
 
-	if (c->meta & RR_F_DEADLINE) {
-		left = c->call_deadline > now ?
-		       div_u64(c->call_deadline - now, 1000) : 0;
-		rr_put_le32(p, left > U32_MAX ? U32_MAX : (u32)left);
-		p += RR_META_BUDGET_LEN;
-	}
-	if (c->meta & RR_F_KEY) {
-		memcpy(p, c->key, RR_META_KEY_LEN);
-		p += RR_META_KEY_LEN;
-	}
 	return rr_tx(s, RR_PKT_REQ, flags | c->meta, c->req_num, i,
-		     c->req.len + (u32)(p - meta), c->method, &c->req, meta,
-		     (u32)(p - meta));
+		     c->req.len + pre, c->method, &c->req, c, pre, now);
 }
 
 /* Next packet @c wants to send (resends first), or -1.  No side effects
@@ -628,12 +636,7 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 		/* The end of a run, or nothing more to send for now: ack. */
 		flags = rtx || i + 1 >= c->map.n || !((i + 1) % RR_RUN) ||
 			s->inflight + 1 >= win ? RR_F_ACKNOW : 0;
-		/* The module's calls all carry their deadline. */
-		if (c->meta)
-			err = rr_tx_req_meta(s, c, flags, i, now);
-		else
-			err = rr_tx_data(s, RR_PKT_REQ, flags, c->req_num,
-					 &c->req, i, c->method);
+		err = rr_tx_req(s, c, flags, i, now);
 	} else {
 		if (c->phase == RR_C_RESP && !rtx) {
 			k = rr_rfr_run(c, i);
