@@ -297,20 +297,12 @@ static void rr_tx_flush(struct rr_session *s)
 	s->pack = NULL;
 }
 
-/*
- * Where a packet of @len bytes goes: behind the others in the open
- * datagram if it fits, else at the start of a new send buffer (which
- * stays open while corked).  NULL if no send buffer is free.
- */
-static u8 *rr_tx_get(struct rr_session *s, u32 len)
+/* rr_tx_get() when the packet starts a datagram. */
+static noinline u8 *rr_tx_get_buf(struct rr_session *s)
 {
 	u8 *buf;
 
-	if (s->pack) {
-		if (s->pack_len + len <= s->p.mtu)
-			return s->pack + s->pack_len;
-		rr_tx_flush(s);
-	}
+	rr_tx_flush(s);
 	buf = s->ops->tx_get_buf(s->ctx);
 	if (unlikely(!buf)) {
 		s->tx_stalled = true;
@@ -322,6 +314,18 @@ static u8 *rr_tx_get(struct rr_session *s, u32 len)
 		s->pack_len = 0;
 	}
 	return buf;
+}
+
+/*
+ * Where a packet of @len bytes goes: behind the others in the open
+ * datagram if it fits, else at the start of a new send buffer (which
+ * stays open while corked).  NULL if no send buffer is free.
+ */
+static __always_inline u8 *rr_tx_get(struct rr_session *s, u32 len)
+{
+	if (s->pack && s->pack_len + len <= s->p.mtu)
+		return s->pack + s->pack_len;
+	return rr_tx_get_buf(s);
 }
 
 /* Write the header of the packet at @buf, seal it, send it or pack it. */
