@@ -1261,17 +1261,11 @@ static void rr_cslot_expire(struct rr_session *s, struct rr_cslot *c, u64 now)
 
 /* --- server ----------------------------------------------------------------- */
 
-/*
- * Make the slot's memory charge @len bytes (a request being reassembled,
- * or a stored response): false if the environment refuses it (the old
- * charge stays).  Inline messages hold no memory of their own.
- */
-static bool rr_sslot_charge(struct rr_session *s, struct rr_sslot *sl,
-			    u32 len)
+/* rr_sslot_charge() when the charge changes. */
+static noinline bool rr_sslot_charge_to(struct rr_session *s,
+					struct rr_sslot *sl, u32 want)
 {
-	u32 want = len > RR_MSG_INLINE ? len : 0;
-
-	if (!s->ops->mem_charge || want == sl->charged)
+	if (!s->ops->mem_charge)
 		return true;
 	/* Giving back cannot fail. */
 	if (!s->ops->mem_charge(s->ctx, (s64)want - (s64)sl->charged) &&
@@ -1281,9 +1275,28 @@ static bool rr_sslot_charge(struct rr_session *s, struct rr_sslot *sl,
 	return true;
 }
 
-static void rr_sslot_reset(struct rr_session *s, struct rr_sslot *sl)
+/*
+ * Make the slot's memory charge @len bytes (a request being reassembled,
+ * or a stored response): false if the environment refuses it (the old
+ * charge stays).  Inline messages hold no memory of their own.
+ */
+static inline bool rr_sslot_charge(struct rr_session *s, struct rr_sslot *sl,
+				   u32 len)
 {
-	rr_map_free(&sl->map);
+	u32 want = len > RR_MSG_INLINE ? len : 0;
+
+	if (likely(want == sl->charged))
+		return true;
+	return rr_sslot_charge_to(s, sl, want);
+}
+
+/* The slot's messages and map go: empty. */
+static inline void rr_sslot_reset(struct rr_session *s, struct rr_sslot *sl)
+{
+	if (unlikely(sl->map.ext))
+		rr_map_free(&sl->map);
+	sl->map.n = 0;
+	sl->map.count = 0;
 	rr_msg_free(&sl->req);
 	rr_msg_free(&sl->resp);
 	rr_sslot_charge(s, sl, 0);
