@@ -540,7 +540,8 @@ static void rr_cslot_progress(struct rr_session *s, struct rr_cslot *c,
  * the same slot does not touch it before its own response arrives.  Error
  * paths free a partial response first (rr_cslot_drop_resp()).
  */
-static void rr_cslot_release(struct rr_session *s, struct rr_cslot *c)
+static inline void rr_cslot_release(struct rr_session *s,
+				    struct rr_cslot *c)
 {
 	u32 bit = 1u << c->index;
 
@@ -556,33 +557,40 @@ static void rr_cslot_release(struct rr_session *s, struct rr_cslot *c)
 	s->free_mask |= bit;
 }
 
-/*
- * End the call in @c.  The slot is free again before the callback runs, so
- * the callback may start the next call; callers must not touch @c after.
- */
 static void rr_cslot_drop_resp(struct rr_cslot *c)
 {
 	if (c->phase == RR_C_RESP)
 		rr_msg_free(&c->resp);
 }
 
-static void rr_cslot_finish(struct rr_session *s, struct rr_cslot *c, int err)
+/*
+ * End the call in @c (rr_cslot_done(): it succeeded).  The slot is free
+ * again before the callback runs, so the callback may start the next call;
+ * callers must not touch @c after.
+ */
+static inline void rr_cslot_done(struct rr_session *s, struct rr_cslot *c)
+{
+	rr_cslot_release(s, c);
+	s->st.calls_ok++;
+	s->ops->complete_call(s->ctx, s, c->cookie, 0, c->status, &c->resp);
+	rr_msg_free(&c->resp);
+}
+
+static noinline void rr_cslot_finish(struct rr_session *s,
+				     struct rr_cslot *c, int err)
 {
 	struct rr_msg empty;
 	u64 cookie = c->cookie;
 
-	if (err) {
-		rr_cslot_drop_resp(c);
-		rr_cslot_release(s, c);
-		s->st.calls_failed++;
-		empty.len = 0;
-		s->ops->complete_call(s->ctx, s, cookie, err, 0, &empty);
+	if (!err) {
+		rr_cslot_done(s, c);
 		return;
 	}
+	rr_cslot_drop_resp(c);
 	rr_cslot_release(s, c);
-	s->st.calls_ok++;
-	s->ops->complete_call(s->ctx, s, cookie, 0, c->status, &c->resp);
-	rr_msg_free(&c->resp);
+	s->st.calls_failed++;
+	empty.len = 0;
+	s->ops->complete_call(s->ctx, s, cookie, err, 0, &empty);
 }
 
 /*
@@ -984,7 +992,7 @@ static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 		c->status = (s32)pkt->aux;
 		c->resp.len = pkt->msg_len;
 		memcpy(c->resp.inl, pkt->payload, pkt->plen);
-		rr_cslot_finish(s, c, 0);
+		rr_cslot_done(s, c);
 		return 0;
 	}
 	return rr_client_resp_slow(s, c, pkt, now);
