@@ -1349,11 +1349,18 @@ static void rr_server_ack(struct rr_session *s, struct rr_sslot *sl, u32 idx,
 	rr_tx_ctl(s, RR_PKT_ACK, flags, sl->req_num, cum, idx, bits);
 }
 
-static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
-				u32 idx, u8 flags)
+/* Packet @idx of the response stored in @sl. */
+static __always_inline void rr_tx_resp(struct rr_session *s,
+				       struct rr_sslot *sl, u32 idx, u8 flags)
 {
 	rr_tx_data(s, RR_PKT_RESP, flags | sl->resp_flags, sl->req_num,
 		   &sl->resp, idx, (u32)sl->status);
+}
+
+static void rr_server_send_resp(struct rr_session *s, struct rr_sslot *sl,
+				u32 idx, u8 flags)
+{
+	rr_tx_resp(s, sl, idx, flags);
 }
 
 /*
@@ -1407,7 +1414,7 @@ static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
 		return;
 	/* Answered on the spot: the response is this packet's reply. */
 	if (sl->state == RR_S_DONE)
-		rr_server_send_resp(s, sl, 0, RR_F_REPLY);
+		rr_tx_resp(s, sl, 0, RR_F_REPLY);
 	else if (sl->state == RR_S_PENDING)
 		rr_server_ack_later(s, sl, idx, now);
 }
@@ -1679,9 +1686,13 @@ static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt,
 	return -EPROTO;
 }
 
-/* Store the answer to @handle and send it (see rr_server_reply()). */
-static int rr_server_answer(struct rr_session *s, u32 handle, s32 status,
-			    struct rr_msg *resp, u8 resp_flags)
+/*
+ * Store the answer to @handle and send it (see rr_server_reply()).
+ * Inline: rr_server_reply() is the call every request ends with.
+ */
+static __always_inline int rr_server_answer(struct rr_session *s,
+					    u32 handle, s32 status,
+					    struct rr_msg *resp, u8 resp_flags)
 {
 	struct rr_sslot *sl;
 	u8 flags = 0;
