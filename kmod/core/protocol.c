@@ -513,7 +513,8 @@ static inline bool rr_may_send(const struct rr_session *s,
 	return !c->inflight && s->inflight < s->p.credits;
 }
 
-static void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c, u64 now)
+static inline void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c,
+				u64 now)
 {
 	u64 d = now + rr_rtt_rto(&s->rtt, c->backoff);
 
@@ -597,8 +598,9 @@ static noinline void rr_cslot_finish(struct rr_session *s,
  * Packet @i of the request in @c; packet 0 carries the metadata, with the
  * time the caller has left as of now.
  */
-static int rr_tx_req(struct rr_session *s, const struct rr_cslot *c,
-		     u8 flags, u32 i, u64 now)
+static __always_inline int rr_tx_req(struct rr_session *s,
+				     const struct rr_cslot *c, u8 flags,
+				     u32 i, u64 now)
 {
 	u32 pre = rr_meta_len(c->meta);
 
