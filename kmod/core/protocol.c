@@ -697,6 +697,29 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 	return 0;
 }
 
+/*
+ * rr_cslot_send() of the only packet of the request just put in @c, which
+ * may go: it ends its run and is timed, the slot's timer starts with it.
+ * Without a send buffer the call waits, its timer armed all the same.
+ */
+static __always_inline void rr_cslot_send_only(struct rr_session *s,
+					       struct rr_cslot *c, u64 now)
+{
+	int err = rr_tx_req(s, c, RR_F_ACKNOW, 0, now);
+
+	rr_cslot_arm(s, c, now);
+	if (unlikely(err)) {
+		s->blocked = true;
+		return;
+	}
+	c->inflight = 1;
+	s->inflight++;
+	c->next_new = 1;
+	c->timing = RR_TIME_REQ;
+	c->timed_idx = 0;
+	c->timed_at = now;
+}
+
 /* Send what @c may within the window; note when work is left waiting. */
 static void rr_cslot_pump(struct rr_session *s, struct rr_cslot *c, u64 now)
 {
@@ -1086,8 +1109,10 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 		if (o->flags & RR_CALL_F_KEY)
 			meta |= RR_F_KEY;
 	}
+	/* max_msg <= RR_WIRE_MAX_MSG: the metadata matters only near it. */
 	if (req->len > s->p.max_msg ||
-	    req->len > RR_WIRE_MAX_MSG - rr_meta_len(meta))
+	    (req->len > RR_WIRE_MAX_MSG - RR_META_MAX &&
+	     req->len > RR_WIRE_MAX_MSG - rr_meta_len(meta)))
 		return -EMSGSIZE;
 	j = rr_ctz32(s->free_mask);
 	c = &s->cs[j];
@@ -1116,15 +1141,19 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 		memcpy(c->key, o->key, RR_META_KEY_LEN);
 	rr_msg_move(&c->req, req);
 	rr_trace(s, c, RR_TRACE_CALL_START, 0, 0, 0);
-	if (s->blocked) {
-		rr_client_pump(s, now);
-	} else if (c->map.n == 1 && rr_may_send(s, c, rr_window(s), 0, false)) {
-		/* One packet, window open: no need to look for work. */
-		if (rr_cslot_send(s, c, 0, false, now))
-			s->blocked = true;
-	} else {
-		rr_cslot_pump(s, c, now);
+	/*
+	 * One packet, nothing waiting: rr_may_send() for the packet of a
+	 * slot with nothing in flight is that credits allow it.
+	 */
+	if (likely(!s->blocked && c->map.n == 1 &&
+		   s->inflight < s->p.credits)) {
+		rr_cslot_send_only(s, c, now);
+		return 0;
 	}
+	if (s->blocked)
+		rr_client_pump(s, now);
+	else
+		rr_cslot_pump(s, c, now);
 	/* Sending armed the timer; a call still waiting to send needs it too. */
 	if (!c->inflight)
 		rr_cslot_arm(s, c, now);
