@@ -1913,7 +1913,7 @@ static inline int rr_session_rx_check(struct rr_session *s, const u8 *buf,
 {
 	int n;
 
-	n = rr_wire_parse_next(buf, len, s->seg, pkt);
+	n = __rr_wire_parse_next(buf, len, s->seg, pkt);
 	if (unlikely(n < 0)) {
 		if (n == -EBADMSG)
 			s->st.crc_drops++;

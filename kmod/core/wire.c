@@ -66,23 +66,27 @@ int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt)
 	return 0;
 }
 
-/* Flags each kind may carry besides RR_F_NOCRC. */
-static const u8 rr_kind_flags[RR_PKT_KIND_END] = {
-	[RR_PKT_REQ] = RR_F_ACKNOW | RR_F_META,
-	[RR_PKT_RESP] = RR_F_REPLY | RR_F_ERR | RR_F_DUP,
-	[RR_PKT_ACK] = RR_F_REPLY | RR_F_DONE | RR_F_DUP,
-	[RR_PKT_RFR] = 0,
-	[RR_PKT_PING] = RR_F_REPLY,
-	[RR_PKT_RESET] = 0,
-	[RR_PKT_CANCEL] = 0,
+/* What each kind may not carry: all but RR_F_NOCRC and these. */
+#define RR_KIND_FLAGS(f)	(0xff & ~((f) | RR_F_NOCRC))
+const u8 rr_wire_bad_flags[RR_PKT_KIND_END] = {
+	[RR_PKT_REQ] = RR_KIND_FLAGS(RR_F_ACKNOW | RR_F_META),
+	[RR_PKT_RESP] = RR_KIND_FLAGS(RR_F_REPLY | RR_F_ERR | RR_F_DUP),
+	[RR_PKT_ACK] = RR_KIND_FLAGS(RR_F_REPLY | RR_F_DONE | RR_F_DUP),
+	[RR_PKT_RFR] = RR_KIND_FLAGS(0),
+	[RR_PKT_PING] = RR_KIND_FLAGS(RR_F_REPLY),
+	[RR_PKT_RESET] = RR_KIND_FLAGS(0),
+	[RR_PKT_CANCEL] = RR_KIND_FLAGS(0),
 };
 
-/* Field checks that need no session context. */
-static int rr_wire_check(const struct rr_pkt *pkt)
+/*
+ * Field checks that need no session context (__rr_wire_parse_next() has
+ * its own for REQ and RESP).
+ */
+int rr_wire_check(const struct rr_pkt *pkt)
 {
 	if (pkt->kind == 0 || pkt->kind >= RR_PKT_KIND_END)
 		return -EINVAL;
-	if (pkt->flags & ~(rr_kind_flags[pkt->kind] | RR_F_NOCRC))
+	if (pkt->flags & rr_wire_bad_flags[pkt->kind])
 		return -EINVAL;
 	switch (pkt->kind) {
 	case RR_PKT_REQ:
@@ -188,77 +192,9 @@ int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
 	return 0;
 }
 
-/*
- * The next packet of a datagram, in one pass over its header: what
- * rr_wire_pkt_len() (@len bytes left, segments of @seg bytes) and then
- * rr_wire_parse() on the bytes it implies would return, the packet's
- * length instead of 0 on success.  The receive path's parser.
- */
+/* The receive path's parser (wire.h), for the host's tests and fuzzers. */
 int rr_wire_parse_next(const void *buf, size_t len, u32 seg,
 		       struct rr_pkt *pkt)
 {
-	const u8 *p = buf;
-	u8 kind, flags;
-	u32 plen = 0;
-	u64 off;
-
-	if (len < RR_HDR_LEN || !seg)
-		return -EINVAL;
-	kind = p[RR_OFF_KIND];
-	flags = p[RR_OFF_FLAGS];
-	pkt->kind = kind;
-	pkt->flags = flags;
-	pkt->sess = rr_get_le32(p + RR_OFF_SESS);
-	pkt->tag = rr_get_le32(p + RR_OFF_TAG);
-	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
-	pkt->idx = rr_get_le32(p + RR_OFF_IDX);
-	pkt->msg_len = rr_get_le32(p + RR_OFF_LEN);
-	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
-	pkt->payload = p + RR_HDR_LEN;
-	if (kind == RR_PKT_REQ || kind == RR_PKT_RESP) {
-		/* rr_wire_pkt_len()'s checks: the length of segment idx. */
-		off = (u64)pkt->idx * seg;
-		if (pkt->msg_len > RR_WIRE_MAX_MSG ||
-		    (pkt->msg_len && off >= pkt->msg_len))
-			return -EINVAL;
-		if (pkt->msg_len)
-			plen = min_t(u32, seg, pkt->msg_len - (u32)off);
-		if (plen > len - RR_HDR_LEN)
-			return -EINVAL;
-		pkt->plen = plen;
-		if (p[RR_OFF_MAGIC] != RR_WIRE_MAGIC)
-			return -EPROTO;
-		if (p[RR_OFF_VERSION] != RR_WIRE_VERSION)
-			return -EPROTONOSUPPORT;
-		if (flags & ~(rr_kind_flags[kind] | RR_F_NOCRC))
-			return -EINVAL;
-		/*
-		 * rr_wire_check()'s: the length is within the wire's and, when
-		 * not zero, both idx and plen follow from it (0 < plen <=
-		 * msg_len, idx < msg_len); what is left to check is this.
-		 */
-		if (pkt->msg_len < rr_meta_len(flags))
-			return -EINVAL;
-		if ((flags & RR_F_ERR) &&
-		    (pkt->msg_len || pkt->idx || (s32)pkt->aux >= 0 ||
-		     (s32)pkt->aux < -RR_MAX_ERRNO))
-			return -EINVAL;
-		if (!pkt->msg_len && pkt->idx)
-			return -EINVAL;
-	} else {
-		pkt->plen = 0;
-		if (p[RR_OFF_MAGIC] != RR_WIRE_MAGIC)
-			return -EPROTO;
-		if (p[RR_OFF_VERSION] != RR_WIRE_VERSION)
-			return -EPROTONOSUPPORT;
-		if (rr_wire_check(pkt))
-			return -EINVAL;
-	}
-	if (flags & RR_F_NOCRC) {
-		if (rr_get_le32(p + RR_OFF_CRC))
-			return -EINVAL;
-	} else if (rr_get_le32(p + RR_OFF_CRC) != rr_wire_crc(p, plen)) {
-		return -EBADMSG;
-	}
-	return RR_HDR_LEN + plen;
+	return __rr_wire_parse_next(buf, len, seg, pkt);
 }

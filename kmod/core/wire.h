@@ -191,4 +191,90 @@ static __always_inline u32 rr_wire_put(u8 *p, u8 kind, u8 flags, u32 sess,
 	return RR_HDR_LEN + plen;
 }
 
+/* For __rr_wire_parse_next(): what rr_wire_parse() checks (wire.c). */
+extern const u8 rr_wire_bad_flags[RR_PKT_KIND_END];
+int rr_wire_check(const struct rr_pkt *pkt);
+
+/*
+ * The next packet of a datagram, in one pass over its header: what
+ * rr_wire_pkt_len() (@len bytes left, segments of @seg bytes) and then
+ * rr_wire_parse() on the bytes it implies would return, the packet's
+ * length instead of 0 on success.  The receive path's parser, inline
+ * there; rr_wire_parse_next() is the same out of line.
+ */
+static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
+						u32 seg, struct rr_pkt *pkt)
+{
+	const u8 *p = buf;
+	u32 word, msg_len, idx, plen = 0;
+	u8 kind, flags;
+	u64 off;
+
+	if (unlikely(len < RR_HDR_LEN || !seg))
+		return -EINVAL;
+	/* magic, version, kind and flags */
+	word = rr_get_le32(p + RR_OFF_MAGIC);
+	kind = (u8)(word >> 16);
+	flags = (u8)(word >> 24);
+	msg_len = rr_get_le32(p + RR_OFF_LEN);
+	idx = rr_get_le32(p + RR_OFF_IDX);
+	pkt->kind = kind;
+	pkt->flags = flags;
+	pkt->sess = rr_get_le32(p + RR_OFF_SESS);
+	pkt->tag = rr_get_le32(p + RR_OFF_TAG);
+	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
+	pkt->idx = idx;
+	pkt->msg_len = msg_len;
+	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
+	pkt->payload = p + RR_HDR_LEN;
+	if (likely(kind == RR_PKT_REQ || kind == RR_PKT_RESP)) {
+		/* rr_wire_pkt_len()'s checks: the length of segment idx. */
+		if (msg_len) {
+			off = (u64)idx * seg;
+			if (unlikely(msg_len > RR_WIRE_MAX_MSG || off >= msg_len))
+				return -EINVAL;
+			plen = min_t(u32, seg, msg_len - (u32)off);
+			if (unlikely(plen > len - RR_HDR_LEN))
+				return -EINVAL;
+		}
+		pkt->plen = plen;
+		if (unlikely((u16)word != (RR_WIRE_MAGIC |
+					   RR_WIRE_VERSION << 8)))
+			goto foreign;
+		/*
+		 * rr_wire_check()'s: the length is within the wire's and, when
+		 * not zero, both idx and plen follow from it (0 < plen <=
+		 * msg_len, idx < msg_len); what is left to check is this.
+		 */
+		if (unlikely(flags & rr_wire_bad_flags[kind]))
+			return -EINVAL;
+		if (flags & (RR_F_META | RR_F_ERR)) {
+			if (msg_len < rr_meta_len(flags))
+				return -EINVAL;
+			if ((flags & RR_F_ERR) &&
+			    (msg_len || idx || (s32)pkt->aux >= 0 ||
+			     (s32)pkt->aux < -RR_MAX_ERRNO))
+				return -EINVAL;
+		}
+		if (unlikely(!msg_len && idx))
+			return -EINVAL;
+	} else {
+		pkt->plen = 0;
+		if (unlikely((u16)word != (RR_WIRE_MAGIC |
+					   RR_WIRE_VERSION << 8)))
+			goto foreign;
+		if (rr_wire_check(pkt))
+			return -EINVAL;
+	}
+	if (flags & RR_F_NOCRC) {
+		if (rr_get_le32(p + RR_OFF_CRC))
+			return -EINVAL;
+	} else if (rr_get_le32(p + RR_OFF_CRC) != rr_wire_crc(p, plen)) {
+		return -EBADMSG;
+	}
+	return RR_HDR_LEN + plen;
+foreign:
+	return p[RR_OFF_MAGIC] != RR_WIRE_MAGIC ? -EPROTO : -EPROTONOSUPPORT;
+}
+
 #endif /* RR_CORE_WIRE_H */
