@@ -1945,6 +1945,7 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 	const u8 *p = buf;
 	struct rr_pkt pkt;
 	int n, ret, err = 0;
+	u32 npkts = 0;
 
 	if (len > s->p.mtu) {
 		s->st.rx_drops++;
@@ -1957,9 +1958,7 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 			err = err ?: n;
 			break;
 		}
-		s->st.rx_pkts++;
-		s->st.rx_bytes += n;
-		s->last_rx = now;
+		npkts++;
 		if (s->role == RR_ROLE_CLIENT)
 			ret = rr_client_rx(s, &pkt, now);
 		else
@@ -1968,6 +1967,15 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 		p += n;
 		len -= n;
 	} while (len);
+	/*
+	 * What was taken, counted once per datagram (only rr_session_poll()
+	 * reads last_rx).
+	 */
+	if (npkts) {
+		s->st.rx_pkts += npkts;
+		s->st.rx_bytes += (u32)(p - (const u8 *)buf);
+		s->last_rx = now;
+	}
 	rr_session_uncork(s);
 	return err;
 }
