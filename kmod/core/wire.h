@@ -116,11 +116,17 @@ enum rr_pkt_kind {
 #define RR_META_KEY_LEN		16
 #define RR_META_MAX		(RR_META_BUDGET_LEN + RR_META_KEY_LEN)
 
-/* Bytes of metadata a request with these flags starts with. */
+/*
+ * Bytes of metadata a request with these flags starts with: byte i of
+ * the constant is the length for the pair of flag bits (key, deadline)
+ * = i, read with one shift.
+ */
 static inline u32 rr_meta_len(u8 flags)
 {
-	return (flags & RR_F_DEADLINE ? RR_META_BUDGET_LEN : 0) +
-	       (flags & RR_F_KEY ? RR_META_KEY_LEN : 0);
+	BUILD_BUG_ON(RR_F_DEADLINE != 0x20 || RR_F_KEY != 0x40);
+	return (((RR_META_BUDGET_LEN + RR_META_KEY_LEN) << 24 |
+		 RR_META_KEY_LEN << 16 | RR_META_BUDGET_LEN << 8) >>
+		((flags & RR_F_META) >> 2)) & 0xff;
 }
 
 /* RFR: aux is how many packets after idx the client also asks for. */
