@@ -1046,19 +1046,14 @@ static noinline void rr_cslot_rto_answer(struct rr_session *s,
 		rr_cslot_spurious(s, c);
 }
 
-static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
-			u64 now)
+/* What the client takes besides ACK and RESP. */
+static noinline int rr_client_rx_ctl(struct rr_session *s,
+				     const struct rr_pkt *pkt)
 {
-	struct rr_cslot *c;
-	int err;
-
 	switch (pkt->kind) {
-	case RR_PKT_ACK:
-	case RR_PKT_RESP:
-		break;
 	case RR_PKT_PING:
 		if (!(pkt->flags & RR_F_REPLY))
-			goto bad;
+			break;
 		s->st.pongs++;
 		return 0;
 	case RR_PKT_RESET:
@@ -1067,8 +1062,20 @@ static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 		rr_session_fail_all(s, -ECONNRESET);
 		return 0;
 	default:
-		goto bad;
+		break;
 	}
+	s->st.rx_drops++;
+	return -EPROTO;
+}
+
+static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
+			u64 now)
+{
+	struct rr_cslot *c;
+	int err;
+
+	if (unlikely(pkt->kind != RR_PKT_RESP && pkt->kind != RR_PKT_ACK))
+		return rr_client_rx_ctl(s, pkt);
 	c = &s->cs[pkt->req_num & s->mask];
 	if (unlikely(c->rto.armed))
 		rr_cslot_rto_answer(s, c, pkt);
@@ -1086,9 +1093,6 @@ static int rr_client_rx(struct rr_session *s, const struct rr_pkt *pkt,
 	if (s->blocked)
 		rr_client_pump(s, now);
 	return err;
-bad:
-	s->st.rx_drops++;
-	return -EPROTO;
 }
 
 /* rr_client_call() once a slot is known to be free. */
@@ -1694,9 +1698,9 @@ static noinline int rr_server_cancel(struct rr_session *s,
 static int rr_server_rx(struct rr_session *s, const struct rr_pkt *pkt,
 			u64 now)
 {
-	switch (pkt->kind) {
-	case RR_PKT_REQ:
+	if (likely(pkt->kind == RR_PKT_REQ))
 		return rr_server_req(s, pkt, now);
+	switch (pkt->kind) {
 	case RR_PKT_RFR:
 		return rr_server_rfr(s, pkt);
 	case RR_PKT_PING:
