@@ -39,10 +39,7 @@ ktap_require_rdma
 
 trap 'stop_server' EXIT
 
-mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
-[[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
-pl=$((mtu - 32))
-ktap_note "port MTU $mtu; peer $PEER ($MODE host mode)"
+port_payload
 
 # start_bench_server ARGS...: the batch server as "echo" on the peer.
 start_bench_server() {

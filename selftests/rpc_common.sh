@@ -222,22 +222,39 @@ echo_ok() {
 	return 1
 }
 
-# run_echo NAME SECS ARGS...: echo_client ARGS against the peer under a
-# timeout; ok if every call came back intact.  On failure the errors are
-# summarised (how many calls failed with which error).
-run_echo() {
-	local name=$1 secs=$2 out rc t0=$SECONDS
-	shift 2
-	out=$(timeout -k 5 "$secs" "$ECHO_CLIENT" --peer "$PEER" "$@" 2>&1)
+# run_checked NAME SECS CLIENT ARGS...: CLIENT (echo_client, or another
+# client printing its summary line in the same words) with --peer and ARGS
+# under a timeout; ok if every call came back intact.  On failure the
+# errors are summarised (how many calls failed with which error).
+run_checked() {
+	local name=$1 secs=$2 client=$3 out rc t0=$SECONDS
+	shift 3
+	out=$(timeout -k 5 "$secs" "$client" --peer "$PEER" "$@" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out"; then
-		ktap_ok "$name: ${out#echo_client: } [$((SECONDS - t0))s]"
+		ktap_ok "$name: ${out#"${client##*/}": } [$((SECONDS - t0))s]"
 	else
 		[ $rc -eq 124 ] && out="timed out after ${secs}s; $out"
 		ktap_fail "$name [$((SECONDS - t0))s]" "exit $rc: $(
 			sed 's/call [0-9]*: /call N: /' <<< "$out" | sort |
 				uniq -c | sort -rn | head -n 10)"
 	fi
+}
+
+# run_echo NAME SECS ARGS...: run_checked with echo_client.
+run_echo() {
+	local name=$1 secs=$2
+	shift 2
+	run_checked "$name" "$secs" "$ECHO_CLIENT" "$@"
+}
+
+# port_payload: sets $mtu (the port's MTU, 1024 if unknown) and $pl, the
+# payload bytes per packet, and notes them with the peer.
+port_payload() {
+	mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
+	[[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
+	pl=$((mtu - 32))
+	ktap_note "port MTU $mtu: $pl payload bytes per packet; peer $PEER ($MODE host mode)"
 }
 
 # mac_of IFACE: its MAC address (on this host).

@@ -46,10 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
-[[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
-pl=$((mtu - 32))
-ktap_note "port MTU $mtu: $pl payload bytes per packet; peer $PEER ($MODE host mode)"
+port_payload
 
 calls0=$(sess_sum "$("$CTL" -j session show 2> /dev/null)" client calls_ok)
 reqs0=$(sess_sum "$(ctl_peer -j session show 2> /dev/null)" server requests)

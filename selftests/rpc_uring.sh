@@ -32,10 +32,7 @@ ktap_require_rdma
 
 trap 'stop_server' EXIT
 
-mtu=$(port_json "$DEV" 1 | jq -r '.mtu // empty')
-[[ $mtu =~ ^[0-9]+$ ]] || mtu=1024
-pl=$((mtu - 32))
-ktap_note "port MTU $mtu; peer $PEER ($MODE host mode)"
+port_payload
 
 if start_echo_server; then
 	ktap_ok "echo_server serving on the peer"
@@ -46,19 +43,9 @@ fi
 # run_uring NAME ARGS...: uring_echo against the peer; ok when every call
 # came back intact.
 run_uring() {
-	local name=$1 out rc t0=$SECONDS
+	local name=$1
 	shift
-	out=$(timeout -k 5 "$SECS" "$URING_ECHO" --peer "$PEER" \
-		--timeout "$CALL_MS" "$@" 2>&1)
-	rc=$?
-	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out"; then
-		ktap_ok "$name: ${out#uring_echo: } [$((SECONDS - t0))s]"
-	else
-		[ $rc -eq 124 ] && out="timed out after ${SECS}s; $out"
-		ktap_fail "$name [$((SECONDS - t0))s]" "exit $rc: $(
-			sed 's/call [0-9]*: /call N: /' <<< "$out" | sort |
-				uniq -c | sort -rn | head -n 10)"
-	fi
+	run_checked "$name" "$SECS" "$URING_ECHO" --timeout "$CALL_MS" "$@"
 }
 
 run_uring "refusals as CQEs, then 32 B x $((2000 / DIV)), 16 in flight" \

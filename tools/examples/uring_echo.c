@@ -99,33 +99,32 @@ static int one_cmd(struct io_uring *ring, int fd, uint32_t cmd_op,
 static int check_refusals(struct io_uring *ring, int fd, int handle)
 {
 	struct rdmarpc_completion comp;
-	struct rdmarpc_uring_call cmd;
 	struct rdmarpc_call call;
-	int ret, bad = 0;
+	const struct {
+		const char *what;
+		uint32_t cmd_op;
+		uint64_t call;
+		int want;
+	} cases[] = {
+		{ "cmd_op 99", 99, (uintptr_t)&call, -ENOTTY },
+		{ "unreadable call", RDMARPC_URING_CALL, 8, -EFAULT },
+		{ "unknown handle", RDMARPC_URING_CALL, (uintptr_t)&call,
+		  -EBADF },
+	};
+	int bad = 0;
 
-	memset(&cmd, 0, sizeof(cmd));
-	ret = one_cmd(ring, fd, 99, &cmd);
-	if (ret != -ENOTTY) {
-		fprintf(stderr, "uring_echo: cmd_op 99: res %d, want %d\n",
-			ret, -ENOTTY);
-		bad = 1;
-	}
-	cmd.call = 8;			/* unmapped */
-	cmd.comp = (uintptr_t)&comp;
-	ret = one_cmd(ring, fd, RDMARPC_URING_CALL, &cmd);
-	if (ret != -EFAULT) {
-		fprintf(stderr, "uring_echo: unreadable call: res %d, want "
-			"%d\n", ret, -EFAULT);
-		bad = 1;
-	}
 	rdmarpc_call_prep(&call, handle + 1000, rdmarpc_method_id("echo"), 1,
 			  "x", 1, NULL, 0, 1000);
-	cmd.call = (uintptr_t)&call;
-	ret = one_cmd(ring, fd, RDMARPC_URING_CALL, &cmd);
-	if (ret != -EBADF) {
-		fprintf(stderr, "uring_echo: unknown handle: res %d, want "
-			"%d\n", ret, -EBADF);
-		bad = 1;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rdmarpc_uring_call cmd = { .call = cases[i].call,
+						  .comp = (uintptr_t)&comp };
+		int ret = one_cmd(ring, fd, cases[i].cmd_op, &cmd);
+
+		if (ret != cases[i].want) {
+			fprintf(stderr, "uring_echo: %s: res %d, want %d\n",
+				cases[i].what, ret, cases[i].want);
+			bad = 1;
+		}
 	}
 	return bad;
 }
