@@ -181,7 +181,11 @@ int main(int argc, char **argv)
 			rdmarpc_strerror(err));
 		return 1;
 	}
-	handle = rdmarpc_connect(ep, peer, (unsigned int)timeout);
+	/* --timeout bounds the calls; the handshake's bound is lower. */
+	handle = rdmarpc_connect(ep, peer,
+				 timeout < RDMARPC_CONNECT_TIMEOUT_MAX ?
+				 (unsigned int)timeout :
+				 RDMARPC_CONNECT_TIMEOUT_MAX);
 	if (handle < 0) {
 		fprintf(stderr, "uring_echo: connect %s: %s\n", peer,
 			rdmarpc_strerror(handle));
