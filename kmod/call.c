@@ -176,6 +176,7 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 			      struct rr_msg *resp)
 {
 	struct rdmarpc_ucall *uc = container_of(kc, struct rdmarpc_ucall, kc);
+	void (*notify)(void *ctx, struct rdmarpc_ucall *uc) = uc->notify;
 	struct rdmarpc_ep *ep = uc->ep;
 	unsigned long flags;
 	bool wake_sync, failed;
@@ -199,7 +200,7 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	uc->finished = true;
 	failed = uc->err;
 	wake_sync = uc->sync && !uc->orphan;
-	if (!uc->sync && !uc->notify)
+	if (!uc->sync && !notify)
 		list_add_tail(&uc->node, &ep->completions);
 	else if (uc->orphan)
 		list_add_tail(&uc->node, &ep->orphans);
@@ -213,9 +214,12 @@ static void rdmarpc_call_done(struct rdmarpc_kcall *kc, int err, s32 status,
 	 */
 	if (failed)
 		rdmarpc_count(calls_failed);
-	/* The CALL ioctl, or the notified side, may free @uc from here on. */
-	if (uc->notify)
-		uc->notify(uc->notify_ctx, uc);
+	/*
+	 * The CALL ioctl, or the notified side, may free @uc from here on.  A
+	 * notified call is on no list: nobody else frees it before @notify.
+	 */
+	if (notify)
+		notify(uc->notify_ctx, uc);
 	else if (wake_sync)
 		complete(&uc->done);
 	else
