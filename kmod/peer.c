@@ -29,6 +29,9 @@ DEFINE_MUTEX(rdmarpc_peers_lock);
 LIST_HEAD(rdmarpc_peers);
 unsigned int rdmarpc_peers_generation;
 
+/* The cc parameter's range in rdmarpc_params.h spells out this enum. */
+static_assert(RDMARPC_CC_MAX == 1);
+
 /* Peers allocated and not yet freed: module exit checks it is zero. */
 static atomic_t rdmarpc_peers_alive = ATOMIC_INIT(0);
 

@@ -13,9 +13,9 @@
  * of it, or plus RR_CC_SLACK_NS if that is more (a run of packets queues
  * behind itself).  At or below the target the window grows by one packet;
  * above it, it shrinks by a quarter of the excess's share of the sample
- * (under a quarter per round).  The smallest sample of a round is the one delayed
- * least, so one late packet among timely ones moves nothing.  Losses halve
- * the window as in AIMD.
+ * (under a quarter per round).  The smallest sample of a round is the one
+ * delayed least, so one late packet among timely ones moves nothing.
+ * Losses halve the window as in AIMD.
  */
 #ifndef RR_CORE_CC_H
 #define RR_CORE_CC_H
