@@ -595,31 +595,9 @@ out_free:
 }
 
 int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
-		      struct rdmarpc_sess_batch *b)
-{
-	struct rdmarpc_ucall *uc;
-	int ret;
-
-	uc = rdmarpc_call_new(ep, c, false);
-	if (IS_ERR(uc))
-		return PTR_ERR(uc);
-	ret = rdmarpc_call_start(ep, uc, b);
-	if (ret) {
-		/* Taken, and completed at once with the session's error. */
-		uc->err = ret;
-		spin_lock_irq(&ep->lock);
-		uc->finished = true;
-		list_add_tail(&uc->node, &ep->completions);
-		spin_unlock_irq(&ep->lock);
-		wake_up(&ep->call_wq);
-	}
-	return 0;
-}
-
-int rdmarpc_ep_submit_notify(struct rdmarpc_ep *ep,
-			     const struct rdmarpc_call *c,
-			     void (*notify)(void *ctx, struct rdmarpc_ucall *uc),
-			     void *ctx)
+		      struct rdmarpc_sess_batch *b,
+		      void (*notify)(void *ctx, struct rdmarpc_ucall *uc),
+		      void *ctx)
 {
 	struct rdmarpc_ucall *uc;
 	int ret;
@@ -629,13 +607,22 @@ int rdmarpc_ep_submit_notify(struct rdmarpc_ep *ep,
 		return PTR_ERR(uc);
 	uc->notify = notify;
 	uc->notify_ctx = ctx;
-	ret = rdmarpc_call_start(ep, uc, NULL);
-	if (ret) {
-		/* Taken, and completed at once with the session's error. */
-		uc->err = ret;
+	ret = rdmarpc_call_start(ep, uc, b);
+	if (!ret)
+		return 0;
+
+	/* Taken, and completed at once with the session's error. */
+	uc->err = ret;
+	if (notify) {
 		uc->finished = true;
 		notify(ctx, uc);
+		return 0;
 	}
+	spin_lock_irq(&ep->lock);
+	uc->finished = true;
+	list_add_tail(&uc->node, &ep->completions);
+	spin_unlock_irq(&ep->lock);
+	wake_up(&ep->call_wq);
 	return 0;
 }
 

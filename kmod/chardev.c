@@ -196,7 +196,7 @@ static int rdmarpc_batch_submit(struct rdmarpc_ep *ep,
 				const union rdmarpc_batch_entry *e,
 				struct rdmarpc_sess_batch *sb)
 {
-	return rdmarpc_ep_submit(ep, &e->call, sb);
+	return rdmarpc_ep_submit(ep, &e->call, sb, NULL, NULL);
 }
 
 static const struct rdmarpc_batch_op rdmarpc_submit_op = {
@@ -435,7 +435,7 @@ static int rdmarpc_uring_cmd(struct io_uring_cmd *ioucmd,
 	pdu->uc = NULL;
 	if (copy_from_user(&c, u64_to_user_ptr(call), sizeof(c)))
 		return -EFAULT;
-	ret = rdmarpc_ep_submit_notify(ep, &c, rdmarpc_uring_notify, ioucmd);
+	ret = rdmarpc_ep_submit(ep, &c, NULL, rdmarpc_uring_notify, ioucmd);
 	return ret ?: -EIOCBQUEUED;
 }
 

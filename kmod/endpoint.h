@@ -58,23 +58,22 @@ int rdmarpc_ep_call(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
  * sends what waits.  NULL: each entry's packets leave at once.
  */
 void rdmarpc_ep_batch_end(struct rdmarpc_sess_batch *b);
-int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
-		      struct rdmarpc_sess_batch *b);
 /*
- * Start a call as SUBMIT does, but once it completes (or fails to start
- * with a session error) run @notify(@ctx, @uc), once, in any context,
- * instead of listing it for REAP.  The notified side then owns @uc and
- * finishes it with rdmarpc_ep_finish_call() in the submitter's process
- * context: the response to the call's buffer and the completion to @out
- * (0, or -EFAULT: not written, or not from the submitter's address
- * space).  Returns 0, or the error of a call that was refused (as
- * SUBMIT's entries): then @notify never runs.
+ * Start the call @c.  Without @notify it is listed for REAP once it
+ * completes.  With @notify, once it completes (or fails to start with a
+ * session error) @notify(@ctx, @uc) runs, once, in any context, instead:
+ * the notified side then owns @uc and finishes it with
+ * rdmarpc_ep_finish_call() in the submitter's process context (the
+ * response to the call's buffer and the completion to @out: 0, or
+ * -EFAULT: not written, or not from the submitter's address space).
+ * Returns 0, or the error of a call that was refused: then it is neither
+ * listed nor notified.
  */
 struct rdmarpc_ucall;
-int rdmarpc_ep_submit_notify(struct rdmarpc_ep *ep,
-			     const struct rdmarpc_call *c,
-			     void (*notify)(void *ctx, struct rdmarpc_ucall *uc),
-			     void *ctx);
+int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
+		      struct rdmarpc_sess_batch *b,
+		      void (*notify)(void *ctx, struct rdmarpc_ucall *uc),
+		      void *ctx);
 int rdmarpc_ep_finish_call(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc,
 			   struct rdmarpc_completion __user *out);
 int rdmarpc_ep_reap(struct rdmarpc_ep *ep,
