@@ -641,30 +641,47 @@ static struct rdmarpc_ucall *rdmarpc_ep_take_completion(struct rdmarpc_ep *ep)
 	return uc;
 }
 
+/* @uc's completion, its response copied to the submitter's buffer. */
+static void rdmarpc_call_outcome(struct rdmarpc_ucall *uc,
+				 struct rdmarpc_completion *comp)
+{
+	comp->cookie = uc->kc.cookie;
+	comp->error = uc->err;
+	comp->status = uc->status;
+	comp->resp_len = uc->resp_len;
+	if (comp->error)
+		return;
+	/* Only into the address space that submitted the call. */
+	if (current->mm != uc->mm)
+		comp->error = -EFAULT;
+	else if (rdmarpc_msg_to_user(&uc->resp, uc->resp_ptr, uc->resp_cap))
+		comp->error = -EFAULT;
+	else
+		rdmarpc_call_fit(uc, comp);
+}
+
 /* Copy one completion out; on -EFAULT the caller puts it back. */
 static int rdmarpc_reap_one(struct rdmarpc_ucall *uc,
 			    struct rdmarpc_completion __user *out)
 {
-	struct rdmarpc_completion comp = {
-		.cookie = uc->kc.cookie,
-		.error = uc->err,
-		.status = uc->status,
-		.resp_len = uc->resp_len,
-	};
+	struct rdmarpc_completion comp;
 
-	if (!comp.error) {
-		/* Only into the address space that submitted the call. */
-		if (current->mm != uc->mm)
-			comp.error = -EFAULT;
-		else if (rdmarpc_msg_to_user(&uc->resp, uc->resp_ptr,
-					     uc->resp_cap))
-			comp.error = -EFAULT;
-		else
-			rdmarpc_call_fit(uc, &comp);
-	}
+	rdmarpc_call_outcome(uc, &comp);
 	if (copy_to_user(out, &comp, sizeof(comp)))
 		return -EFAULT;
 	return 0;
+}
+
+bool rdmarpc_ep_reap_one(struct rdmarpc_ep *ep,
+			 struct rdmarpc_completion *comp)
+{
+	struct rdmarpc_ucall *uc = rdmarpc_ep_take_completion(ep);
+
+	if (!uc)
+		return false;
+	rdmarpc_call_outcome(uc, comp);
+	rdmarpc_call_put(uc);
+	return true;
 }
 
 int rdmarpc_ep_finish_call(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc,

@@ -334,6 +334,32 @@ static int rdmarpc_ioc_busy_poll(struct rdmarpc_ep *ep, void __user *uarg)
 	return 0;
 }
 
+static int rdmarpc_ioc_ring_setup(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_ring_setup s;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&s, sizeof(s), uarg);
+	if (ret)
+		return ret;
+	ret = rdmarpc_ep_ring_setup(ep, &s);
+	if (ret)
+		return ret;
+	return put_user(s.map_len,
+			&((struct rdmarpc_ring_setup __user *)uarg)->map_len);
+}
+
+static int rdmarpc_ioc_ring_enter(struct rdmarpc_ep *ep, void __user *uarg)
+{
+	struct rdmarpc_ring_enter e;
+	int ret;
+
+	ret = rdmarpc_copy_arg(&e, sizeof(e), uarg);
+	if (ret)
+		return ret;
+	return rdmarpc_ep_ring_enter(ep, &e);
+}
+
 static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -371,6 +397,10 @@ static long rdmarpc_ioctl(struct file *file, unsigned int cmd,
 		return rdmarpc_ioc_batch(ep, uarg, &rdmarpc_reply_batch_op);
 	case _IOC_NR(RDMARPC_IOC_REQ_STATE):
 		return rdmarpc_ioc_req_state(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_RING_SETUP):
+		return rdmarpc_ioc_ring_setup(ep, uarg);
+	case _IOC_NR(RDMARPC_IOC_RING_ENTER):
+		return rdmarpc_ioc_ring_enter(ep, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -457,6 +487,11 @@ static int rdmarpc_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static int rdmarpc_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return rdmarpc_ep_ring_mmap(file->private_data, vma);
+}
+
 static __poll_t rdmarpc_poll(struct file *file, poll_table *wait)
 {
 	return rdmarpc_ep_poll(file->private_data, file, wait);
@@ -470,6 +505,7 @@ static const struct file_operations rdmarpc_fops = {
 	/* Same layout on 32 and 64 bit: pointers travel as __u64. */
 	.compat_ioctl	= compat_ptr_ioctl,
 	.poll		= rdmarpc_poll,
+	.mmap		= rdmarpc_mmap,
 	.uring_cmd	= rdmarpc_uring_cmd,
 };
 
@@ -494,6 +530,9 @@ int rdmarpc_chardev_init(void)
 	BUILD_BUG_ON(sizeof(struct rdmarpc_bind) != 88);
 	BUILD_BUG_ON(sizeof(struct rdmarpc_request) != 48);
 	BUILD_BUG_ON(sizeof(struct rdmarpc_reply) != 32);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_ring_setup) != 24);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_ring_hdr) != 48);
+	BUILD_BUG_ON(sizeof(struct rdmarpc_ring_enter) != 16);
 
 	ret = misc_register(&rdmarpc_misc);
 	if (ret)

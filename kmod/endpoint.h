@@ -74,6 +74,14 @@ int rdmarpc_ep_submit(struct rdmarpc_ep *ep, const struct rdmarpc_call *c,
 		      struct rdmarpc_sess_batch *b,
 		      void (*notify)(void *ctx, struct rdmarpc_ucall *uc),
 		      void *ctx);
+/* Shared rings (ring.c; the contract is RDMARPC_IOC_RING_SETUP's). */
+struct rdmarpc_ring_setup;
+struct rdmarpc_ring_enter;
+struct vm_area_struct;
+int rdmarpc_ep_ring_setup(struct rdmarpc_ep *ep, struct rdmarpc_ring_setup *s);
+int rdmarpc_ep_ring_enter(struct rdmarpc_ep *ep,
+			  const struct rdmarpc_ring_enter *e);
+int rdmarpc_ep_ring_mmap(struct rdmarpc_ep *ep, struct vm_area_struct *vma);
 int rdmarpc_ep_finish_call(struct rdmarpc_ep *ep, struct rdmarpc_ucall *uc,
 			   struct rdmarpc_completion __user *out);
 int rdmarpc_ep_reap(struct rdmarpc_ep *ep,

@@ -15,6 +15,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
@@ -72,6 +73,12 @@ struct rdmarpc_ep {
 	 */
 	struct mutex conn_lock;
 	struct xarray conns;
+
+	/*
+	 * Its shared rings (ring.c), or NULL: set once by RING_SETUP
+	 * (cmpxchg), read locklessly, torn down by the endpoint's close.
+	 */
+	struct rdmarpc_ring *ring;
 
 	/* This endpoint's services; under rdmarpc_svc_lock. */
 	struct list_head services;
@@ -148,8 +155,20 @@ int rdmarpc_msg_to_user(struct rr_msg *m, u64 uptr, u64 cap);
 /* call.c: what the endpoint's close and release do to its client side. */
 void rdmarpc_ep_cancel_all(struct rdmarpc_ep *ep);
 bool rdmarpc_ep_idle(struct rdmarpc_ep *ep);
+/*
+ * Take the first completed call of @ep, if any, into @comp (as REAP
+ * returns it: the response copied to the submitter's buffer, which needs
+ * its address space).  Process context.
+ */
+bool rdmarpc_ep_reap_one(struct rdmarpc_ep *ep,
+			 struct rdmarpc_completion *comp);
 void rdmarpc_ep_free_calls(struct rdmarpc_ep *ep);
 void rdmarpc_ep_drop_conns(struct rdmarpc_ep *ep);
+
+/* ring.c: the endpoint's poll() and close for its rings. */
+bool rdmarpc_ep_ring_poll(struct rdmarpc_ep *ep, struct file *file,
+			  poll_table *wait);
+void rdmarpc_ep_ring_destroy(struct rdmarpc_ep *ep);
 
 /* serve.c: the same for its server side. */
 void rdmarpc_ep_unbind_all(struct rdmarpc_ep *ep);

@@ -306,6 +306,8 @@ __poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
 	if (ep->n_cancelled)
 		mask |= EPOLLPRI;
 	spin_unlock_irq(&ep->lock);
+	if (rdmarpc_ep_ring_poll(ep, file, wait))
+		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
 
@@ -315,6 +317,8 @@ __poll_t rdmarpc_ep_poll(struct rdmarpc_ep *ep, struct file *file,
  */
 void rdmarpc_ep_close(struct rdmarpc_ep *ep)
 {
+	/* Nothing more from the rings: their thread stops first. */
+	rdmarpc_ep_ring_destroy(ep);
 	/* No new requests: unbind, then refuse the ones racing in. */
 	rdmarpc_ep_unbind_all(ep);
 	spin_lock_irq(&ep->lock);

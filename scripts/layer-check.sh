@@ -21,7 +21,7 @@ trace		trace.o
 params		params.o
 ports		ib.o ah.o
 sessions	session.o peer.o handshake.o liveness.o loopback.o
-endpoints	rpc.o call.o serve.o idem.o
+endpoints	rpc.o call.o serve.o idem.o ring.o
 interfaces	chardev.o netlink.o
 main		main.o
 '

@@ -47,4 +47,10 @@ rdmarpc_compat_hrtimer_setup(struct hrtimer *timer,
 #define rdmarpc_uring_cmd_bytes(ioucmd) io_uring_sqe_cmd((ioucmd)->sqe)
 #endif
 
+#ifdef RDMARPC_COMPAT_NO_VM_FLAGS_SET
+#include <linux/mm_types.h>
+/* vm_flags_set() (6.3): before it, ->vm_flags was written directly. */
+#define vm_flags_set(vma, flags) ((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* RDMARPC_COMPAT_H */

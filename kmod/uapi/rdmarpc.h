@@ -805,6 +805,83 @@ struct rdmarpc_reply {
  */
 #define RDMARPC_BUSY_POLL_MAX_US	10000
 
+/*
+ * Shared rings: a submission ring of struct rdmarpc_call and a completion
+ * ring of struct rdmarpc_completion in memory the process maps, so that a
+ * process that polls makes no system call per call.
+ *
+ * RDMARPC_IOC_RING_SETUP (once per endpoint) makes them and a kernel
+ * thread that serves them; mmap(NULL, @map_len, PROT_READ | PROT_WRITE,
+ * MAP_SHARED, fd, 0) maps them, beginning with a struct rdmarpc_ring_hdr.
+ * The thread takes each entry placed in the submission ring as a SUBMIT
+ * entry is taken (the request is read from, and the response later
+ * written to, the memory of the process that made the rings), and writes
+ * the completion of every call the endpoint SUBMITs or places in the ring,
+ * as REAP would return it, into the completion ring.  An entry the module
+ * refuses completes at once, with the error SUBMIT would return for it.
+ *
+ * Indices run freely (they wrap at 2^32); entry i is at (i & (entries -
+ * 1)).  The process writes an entry, then @sq_tail (a release store), and
+ * reads completions from @cq_head up to @cq_tail (an acquire load), then
+ * moves @cq_head past them.  The module writes @sq_head, @cq_tail and
+ * @flags.  While the thread finds work, and for the endpoint's busy-poll
+ * time (RDMARPC_IOC_BUSY_POLL) after it, it spins; then it sleeps and sets
+ * RDMARPC_RING_NEED_WAKEUP.  A process that sees that flag after it stored
+ * @sq_tail (a full barrier between the store and the load), or after it
+ * freed room in a full completion ring, calls RDMARPC_IOC_RING_ENTER.
+ * The thread takes no completion while the completion ring is full, and no
+ * submission either (a refusal needs room to complete).
+ *
+ * Only the process that made the rings may map them or enter (-EPERM);
+ * the mapping is not inherited across fork().  Errors:
+ *   RING_SETUP  -EINVAL (@flags, entries: a power of two, sq
+ *               1..RDMARPC_RING_MAX_SQ, cq sq..RDMARPC_RING_MAX_CQ, 0 for
+ *               2 * sq), -EBUSY (the endpoint has rings), -EPERM (no
+ *               process memory: a kernel thread), -ENOMEM.
+ *   RING_ENTER  -ENXIO (no rings), -EPERM, -EINVAL (@flags, @min_complete
+ *               above the completion ring's size), -ETIMEDOUT, -EINTR (as
+ *               REAP's).
+ *   mmap        -ENXIO (no rings), -EPERM, -EINVAL (an offset, or longer
+ *               than @map_len).
+ */
+#define RDMARPC_RING_MAX_SQ	4096
+#define RDMARPC_RING_MAX_CQ	16384
+
+struct rdmarpc_ring_setup {
+	__u32 size;
+	__u32 flags;			/* none yet: 0 */
+	__u32 sq_entries;
+	__u32 cq_entries;		/* 0: 2 * sq_entries */
+	__u64 map_len;			/* out: bytes to map */
+};
+
+struct rdmarpc_ring_hdr {
+	__u32 sq_head;			/* module: next entry it takes */
+	__u32 sq_tail;			/* process: one past its last entry */
+	__u32 cq_head;			/* process: next completion it reads */
+	__u32 cq_tail;			/* module: one past its last completion */
+	__u32 flags;			/* module: RDMARPC_RING_* */
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 reserved;
+	__u64 sq_off;			/* from the start of the mapping */
+	__u64 cq_off;
+};
+
+#define RDMARPC_RING_NEED_WAKEUP	0x1
+
+/*
+ * RDMARPC_IOC_RING_ENTER: wakes the ring's thread; then, with
+ * @min_complete, waits up to @timeout_ms (0: do not wait, ~0U: forever)
+ * until the completion ring holds at least that many completions.
+ */
+struct rdmarpc_ring_enter {
+	__u32 size;
+	__u32 flags;			/* none yet: 0 */
+	__u32 min_complete;
+	__u32 timeout_ms;
+};
+
 #define RDMARPC_IOC_MAGIC	0xb6
 #define RDMARPC_IOC_NOP		_IO(RDMARPC_IOC_MAGIC, 0)
 #define RDMARPC_IOC_CONNECT	_IOWR(RDMARPC_IOC_MAGIC, 1, struct rdmarpc_connect)
@@ -819,6 +896,8 @@ struct rdmarpc_reply {
 #define RDMARPC_IOC_RECV_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 10, struct rdmarpc_batch)
 #define RDMARPC_IOC_REPLY_BATCH	_IOWR(RDMARPC_IOC_MAGIC, 11, struct rdmarpc_batch)
 #define RDMARPC_IOC_REQ_STATE	_IOWR(RDMARPC_IOC_MAGIC, 12, struct rdmarpc_req_state)
+#define RDMARPC_IOC_RING_SETUP	_IOWR(RDMARPC_IOC_MAGIC, 13, struct rdmarpc_ring_setup)
+#define RDMARPC_IOC_RING_ENTER	_IOW(RDMARPC_IOC_MAGIC, 14, struct rdmarpc_ring_enter)
 
 /*
  * io_uring: IORING_OP_URING_CMD on an endpoint's file, so that a program

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rdmarpc: an endpoint's shared rings (RDMARPC_IOC_RING_SETUP in the uapi
+ * header has the contract).  A submission ring of struct rdmarpc_call and a
+ * completion ring of struct rdmarpc_completion live in vmalloc'ed memory
+ * that the process maps; a kernel thread of the endpoint moves calls from
+ * the one through the endpoint's SUBMIT path (call.c) and completions from
+ * the endpoint's completion list into the other.  The thread works in the
+ * address space of the process that made the rings (kthread_use_mm()),
+ * since requests and responses are in that process's buffers.
+ *
+ * The thread spins while it finds work and for the endpoint's busy-poll
+ * time after, then sleeps with RDMARPC_RING_NEED_WAKEUP set; RING_ENTER,
+ * a completed call (ep->call_wq) and the endpoint's close wake it.
+ *
+ * Lifetimes.  ep->ring is set once (RING_SETUP) and torn down by the
+ * endpoint's close, which stops the thread first.  A mapping pins the file
+ * and so the endpoint: no mapping is left when the memory is freed.  The
+ * ring holds the maker's mm_struct (mmgrab()); the thread holds its address
+ * space (mmget) only while it is awake.
+ */
+#include <linux/kthread.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "rdmarpc.h"
+#include "endpoint_internal.h"
+
+struct rdmarpc_ring {
+	struct rdmarpc_ep *ep;		/* outlives the ring */
+	struct mm_struct *mm;		/* the maker's, mmgrab()ed */
+	struct task_struct *thread;
+	void *mem;			/* vmalloc_user(), @map_len bytes */
+	size_t map_len;
+	struct rdmarpc_ring_hdr *hdr;	/* at the start of @mem */
+	struct rdmarpc_call *sqes;
+	struct rdmarpc_completion *cqes;
+	u32 sq_mask;
+	u32 cq_mask;
+	/*
+	 * The module's own indices, never read back from the shared page: the
+	 * thread alone moves them.
+	 */
+	u32 sq_head;
+	u32 cq_tail;
+	wait_queue_head_t wq;		/* the thread sleeps here */
+	wait_queue_head_t cq_wq;	/* RING_ENTER waits for completions */
+};
+
+/* The ring of @ep once RING_SETUP published it, or NULL. */
+static struct rdmarpc_ring *rdmarpc_ring_get(struct rdmarpc_ep *ep)
+{
+	return smp_load_acquire(&ep->ring);
+}
+
+/* Completions the process has not read yet (at most the ring's size). */
+static u32 rdmarpc_ring_cq_used(const struct rdmarpc_ring *r)
+{
+	u32 used = r->cq_tail - READ_ONCE(r->hdr->cq_head);
+
+	/* A process that moved cq_head past cq_tail sees a full ring. */
+	return min(used, r->cq_mask + 1);
+}
+
+static u32 rdmarpc_ring_cq_room(const struct rdmarpc_ring *r)
+{
+	return r->cq_mask + 1 - rdmarpc_ring_cq_used(r);
+}
+
+/* Entries placed and not yet taken (at most the ring's size). */
+static u32 rdmarpc_ring_sq_ready(const struct rdmarpc_ring *r)
+{
+	u32 ready = smp_load_acquire(&r->hdr->sq_tail) - r->sq_head;
+
+	return min(ready, r->sq_mask + 1);
+}
+
+/* Post @comp; the caller checked for room, and publishes cq_tail. */
+static void rdmarpc_ring_post(struct rdmarpc_ring *r,
+			      const struct rdmarpc_completion *comp)
+{
+	r->cqes[r->cq_tail & r->cq_mask] = *comp;
+	r->cq_tail++;
+}
+
+/* Take what the process placed; the thread, in the maker's mm. */
+static u32 rdmarpc_ring_take_sqes(struct rdmarpc_ring *r)
+{
+	struct rdmarpc_sess_batch b = {};
+	struct rdmarpc_completion comp;
+	struct rdmarpc_call c;
+	u32 n = 0, ready;
+	int ret;
+
+	ready = min(rdmarpc_ring_sq_ready(r), rdmarpc_ring_cq_room(r));
+	while (n < ready) {
+		/* Copied once: the process may write the slot meanwhile. */
+		memcpy(&c, &r->sqes[r->sq_head & r->sq_mask], sizeof(c));
+		r->sq_head++;
+		n++;
+		ret = rdmarpc_ep_submit(r->ep, &c, &b, NULL, NULL);
+		if (ret) {
+			comp = (struct rdmarpc_completion) {
+				.cookie = c.cookie,
+				.error = ret,
+			};
+			rdmarpc_ring_post(r, &comp);
+		}
+	}
+	if (n) {
+		rdmarpc_ep_batch_end(&b);
+		smp_store_release(&r->hdr->sq_head, r->sq_head);
+	}
+	return n;
+}
+
+/* Move completed calls into the completion ring, as far as it has room. */
+static u32 rdmarpc_ring_post_cqes(struct rdmarpc_ring *r)
+{
+	struct rdmarpc_completion comp;
+	u32 n = 0, room = rdmarpc_ring_cq_room(r);
+
+	while (n < room && rdmarpc_ep_reap_one(r->ep, &comp)) {
+		rdmarpc_ring_post(r, &comp);
+		n++;
+	}
+	return n;
+}
+
+static void rdmarpc_ring_publish(struct rdmarpc_ring *r)
+{
+	if (READ_ONCE(r->hdr->cq_tail) == r->cq_tail)
+		return;
+	smp_store_release(&r->hdr->cq_tail, r->cq_tail);
+	if (wq_has_sleeper(&r->cq_wq))
+		wake_up(&r->cq_wq);
+}
+
+/* Work the thread could do now. */
+static bool rdmarpc_ring_has_work(struct rdmarpc_ring *r)
+{
+	if (!rdmarpc_ring_cq_room(r))
+		return false;
+	return rdmarpc_ring_sq_ready(r) ||
+	       !list_empty_careful(&r->ep->completions);
+}
+
+/*
+ * Sleep until there is work or the thread must stop, with NEED_WAKEUP set
+ * meanwhile.  The flag is set before the last look at the rings, and the
+ * process stores sq_tail before it reads the flag: one of the two sees the
+ * other.
+ */
+static void rdmarpc_ring_sleep(struct rdmarpc_ring *r)
+{
+	DEFINE_WAIT(wait);
+	DEFINE_WAIT(done_wait);
+
+	prepare_to_wait(&r->wq, &wait, TASK_INTERRUPTIBLE);
+	prepare_to_wait(&r->ep->call_wq, &done_wait, TASK_INTERRUPTIBLE);
+	WRITE_ONCE(r->hdr->flags, RDMARPC_RING_NEED_WAKEUP);
+	smp_mb();
+	if (!rdmarpc_ring_has_work(r) && !kthread_should_stop())
+		schedule();
+	finish_wait(&r->ep->call_wq, &done_wait);
+	finish_wait(&r->wq, &wait);
+	WRITE_ONCE(r->hdr->flags, 0);
+}
+
+/* Spin on the rings for the endpoint's busy-poll time; true on work. */
+static bool rdmarpc_ring_spin(struct rdmarpc_ring *r)
+{
+	u64 end = local_clock() +
+		  (u64)READ_ONCE(r->ep->busy_poll_us) * NSEC_PER_USEC;
+
+	while (!kthread_should_stop()) {
+		if (rdmarpc_ring_has_work(r))
+			return true;
+		if (local_clock() >= end)
+			break;
+		/* The CQ's softirq pending here completes our calls. */
+		local_bh_disable();
+		local_bh_enable();
+		if (need_resched())
+			cond_resched();
+		else
+			cpu_relax();
+	}
+	return false;
+}
+
+static int rdmarpc_ring_thread(void *arg)
+{
+	struct rdmarpc_ring *r = arg;
+	bool attached = false;
+	u32 n;
+
+	while (!kthread_should_stop()) {
+		if (!attached) {
+			/* The maker's address space is gone: wait for close. */
+			if (!mmget_not_zero(r->mm)) {
+				set_current_state(TASK_INTERRUPTIBLE);
+				if (!kthread_should_stop())
+					schedule();
+				__set_current_state(TASK_RUNNING);
+				continue;
+			}
+			kthread_use_mm(r->mm);
+			attached = true;
+		}
+		n = rdmarpc_ring_take_sqes(r);
+		n += rdmarpc_ring_post_cqes(r);
+		rdmarpc_ring_publish(r);
+		if (n) {
+			cond_resched();
+			continue;
+		}
+		if (rdmarpc_ring_spin(r))
+			continue;
+		kthread_unuse_mm(r->mm);
+		mmput(r->mm);
+		attached = false;
+		rdmarpc_ring_sleep(r);
+	}
+	if (attached) {
+		kthread_unuse_mm(r->mm);
+		mmput(r->mm);
+	}
+	return 0;
+}
+
+static void rdmarpc_ring_free(struct rdmarpc_ring *r)
+{
+	vfree(r->mem);
+	mmdrop(r->mm);
+	kfree(r);
+}
+
+int rdmarpc_ep_ring_setup(struct rdmarpc_ep *ep, struct rdmarpc_ring_setup *s)
+{
+	u32 sq = s->sq_entries, cq = s->cq_entries ?: 2 * s->sq_entries;
+	size_t sq_off, cq_off, len;
+	struct rdmarpc_ring *r;
+	int ret;
+
+	if (s->flags || !is_power_of_2(sq) || sq > RDMARPC_RING_MAX_SQ ||
+	    !is_power_of_2(cq) || cq < sq || cq > RDMARPC_RING_MAX_CQ)
+		return -EINVAL;
+	if (!current->mm)
+		return -EPERM;
+	if (rdmarpc_ring_get(ep))
+		return -EBUSY;
+
+	sq_off = ALIGN(sizeof(struct rdmarpc_ring_hdr), SMP_CACHE_BYTES);
+	cq_off = ALIGN(sq_off + sq * sizeof(struct rdmarpc_call),
+		       SMP_CACHE_BYTES);
+	len = PAGE_ALIGN(cq_off + cq * sizeof(struct rdmarpc_completion));
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->mem = vmalloc_user(len);
+	if (!r->mem) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	r->ep = ep;
+	r->map_len = len;
+	r->hdr = r->mem;
+	r->sqes = r->mem + sq_off;
+	r->cqes = r->mem + cq_off;
+	r->sq_mask = sq - 1;
+	r->cq_mask = cq - 1;
+	r->hdr->sq_entries = sq;
+	r->hdr->cq_entries = cq;
+	r->hdr->sq_off = sq_off;
+	r->hdr->cq_off = cq_off;
+	init_waitqueue_head(&r->wq);
+	init_waitqueue_head(&r->cq_wq);
+	r->mm = current->mm;
+	mmgrab(r->mm);
+
+	r->thread = kthread_create(rdmarpc_ring_thread, r, "rdmarpc-ring/%d",
+				   task_tgid_nr(current));
+	if (IS_ERR(r->thread)) {
+		ret = PTR_ERR(r->thread);
+		goto out_mm;
+	}
+	/* One ring per endpoint: a racing setup loses. */
+	if (cmpxchg_release(&ep->ring, NULL, r)) {
+		kthread_stop(r->thread);
+		ret = -EBUSY;
+		goto out_mm;
+	}
+	wake_up_process(r->thread);
+	s->map_len = len;
+	return 0;
+
+out_mm:
+	mmdrop(r->mm);
+	vfree(r->mem);
+out_free:
+	kfree(r);
+	return ret;
+}
+
+/* The ring of @ep, if the current process may use it. */
+static struct rdmarpc_ring *rdmarpc_ring_mine(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_ring *r = rdmarpc_ring_get(ep);
+
+	if (!r)
+		return ERR_PTR(-ENXIO);
+	if (current->mm != r->mm)
+		return ERR_PTR(-EPERM);
+	return r;
+}
+
+int rdmarpc_ep_ring_mmap(struct rdmarpc_ep *ep, struct vm_area_struct *vma)
+{
+	struct rdmarpc_ring *r = rdmarpc_ring_mine(ep);
+
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > r->map_len)
+		return -EINVAL;
+	/* A child's copy would have the thread use the parent's memory. */
+	vm_flags_set(vma, VM_DONTCOPY);
+	return remap_vmalloc_range(vma, r->mem, 0);
+}
+
+static bool rdmarpc_ring_cq_ready(struct rdmarpc_ring *r, u32 min)
+{
+	return smp_load_acquire(&r->hdr->cq_tail) -
+	       READ_ONCE(r->hdr->cq_head) >= min;
+}
+
+int rdmarpc_ep_ring_enter(struct rdmarpc_ep *ep,
+			  const struct rdmarpc_ring_enter *e)
+{
+	struct rdmarpc_ring *r = rdmarpc_ring_mine(ep);
+	long left;
+
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	if (e->flags || e->min_complete > r->cq_mask + 1)
+		return -EINVAL;
+	wake_up(&r->wq);
+	if (!e->min_complete || rdmarpc_ring_cq_ready(r, e->min_complete))
+		return 0;
+	if (!e->timeout_ms)
+		return -ETIMEDOUT;
+	left = wait_event_interruptible_timeout(r->cq_wq,
+			rdmarpc_ring_cq_ready(r, e->min_complete),
+			rdmarpc_ms_to_jiffies(e->timeout_ms));
+	if (left < 0)
+		return rdmarpc_wait_eintr(e->timeout_ms);
+	return left ? 0 : -ETIMEDOUT;
+}
+
+/* poll(): the completion ring has something to read. */
+bool rdmarpc_ep_ring_poll(struct rdmarpc_ep *ep, struct file *file,
+			  poll_table *wait)
+{
+	struct rdmarpc_ring *r = rdmarpc_ring_get(ep);
+
+	if (!r)
+		return false;
+	poll_wait(file, &r->cq_wq, wait);
+	return rdmarpc_ring_cq_ready(r, 1);
+}
+
+/* Close: the thread stops before the calls are cancelled. */
+void rdmarpc_ep_ring_destroy(struct rdmarpc_ep *ep)
+{
+	struct rdmarpc_ring *r = rdmarpc_ring_get(ep);
+
+	if (!r)
+		return;
+	kthread_stop(r->thread);
+	WRITE_ONCE(ep->ring, NULL);
+	rdmarpc_ring_free(r);
+}
