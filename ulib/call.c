@@ -19,9 +19,21 @@
 
 struct rdmarpc {
 	int fd;
-	pthread_mutex_t lock;			/* guards @retry */
+	pthread_mutex_t lock;			/* guards the fields below */
 	struct rdmarpc_retry_policy retry;	/* max_attempts 0: none set */
+	bool rings_off;				/* rdmarpc_rings_set(ep, false) */
+	/*
+	 * Shared rings once set up (never undone until close), read without
+	 * the lock; with @busy_us, the spin of each reap.
+	 */
+	struct rl_ring *ring;
+	unsigned int busy_us;
 };
+
+static struct rl_ring *rl_ep_ring(const struct rdmarpc *ep)
+{
+	return __atomic_load_n(&ep->ring, __ATOMIC_ACQUIRE);
+}
 
 int rl_ep_wrap(int fd, struct rdmarpc **out)
 {
@@ -77,6 +89,7 @@ RL_EXPORT void rdmarpc_close(struct rdmarpc *ep)
 {
 	if (!ep)
 		return;
+	rl_ring_free(ep->ring);
 	close(ep->fd);
 	pthread_mutex_destroy(&ep->lock);
 	free(ep);
@@ -309,8 +322,21 @@ RL_EXPORT int rdmarpc_call(struct rdmarpc *ep, int handle, uint32_t method,
 RL_EXPORT int rdmarpc_submit(struct rdmarpc *ep,
 			     const struct rdmarpc_call *calls, unsigned int n)
 {
-	return rl_batch_send(ep, RDMARPC_IOC_SUBMIT, calls, sizeof(*calls), n,
-			     rl_call_check);
+	struct rl_ring *ring = ep ? rl_ep_ring(ep) : NULL;
+	unsigned int i;
+
+	if (!ring)
+		return rl_batch_send(ep, RDMARPC_IOC_SUBMIT, calls,
+				     sizeof(*calls), n, rl_call_check);
+	if ((n && !calls) || n > INT32_MAX)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	/* As the ioctl's: the valid prefix, so the count says where. */
+	i = rl_batch_valid(calls, sizeof(*calls), n, rl_call_check);
+	if (!i)
+		return -EINVAL;
+	return rl_ring_submit(ep->fd, ring, calls, i);
 }
 
 RL_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
@@ -319,8 +345,16 @@ RL_EXPORT int rdmarpc_reap(struct rdmarpc *ep, struct rdmarpc_completion *c,
 	unsigned int done;
 	int err;
 
+	struct rl_ring *ring;
+
 	if (!ep || !c || !n || min > n || n > INT32_MAX)
 		return -EINVAL;
+	ring = rl_ep_ring(ep);
+	if (ring)
+		return rl_ring_reap(ep->fd, ring,
+				    __atomic_load_n(&ep->busy_us,
+						    __ATOMIC_RELAXED),
+				    c, n, min, timeout_ms);
 	err = rl_batch_ioctl(ep, RDMARPC_IOC_REAP, c, n, min, timeout_ms,
 			     &done);
 	/* A wait that timed out still hands over what it reaped. */
@@ -342,11 +376,46 @@ RL_EXPORT int rdmarpc_cancel(struct rdmarpc *ep, uint64_t cookie)
 
 RL_EXPORT int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec)
 {
+	struct rl_ring *ring;
 	uint32_t us = usec;
+	int err;
 
 	if (!ep || usec > RDMARPC_BUSY_POLL_MAX_US)
 		return -EINVAL;
-	return rl_ioctl(ep, RDMARPC_IOC_BUSY_POLL, &us);
+	err = rl_ioctl(ep, RDMARPC_IOC_BUSY_POLL, &us);
+	if (err)
+		return err;
+	pthread_mutex_lock(&ep->lock);
+	__atomic_store_n(&ep->busy_us, usec, __ATOMIC_RELAXED);
+	/*
+	 * Polling: the rings, where the module has them.  A module without
+	 * them (-ENOTTY), or one short of memory, leaves the ioctls.
+	 */
+	if (usec && !ep->ring && !ep->rings_off &&
+	    !rl_ring_setup(ep->fd, &ring))
+		__atomic_store_n(&ep->ring, ring, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&ep->lock);
+	return 0;
+}
+
+RL_EXPORT int rdmarpc_rings_active(const struct rdmarpc *ep)
+{
+	return ep && rl_ep_ring(ep);
+}
+
+RL_EXPORT int rdmarpc_rings_set(struct rdmarpc *ep, int on)
+{
+	int err = 0;
+
+	if (!ep)
+		return -EINVAL;
+	pthread_mutex_lock(&ep->lock);
+	if (!on && ep->ring)
+		err = -EBUSY;
+	else
+		ep->rings_off = !on;
+	pthread_mutex_unlock(&ep->lock);
+	return err;
 }
 
 RL_EXPORT int rdmarpc_nop(struct rdmarpc *ep)

@@ -82,6 +82,16 @@ struct rdmarpc_bind;
 
 /* An endpoint around an open descriptor (the tests use any file). */
 int rl_ep_wrap(int fd, struct rdmarpc **out);
+
+/* ring.c: an endpoint's shared rings (@fd is the endpoint's). */
+struct rl_ring;
+int rl_ring_setup(int fd, struct rl_ring **out);
+void rl_ring_free(struct rl_ring *r);
+int rl_ring_submit(int fd, struct rl_ring *r, const struct rdmarpc_call *calls,
+		   unsigned int n);
+int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
+		 struct rdmarpc_completion *c, unsigned int n,
+		 unsigned int min, int timeout_ms);
 /* A copy of the endpoint's retry policy (max_attempts 0: none set). */
 void rl_ep_retry_policy(struct rdmarpc *ep, struct rdmarpc_retry_policy *p);
 

@@ -810,8 +810,30 @@ int rdmarpc_reply_batch(struct rdmarpc *ep,
  * what it waits for, and sleeps only then.  Lower latency for CPU time:
  * worth it when sleeping and waking up dominate a round trip.  0 (the
  * default) turns it off; -EINVAL above RDMARPC_BUSY_POLL_MAX_US.
+ *
+ * Shared rings: the first time busy polling is turned on, where the module
+ * offers them (and unless rdmarpc_rings_set() said no), the endpoint gets a
+ * submission and a completion ring mapped from the module.  From then on
+ * rdmarpc_submit() places calls in the one and rdmarpc_reap() spins on the
+ * other in userspace: no system call per call while the module's ring
+ * thread is awake (it stays awake for @usec after its last work, then
+ * sleeps until a submission or a completion wakes it).  Two differences
+ * from the ioctls: an entry the module refuses (an unknown handle, the
+ * in-flight limit, ...) is taken and completes with that error, and
+ * rdmarpc_submit() returns -EAGAIN when the submission ring is full.  The
+ * endpoint then serves only the process that set it up (not a child after
+ * fork()).  rdmarpc_call() and the server side are unchanged.
  */
 int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec);
+
+/*
+ * Whether busy polling may set up shared rings (the default: yes).  Call
+ * it before rdmarpc_busy_poll_set(); -EBUSY to turn them off once made.
+ */
+int rdmarpc_rings_set(struct rdmarpc *ep, int on);
+
+/* 1 if @ep's calls go through shared rings, else 0. */
+int rdmarpc_rings_active(const struct rdmarpc *ep);
 
 /* The no-op ioctl: the bare cost of a call into the module.  Returns 0. */
 int rdmarpc_nop(struct rdmarpc *ep);

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Shared rings: rdmarpc_submit() and rdmarpc_reap() through a submission
+ * and a completion ring mapped from the module (RDMARPC_IOC_RING_SETUP in
+ * <rdmarpc.h> has the contract), so that a process that polls makes no
+ * system call per call while the module's ring thread is awake.  Set up
+ * when busy polling is turned on (rdmarpc_busy_poll_set()), unless
+ * rdmarpc_rings_set() said no; a module without rings leaves the ioctls.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+/* Entries of the submission ring; the completion ring has twice as many. */
+#define RL_RING_SQ	256
+
+struct rl_ring {
+	void *map;
+	size_t map_len;
+	struct rdmarpc_ring_hdr *hdr;
+	struct rdmarpc_call *sqes;
+	struct rdmarpc_completion *cqes;
+	uint32_t sq_mask;
+	uint32_t cq_mask;
+	pthread_mutex_t sq_lock;	/* one submitter at a time */
+	pthread_mutex_t cq_lock;	/* one reaper at a time */
+};
+
+static uint32_t rl_load_acquire(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void rl_store_release(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+int rl_ring_setup(int fd, struct rl_ring **out)
+{
+	struct rdmarpc_ring_setup s;
+	struct rl_ring *r;
+	void *map;
+	int err;
+
+	*out = NULL;
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	s.sq_entries = RL_RING_SQ;
+	if (ioctl(fd, RDMARPC_IOC_RING_SETUP, &s) < 0)
+		return -errno;
+	map = mmap(NULL, s.map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		err = -ENOMEM;
+		goto out_unmap;
+	}
+	r->map = map;
+	r->map_len = s.map_len;
+	r->hdr = map;
+	if (r->hdr->sq_off + (uint64_t)r->hdr->sq_entries * sizeof(*r->sqes) >
+	    s.map_len ||
+	    r->hdr->cq_off + (uint64_t)r->hdr->cq_entries * sizeof(*r->cqes) >
+	    s.map_len) {
+		err = -EPROTO;
+		goto out_free;
+	}
+	r->sqes = (struct rdmarpc_call *)((char *)map + r->hdr->sq_off);
+	r->cqes = (struct rdmarpc_completion *)((char *)map + r->hdr->cq_off);
+	r->sq_mask = r->hdr->sq_entries - 1;
+	r->cq_mask = r->hdr->cq_entries - 1;
+	pthread_mutex_init(&r->sq_lock, NULL);
+	pthread_mutex_init(&r->cq_lock, NULL);
+	*out = r;
+	return 0;
+
+out_free:
+	free(r);
+out_unmap:
+	munmap(map, s.map_len);
+	return err;
+}
+
+void rl_ring_free(struct rl_ring *r)
+{
+	if (!r)
+		return;
+	munmap(r->map, r->map_len);
+	pthread_mutex_destroy(&r->sq_lock);
+	pthread_mutex_destroy(&r->cq_lock);
+	free(r);
+}
+
+/* Wake the module's thread, then wait for @min completions (0: none). */
+static int rl_ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
+{
+	struct rdmarpc_ring_enter e = {
+		.size = sizeof(e),
+		.min_complete = min,
+		.timeout_ms = timeout_ms,
+	};
+
+	return ioctl(fd, RDMARPC_IOC_RING_ENTER, &e) < 0 ? -errno : 0;
+}
+
+/* Wake the thread if it sleeps; after a store the module must see. */
+static int rl_ring_kick(int fd, struct rl_ring *r)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->hdr->flags, __ATOMIC_RELAXED) &
+	    RDMARPC_RING_NEED_WAKEUP)
+		return rl_ring_enter(fd, 0, 0);
+	return 0;
+}
+
+int rl_ring_submit(int fd, struct rl_ring *r, const struct rdmarpc_call *calls,
+		   unsigned int n)
+{
+	uint32_t head, tail, room, i;
+	int err;
+
+	pthread_mutex_lock(&r->sq_lock);
+	head = rl_load_acquire(&r->hdr->sq_head);
+	tail = r->hdr->sq_tail;
+	room = r->sq_mask + 1 - (tail - head);
+	if (n > room)
+		n = room;
+	for (i = 0; i < n; i++)
+		r->sqes[(tail + i) & r->sq_mask] = calls[i];
+	if (n)
+		rl_store_release(&r->hdr->sq_tail, tail + n);
+	err = rl_ring_kick(fd, r);
+	pthread_mutex_unlock(&r->sq_lock);
+	if (!n)
+		return -EAGAIN;
+	return err ? err : (int)n;
+}
+
+/* Take up to @n completions there are; wakes the thread if it was full. */
+static unsigned int rl_ring_take(int fd, struct rl_ring *r,
+				 struct rdmarpc_completion *c, unsigned int n)
+{
+	uint32_t head = r->hdr->cq_head;
+	uint32_t ready = rl_load_acquire(&r->hdr->cq_tail) - head;
+	bool was_full = ready > r->cq_mask;
+	unsigned int i, take = ready < n ? ready : n;
+
+	for (i = 0; i < take; i++)
+		c[i] = r->cqes[(head + i) & r->cq_mask];
+	if (!take)
+		return 0;
+	rl_store_release(&r->hdr->cq_head, head + take);
+	/* A full ring stopped the thread: tell it there is room. */
+	if (was_full)
+		rl_ring_kick(fd, r);
+	return take;
+}
+
+static void rl_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static uint64_t rl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Spin up to @us for a completion; true if one came. */
+static bool rl_ring_spin(struct rl_ring *r, unsigned int us)
+{
+	uint64_t end = rl_now_ns() + (uint64_t)us * 1000;
+	unsigned int i = 0;
+
+	for (;;) {
+		if (rl_load_acquire(&r->hdr->cq_tail) != r->hdr->cq_head)
+			return true;
+		/* The clock only every so often: it costs more than a look. */
+		if (!(++i & 63) && rl_now_ns() >= end)
+			return false;
+		rl_cpu_relax();
+	}
+}
+
+int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
+		 struct rdmarpc_completion *c, unsigned int n,
+		 unsigned int min, int timeout_ms)
+{
+	uint64_t end = 0, now;
+	unsigned int got = 0;
+	uint32_t wait_ms;
+	int err = 0;
+
+	if (timeout_ms > 0)
+		end = rl_now_ns() + (uint64_t)timeout_ms * 1000000;
+	pthread_mutex_lock(&r->cq_lock);
+	for (;;) {
+		got += rl_ring_take(fd, r, c + got, n - got);
+		if (got >= min || got == n)
+			break;
+		if (busy_us && rl_ring_spin(r, busy_us))
+			continue;
+		if (timeout_ms < 0) {
+			wait_ms = ~0U;
+		} else if (timeout_ms == 0) {
+			break;
+		} else {
+			now = rl_now_ns();
+			if (now >= end)
+				break;
+			wait_ms = (uint32_t)((end - now + 999999) / 1000000);
+		}
+		/* At most a full ring: the rest comes in later turns. */
+		err = rl_ring_enter(fd, min - got < r->cq_mask + 1 ?
+					min - got : r->cq_mask + 1, wait_ms);
+		if (err == -ETIMEDOUT) {
+			err = 0;
+			got += rl_ring_take(fd, r, c + got, n - got);
+			break;
+		}
+		if (err == -EINTR && got)
+			err = 0;
+		if (err)
+			break;
+	}
+	pthread_mutex_unlock(&r->cq_lock);
+	return err ? err : (int)got;
+}
