@@ -7,7 +7,9 @@
  * a process killed while it waits, unprivileged opens and a seeded flood
  * of garbage ioctls; the batch forms of serving (RECV_BATCH, REPLY_BATCH:
  * counts, entries, partial progress) and BUSY_POLL (range, and waits that
- * still end on time and on signals while busy polling).  Every bad
+ * still end on time and on signals while busy polling); the shared rings
+ * (RING_SETUP, RING_ENTER, mmap: sizes, offsets, owners, refused entries
+ * completing with their errors, calls through them).  Every bad
  * request must fail with its errno and the
  * device must still answer afterwards.
  *
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -211,6 +214,10 @@ static const struct {
 	  sizeof(struct rdmarpc_batch) },
 	{ "REQ_STATE", RDMARPC_IOC_REQ_STATE,
 	  sizeof(struct rdmarpc_req_state) },
+	{ "RING_SETUP", RDMARPC_IOC_RING_SETUP,
+	  sizeof(struct rdmarpc_ring_setup) },
+	{ "RING_ENTER", RDMARPC_IOC_RING_ENTER,
+	  sizeof(struct rdmarpc_ring_enter) },
 };
 
 #define N_SIZED (sizeof(sized) / sizeof(sized[0]))
@@ -251,8 +258,8 @@ TEST_F(dev, nop)
 		ASSERT_EQ(0, xioctl(self->fd, RDMARPC_IOC_NOP, NULL));
 }
 
-/* The first command number no ioctl uses (REQ_STATE is the last one). */
-#define IOC_NR_UNUSED	(_IOC_NR(RDMARPC_IOC_REQ_STATE) + 1)
+/* The first command number no ioctl uses (RING_ENTER is the last one). */
+#define IOC_NR_UNUSED	(_IOC_NR(RDMARPC_IOC_RING_ENTER) + 1)
 
 TEST_F(dev, unknown_commands)
 {
@@ -1539,6 +1546,269 @@ TEST_F(rpc, busy_poll_calls)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* ---- shared rings ---- */
+
+static int ring_setup(int fd, uint32_t sq, uint32_t cq, uint64_t *map_len)
+{
+	struct rdmarpc_ring_setup s;
+	int err;
+
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	s.sq_entries = sq;
+	s.cq_entries = cq;
+	err = xioctl(fd, RDMARPC_IOC_RING_SETUP, &s);
+	if (map_len)
+		*map_len = s.map_len;
+	return err;
+}
+
+static int ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
+{
+	struct rdmarpc_ring_enter e = {
+		.size = sizeof(e),
+		.min_complete = min,
+		.timeout_ms = timeout_ms,
+	};
+
+	return xioctl(fd, RDMARPC_IOC_RING_ENTER, &e);
+}
+
+/* mmap() of the rings as a pointer or a negative errno in *err. */
+static void *ring_map(int fd, size_t len, off_t off, int *err)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+
+	*err = p == MAP_FAILED ? -errno : 0;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Place @c in the submission ring and wake the module's thread. */
+static int ring_put(int fd, struct rdmarpc_ring_hdr *h,
+		    const struct rdmarpc_call *c)
+{
+	struct rdmarpc_call *sq = (void *)((char *)h + h->sq_off);
+	uint32_t tail = h->sq_tail;
+
+	sq[tail & (h->sq_entries - 1)] = *c;
+	__atomic_store_n(&h->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	return ring_enter(fd, 0, 0);
+}
+
+/* The next completion of the ring, after waiting up to @ms for it. */
+static int ring_get(int fd, struct rdmarpc_ring_hdr *h,
+		    struct rdmarpc_completion *out, uint32_t ms)
+{
+	struct rdmarpc_completion *cq = (void *)((char *)h + h->cq_off);
+	uint32_t head = h->cq_head;
+	int err = ring_enter(fd, 1, ms);
+
+	if (err)
+		return err;
+	if (__atomic_load_n(&h->cq_tail, __ATOMIC_ACQUIRE) == head)
+		return -EPROTO;
+	*out = cq[head & (h->cq_entries - 1)];
+	__atomic_store_n(&h->cq_head, head + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+TEST_F(dev, ring_setup_bad_input)
+{
+	static const uint32_t bad[][2] = {
+		{ 0, 0 }, { 3, 0 }, { RDMARPC_RING_MAX_SQ * 2, 0 },
+		{ 8, 4 }, { 8, 24 }, { 8, RDMARPC_RING_MAX_CQ * 2 },
+	};
+	struct rdmarpc_ring_setup s;
+	uint64_t len;
+	int err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-EINVAL, ring_setup(self->fd, bad[i][0], bad[i][1],
+					      NULL))
+			TH_LOG("sq %u cq %u", bad[i][0], bad[i][1]);
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	s.sq_entries = 8;
+	s.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RING_SETUP, &s));
+	/* Nothing to enter or map before a setup succeeds. */
+	EXPECT_EQ(-ENXIO, ring_enter(self->fd, 0, 0));
+	EXPECT_NULL(ring_map(self->fd, 4096, 0, &err));
+	EXPECT_EQ(-ENXIO, err);
+
+	ASSERT_EQ(0, ring_setup(self->fd, 8, 0, &len));
+	EXPECT_LT(0, len);
+	EXPECT_EQ(0u, len % 4096);
+	EXPECT_EQ(-EBUSY, ring_setup(self->fd, 8, 0, NULL));
+	EXPECT_EQ(-EBUSY, ring_setup(self->fd, 16, 64, NULL));
+	EXPECT_NULL(ring_map(self->fd, len, 4096, &err));
+	EXPECT_EQ(-EINVAL, err);
+	EXPECT_NULL(ring_map(self->fd, len + 4096, 0, &err));
+	EXPECT_EQ(-EINVAL, err);
+}
+
+TEST_F(dev, ring_enter_bad_input)
+{
+	struct rdmarpc_ring_enter e;
+	struct rdmarpc_ring_hdr *h;
+	uint64_t len;
+	int64_t t0;
+	int err;
+
+	ASSERT_EQ(0, ring_setup(self->fd, 4, 0, &len));
+	h = ring_map(self->fd, len, 0, &err);
+	ASSERT_NE(NULL, h) TH_LOG("mmap: %s", strerror(-err));
+	EXPECT_EQ(4u, h->sq_entries);
+	EXPECT_EQ(8u, h->cq_entries);
+	EXPECT_LE(sizeof(*h), h->sq_off);
+	EXPECT_LE(h->sq_off + 4 * sizeof(struct rdmarpc_call), h->cq_off);
+	EXPECT_LE(h->cq_off + 8 * sizeof(struct rdmarpc_completion), len);
+	EXPECT_EQ(0u, h->sq_head);
+	EXPECT_EQ(0u, h->cq_tail);
+
+	memset(&e, 0, sizeof(e));
+	e.size = sizeof(e);
+	e.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RING_ENTER, &e));
+	EXPECT_EQ(-EINVAL, ring_enter(self->fd, 9, 0));
+	EXPECT_EQ(0, ring_enter(self->fd, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, ring_enter(self->fd, 1, 0));
+	t0 = now_ms();
+	EXPECT_EQ(-ETIMEDOUT, ring_enter(self->fd, 1, 200));
+	EXPECT_LE(190, now_ms() - t0);
+	munmap(h, len);
+}
+
+/*
+ * An entry the module refuses is taken and completes at once with the
+ * error SUBMIT would have returned, and its cookie; poll() sees it.
+ */
+TEST_F(dev, ring_refusals_complete)
+{
+	struct rdmarpc_completion comp;
+	struct rdmarpc_ring_hdr *h;
+	struct rdmarpc_call c;
+	struct pollfd pfd;
+	uint64_t len;
+	char buf[8];
+	int err;
+
+	ASSERT_EQ(0, ring_setup(self->fd, 4, 0, &len));
+	h = ring_map(self->fd, len, 0, &err);
+	ASSERT_NE(NULL, h) TH_LOG("mmap: %s", strerror(-err));
+
+	call_prep(&c, 7, 1, 0xc0ffee, "x", 1, buf, sizeof(buf));
+	ASSERT_EQ(0, ring_put(self->fd, h, &c));
+	ASSERT_EQ(0, ring_get(self->fd, h, &comp, 5000));
+	EXPECT_EQ(0xc0ffeeu, comp.cookie);
+	EXPECT_EQ(-EBADF, comp.error);
+	EXPECT_EQ(1u, __atomic_load_n(&h->sq_head, __ATOMIC_ACQUIRE));
+
+	call_prep(&c, 7, 1, 2, "x", 1, buf, sizeof(buf));
+	c.flags = 0x80;
+	ASSERT_EQ(0, ring_put(self->fd, h, &c));
+	pfd.fd = self->fd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	ASSERT_EQ(0, ring_get(self->fd, h, &comp, 5000));
+	EXPECT_EQ(2u, comp.cookie);
+	EXPECT_EQ(-EINVAL, comp.error);
+	munmap(h, len);
+}
+
+/*
+ * The rings serve the process that made them: a child after fork() has
+ * no mapping of them and may neither map nor enter them.
+ */
+TEST_F(dev, ring_not_for_children)
+{
+	struct rdmarpc_ring_hdr *h;
+	uint64_t len;
+	int err, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, ring_setup(self->fd, 4, 0, &len));
+	h = ring_map(self->fd, len, 0, &err);
+	ASSERT_NE(NULL, h) TH_LOG("mmap: %s", strerror(-err));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		unsigned char vec;
+
+		/* Not inherited: mincore() finds no mapping there. */
+		if (!mincore(h, 4096, &vec) || errno != ENOMEM)
+			_exit(1);
+		if (ring_map(self->fd, len, 0, &err) || err != -EPERM)
+			_exit(2);
+		if (ring_enter(self->fd, 0, 0) != -EPERM)
+			_exit(3);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	munmap(h, len);
+}
+
+/*
+ * Calls through the rings: each response lands in its own buffer and its
+ * completion, with its cookie, in the completion ring; a ring whose
+ * completion side is full holds further completions back until there is
+ * room.
+ */
+TEST_F(rpc, ring_roundtrip)
+{
+	struct rdmarpc_completion comp;
+	struct rdmarpc_request e;
+	struct rdmarpc_ring_hdr *h;
+	struct rdmarpc_reply rep;
+	struct rdmarpc_call c;
+	char req[6][8], resp[6][8], buf[8];
+	unsigned int seen = 0;
+	uint64_t len;
+	int err;
+
+	/* Completion ring of 4: six calls overflow it. */
+	ASSERT_EQ(0, ring_setup(self->cli, 4, 4, &len));
+	h = ring_map(self->cli, len, 0, &err);
+	ASSERT_NE(NULL, h) TH_LOG("mmap: %s", strerror(-err));
+	for (int i = 0; i < 6; i++) {
+		snprintf(req[i], sizeof(req[i]), "ring%d", i);
+		memset(resp[i], 0, sizeof(resp[i]));
+		call_prep(&c, self->h, self->method, 100 + i, req[i], 6,
+			  resp[i], sizeof(resp[i]));
+		/* Four at a time fit the submission ring. */
+		if (i == 4)
+			while (__atomic_load_n(&h->sq_head, __ATOMIC_ACQUIRE) <
+			       4)
+				usleep(1000);
+		ASSERT_EQ(0, ring_put(self->cli, h, &c));
+	}
+	for (int i = 0; i < 6; i++) {
+		req_prep(&e, buf, sizeof(buf));
+		ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_RECV, &e));
+		rep_prep(&rep, e.id, 0, buf, e.len);
+		ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REPLY, &rep));
+	}
+	/* Four completions fill the ring; the last two wait for room. */
+	ASSERT_EQ(0, ring_enter(self->cli, 4, 10000));
+	usleep(100000);
+	EXPECT_EQ(4u, __atomic_load_n(&h->cq_tail, __ATOMIC_ACQUIRE));
+	while (seen < 6) {
+		ASSERT_EQ(0, ring_get(self->cli, h, &comp, 10000));
+		ASSERT_LE(100u, comp.cookie);
+		ASSERT_GT(106u, comp.cookie);
+		EXPECT_EQ(0, comp.error);
+		EXPECT_EQ(6u, comp.resp_len);
+		EXPECT_EQ(0, memcmp(resp[comp.cookie - 100],
+				    req[comp.cookie - 100], 6));
+		seen++;
+	}
+	EXPECT_EQ(6u, __atomic_load_n(&h->cq_tail, __ATOMIC_ACQUIRE));
+	munmap(h, len);
 }
 
 static uint64_t rnd_state;

@@ -224,14 +224,16 @@ echo_ok() {
 
 # run_checked NAME SECS CLIENT ARGS...: CLIENT (echo_client, or another
 # client printing its summary line in the same words) with --peer and ARGS
-# under a timeout; ok if every call came back intact.  On failure the
+# under a timeout; ok if every call came back intact (and, with
+# $CHECKED_ALSO set, the summary has that text too).  On failure the
 # errors are summarised (how many calls failed with which error).
 run_checked() {
 	local name=$1 secs=$2 client=$3 out rc t0=$SECONDS
 	shift 3
 	out=$(timeout -k 5 "$secs" "$client" --peer "$PEER" "$@" 2>&1)
 	rc=$?
-	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out"; then
+	if [ $rc -eq 0 ] && grep -q ' 0 failed, 0 mismatched' <<< "$out" &&
+		grep -qF -- "${CHECKED_ALSO:-}" <<< "$out"; then
 		ktap_ok "$name: ${out#"${client##*/}": } [$((SECONDS - t0))s]"
 	else
 		[ $rc -eq 124 ] && out="timed out after ${secs}s; $out"

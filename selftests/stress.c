@@ -15,8 +15,9 @@
  *    invalid arguments, raw: CONNECT to the live peer, to a closed port,
  *    to junk addresses and names; CALL, SUBMIT/REAP, CANCEL, BIND, RECV,
  *    REPLY (its own service, called through --self), the batch forms,
- *    BUSY_POLL, NOP, unknown commands, and closing endpoints with calls in
- *    flight;
+ *    BUSY_POLL, NOP, unknown commands, shared rings (RING_SETUP, calls
+ *    placed in the ring, RING_ENTER, closed with calls in flight and the
+ *    rings mapped), and closing endpoints with calls in flight;
  *  - netlink: every command of the family through librdmarpc (DEV_GET,
  *    PARAM_GET, PARAM_SET with valid and out-of-range values, PEER_ADD,
  *    PEER_DEL, PEER_GET, SESSION_GET, STATS_GET, LOOPBACK);
@@ -76,7 +77,8 @@
 enum op {
 	OP_OPEN, OP_NOP, OP_CONNECT, OP_CALL, OP_CALL_COMP, OP_SUBMIT,
 	OP_REAP, OP_COMP, OP_CANCEL, OP_BIND, OP_RECV, OP_REPLY, OP_REQ_STATE,
-	OP_RECV_BATCH, OP_REPLY_BATCH, OP_BUSY_POLL, OP_UNKNOWN_IOCTL,
+	OP_RECV_BATCH, OP_REPLY_BATCH, OP_BUSY_POLL, OP_RING_SETUP,
+	OP_RING_ENTER, OP_RING_COMP, OP_UNKNOWN_IOCTL,
 	OP_CLOSE_INFLIGHT, OP_ECHO, OP_ECHO_CONNECT,
 	OP_NL_OPEN, OP_DEV_GET, OP_PARAM_GET, OP_PARAM_SET, OP_PARAM_SET_BAD,
 	OP_PEER_ADD, OP_PEER_DEL, OP_PEER_GET, OP_SESSION_GET, OP_STATS_GET,
@@ -123,6 +125,11 @@ static const struct {
 	[OP_REPLY_BATCH] = { "REPLY_BATCH", { ENOENT, EMSGSIZE, EFAULT,
 					      EINVAL } },
 	[OP_BUSY_POLL] = { "BUSY_POLL", { EINVAL, EFAULT } },
+	[OP_RING_SETUP] = { "RING_SETUP", { EINVAL, ENOMEM } },
+	[OP_RING_ENTER] = { "RING_ENTER", { ETIMEDOUT, EINTR } },
+	/* A refused entry's SUBMIT error, or a call's. */
+	[OP_RING_COMP] = { "ring completion", { CALL_ERRS, EBADF, EINVAL,
+						EFAULT } },
 	[OP_UNKNOWN_IOCTL] = { "unknown ioctl", { ENOTTY } },
 	[OP_CLOSE_INFLIGHT] = { "close in flight", { 0 } },
 	[OP_ECHO] = { "echo call", { CALL_ERRS } },
@@ -965,6 +972,88 @@ static void do_busy_poll(void)
 				     r(40) ? (void *)&us : (void *)8), NULL);
 }
 
+/*
+ * Shared rings on an endpoint of their own: a setup (sometimes refused),
+ * calls to the echo peer and to junk handles placed in the submission
+ * ring, a wait for some of their completions, and a close that may come
+ * with calls still in flight and the rings still mapped.
+ */
+static void do_ring(void)
+{
+	static unsigned char req[4][64], resp[4][64];
+	struct rdmarpc_completion *cq, comp;
+	struct rdmarpc_ring_setup rs;
+	struct rdmarpc_ring_enter re;
+	struct rdmarpc_ring_hdr *h;
+	struct rdmarpc_connect cn;
+	struct rdmarpc_call *sq;
+	uint32_t n, head;
+	void *map;
+	int fd, ret;
+
+	fd = open("/dev/" RDMARPC_DEV_NAME, O_RDWR | O_CLOEXEC);
+	if (account(OP_OPEN, fd < 0 ? -errno : 0, "(ring)"))
+		return;
+	memset(&rs, 0, sizeof(rs));
+	rs.size = sizeof(rs);
+	rs.sq_entries = r(10) ? 1u << r(4) : r(9000);
+	rs.cq_entries = r(3) ? 0 : 1u << r(6);
+	if (account(OP_RING_SETUP, xioctl(fd, RDMARPC_IOC_RING_SETUP, &rs),
+		    NULL))
+		goto out_close;
+	map = mmap(NULL, rs.map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		violation("mmap of the rings: %s", strerror(errno));
+		goto out_close;
+	}
+	h = map;
+	sq = (struct rdmarpc_call *)((char *)map + h->sq_off);
+	cq = (struct rdmarpc_completion *)((char *)map + h->cq_off);
+	memset(&cn, 0, sizeof(cn));
+	cn.size = sizeof(cn);
+	cn.timeout_ms = 5000;
+	snprintf(cn.peer, sizeof(cn.peer), "%s", cfg.peer);
+	ret = xioctl(fd, RDMARPC_IOC_CONNECT, &cn);
+	account(OP_CONNECT, ret, "(ring)");
+	n = 1 + r(h->sq_entries < 4 ? h->sq_entries : 4);
+	for (uint32_t i = 0; i < n; i++) {
+		memset(req[i], (int)r(256), sizeof(req[i]));
+		rdmarpc_call_prep(&sq[i & (h->sq_entries - 1)],
+				  ret || !r(4) ? (int)r(4) + 100 :
+						 (int)cn.handle,
+				  cfg.method, i, req[i], 1 + r(64), resp[i],
+				  sizeof(resp[i]), 1 + r(3000));
+	}
+	__atomic_store_n(&h->sq_tail, n, __ATOMIC_RELEASE);
+	memset(&re, 0, sizeof(re));
+	re.size = sizeof(re);
+	re.min_complete = r(n + 1);
+	re.timeout_ms = r(3) ? r(50) : 3000;
+	account(OP_RING_ENTER, xioctl(fd, RDMARPC_IOC_RING_ENTER, &re), NULL);
+	head = 0;
+	while (head != __atomic_load_n(&h->cq_tail, __ATOMIC_ACQUIRE)) {
+		comp = cq[head & (h->cq_entries - 1)];
+		if (comp.cookie >= n)
+			violation("ring completion: cookie %llu of %u calls",
+				  (unsigned long long)comp.cookie, n);
+		account(OP_RING_COMP, comp.error, NULL);
+		head++;
+	}
+	__atomic_store_n(&h->cq_head, head, __ATOMIC_RELEASE);
+	/* Unmapped before or after the close: the last of the two ends it. */
+	if (r(2)) {
+		munmap(map, rs.map_len);
+		close(fd);
+	} else {
+		close(fd);
+		munmap(map, rs.map_len);
+	}
+	return;
+
+out_close:
+	close(fd);
+}
+
 static void do_nop_or_unknown(void)
 {
 	struct cep *c = pick_cep();
@@ -979,7 +1068,7 @@ static void do_nop_or_unknown(void)
 	memset(buf, 0, sizeof(buf));
 	account(OP_UNKNOWN_IOCTL,
 		xioctl(c->fd, _IOC(r(4), RDMARPC_IOC_MAGIC,
-				   _IOC_NR(RDMARPC_IOC_REQ_STATE) + 1 + r(200),
+				   _IOC_NR(RDMARPC_IOC_RING_ENTER) + 1 + r(200),
 				   r(256)), buf), NULL);
 }
 
@@ -1006,7 +1095,7 @@ static void chaos_worker(void)
 		cep_close(&ceps[i]);
 	}
 	while (!sh->stop) {
-		switch (r(40)) {
+		switch (r(41)) {
 		case 0 ... 4: do_connect(); break;
 		case 5 ... 9: do_call(); break;
 		case 10 ... 16: do_submit(); break;
@@ -1017,6 +1106,7 @@ static void chaos_worker(void)
 		case 33 ... 35: do_batches(); break;
 		case 36: do_busy_poll(); break;
 		case 37 ... 38: do_nop_or_unknown(); break;
+		case 39: do_ring(); break;
 		default: do_close(); break;
 		}
 	}

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Calls through shared rings (RDMARPC_IOC_RING_SETUP, set up by librdmarpc
+# when busy polling is on): tools/examples/echo_client --busy-poll against
+# echo_server on the peer (the other guest with two hosts, this one
+# otherwise).  chardev_badinput has the rings' refusals, owners and a
+# completion ring that overflows; here:
+#
+#  - 32-byte calls, 16 in flight, with the ring thread kept awake (a long
+#    busy-poll time) and with it asleep between calls (1 us: every
+#    submission wakes it through RING_ENTER, every completion through the
+#    endpoint's wait queue);
+#  - sizes around the packet boundary, 64 KiB and 1 MiB: every response
+#    carries exactly its own request's bytes, and the summary says the
+#    rings carried the calls;
+#  - a process killed with 64 calls in flight: its ring thread ends, its
+#    endpoint closes (the module's endpoint count comes back), and the
+#    next run works.
+
+set -uo pipefail
+# shellcheck source=selftests/rpc_common.sh
+. "$(dirname "$0")/rpc_common.sh"
+
+if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
+	DIV=8 SECS=400 CALL_MS=180000
+else
+	DIV=1 SECS=150 CALL_MS=60000
+fi
+
+ktap_plan 11
+ktap_require_rdma
+
+trap 'stop_server' EXIT
+
+port_payload
+
+if start_echo_server; then
+	ktap_ok "echo_server serving on the peer"
+else
+	ktap_fail "echo_server serving on the peer"
+fi
+
+# run_ring NAME BUSY_US ARGS...: echo_client through the rings; ok when
+# every call came back intact and the rings carried them.
+run_ring() {
+	local name=$1 busy=$2
+	shift 2
+	CHECKED_ALSO="shared rings" run_checked "$name" "$SECS" \
+		"$ECHO_CLIENT" --timeout "$CALL_MS" --busy-poll "$busy" "$@"
+}
+
+run_ring "32 B x $((2000 / DIV)), 16 in flight, thread awake" 2000 \
+	--size 32 --count $((2000 / DIV)) --concurrency 16
+run_ring "32 B x $((1000 / DIV)), 2 in flight, thread asleep between calls" 1 \
+	--size 32 --count $((1000 / DIV)) --concurrency 2
+for size in $((pl - 1)) $pl $((pl + 1)); do
+	run_ring "$size B x $((400 / DIV)), 32 in flight" 200 \
+		--size "$size" --count $((400 / DIV)) --concurrency 32
+done
+run_ring "64 KiB x $((128 / DIV)), 8 in flight" 200 \
+	--size 65536 --count $((128 / DIV)) --concurrency 8
+run_ring "1 MiB x $((16 / DIV + 1)), 4 in flight" 200 \
+	--size 1048576 --count $((16 / DIV + 1)) --concurrency 4
+
+# Killed with calls in flight: the thread goes, its calls end, the
+# endpoint closes.
+endpoints() {
+	"$CTL" -j stats 2> /dev/null | jq -r '.rpc.endpoints // empty'
+}
+ring_threads() {
+	pgrep -c '^rdmarpc-ring' || true
+}
+e0=$(endpoints)
+"$ECHO_CLIENT" --peer "$PEER" --timeout "$CALL_MS" --busy-poll 200 \
+	--size 65536 --count 1000000 --concurrency 64 -q > /dev/null 2>&1 &
+pid=$!
+sleep 2
+e1=$(endpoints) t1=$(ring_threads)
+kill -9 "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+e2=
+for _ in $(seq 1 $((CALL_MS / 1000 + 30))); do
+	e2=$(endpoints)
+	[ -n "$e2" ] && [ -n "$e0" ] && [ "$e2" -le "$e0" ] && break
+	sleep 1
+done
+[ -n "$e0" ] && [ -n "$e1" ] && [ "$e1" -gt "$e0" ] && [ "$e2" -le "$e0" ]
+ktap_check "killed with 64 calls in flight: endpoints $e0 -> $e1 while running -> $e2 after" $?
+t2=$(ring_threads)
+[ "$t1" -ge 1 ] && [ "$t2" -eq 0 ]
+ktap_check "its ring thread: $t1 while running, $t2 after" $?
+run_ring "after that, 32 B x $((500 / DIV))" 200 --size 32 \
+	--count $((500 / DIV)) --concurrency 16
+
+ktap_finish
