@@ -108,7 +108,7 @@ static void dev_print(const struct rdmarpc_dev *d)
 void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
 {
 	static const struct ctl_counter map[] = {
-#define RDMARPC_PORT_COUNTER(NAME, name) \
+#define RDMARPC_PORT_COUNTER(NAME, name, ...) \
 		CTL_COUNTER(RDMARPC_STAT_A_##NAME, struct rdmarpc_dev_stats, \
 			    name),
 #include <rdmarpc_counters.h>

@@ -11,7 +11,7 @@
 void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s)
 {
 	static const struct ctl_counter map[] = {
-#define RDMARPC_SESS_COUNTER(NAME, name) \
+#define RDMARPC_SESS_COUNTER(NAME, name, ...) \
 		CTL_COUNTER(RDMARPC_SSTAT_A_##NAME, struct rdmarpc_sess_stats, \
 			    name),
 #include <rdmarpc_counters.h>

@@ -22,19 +22,19 @@
 
 /* The counters of each nest, named as in the ABI's lists. */
 static const struct ctl_counter hs_counters[] = {
-#define RDMARPC_HS_COUNTER(NAME, name) \
+#define RDMARPC_HS_COUNTER(NAME, name, ...) \
 	CTL_COUNTER(RDMARPC_HSTAT_A_##NAME, struct rdmarpc_hs_stats, name),
 #include <rdmarpc_counters.h>
 };
 
 static const struct ctl_counter fault_counters[] = {
-#define RDMARPC_FAULT_COUNTER(NAME, name) \
+#define RDMARPC_FAULT_COUNTER(NAME, name, ...) \
 	CTL_COUNTER(RDMARPC_FSTAT_A_##NAME, struct rdmarpc_fault_stats, name),
 #include <rdmarpc_counters.h>
 };
 
 static const struct ctl_counter rpc_counters[] = {
-#define RDMARPC_RPC_COUNTER(NAME, name) \
+#define RDMARPC_RPC_COUNTER(NAME, name, ...) \
 	CTL_COUNTER(RDMARPC_RSTAT_A_##NAME, struct rdmarpc_rpc_stats, name),
 #include <rdmarpc_counters.h>
 };
