@@ -45,7 +45,7 @@ int cmd_loopback(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json) {
 		struct json j;
 
-		json_init(&j, stdout);
+		ctl_json_init(ctl, &j);
 		json_obj_begin(&j);
 		json_key(&j, "dev");
 		json_str(&j, dev);
