@@ -47,6 +47,9 @@ struct subcommand {
 int ctl_open(struct rdmarpc_nl **nl);
 /* Print a failed operation (with the kernel's extack); return exit code. */
 int ctl_error(const struct rdmarpc_nl *nl, const char *op, int err);
+/* The same, in the words of @func, the library function that failed. */
+int ctl_error_in(const struct rdmarpc_nl *nl, const char *op,
+		 const char *func, int err);
 /* Print usage of a subcommand to stderr; return EXIT_USAGE. */
 int ctl_usage(const char *name);
 /* True if argv[0] asks for help ("help", "-h", "--help"). */

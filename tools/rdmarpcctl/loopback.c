@@ -38,7 +38,7 @@ int cmd_loopback(struct ctl *ctl, int argc, char **argv)
 		return ret;
 	err = rdmarpc_loopback(nl, dev, port, count, size, &r);
 	if (err) {
-		ret = ctl_error(nl, "loopback", err);
+		ret = ctl_error_in(nl, "loopback", "rdmarpc_loopback", err);
 		goto out;
 	}
 	us_per = r.sent ? (double)r.nsec / 1000.0 / r.sent : 0.0;

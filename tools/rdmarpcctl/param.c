@@ -91,7 +91,7 @@ int cmd_set(struct ctl *ctl, int argc, char **argv)
 		return ret;
 	err = rdmarpc_param_set(nl, &p);
 	if (err)
-		ret = ctl_error(nl, "set", err);
+		ret = ctl_error_in(nl, "set", "rdmarpc_param_set", err);
 	rdmarpc_nl_close(nl);
 	return ret;
 }

@@ -137,7 +137,7 @@ static int peer_add(int argc, char **argv)
 		goto out;
 	err = rdmarpc_peer_add(nl, &cfg);
 	if (err)
-		ret = ctl_error(nl, "peer add", err);
+		ret = ctl_error_in(nl, "peer add", "rdmarpc_peer_add", err);
 	rdmarpc_nl_close(nl);
 out:
 	explicit_bzero(cfg.psk, sizeof(cfg.psk));
@@ -156,7 +156,7 @@ static int peer_del(int argc, char **argv)
 		return ret;
 	err = rdmarpc_peer_del(nl, argv[2]);
 	if (err)
-		ret = ctl_error(nl, "peer del", err);
+		ret = ctl_error_in(nl, "peer del", "rdmarpc_peer_del", err);
 	rdmarpc_nl_close(nl);
 	return ret;
 }

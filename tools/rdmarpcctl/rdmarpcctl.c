@@ -150,6 +150,12 @@ int ctl_open(struct rdmarpc_nl **nl)
 
 int ctl_error(const struct rdmarpc_nl *nl, const char *op, int err)
 {
+	return ctl_error_in(nl, op, NULL, err);
+}
+
+int ctl_error_in(const struct rdmarpc_nl *nl, const char *op,
+		 const char *func, int err)
+{
 	const char *ext = nl ? rdmarpc_nl_extack(nl) : "";
 
 	if (err == -EPROTONOSUPPORT) {
@@ -158,7 +164,7 @@ int ctl_error(const struct rdmarpc_nl *nl, const char *op, int err)
 		return EXIT_NOMODULE;
 	}
 	fprintf(stderr, PROG ": %s%s%s%s%s\n", op ? op : "", op ? ": " : "",
-		rdmarpc_strerror(err), *ext ? ": " : "", ext);
+		rdmarpc_strerror_in(func, err), *ext ? ": " : "", ext);
 	return err == -EPERM || err == -EACCES ? EXIT_PERM : EXIT_FAIL;
 }
 
