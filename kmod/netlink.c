@@ -221,21 +221,21 @@ static const struct rdmarpc_nl_ctr rdmarpc_nl_sess_ctr[] = {
 
 /* The module-wide nests: the kernel's fields have the counters' names. */
 static const struct rdmarpc_nl_ctr rdmarpc_nl_hs_ctr[] = {
-#define RDMARPC_HS_COUNTER(NAME, name) \
+#define RDMARPC_HS_COUNTER(NAME, name, ...) \
 	{ .attr = RDMARPC_HSTAT_A_##NAME, \
 	  RDMARPC_CTR(ATOMIC64, struct rdmarpc_hs_stats, name) },
 #include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_fault_ctr[] = {
-#define RDMARPC_FAULT_COUNTER(NAME, name) \
+#define RDMARPC_FAULT_COUNTER(NAME, name, ...) \
 	{ .attr = RDMARPC_FSTAT_A_##NAME, \
 	  RDMARPC_CTR(ATOMIC64, struct rdmarpc_fault_stats, name) },
 #include "uapi/rdmarpc_counters.h"
 };
 
 static const struct rdmarpc_nl_ctr rdmarpc_nl_rpc_ctr[] = {
-#define RDMARPC_RPC_COUNTER(NAME, name) \
+#define RDMARPC_RPC_COUNTER(NAME, name, ...) \
 	{ .attr = RDMARPC_RSTAT_A_##NAME, \
 	  RDMARPC_CTR(U64, struct rdmarpc_rpc_stats, name) },
 #include "uapi/rdmarpc_counters.h"

@@ -15,7 +15,8 @@
 #    the QP the hello named, both PINGs, both pongs packed in one datagram;
 #  - a pre-shared key on both ends: calls work (both proofs, now over the
 #    whole hello transcript, agree); a different key on the client: the
-#    session is not set up;
+#    session is not set up.  The keys go in as rdmarpcctl takes them:
+#    from a file of mode 0600 (psk-file PATH) or a pipe (psk-file -);
 #  - echo works afterwards.
 
 set -uo pipefail
@@ -30,8 +31,11 @@ PORT=$("$CTL" -j param show 2> /dev/null | jq -r '.tcp_port // 18515')
 SELF=${LOCAL_IP:-127.0.0.1}
 KEY=$(printf '5a%.0s' {1..32})
 BADKEY=$(printf 'a5%.0s' {1..32})
+KEYFILE=$(mktemp)	# mode 0600, as psk-file wants
+printf '%s\n' "$KEY" > "$KEYFILE"
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
+	rm -f "$KEYFILE"
 	"$CTL" peer del hs_auth > /dev/null 2>&1
 	[ "$MODE" = two ] && ctl_peer peer del hs_auth_c > /dev/null 2>&1
 	stop_server
@@ -84,9 +88,9 @@ ktap_check "datagrams from another QP than the hello's: dropped ($bad answered) 
 
 # -- A pre-shared key: both proofs over the transcript ------------------
 if [ "$MODE" = two ]; then
-	ctl_peer peer add hs_auth_c "$SELF" psk "$KEY" > /dev/null
+	peer_run -t 30 "printf '%s\\n' $KEY | $CTL peer add hs_auth_c $SELF psk-file -" > /dev/null
 fi
-"$CTL" peer add hs_auth "$PEER" psk "$KEY" > /dev/null
+"$CTL" peer add hs_auth "$PEER" psk-file "$KEYFILE" > /dev/null
 out=$(timeout 60 "$ECHO_CLIENT" --peer hs_auth --timeout 10000 "hello psk" 2>&1)
 ktap_note "$out"
 [ "$out" = "hello psk" ]
@@ -94,7 +98,8 @@ ktap_check "a pre-shared key on both ends: a call works" $?
 
 "$CTL" peer del hs_auth > /dev/null 2>&1
 if [ "$MODE" = two ]; then
-	"$CTL" peer add hs_auth "$PEER" psk "$BADKEY" > /dev/null
+	printf '%s\n' "$BADKEY" |
+		"$CTL" peer add hs_auth "$PEER" psk-file - > /dev/null
 	out=$(timeout 60 "$ECHO_CLIENT" --peer hs_auth --timeout 10000 \
 		"hello psk" 2>&1)
 	rc=$?

@@ -90,6 +90,104 @@ RL_EXPORT const char *rdmarpc_strerror(int err)
 	return s ? s : "unknown error";
 }
 
+/*
+ * What an error means from particular functions, where that is not
+ * rdmarpc_strerror()'s general text.  @funcs: the functions' names
+ * without "rdmarpc_", each followed by a space.
+ */
+static const struct {
+	const char *funcs;
+	int err;
+	const char *text;
+} errors_in[] = {
+	/* /dev/rdmarpc */
+	{ "open ", ENOENT, "no /dev/" RDMARPC_DEV_NAME ": the module is not "
+	  "loaded (modprobe rdmarpc)" },
+	{ "open ", EACCES, "permission denied opening /dev/" RDMARPC_DEV_NAME
+	  " (usually 0660 root:rdma: a member of its group may open it)" },
+	/* Calls: the ioctl's own errors, before any call starts. */
+	{ "call call_opts call_key submit ", EBADF, "no such handle "
+	  "(rdmarpc_connect() gives one)" },
+	{ "call call_opts call_key submit ", EAGAIN, "4096 calls in flight "
+	  "on this endpoint already" },
+	{ "call call_opts call_key submit ", ENOBUFS, "no room for the "
+	  "request in the endpoint's 256 MiB of held messages" },
+	{ "call call_opts call_key ", EINVAL, "invalid call: a flag or size "
+	  "this module does not know, or a key with a request under 16 "
+	  "bytes" },
+	{ "reap ", ETIMEDOUT, "no completion within the timeout" },
+	{ "cancel ", ENOENT, "no such call in flight or waiting to be "
+	  "reaped" },
+	/* Connecting to a peer: the handshake's errors. */
+	{ "connect ", EINVAL, "no such peer: neither a configured peer's "
+	  "name nor a.b.c.d[:port] (or a timeout above 60 s)" },
+	{ "connect ", ENOSPC, "this endpoint has 1024 handles already" },
+	{ "connect ", ETIMEDOUT, "the handshake with the peer timed out (is "
+	  "its module loaded, its TCP port reachable?)" },
+	{ "connect ", ECONNREFUSED, "the peer refused the TCP connection: "
+	  "its module is not loaded, or listens on another tcp_port" },
+	{ "connect ", EHOSTUNREACH, "no route to the peer" },
+	{ "connect ", ENODEV, "no RDMA port reaches the peer, or its device "
+	  "went away" },
+	{ "connect ", EPROTO, "the peer refused the handshake or answered it "
+	  "wrongly (its kernel log says why)" },
+	{ "connect ", ECONNRESET, "the peer was deleted during the "
+	  "handshake" },
+	/* Serving. */
+	{ "bind ", EEXIST, "this endpoint serves that service or one of its "
+	  "methods already" },
+	{ "bind ", EADDRINUSE, "another endpoint serves that service or one "
+	  "of its methods" },
+	{ "bind ", ENOSPC, "this endpoint serves 64 services already" },
+	{ "recv recv_batch recv_whole ", EAGAIN, "no request waiting" },
+	{ "recv recv_batch recv_whole ", ETIMEDOUT, "no request within the "
+	  "timeout" },
+	{ "reply reply_batch reply_error ", ENOENT, "no such request: an "
+	  "unknown id, or answered already" },
+	{ "reply reply_batch reply_error ", EMSGSIZE, "reply larger than 16 "
+	  "MiB" },
+	{ "request_state ", ENOENT, "not a held request: an unknown id, or "
+	  "answered already" },
+	/* Netlink. */
+	{ "peer_add ", EEXIST, "a peer of that name exists already" },
+	{ "peer_add ", EINVAL, "invalid peer: an empty name, an address that "
+	  "is not unicast, port 0, or an unknown congestion control" },
+	{ "peer_add ", ENOENT, "the kernel cannot set up HMAC-SHA256 for the "
+	  "key (are the hmac and sha256 modules available?)" },
+	{ "peer_del ", ENOENT, "no peer of that name" },
+	{ "loopback ", ENODEV, "no such device and port set up by rdmarpc" },
+	{ "loopback ", EBUSY, "a loopback test runs on that port already" },
+	{ "param_set ", EINVAL, "a value out of its range (rdmarpcctl set "
+	  "--help lists them)" },
+};
+
+/* Is the word @name, followed by a space, in @list? */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+RL_EXPORT const char *rdmarpc_strerror_in(const char *func, int err)
+{
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	if (func && !strncmp(func, "rdmarpc_", 8) && func[8]) {
+		for (i = 0; i < sizeof(errors_in) / sizeof(errors_in[0]); i++)
+			if (errors_in[i].err == err &&
+			    listed(errors_in[i].funcs, func + 8))
+				return errors_in[i].text;
+	}
+	return rdmarpc_strerror(err);
+}
+
 int rl_nle_to_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {

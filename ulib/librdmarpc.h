@@ -9,7 +9,8 @@
  *    declared in the second half of this header.
  *
  * Every function returns 0 (or a count) on success and a negative errno on
- * failure; rdmarpc_strerror() turns one into text, and rdmarpc_nl_extack()
+ * failure; rdmarpc_strerror() turns one into text (rdmarpc_strerror_in()
+ * in the words of the function that failed), and rdmarpc_nl_extack()
  * gives the kernel's own explanation of the last netlink error on a handle,
  * if it sent one.
  *
@@ -68,6 +69,21 @@ const char *rdmarpc_nl_extack(const struct rdmarpc_nl *nl);
  * the others.
  */
 const char *rdmarpc_strerror(int err);
+/*
+ * The same in the words of the function that failed, @func, its name
+ * ("rdmarpc_open", "rdmarpc_connect", ...): where an error means
+ * something of its own there, that meaning (-ENOENT from rdmarpc_open():
+ * no /dev/rdmarpc; from rdmarpc_peer_del(): no such peer; from
+ * rdmarpc_reply(): no such request), else rdmarpc_strerror()'s text, as
+ * for a NULL or unknown @func.  Constant and thread-safe.  Since 0.4.
+ */
+const char *rdmarpc_strerror_in(const char *func, int err);
+/*
+ * rdmarpc_strerror_in() of the function itself, so that the compiler
+ * checks its name: rdmarpc_strerror_of(rdmarpc_open, err).
+ */
+#define rdmarpc_strerror_of(func, err) \
+	rdmarpc_strerror_in(((void)(func), #func), (err))
 
 /* ---- devices (RDMARPC_CMD_DEV_GET) ---- */
 

@@ -190,7 +190,7 @@ static int parse_stats(const struct nlattr *nest, struct rdmarpc_dev_stats *s)
 {
 	const struct nlattr *tb[RDMARPC_STAT_A_MAX + 1];
 	static const struct counter_field map[] = {
-#define RDMARPC_PORT_COUNTER(NAME, name) \
+#define RDMARPC_PORT_COUNTER(NAME, name, ...) \
 		{ RDMARPC_STAT_A_##NAME, \
 		  offsetof(struct rdmarpc_dev_stats, name) },
 #include <rdmarpc_counters.h>
@@ -431,7 +431,7 @@ static int parse_sess_stats(const struct nlattr *nest,
 {
 	const struct nlattr *tb[RDMARPC_SSTAT_A_MAX + 1];
 	static const struct counter_field map[] = {
-#define RDMARPC_SESS_COUNTER(NAME, name) \
+#define RDMARPC_SESS_COUNTER(NAME, name, ...) \
 		{ RDMARPC_SSTAT_A_##NAME, \
 		  offsetof(struct rdmarpc_sess_stats, name) },
 #include <rdmarpc_counters.h>
@@ -700,19 +700,19 @@ int rl_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 	/* Room for the largest counter nest. */
 	const struct nlattr *ct[RDMARPC_RSTAT_A_MAX + 1];
 	static const struct counter_field hs[] = {
-#define RDMARPC_HS_COUNTER(NAME, name) \
+#define RDMARPC_HS_COUNTER(NAME, name, ...) \
 		{ RDMARPC_HSTAT_A_##NAME, \
 		  offsetof(struct rdmarpc_hs_stats, name) },
 #include <rdmarpc_counters.h>
 	};
 	static const struct counter_field fault[] = {
-#define RDMARPC_FAULT_COUNTER(NAME, name) \
+#define RDMARPC_FAULT_COUNTER(NAME, name, ...) \
 		{ RDMARPC_FSTAT_A_##NAME, \
 		  offsetof(struct rdmarpc_fault_stats, name) },
 #include <rdmarpc_counters.h>
 	};
 	static const struct counter_field rpc[] = {
-#define RDMARPC_RPC_COUNTER(NAME, name) \
+#define RDMARPC_RPC_COUNTER(NAME, name, ...) \
 		{ RDMARPC_RSTAT_A_##NAME, \
 		  offsetof(struct rdmarpc_rpc_stats, name) },
 #include <rdmarpc_counters.h>

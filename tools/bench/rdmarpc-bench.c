@@ -135,12 +135,9 @@ static int open_ep(struct rdmarpc **ep, const struct opts *o)
 {
 	int err = rdmarpc_open(ep);
 
-	if (err == -ENOENT)
-		fprintf(stderr, PROG ": no /dev/rdmarpc: is the module "
-			"loaded? (modprobe rdmarpc)\n");
-	else if (err)
-		fprintf(stderr, PROG ": open /dev/rdmarpc: %s\n",
-			rdmarpc_strerror(err));
+	if (err)
+		fprintf(stderr, PROG ": %s\n",
+			rdmarpc_strerror_of(rdmarpc_open, err));
 	if (err || !o->busy_poll_us)
 		return err;
 	if (o->no_rings)
@@ -233,7 +230,7 @@ static int run_server(const struct opts *o)
 	err = rdmarpc_bind(ep, o->service, methods, 2);
 	if (err) {
 		fprintf(stderr, PROG ": bind '%s': %s\n", o->service,
-			rdmarpc_strerror(err));
+			rdmarpc_strerror_of(rdmarpc_bind, err));
 		goto out;
 	}
 	if (!o->quiet)
@@ -541,7 +538,7 @@ static int run_client(const struct opts *o)
 				   RDMARPC_CONNECT_TIMEOUT_MAX);
 	if (c.handle < 0) {
 		fprintf(stderr, PROG ": connect %s: %s\n", o->peer,
-			rdmarpc_strerror(c.handle));
+			rdmarpc_strerror_of(rdmarpc_connect, c.handle));
 		goto out_close;
 	}
 	if (c.uring) {

@@ -326,12 +326,8 @@ int main(int argc, char **argv)
 	/* 1. Open an endpoint. */
 	err = rdmarpc_open(&ep);
 	if (err) {
-		if (err == -ENOENT)
-			fprintf(stderr, "echo_client: no /dev/rdmarpc: is the "
-				"module loaded? (modprobe rdmarpc)\n");
-		else
-			fprintf(stderr, "echo_client: open /dev/rdmarpc: %s\n",
-				rdmarpc_strerror(err));
+		fprintf(stderr, "echo_client: %s\n",
+			rdmarpc_strerror_of(rdmarpc_open, err));
 		return 1;
 	}
 	/* Optional: spin before sleeping (and, for async calls, the rings). */
@@ -351,7 +347,7 @@ int main(int argc, char **argv)
 				 RDMARPC_CONNECT_TIMEOUT_MAX);
 	if (handle < 0) {
 		fprintf(stderr, "echo_client: connect %s: %s\n", peer,
-			rdmarpc_strerror(handle));
+			rdmarpc_strerror_of(rdmarpc_connect, handle));
 		rdmarpc_close(ep);
 		return 1;
 	}

@@ -72,12 +72,8 @@ int main(int argc, char **argv)
 	/* 1. Open an endpoint. */
 	err = rdmarpc_open(&ep);
 	if (err) {
-		if (err == -ENOENT)
-			fprintf(stderr, "echo_server: no /dev/rdmarpc: is the "
-				"module loaded? (modprobe rdmarpc)\n");
-		else
-			fprintf(stderr, "echo_server: open /dev/rdmarpc: %s\n",
-				rdmarpc_strerror(err));
+		fprintf(stderr, "echo_server: %s\n",
+			rdmarpc_strerror_of(rdmarpc_open, err));
 		return 1;
 	}
 
@@ -85,7 +81,7 @@ int main(int argc, char **argv)
 	err = rdmarpc_bind(ep, service, NULL, 0);
 	if (err) {
 		fprintf(stderr, "echo_server: bind '%s': %s\n", service,
-			rdmarpc_strerror(err));
+			rdmarpc_strerror_of(rdmarpc_bind, err));
 		goto out;
 	}
 	if (!quiet)
@@ -104,13 +100,13 @@ int main(int argc, char **argv)
 			continue;
 		if (err) {
 			fprintf(stderr, "echo_server: recv: %s\n",
-				rdmarpc_strerror(err));
+				rdmarpc_strerror_of(rdmarpc_recv_whole, err));
 			goto out;
 		}
 		err = rdmarpc_reply(ep, req.id, 0, buf, req.len);
 		if (err) {
 			fprintf(stderr, "echo_server: reply: %s\n",
-				rdmarpc_strerror(err));
+				rdmarpc_strerror_of(rdmarpc_reply, err));
 			goto out;
 		}
 		served++;

@@ -177,8 +177,8 @@ int main(int argc, char **argv)
 
 	err = rdmarpc_open(&ep);
 	if (err) {
-		fprintf(stderr, "uring_echo: open /dev/rdmarpc: %s\n",
-			rdmarpc_strerror(err));
+		fprintf(stderr, "uring_echo: %s\n",
+			rdmarpc_strerror_of(rdmarpc_open, err));
 		return 1;
 	}
 	/* --timeout bounds the calls; the handshake's bound is lower. */
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 				 RDMARPC_CONNECT_TIMEOUT_MAX);
 	if (handle < 0) {
 		fprintf(stderr, "uring_echo: connect %s: %s\n", peer,
-			rdmarpc_strerror(handle));
+			rdmarpc_strerror_of(rdmarpc_connect, handle));
 		goto out_close;
 	}
 	fd = rdmarpc_fd(ep);

@@ -24,8 +24,15 @@ enum {
 	EXIT_PERM = 4,		/* needs CAP_NET_ADMIN */
 };
 
+/* Output forms (struct ctl's json, and ctl_params_print()'s). */
+enum {
+	CTL_TEXT = 0,
+	CTL_JSON = 1,		/* -j */
+	CTL_JSON_PRETTY = 2,	/* -j -p */
+};
+
 struct ctl {
-	int json;
+	int json;		/* CTL_TEXT, CTL_JSON or CTL_JSON_PRETTY */
 };
 
 struct subcommand {
@@ -40,6 +47,9 @@ struct subcommand {
 int ctl_open(struct rdmarpc_nl **nl);
 /* Print a failed operation (with the kernel's extack); return exit code. */
 int ctl_error(const struct rdmarpc_nl *nl, const char *op, int err);
+/* The same, in the words of @func, the library function that failed. */
+int ctl_error_in(const struct rdmarpc_nl *nl, const char *op,
+		 const char *func, int err);
 /* Print usage of a subcommand to stderr; return EXIT_USAGE. */
 int ctl_usage(const char *name);
 /* True if argv[0] asks for help ("help", "-h", "--help"). */
@@ -58,6 +68,16 @@ int ctl_parse_s32(const char *s, int32_t *v);
 int ctl_parse_ppm(const char *s, uint32_t *ppm);
 /* Exactly 2 * len hex digits into out; 0 or -1. */
 int ctl_parse_hex(const char *s, uint8_t *out, size_t len);
+/*
+ * A pre-shared key read from @fd: 2 * @len hex digits, with any white
+ * space around them (a trailing newline).  A regular file (however it was
+ * opened: a path, or standard input redirected from one) that its group
+ * or others may read or write is refused, as ssh refuses such a private
+ * key; a pipe or terminal is taken.  0, or with @why set to a string
+ * saying what is wrong: -EACCES (the file's mode), -EINVAL (no key in
+ * it), or read()'s error.
+ */
+int ctl_psk_read(int fd, uint8_t *out, size_t len, const char **why);
 /* "on"/"1" or "off"/"0"; 0 or -1. */
 int ctl_parse_onoff(const char *s, int *on);
 /* "aa:bb:cc:dd:ee:ff" (buf of 18 bytes or more). */
@@ -103,17 +123,58 @@ void ctl_params_print(FILE *f, const struct rdmarpc_params *p, int json);
 /* Every parameter with the values it takes and its default. */
 void ctl_params_help(FILE *f);
 
-/* A u64 counter of a stats struct: attribute (its present bit), key, place. */
+/*
+ * A u64 counter of a stats struct: attribute (its present bit), key,
+ * place, and the kind and help sentence of its row in rdmarpc_counters.h.
+ */
 struct ctl_counter {
 	int attr;
 	const char *key;	/* JSON key; in text with '-' for '_' */
 	size_t off;
+	bool gauge;		/* a level, not a count that only grows */
+	const char *help;
 };
 
-#define CTL_COUNTER(attr, type, field) \
-	{ attr, #field, offsetof(type, field) }
+#define CTL_KIND_COUNTER	false
+#define CTL_KIND_GAUGE		true
+/* A row of rdmarpc_counters.h's list (NAME, name, kind, help) of @type. */
+#define CTL_COUNTER(attr, type, field, kind, help) \
+	{ attr, #field, offsetof(type, field), CTL_KIND_##kind, help }
 #define CTL_N(table) (sizeof(table) / sizeof((table)[0]))
 
+/* The tables of counters.c, one per list of rdmarpc_counters.h. */
+extern const struct ctl_counter ctl_port_counters[];
+extern const struct ctl_counter ctl_sess_counters[];
+extern const struct ctl_counter ctl_hs_counters[];
+extern const struct ctl_counter ctl_fault_counters[];
+extern const struct ctl_counter ctl_rpc_counters[];
+extern const size_t ctl_n_port_counters, ctl_n_sess_counters,
+	ctl_n_hs_counters, ctl_n_fault_counters, ctl_n_rpc_counters;
+
+/*
+ * The Prometheus text format (version 0.0.4, which node_exporter's
+ * textfile collector reads): one metric family per counter of @c,
+ * "rdmarpc_<group>_<key>" with "_total" for a counter, its # HELP and
+ * # TYPE lines, then a sample for each of the @n series that has the
+ * counter.  A series is a stats struct and its labels, a string of
+ * name="value" pairs separated by commas ("" for none), values escaped
+ * by ctl_prom_label().
+ */
+struct ctl_prom_series {
+	const char *labels;
+	const void *base;
+	uint32_t present;
+};
+
+void ctl_prom_family(FILE *f, const char *group, const struct ctl_counter *c,
+		     size_t n_counters, const struct ctl_prom_series *s,
+		     size_t n);
+/* Append name="value" to @buf (after a comma if not empty); -1 if no room. */
+int ctl_prom_label(char *buf, size_t len, const char *name,
+		   const char *value);
+
+/* Counter @c's value in the stats struct @base. */
+uint64_t ctl_counter_value(const struct ctl_counter *c, const void *base);
 /* The counters flagged in @present, as a JSON object. */
 void ctl_counters_json(struct json *j, const struct ctl_counter *c, size_t n,
 		       const void *base, uint32_t present);
@@ -134,6 +195,15 @@ struct ctl_list {
 };
 
 int ctl_list_show(struct ctl *ctl, const struct ctl_list *l);
+/*
+ * The same for the one object @name names (@match says which): an error,
+ * "no KIND 'NAME'", and EXIT_FAIL if none does.  NULL @name: all.
+ */
+int ctl_list_show_one(struct ctl *ctl, const struct ctl_list *l,
+		      const char *kind, const char *name,
+		      int (*match)(const void *item, const char *name));
+/* A JSON writer on stdout in @ctl's form (compact or pretty). */
+void ctl_json_init(const struct ctl *ctl, struct json *j);
 
 /* Printers shared by dev and monitor. */
 void dev_print_summary(const struct rdmarpc_dev *d);

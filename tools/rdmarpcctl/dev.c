@@ -107,14 +107,8 @@ static void dev_print(const struct rdmarpc_dev *d)
 
 void dev_stats_json(struct json *j, const struct rdmarpc_dev_stats *s)
 {
-	static const struct ctl_counter map[] = {
-#define RDMARPC_PORT_COUNTER(NAME, name) \
-		CTL_COUNTER(RDMARPC_STAT_A_##NAME, struct rdmarpc_dev_stats, \
-			    name),
-#include <rdmarpc_counters.h>
-	};
-
-	ctl_counters_json(j, map, CTL_N(map), s, s->present);
+	ctl_counters_json(j, ctl_port_counters, ctl_n_port_counters, s,
+			  s->present);
 }
 
 void dev_json(struct json *j, const struct rdmarpc_dev *d, const char *event)
@@ -214,7 +208,7 @@ int cmd_dev(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json) {
 		struct json j;
 
-		json_init(&j, stdout);
+		ctl_json_init(ctl, &j);
 		json_arr_begin(&j);
 		for (i = 0; i < n; i++)
 			dev_json(&j, &devs[i], NULL);

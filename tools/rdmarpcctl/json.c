@@ -73,10 +73,18 @@ void json_write_string(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-void json_init(struct json *j, FILE *f)
+void json_init_pretty(struct json *j, FILE *f, int pretty)
 {
 	j->f = f;
 	j->need_comma = 0;
+	j->pretty = pretty;
+	j->depth = 0;
+	j->broke = 0;
+}
+
+void json_init(struct json *j, FILE *f)
+{
+	json_init_pretty(j, f, 0);
 }
 
 static void sep(struct json *j)
@@ -86,35 +94,69 @@ static void sep(struct json *j)
 	j->need_comma = 0;
 }
 
-void json_obj_begin(struct json *j)
+/* Pretty: a new line, indented to the current depth. */
+static void newline(struct json *j)
+{
+	unsigned int i;
+
+	fputc('\n', j->f);
+	for (i = 0; i < j->depth && i < JSON_MAX_DEPTH; i++)
+		fputs("    ", j->f);
+	if (j->depth < JSON_MAX_DEPTH)
+		j->broke |= 1U << j->depth;
+}
+
+static void begin(struct json *j, char c)
 {
 	sep(j);
-	fputc('{', j->f);
+	fputc(c, j->f);
+	j->depth++;
+	if (j->depth < JSON_MAX_DEPTH)
+		j->broke &= ~(1U << j->depth);
+}
+
+static void end(struct json *j, char c)
+{
+	int broke = j->depth < JSON_MAX_DEPTH &&
+		    (j->broke & (1U << j->depth));
+
+	if (j->depth)
+		j->depth--;
+	if (j->pretty && broke)
+		newline(j);
+	fputc(c, j->f);
+	j->need_comma = 1;
+}
+
+void json_obj_begin(struct json *j)
+{
+	begin(j, '{');
 }
 
 void json_obj_end(struct json *j)
 {
-	fputc('}', j->f);
-	j->need_comma = 1;
+	end(j, '}');
 }
 
 void json_arr_begin(struct json *j)
 {
-	sep(j);
-	fputc('[', j->f);
+	begin(j, '[');
 }
 
 void json_arr_end(struct json *j)
 {
-	fputc(']', j->f);
-	j->need_comma = 1;
+	end(j, ']');
 }
 
 void json_key(struct json *j, const char *key)
 {
 	sep(j);
+	if (j->pretty)
+		newline(j);
 	json_write_string(j->f, key);
 	fputc(':', j->f);
+	if (j->pretty)
+		fputc(' ', j->f);
 }
 
 void json_str(struct json *j, const char *s)

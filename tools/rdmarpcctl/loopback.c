@@ -38,14 +38,14 @@ int cmd_loopback(struct ctl *ctl, int argc, char **argv)
 		return ret;
 	err = rdmarpc_loopback(nl, dev, port, count, size, &r);
 	if (err) {
-		ret = ctl_error(nl, "loopback", err);
+		ret = ctl_error_in(nl, "loopback", "rdmarpc_loopback", err);
 		goto out;
 	}
 	us_per = r.sent ? (double)r.nsec / 1000.0 / r.sent : 0.0;
 	if (ctl->json) {
 		struct json j;
 
-		json_init(&j, stdout);
+		ctl_json_init(ctl, &j);
 		json_obj_begin(&j);
 		json_key(&j, "dev");
 		json_str(&j, dev);

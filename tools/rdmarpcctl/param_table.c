@@ -180,7 +180,7 @@ void ctl_params_print(FILE *f, const struct rdmarpc_params *p, int json)
 	size_t k;
 
 	if (json) {
-		json_init(&j, f);
+		json_init_pretty(&j, f, json == CTL_JSON_PRETTY);
 		json_obj_begin(&j);
 	}
 	for (k = 0; k < CTL_N_PARAMS; k++) {

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Pure parsers and formatters of the command line (host unit tests run
- * them): probabilities, hex keys, on/off, MAC addresses.
+ * them): probabilities, hex keys, key files, on/off, MAC addresses.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "ctl.h"
 
@@ -110,6 +113,58 @@ int ctl_parse_hex(const char *s, uint8_t *out, size_t len)
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+/* Room for a key with generous white space; more is no key file. */
+#define PSK_FILE_MAX	1024
+
+int ctl_psk_read(int fd, uint8_t *out, size_t len, const char **why)
+{
+	char buf[PSK_FILE_MAX + 1];
+	size_t n = 0, start = 0;
+	struct stat st;
+	ssize_t r;
+	int ret = -EINVAL;
+
+	if (fstat(fd, &st)) {
+		*why = strerror(errno);
+		return -errno;
+	}
+	if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		*why = "group or others may read or write it (chmod 600 it)";
+		return -EACCES;
+	}
+	while (n < sizeof(buf)) {
+		r = read(fd, buf + n, sizeof(buf) - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			*why = strerror(errno);
+			goto out;
+		}
+		if (!r)
+			break;
+		n += (size_t)r;
+	}
+	if (n > PSK_FILE_MAX) {
+		*why = "too long for a key";
+		goto out;
+	}
+	while (n && isspace((unsigned char)buf[n - 1]))
+		n--;
+	while (start < n && isspace((unsigned char)buf[start]))
+		start++;
+	buf[n] = '\0';
+	if (start == n)
+		*why = "empty";
+	else if (ctl_parse_hex(buf + start, out, len))
+		*why = "not a key in hex digits";
+	else
+		ret = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	return ret;
 }
 
 int ctl_parse_onoff(const char *s, int *on)

@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpcctl peer add NAME ADDR[:PORT] [crc on|off] [cc aimd|delay] [psk HEX]
+ * rdmarpcctl peer add NAME ADDR[:PORT] [crc on|off] [cc aimd|delay]
+ *                     [psk-file PATH]
  * rdmarpcctl peer del NAME
- * rdmarpcctl peer [show]
+ * rdmarpcctl peer [show [NAME]]
+ *
+ * The pre-shared key is read from a file, or from standard input for
+ * PATH "-", never from the command line, where ps and the shell's history
+ * would show it (wg's preshared-key takes a file for the same reason).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include "ctl.h"
@@ -39,6 +47,42 @@ static const char *cc_str(unsigned int cc)
 							      "unknown";
 }
 
+/* The key of `psk-file PATH' ("-": standard input) into @cfg. */
+static int psk_file(struct rdmarpc_peer_config *cfg, const char *path)
+{
+	const char *why;
+	int fd = 0, err;
+
+	if (cfg->has_psk) {
+		fprintf(stderr, PROG ": peer add: psk-file given twice\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(path, "-")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			fprintf(stderr, PROG ": peer add: psk-file '%s': %s\n",
+				path, strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	err = ctl_psk_read(fd, cfg->psk, sizeof(cfg->psk), &why);
+	if (fd)
+		close(fd);
+	if (err == -EINVAL) {
+		fprintf(stderr, PROG ": peer add: psk-file '%s': %s (a key is "
+			"%d hex digits, e.g. from `openssl rand -hex %d')\n",
+			path, why, 2 * RDMARPC_PSK_LEN, RDMARPC_PSK_LEN);
+		return EXIT_USAGE;
+	}
+	if (err) {
+		fprintf(stderr, PROG ": peer add: psk-file '%s': %s\n", path,
+			why);
+		return err == -EACCES ? EXIT_USAGE : EXIT_FAIL;
+	}
+	cfg->has_psk = 1;
+	return EXIT_OK;
+}
+
 static int peer_add(int argc, char **argv)
 {
 	struct rdmarpc_peer_config cfg;
@@ -68,25 +112,35 @@ static int peer_add(int argc, char **argv)
 		} else if (!strcmp(argv[i], "cc") &&
 			   (cc = cc_parse(argv[i + 1])) >= 0) {
 			cfg.cc = (int8_t)cc;
-		} else if (!strcmp(argv[i], "psk") &&
-			   !ctl_parse_hex(argv[i + 1], cfg.psk,
-					  sizeof(cfg.psk))) {
-			cfg.has_psk = 1;
+		} else if (!strcmp(argv[i], "psk-file")) {
+			ret = psk_file(&cfg, argv[i + 1]);
+			if (ret)
+				goto out;
+		} else if (!strcmp(argv[i], "psk")) {
+			fprintf(stderr, PROG ": peer add: a key is not taken on "
+				"the command line (ps and the shell's history "
+				"show it): put it in a file only root reads and "
+				"give psk-file PATH, or psk-file - to read it "
+				"from standard input\n");
+			ret = EXIT_USAGE;
+			goto out;
 		} else {
 			fprintf(stderr, PROG ": peer add: invalid '%s %s' "
-				"(crc on|off, cc aimd|delay, psk with %d hex "
-				"digits)\n",
-				argv[i], argv[i + 1], 2 * RDMARPC_PSK_LEN);
-			return EXIT_USAGE;
+				"(crc on|off, cc aimd|delay, psk-file PATH)\n",
+				argv[i], argv[i + 1]);
+			ret = EXIT_USAGE;
+			goto out;
 		}
 	}
 	ret = ctl_open(&nl);
 	if (ret)
-		return ret;
+		goto out;
 	err = rdmarpc_peer_add(nl, &cfg);
 	if (err)
-		ret = ctl_error(nl, "peer add", err);
+		ret = ctl_error_in(nl, "peer add", "rdmarpc_peer_add", err);
 	rdmarpc_nl_close(nl);
+out:
+	explicit_bzero(cfg.psk, sizeof(cfg.psk));
 	return ret;
 }
 
@@ -102,7 +156,7 @@ static int peer_del(int argc, char **argv)
 		return ret;
 	err = rdmarpc_peer_del(nl, argv[2]);
 	if (err)
-		ret = ctl_error(nl, "peer del", err);
+		ret = ctl_error_in(nl, "peer del", "rdmarpc_peer_del", err);
 	rdmarpc_nl_close(nl);
 	return ret;
 }
@@ -225,7 +279,14 @@ static int peer_list(struct rdmarpc_nl *nl, void **items, size_t *n)
 	return err;
 }
 
-static int peer_show(struct ctl *ctl, int argc)
+static int peer_match(const void *item, const char *name)
+{
+	const struct rdmarpc_peer *p = item;
+
+	return !strcmp(p->name, name);
+}
+
+static int peer_show(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_list l = {
 		.op = "peer show",
@@ -235,9 +296,10 @@ static int peer_show(struct ctl *ctl, int argc)
 		.json = peer_json_item,
 	};
 
-	if (argc > 2)
+	if (argc > 3)
 		return ctl_usage("peer");
-	return ctl_list_show(ctl, &l);
+	return ctl_list_show_one(ctl, &l, "peer", argc == 3 ? argv[2] : NULL,
+				 peer_match);
 }
 
 int cmd_peer(struct ctl *ctl, int argc, char **argv)
@@ -245,7 +307,7 @@ int cmd_peer(struct ctl *ctl, int argc, char **argv)
 	if (ctl_wants_help(argc, argv))
 		return ctl_help("peer");
 	if (argc == 1 || !strcmp(argv[1], "show"))
-		return peer_show(ctl, argc);
+		return peer_show(ctl, argc, argv);
 	if (!strcmp(argv[1], "add"))
 		return peer_add(argc, argv);
 	if (!strcmp(argv[1], "del"))

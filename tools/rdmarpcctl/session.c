@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpcctl session [show]
+ * rdmarpcctl session [show [ID]]
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
 
 void sess_stats_json(struct json *j, const struct rdmarpc_sess_stats *s)
 {
-	static const struct ctl_counter map[] = {
-#define RDMARPC_SESS_COUNTER(NAME, name) \
-		CTL_COUNTER(RDMARPC_SSTAT_A_##NAME, struct rdmarpc_sess_stats, \
-			    name),
-#include <rdmarpc_counters.h>
-	};
-
-	ctl_counters_json(j, map, CTL_N(map), s, s->present);
+	ctl_counters_json(j, ctl_sess_counters, ctl_n_sess_counters, s,
+			  s->present);
 }
 
 /* "stats: tx 10 pkts 1000 bytes 2 packed, rx ..., retransmits 0, ..." */
@@ -114,6 +110,26 @@ static int session_list(struct rdmarpc_nl *nl, void **items, size_t *n)
 	return err;
 }
 
+/* A session id as `session show' prints it (0x1f) or in decimal. */
+static int session_id_parse(const char *s, uint64_t *id)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*id = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static int session_match(const void *item, const char *name)
+{
+	const struct rdmarpc_session *s = item;
+	uint64_t id;
+
+	return !session_id_parse(name, &id) && s->id == id;
+}
+
 int cmd_session(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct ctl_list l = {
@@ -123,10 +139,18 @@ int cmd_session(struct ctl *ctl, int argc, char **argv)
 		.print = session_print,
 		.json = session_json,
 	};
+	uint64_t id;
 
 	if (ctl_wants_help(argc, argv))
 		return ctl_help("session");
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "show")))
+	if (argc > 3 || (argc >= 2 && strcmp(argv[1], "show")))
 		return ctl_usage("session");
-	return ctl_list_show(ctl, &l);
+	if (argc == 3 && session_id_parse(argv[2], &id)) {
+		fprintf(stderr, PROG ": session show: invalid session id '%s' "
+			"(0x1f as `session show' prints it, or decimal)\n",
+			argv[2]);
+		return EXIT_USAGE;
+	}
+	return ctl_list_show_one(ctl, &l, "session", argc == 3 ? argv[2] :
+				 NULL, session_match);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rdmarpcctl: what the show commands share: counter tables printed as text
- * or JSON, and the list-then-print skeleton of `peer show' and
- * `session show'.
+ * or JSON, and the list-then-print skeleton of `peer show [NAME]' and
+ * `session show [ID]'.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,14 +10,6 @@
 #include <string.h>
 
 #include "ctl.h"
-
-static uint64_t counter_value(const struct ctl_counter *c, const void *base)
-{
-	uint64_t v;
-
-	memcpy(&v, (const unsigned char *)base + c->off, sizeof(v));
-	return v;
-}
 
 void ctl_counters_json(struct json *j, const struct ctl_counter *c, size_t n,
 		       const void *base, uint32_t present)
@@ -29,7 +21,7 @@ void ctl_counters_json(struct json *j, const struct ctl_counter *c, size_t n,
 		if (!(present & (1U << c[i].attr)))
 			continue;
 		json_key(j, c[i].key);
-		json_u64(j, counter_value(&c[i], base));
+		json_u64(j, ctl_counter_value(&c[i], base));
 	}
 	json_obj_end(j);
 }
@@ -49,17 +41,25 @@ void ctl_counters_print(const struct ctl_counter *c, size_t n,
 		printf("%s", sep);
 		for (k = c[i].key; *k; k++)
 			putchar(*k == '_' ? '-' : *k);
-		printf(" %" PRIu64, counter_value(&c[i], base));
+		printf(" %" PRIu64, ctl_counter_value(&c[i], base));
 		sep = "  ";
 	}
 	printf("\n");
 }
 
-int ctl_list_show(struct ctl *ctl, const struct ctl_list *l)
+void ctl_json_init(const struct ctl *ctl, struct json *j)
+{
+	json_init_pretty(j, stdout, ctl->json == CTL_JSON_PRETTY);
+}
+
+int ctl_list_show_one(struct ctl *ctl, const struct ctl_list *l,
+		      const char *kind, const char *name,
+		      int (*match)(const void *item, const char *name))
 {
 	struct rdmarpc_nl *nl;
 	void *items = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, shown = 0;
+	struct json j;
 	int err, ret;
 
 	ret = ctl_open(&nl);
@@ -71,20 +71,35 @@ int ctl_list_show(struct ctl *ctl, const struct ctl_list *l)
 		goto out;
 	}
 	if (ctl->json) {
-		struct json j;
-
-		json_init(&j, stdout);
+		ctl_json_init(ctl, &j);
 		json_arr_begin(&j);
-		for (i = 0; i < n; i++)
-			l->json(&j, (const unsigned char *)items + i * l->size);
+	}
+	for (i = 0; i < n; i++) {
+		const void *item = (const unsigned char *)items + i * l->size;
+
+		if (name && !match(item, name))
+			continue;
+		if (ctl->json)
+			l->json(&j, item);
+		else
+			l->print(item);
+		shown++;
+	}
+	if (ctl->json) {
 		json_arr_end(&j);
 		printf("\n");
-	} else {
-		for (i = 0; i < n; i++)
-			l->print((const unsigned char *)items + i * l->size);
+	}
+	if (name && !shown) {
+		fprintf(stderr, PROG ": %s: no %s '%s'\n", l->op, kind, name);
+		ret = EXIT_FAIL;
 	}
 	free(items);
 out:
 	rdmarpc_nl_close(nl);
 	return ret;
+}
+
+int ctl_list_show(struct ctl *ctl, const struct ctl_list *l)
+{
+	return ctl_list_show_one(ctl, l, NULL, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpcctl stats
+ * rdmarpcctl stats [show] [-P | --prometheus]
  *
  * Counters only: the module-wide ones, then per (device, port) and per
  * peer.
@@ -12,68 +12,117 @@
  * JSON: {"handshake": {...}, "faults": {...}, "rpc": {...},
  *        "devs": [{"dev", "port", "stats"}], "peers": [{"name", "stats"}]}
  * with the counters under their names in struct rdmarpc_*_stats.
+ * Prometheus: rdmarpc_handshake_*, rdmarpc_fault_*, rdmarpc_rpc_*,
+ * rdmarpc_port_*{dev,port} and rdmarpc_peer_*{peer}, with "_total" for
+ * the counters (not the gauges), as counters.c writes them.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctl.h"
 
-/* The counters of each nest, named as in the ABI's lists. */
-static const struct ctl_counter hs_counters[] = {
-#define RDMARPC_HS_COUNTER(NAME, name) \
-	CTL_COUNTER(RDMARPC_HSTAT_A_##NAME, struct rdmarpc_hs_stats, name),
-#include <rdmarpc_counters.h>
+/* The module's nests: name in text and JSON, and in Prometheus. */
+#define MODULE_GROUPS(m) {						\
+	{ RDMARPC_A_HS_STATS, "handshake", "handshake", ctl_hs_counters, \
+	  ctl_n_hs_counters, &(m)->hs, (m)->hs.present },		\
+	{ RDMARPC_A_FAULT_STATS, "faults", "fault", ctl_fault_counters,	\
+	  ctl_n_fault_counters, &(m)->fault, (m)->fault.present },	\
+	{ RDMARPC_A_RPC_STATS, "rpc", "rpc", ctl_rpc_counters,		\
+	  ctl_n_rpc_counters, &(m)->rpc, (m)->rpc.present },		\
+}
+
+struct module_group {
+	int attr;
+	const char *name, *prom;
+	const struct ctl_counter *c;
+	size_t n;
+	const void *base;
+	uint32_t present;
 };
 
-static const struct ctl_counter fault_counters[] = {
-#define RDMARPC_FAULT_COUNTER(NAME, name) \
-	CTL_COUNTER(RDMARPC_FSTAT_A_##NAME, struct rdmarpc_fault_stats, name),
-#include <rdmarpc_counters.h>
-};
-
-static const struct ctl_counter rpc_counters[] = {
-#define RDMARPC_RPC_COUNTER(NAME, name) \
-	CTL_COUNTER(RDMARPC_RSTAT_A_##NAME, struct rdmarpc_rpc_stats, name),
-#include <rdmarpc_counters.h>
-};
-
-/* One nest of the module's counters, if the module sent it. */
-static void module_group(struct json *j, const struct rdmarpc_module_stats *m,
-			 int attr, const char *name,
-			 const struct ctl_counter *c, size_t n,
-			 const void *base, uint32_t present)
+/* The module's nests it sent, as text or JSON. */
+static void module_stats(struct json *j, const struct rdmarpc_module_stats *m)
 {
-	if (!RDMARPC_HAS(m, attr))
-		return;
-	if (j) {
-		json_key(j, name);
-		ctl_counters_json(j, c, n, base, present);
-	} else {
-		printf("%s: ", name);
-		ctl_counters_print(c, n, base, present);
+	const struct module_group groups[] = MODULE_GROUPS(m);
+	size_t i;
+
+	for (i = 0; i < CTL_N(groups); i++) {
+		const struct module_group *g = &groups[i];
+
+		if (!RDMARPC_HAS(m, g->attr))
+			continue;
+		if (j) {
+			json_key(j, g->name);
+			ctl_counters_json(j, g->c, g->n, g->base, g->present);
+		} else {
+			printf("%s: ", g->name);
+			ctl_counters_print(g->c, g->n, g->base, g->present);
+		}
 	}
 }
 
-static void module_stats(struct json *j, const struct rdmarpc_module_stats *m)
+static void stats_prometheus(const struct rdmarpc_module_stats *m,
+			     const struct rdmarpc_dev *devs, size_t n_devs,
+			     const struct rdmarpc_peer *peers, size_t n_peers)
 {
-	module_group(j, m, RDMARPC_A_HS_STATS, "handshake", hs_counters,
-		     CTL_N(hs_counters), &m->hs, m->hs.present);
-	module_group(j, m, RDMARPC_A_FAULT_STATS, "faults", fault_counters,
-		     CTL_N(fault_counters), &m->fault, m->fault.present);
-	module_group(j, m, RDMARPC_A_RPC_STATS, "rpc", rpc_counters,
-		     CTL_N(rpc_counters), &m->rpc, m->rpc.present);
+	const struct module_group groups[] = MODULE_GROUPS(m);
+	struct ctl_prom_series *s;
+	char (*labels)[256];
+	size_t i, n = n_devs > n_peers ? n_devs : n_peers;
+	char port[16];
+
+	for (i = 0; i < CTL_N(groups); i++) {
+		const struct module_group *g = &groups[i];
+		const struct ctl_prom_series one = { "", g->base, g->present };
+
+		if (RDMARPC_HAS(m, g->attr))
+			ctl_prom_family(stdout, g->prom, g->c, g->n, &one, 1);
+	}
+	s = calloc(n ? n : 1, sizeof(*s));
+	labels = calloc(n ? n : 1, sizeof(*labels));
+	if (!s || !labels) {
+		fprintf(stderr, PROG ": stats: %s\n", strerror(ENOMEM));
+		goto out;
+	}
+	for (i = 0; i < n_devs; i++) {
+		snprintf(port, sizeof(port), "%" PRIu32, devs[i].port);
+		if (ctl_prom_label(labels[i], sizeof(labels[i]), "dev",
+				   devs[i].name) ||
+		    ctl_prom_label(labels[i], sizeof(labels[i]), "port", port))
+			continue;	/* no room: cannot happen, names are short */
+		s[i] = (struct ctl_prom_series){ labels[i], &devs[i].stats,
+						 devs[i].stats.present };
+	}
+	ctl_prom_family(stdout, "port", ctl_port_counters, ctl_n_port_counters,
+			s, n_devs);
+	memset(labels, 0, n * sizeof(*labels));
+	memset(s, 0, n * sizeof(*s));
+	for (i = 0; i < n_peers; i++) {
+		if (ctl_prom_label(labels[i], sizeof(labels[i]), "peer",
+				   peers[i].name))
+			continue;
+		s[i] = (struct ctl_prom_series){ labels[i], &peers[i].stats,
+						 peers[i].stats.present };
+	}
+	ctl_prom_family(stdout, "peer", ctl_sess_counters, ctl_n_sess_counters,
+			s, n_peers);
+out:
+	free(labels);
+	free(s);
 }
 
-static void stats_json(const struct rdmarpc_module_stats *m,
+static void stats_json(const struct ctl *ctl,
+		       const struct rdmarpc_module_stats *m,
 		       const struct rdmarpc_dev *devs, size_t n_devs,
 		       const struct rdmarpc_peer *peers, size_t n_peers)
 {
 	struct json j;
 	size_t i;
 
-	json_init(&j, stdout);
+	ctl_json_init(ctl, &j);
 	json_obj_begin(&j);
 	module_stats(&j, m);
 	json_key(&j, "devs");
@@ -134,13 +183,23 @@ int cmd_stats(struct ctl *ctl, int argc, char **argv)
 	struct rdmarpc_peer *peers = NULL;
 	struct rdmarpc_dev *devs = NULL;
 	size_t n_devs = 0, n_peers = 0;
+	int i, err, ret, prometheus = 0;
 	struct rdmarpc_nl *nl;
-	int err, ret;
 
 	if (ctl_wants_help(argc, argv))
 		return ctl_help("stats");
-	if (argc > 1)
-		return ctl_usage("stats");
+	for (i = 1; i < argc; i++) {
+		if (i == 1 && !strcmp(argv[i], "show"))
+			continue;
+		if (strcmp(argv[i], "-P") && strcmp(argv[i], "--prometheus"))
+			return ctl_usage("stats");
+		prometheus = 1;
+	}
+	if (prometheus && ctl->json) {
+		fprintf(stderr, PROG ": stats: -P and -j are two forms: "
+			"pick one\n");
+		return EXIT_USAGE;
+	}
 	ret = ctl_open(&nl);
 	if (ret)
 		return ret;
@@ -163,8 +222,10 @@ int cmd_stats(struct ctl *ctl, int argc, char **argv)
 		ret = ctl_error(nl, "stats: peer", err);
 		goto out;
 	}
-	if (ctl->json)
-		stats_json(&m, devs, n_devs, peers, n_peers);
+	if (prometheus)
+		stats_prometheus(&m, devs, n_devs, peers, n_peers);
+	else if (ctl->json)
+		stats_json(ctl, &m, devs, n_devs, peers, n_peers);
 	else
 		stats_print(&m, devs, n_devs, peers, n_peers);
 out:

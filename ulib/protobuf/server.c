@@ -307,7 +307,8 @@ PB_EXPORT int rdmarpc_pb_reply(struct rdmarpc_pb_req *req,
 			send_status(srv, req->id,
 				    RDMARPC_STATUS_RESOURCE_EXHAUSTED,
 				    "%s/%s: the response of %zu bytes could not be sent: %s",
-				    svc, m->name, len, rdmarpc_strerror(err));
+				    svc, m->name, len,
+				    rdmarpc_strerror_of(rdmarpc_reply, err));
 	}
 	req_finish(req);
 	return err;

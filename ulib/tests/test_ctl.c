@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rdmarpcctl's command-line parsers: probabilities, hex keys, on/off, MACs;
- * the parameters' table, the forms of their values and set's help; how
- * monitor prints session and peer events.
+ * rdmarpcctl's command-line parsers: probabilities, hex keys, key files,
+ * on/off, MACs; the parameters' table, the forms of their values and set's
+ * help; how monitor prints session and peer events; the counters' tables
+ * and their Prometheus text format.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "ctl.h"
 #include "harness.h"
@@ -318,4 +323,387 @@ TEST(ctl_event_print)
 	out = print_event(&ev, 0);
 	EXPECT_STREQ(out, "peer up server1 10.0.0.2:18515\n");
 	free(out);
+}
+
+/* Write @text to a fresh file of mode @mode; its fd, open for reading. */
+static int key_file(const char *text, mode_t mode)
+{
+	char path[] = "/tmp/rdmarpc-psk-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    fchmod(fd, mode) || lseek(fd, 0, SEEK_SET)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ctl_psk_read() of @text in a file of @mode; the key's first byte in @b0. */
+static int psk_of(const char *text, mode_t mode, uint8_t *b0)
+{
+	uint8_t psk[RDMARPC_PSK_LEN] = { 0 };
+	const char *why = NULL;
+	int fd = key_file(text, mode), err;
+
+	if (fd < 0)
+		return -999;
+	err = ctl_psk_read(fd, psk, sizeof(psk), &why);
+	close(fd);
+	if (err && !why)
+		return -998;	/* an error must say why */
+	*b0 = psk[0];
+	return err;
+}
+
+#define KEY64 "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a" \
+	      "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+
+TEST(ctl_psk_file)
+{
+	uint8_t b0 = 0;
+
+	EXPECT_EQ(psk_of(KEY64, 0600, &b0), 0);
+	EXPECT_EQ(b0, 0x5a);
+	b0 = 0;
+	EXPECT_EQ(psk_of("  " KEY64 "\n\n", 0400, &b0), 0);
+	EXPECT_EQ(b0, 0x5a);
+	/* Readable or writable by group or others: refused. */
+	EXPECT_EQ(psk_of(KEY64 "\n", 0644, &b0), -EACCES);
+	EXPECT_EQ(psk_of(KEY64 "\n", 0640, &b0), -EACCES);
+	EXPECT_EQ(psk_of(KEY64 "\n", 0602, &b0), -EACCES);
+	/* Not a key. */
+	EXPECT_EQ(psk_of("", 0600, &b0), -EINVAL);
+	EXPECT_EQ(psk_of(" \n", 0600, &b0), -EINVAL);
+	EXPECT_EQ(psk_of(KEY64 "5a\n", 0600, &b0), -EINVAL);
+	EXPECT_EQ(psk_of("5a5a\n", 0600, &b0), -EINVAL);
+	EXPECT_EQ(psk_of("zz" KEY64 "\n", 0600, &b0), -EINVAL);
+	EXPECT_EQ(psk_of("5a5a 5a5a\n", 0600, &b0), -EINVAL);
+}
+
+TEST(ctl_psk_file_long)
+{
+	char big[4096];
+	uint8_t b0;
+
+	memset(big, ' ', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, KEY64, strlen(KEY64));
+	EXPECT_EQ(psk_of(big, 0600, &b0), -EINVAL);
+}
+
+/* Standard input from a pipe (psk-file -): no mode to check. */
+TEST(ctl_psk_pipe)
+{
+	uint8_t psk[RDMARPC_PSK_LEN] = { 0 };
+	const char *why = NULL;
+	int p[2];
+
+	ASSERT_EQ(pipe(p), 0);
+	ASSERT_EQ(write(p[1], KEY64 "\n", strlen(KEY64) + 1),
+		  (ssize_t)strlen(KEY64) + 1);
+	close(p[1]);
+	EXPECT_EQ(ctl_psk_read(p[0], psk, sizeof(psk), &why), 0);
+	EXPECT_EQ(psk[RDMARPC_PSK_LEN - 1], 0x5a);
+	close(p[0]);
+}
+
+/* Every row of every list has a help sentence and a name a metric takes. */
+TEST(ctl_counter_tables)
+{
+	const struct {
+		const struct ctl_counter *c;
+		size_t n;
+	} lists[] = {
+		{ ctl_port_counters, ctl_n_port_counters },
+		{ ctl_sess_counters, ctl_n_sess_counters },
+		{ ctl_hs_counters, ctl_n_hs_counters },
+		{ ctl_fault_counters, ctl_n_fault_counters },
+		{ ctl_rpc_counters, ctl_n_rpc_counters },
+	};
+	size_t l, k;
+
+	for (l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		EXPECT_GT(lists[l].n, 0);
+		for (k = 0; k < lists[l].n; k++) {
+			const struct ctl_counter *c = &lists[l].c[k];
+
+			EXPECT_EQ(c->attr, (int)k + 2) TH_LOG("%s", c->key);
+			EXPECT_TRUE(c->help && c->help[0]) TH_LOG("%s", c->key);
+			EXPECT_TRUE(!strchr(c->help, '\n')) TH_LOG("%s", c->key);
+			EXPECT_TRUE(c->key[0] >= 'a' && c->key[0] <= 'z');
+			EXPECT_EQ(strspn(c->key, "abcdefghijklmnopqrstuvwxyz"
+					 "0123456789_"), strlen(c->key));
+		}
+	}
+	/* The gauges the lists name so. */
+	EXPECT_TRUE(ctl_rpc_counters[RDMARPC_RSTAT_A_ENDPOINTS - 2].gauge);
+	EXPECT_TRUE(ctl_rpc_counters[RDMARPC_RSTAT_A_MEM_USED - 2].gauge);
+	EXPECT_TRUE(ctl_port_counters[RDMARPC_STAT_A_RECV_POSTED - 2].gauge);
+	EXPECT_FALSE(ctl_rpc_counters[RDMARPC_RSTAT_A_CALLS - 2].gauge);
+	EXPECT_FALSE(ctl_sess_counters[RDMARPC_SSTAT_A_TX_BYTES - 2].gauge);
+}
+
+/* ---- the Prometheus text format, checked line by line ---- */
+
+#define PROM_MAX_LINES	1024
+
+struct prom_check {
+	char family[128];		/* the metric family of the last TYPE */
+	char type[16];
+	char help_of[128];		/* the name of the last HELP */
+	char *seen[PROM_MAX_LINES];	/* series (name and labels) seen */
+	char *families[PROM_MAX_LINES];	/* families with a HELP */
+	size_t n_seen, n_families, samples;
+	char err[256];
+};
+
+static int prom_name_ok(const char *s, size_t n, int colon)
+{
+	size_t i;
+
+	if (!n || isdigit((unsigned char)s[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    !(colon && s[i] == ':'))
+			return 0;
+	return 1;
+}
+
+/* name="value",... up to the closing brace; its end, or NULL. */
+static const char *prom_labels_end(const char *s)
+{
+	for (;;) {
+		const char *eq = strchr(s, '=');
+
+		if (!eq || !prom_name_ok(s, (size_t)(eq - s), 0) ||
+		    eq[1] != '"')
+			return NULL;
+		for (s = eq + 2; *s != '"'; s++) {
+			if (!*s || *s == '\n')
+				return NULL;
+			if (*s == '\\' && !strchr("\\\"n", *++s))
+				return NULL;
+		}
+		s++;
+		if (*s == '}')
+			return s;
+		if (*s++ != ',')
+			return NULL;
+	}
+}
+
+static int prom_fail(struct prom_check *c, const char *why, const char *line)
+{
+	snprintf(c->err, sizeof(c->err), "%s: '%s'", why, line);
+	return -1;
+}
+
+static int prom_line(struct prom_check *c, const char *line)
+{
+	const char *name_end, *value;
+	char *end;
+	size_t i, n;
+
+	if (!strncmp(line, "# HELP ", 7)) {
+		const char *name = line + 7;
+
+		name_end = strchr(name, ' ');
+		if (!name_end || !prom_name_ok(name, (size_t)(name_end - name), 1))
+			return prom_fail(c, "bad HELP name", line);
+		n = (size_t)(name_end - name);
+		if (n >= sizeof(c->help_of) || !name_end[1])
+			return prom_fail(c, "empty HELP", line);
+		for (i = 0; i < c->n_families; i++)
+			if (!strncmp(c->families[i], name, n) &&
+			    !c->families[i][n])
+				return prom_fail(c, "family twice", line);
+		if (c->n_families == PROM_MAX_LINES)
+			return prom_fail(c, "too many families", line);
+		c->families[c->n_families++] = strndup(name, n);
+		memcpy(c->help_of, name, n);
+		c->help_of[n] = '\0';
+		c->family[0] = '\0';
+		return 0;
+	}
+	if (!strncmp(line, "# TYPE ", 7)) {
+		const char *name = line + 7;
+
+		name_end = strchr(name, ' ');
+		if (!name_end)
+			return prom_fail(c, "bad TYPE", line);
+		n = (size_t)(name_end - name);
+		if (strncmp(name, c->help_of, n) || c->help_of[n])
+			return prom_fail(c, "TYPE not after its HELP", line);
+		if (strcmp(name_end + 1, "counter") &&
+		    strcmp(name_end + 1, "gauge"))
+			return prom_fail(c, "unknown TYPE", line);
+		memcpy(c->family, name, n);
+		c->family[n] = '\0';
+		snprintf(c->type, sizeof(c->type), "%s", name_end + 1);
+		return 0;
+	}
+	if (line[0] == '#')
+		return prom_fail(c, "a comment", line);
+	/* A sample: name[{labels}] value */
+	name_end = line + strcspn(line, "{ ");
+	if (!prom_name_ok(line, (size_t)(name_end - line), 1))
+		return prom_fail(c, "bad metric name", line);
+	n = (size_t)(name_end - line);
+	if (!c->family[0] || strncmp(line, c->family, n) || c->family[n])
+		return prom_fail(c, "sample not under its HELP and TYPE", line);
+	if (!strcmp(c->type, "counter") !=
+	    (n > 6 && !strncmp(line + n - 6, "_total", 6)))
+		return prom_fail(c, "_total on a counter only", line);
+	value = name_end;
+	if (*value == '{') {
+		value = prom_labels_end(value + 1);
+		if (!value)
+			return prom_fail(c, "bad labels", line);
+		value++;
+	}
+	if (*value != ' ' || !value[1])
+		return prom_fail(c, "no value", line);
+	errno = 0;
+	strtod(value + 1, &end);
+	if (errno || *end)
+		return prom_fail(c, "bad value (or a timestamp)", line);
+	for (i = 0; i < c->n_seen; i++)
+		if (!strncmp(c->seen[i], line, (size_t)(value - line)) &&
+		    !c->seen[i][value - line])
+			return prom_fail(c, "series twice", line);
+	if (c->n_seen == PROM_MAX_LINES)
+		return prom_fail(c, "too many series", line);
+	c->seen[c->n_seen++] = strndup(line, (size_t)(value - line));
+	c->samples++;
+	return 0;
+}
+
+/* Check @text whole; 0, or -1 with c->err saying where. */
+static int prom_check(struct prom_check *c, char *text)
+{
+	char *line, *save = NULL;
+	size_t len = strlen(text);
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (len && text[len - 1] != '\n')
+		return prom_fail(c, "no final newline", "");
+	for (line = strtok_r(text, "\n", &save); line && !err;
+	     line = strtok_r(NULL, "\n", &save))
+		err = prom_line(c, line);
+	return err;
+}
+
+static void prom_check_free(struct prom_check *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_seen; i++)
+		free(c->seen[i]);
+	for (i = 0; i < c->n_families; i++)
+		free(c->families[i]);
+}
+
+TEST(ctl_prom_label)
+{
+	char buf[64] = "";
+
+	EXPECT_EQ(ctl_prom_label(buf, sizeof(buf), "dev", "rxe0"), 0);
+	EXPECT_EQ(ctl_prom_label(buf, sizeof(buf), "port", "1"), 0);
+	EXPECT_STREQ(buf, "dev=\"rxe0\",port=\"1\"");
+	buf[0] = '\0';
+	EXPECT_EQ(ctl_prom_label(buf, sizeof(buf), "peer", "a\"b\\c\nd"), 0);
+	EXPECT_STREQ(buf, "peer=\"a\\\"b\\\\c\\nd\"");
+	/* No room: the buffer is left as it was. */
+	EXPECT_EQ(ctl_prom_label(buf, 24, "peer", "0123456789"), -1);
+	EXPECT_STREQ(buf, "peer=\"a\\\"b\\\\c\\nd\"");
+}
+
+TEST(ctl_prometheus)
+{
+	struct rdmarpc_rpc_stats rpc = { .endpoints = 2, .calls = 10 };
+	struct rdmarpc_dev_stats d0 = { .tx_packets = 7, .recv_posted = 256 };
+	struct rdmarpc_dev_stats d1 = { .tx_packets = 9 };
+	struct rdmarpc_sess_stats p0 = { .calls_ok = 3 };
+	struct ctl_prom_series one, devs[2], peers[2];
+	char l0[64] = "", l1[64] = "", l2[64] = "", l3[64] = "";
+	struct prom_check c;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	rpc.present = ~0U;
+	d0.present = ~0U;
+	d1.present = 1U << RDMARPC_STAT_A_TX_PACKETS;
+	p0.present = ~0U;
+	ctl_prom_label(l0, sizeof(l0), "dev", "rxe0");
+	ctl_prom_label(l0, sizeof(l0), "port", "1");
+	ctl_prom_label(l1, sizeof(l1), "dev", "rxe0");
+	ctl_prom_label(l1, sizeof(l1), "port", "2");
+	ctl_prom_label(l2, sizeof(l2), "peer", "b \"quoted\"");
+	ctl_prom_label(l3, sizeof(l3), "peer", "10.0.0.2:18515");
+	one = (struct ctl_prom_series){ "", &rpc, rpc.present };
+	devs[0] = (struct ctl_prom_series){ l0, &d0, d0.present };
+	devs[1] = (struct ctl_prom_series){ l1, &d1, d1.present };
+	peers[0] = (struct ctl_prom_series){ l2, &p0, p0.present };
+	peers[1] = (struct ctl_prom_series){ l3, &p0, 0 };	/* none sent */
+
+	f = open_memstream(&buf, &len);
+	ctl_prom_family(f, "rpc", ctl_rpc_counters, ctl_n_rpc_counters,
+			&one, 1);
+	ctl_prom_family(f, "port", ctl_port_counters, ctl_n_port_counters,
+			devs, 2);
+	ctl_prom_family(f, "peer", ctl_sess_counters, ctl_n_sess_counters,
+			peers, 2);
+	fclose(f);
+
+	EXPECT_TRUE(strstr(buf, "# HELP rdmarpc_rpc_calls_total Calls "
+			   "started.\n# TYPE rdmarpc_rpc_calls_total counter\n"
+			   "rdmarpc_rpc_calls_total 10\n") != NULL);
+	EXPECT_TRUE(strstr(buf, "# TYPE rdmarpc_rpc_endpoints gauge\n"
+			   "rdmarpc_rpc_endpoints 2\n") != NULL);
+	EXPECT_TRUE(strstr(buf, "rdmarpc_port_tx_packets_total{dev=\"rxe0\","
+			   "port=\"1\"} 7\nrdmarpc_port_tx_packets_total{"
+			   "dev=\"rxe0\",port=\"2\"} 9\n") != NULL);
+	EXPECT_TRUE(strstr(buf, "rdmarpc_port_recv_posted{dev=\"rxe0\","
+			   "port=\"1\"} 256\n") != NULL);
+	EXPECT_TRUE(strstr(buf, "port=\"2\"} 0") == NULL);	/* not sent */
+	EXPECT_TRUE(strstr(buf, "rdmarpc_peer_calls_ok_total{peer=\"b "
+			   "\\\"quoted\\\"\"} 3\n") != NULL);
+	EXPECT_TRUE(strstr(buf, "10.0.0.2") == NULL);
+
+	EXPECT_EQ(prom_check(&c, buf), 0) TH_LOG("%s", c.err);
+	EXPECT_EQ(c.n_families, ctl_n_rpc_counters + ctl_n_port_counters +
+		  ctl_n_sess_counters);
+	EXPECT_EQ(c.samples, ctl_n_rpc_counters + ctl_n_port_counters + 1 +
+		  ctl_n_sess_counters);
+	prom_check_free(&c);
+	free(buf);
+
+	/* The checker itself refuses what the collector would. */
+	{
+		static const char *const bad[] = {
+			"rdmarpc_x_total 1\n",
+			"# HELP a_total x\n# TYPE a_total counter\na_total 1\n"
+			"a_total 2\n",
+			"# HELP a x\n# TYPE a gauge\na{l=\"v\"} 1 1700000000\n",
+			"# HELP 1a x\n# TYPE 1a gauge\n1a 1\n",
+			"# HELP a x\n# TYPE a counter\na 1\n",
+			"# HELP a x\n# TYPE a gauge\na{l=\"v} 1\n",
+			"# HELP a x\n# TYPE a gauge\n# HELP a x\n",
+		};
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char *t = strdup(bad[i]);
+
+			EXPECT_EQ(prom_check(&c, t), -1) TH_LOG("%s", bad[i]);
+			prom_check_free(&c);
+			free(t);
+		}
+	}
 }

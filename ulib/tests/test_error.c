@@ -50,3 +50,40 @@ TEST(enum_names)
 	EXPECT_STREQ(rdmarpc_gid_type_str(RDMARPC_GID_TYPE_IB), "IB");
 	EXPECT_STREQ(rdmarpc_gid_type_str(255), "?");
 }
+
+TEST(strerror_in)
+{
+	/* What -ENOENT means depends on the function. */
+	EXPECT_TRUE(strstr(rdmarpc_strerror_in("rdmarpc_open", -ENOENT),
+			   "no /dev/rdmarpc"));
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_peer_del", -ENOENT),
+		     "no peer of that name");
+	EXPECT_TRUE(strstr(rdmarpc_strerror_in("rdmarpc_reply", ENOENT),
+			   "no such request"));
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_reply_batch", -ENOENT),
+		     rdmarpc_strerror_in("rdmarpc_reply", -ENOENT));
+	EXPECT_TRUE(strstr(rdmarpc_strerror_in("rdmarpc_cancel", -ENOENT),
+			   "no such call"));
+	EXPECT_TRUE(strstr(rdmarpc_strerror_of(rdmarpc_bind, -EADDRINUSE),
+			   "another endpoint"));
+	EXPECT_TRUE(strstr(rdmarpc_strerror_of(rdmarpc_connect, -EINVAL),
+			   "no such peer"));
+	/* Elsewhere, and for errors with no meaning of their own there,
+	 * the general text. */
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_call", -ENOENT),
+		     rdmarpc_strerror(-ENOENT));
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_open", -ENOMEM),
+		     rdmarpc_strerror(-ENOMEM));
+	EXPECT_STREQ(rdmarpc_strerror_in(NULL, -EPERM),
+		     rdmarpc_strerror(-EPERM));
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_nope", -ENOENT),
+		     rdmarpc_strerror(-ENOENT));
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_", -ENOENT),
+		     rdmarpc_strerror(-ENOENT));
+	/* Names are whole words: "reply" is not "reply_error"'s prefix. */
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_re", -ENOENT),
+		     rdmarpc_strerror(-ENOENT));
+	EXPECT_STREQ(rdmarpc_strerror_in("open", -ENOENT),
+		     rdmarpc_strerror(-ENOENT));
+	EXPECT_STREQ(rdmarpc_strerror_in("rdmarpc_open", 0), "success");
+}

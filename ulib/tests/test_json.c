@@ -96,3 +96,63 @@ TEST(json_writer)
 		     "\"us\":12.500,\"nan\":null},{}]");
 	free(buf);
 }
+
+/* The same objects pretty-printed: iproute2's `-j -p' layout. */
+TEST(json_writer_pretty)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+
+	json_init_pretty(&j, f, 1);
+	json_arr_begin(&j);
+	json_obj_begin(&j);
+	json_key(&j, "dev");
+	json_str(&j, "rxe0");
+	json_key(&j, "gids");
+	json_arr_begin(&j);
+	json_u64(&j, 1);
+	json_u64(&j, 2);
+	json_arr_end(&j);
+	json_key(&j, "empty");
+	json_obj_begin(&j);
+	json_obj_end(&j);
+	json_key(&j, "stats");
+	json_obj_begin(&j);
+	json_key(&j, "tx");
+	json_u64(&j, 7);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	json_obj_begin(&j);
+	json_obj_end(&j);
+	json_arr_end(&j);
+	fclose(f);
+	EXPECT_STREQ(buf, "[{\n"
+		     "        \"dev\": \"rxe0\",\n"
+		     "        \"gids\": [1,2],\n"
+		     "        \"empty\": {},\n"
+		     "        \"stats\": {\n"
+		     "            \"tx\": 7\n"
+		     "        }\n"
+		     "    },{}\n"
+		     "]");
+	free(buf);
+
+	/* Compact is unchanged by the pretty writer's bookkeeping. */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	json_init_pretty(&j, f, 0);
+	json_obj_begin(&j);
+	json_key(&j, "a");
+	json_arr_begin(&j);
+	json_obj_begin(&j);
+	json_key(&j, "b");
+	json_u64(&j, 1);
+	json_obj_end(&j);
+	json_arr_end(&j);
+	json_obj_end(&j);
+	fclose(f);
+	EXPECT_STREQ(buf, "{\"a\":[{\"b\":1}]}");
+	free(buf);
+}

@@ -1431,7 +1431,8 @@ static void check_counters(struct __test_metadata *_metadata,
 TEST(counter_lists)
 {
 	static const struct counter_row port[] = {
-#define RDMARPC_PORT_COUNTER(NAME, name) { RDMARPC_STAT_A_##NAME, #name },
+#define RDMARPC_PORT_COUNTER(NAME, name, ...) \
+	{ RDMARPC_STAT_A_##NAME, #name },
 #include <rdmarpc_counters.h>
 	};
 	static const char *const port_abi[] = {
@@ -1440,7 +1441,8 @@ TEST(counter_lists)
 		"ah_cached",
 	};
 	static const struct counter_row sess[] = {
-#define RDMARPC_SESS_COUNTER(NAME, name) { RDMARPC_SSTAT_A_##NAME, #name },
+#define RDMARPC_SESS_COUNTER(NAME, name, ...) \
+	{ RDMARPC_SSTAT_A_##NAME, #name },
 #include <rdmarpc_counters.h>
 	};
 	static const char *const sess_abi[] = {
@@ -1451,7 +1453,8 @@ TEST(counter_lists)
 		"tx_packed",
 	};
 	static const struct counter_row hs[] = {
-#define RDMARPC_HS_COUNTER(NAME, name) { RDMARPC_HSTAT_A_##NAME, #name },
+#define RDMARPC_HS_COUNTER(NAME, name, ...) \
+	{ RDMARPC_HSTAT_A_##NAME, #name },
 #include <rdmarpc_counters.h>
 	};
 	static const char *const hs_abi[] = {
@@ -1460,7 +1463,8 @@ TEST(counter_lists)
 		"capacity",
 	};
 	static const struct counter_row fault[] = {
-#define RDMARPC_FAULT_COUNTER(NAME, name) { RDMARPC_FSTAT_A_##NAME, #name },
+#define RDMARPC_FAULT_COUNTER(NAME, name, ...) \
+	{ RDMARPC_FSTAT_A_##NAME, #name },
 #include <rdmarpc_counters.h>
 	};
 	static const char *const fault_abi[] = {
@@ -1468,7 +1472,8 @@ TEST(counter_lists)
 		"unknown", "wrong_src",
 	};
 	static const struct counter_row rpc[] = {
-#define RDMARPC_RPC_COUNTER(NAME, name) { RDMARPC_RSTAT_A_##NAME, #name },
+#define RDMARPC_RPC_COUNTER(NAME, name, ...) \
+	{ RDMARPC_RSTAT_A_##NAME, #name },
 #include <rdmarpc_counters.h>
 	};
 	static const char *const rpc_abi[] = {

@@ -1137,14 +1137,14 @@ int main(int argc, char **argv)
 
 	rc = rdmarpc_open(&kv.ep);
 	if (rc) {
-		fprintf(stderr, "kv_client: open /dev/rdmarpc: %s\n",
-			rdmarpc_strerror(rc));
+		fprintf(stderr, "kv_client: %s\n",
+			rdmarpc_strerror_of(rdmarpc_open, rc));
 		return 1;
 	}
 	kv.handle = rdmarpc_connect(kv.ep, peer, 0);
 	if (kv.handle < 0) {
 		fprintf(stderr, "kv_client: connect %s: %s\n", peer,
-			rdmarpc_strerror(kv.handle));
+			rdmarpc_strerror_of(rdmarpc_connect, kv.handle));
 		rdmarpc_close(kv.ep);
 		return 1;
 	}

@@ -463,8 +463,8 @@ int main(int argc, char **argv)
 
 	err = rdmarpc_open(&ep);
 	if (err) {
-		fprintf(stderr, "kv_server: open /dev/rdmarpc: %s\n",
-			rdmarpc_strerror(err));
+		fprintf(stderr, "kv_server: %s\n",
+			rdmarpc_strerror_of(rdmarpc_open, err));
 		return 1;
 	}
 	err = rdmarpc_pb_server_new(ep, &so, &srv);
