@@ -1789,6 +1789,7 @@ TEST_F(rpc, ring_roundtrip)
 	}
 	for (int i = 0; i < 6; i++) {
 		req_prep(&e, buf, sizeof(buf));
+		e.timeout_ms = 10000;
 		ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_RECV, &e));
 		rep_prep(&rep, e.id, 0, buf, e.len);
 		ASSERT_EQ(0, xioctl(self->srv, RDMARPC_IOC_REPLY, &rep));
