@@ -9,7 +9,8 @@
 # requests, so one handled twice would leave a call unanswered, and the
 # peer's server-side `requests` counter must have grown by 10,000 too.
 # The retransmit and CRC-drop counters must have moved (the faults were
-# real).  The fault knobs are back at 0 at the end, whatever happens.
+# real).  A fifth of the 256-byte calls each go through the shared rings
+# and through io_uring, the rest through ioctls.  The fault knobs are back at 0 at the end, whatever happens.
 # On the debug kernel (a datagram costs about 2 ms there) a tenth of the
 # RPCs, with twice the time for each run.
 
@@ -17,7 +18,7 @@ set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 12
+ktap_plan 14
 ktap_require_rdma
 
 FAULTS=(fault_tx_drop 5% fault_reorder 5% fault_duplicate 1% fault_corrupt 0.1%)
@@ -74,8 +75,18 @@ dupr0=$(stat_sum "" dup_requests)
 on_both "$CTL set ${FAULTS[*]}" && faults_are 50000 50000 10000 1000
 ktap_check "set ${FAULTS[*]} ($MODE host mode: on every host)" $?
 
-run_echo "$((N1 - 1)) calls of 256 bytes, concurrency 16, under faults" $RUN_S \
-	--timeout 60000 --size 256 --count $((N1 - 1)) --concurrency 16 -q
+# The 256-byte calls through each tier: ioctls, shared rings (busy
+# polling), io_uring.
+T=$((N1 / 5))
+run_echo "$((N1 - 1 - 2 * T)) calls of 256 bytes, concurrency 16, under faults" $RUN_S \
+	--timeout 60000 --size 256 --count $((N1 - 1 - 2 * T)) --concurrency 16 -q
+CHECKED_ALSO="shared rings" run_echo \
+	"$T calls of 256 bytes through shared rings, concurrency 16, under faults" \
+	$RUN_S --timeout 60000 --busy-poll 50 --size 256 --count "$T" \
+	--concurrency 16 -q
+run_checked "$T calls of 256 bytes through io_uring, 16 in flight, under faults" \
+	$RUN_S "$TOP/tools/examples/uring_echo" --timeout 60000 --size 256 \
+	--count "$T" --depth 16
 run_echo "$N2 calls of $big bytes (4 packets), concurrency 8, under faults" $RUN_S \
 	--timeout 60000 --size "$big" --count "$N2" --concurrency 8 -q
 echo_ok
