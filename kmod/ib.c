@@ -570,54 +570,65 @@ bool rdmarpc_port_can_send(struct rdmarpc_port *port)
 	return READ_ONCE(port->tx_free) || READ_ONCE(port->dead);
 }
 
-int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
-		      u32 qpn, u32 qkey, const void *hdr, u32 hdr_len,
-		      const void *data, u32 len)
+void *rdmarpc_port_tx_get(struct rdmarpc_port *port,
+			  struct rdmarpc_buf **bufp)
+{
+	struct rdmarpc_buf *buf = NULL;
+
+	spin_lock_bh(&port->tx_lock);
+	if (likely(!port->tx_stop)) {
+		buf = port->tx_free;
+		if (buf)
+			port->tx_free = buf->next;
+	}
+	spin_unlock_bh(&port->tx_lock);
+	*bufp = buf;
+	return buf ? buf->data : NULL;
+}
+
+void rdmarpc_port_tx_put(struct rdmarpc_port *port, struct rdmarpc_buf *buf)
+{
+	spin_lock_bh(&port->tx_lock);
+	buf->next = port->tx_free;
+	port->tx_free = buf;
+	spin_unlock_bh(&port->tx_lock);
+}
+
+int rdmarpc_port_tx_post(struct rdmarpc_port *port, struct rdmarpc_buf *buf,
+			 struct rdmarpc_ah *ah, u32 qpn, u32 qkey, u32 len)
 {
 	const struct ib_send_wr *bad;
 	struct ib_ud_wr wr = {};
-	struct rdmarpc_buf *buf;
 	int ret;
 
-	if (hdr_len > port->mtu || len > port->mtu - hdr_len)
-		return -EMSGSIZE;
 	ret = rdmarpc_ah_status(ah);
-	if (ret)
-		return ret == -EINPROGRESS ? -EAGAIN : ret;
-
-	spin_lock_bh(&port->tx_lock);
-	if (unlikely(port->tx_stop)) {
-		ret = -ENODEV;
-		goto out_unlock;
+	if (ret) {
+		ret = ret == -EINPROGRESS ? -EAGAIN : ret;
+		goto out_put;
 	}
-	buf = port->tx_free;
-	if (!buf) {
-		ret = -ENOBUFS;
-		goto out_unlock;
-	}
-	port->tx_free = buf->next;
-	if (hdr_len)
-		memcpy(buf->data, hdr, hdr_len);
-	if (len)
-		memcpy(buf->data + hdr_len, data, len);
-	ib_dma_sync_single_for_device(port->dev->ibdev, buf->dma,
-				      hdr_len + len, DMA_TO_DEVICE);
-	rdmarpc_ah_hold(ah);
-	buf->ah = ah;
-	buf->sge.length = hdr_len + len;
-
+	ib_dma_sync_single_for_device(port->dev->ibdev, buf->dma, len,
+				      DMA_TO_DEVICE);
+	buf->sge.length = len;
 	wr.wr.wr_cqe = &buf->cqe;
 	wr.wr.sg_list = &buf->sge;
 	wr.wr.num_sge = 1;
 	wr.wr.opcode = IB_WR_SEND;
 	/* Every send signalled: its completion releases the buffer and AH. */
 	wr.wr.send_flags = IB_SEND_SIGNALED;
-	if (hdr_len + len <= port->max_inline)
+	if (len <= port->max_inline)
 		wr.wr.send_flags |= IB_SEND_INLINE;
 	wr.ah = ah->ah;
 	wr.remote_qpn = qpn;
 	wr.remote_qkey = qkey;
 
+	spin_lock_bh(&port->tx_lock);
+	if (unlikely(port->tx_stop)) {
+		spin_unlock_bh(&port->tx_lock);
+		ret = -ENODEV;
+		goto out_put;
+	}
+	rdmarpc_ah_hold(ah);
+	buf->ah = ah;
 	atomic_inc(&port->tx_posted);
 	ret = ib_post_send(port->qp, &wr.wr, &bad);
 	if (unlikely(ret)) {
@@ -631,12 +642,31 @@ int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
 		return ret;
 	}
 	spin_unlock_bh(&port->tx_lock);
-	rdmarpc_port_count(port, true, hdr_len + len);
+	rdmarpc_port_count(port, true, len);
 	return 0;
 
-out_unlock:
-	spin_unlock_bh(&port->tx_lock);
+out_put:
+	rdmarpc_port_tx_put(port, buf);
 	return ret;
+}
+
+int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
+		      u32 qpn, u32 qkey, const void *hdr, u32 hdr_len,
+		      const void *data, u32 len)
+{
+	struct rdmarpc_buf *buf;
+	u8 *p;
+
+	if (hdr_len > port->mtu || len > port->mtu - hdr_len)
+		return -EMSGSIZE;
+	p = rdmarpc_port_tx_get(port, &buf);
+	if (!p)
+		return READ_ONCE(port->tx_stop) ? -ENODEV : -ENOBUFS;
+	if (hdr_len)
+		memcpy(p, hdr, hdr_len);
+	if (len)
+		memcpy(p + hdr_len, data, len);
+	return rdmarpc_port_tx_post(port, buf, ah, qpn, qkey, hdr_len + len);
 }
 
 /* Drop the AHs of sends that will never complete (QP destroyed). */

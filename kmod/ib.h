@@ -242,6 +242,21 @@ int rdmarpc_port_send(struct rdmarpc_port *port, struct rdmarpc_ah *ah,
 		      u32 qpn, u32 qkey, const void *hdr, u32 hdr_len,
 		      const void *data, u32 len);
 
+/*
+ * A datagram built in place: rdmarpc_port_tx_get() takes a free send
+ * buffer (port->mtu bytes) and returns its data, or NULL (none free:
+ * wait on port->wq; or the port is going away); rdmarpc_port_tx_post()
+ * sends @len bytes of it as rdmarpc_port_send() does (the same errors but
+ * -ENOBUFS and -EMSGSIZE), and takes the buffer back on failure;
+ * rdmarpc_port_tx_put() gives back one not sent.  Any context but hard
+ * IRQ; the buffer belongs to the caller in between.
+ */
+void *rdmarpc_port_tx_get(struct rdmarpc_port *port,
+			  struct rdmarpc_buf **bufp);
+int rdmarpc_port_tx_post(struct rdmarpc_port *port, struct rdmarpc_buf *buf,
+			 struct rdmarpc_ah *ah, u32 qpn, u32 qkey, u32 len);
+void rdmarpc_port_tx_put(struct rdmarpc_port *port, struct rdmarpc_buf *buf);
+
 /* True if a send buffer is free (a hint for waiters on port->wq). */
 bool rdmarpc_port_can_send(struct rdmarpc_port *port);
 

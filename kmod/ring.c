@@ -54,6 +54,7 @@ struct rdmarpc_ring {
 /* The ring of @ep once RING_SETUP published it, or NULL. */
 static struct rdmarpc_ring *rdmarpc_ring_get(struct rdmarpc_ep *ep)
 {
+	/* Pairs with RING_SETUP's cmpxchg_release(): the ring is whole. */
 	return smp_load_acquire(&ep->ring);
 }
 
@@ -74,6 +75,7 @@ static u32 rdmarpc_ring_cq_room(const struct rdmarpc_ring *r)
 /* Entries placed and not yet taken (at most the ring's size). */
 static u32 rdmarpc_ring_sq_ready(const struct rdmarpc_ring *r)
 {
+	/* Pairs with the process's release store: the entries are there. */
 	u32 ready = smp_load_acquire(&r->hdr->sq_tail) - r->sq_head;
 
 	return min(ready, r->sq_mask + 1);
@@ -113,6 +115,7 @@ static u32 rdmarpc_ring_take_sqes(struct rdmarpc_ring *r)
 	}
 	if (n) {
 		rdmarpc_ep_batch_end(&b);
+		/* The slots are read: the process may reuse them. */
 		smp_store_release(&r->hdr->sq_head, r->sq_head);
 	}
 	return n;
@@ -135,6 +138,7 @@ static void rdmarpc_ring_publish(struct rdmarpc_ring *r)
 {
 	if (READ_ONCE(r->hdr->cq_tail) == r->cq_tail)
 		return;
+	/* The completions are written before the process sees them. */
 	smp_store_release(&r->hdr->cq_tail, r->cq_tail);
 	if (wq_has_sleeper(&r->cq_wq))
 		wake_up(&r->cq_wq);
@@ -163,6 +167,7 @@ static void rdmarpc_ring_sleep(struct rdmarpc_ring *r)
 	prepare_to_wait(&r->wq, &wait, TASK_INTERRUPTIBLE);
 	prepare_to_wait(&r->ep->call_wq, &done_wait, TASK_INTERRUPTIBLE);
 	WRITE_ONCE(r->hdr->flags, RDMARPC_RING_NEED_WAKEUP);
+	/* The flag before the look; the process: sq_tail before the flag. */
 	smp_mb();
 	if (!rdmarpc_ring_has_work(r) && !kthread_should_stop())
 		schedule();
@@ -335,6 +340,7 @@ int rdmarpc_ep_ring_mmap(struct rdmarpc_ep *ep, struct vm_area_struct *vma)
 
 static bool rdmarpc_ring_cq_ready(struct rdmarpc_ring *r, u32 min)
 {
+	/* Pairs with rdmarpc_ring_publish()'s release store. */
 	return smp_load_acquire(&r->hdr->cq_tail) -
 	       READ_ONCE(r->hdr->cq_head) >= min;
 }
@@ -343,20 +349,22 @@ int rdmarpc_ep_ring_enter(struct rdmarpc_ep *ep,
 			  const struct rdmarpc_ring_enter *e)
 {
 	struct rdmarpc_ring *r = rdmarpc_ring_mine(ep);
+	u32 min = e->min_complete;
 	long left;
 
 	if (IS_ERR(r))
 		return PTR_ERR(r);
-	if (e->flags || e->min_complete > r->cq_mask + 1)
+	if (e->flags || min > r->cq_mask + 1)
 		return -EINVAL;
 	wake_up(&r->wq);
-	if (!e->min_complete || rdmarpc_ring_cq_ready(r, e->min_complete))
+	if (!min || rdmarpc_ring_cq_ready(r, min))
 		return 0;
 	if (!e->timeout_ms)
 		return -ETIMEDOUT;
+	left = rdmarpc_ms_to_jiffies(e->timeout_ms);
 	left = wait_event_interruptible_timeout(r->cq_wq,
-			rdmarpc_ring_cq_ready(r, e->min_complete),
-			rdmarpc_ms_to_jiffies(e->timeout_ms));
+						rdmarpc_ring_cq_ready(r, min),
+						left);
 	if (left < 0)
 		return rdmarpc_wait_eintr(e->timeout_ms);
 	return left ? 0 : -ETIMEDOUT;

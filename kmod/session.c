@@ -83,7 +83,6 @@ static void rdmarpc_sess_free_rcu(struct rcu_head *rcu)
 	/* Last: a drain that raced the teardown may still have used it. */
 	if (s->peer)
 		rdmarpc_peer_put(s->peer);
-	kfree(s->txbuf);
 	kfree(s->held);
 	kfree(s);
 	if (atomic_dec_and_test(&rdmarpc_sess_count))
@@ -164,28 +163,37 @@ static void rdmarpc_sess_xmit(struct rdmarpc_sess *s, void *buf, u32 len)
 		WRITE_ONCE(s->tx_wait, true);
 }
 
+/* The core builds each datagram straight into a port send buffer. */
 static void *rdmarpc_sess_tx_get_buf(void *ctx)
 {
 	struct rdmarpc_sess *s = ctx;
+	void *data;
 
 	lockdep_assert_held(&s->lock);
-	if (unlikely(!rdmarpc_port_can_send(s->port))) {
-		WRITE_ONCE(s->tx_wait, true);
-		return NULL;
+	/* The core sends (tx_send) each buffer before it asks for another. */
+	if (WARN_ON_ONCE(s->tx_cur)) {
+		rdmarpc_port_tx_put(s->port, s->tx_cur);
+		s->tx_cur = NULL;
 	}
-	return s->txbuf;
+	data = rdmarpc_port_tx_get(s->port, &s->tx_cur);
+	if (unlikely(!data))
+		WRITE_ONCE(s->tx_wait, true);
+	return data;
 }
 
 static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
 {
 	struct rdmarpc_sess *s = ctx;
+	struct rdmarpc_buf *tb = s->tx_cur;
 	u8 *p = buf;
 
 	lockdep_assert_held(&s->lock);
+	s->tx_cur = NULL;
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_tx_drop))) {
 		atomic64_inc(&rdmarpc_fault_stats.tx_drop);
 		rdmarpc_sess_trace_drop(s->id, s->peer_sess, buf, len,
 					RDMARPC_DROP_FAULT_TX, 0);
+		rdmarpc_port_tx_put(s->port, tb);
 		return;
 	}
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_corrupt)) && len) {
@@ -199,13 +207,16 @@ static void rdmarpc_sess_tx_send(void *ctx, void *buf, u32 len)
 		memcpy(s->held, buf, len);
 		s->held_len = len;
 		atomic64_inc(&rdmarpc_fault_stats.reorder);
+		rdmarpc_port_tx_put(s->port, tb);
 		return;
 	}
-	rdmarpc_sess_xmit(s, buf, len);
 	if (unlikely(rdmarpc_fault(&rdmarpc_fault_duplicate))) {
 		rdmarpc_sess_xmit(s, buf, len);
 		atomic64_inc(&rdmarpc_fault_stats.duplicate);
 	}
+	/* A failed send is a lost datagram: the core retransmits. */
+	rdmarpc_port_tx_post(s->port, tb, s->ah, s->peer_qpn, s->peer_qkey,
+			     len);
 	if (unlikely(s->held_len)) {
 		rdmarpc_sess_xmit(s, s->held, s->held_len);
 		s->held_len = 0;
@@ -698,9 +709,8 @@ struct rdmarpc_sess *rdmarpc_sess_new(enum rr_role role,
 		s->peer = peer;
 	}
 
-	s->txbuf = kmalloc(s->mtu, GFP_KERNEL);
 	s->held = kmalloc(s->mtu, GFP_KERNEL);
-	if (!s->txbuf || !s->held) {
+	if (!s->held) {
 		ret = -ENOMEM;
 		goto out_kill;
 	}

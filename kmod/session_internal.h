@@ -114,7 +114,11 @@ struct rdmarpc_sess {
 	struct list_head deliver;	/* requests for the server ops */
 	u64 armed;			/* timer deadline, U64_MAX: none */
 	bool tx_wait;			/* stalled: poll when a send completes */
-	u8 *txbuf;			/* @mtu bytes, the core's send buffer */
+	/*
+	 * The port send buffer the core is building a datagram in, between
+	 * its tx_get_buf and tx_send (under @lock).
+	 */
+	struct rdmarpc_buf *tx_cur;
 	u8 *held;			/* fault injection: a held-back packet */
 	u32 held_len;
 	struct hrtimer timer;		/* runs rr_session_poll(), softirq */
