@@ -33,44 +33,32 @@ incdir=$dest$PREFIX/include
 have_pb=0
 command -v "$PROTOC_C" > /dev/null && $PKG_CONFIG --exists libprotobuf-c && have_pb=1
 
-pass=0
-fail=0
-skip=0
-nr=0
-ok() {
-	nr=$((nr + 1))
-	pass=$((pass + 1))
-	echo "ok $nr $1"
-}
-not_ok() {
-	nr=$((nr + 1))
-	fail=$((fail + 1))
-	[ -n "${2:-}" ] && printf '# %s\n' "${2//$'\n'/$'\n'# }"
-	echo "not ok $nr $1"
-}
+# shellcheck source=selftests/lib/ktap.sh
+. "$TOP/selftests/lib/ktap.sh"
+
 check() {
-	if [ "$2" -eq 0 ]; then ok "$1"; else not_ok "$1" "${3:-}"; fi
-}
-skip() {
-	nr=$((nr + 1))
-	skip=$((skip + 1))
-	echo "ok $nr $1 # SKIP $2"
+	if [ "$2" -eq 0 ]; then ktap_ok "$1"; else ktap_fail "$1" "${3:-}"; fi
 }
 
-# $1 the test's name, $2 the program, $3 what it must print last, $4 a
-# pattern its NEEDED entries must match.
-run_prog() {
-	local out rc needed
-	needed=$(readelf -d "$2" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-	out=$(LD_LIBRARY_PATH=$libdir "$2" 2>&1)
+# build_run NAME PROGRAM OUTPUT NEEDED CC_ARGS...: compile PROGRAM with
+# CC_ARGS, run it (LD_LIBRARY_PATH into the tree): it must print OUTPUT
+# last, and its NEEDED entries match the pattern NEEDED.
+build_run() {
+	local name=$1 prog=$2 want=$3 pattern=$4 out rc needed
+	shift 4
+	out=$($CC -std=gnu11 -Wall -Werror -o "$prog" "$@" 2>&1) || {
+		ktap_fail "$name" "$out"
+		return
+	}
+	needed=$(readelf -d "$prog" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	out=$(LD_LIBRARY_PATH=$libdir "$prog" 2>&1)
 	rc=$?
-	# shellcheck disable=SC2053 # $4 is a pattern
-	[ $rc -eq 0 ] && [ "$(tail -n 1 <<< "$out")" = "$3" ] && [[ $needed == $4 ]]
-	check "$1" $? "$out (exit $rc; needs: $needed)"
+	# shellcheck disable=SC2053 # a pattern
+	[ $rc -eq 0 ] && [ "$(tail -n 1 <<< "$out")" = "$want" ] && [[ $needed == $pattern ]]
+	check "$name" $? "$out (exit $rc; needs: $needed)"
 }
 
-echo "TAP version 13"
-echo "1..12"
+ktap_plan 12
 
 out=$(make -s -C "$TOP" install DESTDIR="$dest" PREFIX="$PREFIX" 2>&1)
 check "make install DESTDIR=... PREFIX=$PREFIX" $? "$out"
@@ -128,28 +116,15 @@ rc=$((rc | $?))
 check "pkg-config --cflags --libs librdmarpc: $cflags $libs" $? "$cflags $libs"
 
 # shellcheck disable=SC2086 # pkg-config's word lists
-out=$($CC -std=gnu11 -Wall -Wextra -Werror $cflags -o "$tmp/prog" \
-	"$TOP/ulib/tests/install_prog.c" $libs 2>&1)
-rc=$?
-if [ $rc -eq 0 ]; then
-	run_prog "a librdmarpc program built with pkg-config's flags runs" \
-		"$tmp/prog" "install: ok" "*librdmarpc.so.0*"
-else
-	not_ok "a librdmarpc program built with pkg-config's flags runs" "$out"
-fi
+build_run "a librdmarpc program built with pkg-config's flags runs" "$tmp/prog" \
+	"install: ok" "*librdmarpc.so.0*" -Wextra $cflags \
+	"$TOP/ulib/tests/install_prog.c" $libs
 
 # The headers include each other by their own directory: no -I needed.
-# shellcheck disable=SC2086
-out=$($CC -std=gnu11 -Wall -Wextra -Werror -DINSTALL_PREFIXED -I"$incdir" \
-	-o "$tmp/prog-prefixed" "$TOP/ulib/tests/install_prog.c" \
-	-L"$libdir" -lrdmarpc 2>&1)
-rc=$?
-if [ $rc -eq 0 ]; then
-	run_prog "#include <rdmarpc/librdmarpc.h> with no more than -I\$includedir" \
-		"$tmp/prog-prefixed" "install: ok" "*librdmarpc.so.0*"
-else
-	not_ok "#include <rdmarpc/librdmarpc.h> with no more than -I\$includedir" "$out"
-fi
+build_run "#include <rdmarpc/librdmarpc.h> with no more than -I\$includedir" \
+	"$tmp/prog-prefixed" "install: ok" "*librdmarpc.so.0*" -Wextra \
+	-DINSTALL_PREFIXED -I"$incdir" "$TOP/ulib/tests/install_prog.c" \
+	-L"$libdir" -lrdmarpc
 
 if [ $have_pb -eq 1 ]; then
 	pbcflags=$($PKG_CONFIG --cflags librdmarpc-protobuf 2>&1)
@@ -164,39 +139,24 @@ if [ $have_pb -eq 1 ]; then
 	check "pkg-config --cflags --libs librdmarpc-protobuf: $pbcflags $pblibs" $? \
 		"$pbcflags $pblibs $slibs"
 
-	# A program of the binding's test service, from the installed files.
-	out=$($PROTOC_C --proto_path="$PB/tests" --c_out="$tmp" "$PB/tests/test.proto" 2>&1)
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		# shellcheck disable=SC2086
-		out=$($CC -std=gnu11 -Wall -Werror -I"$tmp" $pbcflags -o "$tmp/pbprog" \
-			"$PB/tests/install_prog.c" "$tmp/test.pb-c.c" $pblibs 2>&1)
-		rc=$?
-	fi
-	if [ $rc -eq 0 ]; then
-		run_prog "a librdmarpc-protobuf program, shared libraries" \
-			"$tmp/pbprog" "install: ok" "*librdmarpc-protobuf.so.0*librdmarpc.so.0*"
-	else
-		not_ok "a librdmarpc-protobuf program, shared libraries" "$out"
-	fi
-
-	# The same, both libraries taken from their installed archives.
+	# A program of the binding's test service, from the installed files,
+	# linked against the shared libraries, then their archives.
+	out=$($PROTOC_C --proto_path="$PB/tests" --c_out="$tmp" "$PB/tests/test.proto" 2>&1) ||
+		ktap_note "$out"
 	static=$(sed -e 's/-lrdmarpc-protobuf /-l:librdmarpc-protobuf.a /' \
 		-e 's/-lrdmarpc /-l:librdmarpc.a /' <<< "$slibs ")
+	# shellcheck disable=SC2086 # pkg-config's word lists
+	build_run "a librdmarpc-protobuf program, shared libraries" "$tmp/pbprog" \
+		"install: ok" "*librdmarpc-protobuf.so.0*librdmarpc.so.0*" -I"$tmp" \
+		$pbcflags "$PB/tests/install_prog.c" "$tmp/test.pb-c.c" $pblibs
 	# shellcheck disable=SC2086
-	out=$($CC -std=gnu11 -Wall -Werror -I"$tmp" $pbcflags -o "$tmp/pbprog-static" \
-		"$PB/tests/install_prog.c" "$tmp/test.pb-c.c" $static 2>&1)
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		run_prog "a librdmarpc-protobuf program, static libraries" \
-			"$tmp/pbprog-static" "install: ok" "!(*librdmarpc*)"
-	else
-		not_ok "a librdmarpc-protobuf program, static libraries" "$out"
-	fi
+	build_run "a librdmarpc-protobuf program, static libraries" \
+		"$tmp/pbprog-static" "install: ok" "!(*librdmarpc*)" -I"$tmp" \
+		$pbcflags "$PB/tests/install_prog.c" "$tmp/test.pb-c.c" $static
 else
 	for t in "pkg-config librdmarpc-protobuf" "a librdmarpc-protobuf program, shared" \
 		"a librdmarpc-protobuf program, static"; do
-		skip "$t" "no protoc-c or libprotobuf-c"
+		ktap_skip "$t" "no protoc-c or libprotobuf-c"
 	done
 fi
 
@@ -213,5 +173,4 @@ left=$(find "$dest" -type f -o -type l)
 [ $rc -eq 0 ] && [ -z "$left" ]
 check "make uninstall removes every installed file" $? "$out${left:+ left: $left}"
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
-[ "$fail" -eq 0 ]
+ktap_finish
