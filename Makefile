@@ -10,26 +10,32 @@
 KVER_ARG := $(or $(KVER),default)
 override KVER := $(shell $(CURDIR)/scripts/kver.sh $(KVER_ARG))
 KDIR ?= /lib/modules/$(KVER)/build
-ifeq ($(KVER)$(filter command line,$(origin KDIR)),)
-$(error no kernel to build for: KVER=$(KVER_ARG) (install linux-headers-amd64, or set KDIR))
-endif
+# Only the targets that build the module need a kernel: userspace,
+# install and the host checks build without one.
+need-kernel = $(if $(KVER)$(filter command line,$(origin KDIR)),,\
+	$(error no kernel to build for: KVER=$(KVER_ARG) (install linux-headers-amd64, or set KDIR)))
 
 PWD := $(CURDIR)
 
-.PHONY: all module module-debug ulib tools selftests host-check layer-check \
-	fuzz check check-one check-two demo style module-install dkms-src \
-	dkms-install dkms-check warn-check clean
+.PHONY: all module module-debug ulib tools userspace selftests host-check \
+	layer-check fuzz check check-one check-two demo style module-install \
+	dkms-src dkms-install dkms-check warn-check install uninstall \
+	install-lib install-tools install-data man-check install-check \
+	deb-check clean
 
 all: module ulib tools selftests
 
 module:
+	$(need-kernel)
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 # Debug build: -DDEBUG (lifecycle log lines, extra checks).  The VM runs use it.
 module-debug:
+	$(need-kernel)
 	$(MAKE) -C $(KDIR) M=$(PWD) CONFIG_RDMARPC_DEBUG=y modules
 
 module-install:
+	$(need-kernel)
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
 	depmod -a $(KVER)
 
@@ -45,6 +51,7 @@ dkms-src:
 	cp --parents $(DKMS_FILES) $(DKMS_SRC)/
 
 dkms-install: dkms-src
+	$(need-kernel)
 	dkms add rdmarpc/$(DKMS_VER)
 	dkms install rdmarpc/$(DKMS_VER) -k $(KVER)
 
@@ -64,16 +71,120 @@ ulib:
 tools: ulib
 	$(MAKE) -C tools
 
+# What `make install` installs, built: no module, no selftests.
+userspace: ulib
+	$(MAKE) -C tools userspace
+
+# ---- install ----
+#
+# make install [DESTDIR=...] [PREFIX=/usr/local] [LIBDIR=...] ...: the
+# libraries (shared, static), their headers in $(INCLUDEDIR)/rdmarpc/ and
+# pkg-config files, rdmarpcctl, rdmarpc-bench, rdmarpc-sim, the man pages,
+# the udev rule and the group of /dev/rdmarpc (sysusers.d), a modprobe.d
+# file with every parameter at its default, and rdmarpcctl's bash
+# completion.  CFLAGS, CPPFLAGS and LDFLAGS are the builder's.  Not the
+# module: `make dkms-install` (DKMS rebuilds it for each new kernel) or
+# `make module-install` (this kernel only).  Run as root without DESTDIR,
+# it also creates the group and reloads udev's rules and ld.so's cache.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+# Read by modprobe, udev and systemd only where the system keeps them,
+# whatever PREFIX is.
+SYSCONFDIR ?= /etc
+PKG_CONFIG ?= pkg-config
+UDEVDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)
+SYSUSERSDIR ?= $(or $(shell $(PKG_CONFIG) --variable=sysusersdir systemd 2>/dev/null),/usr/lib/sysusers.d)
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null),$(DATADIR)/bash-completion/completions)
+
+INSTALL_VARS = DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) BINDIR=$(BINDIR) \
+	SBINDIR=$(SBINDIR) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR)
+MAN_PAGES := $(wildcard doc/man/*.[1-8])
+BASH_COMPLETION := $(wildcard tools/rdmarpcctl/rdmarpcctl.bash-completion)
+MODPROBE_CONF := build/dist/rdmarpc.conf
+
+install: install-lib install-tools install-data
+ifeq ($(DESTDIR),)
+	-ldconfig
+	-systemd-sysusers $(SYSUSERSDIR)/rdmarpc.conf 2>/dev/null || \
+		getent group rdmarpc >/dev/null || groupadd --system rdmarpc
+	-udevadm control --reload 2>/dev/null
+endif
+
+install-lib:
+	$(MAKE) -C ulib install $(INSTALL_VARS)
+
+install-tools: ulib
+	$(MAKE) -C tools install $(INSTALL_VARS)
+
+# The parameters' lines are made from kmod/uapi/rdmarpc_params.h.
+$(MODPROBE_CONF): kmod/uapi/rdmarpc_params.h kmod/uapi/rdmarpc.h \
+		scripts/abi-table.sh
+	@mkdir -p $(dir $@)
+	scripts/abi-table.sh modprobe > $@.tmp && mv $@.tmp $@
+
+install-data: $(MODPROBE_CONF)
+	for m in $(MAN_PAGES); do \
+		s=$${m##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+	install -d $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	install -m 0644 dist/60-rdmarpc.rules $(DESTDIR)$(UDEVDIR)/rules.d/
+	install -m 0644 dist/rdmarpc.sysusers $(DESTDIR)$(SYSUSERSDIR)/rdmarpc.conf
+	install -m 0644 $(MODPROBE_CONF) $(DESTDIR)$(SYSCONFDIR)/modprobe.d/rdmarpc.conf
+ifneq ($(BASH_COMPLETION),)
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/rdmarpcctl
+endif
+
+uninstall:
+	$(MAKE) -C ulib uninstall $(INSTALL_VARS)
+	rm -f $(DESTDIR)$(SBINDIR)/rdmarpcctl $(DESTDIR)$(BINDIR)/rdmarpc-bench \
+		$(DESTDIR)$(BINDIR)/rdmarpc-sim \
+		$(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+		$(DESTDIR)$(UDEVDIR)/rules.d/60-rdmarpc.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/rdmarpc.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/rdmarpc.conf \
+		$(DESTDIR)$(BASHCOMPDIR)/rdmarpcctl
+
 selftests: ulib
 	$(MAKE) -C selftests
 
 # Host tests: the selftests' shell lint, the portable core, the simulator,
-# the library; plain and under ASan/UBSan; the benchmark plots (gnuplot).
+# the library; plain and under ASan/UBSan; the benchmark plots (gnuplot);
+# the man pages against the tools; make install and programs built
+# against what it installed.
 host-check:
 	scripts/selftest-lint.sh --self-test
 	scripts/selftest-lint.sh
 	$(MAKE) -C tools check
 	$(MAKE) -C ulib check
+	$(MAKE) man-check
+	$(MAKE) install-check
+
+# Every man page renders without a warning, each tool's page documents
+# every option of its --help, librdmarpc(3) every function, rdmarpc(4)
+# every parameter (range, default) and counter; the check's self-test
+# first.
+man-check: userspace
+	scripts/man-check.sh --self-test
+	scripts/man-check.sh
+
+# make install DESTDIR=scratch PREFIX=/usr, then programs built with
+# pkg-config against the tree, run (scripts/install-check.sh).
+install-check: userspace
+	scripts/install-check.sh
+
+# The Debian packages (debian/), built from a copy of the tree and left in
+# build/deb; fails on a lintian error.  About 80 s.
+deb-check:
+	scripts/deb-check.sh $(CURDIR)/build/deb
 
 # Calls go down: no object of the module uses a symbol defined in a higher
 # layer (the layers are in scripts/layer-check.sh), and the check fails on
@@ -172,7 +283,7 @@ check-debug: debug-kernel all
 # kernel (check-debug) and the debug kernel's detector proof
 # (check-harness-debug, five guests of about three minutes) run apart.
 check: warn-check host-check layer-check check-harness check-one \
-	check-two-wire check-kernels check-debug-subset dkms-check
+	check-two-wire check-kernels check-debug-subset dkms-check deb-check
 
 demo:
 	tools/demo.sh

@@ -513,7 +513,7 @@ static struct miscdevice rdmarpc_misc = {
 	.minor		= MISC_DYNAMIC_MINOR,
 	.name		= RDMARPC_DEV_NAME,
 	.fops		= &rdmarpc_fops,
-	/* root only by default; udev may hand it to group rdma. */
+	/* Group rdmarpc's too, by udev's rule (dist/60-rdmarpc.rules). */
 	.mode		= 0660,
 };
 

@@ -62,7 +62,7 @@ static int __init rdmarpc_init(void)
 	if (ret)
 		goto out_chardev_exit;
 
-	pr_info("loaded\n");
+	pr_info("loaded, version " RDMARPC_VERSION "\n");
 	return 0;
 
 out_chardev_exit:
@@ -105,4 +105,5 @@ module_init(rdmarpc_init);
 module_exit(rdmarpc_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Reliable RPC over RDMA unreliable datagrams");
+MODULE_VERSION(RDMARPC_VERSION);
 MODULE_ALIAS_GENL_FAMILY(RDMARPC_GENL_NAME);

@@ -74,7 +74,8 @@ RL_EXPORT const char *rdmarpc_strerror(int err)
 		return "the serving endpoint closed before replying";
 	case EACCES:
 		return "permission denied (/dev/" RDMARPC_DEV_NAME
-		       " is usually 0660 root:rdma)";
+		       " is 0660 root:rdmarpc by the udev rule "
+		       "60-rdmarpc.rules: join the group rdmarpc)";
 	case ENOSPC:
 		return "the server's memory for requests is used up "
 		       "(its mem_budget_mb)";

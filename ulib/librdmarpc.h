@@ -25,7 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <rdmarpc.h>	/* the kernel ABI: commands, attributes, enums */
+/* The kernel ABI (commands, attributes, enums): installed beside this file. */
+#include "rdmarpc.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -65,7 +65,7 @@
 #include <stdint.h>
 
 #include <protobuf-c/protobuf-c.h>
-#include <librdmarpc.h>
+#include "librdmarpc.h"	/* installed beside this file */
 
 #ifdef __cplusplus
 extern "C" {

@@ -18,6 +18,9 @@ TEST(strerror)
 	EXPECT_TRUE(strstr(rdmarpc_strerror(-EPROTONOSUPPORT),
 			   "module not loaded"));
 	EXPECT_TRUE(strstr(rdmarpc_strerror(-EPROTONOSUPPORT), "'rdmarpc'"));
+	/* The group and the rule that dist/ installs. */
+	EXPECT_TRUE(strstr(rdmarpc_strerror(-EACCES), "group rdmarpc"));
+	EXPECT_TRUE(strstr(rdmarpc_strerror(-EACCES), "60-rdmarpc.rules"));
 	EXPECT_STREQ(rdmarpc_strerror(-EINVAL), "Invalid argument");
 	EXPECT_STREQ(rdmarpc_strerror(-ENODEV), "RDMA device went away");
 	EXPECT_STREQ(rdmarpc_strerror(-EIO), "Input/output error");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Built by tests/install.sh against the installed headers and pkg-config
- * files only: the binding's API links and behaves.  Prints "install: ok".
+ * Built by scripts/install-check.sh against the installed headers and
+ * pkg-config files only: the binding's API links and behaves.  Prints
+ * "install: ok".
  */
 #include <errno.h>
 #include <stdio.h>
