@@ -37,11 +37,11 @@ params() {
 
 counters() {
 	rows <<-'EOF'
-	#define RDMARPC_PORT_COUNTER(N, n) @@ port n
-	#define RDMARPC_SESS_COUNTER(N, n) @@ sess n
-	#define RDMARPC_HS_COUNTER(N, n) @@ hs n
-	#define RDMARPC_FAULT_COUNTER(N, n) @@ fault n
-	#define RDMARPC_RPC_COUNTER(N, n) @@ rpc n
+	#define RDMARPC_PORT_COUNTER(N, n, ...) @@ port n
+	#define RDMARPC_SESS_COUNTER(N, n, ...) @@ sess n
+	#define RDMARPC_HS_COUNTER(N, n, ...) @@ hs n
+	#define RDMARPC_FAULT_COUNTER(N, n, ...) @@ fault n
+	#define RDMARPC_RPC_COUNTER(N, n, ...) @@ rpc n
 	#include "rdmarpc_counters.h"
 	EOF
 }
