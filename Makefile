@@ -212,14 +212,15 @@ STRESS_TWO_SECS ?= 60
 TWO_HOST_TESTS := chardev_badinput peer_sanity.sh rpc_echo.sh rpc_faults.sh \
 	rpc_failure.sh hs_auth.sh
 # Load/unload, hotplug, echo, injected faults (retransmission timers and
-# the CQ handlers in threads), bad input, signals.
+# the CQ handlers in threads), bad input, signals, the shared rings' thread.
 LIFECYCLE_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh rpc_faults.sh \
-	nl_badinput chardev_badinput rpc_signals.sh
+	nl_badinput chardev_badinput rpc_signals.sh rpc_ring.sh
 # make check's 6.12 lane: the kernel interfaces the compat layer adapts
-# (load and unload, ports, the character device, netlink, calls).  The
+# (load and unload, ports, the character device and its mmap, netlink,
+# calls).  The
 # whole suite there: make check-one check-two GUEST_KERNEL=6.12.
 KERNEL_TESTS := module_load.sh dev_hotplug.sh rpc_echo.sh nl_badinput \
-	chardev_badinput
+	chardev_badinput rpc_ring.sh
 # The debug kernel's lane in make check, sized for CI (guests run about
 # 20x slower there): every bad netlink and ioctl input, calls, the races
 # between userspace freeing a call or request and the module (KASAN), and
