@@ -22,7 +22,6 @@
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
-#include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -176,32 +175,17 @@ static void rdmarpc_ring_sleep(struct rdmarpc_ring *r)
 	WRITE_ONCE(r->hdr->flags, 0);
 }
 
-/* Spin on the rings for the endpoint's busy-poll time; true on work. */
-static bool rdmarpc_ring_spin(struct rdmarpc_ring *r)
+/* Busy polling's condition: work to do, or the thread must stop. */
+static bool rdmarpc_ring_wants(void *arg)
 {
-	u64 end = local_clock() +
-		  (u64)READ_ONCE(r->ep->busy_poll_us) * NSEC_PER_USEC;
-
-	while (!kthread_should_stop()) {
-		if (rdmarpc_ring_has_work(r))
-			return true;
-		if (local_clock() >= end)
-			break;
-		/* The CQ's softirq pending here completes our calls. */
-		local_bh_disable();
-		local_bh_enable();
-		if (need_resched())
-			cond_resched();
-		else
-			cpu_relax();
-	}
-	return false;
+	return rdmarpc_ring_has_work(arg) || kthread_should_stop();
 }
 
 static int rdmarpc_ring_thread(void *arg)
 {
 	struct rdmarpc_ring *r = arg;
 	bool attached = false;
+	long left;
 	u32 n;
 
 	while (!kthread_should_stop()) {
@@ -224,7 +208,9 @@ static int rdmarpc_ring_thread(void *arg)
 			cond_resched();
 			continue;
 		}
-		if (rdmarpc_ring_spin(r))
+		/* Spin for the endpoint's busy-poll time, as its waits do. */
+		left = MAX_SCHEDULE_TIMEOUT;
+		if (rdmarpc_ep_busy_poll(r->ep, rdmarpc_ring_wants, r, &left))
 			continue;
 		kthread_unuse_mm(r->mm);
 		mmput(r->mm);

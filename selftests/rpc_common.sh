@@ -259,6 +259,54 @@ port_payload() {
 	ktap_note "port MTU $mtu: $pl payload bytes per packet; peer $PEER ($MODE host mode)"
 }
 
+# tier_begin PLAN: the start of a test of one way of making calls (a
+# tier): DIV, SECS and CALL_MS for this lane (the debug kernel's runs
+# make an eighth of the calls, with longer bounds), the plan, the echo
+# server on the peer (one check) and the port's payload ($pl).
+tier_begin() {
+	if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
+		DIV=8 SECS=400 CALL_MS=180000
+	else
+		DIV=1 SECS=150 CALL_MS=60000
+	fi
+	ktap_plan "$1"
+	ktap_require_rdma
+	trap 'stop_server' EXIT
+	port_payload
+	start_echo_server
+	ktap_check "echo_server serving on the peer" $?
+}
+
+# rpc_endpoints: the module's count of open endpoints.
+rpc_endpoints() {
+	"$CTL" -j stats 2> /dev/null | jq -r '.rpc.endpoints // empty'
+}
+
+# killed_in_flight CLIENT ARGS...: CLIENT started with ARGS (calls in
+# flight for a while), killed after 2 s; one check that its endpoint was
+# open while it ran and is closed again after (its calls end within
+# their timeouts, up to $CALL_MS).  Runs $WHILE_RUNNING (if set) just
+# before the kill.
+killed_in_flight() {
+	local e0 e1 e2 pid
+	e0=$(rpc_endpoints)
+	"$@" > /dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	e1=$(rpc_endpoints)
+	[ -z "${WHILE_RUNNING:-}" ] || $WHILE_RUNNING
+	kill -9 "$pid" 2> /dev/null
+	wait "$pid" 2> /dev/null
+	e2=
+	for _ in $(seq 1 $((CALL_MS / 1000 + 30))); do
+		e2=$(rpc_endpoints)
+		[ -n "$e2" ] && [ -n "$e0" ] && [ "$e2" -le "$e0" ] && break
+		sleep 1
+	done
+	[ -n "$e0" ] && [ -n "$e1" ] && [ "$e1" -gt "$e0" ] && [ "$e2" -le "$e0" ]
+	ktap_check "killed with calls in flight: endpoints $e0 -> $e1 while running -> $e2 after" $?
+}
+
 # mac_of IFACE: its MAC address (on this host).
 mac_of() {
 	cat "/sys/class/net/$1/address" 2> /dev/null

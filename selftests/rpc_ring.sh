@@ -22,24 +22,7 @@ set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
-	DIV=8 SECS=400 CALL_MS=180000
-else
-	DIV=1 SECS=150 CALL_MS=60000
-fi
-
-ktap_plan 11
-ktap_require_rdma
-
-trap 'stop_server' EXIT
-
-port_payload
-
-if start_echo_server; then
-	ktap_ok "echo_server serving on the peer"
-else
-	ktap_fail "echo_server serving on the peer"
-fi
+tier_begin 11
 
 # run_ring NAME BUSY_US ARGS...: echo_client through the rings; ok when
 # every call came back intact and the rings carried them.
@@ -65,31 +48,19 @@ run_ring "1 MiB x $((16 / DIV + 1)), 4 in flight" 200 \
 
 # Killed with calls in flight: the thread goes, its calls end, the
 # endpoint closes.
-endpoints() {
-	"$CTL" -j stats 2> /dev/null | jq -r '.rpc.endpoints // empty'
-}
 ring_threads() {
 	pgrep -c '^rdmarpc-ring' || true
 }
-e0=$(endpoints)
-"$ECHO_CLIENT" --peer "$PEER" --timeout "$CALL_MS" --busy-poll 200 \
-	--size 65536 --count 1000000 --concurrency 64 -q > /dev/null 2>&1 &
-pid=$!
-sleep 2
-e1=$(endpoints) t1=$(ring_threads)
-kill -9 "$pid" 2> /dev/null
-wait "$pid" 2> /dev/null
-e2=
-for _ in $(seq 1 $((CALL_MS / 1000 + 30))); do
-	e2=$(endpoints)
-	[ -n "$e2" ] && [ -n "$e0" ] && [ "$e2" -le "$e0" ] && break
-	sleep 1
-done
-[ -n "$e0" ] && [ -n "$e1" ] && [ "$e1" -gt "$e0" ] && [ "$e2" -le "$e0" ]
-ktap_check "killed with 64 calls in flight: endpoints $e0 -> $e1 while running -> $e2 after" $?
+count_ring_threads() {
+	t1=$(ring_threads)
+}
+t1=
+WHILE_RUNNING=count_ring_threads killed_in_flight "$ECHO_CLIENT" \
+	--peer "$PEER" --timeout "$CALL_MS" --busy-poll 200 --size 65536 \
+	--count 1000000 --concurrency 64 -q
 t2=$(ring_threads)
-[ "$t1" -ge 1 ] && [ "$t2" -eq 0 ]
-ktap_check "its ring thread: $t1 while running, $t2 after" $?
+[ "${t1:-0}" -ge 1 ] && [ "$t2" -eq 0 ]
+ktap_check "its ring thread: ${t1:-?} while running, $t2 after" $?
 run_ring "after that, 32 B x $((500 / DIV))" 200 --size 32 \
 	--count $((500 / DIV)) --concurrency 16
 

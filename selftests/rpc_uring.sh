@@ -21,24 +21,7 @@ set -uo pipefail
 . "$(dirname "$0")/rpc_common.sh"
 
 URING_ECHO=$TOP/tools/examples/uring_echo
-if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
-	DIV=8 SECS=400 CALL_MS=180000
-else
-	DIV=1 SECS=150 CALL_MS=60000
-fi
-
-ktap_plan 10
-ktap_require_rdma
-
-trap 'stop_server' EXIT
-
-port_payload
-
-if start_echo_server; then
-	ktap_ok "echo_server serving on the peer"
-else
-	ktap_fail "echo_server serving on the peer"
-fi
+tier_begin 10
 
 # run_uring NAME ARGS...: uring_echo against the peer; ok when every call
 # came back intact.
@@ -62,25 +45,8 @@ run_uring "1 MiB x $((16 / DIV + 1)), 4 in flight" \
 
 # Killed with calls in flight: the ring goes, its calls end, the endpoint
 # closes.
-endpoints() {
-	"$CTL" -j stats 2> /dev/null | jq -r '.rpc.endpoints // empty'
-}
-e0=$(endpoints)
-"$URING_ECHO" --peer "$PEER" --timeout "$CALL_MS" --size 65536 \
-	--count 1000000 --depth 64 > /dev/null 2>&1 &
-pid=$!
-sleep 2
-e1=$(endpoints)
-kill -9 "$pid" 2> /dev/null
-wait "$pid" 2> /dev/null
-e2=
-for _ in $(seq 1 $((CALL_MS / 1000 + 30))); do
-	e2=$(endpoints)
-	[ -n "$e2" ] && [ -n "$e0" ] && [ "$e2" -le "$e0" ] && break
-	sleep 1
-done
-[ -n "$e0" ] && [ -n "$e1" ] && [ "$e1" -gt "$e0" ] && [ "$e2" -le "$e0" ]
-ktap_check "killed with 64 calls in flight: endpoints $e0 -> $e1 while running -> $e2 after" $?
+killed_in_flight "$URING_ECHO" --peer "$PEER" --timeout "$CALL_MS" \
+	--size 65536 --count 1000000 --depth 64
 run_uring "after that, 32 B x $((500 / DIV))" --size 32 \
 	--count $((500 / DIV)) --depth 16
 
