@@ -105,7 +105,8 @@ static const struct {
 	{ "open ", ENOENT, "no /dev/" RDMARPC_DEV_NAME ": the module is not "
 	  "loaded (modprobe rdmarpc)" },
 	{ "open ", EACCES, "permission denied opening /dev/" RDMARPC_DEV_NAME
-	  " (usually 0660 root:rdma: a member of its group may open it)" },
+	  " (0660 root:rdmarpc by the udev rule 60-rdmarpc.rules: join the "
+	  "group rdmarpc)" },
 	/* Calls: the ioctl's own errors, before any call starts. */
 	{ "call call_opts call_key submit ", EBADF, "no such handle "
 	  "(rdmarpc_connect() gives one)" },

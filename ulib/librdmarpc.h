@@ -510,7 +510,8 @@ struct rdmarpc;
 
 /*
  * Open /dev/rdmarpc.  -ENOENT if it does not exist (the module is not
- * loaded), -EACCES if this user may not open it (by default 0660 root:rdma).
+ * loaded), -EACCES if this user may not open it (0660 root:rdmarpc with the
+ * udev rule 60-rdmarpc.rules).
  */
 int rdmarpc_open(struct rdmarpc **out);
 /* Close the endpoint (see above) and free it.  NULL is allowed. */
