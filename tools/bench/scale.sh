@@ -7,6 +7,7 @@
 #
 # usage (inside a guest; with two hosts the server runs on the peer):
 #   selftests/vm.sh --timeout 1500 run tools/bench/scale.sh [--quick]
+#       [--sessions N]
 #
 #  - processes: P = 1, 2, 4, 8, 16 rdmarpc-bench clients at once, each
 #    with its own endpoint and 16 calls in flight, against one batch
@@ -17,13 +18,25 @@
 #    server's address, and one call through each (each makes a session
 #    here and one on the server); the slab growth per session, on this
 #    host (client sessions) and on the server's (server sessions); with
-#    one host, a client session and its server session together.
+#    one host, a client session and its server session together.  When
+#    1, 10, 100, 1000 (up to N) sessions exist, one client's 32-byte
+#    calls/s and p50/p99 at 16 in flight, beside them.  N: 200, --quick
+#    40, or --sessions N.  A port admits sessions while its receive ring
+#    has room for their credits (8 to 32 each): for 1000, load the module
+#    with recv_depth=8192 on both hosts (selftests/vm.sh --module-args).
 # Prints a markdown table and writes $RDMARPC_RESULTS/scale.json.
 # Exit status: 0 when every measurement ran, 1 otherwise.
 set -uo pipefail
 
-quick=0
-[ "${1:-}" = --quick ] && quick=1
+quick=0 nsess_arg=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--sessions) nsess_arg=${2:?--sessions N}; shift ;;
+	*) echo "usage: scale.sh [--quick] [--sessions N]" >&2; exit 2 ;;
+	esac
+	shift
+done
 TOP=${RDMARPC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 LOCAL_IP=${RDMARPC_LOCAL_IP:?not in a test guest: RDMARPC_LOCAL_IP unset}
 SERVER_IP=${RDMARPC_PEER_IP:-$LOCAL_IP}
@@ -37,6 +50,13 @@ if [ "$quick" = 1 ]; then
 else
 	SECS=5 NEP=1000 NSESS=200
 fi
+NSESS=${nsess_arg:-$NSESS}
+# Calls/s measured when this many sessions exist (and at NSESS).
+SESS_STEPS=()
+for n in 1 10 100 1000; do
+	[ "$n" -lt "$NSESS" ] && SESS_STEPS+=("$n")
+done
+SESS_STEPS+=("$NSESS")
 PROCS=(1 2 4 8 16)
 
 # shellcheck source=/dev/null
@@ -138,11 +158,29 @@ peer_run -t 30 "$CTL set sessions_per_host $((NSESS + 64))" > /dev/null ||
 settle
 c0=$(slab_kb)
 v0=$(slab_kb peer)
-made=0
+made=0 step=0
+declare -A S_RATE S_P50 S_P99 S_MADE
 for ((i = 0; i < NSESS; i++)); do
-	"$CTL" peer add "scale.p$i" "$SERVER_IP" > /dev/null 2>&1 || continue
-	"$ECHO_CLIENT" --peer "scale.p$i" --timeout 20000 s > /dev/null 2>&1 &&
+	if "$CTL" peer add "scale.p$i" "$SERVER_IP" > /dev/null 2>&1 &&
+		"$ECHO_CLIENT" --peer "scale.p$i" --timeout 20000 s \
+			> /dev/null 2>&1; then
 		made=$((made + 1))
+	fi
+	[ $((i + 1)) -eq "${SESS_STEPS[$step]}" ] || continue
+	n=${SESS_STEPS[$step]}
+	step=$((step + 1))
+	log "sessions: $made made of $n tried; one client, 16 in flight, ${SECS}s"
+	S_MADE[$n]=$made
+	if timeout -k 5 $((SECS + 60)) "$BENCH" client --peer "$SERVER_IP" \
+		--service echo --size 32 --concurrency 16 --duration "$SECS" \
+		--warmup 0.5 --json > "$WORK/s$n" 2>&1; then
+		j=$(grep '^{' "$WORK/s$n" | tail -n 1)
+		S_RATE[$n]=$(jq -r .calls_per_sec <<< "$j")
+		S_P50[$n]=$(jq -r .p50_us <<< "$j")
+		S_P99[$n]=$(jq -r .p99_us <<< "$j")
+	else
+		failed=1
+	fi
 done
 settle
 c1=$(slab_kb)
@@ -170,6 +208,9 @@ echo "|---|---|"
 for p in "${PROCS[@]}"; do
 	echo "| $p client processes x 16 in flight | ${P_RATE[$p]:-failed} calls/s, p50 ${P_P50[$p]:-?} us, p99 ${P_P99[$p]:-?} us (worst client) |"
 done
+for n in "${SESS_STEPS[@]}"; do
+	echo "| ${S_MADE[$n]:-?} sessions (of $n tried), 1 client x 16 in flight | ${S_RATE[$n]:-failed} calls/s, p50 ${S_P50[$n]:-?} us, p99 ${S_P99[$n]:-?} us |"
+done
 echo "| kernel slab per open endpoint ($NEP open) | ${EP_BYTES:-failed} bytes |"
 if [ "$SERVER_IP" = "$LOCAL_IP" ]; then
 	echo "| kernel slab per client session and its server session, one host (${nsess:-0} pairs, one call each) | ${CS_BYTES:-failed} bytes |"
@@ -185,6 +226,14 @@ fi
 		printf '%s{"processes":%s,"calls_per_sec":%s,"p50_us":%s,"p99_us":%s}' \
 			"$sep" "$p" "${P_RATE[$p]:-null}" "${P_P50[$p]:-null}" \
 			"${P_P99[$p]:-null}"
+		sep=,
+	done
+	printf '],"session_steps":['
+	sep=
+	for n in "${SESS_STEPS[@]}"; do
+		printf '%s{"tried":%s,"sessions":%s,"calls_per_sec":%s,"p50_us":%s,"p99_us":%s}' \
+			"$sep" "$n" "${S_MADE[$n]:-null}" "${S_RATE[$n]:-null}" \
+			"${S_P50[$n]:-null}" "${S_P99[$n]:-null}"
 		sep=,
 	done
 	printf '],"endpoints":%s,"endpoint_slab_bytes":%s,' "$NEP" "${EP_BYTES:-null}"
