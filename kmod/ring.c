@@ -46,6 +46,7 @@ struct rdmarpc_ring {
 	 */
 	u32 sq_head;
 	u32 cq_tail;
+	u32 cq_published;		/* the cq_tail last stored there */
 	wait_queue_head_t wq;		/* the thread sleeps here */
 	wait_queue_head_t cq_wq;	/* RING_ENTER waits for completions */
 };
@@ -135,8 +136,9 @@ static u32 rdmarpc_ring_post_cqes(struct rdmarpc_ring *r)
 
 static void rdmarpc_ring_publish(struct rdmarpc_ring *r)
 {
-	if (READ_ONCE(r->hdr->cq_tail) == r->cq_tail)
+	if (r->cq_published == r->cq_tail)
 		return;
+	r->cq_published = r->cq_tail;
 	/* The completions are written before the process sees them. */
 	smp_store_release(&r->hdr->cq_tail, r->cq_tail);
 	if (wq_has_sleeper(&r->cq_wq))
