@@ -190,8 +190,8 @@ cmd_kernels() {
 }
 
 # Build rdmarpc.ko (as make module-debug) for the selected kernel in a
-# directory of its own, build/mod/$KVER, from a copy of Kbuild and kmod/'s
-# sources (their modification times kept, so a rebuild is incremental);
+# directory of its own, build/mod/$KVER, from a copy of Kbuild, dkms.conf
+# (the module's version) and kmod/'s sources (their modification times kept, so a rebuild is incremental);
 # sets KO.
 build_module() {
 	local d=$TOP/build/mod/$KVER lock f
@@ -205,8 +205,9 @@ build_module() {
 			[ -e "$TOP/$f" ] || rm -f "${d:?}/$f"
 		done
 	fi
-	(cd "$TOP" && find Kbuild kmod -type f \( -name '*.[ch]' -o -name Kbuild \
-		-o -name Makefile \) ! -name '*.mod.c' -print0) |
+	(cd "$TOP" && find Kbuild dkms.conf kmod -type f \( -name '*.[ch]' \
+		-o -name Kbuild -o -name Makefile -o -name dkms.conf \) \
+		! -name '*.mod.c' -print0) |
 		(cd "$TOP" && cpio -p0dmu --quiet "$d")
 	# The debug build: the tests' delay knobs (dbg_*) and lifecycle
 	# lines are in it.
