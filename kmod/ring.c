@@ -9,9 +9,11 @@
  * address space of the process that made the rings (kthread_use_mm()),
  * since requests and responses are in that process's buffers.
  *
- * The thread spins while it finds work and for the endpoint's busy-poll
- * time after, then sleeps with RDMARPC_RING_NEED_WAKEUP set; RING_ENTER,
- * a completed call (ep->call_wq) and the endpoint's close wake it.
+ * The thread works while it finds work; with no call of the endpoint in
+ * flight it then spins for the endpoint's busy-poll time, waiting for the
+ * process's next call; then (or at once, with calls in flight) it sleeps
+ * with RDMARPC_RING_NEED_WAKEUP set.  RING_ENTER, a completed call
+ * (ep->call_wq) and the endpoint's close wake it.
  *
  * Lifetimes.  ep->ring is set once (RING_SETUP) and torn down by the
  * endpoint's close, which stops the thread first.  A mapping pins the file
@@ -210,9 +212,16 @@ static int rdmarpc_ring_thread(void *arg)
 			cond_resched();
 			continue;
 		}
-		/* Spin for the endpoint's busy-poll time, as its waits do. */
+		/*
+		 * Nothing in flight: the process will place the next call
+		 * soon, so spin for the endpoint's busy-poll time, as its
+		 * waits do.  With calls in flight, sleep: their completions
+		 * wake us, and the spin would take the CPU their softirq work
+		 * and a polling process need.
+		 */
 		left = MAX_SCHEDULE_TIMEOUT;
-		if (rdmarpc_ep_busy_poll(r->ep, rdmarpc_ring_wants, r, &left))
+		if (!READ_ONCE(r->ep->n_calls) &&
+		    rdmarpc_ep_busy_poll(r->ep, rdmarpc_ring_wants, r, &left))
 			continue;
 		kthread_unuse_mm(r->mm);
 		mmput(r->mm);

@@ -834,8 +834,9 @@ int rdmarpc_reply_batch(struct rdmarpc *ep,
  * submission and a completion ring mapped from the module.  From then on
  * rdmarpc_submit() places calls in the one and rdmarpc_reap() spins on the
  * other in userspace: no system call per call while the module's ring
- * thread is awake (it stays awake for @usec after its last work, then
- * sleeps until a submission or a completion wakes it).  Two differences
+ * thread is awake (with no call in flight it waits @usec for the next
+ * one, spinning; it sleeps while calls are in flight, until one completes,
+ * and after the spin, until a submission wakes it).  Two differences
  * from the ioctls: an entry the module refuses (an unknown handle, the
  * in-flight limit, ...) is taken and completes with that error, and
  * rdmarpc_submit() returns -EAGAIN when the submission ring is full.  The

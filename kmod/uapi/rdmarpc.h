@@ -824,8 +824,10 @@ struct rdmarpc_reply {
  * 1)).  The process writes an entry, then @sq_tail (a release store), and
  * reads completions from @cq_head up to @cq_tail (an acquire load), then
  * moves @cq_head past them.  The module writes @sq_head, @cq_tail and
- * @flags.  While the thread finds work, and for the endpoint's busy-poll
- * time (RDMARPC_IOC_BUSY_POLL) after it, it spins; then it sleeps and sets
+ * @flags.  The thread works while it finds work; then, if none of the
+ * endpoint's calls is in flight, it spins for the endpoint's busy-poll
+ * time (RDMARPC_IOC_BUSY_POLL) waiting for the next; then (at once with
+ * calls in flight, which wake it as they complete) it sleeps and sets
  * RDMARPC_RING_NEED_WAKEUP.  A process that sees that flag after it stored
  * @sq_tail (a full barrier between the store and the load), or after it
  * freed room in a full completion ring, calls RDMARPC_IOC_RING_ENTER.
