@@ -213,7 +213,8 @@ int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
 		got += rl_ring_take(fd, r, c + got, n - got);
 		if (got >= min || got == n)
 			break;
-		if (busy_us && rl_ring_spin(r, busy_us))
+		/* A reap that must not wait does not spin either. */
+		if (busy_us && timeout_ms && rl_ring_spin(r, busy_us))
 			continue;
 		if (timeout_ms < 0) {
 			wait_ms = ~0U;
