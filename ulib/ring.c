@@ -42,10 +42,37 @@ static void rl_store_release(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+int rl_ring_init(void *map, size_t map_len, struct rl_ring **out)
+{
+	struct rdmarpc_ring_hdr *h = map;
+	struct rl_ring *r;
+
+	*out = NULL;
+	if (map_len < sizeof(*h) || !h->sq_entries || !h->cq_entries ||
+	    (h->sq_entries & (h->sq_entries - 1)) ||
+	    (h->cq_entries & (h->cq_entries - 1)) ||
+	    h->sq_off + (uint64_t)h->sq_entries * sizeof(*r->sqes) > map_len ||
+	    h->cq_off + (uint64_t)h->cq_entries * sizeof(*r->cqes) > map_len)
+		return -EPROTO;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->map = map;
+	r->map_len = map_len;
+	r->hdr = h;
+	r->sqes = (struct rdmarpc_call *)((char *)map + h->sq_off);
+	r->cqes = (struct rdmarpc_completion *)((char *)map + h->cq_off);
+	r->sq_mask = h->sq_entries - 1;
+	r->cq_mask = h->cq_entries - 1;
+	pthread_mutex_init(&r->sq_lock, NULL);
+	pthread_mutex_init(&r->cq_lock, NULL);
+	*out = r;
+	return 0;
+}
+
 int rl_ring_setup(int fd, struct rl_ring **out)
 {
 	struct rdmarpc_ring_setup s;
-	struct rl_ring *r;
 	void *map;
 	int err;
 
@@ -58,34 +85,9 @@ int rl_ring_setup(int fd, struct rl_ring **out)
 	map = mmap(NULL, s.map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		err = -ENOMEM;
-		goto out_unmap;
-	}
-	r->map = map;
-	r->map_len = s.map_len;
-	r->hdr = map;
-	if (r->hdr->sq_off + (uint64_t)r->hdr->sq_entries * sizeof(*r->sqes) >
-	    s.map_len ||
-	    r->hdr->cq_off + (uint64_t)r->hdr->cq_entries * sizeof(*r->cqes) >
-	    s.map_len) {
-		err = -EPROTO;
-		goto out_free;
-	}
-	r->sqes = (struct rdmarpc_call *)((char *)map + r->hdr->sq_off);
-	r->cqes = (struct rdmarpc_completion *)((char *)map + r->hdr->cq_off);
-	r->sq_mask = r->hdr->sq_entries - 1;
-	r->cq_mask = r->hdr->cq_entries - 1;
-	pthread_mutex_init(&r->sq_lock, NULL);
-	pthread_mutex_init(&r->cq_lock, NULL);
-	*out = r;
-	return 0;
-
-out_free:
-	free(r);
-out_unmap:
-	munmap(map, s.map_len);
+	err = rl_ring_init(map, s.map_len, out);
+	if (err)
+		munmap(map, s.map_len);
 	return err;
 }
 
@@ -234,10 +236,12 @@ int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
 			got += rl_ring_take(fd, r, c + got, n - got);
 			break;
 		}
-		if (err == -EINTR && got)
-			err = 0;
-		if (err)
+		if (err) {
+			/* What was taken is handed over, whatever the wait said. */
+			if (got)
+				err = 0;
 			break;
+		}
 	}
 	pthread_mutex_unlock(&r->cq_lock);
 	return err ? err : (int)got;
