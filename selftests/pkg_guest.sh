@@ -166,14 +166,8 @@ ktap_check "echo_client \"$msg\" -> \"$out\" (status $rc)" $st
 stop_server
 
 step "kv_server and kv_client"
-# kv ARGS...: kv_client against the peer; sets OUT, ERR and RC.
-kv() {
-	local e=$T/pkg_kv.err
-	OUT=$(timeout -k 5 300 "$BIN/kv_client" --peer "$PEER" --timeout 20000 \
-		"$@" 2> "$e")
-	RC=$?
-	ERR=$(cat "$e")
-}
+# kv (rpc_common.sh): BIN's kv_client.
+KV_CLIENT=$BIN/kv_client RUN_S=300 CALL_MS=20000
 start_server "kv_server: serving" "$NOLD $BIN/kv_server"
 ktap_check "kv_server ($BIN) serving" $?
 
