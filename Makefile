@@ -21,7 +21,7 @@ PWD := $(CURDIR)
 	layer-check fuzz check check-one check-two demo style module-install \
 	dkms-src dkms-install dkms-check warn-check install uninstall \
 	install-lib install-tools install-data man-check install-check \
-	deb-check clean
+	deb-check pkg-check clean
 
 all: module ulib tools selftests
 
@@ -185,6 +185,16 @@ install-check: userspace
 # build/deb; fails on a lintian error.  About 80 s.
 deb-check:
 	scripts/deb-check.sh $(CURDIR)/build/deb
+
+# Those packages installed here (root, on a machine without rdmarpc):
+# DKMS builds the module for every supported kernel, the man pages
+# render, the examples build with pkg-config against the packages alone,
+# one guest runs them and the installed tools over DKMS's module
+# (selftests/pkg_guest.sh); then the packages are purged.  About 4
+# minutes on the host, plus the guest.  PKG_CHECK_ARGS: --host-only,
+# --kernel SEL (the guest's).
+pkg-check: deb-check
+	scripts/pkg-check.sh --debs $(CURDIR)/build/deb $(PKG_CHECK_ARGS)
 
 # Calls go down: no object of the module uses a symbol defined in a higher
 # layer (the layers are in scripts/layer-check.sh), and the check fails on

@@ -35,27 +35,25 @@ command -v "$PROTOC_C" > /dev/null && $PKG_CONFIG --exists libprotobuf-c && have
 
 # shellcheck source=selftests/lib/ktap.sh
 . "$TOP/selftests/lib/ktap.sh"
+# shellcheck source=scripts/build-prog.sh
+. "$TOP/scripts/build-prog.sh"
 
 check() {
 	if [ "$2" -eq 0 ]; then ktap_ok "$1"; else ktap_fail "$1" "${3:-}"; fi
 }
 
 # build_run NAME PROGRAM OUTPUT NEEDED CC_ARGS...: compile PROGRAM with
-# CC_ARGS, run it (LD_LIBRARY_PATH into the tree): it must print OUTPUT
-# last, and its NEEDED entries match the pattern NEEDED.
+# CC_ARGS (build_prog), run it (LD_LIBRARY_PATH into the tree): it must
+# print OUTPUT last, and its NEEDED entries match the pattern NEEDED.
 build_run() {
-	local name=$1 prog=$2 want=$3 pattern=$4 out rc needed
+	local name=$1 prog=$2 want=$3 pattern=$4 out rc
 	shift 4
-	out=$($CC -std=gnu11 -Wall -Werror -o "$prog" "$@" 2>&1) || {
-		ktap_fail "$name" "$out"
-		return
-	}
-	needed=$(readelf -d "$prog" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	build_prog "$name" "$prog" "$@" || return
 	out=$(LD_LIBRARY_PATH=$libdir "$prog" 2>&1)
 	rc=$?
 	# shellcheck disable=SC2053 # a pattern
-	[ $rc -eq 0 ] && [ "$(tail -n 1 <<< "$out")" = "$want" ] && [[ $needed == $pattern ]]
-	check "$name" $? "$out (exit $rc; needs: $needed)"
+	[ $rc -eq 0 ] && [ "$(tail -n 1 <<< "$out")" = "$want" ] && [[ $NEEDED == $pattern ]]
+	check "$name" $? "$out (exit $rc; needs: $NEEDED)"
 }
 
 ktap_plan 12

@@ -99,15 +99,6 @@ mentions_id() {
 	[[ $text == *"${id#0x}"* ]] || [[ $text == *"$((id))"* ]]
 }
 
-# kv ARGS...: kv_client against the peer; sets OUT, ERR and RC.
-kv() {
-	local e=$T/kv_client.err
-	OUT=$(timeout -k 5 "$RUN_S" "$KV_CLIENT" --peer "$PEER" --timeout "$CALL_MS" \
-		"$@" 2> "$e")
-	RC=$?
-	ERR=$(cat "$e")
-}
-
 ktap_note "peer $PEER ($MODE host mode)"
 if start_server "kv_server: serving" "$KV_SERVER"; then
 	ktap_ok "kv_server serving on the peer"

@@ -277,6 +277,16 @@ tier_begin() {
 	ktap_check "echo_server serving on the peer" $?
 }
 
+# kv ARGS...: $KV_CLIENT (the kv example's client) against the peer, each
+# call given $CALL_MS, the whole run $RUN_S; sets OUT, ERR and RC.
+kv() {
+	local e=$T/kv_client.err
+	OUT=$(timeout -k 5 "$RUN_S" "$KV_CLIENT" --peer "$PEER" --timeout "$CALL_MS" \
+		"$@" 2> "$e")
+	RC=$?
+	ERR=$(cat "$e")
+}
+
 # rpc_endpoints: the module's count of open endpoints.
 rpc_endpoints() {
 	"$CTL" -j stats 2> /dev/null | jq -r '.rpc.endpoints // empty'

@@ -77,7 +77,7 @@ PKGS_REQUIRED=(
 	bc bison flex libelf-dev libssl-dev
 	protobuf-c-compiler libprotobuf-c-dev liburing-dev
 	gnuplot-nox python3 file
-	man-db debhelper dh-dkms lintian
+	man-db debhelper dh-dkms lintian udev
 )
 PKGS_OPTIONAL=(
 	clang valgrind libnl-route-3-dev rds-tools rdmacm-utils shellcheck
