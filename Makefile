@@ -294,7 +294,8 @@ check-debug: debug-kernel all
 # kernel (check-debug) and the debug kernel's detector proof
 # (check-harness-debug, five guests of about three minutes) run apart.
 check: warn-check host-check layer-check check-harness check-one \
-	check-two-wire check-kernels check-debug-subset dkms-check deb-check
+	check-two-wire check-kernels check-debug-subset dkms-check deb-check \
+	pkg-check
 
 demo:
 	tools/demo.sh
