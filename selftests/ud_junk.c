@@ -57,7 +57,7 @@
 /* The wire format (kmod/core/wire.h), restated: a test must not trust it. */
 #define HDR_LEN		32
 #define WIRE_MAGIC	0xa7
-#define WIRE_VERSION	4
+#define WIRE_VERSION	5
 #define F_NOCRC		0x01
 #define N_KINDS		8
 #define BATCH		32
@@ -101,11 +101,15 @@ static void fill_random(uint8_t *p, size_t len)
 		p[i] = (uint8_t)rnd();
 }
 
-/* Header fields at their offsets; the CRC is sealed by seal(). */
+/*
+ * Header fields at their offsets, the crc field zero; seal() seals the
+ * datagram (the first packet's crc field covers every packet).
+ */
 static void header(uint8_t *p, uint8_t kind, uint8_t flags, uint32_t sess,
 		   uint32_t tag, uint32_t req, uint32_t idx, uint32_t len,
 		   uint32_t aux)
 {
+	put32(p, 0);
 	p[4] = WIRE_MAGIC;
 	p[5] = WIRE_VERSION;
 	p[6] = kind;
@@ -338,11 +342,10 @@ static int hs_pings(struct hs *h, struct ibv_qp *qp, uint64_t n)
 	int pongs = 0, got;
 
 	put_frame_hdr(hb, T_HEARTBEAT, HELLO_HDR);
-	for (int k = 0; k < PINGS_PER_DGRAM; k++) {
+	for (int k = 0; k < PINGS_PER_DGRAM; k++)
 		header(h->sbuf + k * HDR_LEN, KIND_PING, 0, h->sess, h->tag, 0,
 		       0, 0, 0);
-		seal(h->sbuf + k * HDR_LEN, HDR_LEN);
-	}
+	seal(h->sbuf, PINGS_PER_DGRAM * HDR_LEN);
 	h->pong_dgrams = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		struct ibv_sge sge = {

@@ -44,9 +44,11 @@
  * QKey, MTU, session ids and tags, credits, slots, message limit, flags,
  * nonces) is authenticated: a man in the middle who rewrites any of them
  * makes the proof fail.  Version 1 covered only the role and the nonces.
- * Version 3 announces the datagrams of wire version 2 (a request's deadline
- * and key, CANCEL): a peer of another version is refused at the handshake,
- * never left to drop every datagram of a session it believes is up.
+ * Each version announces the datagrams of one wire version (3 those of
+ * version 2, with a request's deadline and key and CANCEL; 6 those of
+ * version 5, sealed by one CRC each): a peer of another version is refused
+ * at the handshake, never left to drop every datagram of a session it
+ * believes is up.
  *
  * The decoder checks everything that needs no local context and never reads
  * past its input; rr_hello_check() judges the values.
@@ -57,7 +59,7 @@
 #include "compat.h"
 
 #define RR_HELLO_MAGIC		0x48524452u	/* "RDRH" */
-#define RR_HELLO_VERSION	5
+#define RR_HELLO_VERSION	6
 #define RR_HELLO_HDR_LEN	12
 #define RR_HELLO_BODY_LEN	120
 #define RR_HELLO_REFUSE_CODE_LEN	4

@@ -288,11 +288,12 @@ static inline u32 rr_plen(const struct rr_session *s, u32 len, u32 idx)
 	return min_t(u32, s->seg, len - off);
 }
 
-/* Send the packed datagram, if one is open. */
+/* Seal and send the packed datagram, if one is open. */
 static void rr_tx_flush(struct rr_session *s)
 {
 	if (!s->pack)
 		return;
+	rr_wire_seal(s->pack, s->pack_len, s->p.crc);
 	s->ops->tx_send(s->ctx, s->pack, s->pack_len);
 	s->pack = NULL;
 }
@@ -328,7 +329,10 @@ static __always_inline u8 *rr_tx_get(struct rr_session *s, u32 len)
 	return rr_tx_get_buf(s);
 }
 
-/* Write the header of the packet at @buf, seal it, send it or pack it. */
+/*
+ * Write the header of the packet at @buf; pack it, or seal and send it as
+ * a datagram of its own.
+ */
 static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
 				       u8 kind, u8 flags, u32 req_num,
 				       u32 idx, u32 msg_len, u32 aux, u32 plen)
@@ -346,6 +350,7 @@ static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
 		s->pack_len += len;
 		return;
 	}
+	rr_wire_seal(buf, len, s->p.crc);
 	s->ops->tx_send(s->ctx, buf, len);
 }
 
@@ -1909,55 +1914,83 @@ void rr_session_destroy(struct rr_session *s)
 }
 
 /*
- * The next packet of a datagram: is it sound, and for this session?
+ * The next packet of a datagram sealed as @first_flags (its first packet's
+ * flags) say, @before packets into it: is it sound, and for this session?
  * Returns its length.
  */
 static inline int rr_session_rx_check(struct rr_session *s, const u8 *buf,
-				      u32 len, struct rr_pkt *pkt)
+				      u32 len, struct rr_pkt *pkt,
+				      u8 first_flags, u32 before)
 {
 	int n;
 
 	n = __rr_wire_parse_next(buf, len, s->seg, pkt);
 	if (unlikely(n < 0)) {
-		if (n == -EBADMSG)
-			s->st.crc_drops++;
-		else
-			s->st.rx_drops++;
+		s->st.rx_drops++;
 		return n;
+	}
+	/* Only the first packet's crc field holds the datagram's CRC. */
+	if (unlikely(before && (rr_get_le32(buf + RR_OFF_CRC) ||
+				((pkt->flags ^ first_flags) & RR_F_NOCRC)))) {
+		s->st.rx_drops++;
+		return -EINVAL;
 	}
 	if (unlikely(pkt->sess != s->ids.local_sess ||
 		     pkt->tag != s->ids.local_tag)) {
 		s->st.rx_drops++;
 		return -ESTALE;
 	}
-	if (unlikely(s->p.crc && (pkt->flags & RR_F_NOCRC))) {
+	return n;
+}
+
+/* Is the datagram sealed as it says, and as this session requires? */
+static inline int rr_session_rx_seal(struct rr_session *s, const u8 *buf,
+				     u32 len)
+{
+	int err;
+
+	if (unlikely(len > s->p.mtu)) {
+		s->st.rx_drops++;
+		return -EMSGSIZE;
+	}
+	err = rr_wire_dgram_check(buf, len);
+	if (unlikely(err)) {
+		if (err == -EBADMSG)
+			s->st.crc_drops++;
+		else
+			s->st.rx_drops++;
+		return err;
+	}
+	if (unlikely(s->p.crc && (buf[RR_OFF_FLAGS] & RR_F_NOCRC))) {
 		s->st.crc_drops++;
 		return -EBADMSG;
 	}
-	return n;
+	return 0;
 }
 
 /*
  * One received datagram for this session (already demultiplexed by the
- * environment with rr_wire_peek()), packet by packet; what they make the
- * session send goes out packed.  Returns 0 or why a packet was dropped
- * (the first such; the packets after a malformed one are dropped with it,
- * those after one the session refused are still taken).
+ * environment with rr_wire_peek()): its seal, then packet by packet; what
+ * they make the session send goes out packed.  Returns 0 or why a packet
+ * was dropped (the first such; a datagram whose seal fails is dropped
+ * whole, the packets after a malformed one are dropped with it, those
+ * after one the session refused are still taken).
  */
 int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 {
 	const u8 *p = buf;
 	struct rr_pkt pkt;
-	int n, ret, err = 0;
+	int n, ret, err;
 	u32 npkts = 0;
+	u8 first_flags;
 
-	if (len > s->p.mtu) {
-		s->st.rx_drops++;
-		return -EMSGSIZE;
-	}
+	err = rr_session_rx_seal(s, p, len);
+	if (unlikely(err))
+		return err;
+	first_flags = p[RR_OFF_FLAGS];
 	rr_session_cork(s);
 	do {
-		n = rr_session_rx_check(s, p, len, &pkt);
+		n = rr_session_rx_check(s, p, len, &pkt, first_flags, npkts);
 		if (unlikely(n < 0)) {
 			err = err ?: n;
 			break;

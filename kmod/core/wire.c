@@ -8,14 +8,18 @@
 
 /*
  * Write the header for @hdr into @buf, whose payload (hdr->plen bytes at
- * buf + RR_HDR_LEN) is already in place, and seal it.  Returns the datagram
- * length.
+ * buf + RR_HDR_LEN) is already in place, and seal it as a datagram of one
+ * packet.  Returns the datagram length.
  */
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc)
 {
-	return rr_wire_put(buf, hdr->kind, hdr->flags, hdr->sess, hdr->tag,
-			   hdr->req_num, hdr->idx, hdr->msg_len, hdr->aux,
-			   hdr->plen, crc);
+	u32 len;
+
+	len = rr_wire_put(buf, hdr->kind, hdr->flags, hdr->sess, hdr->tag,
+			  hdr->req_num, hdr->idx, hdr->msg_len, hdr->aux,
+			  hdr->plen, crc);
+	rr_wire_seal(buf, len, crc);
+	return len;
 }
 
 /*
@@ -162,10 +166,10 @@ int rr_wire_pkt_len(const void *buf, size_t len, u32 seg)
 }
 
 /*
- * Parse and validate one packet that fills @buf.  Returns 0, -EINVAL for a
- * malformed packet (short, bad kind/flags/fields), -EPROTO/-EPROTONOSUPPORT
- * for a foreign magic/version, -EMSGSIZE for a length beyond what the wire
- * allows and -EBADMSG for a CRC mismatch.
+ * Parse and validate a datagram of one packet that fills @buf.  Returns 0,
+ * -EINVAL for a malformed packet (short, bad kind/flags/fields),
+ * -EPROTO/-EPROTONOSUPPORT for a foreign magic/version, -EMSGSIZE for a
+ * length beyond what the wire allows and -EBADMSG for a CRC mismatch.
  */
 int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
 {
@@ -182,14 +186,7 @@ int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
 	ret = rr_wire_check(pkt);
 	if (ret)
 		return ret;
-	if (pkt->flags & RR_F_NOCRC) {
-		if (rr_get_le32(p + RR_OFF_CRC))
-			return -EINVAL;
-		return 0;
-	}
-	if (rr_get_le32(p + RR_OFF_CRC) != rr_wire_crc(p, pkt->plen))
-		return -EBADMSG;
-	return 0;
+	return rr_wire_dgram_check(p, (u32)len);
 }
 
 /* The receive path's parser (wire.h), for the host's tests and fuzzers. */

@@ -8,8 +8,9 @@
  * MTU - 32 bytes (the session's, agreed at the handshake).
  *
  *  off size field     meaning
- *    0    4 crc       CRC32C over bytes 4.. to the end of the payload,
- *                     unless RR_F_NOCRC (then zero)
+ *    0    4 crc       first packet of a datagram: CRC32C over bytes 4..
+ *                     to the end of the datagram, unless RR_F_NOCRC (then
+ *                     zero); every later packet: zero
  *    4    1 magic     RR_WIRE_MAGIC
  *    5    1 version   RR_WIRE_VERSION
  *    6    1 kind      enum rr_pkt_kind
@@ -25,9 +26,12 @@
  *                     a negative errno; ACK: selective ack bitmap, bit j =
  *                     packet (msg_len - 32 + j) is in
  *
- * The CRC comes first so that it covers one contiguous run of bytes.  Each
- * packet of a datagram has its own: a receiver stops at the first packet
- * that fails its checks and keeps those before it.
+ * One CRC seals the whole datagram, in the first packet's crc field, which
+ * comes first so that the CRC covers one contiguous run of bytes: the
+ * receiver checks it once (rr_wire_dgram_check()) before it takes any
+ * packet, and drops the datagram whole when it fails.  Every packet of a
+ * datagram carries the same RR_F_NOCRC.  A receiver stops at the first
+ * packet that fails its checks and keeps those before it.
  *
  * Client -> server: REQ, RFR (request for response packet), PING, RESET,
  * CANCEL (the caller gave up on request req_num: no data, idx, msg_len and
@@ -49,7 +53,7 @@
 #include "compat.h"
 
 #define RR_WIRE_MAGIC		0xa7
-#define RR_WIRE_VERSION		4
+#define RR_WIRE_VERSION		5
 #define RR_HDR_LEN		32
 
 #define RR_OFF_CRC	0
@@ -78,7 +82,7 @@ enum rr_pkt_kind {
 	RR_PKT_KIND_END,
 };
 
-/* Payload is not covered by a CRC (CRC disabled for this peer). */
+/* The datagram is not sealed by a CRC (CRC disabled for this peer). */
 #define RR_F_NOCRC	0x01
 /*
  * Sent by the server in direct answer to client packets: a RESP returns
@@ -161,20 +165,49 @@ int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt);
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);
 
 /*
- * CRC32C over everything after the crc field: the rest of the header and
- * the payload, one contiguous run (hence the crc field comes first).
+ * The CRC of the @len-byte datagram at @buf: CRC32C over everything after
+ * the first packet's crc field, every later packet included, one
+ * contiguous run (hence the crc field comes first).
  */
-static inline u32 rr_wire_crc(const void *buf, u32 plen)
+static inline u32 rr_wire_crc(const void *buf, u32 len)
 {
-	return ~rr_crc32c(~0u, (const u8 *)buf + 4, RR_HDR_LEN - 4 + plen);
+	return ~rr_crc32c(~0u, (const u8 *)buf + 4, len - 4);
+}
+
+/*
+ * Seal the @len-byte datagram at @p once its last packet is in place: its
+ * CRC into the first packet's crc field, or (@crc false) nothing, the
+ * packets carrying RR_F_NOCRC and a zero crc field already.
+ */
+static __always_inline void rr_wire_seal(u8 *p, u32 len, bool crc)
+{
+	if (crc)
+		rr_put_le32(p + RR_OFF_CRC, rr_wire_crc(p, len));
+}
+
+/*
+ * Is the @len-byte datagram at @p sealed as its first packet's flags say?
+ * 0, -EBADMSG for a CRC that does not match, -EINVAL for a crc field that
+ * is not zero under RR_F_NOCRC or a datagram too short for a header.
+ */
+static __always_inline int rr_wire_dgram_check(const u8 *p, u32 len)
+{
+	u32 crc;
+
+	if (unlikely(len < RR_HDR_LEN))
+		return -EINVAL;
+	crc = rr_get_le32(p + RR_OFF_CRC);
+	if (p[RR_OFF_FLAGS] & RR_F_NOCRC)
+		return crc ? -EINVAL : 0;
+	return likely(crc == rr_wire_crc(p, len)) ? 0 : -EBADMSG;
 }
 
 /*
  * Write the header of a packet into @p, whose payload (@plen bytes at p +
- * RR_HDR_LEN) is already in place, and seal it: with a CRC, or (@crc
- * false) with RR_F_NOCRC and a zero crc field.  Returns the packet's
- * length.  rr_wire_finish() with the fields as arguments: the send path
- * writes its headers with no struct rr_pkt in between.
+ * RR_HDR_LEN) is already in place, with a zero crc field, and RR_F_NOCRC
+ * when @crc is false; rr_wire_seal() seals its datagram.  Returns the
+ * packet's length.  rr_wire_finish() with the fields as arguments: the
+ * send path writes its headers with no struct rr_pkt in between.
  */
 static __always_inline u32 rr_wire_put(u8 *p, u8 kind, u8 flags, u32 sess,
 				       u32 tag, u32 req_num, u32 idx,
@@ -193,7 +226,7 @@ static __always_inline u32 rr_wire_put(u8 *p, u8 kind, u8 flags, u32 sess,
 	rr_put_le32(p + RR_OFF_IDX, idx);
 	rr_put_le32(p + RR_OFF_LEN, msg_len);
 	rr_put_le32(p + RR_OFF_AUX, aux);
-	rr_put_le32(p + RR_OFF_CRC, crc ? rr_wire_crc(p, plen) : 0);
+	rr_put_le32(p + RR_OFF_CRC, 0);
 	return RR_HDR_LEN + plen;
 }
 
@@ -205,7 +238,9 @@ int rr_wire_check(const struct rr_pkt *pkt);
  * The next packet of a datagram, in one pass over its header: what
  * rr_wire_pkt_len() (@len bytes left, segments of @seg bytes) and then
  * rr_wire_parse() on the bytes it implies would return, the packet's
- * length instead of 0 on success.  The receive path's parser, inline
+ * length instead of 0 on success, but for the crc field, which is the
+ * datagram's (rr_wire_dgram_check() for the first packet; the caller
+ * checks that a later one's is zero).  The receive path's parser, inline
  * there; rr_wire_parse_next() is the same out of line.
  */
 static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
@@ -271,12 +306,6 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 			goto foreign;
 		if (rr_wire_check(pkt))
 			return -EINVAL;
-	}
-	if (flags & RR_F_NOCRC) {
-		if (rr_get_le32(p + RR_OFF_CRC))
-			return -EINVAL;
-	} else if (rr_get_le32(p + RR_OFF_CRC) != rr_wire_crc(p, plen)) {
-		return -EBADMSG;
 	}
 	return RR_HDR_LEN + plen;
 foreign:

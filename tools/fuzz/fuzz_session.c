@@ -387,7 +387,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (fz_u8(&in) & 1 && !(a->q.data[k][7] & RR_F_NOCRC))
 					rr_put_le32(a->q.data[k],
 						    rr_wire_crc(a->q.data[k],
-								a->q.len[k] - RR_HDR_LEN));
+								a->q.len[k]));
 			}
 			break;
 		case 13:	/* reorder: oldest goes to the back */

@@ -4,7 +4,8 @@
  * cleanly without reading past it; whatever parses must re-encode to the
  * same bytes.  The input is also tried with its CRC fixed up, so the field
  * checks behind the CRC are explored too.  rr_wire_parse_next() must agree
- * with rr_wire_pkt_len() and rr_wire_parse() on the bytes it implies.
+ * with rr_wire_pkt_len() and rr_wire_parse() on the bytes it implies, sealed
+ * as a datagram of their own (the CRC is the datagram's, not the packet's).
  */
 #include <string.h>
 
@@ -23,6 +24,13 @@ static void check_roundtrip(const u8 *data, size_t size,
 	    memcmp(out, data, size))
 		abort();
 	free(out);
+}
+
+/* Seal @buf as a datagram of @len bytes, as its flags say. */
+static void reseal(u8 *buf, size_t len)
+{
+	rr_put_le32(buf, buf[RR_OFF_FLAGS] & RR_F_NOCRC ? 0 :
+		    rr_wire_crc(buf, (u32)len));
 }
 
 static bool pkt_eq(const struct rr_pkt *a, const struct rr_pkt *b)
@@ -52,8 +60,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n >= 0 && (n < RR_HDR_LEN || (size_t)n > size ||
 			       (n > RR_HDR_LEN && (u32)n - RR_HDR_LEN > seg)))
 			abort();
-		int e = n < 0 ? n : rr_wire_parse(data, n, &p);
 		struct rr_pkt q;
+		int e = n;
+
+		if (n >= 0) {
+			copy = malloc(n);
+			memcpy(copy, data, n);
+			reseal(copy, n);
+			e = rr_wire_parse(copy, n, &p);
+			/* pkt_eq() compares payload pointers: into @data */
+			p.payload = data + RR_HDR_LEN;
+			free(copy);
+		}
 
 		if (!e && (p.kind == RR_PKT_REQ || p.kind == RR_PKT_RESP) &&
 		    p.msg_len && (u64)p.idx * seg >= p.msg_len)
@@ -66,8 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Again with a valid CRC (or a zero one when CRC is off). */
 	copy = malloc(size);
 	memcpy(copy, data, size);
-	rr_put_le32(copy, copy[7] & RR_F_NOCRC ? 0 :
-		    rr_wire_crc(copy, (u32)(size - RR_HDR_LEN)));
+	reseal(copy, size);
 	if (!rr_wire_parse(copy, size, &p))
 		check_roundtrip(copy, size, &p);
 	free(copy);

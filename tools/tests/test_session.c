@@ -1164,7 +1164,7 @@ TEST(session_misdirected_and_crc_policy)
 	pk = c.q[0];
 	/* wrong tag: dropped */
 	pk.data[12] ^= 1;
-	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len));
 	ASSERT_EQ(rr_session_rx(s.s, pk.data, pk.len, 0), -ESTALE);
 	/* a client packet sent to a client session: dropped */
 	ASSERT_EQ(rr_session_rx(c.s, c.q[0].data, c.q[0].len, 0), -ESTALE);
@@ -1321,11 +1321,11 @@ TEST(session_reply_err_malformed_dropped)
 	pk = s.q[0];
 	pk.data[28] = 5;
 	pk.data[29] = pk.data[30] = pk.data[31] = 0;
-	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len));
 	ASSERT_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
 	pk = s.q[0];
 	rr_put_le32(pk.data + 24, 1);
-	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len - RR_HDR_LEN));
+	rr_put_le32(pk.data, rr_wire_crc(pk.data, pk.len));
 	ASSERT_EQ(rr_session_rx(c.s, pk.data, pk.len, 2), -EINVAL);
 	ASSERT_EQ(c.completions, 0);
 	t_run(&c, &s, 3);
@@ -1596,32 +1596,69 @@ static void t_packed3(struct tenv *c, struct tenv *s, struct tpkt *d,
 	t_pkts(d, 1024 - RR_HDR_LEN, off, 3);
 }
 
+/* Seal the first @len bytes of @d again after an edit. */
+static void t_reseal(struct tpkt *d, u32 len)
+{
+	rr_put_le32(d->data, rr_wire_crc(d->data, len));
+}
+
+TEST(session_packed_datagram_sealed_whole)
+{
+	struct tenv c, s;
+	struct tpkt d;
+	u32 off[3];
+
+	/* a corrupted byte in the second packet: the datagram is dropped */
+	t_packed3(&c, &s, &d, off);
+	ASSERT_EQ(d.len, 3 * (RR_HDR_LEN + 20));
+	ASSERT_EQ(rr_get_le32(d.data + off[1]), 0);
+	ASSERT_EQ(rr_get_le32(d.data + off[2]), 0);
+	d.data[off[1] + RR_HDR_LEN + 3] ^= 0x10;
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EBADMSG);
+	ASSERT_EQ(s.delivered, 0);
+	ASSERT_EQ(rr_session_stats(s.s)->crc_drops, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 0);
+	/* the same bytes, undamaged, are all taken */
+	d.data[off[1] + RR_HDR_LEN + 3] ^= 0x10;
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), 0);
+	ASSERT_EQ(s.delivered, 3);
+	t_free(&c, &s);
+}
+
 TEST(session_packed_datagram_keeps_packets_before_a_bad_one)
 {
 	struct tenv c, s;
 	struct tpkt d;
 	u32 off[3];
 
-	/* a corrupted second packet: the first is taken, the rest dropped */
-	t_packed3(&c, &s, &d, off);
-	ASSERT_EQ(d.len, 3 * (RR_HDR_LEN + 20));
-	d.data[off[1] + RR_HDR_LEN + 3] ^= 0x10;
-	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EBADMSG);
-	ASSERT_EQ(s.delivered, 1);
-	ASSERT_EQ(rr_session_stats(s.s)->crc_drops, 1);
-	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 1);
-	t_free(&c, &s);
-
-	/* the second for another session (its CRC right) */
+	/* the second for another session (sealed right) */
 	t_packed3(&c, &s, &d, off);
 	d.data[off[1] + 12] ^= 1;
-	rr_put_le32(d.data + off[1], rr_wire_crc(d.data + off[1], 20));
+	t_reseal(&d, d.len);
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -ESTALE);
 	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);
 
+	/* a later packet's crc field not zero */
+	t_packed3(&c, &s, &d, off);
+	rr_put_le32(d.data + off[1], 1);
+	t_reseal(&d, d.len);
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EINVAL);
+	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(rr_session_stats(s.s)->rx_drops, 1);
+	t_free(&c, &s);
+
+	/* a later packet that says the datagram has no CRC */
+	t_packed3(&c, &s, &d, off);
+	d.data[off[2] + RR_OFF_FLAGS] |= RR_F_NOCRC;
+	t_reseal(&d, d.len);
+	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EINVAL);
+	ASSERT_EQ(s.delivered, 2);
+	t_free(&c, &s);
+
 	/* the last one cut short: the two before it are taken */
 	t_packed3(&c, &s, &d, off);
+	t_reseal(&d, d.len - 5);
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len - 5, 0), -EINVAL);
 	ASSERT_EQ(s.delivered, 2);
 	ASSERT_EQ(rr_session_stats(s.s)->rx_drops, 1);
@@ -1632,6 +1669,7 @@ TEST(session_packed_datagram_keeps_packets_before_a_bad_one)
 	ASSERT_EQ(t_call(&c, 20, 1, 1, 0), 0);
 	d = c.q[0];
 	memset(d.data + d.len, 0, 10);
+	t_reseal(&d, d.len + 10);
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len + 10, 0), -EINVAL);
 	ASSERT_EQ(s.delivered, 1);
 	t_free(&c, &s);

@@ -26,7 +26,7 @@ static u32 build(u8 *buf, u8 kind, u8 flags, u32 req, u32 idx, u32 len,
 /* Recompute the CRC after editing the header, so only the edit is tested. */
 static void reseal(u8 *buf, u32 len)
 {
-	rr_put_le32(buf, rr_wire_crc(buf, len - RR_HDR_LEN));
+	rr_put_le32(buf, rr_wire_crc(buf, len));
 }
 
 /* An exact-size heap copy of @len bytes: ASan catches any over-read. */
