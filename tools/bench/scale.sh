@@ -24,6 +24,8 @@
 #    40, or --sessions N.  A port admits sessions while its receive ring
 #    has room for their credits (8 to 32 each): for 1000, load the module
 #    with recv_depth=8192 on both hosts (selftests/vm.sh --module-args).
+#    Calls that fail are tallied by the message they failed with, and
+#    the handshake counters that moved on each host are logged.
 # Prints a markdown table and writes $RDMARPC_RESULTS/scale.json.
 # Exit status: 0 when every measurement ran, 1 otherwise.
 set -uo pipefail
@@ -86,6 +88,25 @@ slab_kb() {
 }
 
 # settle: let freed objects reach the slab counts (RCU, workqueues).
+# The handshake counters as "name value" lines, here or (peer) on the
+# server's host.
+hs_counters() {
+	local cmd="$CTL -j stats"
+
+	if [ "${1:-}" = peer ]; then
+		peer_run -t 30 "$cmd"
+	else
+		$cmd
+	fi 2> /dev/null | jq -r '.handshake // {} | to_entries[] | "\(.key) \(.value)"'
+}
+
+# hs_delta BEFORE AFTER: the counters that moved, "name +n ...".
+hs_delta() {
+	awk 'NR == FNR { b[$1] = $2; next }
+	     $2 != b[$1] { printf "%s +%d ", $1, $2 - b[$1] }
+	     END { print "" }' <(echo "$1") <(echo "$2")
+}
+
 settle() {
 	sync
 	sleep 2
@@ -159,12 +180,17 @@ settle
 c0=$(slab_kb)
 v0=$(slab_kb peer)
 made=0 step=0
-declare -A S_RATE S_P50 S_P99 S_MADE
+hs0=$(hs_counters) hsp0=$(hs_counters peer)
+declare -A S_RATE S_P50 S_P99 S_MADE S_WHY
 for ((i = 0; i < NSESS; i++)); do
-	if "$CTL" peer add "scale.p$i" "$SERVER_IP" > /dev/null 2>&1 &&
+	if "$CTL" peer add "scale.p$i" "$SERVER_IP" > "$WORK/why" 2>&1 &&
 		"$ECHO_CLIENT" --peer "scale.p$i" --timeout 20000 s \
-			> /dev/null 2>&1; then
+			> "$WORK/why" 2>&1; then
 		made=$((made + 1))
+	else
+		# Why this one failed: the last line the tool printed.
+		why=$(tail -n 1 "$WORK/why")
+		S_WHY[${why:-no message}]=$((${S_WHY[${why:-no message}]:-0} + 1))
 	fi
 	[ $((i + 1)) -eq "${SESS_STEPS[$step]}" ] || continue
 	n=${SESS_STEPS[$step]}
@@ -188,6 +214,12 @@ v1=$(slab_kb peer)
 nsess=$("$CTL" -j session show 2> /dev/null |
 	jq '[.[] | select(.role == "client" and (.peer | startswith("scale.p")))] | length')
 log "sessions: $made calls through $NSESS peers, $nsess client sessions: Slab here $c0 -> $c1 kB, on the server's host $v0 -> $v1 kB"
+# What the handshakes met, on each end, over the sessions' part.
+log "sessions: handshake counters here: $(hs_delta "$hs0" "$(hs_counters)")"
+log "sessions: handshake counters on the server's host: $(hs_delta "$hsp0" "$(hs_counters peer)")"
+for why in "${!S_WHY[@]}"; do
+	log "sessions: ${S_WHY[$why]} failed with: $why"
+done
 CS_BYTES="" SS_BYTES=""
 if [ "${nsess:-0}" -gt 0 ] && [ -n "$v1" ] && [ -n "$v0" ]; then
 	if [ "$SERVER_IP" = "$LOCAL_IP" ]; then
