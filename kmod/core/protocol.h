@@ -87,7 +87,7 @@ struct rr_stats {
 	u64 rx_bytes;
 	u64 retransmits;	/* packets sent again (data, re-requests, probes) */
 	u64 rto_fires;
-	u64 crc_drops;
+	u64 crc_drops;		/* datagrams: bad CRC, or none where needed */
 	u64 rx_drops;		/* malformed, misdirected or inconsistent */
 	u64 rx_stale;		/* for an older request or an idle slot */
 	u64 rx_nomem;		/* dropped: allocation failed */

@@ -55,7 +55,7 @@ RDMARPC_SESS_COUNTER(RETRANSMITS, retransmits, COUNTER, "Packets sent again.")
 RDMARPC_SESS_COUNTER(RTO_FIRES, rto_fires, COUNTER,
 		     "Retransmission timeouts that fired.")
 RDMARPC_SESS_COUNTER(CRC_DROPS, crc_drops, COUNTER,
-		     "Packets dropped for a bad CRC.")
+		     "Datagrams dropped for a bad CRC, or without one on a session that needs it.")
 RDMARPC_SESS_COUNTER(RX_DROPS, rx_drops, COUNTER,
 		     "Packets dropped: stale, or no memory for them.")
 RDMARPC_SESS_COUNTER(DUP_PACKETS, dup_packets, COUNTER,
