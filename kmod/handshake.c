@@ -812,7 +812,7 @@ static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
 				    u32 want, u32 *code)
 {
 	struct rdmarpc_hs_resv *r;
-	u32 used, nhost, credits;
+	u32 used, nhost, credits, cap;
 	const char *why = NULL;
 
 	mutex_lock(&rdmarpc_hs_admit_mutex);
@@ -833,12 +833,14 @@ static const char *rdmarpc_hs_admit(struct rdmarpc_hs_resv *resv,
 		goto out_unlock;
 	}
 	/*
-	 * Credits are receive buffers set aside: grant what the port has
-	 * left, and refuse below a useful minimum.
+	 * Credits are receive buffers set aside (credit_overcommit times
+	 * over): grant what the port has left, and refuse below a useful
+	 * minimum.
 	 */
+	cap = port->recv_depth * READ_ONCE(rdmarpc_credit_overcommit);
 	credits = min_t(u32, want, RDMARPC_SESS_CREDITS);
-	if (used < port->recv_depth)
-		credits = min(credits, port->recv_depth - used);
+	if (used < cap)
+		credits = min(credits, cap - used);
 	else
 		credits = 0;
 	if (credits < min_t(u32, want, RDMARPC_SESS_MIN_CREDITS)) {

@@ -34,6 +34,7 @@ extern unsigned int rdmarpc_sessions_per_host;
 extern unsigned int rdmarpc_idle_timeout_ms;
 extern unsigned int rdmarpc_hs_pending_max;
 extern unsigned int rdmarpc_hs_pending_per_host;
+extern unsigned int rdmarpc_credit_overcommit;
 /* Idempotency keys (idem.c). */
 extern unsigned int rdmarpc_idem_max_entries;
 extern unsigned int rdmarpc_idem_max_mb;

@@ -20,15 +20,16 @@
 #     mem_used comes back to 0, small calls still work;
 #  7. receive capacity: on a port set up with recv_depth 64, two sessions
 #     of 32 credits take it all; the third is refused (handshake
-#     capacity) and its client sees EUSERS.  The port is set up again
-#     with the depth it had.
+#     capacity) and its client sees EUSERS;
+#  8. with credit_overcommit 2 the same port takes the third: its client
+#     connects.  The port is set up again with the depth it had.
 # 1-3 need RDMARPC_LOCAL_IP (a source address other than 127.0.0.1).
 
 set -uo pipefail
 # shellcheck source=selftests/rpc_common.sh
 . "$(dirname "$0")/rpc_common.sh"
 
-ktap_plan 7
+ktap_plan 8
 ktap_require_rdma
 
 FLOOD=$TOP/selftests/hs_flood
@@ -58,7 +59,7 @@ trap cleanup EXIT
 # The parameters this test changes, as `rdmarpcctl set` arguments.
 SAVED=$("$CTL" -j param show | jq -r '[to_entries[] |
 	select(.key | IN("heartbeat_ms", "sessions_per_host",
-		"idle_timeout_ms", "mem_budget_mb")) |
+		"idle_timeout_ms", "mem_budget_mb", "credit_overcommit")) |
 	"\(.key) \(.value)"] | join(" ")')
 
 # stat GROUP KEY: a module-wide counter (rdmarpcctl -j stats), 0 if none.
@@ -247,6 +248,18 @@ ktap_note "port recv_depth ${depth:-?}; third session:" \
 	[ "$cap1" -gt "$cap0" ]
 st=$?
 ktap_check "receive capacity: on a port of recv_depth 64, the session past two of 32 credits fails with EUSERS" $st
+
+# -- 8. credit_overcommit -----------------------------------------------------
+"$CTL" set credit_overcommit 2 > /dev/null
+cap0=$(stat handshake capacity)
+third_session hs_limits_over
+cap1=$(stat handshake capacity)
+"$CTL" set credit_overcommit 1 > /dev/null
+ktap_note "credit_overcommit 2; third session: $(tail -n 1 <<< "$OUT");" \
+	"capacity $cap0 -> $cap1"
+[ "$OK" -eq 0 ] && grep -qx ready <<< "$OUT" && [ "$cap1" -eq "$cap0" ]
+st=$?
+ktap_check "credit_overcommit 2: the same port admits the third session" $st
 "$CTL" set recv_depth "$DEPTH0" > /dev/null
 port_again
 DEPTH0=

@@ -173,7 +173,7 @@ bad=
 for w in "heartbeat_ms 5" "call_timeout_ms 0" "max_retries 1001" \
 	 "idle_timeout_ms 86400001" "mem_budget_mb 0" "crc 2" "cc 2" \
 	 "fault_tx_drop 1000001" "idem_max_entries 0" "idem_max_mb 0" \
-	 "idem_ttl_ms 5" \
+	 "idem_ttl_ms 5" "credit_overcommit 0" "credit_overcommit 65" \
 	 "rto_min_us $(($(cat "$PARAMS/rto_max_us") + 1))" \
 	 "rto_max_us $(($(cat "$PARAMS/rto_min_us") - 1))"; do
 	# shellcheck disable=SC2086 # NAME VALUE

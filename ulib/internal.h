@@ -31,6 +31,12 @@ int rl_attr_index(const void *data, size_t len, const struct nlattr **tb,
 int rl_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev);
 void rl_dev_clear(struct rdmarpc_dev *dev);
 int rl_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p);
+/*
+ * struct rdmarpc_params as librdmarpc 0.4 had it, for the programs built
+ * then: every field before credit_overcommit.
+ */
+#define RL_PARAMS_0_SIZE offsetof(struct rdmarpc_params, credit_overcommit)
+void rl_params_to_0(void *old, const struct rdmarpc_params *all);
 /* Offset and size in struct rdmarpc_params of RDMARPC_PARAM_A_x. */
 int rl_param_field(int attr, size_t *off, size_t *size);
 int rl_parse_loopback(const struct nlmsghdr *nlh,

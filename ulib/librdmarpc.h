@@ -187,6 +187,11 @@ struct rdmarpc_params {
 	uint32_t idem_max_mb;		/* their memory, MiB */
 	uint32_t idem_ttl_ms;		/* how long an answer is kept, 0: off */
 	uint32_t cc;			/* new client sessions' enum rdmarpc_cc */
+	/*
+	 * Since 0.5 (a program built against 0.4 gets a rdmarpc_param_get()
+	 * that writes no field past cc).
+	 */
+	uint32_t credit_overcommit;	/* inbound credits per receive buffer */
 };
 
 /* Read every parameter; p->present flags those the module reported. */

@@ -311,8 +311,15 @@ static int params_parse(const struct nlmsghdr *nlh, void *arg)
 	return rl_parse_params(nlh, arg);
 }
 
-RL_EXPORT int rdmarpc_param_get(struct rdmarpc_nl *nl,
-				struct rdmarpc_params *p)
+/*
+ * rdmarpc_param_get() of 0.5 on: the whole of struct rdmarpc_params.  The
+ * struct grew in 0.5; programs built against 0.4 or before call
+ * rdmarpc_param_get@LIBRDMARPC_0, rl_param_get_0(), which fills the struct
+ * as it was then, up to cc.
+ */
+__asm__(".symver rl_param_get_05, rdmarpc_param_get@@LIBRDMARPC_0.5");
+RL_EXPORT int rl_param_get_05(struct rdmarpc_nl *nl, struct rdmarpc_params *p);
+RL_EXPORT int rl_param_get_05(struct rdmarpc_nl *nl, struct rdmarpc_params *p)
 {
 	struct nl_msg *msg = new_msg(nl, RDMARPC_CMD_PARAM_GET, 0);
 	int err;
@@ -323,6 +330,18 @@ RL_EXPORT int rdmarpc_param_get(struct rdmarpc_nl *nl,
 	err = xact_run(nl, msg, params_parse, p);
 	if (!err && !p->present)
 		err = -EPROTO;	/* acked without a reply */
+	return err;
+}
+
+__asm__(".symver rl_param_get_0, rdmarpc_param_get@LIBRDMARPC_0");
+RL_EXPORT int rl_param_get_0(struct rdmarpc_nl *nl, struct rdmarpc_params *p);
+RL_EXPORT int rl_param_get_0(struct rdmarpc_nl *nl, struct rdmarpc_params *p)
+{
+	struct rdmarpc_params all;
+	int err;
+
+	err = rl_param_get_05(nl, &all);
+	rl_params_to_0(p, &all);
 	return err;
 }
 

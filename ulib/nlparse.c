@@ -333,6 +333,19 @@ int rl_param_field(int attr, size_t *off, size_t *size)
 	return -ENOENT;
 }
 
+/*
+ * @all into the RL_PARAMS_0_SIZE bytes at @old, a struct rdmarpc_params of
+ * librdmarpc 0.4: nothing written past them, no field of 0.5 or later
+ * flagged present.
+ */
+void rl_params_to_0(void *old, const struct rdmarpc_params *all)
+{
+	struct rdmarpc_params p = *all;
+
+	p.present &= RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_CC + 1) - 1;
+	memcpy(old, &p, RL_PARAMS_0_SIZE);
+}
+
 int rl_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];

@@ -361,6 +361,8 @@ enum rdmarpc_param_type {
 #define RDMARPC_HS_PENDING_LIMIT	256
 /* The most idem_max_entries takes. */
 #define RDMARPC_IDEM_ENTRIES_LIMIT	65536
+/* The most credit_overcommit takes. */
+#define RDMARPC_OVERCOMMIT_LIMIT	64
 
 /*
  * Module-wide parameters inside RDMARPC_A_PARAMS, one per row of

@@ -97,5 +97,10 @@ RDMARPC_PARAM(IDEM_TTL_MS, idem_ttl_ms, U32, 0644, 60000, 10, 86400000, true,
 /* enum rdmarpc_cc (max RDMARPC_CC_MAX); a peer's RDMARPC_A_PEER_CC wins. */
 RDMARPC_PARAM(CC, cc, U32, 0644, 0, 0, 1, false,
 	      "Congestion control of new client sessions: 0 AIMD, 1 delay-based")
+/* Admission: how far credits may outnumber a port's receive buffers. */
+RDMARPC_PARAM(CREDIT_OVERCOMMIT, credit_overcommit, U32, 0644, 1, 1,
+	      RDMARPC_OVERCOMMIT_LIMIT, false,
+	      "How many times its recv_depth the credits granted to a port's inbound sessions may add up to; above 1, sessions sending at once can overrun the receive ring (what is lost is resent)"
+	      )
 #undef RDMARPC_PARAM
 #endif

@@ -22,8 +22,9 @@
 #    1, 10, 100, 1000 (up to N) sessions exist, one client's 32-byte
 #    calls/s and p50/p99 at 16 in flight, beside them.  N: 200, --quick
 #    40, or --sessions N.  A port admits sessions while its receive ring
-#    has room for their credits (8 to 32 each): for 1000, load the module
-#    with recv_depth=8192 on both hosts (selftests/vm.sh --module-args).
+#    has room for their credits (8 to 32 each), here four times over
+#    (credit_overcommit 4): for 1000, load the module with recv_depth=8192
+#    on both hosts (selftests/vm.sh --module-args).
 #    Calls that fail are tallied by the message they failed with, and
 #    the handshake counters that moved on each host are logged.
 # Prints a markdown table and writes $RDMARPC_RESULTS/scale.json.
@@ -173,9 +174,10 @@ fi
 log "endpoints: $NEP open: Slab $s0 -> $s1 kB"
 
 # ---- sessions
-# One session per peer; the server admits this many from one address.
-peer_run -t 30 "$CTL set sessions_per_host $((NSESS + 64))" > /dev/null ||
-	failed=1
+# One session per peer; the server admits this many from one address,
+# and lets their credits add up to four times its receive ring.
+peer_run -t 30 "$CTL set sessions_per_host $((NSESS + 64)) credit_overcommit 4" \
+	> /dev/null || failed=1
 settle
 c0=$(slab_kb)
 v0=$(slab_kb peer)
@@ -232,7 +234,7 @@ if [ "${nsess:-0}" -gt 0 ] && [ -n "$v1" ] && [ -n "$v0" ]; then
 else
 	failed=1
 fi
-peer_run -t 30 "$CTL set sessions_per_host 16" > /dev/null
+peer_run -t 30 "$CTL set sessions_per_host 16 credit_overcommit 1" > /dev/null
 
 # ---- report
 echo "| measurement | value |"

@@ -1512,7 +1512,7 @@ TEST(param_table)
 		"fault_duplicate", "fault_reorder", "fault_corrupt",
 		"mem_budget_mb", "sessions_per_host", "idle_timeout_ms",
 		"hs_pending_max", "hs_pending_per_host", "idem_max_entries",
-		"idem_max_mb", "idem_ttl_ms",
+		"idem_max_mb", "idem_ttl_ms", "cc", "credit_overcommit",
 	};
 	size_t i, n = sizeof(rows) / sizeof(rows[0]);
 
@@ -1523,6 +1523,34 @@ TEST(param_table)
 		if (i < sizeof(abi) / sizeof(abi[0]))
 			EXPECT_STREQ(rows[i].name, abi[i]);
 	}
+}
+
+/*
+ * What programs built against librdmarpc 0.4 get from rdmarpc_param_get()
+ * (rdmarpc_param_get@LIBRDMARPC_0): the struct as it was, ending at cc,
+ * and not a byte more.
+ */
+TEST(param_get_0_layout)
+{
+	struct rdmarpc_params all;
+	unsigned char old[sizeof(all) + 16] __attribute__((aligned(8)));
+	const struct rdmarpc_params *p = (const void *)old;
+	size_t i;
+
+	EXPECT_EQ(RL_PARAMS_0_SIZE, offsetof(struct rdmarpc_params, cc) +
+				     sizeof(all.cc));
+	memset(&all, 0x5a, sizeof(all));
+	all.present = ~0u;
+	all.cc = 1;
+	all.credit_overcommit = 4;
+	memset(old, 0xee, sizeof(old));
+	rl_params_to_0(old, &all);
+	EXPECT_EQ(p->cc, 1);
+	EXPECT_EQ(p->recv_depth, all.recv_depth);
+	EXPECT_EQ(p->present,
+		  RDMARPC_PARAM_BIT(RDMARPC_PARAM_A_CC + 1) - 1);
+	for (i = RL_PARAMS_0_SIZE; i < sizeof(old); i++)
+		EXPECT_EQ(old[i], 0xee);
 }
 
 /* A value for the row of @attr, of its @type, that fits no narrower one. */
