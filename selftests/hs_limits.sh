@@ -250,6 +250,8 @@ st=$?
 ktap_check "receive capacity: on a port of recv_depth 64, the session past two of 32 credits fails with EUSERS" $st
 
 # -- 8. credit_overcommit -----------------------------------------------------
+# The sessions of 7 hold credits until they are gone.
+wait_until 30 no_server_session
 "$CTL" set credit_overcommit 2 > /dev/null
 cap0=$(stat handshake capacity)
 third_session hs_limits_over
