@@ -88,7 +88,6 @@ slab_kb() {
 	fi
 }
 
-# settle: let freed objects reach the slab counts (RCU, workqueues).
 # The handshake counters as "name value" lines, here or (peer) on the
 # server's host.
 hs_counters() {
@@ -108,6 +107,7 @@ hs_delta() {
 	     END { print "" }' <(echo "$1") <(echo "$2")
 }
 
+# settle: let freed objects reach the slab counts (RCU, workqueues).
 settle() {
 	sync
 	sleep 2
