@@ -70,16 +70,15 @@ static int get_string(const struct nlattr *a, char *buf, size_t size)
 	return 0;
 }
 
-static int genl_payload(const struct nlmsghdr *nlh, const void **data,
-			size_t *len)
+/* The top-level attributes of a generic netlink message, indexed. */
+static int genl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
 	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
 
 	if (nlh->nlmsg_len < hdr)
 		return -EPROTO;
-	*data = (const unsigned char *)nlh + hdr;
-	*len = nlh->nlmsg_len - hdr;
-	return 0;
+	return rl_attr_index((const unsigned char *)nlh + hdr,
+			     nlh->nlmsg_len - hdr, tb, RDMARPC_A_MAX);
 }
 
 static int parse_gid(const struct nlattr *nest, struct rdmarpc_gid *g)
@@ -229,14 +228,11 @@ int rl_parse_dev(const struct nlmsghdr *nlh, struct rdmarpc_dev *dev)
 		F(RDMARPC_A_SEND_DEPTH, send_depth),
 #undef F
 	};
-	const void *data;
-	size_t len, i;
+	size_t i;
 	int err;
 
 	memset(dev, 0, sizeof(*dev));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_DEV_NAME])
@@ -350,14 +346,11 @@ int rl_parse_params(const struct nlmsghdr *nlh, struct rdmarpc_params *p)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
 	const struct nlattr *pt[RDMARPC_PARAM_A_MAX + 1];
-	const void *data;
-	size_t len, i;
+	size_t i;
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_PARAMS])
@@ -387,14 +380,10 @@ int rl_parse_loopback(const struct nlmsghdr *nlh,
 		      struct rdmarpc_loopback_result *res)
 {
 	const struct nlattr *tb[RDMARPC_A_MAX + 1];
-	const void *data;
-	size_t len;
 	int err;
 
 	memset(res, 0, sizeof(*res));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_LOOPBACK_COUNT] || !tb[RDMARPC_A_LOOPBACK_RECEIVED] ||
@@ -555,14 +544,10 @@ int rl_parse_peer(const struct nlmsghdr *nlh, struct rdmarpc_peer *peer)
 		F(RDMARPC_A_PEER_MAC, EXACT, mac),
 #undef F
 	};
-	const void *data;
-	size_t len;
 	int err;
 
 	memset(peer, 0, sizeof(*peer));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_PEER_NAME])
@@ -596,14 +581,10 @@ int rl_parse_session(const struct nlmsghdr *nlh, struct rdmarpc_session *s)
 		F(RDMARPC_A_PORT, EXACT, port),
 #undef F
 	};
-	const void *data;
-	size_t len;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_SESSION_ID])
@@ -643,14 +624,10 @@ int rl_parse_session_event(const struct nlmsghdr *nlh,
 		F(RDMARPC_A_REASON, EXACT, reason),
 #undef F
 	};
-	const void *data;
-	size_t len;
 	int err;
 
 	memset(e, 0, sizeof(*e));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_SESSION_ID])
@@ -683,14 +660,10 @@ int rl_parse_peer_event(const struct nlmsghdr *nlh,
 		F(RDMARPC_A_REASON, EXACT, reason),
 #undef F
 	};
-	const void *data;
-	size_t len;
 	int err;
 
 	memset(e, 0, sizeof(*e));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (!tb[RDMARPC_A_PEER_NAME])
@@ -730,8 +703,6 @@ int rl_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		  offsetof(struct rdmarpc_rpc_stats, name) },
 #include <rdmarpc_counters.h>
 	};
-	const void *data;
-	size_t len;
 	int err;
 
 	MAP_COVERS(hs, struct rdmarpc_hs_stats);
@@ -741,9 +712,7 @@ int rl_parse_stats(const struct nlmsghdr *nlh, struct rdmarpc_module_stats *st)
 		       RDMARPC_FSTAT_A_MAX <= RDMARPC_RSTAT_A_MAX,
 		       "ct[] is too small");
 	memset(st, 0, sizeof(*st));
-	err = genl_payload(nlh, &data, &len);
-	if (!err)
-		err = rl_attr_index(data, len, tb, RDMARPC_A_MAX);
+	err = genl_attrs(nlh, tb);
 	if (err)
 		return err;
 	if (tb[RDMARPC_A_HS_STATS])
