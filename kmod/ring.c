@@ -12,8 +12,12 @@
  * The thread works while it finds work; with no call of the endpoint in
  * flight it then spins for the endpoint's busy-poll time, waiting for the
  * process's next call; then (or at once, with calls in flight) it sleeps
- * with RDMARPC_RING_NEED_WAKEUP set.  RING_ENTER, a completed call
- * (ep->call_wq) and the endpoint's close wake it.
+ * with RDMARPC_RING_NEED_WAKEUP set.  A completed call (ep->call_wq) and
+ * the endpoint's close wake it.  RING_ENTER does the same work in the
+ * process that enters, which is in the same address space: it takes what
+ * was placed, moves what completed, and waits for completions itself
+ * (busy polling first), so that a process needs no CPU time of the thread
+ * to get its completions.  The ring's lock keeps the two apart.
  *
  * Lifetimes.  ep->ring is set once (RING_SETUP) and torn down by the
  * endpoint's close, which stops the thread first.  A mapping pins the file
@@ -43,9 +47,11 @@ struct rdmarpc_ring {
 	u32 sq_mask;
 	u32 cq_mask;
 	/*
-	 * The module's own indices, never read back from the shared page: the
-	 * thread alone moves them.
+	 * The module's own indices, never read back from the shared page,
+	 * and the entries it writes there: the thread and RING_ENTER move
+	 * them under @lock.
 	 */
+	struct mutex lock;
 	u32 sq_head;
 	u32 cq_tail;
 	u32 cq_published;		/* the cq_tail last stored there */
@@ -63,7 +69,7 @@ static struct rdmarpc_ring *rdmarpc_ring_get(struct rdmarpc_ep *ep)
 /* Completions the process has not read yet (at most the ring's size). */
 static u32 rdmarpc_ring_cq_used(const struct rdmarpc_ring *r)
 {
-	u32 used = r->cq_tail - READ_ONCE(r->hdr->cq_head);
+	u32 used = READ_ONCE(r->cq_tail) - READ_ONCE(r->hdr->cq_head);
 
 	/* A process that moved cq_head past cq_tail sees a full ring. */
 	return min(used, r->cq_mask + 1);
@@ -78,7 +84,7 @@ static u32 rdmarpc_ring_cq_room(const struct rdmarpc_ring *r)
 static u32 rdmarpc_ring_sq_ready(const struct rdmarpc_ring *r)
 {
 	/* Pairs with the process's release store: the entries are there. */
-	u32 ready = smp_load_acquire(&r->hdr->sq_tail) - r->sq_head;
+	u32 ready = smp_load_acquire(&r->hdr->sq_tail) - READ_ONCE(r->sq_head);
 
 	return min(ready, r->sq_mask + 1);
 }
@@ -87,11 +93,13 @@ static u32 rdmarpc_ring_sq_ready(const struct rdmarpc_ring *r)
 static void rdmarpc_ring_post(struct rdmarpc_ring *r,
 			      const struct rdmarpc_completion *comp)
 {
+	lockdep_assert_held(&r->lock);
 	r->cqes[r->cq_tail & r->cq_mask] = *comp;
-	r->cq_tail++;
+	/* Read without the lock too (rdmarpc_ring_has_work()). */
+	WRITE_ONCE(r->cq_tail, r->cq_tail + 1);
 }
 
-/* Take what the process placed; the thread, in the maker's mm. */
+/* Take what the process placed; in the maker's mm. */
 static u32 rdmarpc_ring_take_sqes(struct rdmarpc_ring *r)
 {
 	struct rdmarpc_sess_batch b = {};
@@ -100,11 +108,12 @@ static u32 rdmarpc_ring_take_sqes(struct rdmarpc_ring *r)
 	u32 n = 0, ready;
 	int ret;
 
+	lockdep_assert_held(&r->lock);
 	ready = min(rdmarpc_ring_sq_ready(r), rdmarpc_ring_cq_room(r));
 	while (n < ready) {
 		/* Copied once: the process may write the slot meanwhile. */
 		memcpy(&c, &r->sqes[r->sq_head & r->sq_mask], sizeof(c));
-		r->sq_head++;
+		WRITE_ONCE(r->sq_head, r->sq_head + 1);
 		n++;
 		ret = rdmarpc_ep_submit(r->ep, &c, &b, NULL, NULL);
 		if (ret) {
@@ -138,6 +147,7 @@ static u32 rdmarpc_ring_post_cqes(struct rdmarpc_ring *r)
 
 static void rdmarpc_ring_publish(struct rdmarpc_ring *r)
 {
+	lockdep_assert_held(&r->lock);
 	if (r->cq_published == r->cq_tail)
 		return;
 	r->cq_published = r->cq_tail;
@@ -145,6 +155,22 @@ static void rdmarpc_ring_publish(struct rdmarpc_ring *r)
 	smp_store_release(&r->hdr->cq_tail, r->cq_tail);
 	if (wq_has_sleeper(&r->cq_wq))
 		wake_up(&r->cq_wq);
+}
+
+/*
+ * Take what was placed, move what completed, publish: the thread's work,
+ * or RING_ENTER's, in the maker's mm.  How many entries it moved.
+ */
+static u32 rdmarpc_ring_work(struct rdmarpc_ring *r)
+{
+	u32 n;
+
+	mutex_lock(&r->lock);
+	n = rdmarpc_ring_take_sqes(r);
+	n += rdmarpc_ring_post_cqes(r);
+	rdmarpc_ring_publish(r);
+	mutex_unlock(&r->lock);
+	return n;
 }
 
 /* Work the thread could do now. */
@@ -205,9 +231,7 @@ static int rdmarpc_ring_thread(void *arg)
 			kthread_use_mm(r->mm);
 			attached = true;
 		}
-		n = rdmarpc_ring_take_sqes(r);
-		n += rdmarpc_ring_post_cqes(r);
-		rdmarpc_ring_publish(r);
+		n = rdmarpc_ring_work(r);
 		if (n) {
 			cond_resched();
 			continue;
@@ -281,6 +305,7 @@ int rdmarpc_ep_ring_setup(struct rdmarpc_ep *ep, struct rdmarpc_ring_setup *s)
 	r->hdr->cq_entries = cq;
 	r->hdr->sq_off = sq_off;
 	r->hdr->cq_off = cq_off;
+	mutex_init(&r->lock);
 	init_waitqueue_head(&r->wq);
 	init_waitqueue_head(&r->cq_wq);
 	r->mm = current->mm;
@@ -342,29 +367,80 @@ static bool rdmarpc_ring_cq_ready(struct rdmarpc_ring *r, u32 min)
 	       READ_ONCE(r->hdr->cq_head) >= min;
 }
 
+/* RING_ENTER's wait: @min completions there, or more to move there. */
+struct rdmarpc_ring_wait {
+	struct rdmarpc_ring *r;
+	u32 min;
+};
+
+static bool rdmarpc_ring_enter_ready(void *arg)
+{
+	struct rdmarpc_ring_wait *w = arg;
+
+	return rdmarpc_ring_cq_ready(w->r, w->min) ||
+	       (rdmarpc_ring_cq_room(w->r) &&
+		!list_empty_careful(&w->r->ep->completions));
+}
+
+/*
+ * Sleep until rdmarpc_ring_enter_ready(), a signal or @left jiffies out;
+ * what is left, or -ERESTARTSYS.  Both ways a completion can come matter:
+ * onto the endpoint's list (ep->call_wq) and, moved there by the thread,
+ * into the ring (cq_wq).
+ */
+static long rdmarpc_ring_enter_sleep(struct rdmarpc_ring_wait *w, long left)
+{
+	DEFINE_WAIT(call_wait);
+	DEFINE_WAIT(cq_wait);
+
+	for (;;) {
+		prepare_to_wait(&w->r->ep->call_wq, &call_wait,
+				TASK_INTERRUPTIBLE);
+		prepare_to_wait(&w->r->cq_wq, &cq_wait, TASK_INTERRUPTIBLE);
+		if (rdmarpc_ring_enter_ready(w) || !left)
+			break;
+		if (signal_pending(current)) {
+			left = -ERESTARTSYS;
+			break;
+		}
+		left = schedule_timeout(left);
+	}
+	finish_wait(&w->r->cq_wq, &cq_wait);
+	finish_wait(&w->r->ep->call_wq, &call_wait);
+	return left;
+}
+
 int rdmarpc_ep_ring_enter(struct rdmarpc_ep *ep,
 			  const struct rdmarpc_ring_enter *e)
 {
 	struct rdmarpc_ring *r = rdmarpc_ring_mine(ep);
-	u32 min = e->min_complete;
+	struct rdmarpc_ring_wait w = { .r = r, .min = e->min_complete };
 	long left;
 
 	if (IS_ERR(r))
 		return PTR_ERR(r);
-	if (e->flags || min > r->cq_mask + 1)
+	if (e->flags || w.min > r->cq_mask + 1)
 		return -EINVAL;
-	wake_up(&r->wq);
-	if (!min || rdmarpc_ring_cq_ready(r, min))
+	/* The caller is in the maker's mm (rdmarpc_ring_mine()). */
+	rdmarpc_ring_work(r);
+	if (!w.min || rdmarpc_ring_cq_ready(r, w.min))
 		return 0;
 	if (!e->timeout_ms)
 		return -ETIMEDOUT;
 	left = rdmarpc_ms_to_jiffies(e->timeout_ms);
-	left = wait_event_interruptible_timeout(r->cq_wq,
-						rdmarpc_ring_cq_ready(r, min),
-						left);
-	if (left < 0)
-		return rdmarpc_wait_eintr(e->timeout_ms);
-	return left ? 0 : -ETIMEDOUT;
+	for (;;) {
+		if (!rdmarpc_ep_busy_poll(ep, rdmarpc_ring_enter_ready, &w,
+					  &left)) {
+			left = rdmarpc_ring_enter_sleep(&w, left);
+			if (left < 0)
+				return rdmarpc_wait_eintr(e->timeout_ms);
+		}
+		rdmarpc_ring_work(r);
+		if (rdmarpc_ring_cq_ready(r, w.min))
+			return 0;
+		if (!left)
+			return -ETIMEDOUT;
+	}
 }
 
 /* poll(): the completion ring has something to read. */

@@ -101,7 +101,10 @@ void rl_ring_free(struct rl_ring *r)
 	free(r);
 }
 
-/* Wake the module's thread, then wait for @min completions (0: none). */
+/*
+ * Have the module take what was placed and move what completed, in this
+ * thread; then wait for @min completions (0: none).
+ */
 static int rl_ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
 {
 	struct rdmarpc_ring_enter e = {
@@ -113,7 +116,7 @@ static int rl_ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
 	return ioctl(fd, RDMARPC_IOC_RING_ENTER, &e) < 0 ? -errno : 0;
 }
 
-/* Wake the thread if it sleeps; after a store the module must see. */
+/* Enter if the thread sleeps; after a store the module must see. */
 static int rl_ring_kick(int fd, struct rl_ring *r)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -215,8 +218,16 @@ int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
 		got += rl_ring_take(fd, r, c + got, n - got);
 		if (got >= min || got == n)
 			break;
-		/* A reap that must not wait does not spin either. */
-		if (busy_us && timeout_ms && rl_ring_spin(r, busy_us))
+		/*
+		 * A reap that must not wait does not spin either.  Nor does
+		 * one while the module's thread sleeps: completions then come
+		 * into the ring only when it wakes, and RING_ENTER's own busy
+		 * poll takes them at once.
+		 */
+		if (busy_us && timeout_ms &&
+		    !(__atomic_load_n(&r->hdr->flags, __ATOMIC_RELAXED) &
+		      RDMARPC_RING_NEED_WAKEUP) &&
+		    rl_ring_spin(r, busy_us))
 			continue;
 		if (timeout_ms < 0) {
 			wait_ms = ~0U;

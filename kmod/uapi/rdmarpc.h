@@ -832,7 +832,11 @@ struct rdmarpc_reply {
  * calls in flight, which wake it as they complete) it sleeps and sets
  * RDMARPC_RING_NEED_WAKEUP.  A process that sees that flag after it stored
  * @sq_tail (a full barrier between the store and the load), or after it
- * freed room in a full completion ring, calls RDMARPC_IOC_RING_ENTER.
+ * freed room in a full completion ring, calls RDMARPC_IOC_RING_ENTER,
+ * which does that work itself (the thread wakes for completions only).
+ * While the flag is set, completions reach the ring when the thread has
+ * woken and run: a process that wants one soon waits in RING_ENTER rather
+ * than spinning on @cq_tail.
  * The thread takes no completion while the completion ring is full, and no
  * submission either (a refusal needs room to complete).
  *
@@ -875,9 +879,14 @@ struct rdmarpc_ring_hdr {
 #define RDMARPC_RING_NEED_WAKEUP	0x1
 
 /*
- * RDMARPC_IOC_RING_ENTER: wakes the ring's thread; then, with
+ * RDMARPC_IOC_RING_ENTER: does the thread's work in the process that
+ * enters: takes the entries placed in the submission ring and moves the
+ * endpoint's completions into the completion ring.  Then, with
  * @min_complete, waits up to @timeout_ms (0: do not wait, ~0U: forever)
- * until the completion ring holds at least that many completions.
+ * until the completion ring holds at least that many completions, busy
+ * polling first for the endpoint's busy-poll time, and moving each
+ * completion in itself as it comes: a process waiting there needs no CPU
+ * time of the thread.
  */
 struct rdmarpc_ring_enter {
 	__u32 size;
