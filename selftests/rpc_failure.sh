@@ -120,8 +120,12 @@ sum=$(grep '^calls ' "$out")
 at=$(sed -n 's/.*, at \([0-9.]*\))$/\1/p' <<< "$sum")
 took=$(awk -v a="$killed" -v b="${at:-0}" 'BEGIN { printf "%.2f", b - a }')
 ktap_note "$(tail -n 12 "$out")"
+# Within seconds: not at the calls' 120 s timeout.  The debug kernel, 20
+# to 100 times slower, took 17 s on two hosts: 60 s there.
+limit=5
+[ "${RDMARPC_DEBUG_LANE:-0}" = 1 ] && limit=60
 grep -q '^calls 8: ok 0 ECONNABORTED 8 ' <<< "$sum" &&
-	[ "$(awk -v t="$took" 'BEGIN { print (t >= 0 && t < 5) }')" = 1 ]
+	[ "$(awk -v t="$took" -v l="$limit" 'BEGIN { print (t >= 0 && t < l) }')" = 1 ]
 ktap_check "server killed: all 8 calls failed with ECONNABORTED ${took}s after the kill" $?
 
 # -- 2. Clients killed mid-call ----------------------------------------
