@@ -55,8 +55,7 @@ struct rdmarpc_ring {
 	u32 sq_head;
 	u32 cq_tail;
 	u32 cq_published;		/* the cq_tail last stored there */
-	wait_queue_head_t wq;		/* the thread sleeps here */
-	wait_queue_head_t cq_wq;	/* RING_ENTER waits for completions */
+	wait_queue_head_t cq_wq;	/* RING_ENTER, poll(): completions in */
 };
 
 /* The ring of @ep once RING_SETUP published it, or NULL. */
@@ -183,17 +182,16 @@ static bool rdmarpc_ring_has_work(struct rdmarpc_ring *r)
 }
 
 /*
- * Sleep until there is work or the thread must stop, with NEED_WAKEUP set
- * meanwhile.  The flag is set before the last look at the rings, and the
- * process stores sq_tail before it reads the flag: one of the two sees the
- * other.
+ * Sleep until a call completes or the thread must stop (kthread_stop()
+ * wakes it), with NEED_WAKEUP set meanwhile: what the process places then
+ * its RING_ENTER takes.  The flag is set before the last look at the
+ * rings, and the process stores sq_tail before it reads the flag: one of
+ * the two sees the other.
  */
 static void rdmarpc_ring_sleep(struct rdmarpc_ring *r)
 {
-	DEFINE_WAIT(wait);
 	DEFINE_WAIT(done_wait);
 
-	prepare_to_wait(&r->wq, &wait, TASK_INTERRUPTIBLE);
 	prepare_to_wait(&r->ep->call_wq, &done_wait, TASK_INTERRUPTIBLE);
 	WRITE_ONCE(r->hdr->flags, RDMARPC_RING_NEED_WAKEUP);
 	/* The flag before the look; the process: sq_tail before the flag. */
@@ -201,7 +199,6 @@ static void rdmarpc_ring_sleep(struct rdmarpc_ring *r)
 	if (!rdmarpc_ring_has_work(r) && !kthread_should_stop())
 		schedule();
 	finish_wait(&r->ep->call_wq, &done_wait);
-	finish_wait(&r->wq, &wait);
 	WRITE_ONCE(r->hdr->flags, 0);
 }
 
@@ -306,7 +303,6 @@ int rdmarpc_ep_ring_setup(struct rdmarpc_ep *ep, struct rdmarpc_ring_setup *s)
 	r->hdr->sq_off = sq_off;
 	r->hdr->cq_off = cq_off;
 	mutex_init(&r->lock);
-	init_waitqueue_head(&r->wq);
 	init_waitqueue_head(&r->cq_wq);
 	r->mm = current->mm;
 	mmgrab(r->mm);

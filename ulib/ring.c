@@ -116,14 +116,18 @@ static int rl_ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
 	return ioctl(fd, RDMARPC_IOC_RING_ENTER, &e) < 0 ? -errno : 0;
 }
 
+/* The module's ring thread sleeps (RDMARPC_RING_NEED_WAKEUP). */
+static bool rl_ring_asleep(const struct rl_ring *r)
+{
+	return __atomic_load_n(&r->hdr->flags, __ATOMIC_RELAXED) &
+	       RDMARPC_RING_NEED_WAKEUP;
+}
+
 /* Enter if the thread sleeps; after a store the module must see. */
 static int rl_ring_kick(int fd, struct rl_ring *r)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&r->hdr->flags, __ATOMIC_RELAXED) &
-	    RDMARPC_RING_NEED_WAKEUP)
-		return rl_ring_enter(fd, 0, 0);
-	return 0;
+	return rl_ring_asleep(r) ? rl_ring_enter(fd, 0, 0) : 0;
 }
 
 int rl_ring_submit(int fd, struct rl_ring *r, const struct rdmarpc_call *calls,
@@ -224,9 +228,7 @@ int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
 		 * into the ring only when it wakes, and RING_ENTER's own busy
 		 * poll takes them at once.
 		 */
-		if (busy_us && timeout_ms &&
-		    !(__atomic_load_n(&r->hdr->flags, __ATOMIC_RELAXED) &
-		      RDMARPC_RING_NEED_WAKEUP) &&
+		if (busy_us && timeout_ms && !rl_ring_asleep(r) &&
 		    rl_ring_spin(r, busy_us))
 			continue;
 		if (timeout_ms < 0) {
