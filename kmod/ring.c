@@ -3,27 +3,30 @@
  * rdmarpc: an endpoint's shared rings (RDMARPC_IOC_RING_SETUP in the uapi
  * header has the contract).  A submission ring of struct rdmarpc_call and a
  * completion ring of struct rdmarpc_completion live in vmalloc'ed memory
- * that the process maps; a kernel thread of the endpoint moves calls from
- * the one through the endpoint's SUBMIT path (call.c) and completions from
- * the endpoint's completion list into the other.  The thread works in the
- * address space of the process that made the rings (kthread_use_mm()),
- * since requests and responses are in that process's buffers.
+ * that the process maps.  RING_ENTER, in the process, moves calls from the
+ * one through the endpoint's SUBMIT path (call.c) and completions from the
+ * endpoint's completion list into the other, and waits for completions
+ * (busy polling first).  Unless the process asked for a thread
+ * (RDMARPC_RING_SETUP_THREAD), that is all: RDMARPC_RING_NEED_WAKEUP
+ * stays set, and every batch of submissions enters.
  *
- * The thread works while it finds work; with no call of the endpoint in
+ * With RDMARPC_RING_SETUP_THREAD a kernel thread of the endpoint does the
+ * same work in the address space of the process that made the rings
+ * (kthread_use_mm()), since requests and responses are in that process's
+ * buffers.  It works while it finds work; with no call of the endpoint in
  * flight it then spins for the endpoint's busy-poll time, waiting for the
  * process's next call; then (or at once, with calls in flight) it sleeps
  * with RDMARPC_RING_NEED_WAKEUP set.  A completed call (ep->call_wq) and
- * the endpoint's close wake it.  RING_ENTER does the same work in the
- * process that enters, which is in the same address space: it takes what
- * was placed, moves what completed, and waits for completions itself
- * (busy polling first), so that a process needs no CPU time of the thread
- * to get its completions.  The ring's lock keeps the two apart.
+ * the endpoint's close wake it.  It pays where it has a CPU of its own;
+ * where the process, the softirqs and the thread share too few, the
+ * thread's spin and wake-ups cost more than the system calls it saves.
+ * The ring's lock keeps the thread and RING_ENTER apart.
  *
  * Lifetimes.  ep->ring is set once (RING_SETUP) and torn down by the
- * endpoint's close, which stops the thread first.  A mapping pins the file
- * and so the endpoint: no mapping is left when the memory is freed.  The
- * ring holds the maker's mm_struct (mmgrab()); the thread holds its address
- * space (mmget) only while it is awake.
+ * endpoint's close, which stops the thread (if any) first.  A mapping pins
+ * the file and so the endpoint: no mapping is left when the memory is
+ * freed.  The ring holds the maker's mm_struct (mmgrab()); the thread
+ * holds its address space (mmget) only while it is awake.
  */
 #include <linux/kthread.h>
 #include <linux/log2.h>
@@ -38,7 +41,7 @@
 struct rdmarpc_ring {
 	struct rdmarpc_ep *ep;		/* outlives the ring */
 	struct mm_struct *mm;		/* the maker's, mmgrab()ed */
-	struct task_struct *thread;
+	struct task_struct *thread;	/* RDMARPC_RING_SETUP_THREAD, or NULL */
 	void *mem;			/* vmalloc_user(), @map_len bytes */
 	size_t map_len;
 	struct rdmarpc_ring_hdr *hdr;	/* at the start of @mem */
@@ -270,7 +273,8 @@ int rdmarpc_ep_ring_setup(struct rdmarpc_ep *ep, struct rdmarpc_ring_setup *s)
 	struct rdmarpc_ring *r;
 	int ret;
 
-	if (s->flags || !is_power_of_2(sq) || sq > RDMARPC_RING_MAX_SQ ||
+	if ((s->flags & ~RDMARPC_RING_SETUP_ALL) ||
+	    !is_power_of_2(sq) || sq > RDMARPC_RING_MAX_SQ ||
 	    !is_power_of_2(cq) || cq < sq || cq > RDMARPC_RING_MAX_CQ)
 		return -EINVAL;
 	if (!current->mm)
@@ -307,21 +311,31 @@ int rdmarpc_ep_ring_setup(struct rdmarpc_ep *ep, struct rdmarpc_ring_setup *s)
 	r->mm = current->mm;
 	mmgrab(r->mm);
 
-	r->thread = kthread_create(rdmarpc_ring_thread, r, "rdmarpc-ring/%d",
-				   task_tgid_nr(current));
-	if (IS_ERR(r->thread)) {
-		ret = PTR_ERR(r->thread);
-		goto out_mm;
+	if (s->flags & RDMARPC_RING_SETUP_THREAD) {
+		r->thread = kthread_create(rdmarpc_ring_thread, r,
+					   "rdmarpc-ring/%d",
+					   task_tgid_nr(current));
+		if (IS_ERR(r->thread)) {
+			ret = PTR_ERR(r->thread);
+			goto out_mm;
+		}
+	} else {
+		/* Nothing serves the rings but RING_ENTER. */
+		r->hdr->flags = RDMARPC_RING_NEED_WAKEUP;
 	}
 	/* One ring per endpoint: a racing setup loses. */
 	if (cmpxchg_release(&ep->ring, NULL, r)) {
-		kthread_stop(r->thread);
 		ret = -EBUSY;
-		goto out_mm;
+		goto out_thread;
 	}
-	wake_up_process(r->thread);
+	if (r->thread)
+		wake_up_process(r->thread);
 	s->map_len = len;
 	return 0;
+
+out_thread:
+	if (r->thread)
+		kthread_stop(r->thread);
 
 out_mm:
 	mmdrop(r->mm);
@@ -451,14 +465,15 @@ bool rdmarpc_ep_ring_poll(struct rdmarpc_ep *ep, struct file *file,
 	return rdmarpc_ring_cq_ready(r, 1);
 }
 
-/* Close: the thread stops before the calls are cancelled. */
+/* Close: the thread, if any, stops before the calls are cancelled. */
 void rdmarpc_ep_ring_destroy(struct rdmarpc_ep *ep)
 {
 	struct rdmarpc_ring *r = rdmarpc_ring_get(ep);
 
 	if (!r)
 		return;
-	kthread_stop(r->thread);
+	if (r->thread)
+		kthread_stop(r->thread);
 	WRITE_ONCE(ep->ring, NULL);
 	rdmarpc_ring_free(r);
 }

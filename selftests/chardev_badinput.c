@@ -1550,19 +1550,27 @@ TEST_F(rpc, busy_poll_calls)
 
 /* ---- shared rings ---- */
 
-static int ring_setup(int fd, uint32_t sq, uint32_t cq, uint64_t *map_len)
+static int ring_setup_flags(int fd, uint32_t sq, uint32_t cq, uint32_t flags,
+			    uint64_t *map_len)
 {
 	struct rdmarpc_ring_setup s;
 	int err;
 
 	memset(&s, 0, sizeof(s));
 	s.size = sizeof(s);
+	s.flags = flags;
 	s.sq_entries = sq;
 	s.cq_entries = cq;
 	err = xioctl(fd, RDMARPC_IOC_RING_SETUP, &s);
 	if (map_len)
 		*map_len = s.map_len;
 	return err;
+}
+
+/* Rings served by RING_ENTER alone. */
+static int ring_setup(int fd, uint32_t sq, uint32_t cq, uint64_t *map_len)
+{
+	return ring_setup_flags(fd, sq, cq, 0, map_len);
 }
 
 static int ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
@@ -1585,7 +1593,7 @@ static void *ring_map(int fd, size_t len, off_t off, int *err)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* Place @c in the submission ring and wake the module's thread. */
+/* Place @c in the submission ring and have the module take it. */
 static int ring_put(int fd, struct rdmarpc_ring_hdr *h,
 		    const struct rdmarpc_call *c)
 {
@@ -1631,7 +1639,9 @@ TEST_F(dev, ring_setup_bad_input)
 	memset(&s, 0, sizeof(s));
 	s.size = sizeof(s);
 	s.sq_entries = 8;
-	s.flags = 1;
+	s.flags = RDMARPC_RING_SETUP_ALL + 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RING_SETUP, &s));
+	s.flags = 1u << 31;
 	EXPECT_EQ(-EINVAL, xioctl(self->fd, RDMARPC_IOC_RING_SETUP, &s));
 	/* Nothing to enter or map before a setup succeeds. */
 	EXPECT_EQ(-ENXIO, ring_enter(self->fd, 0, 0));
@@ -1667,6 +1677,8 @@ TEST_F(dev, ring_enter_bad_input)
 	EXPECT_LE(h->cq_off + 8 * sizeof(struct rdmarpc_completion), len);
 	EXPECT_EQ(0u, h->sq_head);
 	EXPECT_EQ(0u, h->cq_tail);
+	/* No thread: only RING_ENTER serves the rings, and says so. */
+	EXPECT_EQ(RDMARPC_RING_NEED_WAKEUP, h->flags);
 
 	memset(&e, 0, sizeof(e));
 	e.size = sizeof(e);
@@ -1754,12 +1766,13 @@ TEST_F(dev, ring_not_for_children)
 }
 
 /*
- * Calls through the rings: each response lands in its own buffer and its
- * completion, with its cookie, in the completion ring; a ring whose
- * completion side is full holds further completions back until there is
- * room.
+ * Calls through the rings served with @flags: each response lands in its
+ * own buffer and its completion, with its cookie, in the completion ring;
+ * a ring whose completion side is full holds further completions back
+ * until there is room.
  */
-TEST_F(rpc, ring_roundtrip)
+static void ring_roundtrip(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(rpc) *self, uint32_t flags)
 {
 	struct rdmarpc_completion comp;
 	struct rdmarpc_request e;
@@ -1772,7 +1785,7 @@ TEST_F(rpc, ring_roundtrip)
 	int err;
 
 	/* Completion ring of 4: six calls overflow it. */
-	ASSERT_EQ(0, ring_setup(self->cli, 4, 4, &len));
+	ASSERT_EQ(0, ring_setup_flags(self->cli, 4, 4, flags, &len));
 	h = ring_map(self->cli, len, 0, &err);
 	ASSERT_NE(NULL, h) TH_LOG("mmap: %s", strerror(-err));
 	for (int i = 0; i < 6; i++) {
@@ -1810,6 +1823,16 @@ TEST_F(rpc, ring_roundtrip)
 	}
 	EXPECT_EQ(6u, __atomic_load_n(&h->cq_tail, __ATOMIC_ACQUIRE));
 	munmap(h, len);
+}
+
+TEST_F(rpc, ring_roundtrip)
+{
+	ring_roundtrip(_metadata, self, 0);
+}
+
+TEST_F(rpc, ring_roundtrip_thread)
+{
+	ring_roundtrip(_metadata, self, RDMARPC_RING_SETUP_THREAD);
 }
 
 static uint64_t rnd_state;

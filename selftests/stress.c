@@ -998,6 +998,10 @@ static void do_ring(void)
 	rs.size = sizeof(rs);
 	rs.sq_entries = r(10) ? 1u << r(4) : r(9000);
 	rs.cq_entries = r(3) ? 0 : 1u << r(6);
+	/* Either way of serving them, now and then a flag there is not. */
+	rs.flags = r(2) ? RDMARPC_RING_SETUP_THREAD : 0;
+	if (!r(16))
+		rs.flags |= 1u << (1 + r(31));
 	if (account(OP_RING_SETUP, xioctl(fd, RDMARPC_IOC_RING_SETUP, &rs),
 		    NULL))
 		goto out_close;

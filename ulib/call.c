@@ -21,7 +21,7 @@ struct rdmarpc {
 	int fd;
 	pthread_mutex_t lock;			/* guards the fields below */
 	struct rdmarpc_retry_policy retry;	/* max_attempts 0: none set */
-	bool rings_off;				/* rdmarpc_rings_set(ep, false) */
+	int rings;				/* rdmarpc_rings_set()'s @on */
 	/*
 	 * Shared rings once set up (never undone until close), read without
 	 * the lock; with @busy_us, the spin of each reap.
@@ -44,6 +44,7 @@ int rl_ep_wrap(int fd, struct rdmarpc **out)
 	if (!ep)
 		return -ENOMEM;
 	ep->fd = fd;
+	ep->rings = RDMARPC_RINGS_ON;
 	pthread_mutex_init(&ep->lock, NULL);
 	*out = ep;
 	return 0;
@@ -391,8 +392,8 @@ RL_EXPORT int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec)
 	 * Polling: the rings, where the module has them.  A module without
 	 * them (-ENOTTY), or one short of memory, leaves the ioctls.
 	 */
-	if (usec && !ep->ring && !ep->rings_off &&
-	    !rl_ring_setup(ep->fd, &ring))
+	if (usec && !ep->ring && ep->rings != RDMARPC_RINGS_OFF &&
+	    !rl_ring_setup(ep->fd, ep->rings == RDMARPC_RINGS_THREAD, &ring))
 		__atomic_store_n(&ep->ring, ring, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ep->lock);
 	return 0;
@@ -407,13 +408,13 @@ RL_EXPORT int rdmarpc_rings_set(struct rdmarpc *ep, int on)
 {
 	int err = 0;
 
-	if (!ep)
+	if (!ep || on < RDMARPC_RINGS_OFF || on > RDMARPC_RINGS_THREAD)
 		return -EINVAL;
 	pthread_mutex_lock(&ep->lock);
-	if (!on && ep->ring)
+	if (ep->ring && on != ep->rings)
 		err = -EBUSY;
 	else
-		ep->rings_off = !on;
+		ep->rings = on;
 	pthread_mutex_unlock(&ep->lock);
 	return err;
 }

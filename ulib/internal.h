@@ -91,7 +91,7 @@ int rl_ep_wrap(int fd, struct rdmarpc **out);
 
 /* ring.c: an endpoint's shared rings (@fd is the endpoint's). */
 struct rl_ring;
-int rl_ring_setup(int fd, struct rl_ring **out);
+int rl_ring_setup(int fd, bool thread, struct rl_ring **out);
 /* The rings at @map (a mapping of @map_len bytes from RING_SETUP). */
 int rl_ring_init(void *map, size_t map_len, struct rl_ring **out);
 void rl_ring_free(struct rl_ring *r);

@@ -837,22 +837,35 @@ int rdmarpc_reply_batch(struct rdmarpc *ep,
  * Shared rings: the first time busy polling is turned on, where the module
  * offers them (and unless rdmarpc_rings_set() said no), the endpoint gets a
  * submission and a completion ring mapped from the module.  From then on
- * rdmarpc_submit() places calls in the one and rdmarpc_reap() spins on the
- * other in userspace: no system call per call while the module's ring
- * thread is awake (with no call in flight it waits @usec for the next
- * one, spinning; it sleeps while calls are in flight, until one completes,
- * and after the spin, until a submission wakes it).  Two differences
- * from the ioctls: an entry the module refuses (an unknown handle, the
- * in-flight limit, ...) is taken and completes with that error, and
- * rdmarpc_submit() returns -EAGAIN when the submission ring is full.  The
- * endpoint then serves only the process that set it up (not a child after
- * fork()).  rdmarpc_call() and the server side are unchanged.
+ * rdmarpc_submit() places calls in the one and rdmarpc_reap() takes
+ * completions from the other, entering the module to have them moved
+ * (RDMARPC_IOC_RING_ENTER): one system call per batch each way, as the
+ * ioctls, and no copy of the entries in or out.  With
+ * RDMARPC_RINGS_THREAD, a ring thread of the module serves them too, and
+ * while it is awake a polling process makes no system call per call (with
+ * no call in flight the thread waits @usec for the next one, spinning; it
+ * sleeps while calls are in flight, until one completes, and after the
+ * spin, until a submission wakes it): worth it only where that thread has
+ * a CPU of its own.  Two differences from the ioctls: an entry the module
+ * refuses (an unknown handle, the in-flight limit, ...) is taken and
+ * completes with that error, and rdmarpc_submit() returns -EAGAIN when the
+ * submission ring is full.  The endpoint then serves only the process
+ * that set it up (not a child after fork()).  rdmarpc_call() and the
+ * server side are unchanged.
  */
 int rdmarpc_busy_poll_set(struct rdmarpc *ep, unsigned int usec);
 
+/* rdmarpc_rings_set()'s @on. */
+#define RDMARPC_RINGS_OFF	0	/* the ioctls */
+#define RDMARPC_RINGS_ON	1	/* rings served as the process enters */
+#define RDMARPC_RINGS_THREAD	2	/* and by a ring thread of the module */
+
 /*
- * Whether busy polling may set up shared rings (the default: yes).  Call
- * it before rdmarpc_busy_poll_set(); -EBUSY to turn them off once made.
+ * Whether busy polling sets up shared rings, and how they are served (the
+ * default: RDMARPC_RINGS_ON).  Call it before rdmarpc_busy_poll_set();
+ * once they are made, -EBUSY for another choice.  -EINVAL for a value not
+ * above.  A module from before RDMARPC_RINGS_ON always serves them with a
+ * thread.
  */
 int rdmarpc_rings_set(struct rdmarpc *ep, int on);
 

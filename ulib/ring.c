@@ -2,9 +2,11 @@
 /*
  * Shared rings: rdmarpc_submit() and rdmarpc_reap() through a submission
  * and a completion ring mapped from the module (RDMARPC_IOC_RING_SETUP in
- * <rdmarpc.h> has the contract), so that a process that polls makes no
- * system call per call while the module's ring thread is awake.  Set up
- * when busy polling is turned on (rdmarpc_busy_poll_set()), unless
+ * <rdmarpc.h> has the contract): the module moves calls and completions
+ * when this process enters (RING_ENTER), or, with RDMARPC_RINGS_THREAD,
+ * also in a ring thread of its own, so that a process that polls makes no
+ * system call per call while that thread is awake.  Set up when busy
+ * polling is turned on (rdmarpc_busy_poll_set()), unless
  * rdmarpc_rings_set() said no; a module without rings leaves the ioctls.
  */
 #include <errno.h>
@@ -70,7 +72,7 @@ int rl_ring_init(void *map, size_t map_len, struct rl_ring **out)
 	return 0;
 }
 
-int rl_ring_setup(int fd, struct rl_ring **out)
+int rl_ring_setup(int fd, bool thread, struct rl_ring **out)
 {
 	struct rdmarpc_ring_setup s;
 	void *map;
@@ -79,9 +81,16 @@ int rl_ring_setup(int fd, struct rl_ring **out)
 	*out = NULL;
 	memset(&s, 0, sizeof(s));
 	s.size = sizeof(s);
+	s.flags = thread ? RDMARPC_RING_SETUP_THREAD : 0;
 	s.sq_entries = RL_RING_SQ;
-	if (ioctl(fd, RDMARPC_IOC_RING_SETUP, &s) < 0)
-		return -errno;
+	err = ioctl(fd, RDMARPC_IOC_RING_SETUP, &s) < 0 ? -errno : 0;
+	/* Modules before the flag always served the rings with a thread. */
+	if (err == -EINVAL && thread) {
+		s.flags = 0;
+		err = ioctl(fd, RDMARPC_IOC_RING_SETUP, &s) < 0 ? -errno : 0;
+	}
+	if (err)
+		return err;
 	map = mmap(NULL, s.map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
@@ -116,7 +125,10 @@ static int rl_ring_enter(int fd, uint32_t min, uint32_t timeout_ms)
 	return ioctl(fd, RDMARPC_IOC_RING_ENTER, &e) < 0 ? -errno : 0;
 }
 
-/* The module's ring thread sleeps (RDMARPC_RING_NEED_WAKEUP). */
+/*
+ * Only RING_ENTER serves the rings now (RDMARPC_RING_NEED_WAKEUP): the
+ * ring thread sleeps, or there is none.
+ */
 static bool rl_ring_asleep(const struct rl_ring *r)
 {
 	return __atomic_load_n(&r->hdr->flags, __ATOMIC_RELAXED) &
@@ -153,7 +165,7 @@ int rl_ring_submit(int fd, struct rl_ring *r, const struct rdmarpc_call *calls,
 	return err ? err : (int)n;
 }
 
-/* Take up to @n completions there are; wakes the thread if it was full. */
+/* Take up to @n completions there are; kicks the module if it was full. */
 static unsigned int rl_ring_take(int fd, struct rl_ring *r,
 				 struct rdmarpc_completion *c, unsigned int n)
 {
@@ -167,7 +179,10 @@ static unsigned int rl_ring_take(int fd, struct rl_ring *r,
 	if (!take)
 		return 0;
 	rl_store_release(&r->hdr->cq_head, head + take);
-	/* A full ring stopped the thread: tell it there is room. */
+	/*
+	 * A full ring held completions back: there is room now (the thread
+	 * goes on by itself if it is awake; else this enters).
+	 */
 	if (was_full)
 		rl_ring_kick(fd, r);
 	return take;
@@ -210,9 +225,10 @@ int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
 		 struct rdmarpc_completion *c, unsigned int n,
 		 unsigned int min, int timeout_ms)
 {
+	uint32_t wait_ms, want;
 	uint64_t end = 0, now;
 	unsigned int got = 0;
-	uint32_t wait_ms;
+	bool entered = false;
 	int err = 0;
 
 	if (timeout_ms > 0)
@@ -220,30 +236,47 @@ int rl_ring_reap(int fd, struct rl_ring *r, unsigned int busy_us,
 	pthread_mutex_lock(&r->cq_lock);
 	for (;;) {
 		got += rl_ring_take(fd, r, c + got, n - got);
-		if (got >= min || got == n)
+		if (got == n)
 			break;
-		/*
-		 * A reap that must not wait does not spin either.  Nor does
-		 * one while the module's thread sleeps: completions then come
-		 * into the ring only when it wakes, and RING_ENTER's own busy
-		 * poll takes them at once.
-		 */
-		if (busy_us && timeout_ms && !rl_ring_asleep(r) &&
-		    rl_ring_spin(r, busy_us))
-			continue;
-		if (timeout_ms < 0) {
-			wait_ms = ~0U;
-		} else if (timeout_ms == 0) {
-			break;
-		} else {
-			now = rl_now_ns();
-			if (now >= end)
+		if (got >= min) {
+			/*
+			 * Enough, unless nothing came and only RING_ENTER
+			 * moves completions in now: have it look once, as
+			 * REAP would.
+			 */
+			if (got || entered || !rl_ring_asleep(r))
 				break;
-			wait_ms = (uint32_t)((end - now + 999999) / 1000000);
+			want = 0;
+			wait_ms = 0;
+		} else {
+			/*
+			 * A reap that must not wait does not spin either.
+			 * Nor does one while only RING_ENTER moves
+			 * completions in: its own busy poll takes them at
+			 * once.
+			 */
+			if (busy_us && timeout_ms && !rl_ring_asleep(r) &&
+			    rl_ring_spin(r, busy_us))
+				continue;
+			if (timeout_ms < 0) {
+				wait_ms = ~0U;
+			} else if (timeout_ms == 0) {
+				if (entered || !rl_ring_asleep(r))
+					break;
+				wait_ms = 0;
+			} else {
+				now = rl_now_ns();
+				if (now >= end)
+					break;
+				wait_ms = (uint32_t)((end - now + 999999) /
+						     1000000);
+			}
+			/* At most a full ring: the rest comes later. */
+			want = min - got < r->cq_mask + 1 ?
+			       min - got : r->cq_mask + 1;
 		}
-		/* At most a full ring: the rest comes in later turns. */
-		err = rl_ring_enter(fd, min - got < r->cq_mask + 1 ?
-					min - got : r->cq_mask + 1, wait_ms);
+		entered = true;
+		err = rl_ring_enter(fd, want, wait_ms);
 		if (err == -ETIMEDOUT) {
 			err = 0;
 			got += rl_ring_take(fd, r, c + got, n - got);

@@ -812,33 +812,41 @@ struct rdmarpc_reply {
  * ring of struct rdmarpc_completion in memory the process maps, so that a
  * process that polls makes no system call per call.
  *
- * RDMARPC_IOC_RING_SETUP (once per endpoint) makes them and a kernel
- * thread that serves them; mmap(NULL, @map_len, PROT_READ | PROT_WRITE,
- * MAP_SHARED, fd, 0) maps them, beginning with a struct rdmarpc_ring_hdr.
- * The thread takes each entry placed in the submission ring as a SUBMIT
- * entry is taken (the request is read from, and the response later
- * written to, the memory of the process that made the rings), and writes
- * the completion of every call the endpoint SUBMITs or places in the ring,
- * as REAP would return it, into the completion ring.  An entry the module
- * refuses completes at once, with the error SUBMIT would return for it.
+ * RDMARPC_IOC_RING_SETUP (once per endpoint) makes them; mmap(NULL,
+ * @map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) maps them,
+ * beginning with a struct rdmarpc_ring_hdr.  The module takes each entry
+ * placed in the submission ring as a SUBMIT entry is taken (the request is
+ * read from, and the response later written to, the memory of the process
+ * that made the rings), and writes the completion of every call the
+ * endpoint SUBMITs or places in the ring, as REAP would return it, into
+ * the completion ring.  An entry the module refuses completes at once,
+ * with the error SUBMIT would return for it.  It takes no completion while
+ * the completion ring is full, and no submission either (a refusal needs
+ * room to complete).
  *
  * Indices run freely (they wrap at 2^32); entry i is at (i & (entries -
  * 1)).  The process writes an entry, then @sq_tail (a release store), and
  * reads completions from @cq_head up to @cq_tail (an acquire load), then
  * moves @cq_head past them.  The module writes @sq_head, @cq_tail and
- * @flags.  The thread works while it finds work; then, if none of the
- * endpoint's calls is in flight, it spins for the endpoint's busy-poll
- * time (RDMARPC_IOC_BUSY_POLL) waiting for the next; then (at once with
- * calls in flight, which wake it as they complete) it sleeps and sets
- * RDMARPC_RING_NEED_WAKEUP.  A process that sees that flag after it stored
- * @sq_tail (a full barrier between the store and the load), or after it
- * freed room in a full completion ring, calls RDMARPC_IOC_RING_ENTER,
- * which does that work itself (the thread wakes for completions only).
- * While the flag is set, completions reach the ring when the thread has
- * woken and run: a process that wants one soon waits in RING_ENTER rather
- * than spinning on @cq_tail.
- * The thread takes no completion while the completion ring is full, and no
- * submission either (a refusal needs room to complete).
+ * @flags.  A process that sees RDMARPC_RING_NEED_WAKEUP in @flags after it
+ * stored @sq_tail (a full barrier between the store and the load), or
+ * after it freed room in a full completion ring, calls
+ * RDMARPC_IOC_RING_ENTER, which does the work; while the flag is set,
+ * completions reach the ring only through RING_ENTER (or the thread, once
+ * woken): a process that wants one waits in RING_ENTER rather than
+ * spinning on @cq_tail.
+ *
+ * By default the module does that work only in RING_ENTER, and the flag
+ * is always set: one system call per batch of submissions and per wait,
+ * as with SUBMIT and REAP, without copying the entries in and out.  With
+ * RDMARPC_RING_SETUP_THREAD a kernel thread of the endpoint does it too,
+ * as io_uring's SQPOLL does: it works while it finds work; then, if none
+ * of the endpoint's calls is in flight, it spins for the endpoint's
+ * busy-poll time (RDMARPC_IOC_BUSY_POLL) waiting for the next; then (at
+ * once with calls in flight, which wake it as they complete) it sleeps
+ * and sets the flag.  While it is awake a process that polls makes no
+ * system call per call; it needs a CPU of its own, or it delays the
+ * process and the network work it shares one with.
  *
  * Only the process that made the rings may map them or enter (-EPERM);
  * the mapping is not inherited across fork().  Errors:
@@ -857,7 +865,7 @@ struct rdmarpc_reply {
 
 struct rdmarpc_ring_setup {
 	__u32 size;
-	__u32 flags;			/* none yet: 0 */
+	__u32 flags;			/* RDMARPC_RING_SETUP_* */
 	__u32 sq_entries;
 	__u32 cq_entries;		/* 0: 2 * sq_entries */
 	__u64 map_len;			/* out: bytes to map */
@@ -876,17 +884,20 @@ struct rdmarpc_ring_hdr {
 	__u64 cq_off;
 };
 
+/* RING_SETUP: a kernel thread serves the rings too (see above). */
+#define RDMARPC_RING_SETUP_THREAD	0x1
+#define RDMARPC_RING_SETUP_ALL		RDMARPC_RING_SETUP_THREAD
+
 #define RDMARPC_RING_NEED_WAKEUP	0x1
 
 /*
- * RDMARPC_IOC_RING_ENTER: does the thread's work in the process that
- * enters: takes the entries placed in the submission ring and moves the
- * endpoint's completions into the completion ring.  Then, with
- * @min_complete, waits up to @timeout_ms (0: do not wait, ~0U: forever)
- * until the completion ring holds at least that many completions, busy
- * polling first for the endpoint's busy-poll time, and moving each
- * completion in itself as it comes: a process waiting there needs no CPU
- * time of the thread.
+ * RDMARPC_IOC_RING_ENTER: takes the entries placed in the submission ring
+ * and moves the endpoint's completions into the completion ring, in the
+ * process that enters.  Then, with @min_complete, waits up to @timeout_ms
+ * (0: do not wait, ~0U: forever) until the completion ring holds at least
+ * that many completions, busy polling first for the endpoint's busy-poll
+ * time, and moving each completion in itself as it comes: a process
+ * waiting there needs no CPU time of a ring thread.
  */
 struct rdmarpc_ring_enter {
 	__u32 size;

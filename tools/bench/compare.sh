@@ -34,8 +34,9 @@
 # its round trip (concurrency 1) and its rate at concurrency 16 and 64.
 # With --busy-poll the client's calls go through shared rings (the
 # library's choice where the module has them); the busy-polled round trip
-# is measured through them and, beside it, through ioctls (--no-rings),
-# and the rings' rate at concurrency 64.
+# is measured through them, through them with a ring thread of the module
+# (--ring-thread) and through ioctls (--no-rings), and the rings' rate at
+# concurrency 64.
 # rdmarpc's 32-byte call rate is swept over concurrency (1 to 256 in
 # powers of two; --quick: 1, 4, 16, 64, 256), with each point's p50/p99.
 #
@@ -494,7 +495,8 @@ measure_rdmarpc() {
 	srv_stop
 	# Busy polling on both ends: latency.
 	# The client's calls go through shared rings (the library sets them
-	# up with busy polling); --no-rings keeps them on ioctls, beside.
+	# up with busy polling); --ring-thread has a ring thread serve them
+	# too, --no-rings keeps them on ioctls, beside.
 	if bench_server --busy-poll "$BUSY_US"; then
 		if measure_rpc rpc_lat_busy --size 32 --concurrency 1 \
 			--duration "$RPC_S" --busy-poll "$BUSY_US" --cdf; then
@@ -502,6 +504,9 @@ measure_rdmarpc() {
 		else
 			bad=1
 		fi
+		measure_rpc rpc_lat_busy_thread --size 32 --concurrency 1 \
+			--duration "$RPC_S" --busy-poll "$BUSY_US" --ring-thread ||
+			bad=1
 		measure_rpc rpc_lat_busy_ioctl --size 32 --concurrency 1 \
 			--duration "$RPC_S" --busy-poll "$BUSY_US" --no-rings || bad=1
 		measure_rpc rpc_c64_rings --size 32 --concurrency 64 \
@@ -541,7 +546,8 @@ KEYS=(lat_poll.typical_us lat_poll.avg_us lat_poll.p99_us
 	bwmtu_poll.mb_per_sec bwmtu_event.mb_per_sec
 	rds.p50_us rds.p99_us rds.mean_us tcp.p50_us tcp.p99_us tcp.avg_us
 	rpc_lat.p50_us rpc_lat.p99_us rpc_lat_busy.p50_us rpc_lat_busy.p99_us
-	rpc_lat_busy_ioctl.p50_us rpc_c64_rings.calls_per_sec rpc_lat_busy.rings
+	rpc_lat_busy_ioctl.p50_us rpc_lat_busy_thread.p50_us
+	rpc_c64_rings.calls_per_sec rpc_lat_busy.rings
 	rpc_lat_uring.p50_us rpc_lat_uring.p99_us rpc_c16_uring.calls_per_sec
 	rpc_c64_uring.calls_per_sec
 	rpc_1m.mb_per_sec rpc_1m_echo.total_mb_per_sec nop.ns_per_call)
@@ -661,6 +667,7 @@ if [ "${R[rdmarpc]}" = yes ]; then
 	rpc_p99=${R[rpc_lat.p99_us]:-}
 	rpc_rtt_busy=${R[rpc_lat_busy.p50_us]:-}
 	rpc_rtt_busy_ioctl=${R[rpc_lat_busy_ioctl.p50_us]:-}
+	rpc_rtt_busy_thread=${R[rpc_lat_busy_thread.p50_us]:-}
 	rpc_rate_rings=${R[rpc_c64_rings.calls_per_sec]:-}
 	rpc_rate=$(best max "${R[rpc_c16.calls_per_sec]:-}" "${R[rpc_c64.calls_per_sec]:-}")
 	rpc_rtt_uring=${R[rpc_lat_uring.p50_us]:-}
@@ -670,6 +677,7 @@ if [ "${R[rdmarpc]}" = yes ]; then
 else
 	rpc_rtt='' rpc_p99='' rpc_rate='' rpc_mb='' rpc_nop='' rpc_rtt_busy=''
 	rpc_rtt_uring='' rpc_rate_uring='' rpc_rtt_busy_ioctl='' rpc_rate_rings=''
+	rpc_rtt_busy_thread=''
 fi
 
 # cell VALUE UNIT: a measured value, or why there is none.
@@ -709,6 +717,8 @@ ratio_row "32 B round trip p50, io_uring tier, vs raw UD with CQ events" \
 	"${R[raw_rtt_event_us]:-}" us "$rpc_rtt_uring" "<=" 1.0 "<= 1.0x"
 ratio_row "32 B round trip p50, --busy-poll $BUSY_US us both ends, client through shared rings, vs raw UD polling (2 x ib_send_lat typical)" \
 	"${R[raw_rtt_poll_us]:-}" us "$rpc_rtt_busy" "<=" 1.3 "<= 1.3x"
+ratio_row "32 B round trip p50, --busy-poll $BUSY_US us both ends, client through shared rings with a ring thread (--ring-thread), vs raw UD polling" \
+	"${R[raw_rtt_poll_us]:-}" us "$rpc_rtt_busy_thread" "" "" "none"
 ratio_row "32 B round trip p50, --busy-poll $BUSY_US us both ends, client through ioctls (--no-rings), vs raw UD polling" \
 	"${R[raw_rtt_poll_us]:-}" us "$rpc_rtt_busy_ioctl" "" "" "none"
 ratio_row "32 B round trip p50, sleeping waits, vs RDS ping-pong p50 (${R[rds.transport]:-?})" \
@@ -758,7 +768,7 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	echo "- TCP sockperf ping-pong 32 B --full-rtt: p50 ${R[tcp.p50_us]:-failed} us, p99 ${R[tcp.p99_us]:-?} us, avg ${R[tcp.avg_us]:-?} us (round trip)"
 	if [ "${R[rdmarpc]}" = yes ]; then
 		echo "- rdmarpc-bench 32 B concurrency 1, sleeping waits: p50 ${R[rpc_lat.p50_us]:-failed} us, p99 ${R[rpc_lat.p99_us]:-?} us (round trip)"
-		echo "- rdmarpc-bench 32 B concurrency 1, --busy-poll $BUSY_US on client and server: through shared rings (rings ${R[rpc_lat_busy.rings]:-?}) p50 ${R[rpc_lat_busy.p50_us]:-failed} us, p99 ${R[rpc_lat_busy.p99_us]:-?} us; through ioctls (--no-rings) p50 ${R[rpc_lat_busy_ioctl.p50_us]:-failed} us (round trip); shared rings at concurrency 64: ${R[rpc_c64_rings.calls_per_sec]:-failed} calls/s"
+		echo "- rdmarpc-bench 32 B concurrency 1, --busy-poll $BUSY_US on client and server: through shared rings (rings ${R[rpc_lat_busy.rings]:-?}) p50 ${R[rpc_lat_busy.p50_us]:-failed} us, p99 ${R[rpc_lat_busy.p99_us]:-?} us; with a ring thread (--ring-thread) p50 ${R[rpc_lat_busy_thread.p50_us]:-failed} us; through ioctls (--no-rings) p50 ${R[rpc_lat_busy_ioctl.p50_us]:-failed} us (round trip); shared rings at concurrency 64: ${R[rpc_c64_rings.calls_per_sec]:-failed} calls/s"
 		echo "- the bench server takes and answers up to 64 requests per system call (RECV_BATCH / REPLY_BATCH) in every rdmarpc measurement"
 		echo "- rdmarpc-bench 32 B: concurrency 16 ${R[rpc_c16.calls_per_sec]:-failed} calls/s, concurrency 64 ${R[rpc_c64.calls_per_sec]:-failed} calls/s"
 		echo "- rdmarpc-bench --uring (io_uring tier) 32 B: concurrency 1 p50 ${R[rpc_lat_uring.p50_us]:-failed} us, p99 ${R[rpc_lat_uring.p99_us]:-?} us; concurrency 16 ${R[rpc_c16_uring.calls_per_sec]:-failed} calls/s, concurrency 64 ${R[rpc_c64_uring.calls_per_sec]:-failed} calls/s"
@@ -846,6 +856,7 @@ if [ "${R[rdmarpc]}" = yes ]; then
 	jkeys rpc_lat c1_p50_us=p50_us c1_p99_us=p99_us
 	jkeys rpc_lat_busy c1_busy_p50_us=p50_us c1_busy_p99_us=p99_us
 	jkeys rpc_lat_busy_ioctl c1_busy_ioctl_p50_us=p50_us c1_busy_ioctl_p99_us=p99_us
+	jkeys rpc_lat_busy_thread c1_busy_thread_p50_us=p50_us c1_busy_thread_p99_us=p99_us
 	jkeys rpc_c64_rings rings_c64_calls_per_sec=calls_per_sec
 	jnum busy_poll_us "$BUSY_US"
 	jkeys rpc_c16 c16_calls_per_sec=calls_per_sec

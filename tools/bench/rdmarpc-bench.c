@@ -7,7 +7,7 @@
  *   rdmarpc-bench client --peer ADDR [--service NAME] [--size N]
  *                 [--concurrency N] [--duration S] [--warmup S]
  *                 [--timeout MS] [--busy-poll US] [--sink] [--verify]
- *                 [--uring] [--no-rings] [--cdf] [--json]
+ *                 [--uring] [--no-rings | --ring-thread] [--cdf] [--json]
  *   rdmarpc-bench nop [--count N] [--json]
  *
  * The server answers every request with its own bytes (method NAME), or
@@ -35,11 +35,13 @@
  * RDMARPC_URING_CALL) and takes its end from the CQE, instead of SUBMIT and
  * REAP.  With --busy-poll the client's calls go through shared rings where
  * the module offers them (see rdmarpc_busy_poll_set()); --no-rings keeps
- * them on the SUBMIT and REAP ioctls.
+ * them on the SUBMIT and REAP ioctls, --ring-thread has a ring thread of
+ * the module serve the rings too (RDMARPC_RINGS_THREAD).
  *
  * JSON keys: client: size, concurrency, duration_s, calls, errors,
  * calls_per_sec, mb_per_sec, total_mb_per_sec, sink, p50_us, p99_us,
- * p999_us, busy_poll_us, mismatched, uring, rings, and with --cdf, last, cdf: an
+ * p999_us, busy_poll_us, mismatched, uring, rings, ring_thread, and with
+ * --cdf, last, cdf: an
  * array of [us,fraction] pairs; nop: count, duration_s, ns_per_call,
  * calls_per_sec.
  * Exit status: 0 ok (client: at least one call and no errors), 1 failure,
@@ -67,7 +69,7 @@ struct opts {
 	unsigned long long size, concurrency, count, timeout_ms, batch;
 	unsigned long long busy_poll_us;
 	double duration, warmup;
-	int json, quiet, verify, sink, cdf, uring, no_rings;
+	int json, quiet, verify, sink, cdf, uring, no_rings, ring_thread;
 };
 
 /* The one-way method of @service: its requests are answered empty. */
@@ -96,8 +98,9 @@ static void usage(FILE *f)
 		" [--concurrency N]\n"
 		"                     [--duration S] [--warmup S] "
 		"[--timeout MS] [--busy-poll US]\n"
-		"                     [--sink] [--verify] [--uring] [--no-rings]"
-		" [--cdf] [--json]\n"
+		"                     [--sink] [--verify] [--uring] "
+		"[--no-rings | --ring-thread]\n"
+		"                     [--cdf] [--json]\n"
 		"       " PROG " nop [--count N] [--json]\n"
 		"Sizes take k and m suffixes (KiB, MiB).  Defaults: service "
 		"bench, size 64,\nconcurrency 1, duration 10, warmup 1, "
@@ -140,9 +143,11 @@ static int open_ep(struct rdmarpc **ep, const struct opts *o)
 			rdmarpc_strerror_of(rdmarpc_open, err));
 	if (err || !o->busy_poll_us)
 		return err;
-	if (o->no_rings)
-		rdmarpc_rings_set(*ep, 0);
-	err = rdmarpc_busy_poll_set(*ep, (unsigned int)o->busy_poll_us);
+	err = rdmarpc_rings_set(*ep, o->no_rings ? RDMARPC_RINGS_OFF :
+				o->ring_thread ? RDMARPC_RINGS_THREAD :
+				RDMARPC_RINGS_ON);
+	if (!err)
+		err = rdmarpc_busy_poll_set(*ep, (unsigned int)o->busy_poll_us);
 	if (err) {
 		fprintf(stderr, PROG ": busy poll %llu us: %s\n",
 			o->busy_poll_us, rdmarpc_strerror(err));
@@ -596,13 +601,15 @@ static int run_client(const struct opts *o)
 		       "\"total_mb_per_sec\":%.3f,\"sink\":%s,"
 		       "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,"
 		       "\"busy_poll_us\":%llu,\"mismatched\":%" PRIu64
-		       ",\"uring\":%s,\"rings\":%s",
+		       ",\"uring\":%s,\"rings\":%s,\"ring_thread\":%s",
 		       c.size, c.conc, secs, t.calls, t.errors,
 		       (double)t.calls / secs, mb, c.sink ? mb : 2 * mb,
 		       c.sink ? "true" : "false",
 		       p50, p99, p999, o->busy_poll_us, t.mismatched,
 		       o->uring ? "true" : "false",
-		       rdmarpc_rings_active(c.ep) ? "true" : "false");
+		       rdmarpc_rings_active(c.ep) ? "true" : "false",
+		       rdmarpc_rings_active(c.ep) && o->ring_thread ?
+		       "true" : "false");
 		if (o->cdf) {
 			fputs(",\"cdf\":", stdout);
 			hist_print_cdf(stdout, c.hist, 1);
@@ -690,6 +697,7 @@ int main(int argc, char **argv)
 		{ "cdf", no_argument, NULL, 'C' },
 		{ "uring", no_argument, NULL, 'U' },
 		{ "no-rings", no_argument, NULL, 'R' },
+		{ "ring-thread", no_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -708,7 +716,7 @@ int main(int argc, char **argv)
 	}
 	mode = argv[1];
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKCURjqh", lopts,
+	while ((opt = getopt_long(argc, argv, "p:S:s:c:d:w:n:t:b:B:VKCURTjqh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.peer = optarg; break;
@@ -729,6 +737,7 @@ int main(int argc, char **argv)
 		case 'C': o.cdf = 1; break;
 		case 'U': o.uring = 1; break;
 		case 'R': o.no_rings = 1; break;
+		case 'T': o.ring_thread = 1; break;
 		case 'j': o.json = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -741,6 +750,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (o.no_rings && o.ring_thread) {
+		fprintf(stderr, PROG ": --no-rings or --ring-thread, not both\n");
 		return 2;
 	}
 	if (o.uring && o.busy_poll_us) {

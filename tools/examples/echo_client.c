@@ -6,7 +6,7 @@
  *       sends MESSAGE, prints the reply; exit 0 only if it is the same.
  *
  *   echo_client [--peer ADDR] [--timeout MS] --size N [--count N]
- *               [--concurrency N] [--busy-poll US] [-q]
+ *               [--concurrency N] [--busy-poll US [--ring-thread]] [-q]
  *       makes COUNT calls of N bytes (suffixes k, m: KiB, MiB), at most
  *       CONCURRENCY in flight (1: one synchronous call at a time; more:
  *       submit and reap), checks every byte of every reply and prints one
@@ -16,7 +16,8 @@
  *       --busy-poll US: every wait spins up to US microseconds before it
  *       sleeps (rdmarpc_busy_poll_set()); with CONCURRENCY above 1 the
  *       calls then go through shared rings where the module has them, and
- *       the summary ends with "shared rings".
+ *       the summary ends with "shared rings"; --ring-thread has a ring
+ *       thread of the module serve them too (RDMARPC_RINGS_THREAD).
  *
  * The peer is ADDR ("a.b.c.d[:port]" or a name from `rdmarpcctl peer
  * add'), else $RDMARPC_PEER, else 127.0.0.1.
@@ -42,7 +43,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: echo_client [--peer ADDR] [--timeout MS] MESSAGE\n"
 		"       echo_client [--peer ADDR] [--timeout MS] --size N "
 		"[--count N] [--concurrency N]\n"
-		"                   [--busy-poll US] [-q]\n");
+		"                   [--busy-poll US [--ring-thread]] [-q]\n");
 }
 
 /* "4096", "64k", "16m" (binary units). */
@@ -272,6 +273,7 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "concurrency", required_argument, NULL, 'C' },
 		{ "busy-poll", required_argument, NULL, 'B' },
+		{ "ring-thread", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -280,10 +282,10 @@ int main(int argc, char **argv)
 	const char *peer = getenv("RDMARPC_PEER");
 	struct stats st = { 0 };
 	struct rdmarpc *ep;
-	int have_size = 0, opt, handle, err, ret, rings;
+	int have_size = 0, thread = 0, opt, handle, err, ret, rings;
 	double t0, t;
 
-	while ((opt = getopt_long(argc, argv, "p:t:s:c:C:B:qh", opts,
+	while ((opt = getopt_long(argc, argv, "p:t:s:c:C:B:Tqh", opts,
 				  NULL)) != -1) {
 		unsigned long long *dst = NULL;
 
@@ -294,6 +296,7 @@ int main(int argc, char **argv)
 		case 'c': dst = &count; break;
 		case 'C': dst = &conc; break;
 		case 'B': dst = &busy; break;
+		case 'T': thread = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -315,6 +318,10 @@ int main(int argc, char **argv)
 			RDMARPC_BUSY_POLL_MAX_US);
 		return 2;
 	}
+	if (thread && !busy) {
+		fprintf(stderr, "echo_client: --ring-thread needs --busy-poll\n");
+		return 2;
+	}
 	if (!conc || conc > 65536 || timeout > UINT32_MAX || size > SIZE_MAX ||
 	    2 * (size ? size : 1) * conc > MAX_BUFFERS) {
 		fprintf(stderr, "echo_client: concurrency 1..65536, and "
@@ -332,7 +339,10 @@ int main(int argc, char **argv)
 	}
 	/* Optional: spin before sleeping (and, for async calls, the rings). */
 	if (busy) {
-		err = rdmarpc_busy_poll_set(ep, (unsigned int)busy);
+		err = rdmarpc_rings_set(ep, thread ? RDMARPC_RINGS_THREAD :
+						     RDMARPC_RINGS_ON);
+		if (!err)
+			err = rdmarpc_busy_poll_set(ep, (unsigned int)busy);
 		if (err) {
 			fprintf(stderr, "echo_client: busy poll: %s\n",
 				rdmarpc_strerror(err));

@@ -2,8 +2,8 @@
 /*
  * The library's side of the shared rings, against rings in anonymous
  * memory with the test playing the module: indices that wrap, a full
- * submission ring, the wake-up when the module's thread sleeps, reaping
- * what is there.  The descriptor is /dev/null's, so every RING_ENTER the
+ * submission ring, entering when the module's thread sleeps or there is
+ * none, reaping what is there.  The descriptor is /dev/null's, so every RING_ENTER the
  * library makes shows as -ENOTTY.
  */
 #include <errno.h>
@@ -183,4 +183,51 @@ TEST(ring_reap_waits_in_the_kernel)
 	EXPECT_EQ(1u, out[0].cookie);
 	EXPECT_EQ(1u, f.h->cq_head);
 	fake_fini(&f);
+}
+
+/*
+ * Rings without a ring thread (the flag always set): only RING_ENTER moves
+ * completions in, so a reap that must not wait, finding none, enters
+ * once (-ENOTTY here) instead of reporting an empty ring forever.
+ */
+TEST(ring_reap_enters_when_nothing_else_moves_completions)
+{
+	struct rdmarpc_completion out[2];
+	struct fake f;
+
+	ASSERT_EQ(0, fake_init(&f));
+	f.h->flags = RDMARPC_RING_NEED_WAKEUP;
+	EXPECT_EQ(-ENOTTY, rl_ring_reap(f.fd, f.r, 0, out, 2, 0, 0));
+	EXPECT_EQ(-ENOTTY, rl_ring_reap(f.fd, f.r, 100, out, 2, 1, 0));
+	/* What is there is taken, and returned whatever entering said. */
+	module_complete(&f, 1, 0);
+	EXPECT_EQ(1, rl_ring_reap(f.fd, f.r, 0, out, 2, 0, 0));
+	module_complete(&f, 2, 0);
+	EXPECT_EQ(1, rl_ring_reap(f.fd, f.r, 100, out, 2, 2, 0));
+	EXPECT_EQ(2u, out[0].cookie);
+	/* With the thread awake, an empty ring is just empty. */
+	f.h->flags = 0;
+	EXPECT_EQ(0, rl_ring_reap(f.fd, f.r, 0, out, 2, 0, 0));
+	fake_fini(&f);
+}
+
+/* rdmarpc_rings_set(): the three choices, nothing else. */
+TEST(rings_set_takes_the_three_choices)
+{
+	struct rdmarpc *ep;
+	int fd;
+
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(0, rl_ep_wrap(fd, &ep));
+	EXPECT_EQ(0, rdmarpc_rings_set(ep, RDMARPC_RINGS_OFF));
+	EXPECT_EQ(0, rdmarpc_rings_set(ep, RDMARPC_RINGS_THREAD));
+	EXPECT_EQ(0, rdmarpc_rings_set(ep, RDMARPC_RINGS_ON));
+	EXPECT_EQ(-EINVAL, rdmarpc_rings_set(ep, -1));
+	EXPECT_EQ(-EINVAL, rdmarpc_rings_set(ep, RDMARPC_RINGS_THREAD + 1));
+	EXPECT_EQ(-EINVAL, rdmarpc_rings_set(NULL, RDMARPC_RINGS_ON));
+	/* /dev/null has no BUSY_POLL: no rings, and the choice stays open. */
+	EXPECT_EQ(-ENOTTY, rdmarpc_busy_poll_set(ep, 10));
+	EXPECT_EQ(0, rdmarpc_rings_active(ep));
+	rdmarpc_close(ep);
 }
