@@ -45,7 +45,8 @@
 # stock), RDMARPC_VM_DIR (cache and results, default
 # build/vm), RDMARPC_VM_SMP (2), RDMARPC_VM_MEM (2048), RDMARPC_VM_NET (the
 # two guests' wire: "socket", the default, a TCP stream between the two
-# QEMUs; "dgram", one UDP datagram per frame, no stream between them).
+# QEMUs; "dgram", one UDP datagram per frame, no stream between them),
+# RDMARPC_VM_APPEND (more of the guests' kernel command line).
 # The tests' settings RDMARPC_STRESS_* and RDMARPC_FAULT_* (see stress.sh,
 # fault_alloc.sh) are passed to the guests.
 
@@ -419,6 +420,7 @@ boot() {
 	# BIOS's MP table, which lists the first CPU of each socket only.
 	append+=" printk.devkmsg=on net.ifnames=0 mitigations=off"
 	append+=" rrvm.top=$TOP rrvm.role=$role"
+	[ -z "${RDMARPC_VM_APPEND:-}" ] || append+=" $RDMARPC_VM_APPEND"
 	if [ -n "$KDEBUG" ]; then
 		# KASAN saw a wild access in early IRQ handling with 5-level
 		# paging (-cpu max offers it), not in our code.
