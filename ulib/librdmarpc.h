@@ -840,7 +840,7 @@ int rdmarpc_reply_batch(struct rdmarpc *ep,
  * rdmarpc_submit() places calls in the one and rdmarpc_reap() takes
  * completions from the other, entering the module to have them moved
  * (RDMARPC_IOC_RING_ENTER): one system call per batch each way, as the
- * ioctls, and no copy of the entries in or out.  With
+ * ioctls.  With
  * RDMARPC_RINGS_THREAD, a ring thread of the module serves them too, and
  * while it is awake a polling process makes no system call per call (with
  * no call in flight the thread waits @usec for the next one, spinning; it

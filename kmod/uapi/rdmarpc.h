@@ -838,7 +838,8 @@ struct rdmarpc_reply {
  *
  * By default the module does that work only in RING_ENTER, and the flag
  * is always set: one system call per batch of submissions and per wait,
- * as with SUBMIT and REAP, without copying the entries in and out.  With
+ * as with SUBMIT and REAP (the entries are read from and written to the
+ * rings instead of the ioctls' arrays).  With
  * RDMARPC_RING_SETUP_THREAD a kernel thread of the endpoint does it too,
  * as io_uring's SQPOLL does: it works while it finds work; then, if none
  * of the endpoint's calls is in flight, it spins for the endpoint's
