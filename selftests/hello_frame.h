@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define HELLO_MAGIC	0x48524452u
-#define HELLO_VERSION	6
+#define HELLO_VERSION	7
 #define HELLO_HDR	12
 #define HELLO_BODY	120
 #define T_HELLO		1

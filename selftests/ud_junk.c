@@ -56,8 +56,10 @@
 
 /* The wire format (kmod/core/wire.h), restated: a test must not trust it. */
 #define HDR_LEN		32
+/* a datagram's later packets: kind, flags, two zero bytes, req.. aux */
+#define CHDR_LEN	20
 #define WIRE_MAGIC	0xa7
-#define WIRE_VERSION	5
+#define WIRE_VERSION	6
 #define F_NOCRC		0x01
 #define N_KINDS		8
 #define BATCH		32
@@ -283,14 +285,18 @@ static int hs_post_recv(struct hs *h, unsigned int i)
 
 /*
  * The pongs in a received datagram: packets of the header alone, back to
- * back, each a PING with the reply flag.
+ * back, each a PING with the reply flag (the first packet's header full,
+ * the others' short).
  */
 static int hs_pongs(const uint8_t *p, uint32_t len)
 {
 	int n = 0;
 
-	for (uint32_t off = 0; off + HDR_LEN <= len; off += HDR_LEN)
-		n += p[off + 6] == KIND_PING && (p[off + 7] & F_REPLY);
+	if (len < HDR_LEN)
+		return 0;
+	n += p[6] == KIND_PING && (p[7] & F_REPLY);
+	for (uint32_t off = HDR_LEN; off + CHDR_LEN <= len; off += CHDR_LEN)
+		n += p[off] == KIND_PING && (p[off + 1] & F_REPLY);
 	return n;
 }
 
@@ -335,6 +341,7 @@ static int hs_poll(struct hs *h, int ms, unsigned int *sends)
  * session from @qp; the pongs that came.
  */
 #define PINGS_PER_DGRAM	2
+#define DGRAM_LEN	(HDR_LEN + (PINGS_PER_DGRAM - 1) * CHDR_LEN)
 static int hs_pings(struct hs *h, struct ibv_qp *qp, uint64_t n)
 {
 	uint8_t hb[HELLO_HDR];
@@ -342,15 +349,20 @@ static int hs_pings(struct hs *h, struct ibv_qp *qp, uint64_t n)
 	int pongs = 0, got;
 
 	put_frame_hdr(hb, T_HEARTBEAT, HELLO_HDR);
-	for (int k = 0; k < PINGS_PER_DGRAM; k++)
-		header(h->sbuf + k * HDR_LEN, KIND_PING, 0, h->sess, h->tag, 0,
-		       0, 0, 0);
-	seal(h->sbuf, PINGS_PER_DGRAM * HDR_LEN);
+	/* the first PING's header in full, the others' short (all zero) */
+	header(h->sbuf, KIND_PING, 0, h->sess, h->tag, 0, 0, 0, 0);
+	for (int k = 1; k < PINGS_PER_DGRAM; k++) {
+		uint8_t *c = h->sbuf + HDR_LEN + (k - 1) * CHDR_LEN;
+
+		memset(c, 0, CHDR_LEN);
+		c[0] = KIND_PING;
+	}
+	seal(h->sbuf, DGRAM_LEN);
 	h->pong_dgrams = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		struct ibv_sge sge = {
 			.addr = (uintptr_t)h->sbuf,
-			.length = PINGS_PER_DGRAM * HDR_LEN,
+			.length = DGRAM_LEN,
 			.lkey = h->mr->lkey,
 		};
 		struct ibv_send_wr wr = {

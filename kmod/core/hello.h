@@ -46,7 +46,8 @@
  * makes the proof fail.  Version 1 covered only the role and the nonces.
  * Each version announces the datagrams of one wire version (3 those of
  * version 2, with a request's deadline and key and CANCEL; 6 those of
- * version 5, sealed by one CRC each): a peer of another version is refused
+ * version 5, sealed by one CRC each; 7 those of version 6, whose later
+ * packets have a 20-byte header): a peer of another version is refused
  * at the handshake, never left to drop every datagram of a session it
  * believes is up.
  *
@@ -59,7 +60,7 @@
 #include "compat.h"
 
 #define RR_HELLO_MAGIC		0x48524452u	/* "RDRH" */
-#define RR_HELLO_VERSION	6
+#define RR_HELLO_VERSION	7
 #define RR_HELLO_HDR_LEN	12
 #define RR_HELLO_BODY_LEN	120
 #define RR_HELLO_REFUSE_CODE_LEN	4

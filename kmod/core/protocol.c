@@ -318,34 +318,43 @@ static noinline u8 *rr_tx_get_buf(struct rr_session *s)
 }
 
 /*
- * Where a packet of @len bytes goes: behind the others in the open
- * datagram if it fits, else at the start of a new send buffer (which
- * stays open while corked).  NULL if no send buffer is free.
+ * Where a packet with @plen bytes of payload goes: behind the others in
+ * the open datagram if it fits there with a later packet's header, else
+ * at the start of a new send buffer (which stays open while corked).
+ * *@first says which header it takes.  NULL if no send buffer is free.
+ * An open datagram holds at least one packet: rr_tx_get_buf() opens it
+ * for the packet that asked.
  */
-static __always_inline u8 *rr_tx_get(struct rr_session *s, u32 len)
+static __always_inline u8 *rr_tx_get(struct rr_session *s, u32 plen,
+				     bool *first)
 {
-	if (s->pack && s->pack_len + len <= s->p.mtu)
+	if (s->pack && s->pack_len + RR_CHDR_LEN + plen <= s->p.mtu) {
+		*first = false;
 		return s->pack + s->pack_len;
+	}
+	*first = true;
 	return rr_tx_get_buf(s);
 }
 
 /*
- * Write the header of the packet at @buf; pack it, or seal and send it as
- * a datagram of its own.
+ * Write the header of the packet at @buf (the first of its datagram, or a
+ * later one); pack it, or seal and send it as a datagram of its own.
  */
 static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
-				       u8 kind, u8 flags, u32 req_num,
-				       u32 idx, u32 msg_len, u32 aux, u32 plen)
+				       bool first, u8 kind, u8 flags,
+				       u32 req_num, u32 idx, u32 msg_len,
+				       u32 aux, u32 plen)
 {
 	u32 len;
 
-	len = rr_wire_put(buf, kind, flags, s->ids.peer_sess, s->ids.peer_tag,
-			  req_num, idx, msg_len, aux, plen, s->p.crc);
+	len = rr_wire_put(buf, first, kind, flags, s->ids.peer_sess,
+			  s->ids.peer_tag, req_num, idx, msg_len, aux, plen,
+			  s->p.crc);
 	s->st.tx_pkts++;
 	s->st.tx_bytes += len;
 	if (s->pack) {
 		/* Behind another packet of the open datagram? */
-		if (s->pack_len)
+		if (!first)
 			s->st.tx_packed++;
 		s->pack_len += len;
 		return;
@@ -405,13 +414,14 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 {
 	u8 *buf, *dst;
 	u32 off, plen, n = 0;
+	bool first;
 
 	plen = m ? rr_plen(s, msg_len, idx) : 0;
-	buf = rr_tx_get(s, RR_HDR_LEN + plen);
+	buf = rr_tx_get(s, plen, &first);
 	if (!buf)
 		return -EAGAIN;
 	if (m) {
-		dst = buf + RR_HDR_LEN;
+		dst = buf + rr_hdr_len(first);
 		off = idx * s->seg;
 		if (pre_len && !idx) {
 			rr_put_meta(dst, c, now);
@@ -424,7 +434,8 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 		else
 			rr_msg_read(m, off, dst + n, plen - n);
 	}
-	rr_tx_send(s, buf, kind, flags, req_num, idx, msg_len, aux, plen);
+	rr_tx_send(s, buf, first, kind, flags, req_num, idx, msg_len, aux,
+		   plen);
 	return 0;
 }
 
@@ -1914,31 +1925,42 @@ void rr_session_destroy(struct rr_session *s)
 }
 
 /*
- * The next packet of a datagram sealed as @first_flags (its first packet's
- * flags) say, @before packets into it: is it sound, and for this session?
+ * The first packet of a datagram: is it sound, and for this session?
  * Returns its length.
  */
-static inline int rr_session_rx_check(struct rr_session *s, const u8 *buf,
-				      u32 len, struct rr_pkt *pkt,
-				      u8 first_flags, u32 before)
+static inline int rr_session_rx_first(struct rr_session *s, const u8 *buf,
+				      u32 len, struct rr_pkt *pkt)
 {
 	int n;
 
-	n = __rr_wire_parse_next(buf, len, s->seg, pkt);
+	n = __rr_wire_parse_next(buf, len, s->seg, pkt, true);
 	if (unlikely(n < 0)) {
 		s->st.rx_drops++;
 		return n;
-	}
-	/* Only the first packet's crc field holds the datagram's CRC. */
-	if (unlikely(before && (rr_get_le32(buf + RR_OFF_CRC) ||
-				((pkt->flags ^ first_flags) & RR_F_NOCRC)))) {
-		s->st.rx_drops++;
-		return -EINVAL;
 	}
 	if (unlikely(pkt->sess != s->ids.local_sess ||
 		     pkt->tag != s->ids.local_tag)) {
 		s->st.rx_drops++;
 		return -ESTALE;
+	}
+	return n;
+}
+
+/*
+ * A later packet of a datagram sealed as @first_flags (its first packet's
+ * flags) say: is it sound?  Returns its length.  The first packet's
+ * session and tag, which it does not repeat, stay in @pkt.
+ */
+static inline int rr_session_rx_later(struct rr_session *s, const u8 *buf,
+				      u32 len, struct rr_pkt *pkt,
+				      u8 first_flags)
+{
+	int n;
+
+	n = __rr_wire_parse_next(buf, len, s->seg, pkt, false);
+	if (unlikely(n < 0 || ((pkt->flags ^ first_flags) & RR_F_NOCRC))) {
+		s->st.rx_drops++;
+		return n < 0 ? n : -EINVAL;
 	}
 	return n;
 }
@@ -1989,12 +2011,8 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 		return err;
 	first_flags = p[RR_OFF_FLAGS];
 	rr_session_cork(s);
-	do {
-		n = rr_session_rx_check(s, p, len, &pkt, first_flags, npkts);
-		if (unlikely(n < 0)) {
-			err = err ?: n;
-			break;
-		}
+	n = rr_session_rx_first(s, p, len, &pkt);
+	while (n > 0) {
 		npkts++;
 		if (s->role == RR_ROLE_CLIENT)
 			ret = rr_client_rx(s, &pkt, now);
@@ -2003,7 +2021,12 @@ int rr_session_rx(struct rr_session *s, const void *buf, u32 len, u64 now)
 		err = err ?: ret;
 		p += n;
 		len -= n;
-	} while (len);
+		if (!len)
+			break;
+		n = rr_session_rx_later(s, p, len, &pkt, first_flags);
+	}
+	if (unlikely(n < 0))
+		err = err ?: n;
 	/*
 	 * What was taken, counted once per datagram (only rr_session_poll()
 	 * reads last_rx).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Wire format: build and parse the 32-byte packet header.  Parsing is the
+ * Wire format: build and parse the packet headers.  Parsing is the
  * first thing that touches bytes from the network, so it checks every field
  * it can without session context and never reads past @len.
  */
@@ -15,7 +15,7 @@ u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc)
 {
 	u32 len;
 
-	len = rr_wire_put(buf, hdr->kind, hdr->flags, hdr->sess, hdr->tag,
+	len = rr_wire_put(buf, true, hdr->kind, hdr->flags, hdr->sess, hdr->tag,
 			  hdr->req_num, hdr->idx, hdr->msg_len, hdr->aux,
 			  hdr->plen, crc);
 	rr_wire_seal(buf, len, crc);
@@ -138,31 +138,36 @@ int rr_wire_check(const struct rr_pkt *pkt)
 
 /*
  * The length of the packet at the start of @buf (@len bytes left in the
- * datagram), as its header implies with segments of @seg bytes: 32 for a
- * control packet, 32 plus the bytes of segment idx of a msg_len-byte
- * message for REQ and RESP.  -EINVAL if the header holds no such length
- * or the packet would not fit in @len; nothing else is checked
- * (rr_wire_parse() on exactly the bytes returned does that).
+ * datagram; @first: the datagram's first packet, else a later one), as
+ * its header implies with segments of @seg bytes: the header's for a
+ * control packet, plus the bytes of segment idx of a msg_len-byte message
+ * for REQ and RESP.  -EINVAL if the header holds no such length or the
+ * packet would not fit in @len; nothing else is checked (rr_wire_parse()
+ * on exactly the bytes returned, the header written in full, does that).
  */
-int rr_wire_pkt_len(const void *buf, size_t len, u32 seg)
+int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first)
 {
 	const u8 *p = buf;
-	u32 msg_len, idx;
+	u32 msg_len, idx, hlen = rr_hdr_len(first);
 	u64 off, plen;
+	u8 kind;
 
-	if (len < RR_HDR_LEN || !seg)
+	if (len < hlen || !seg)
 		return -EINVAL;
-	if (p[RR_OFF_KIND] != RR_PKT_REQ && p[RR_OFF_KIND] != RR_PKT_RESP)
-		return RR_HDR_LEN;
+	kind = first ? p[RR_OFF_KIND] : p[RR_COFF_KIND];
+	if (kind != RR_PKT_REQ && kind != RR_PKT_RESP)
+		return hlen;
+	if (!first)
+		p -= RR_CHDR_SKIP;
 	msg_len = rr_get_le32(p + RR_OFF_LEN);
 	idx = rr_get_le32(p + RR_OFF_IDX);
 	off = (u64)idx * seg;
 	if (msg_len > RR_WIRE_MAX_MSG || (msg_len && off >= msg_len))
 		return -EINVAL;
 	plen = msg_len ? min_t(u64, seg, msg_len - off) : 0;
-	if (plen > len - RR_HDR_LEN)
+	if (plen > len - hlen)
 		return -EINVAL;
-	return RR_HDR_LEN + (int)plen;
+	return hlen + (int)plen;
 }
 
 /*
@@ -191,7 +196,7 @@ int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt)
 
 /* The receive path's parser (wire.h), for the host's tests and fuzzers. */
 int rr_wire_parse_next(const void *buf, size_t len, u32 seg,
-		       struct rr_pkt *pkt)
+		       struct rr_pkt *pkt, bool first)
 {
-	return __rr_wire_parse_next(buf, len, seg, pkt);
+	return __rr_wire_parse_next(buf, len, seg, pkt, first);
 }

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rdmarpc wire format: a UD datagram of at most MTU bytes holds one or more
- * packets of one session back to back.  A packet is a fixed 32-byte
- * little-endian header followed by its payload, whose length the header
- * implies (rr_wire_pkt_len()): none for control packets; for REQ and RESP
- * the bytes of message @msg_len that segment @idx holds, a segment being
- * MTU - 32 bytes (the session's, agreed at the handshake).
+ * packets of one session back to back.  Each packet is a little-endian
+ * header followed by its payload, whose length the header implies
+ * (rr_wire_pkt_len()): none for control packets; for REQ and RESP the bytes
+ * of message @msg_len that segment @idx holds, a segment being MTU - 32
+ * bytes (the session's, agreed at the handshake).
+ *
+ * The first packet of a datagram has the full 32-byte header, which also
+ * speaks for the whole datagram (its seal, format and session):
  *
  *  off size field     meaning
- *    0    4 crc       first packet of a datagram: CRC32C over bytes 4..
- *                     to the end of the datagram, unless RR_F_NOCRC (then
- *                     zero); every later packet: zero
+ *    0    4 crc       CRC32C over bytes 4.. to the end of the datagram,
+ *                     unless RR_F_NOCRC (then zero)
  *    4    1 magic     RR_WIRE_MAGIC
  *    5    1 version   RR_WIRE_VERSION
  *    6    1 kind      enum rr_pkt_kind
@@ -25,6 +27,16 @@
  *   28    4 aux       REQ: method id; RESP: status (s32), or with RR_F_ERR
  *                     a negative errno; ACK: selective ack bitmap, bit j =
  *                     packet (msg_len - 32 + j) is in
+ *
+ * Every later packet has a 20-byte header (RR_CHDR_LEN) that leaves out
+ * what the first one said for the datagram: the same fields from req_num
+ * on, each 12 bytes earlier, behind the packet's own kind and flags.
+ *
+ *  off size field
+ *    0    1 kind
+ *    1    1 flags     RR_F_NOCRC as in the first packet
+ *    2    2 zero
+ *    4   16 req_num, idx, msg_len, aux as above
  *
  * One CRC seals the whole datagram, in the first packet's crc field, which
  * comes first so that the CRC covers one contiguous run of bytes: the
@@ -53,8 +65,11 @@
 #include "compat.h"
 
 #define RR_WIRE_MAGIC		0xa7
-#define RR_WIRE_VERSION		5
+#define RR_WIRE_VERSION		6
 #define RR_HDR_LEN		32
+/* A later packet's header: the first one's but its first 12 bytes. */
+#define RR_CHDR_LEN		20
+#define RR_CHDR_SKIP		(RR_HDR_LEN - RR_CHDR_LEN)
 
 #define RR_OFF_CRC	0
 #define RR_OFF_MAGIC	4
@@ -67,6 +82,9 @@
 #define RR_OFF_IDX	20
 #define RR_OFF_LEN	24
 #define RR_OFF_AUX	28
+/* In a later packet's header (req_num.. at RR_OFF_* - RR_CHDR_SKIP). */
+#define RR_COFF_KIND	0
+#define RR_COFF_FLAGS	1
 
 /* Largest message the wire can describe (bounded by struct rr_msg). */
 #define RR_WIRE_MAX_MSG		(32u << 20)
@@ -157,9 +175,9 @@ struct rr_pkt {
 };
 
 int rr_wire_parse(const void *buf, size_t len, struct rr_pkt *pkt);
-int rr_wire_pkt_len(const void *buf, size_t len, u32 seg);
+int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first);
 int rr_wire_parse_next(const void *buf, size_t len, u32 seg,
-		       struct rr_pkt *pkt);
+		       struct rr_pkt *pkt, bool first);
 int rr_wire_peek(const void *buf, size_t len, u32 *sess, u32 *tag);
 int rr_wire_peek_pkt(const void *buf, size_t len, struct rr_pkt *pkt);
 u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc);
@@ -202,32 +220,49 @@ static __always_inline int rr_wire_dgram_check(const u8 *p, u32 len)
 	return likely(crc == rr_wire_crc(p, len)) ? 0 : -EBADMSG;
 }
 
+/* The length of a packet's header: the first of a datagram, or a later one. */
+static __always_inline u32 rr_hdr_len(bool first)
+{
+	return first ? RR_HDR_LEN : RR_CHDR_LEN;
+}
+
 /*
- * Write the header of a packet into @p, whose payload (@plen bytes at p +
- * RR_HDR_LEN) is already in place, with a zero crc field, and RR_F_NOCRC
- * when @crc is false; rr_wire_seal() seals its datagram.  Returns the
- * packet's length.  rr_wire_finish() with the fields as arguments: the
- * send path writes its headers with no struct rr_pkt in between.
+ * Write the header of a packet into @p, whose payload (@plen bytes behind
+ * the header) is already in place: when @first, the full header of the
+ * packet that starts a datagram, with a zero crc field; else a later
+ * packet's, without what the first one says (@sess and @tag unused).
+ * RR_F_NOCRC when @crc is false; rr_wire_seal() seals the datagram.
+ * Returns the packet's length.  rr_wire_finish() with the fields as
+ * arguments: the send path writes its headers with no struct rr_pkt in
+ * between.
  */
-static __always_inline u32 rr_wire_put(u8 *p, u8 kind, u8 flags, u32 sess,
-				       u32 tag, u32 req_num, u32 idx,
-				       u32 msg_len, u32 aux, u32 plen,
-				       bool crc)
+static __always_inline u32 rr_wire_put(u8 *p, bool first, u8 kind, u8 flags,
+				       u32 sess, u32 tag, u32 req_num,
+				       u32 idx, u32 msg_len, u32 aux,
+				       u32 plen, bool crc)
 {
 	flags &= ~RR_F_NOCRC;
 	if (!crc)
 		flags |= RR_F_NOCRC;
-	/* magic, version, kind and flags: one little-endian word */
-	rr_put_le32(p + RR_OFF_MAGIC, RR_WIRE_MAGIC | RR_WIRE_VERSION << 8 |
-		    (u32)kind << 16 | (u32)flags << 24);
-	rr_put_le32(p + RR_OFF_SESS, sess);
-	rr_put_le32(p + RR_OFF_TAG, tag);
+	if (first) {
+		/* magic, version, kind and flags: one little-endian word */
+		rr_put_le32(p + RR_OFF_MAGIC, RR_WIRE_MAGIC |
+			    RR_WIRE_VERSION << 8 | (u32)kind << 16 |
+			    (u32)flags << 24);
+		rr_put_le32(p + RR_OFF_SESS, sess);
+		rr_put_le32(p + RR_OFF_TAG, tag);
+		rr_put_le32(p + RR_OFF_CRC, 0);
+	} else {
+		/* kind, flags and the two zero bytes */
+		rr_put_le32(p, kind | (u32)flags << 8);
+		/* the rest where the full header has it, 12 bytes on */
+		p -= RR_CHDR_SKIP;
+	}
 	rr_put_le32(p + RR_OFF_REQ, req_num);
 	rr_put_le32(p + RR_OFF_IDX, idx);
 	rr_put_le32(p + RR_OFF_LEN, msg_len);
 	rr_put_le32(p + RR_OFF_AUX, aux);
-	rr_put_le32(p + RR_OFF_CRC, 0);
-	return RR_HDR_LEN + plen;
+	return rr_hdr_len(first) + plen;
 }
 
 /* For __rr_wire_parse_next(): what rr_wire_parse() checks (wire.c). */
@@ -235,39 +270,53 @@ extern const u8 rr_wire_bad_flags[RR_PKT_KIND_END];
 int rr_wire_check(const struct rr_pkt *pkt);
 
 /*
- * The next packet of a datagram, in one pass over its header: what
- * rr_wire_pkt_len() (@len bytes left, segments of @seg bytes) and then
- * rr_wire_parse() on the bytes it implies would return, the packet's
- * length instead of 0 on success, but for the crc field, which is the
- * datagram's (rr_wire_dgram_check() for the first packet; the caller
- * checks that a later one's is zero).  The receive path's parser, inline
- * there; rr_wire_parse_next() is the same out of line.
+ * The next packet of a datagram, in one pass over its header (@first: the
+ * datagram's first packet, else a later one): what rr_wire_pkt_len() (@len
+ * bytes left, segments of @seg bytes) and then rr_wire_parse() on the
+ * bytes it implies, its header written in full, would return, the
+ * packet's length instead of 0 on success, but for the crc field, which
+ * is the datagram's (rr_wire_dgram_check()).  A later packet leaves
+ * pkt->sess and pkt->tag as they are: the first packet's.  The receive
+ * path's parser, inline there; rr_wire_parse_next() is the same out of
+ * line.
  */
 static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
-						u32 seg, struct rr_pkt *pkt)
+						u32 seg, struct rr_pkt *pkt,
+						bool first)
 {
 	const u8 *p = buf;
-	u32 word, msg_len, idx, plen = 0;
+	u32 word, msg_len, idx, plen = 0, hlen = rr_hdr_len(first);
+	bool foreign;
 	u8 kind, flags;
 	u64 off;
 
-	if (unlikely(len < RR_HDR_LEN || !seg))
+	if (unlikely(len < hlen || !seg))
 		return -EINVAL;
-	/* magic, version, kind and flags */
-	word = rr_get_le32(p + RR_OFF_MAGIC);
-	kind = (u8)(word >> 16);
-	flags = (u8)(word >> 24);
+	if (first) {
+		/* magic, version, kind and flags */
+		word = rr_get_le32(p + RR_OFF_MAGIC);
+		kind = (u8)(word >> 16);
+		flags = (u8)(word >> 24);
+		foreign = (u16)word != (RR_WIRE_MAGIC | RR_WIRE_VERSION << 8);
+		pkt->sess = rr_get_le32(p + RR_OFF_SESS);
+		pkt->tag = rr_get_le32(p + RR_OFF_TAG);
+	} else {
+		/* kind, flags and two bytes that must be zero */
+		word = rr_get_le32(p);
+		kind = (u8)word;
+		flags = (u8)(word >> 8);
+		foreign = word >> 16;
+		p -= RR_CHDR_SKIP;
+	}
 	msg_len = rr_get_le32(p + RR_OFF_LEN);
 	idx = rr_get_le32(p + RR_OFF_IDX);
 	pkt->kind = kind;
 	pkt->flags = flags;
-	pkt->sess = rr_get_le32(p + RR_OFF_SESS);
-	pkt->tag = rr_get_le32(p + RR_OFF_TAG);
 	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
 	pkt->idx = idx;
 	pkt->msg_len = msg_len;
 	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
-	pkt->payload = p + RR_HDR_LEN;
+	pkt->payload = (const u8 *)buf + hlen;
 	if (likely(kind == RR_PKT_REQ || kind == RR_PKT_RESP)) {
 		/* rr_wire_pkt_len()'s checks: the length of segment idx. */
 		if (msg_len) {
@@ -275,12 +324,11 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 			if (unlikely(msg_len > RR_WIRE_MAX_MSG || off >= msg_len))
 				return -EINVAL;
 			plen = min_t(u32, seg, msg_len - (u32)off);
-			if (unlikely(plen > len - RR_HDR_LEN))
+			if (unlikely(plen > len - hlen))
 				return -EINVAL;
 		}
 		pkt->plen = plen;
-		if (unlikely((u16)word != (RR_WIRE_MAGIC |
-					   RR_WIRE_VERSION << 8)))
+		if (unlikely(foreign))
 			goto foreign;
 		/*
 		 * rr_wire_check()'s: the length is within the wire's and, when
@@ -301,14 +349,16 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 			return -EINVAL;
 	} else {
 		pkt->plen = 0;
-		if (unlikely((u16)word != (RR_WIRE_MAGIC |
-					   RR_WIRE_VERSION << 8)))
+		if (unlikely(foreign))
 			goto foreign;
 		if (rr_wire_check(pkt))
 			return -EINVAL;
 	}
-	return RR_HDR_LEN + plen;
+	return hlen + plen;
 foreign:
+	/* A later packet's zero bytes are not: malformed, not foreign. */
+	if (!first)
+		return -EINVAL;
 	return p[RR_OFF_MAGIC] != RR_WIRE_MAGIC ? -EPROTO : -EPROTONOSUPPORT;
 }
 

@@ -147,7 +147,7 @@ static void fz_pass(struct fz_side *from, struct fz_side *to, bool keep)
 	if (getenv("FZ_TRACE")) {
 		struct rr_pkt pk;
 		int n = rr_wire_pkt_len(from->q.data[i], from->q.len[i],
-					FZ_MTU - RR_HDR_LEN);
+					FZ_MTU - RR_HDR_LEN, true);
 		int e = n < 0 ? n : rr_wire_parse(from->q.data[i], n, &pk);
 
 		/* The first packet of the datagram. */
@@ -161,12 +161,16 @@ static void fz_pass(struct fz_side *from, struct fz_side *to, bool keep)
 	rr_session_rx(to->s, from->q.data[i], from->q.len[i], st.now);
 }
 
-/* One crafted packet at @buf, at most @room bytes; returns its length. */
+/*
+ * One crafted packet at @buf (@first: a datagram's first, else a later
+ * one, with a short header), at most @room bytes, not sealed; returns its
+ * length.
+ */
 static u32 fz_craft_pkt(struct fz_in *in, u8 *buf, u32 room, u32 sess,
-			u32 tag)
+			u32 tag, bool first)
 {
+	u32 len, hlen = rr_hdr_len(first);
 	struct rr_pkt h;
-	u32 len;
 
 	h.kind = (u8)(fz_u8(in) % (RR_PKT_KIND_END + 1));
 	h.flags = (u8)(fz_u8(in) & 0x7f);
@@ -176,10 +180,12 @@ static u32 fz_craft_pkt(struct fz_in *in, u8 *buf, u32 room, u32 sess,
 	h.idx = fz_u8(in) < 200 ? fz_u8(in) : fz_u32(in);
 	h.msg_len = fz_u8(in) < 128 ? fz_u16(in) : fz_u32(in);
 	h.aux = fz_u32(in);
-	h.plen = fz_u8(in) % (room - RR_HDR_LEN + 1);
+	h.plen = fz_u8(in) % (room - hlen + 1);
 	for (u32 k = 0; k < h.plen; k++)
-		buf[RR_HDR_LEN + k] = (u8)fz_u8(in);
-	len = rr_wire_finish(buf, &h, !(h.flags & RR_F_NOCRC));
+		buf[hlen + k] = (u8)fz_u8(in);
+	len = rr_wire_put(buf, first, h.kind, h.flags, h.sess, h.tag,
+			  h.req_num, h.idx, h.msg_len, h.aux, h.plen,
+			  !(h.flags & RR_F_NOCRC));
 	if (getenv("FZ_TRACE"))
 		fprintf(stderr, "craft kind %u flags %#x sess %u req %#x idx %u len %u aux %#x plen %u\n",
 			h.kind, h.flags, h.sess, h.req_num, h.idx, h.msg_len,
@@ -187,7 +193,10 @@ static u32 fz_craft_pkt(struct fz_in *in, u8 *buf, u32 room, u32 sess,
 	return len;
 }
 
-/* A crafted datagram: one packet, or (@packed) as many as fit. */
+/*
+ * A crafted datagram: one packet, or (@packed) as many as fit, sealed as
+ * its first packet's flags say.
+ */
 static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag,
 		     bool packed)
 {
@@ -196,8 +205,10 @@ static void fz_craft(struct fz_in *in, struct fz_side *to, u32 sess, u32 tag,
 	int ret;
 
 	do {
-		len += fz_craft_pkt(in, buf + len, FZ_MTU - len, sess, tag);
-	} while (packed && FZ_MTU - len >= RR_HDR_LEN && fz_u8(in) & 1);
+		len += fz_craft_pkt(in, buf + len, FZ_MTU - len, sess, tag,
+				    !len);
+	} while (packed && FZ_MTU - len >= RR_CHDR_LEN && fz_u8(in) & 1);
+	rr_wire_seal(buf, len, !(buf[RR_OFF_FLAGS] & RR_F_NOCRC));
 	ret = rr_session_rx(to->s, buf, len, st.now);
 	if (getenv("FZ_TRACE"))
 		fprintf(stderr, "crafted %u bytes -> %d\n", len, ret);

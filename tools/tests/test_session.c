@@ -1488,7 +1488,7 @@ static u32 t_pkts(const struct tpkt *d, u32 seg, u32 *off, u32 max)
 	int len;
 
 	while (at < d->len && n < max) {
-		len = rr_wire_pkt_len(d->data + at, d->len - at, seg);
+		len = rr_wire_pkt_len(d->data + at, d->len - at, seg, !n);
 		if (len < 0)
 			break;
 		off[n++] = at;
@@ -1521,7 +1521,8 @@ TEST(session_corked_calls_share_datagrams)
 	ASSERT_EQ(c.nq, 0);
 	rr_session_uncork(c.s);
 	ASSERT_EQ(c.nq, 1);
-	ASSERT_EQ(c.q[0].len, 8 * (RR_HDR_LEN + 32));
+	/* the first packet's header in full, the seven others' short */
+	ASSERT_EQ(c.q[0].len, RR_HDR_LEN + 32 + 7 * (RR_CHDR_LEN + 32));
 	ASSERT_EQ(t_pkts(&c.q[0], p.mtu - RR_HDR_LEN, off, 16), 8);
 	ASSERT_EQ(rr_session_stats(c.s)->tx_pkts, 9);
 	ASSERT_EQ(rr_session_stats(c.s)->tx_packed, 7);
@@ -1530,6 +1531,7 @@ TEST(session_corked_calls_share_datagrams)
 	ASSERT_EQ(s.delivered, 9);
 	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 9);
 	ASSERT_EQ(s.nq, 1);
+	ASSERT_EQ(s.q[0].len, RR_HDR_LEN + 32 + 7 * (RR_CHDR_LEN + 32));
 	ASSERT_EQ(rr_session_stats(s.s)->tx_packed, 7);
 	ASSERT_EQ(t_flush(&s, &c, 20), 1);
 	ASSERT_EQ(c.completions, 9);
@@ -1551,11 +1553,12 @@ TEST(session_pack_opens_a_new_datagram_when_full)
 	int i;
 
 	rr_params_default(&p);
-	p.mtu = RR_MIN_MTU;	/* three 72-byte packets fit, not four */
+	/* three 48-byte calls fit (80 + 2 x 68 bytes), not four */
+	p.mtu = RR_MIN_MTU;
 	t_pair(&c, &s, &p, &p);
 	rr_session_cork(c.s);
 	for (i = 0; i < 8; i++)
-		ASSERT_EQ(t_call(&c, 40, (u8)i, i, 0), 0);
+		ASSERT_EQ(t_call(&c, 48, (u8)i, i, 0), 0);
 	rr_session_uncork(c.s);
 	ASSERT_EQ(c.nq, 3);
 	ASSERT_EQ(t_pkts(&c.q[0], p.mtu - RR_HDR_LEN, off, 16), 3);
@@ -1610,16 +1613,16 @@ TEST(session_packed_datagram_sealed_whole)
 
 	/* a corrupted byte in the second packet: the datagram is dropped */
 	t_packed3(&c, &s, &d, off);
-	ASSERT_EQ(d.len, 3 * (RR_HDR_LEN + 20));
-	ASSERT_EQ(rr_get_le32(d.data + off[1]), 0);
-	ASSERT_EQ(rr_get_le32(d.data + off[2]), 0);
-	d.data[off[1] + RR_HDR_LEN + 3] ^= 0x10;
+	ASSERT_EQ(d.len, RR_HDR_LEN + 20 + 2 * (RR_CHDR_LEN + 20));
+	ASSERT_EQ(off[1], RR_HDR_LEN + 20);
+	ASSERT_EQ(off[2], off[1] + RR_CHDR_LEN + 20);
+	d.data[off[1] + RR_CHDR_LEN + 3] ^= 0x10;
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EBADMSG);
 	ASSERT_EQ(s.delivered, 0);
 	ASSERT_EQ(rr_session_stats(s.s)->crc_drops, 1);
 	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 0);
 	/* the same bytes, undamaged, are all taken */
-	d.data[off[1] + RR_HDR_LEN + 3] ^= 0x10;
+	d.data[off[1] + RR_CHDR_LEN + 3] ^= 0x10;
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), 0);
 	ASSERT_EQ(s.delivered, 3);
 	t_free(&c, &s);
@@ -1630,27 +1633,30 @@ TEST(session_packed_datagram_keeps_packets_before_a_bad_one)
 	struct tenv c, s;
 	struct tpkt d;
 	u32 off[3];
+	int i;
 
-	/* the second for another session (sealed right) */
+	/* the datagram for another session (sealed right): none taken */
 	t_packed3(&c, &s, &d, off);
-	d.data[off[1] + 12] ^= 1;
+	d.data[RR_OFF_TAG] ^= 1;
 	t_reseal(&d, d.len);
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -ESTALE);
-	ASSERT_EQ(s.delivered, 1);
+	ASSERT_EQ(s.delivered, 0);
 	t_free(&c, &s);
 
-	/* a later packet's crc field not zero */
-	t_packed3(&c, &s, &d, off);
-	rr_put_le32(d.data + off[1], 1);
-	t_reseal(&d, d.len);
-	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EINVAL);
-	ASSERT_EQ(s.delivered, 1);
-	ASSERT_EQ(rr_session_stats(s.s)->rx_drops, 1);
-	t_free(&c, &s);
+	/* a later packet's zero bytes not zero, each of them */
+	for (i = 2; i < 4; i++) {
+		t_packed3(&c, &s, &d, off);
+		d.data[off[1] + i] = 1;
+		t_reseal(&d, d.len);
+		ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EINVAL);
+		ASSERT_EQ(s.delivered, 1);
+		ASSERT_EQ(rr_session_stats(s.s)->rx_drops, 1);
+		t_free(&c, &s);
+	}
 
 	/* a later packet that says the datagram has no CRC */
 	t_packed3(&c, &s, &d, off);
-	d.data[off[2] + RR_OFF_FLAGS] |= RR_F_NOCRC;
+	d.data[off[2] + RR_COFF_FLAGS] |= RR_F_NOCRC;
 	t_reseal(&d, d.len);
 	ASSERT_EQ(rr_session_rx(s.s, d.data, d.len, 0), -EINVAL);
 	ASSERT_EQ(s.delivered, 2);

@@ -47,10 +47,20 @@ static int parse_exact(const u8 *buf, u32 len, struct rr_pkt *pkt)
 	return ret;
 }
 
+/* A later packet of a datagram, its header short, payload as build()'s. */
+static u32 build_later(u8 *buf, u8 kind, u8 flags, u32 req, u32 idx,
+		       u32 len, u32 aux, u32 plen, bool crc)
+{
+	for (u32 i = 0; i < plen; i++)
+		buf[RR_CHDR_LEN + i] = (u8)(i * 7 + 3);
+	return rr_wire_put(buf, false, kind, flags, 0, 0, req, idx, len, aux,
+			   plen, crc);
+}
+
 static int pkt_len_exact(const u8 *buf, u32 len, u32 seg)
 {
 	u8 *copy = exact_copy(buf, len);
-	int ret = rr_wire_pkt_len(copy, len, seg);
+	int ret = rr_wire_pkt_len(copy, len, seg, true);
 
 	free(copy);
 	return ret;
@@ -85,28 +95,29 @@ TEST(wire_crc32c_hw_matches_table)
 	ASSERT_EQ(~rr_crc32c_table(~0u, "123456789", 9), 0xe3069283u);
 }
 
+static const struct {
+	u8 kind, flags;
+	u32 req, idx, len, aux, plen;
+} cases[] = {
+	{ RR_PKT_REQ, 0, 7, 0, 100, 0xdeadbeef, 100 },
+	{ RR_PKT_REQ, 0, 0xffffffff, 3, 4000, 1, 992 },
+	{ RR_PKT_REQ, 0, 1, 0, 0, 5, 0 },
+	{ RR_PKT_RESP, RR_F_REPLY, 9, 1, 2000, (u32)-5, 500 },
+	{ RR_PKT_RESP, 0, 9, 0, 0, 0, 0 },
+	{ RR_PKT_ACK, RR_F_REPLY | RR_F_DONE, 3, 17, 16, 0xffff0000, 0 },
+	{ RR_PKT_RFR, 0, 4, 12, 0, 0, 0 },
+	{ RR_PKT_RFR, 0, 4, 12, 0, RR_RFR_MAX_RUN - 1, 0 },
+	{ RR_PKT_REQ, RR_F_ACKNOW, 2, 1, 3000, 7, 992 },
+	{ RR_PKT_PING, 0, 0, 0, 0, 0, 0 },
+	{ RR_PKT_PING, RR_F_REPLY, 0, 0, 0, 0, 0 },
+	{ RR_PKT_RESET, 0, 0, 0, 0, 0, 0 },
+	{ RR_PKT_CANCEL, 0, 12, 0, 0, 0, 0 },
+	{ RR_PKT_REQ, RR_F_DEADLINE | RR_F_KEY, 5, 0, 20, 3, 20 },
+	{ RR_PKT_REQ, RR_F_KEY, 5, 1, 3000, 3, 992 },
+};
+
 TEST(wire_roundtrip_every_kind)
 {
-	static const struct {
-		u8 kind, flags;
-		u32 req, idx, len, aux, plen;
-	} cases[] = {
-		{ RR_PKT_REQ, 0, 7, 0, 100, 0xdeadbeef, 100 },
-		{ RR_PKT_REQ, 0, 0xffffffff, 3, 4000, 1, 992 },
-		{ RR_PKT_REQ, 0, 1, 0, 0, 5, 0 },
-		{ RR_PKT_RESP, RR_F_REPLY, 9, 1, 2000, (u32)-5, 500 },
-		{ RR_PKT_RESP, 0, 9, 0, 0, 0, 0 },
-		{ RR_PKT_ACK, RR_F_REPLY | RR_F_DONE, 3, 17, 16, 0xffff0000, 0 },
-		{ RR_PKT_RFR, 0, 4, 12, 0, 0, 0 },
-		{ RR_PKT_RFR, 0, 4, 12, 0, RR_RFR_MAX_RUN - 1, 0 },
-		{ RR_PKT_REQ, RR_F_ACKNOW, 2, 1, 3000, 7, 992 },
-		{ RR_PKT_PING, 0, 0, 0, 0, 0, 0 },
-		{ RR_PKT_PING, RR_F_REPLY, 0, 0, 0, 0, 0 },
-		{ RR_PKT_RESET, 0, 0, 0, 0, 0, 0 },
-		{ RR_PKT_CANCEL, 0, 12, 0, 0, 0, 0 },
-		{ RR_PKT_REQ, RR_F_DEADLINE | RR_F_KEY, 5, 0, 20, 3, 20 },
-		{ RR_PKT_REQ, RR_F_KEY, 5, 1, 3000, 3, 992 },
-	};
 	u8 buf[RR_HDR_LEN + 1024];
 	struct rr_pkt p;
 
@@ -341,7 +352,8 @@ TEST(wire_pkt_len_from_the_header)
 	for (u8 k = RR_PKT_ACK; k < RR_PKT_KIND_END; k++) {
 		n = build(buf, k, 0, 1, 0, 0, 0, 0, true);
 		ASSERT_EQ(pkt_len_exact(buf, n, 992), RR_HDR_LEN);
-		ASSERT_EQ(rr_wire_pkt_len(buf, sizeof(buf), 992), RR_HDR_LEN);
+		ASSERT_EQ(rr_wire_pkt_len(buf, sizeof(buf), 992, true),
+			  RR_HDR_LEN);
 	}
 	/* every packet of messages of several sizes */
 	for (j = 0; j < sizeof(segs) / sizeof(segs[0]); j++) {
@@ -382,7 +394,75 @@ TEST(wire_pkt_len_from_the_header)
 	ASSERT_EQ(pkt_len_exact(buf, n, 0), -EINVAL);
 }
 
-/* Packets back to back: each is found, parsed and sealed on its own. */
+/*
+ * A later packet's short header says what the full one does: the same
+ * fields, length and checks, for every kind, flag set and truncation.
+ */
+TEST(wire_later_header_parses_as_the_full_one)
+{
+	u8 full[RR_HDR_LEN + 1024], later[RR_CHDR_LEN + 1024];
+	struct rr_pkt a, b;
+	u32 compared = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (int crc = 0; crc < 2; crc++) {
+			u32 n = build(full, cases[i].kind, cases[i].flags,
+				      cases[i].req, cases[i].idx, cases[i].len,
+				      cases[i].aux, cases[i].plen, crc);
+			u32 m = build_later(later, cases[i].kind,
+					    cases[i].flags, cases[i].req,
+					    cases[i].idx, cases[i].len,
+					    cases[i].aux, cases[i].plen, crc);
+
+			ASSERT_EQ(m, n - RR_CHDR_SKIP);
+			/* the cases whose length fits segments of 992 bytes */
+			if (rr_wire_pkt_len(full, n, 992, true) != (int)n)
+				continue;
+			compared++;
+			ASSERT_EQ(rr_wire_parse_next(full, n, 992, &a, true),
+				  (int)n);
+			b.sess = a.sess;
+			b.tag = a.tag;
+			ASSERT_EQ(rr_wire_parse_next(later, m, 992, &b, false),
+				  (int)m);
+			ASSERT_EQ(b.kind, a.kind);
+			ASSERT_EQ(b.flags, a.flags);
+			ASSERT_EQ(b.sess, 0x01020304);
+			ASSERT_EQ(b.tag, 0xa1b2c3d4);
+			ASSERT_EQ(b.req_num, a.req_num);
+			ASSERT_EQ(b.idx, a.idx);
+			ASSERT_EQ(b.msg_len, a.msg_len);
+			ASSERT_EQ(b.aux, a.aux);
+			ASSERT_EQ(b.plen, a.plen);
+			ASSERT_TRUE(b.payload == later + RR_CHDR_LEN);
+			/* every truncation: refused alike */
+			for (u32 k = 0; k < m; k++) {
+				u8 *cp = exact_copy(later, k);
+				int r = rr_wire_parse_next(cp, k, 992, &b, false);
+				int f = rr_wire_pkt_len(full, k + RR_CHDR_SKIP,
+							992, true);
+
+				ASSERT_EQ(r, -EINVAL);
+				if (k < RR_CHDR_LEN)
+					f = -EINVAL;
+				else if (f >= 0)
+					f -= RR_CHDR_SKIP;
+				ASSERT_EQ(rr_wire_pkt_len(cp, k, 992, false), f);
+				free(cp);
+			}
+			/* the two bytes after kind and flags must be zero */
+			for (int j = 2; j < 4; j++) {
+				later[j] = 0x10;
+				ASSERT_EQ(rr_wire_parse_next(later, m, 992, &b,
+							     false), -EINVAL);
+				later[j] = 0;
+			}
+		}
+	}
+	ASSERT_TRUE(compared >= 20);
+}
+
+/* Packets back to back: each is found and parsed on its own. */
 TEST(wire_packed_packets_parse_one_by_one)
 {
 	u8 buf[1024];
@@ -391,17 +471,31 @@ TEST(wire_packed_packets_parse_one_by_one)
 	int len;
 
 	at += build(buf + at, RR_PKT_RESP, RR_F_REPLY, 5, 0, 40, 0, 40, true);
-	at += build(buf + at, RR_PKT_ACK, RR_F_REPLY, 6, 1, 0, 0, 0, true);
-	at += build(buf + at, RR_PKT_RESP, 0, 7, 1, 1000, 0, 1000 - 992, true);
-	at += build(buf + at, RR_PKT_RESP, 0, 8, 0, 0, 0, 0, true);
+	at += build_later(buf + at, RR_PKT_ACK, RR_F_REPLY, 6, 1, 0, 0, 0,
+			  true);
+	at += build_later(buf + at, RR_PKT_RESP, 0, 7, 1, 1000, 0, 1000 - 992,
+			  true);
+	at += build_later(buf + at, RR_PKT_RESP, 0, 8, 0, 0, 0, 0, true);
+	ASSERT_EQ(at, RR_HDR_LEN + 40 + 3 * RR_CHDR_LEN + 8);
+	rr_wire_seal(buf, at, true);
+	ASSERT_EQ(rr_wire_dgram_check(buf, at), 0);
 	n = 0;
 	for (u32 p = 0; p < at; p += len, n++) {
-		len = pkt_len_exact(buf + p, at - p, 992);
-		ASSERT_TRUE(len >= RR_HDR_LEN);
-		ASSERT_EQ(parse_exact(buf + p, len, &pk), 0);
+		u8 *cp = exact_copy(buf + p, at - p);
+
+		len = rr_wire_pkt_len(cp, at - p, 992, !n);
+		ASSERT_EQ(len, (int)(n ? RR_CHDR_LEN : RR_HDR_LEN) +
+			  (n == 0 ? 40 : n == 2 ? 8 : 0));
+		ASSERT_EQ(rr_wire_parse_next(cp, at - p, 992, &pk, !n), len);
 		ASSERT_EQ(pk.req_num, 5 + n);
+		ASSERT_EQ(pk.sess, 0x01020304);
+		free(cp);
 	}
 	ASSERT_EQ(n, 4);
+	/* a later packet is no datagram's first */
+	ASSERT_TRUE(rr_wire_parse_next(buf + RR_HDR_LEN + 40,
+				       at - RR_HDR_LEN - 40, 992, &pk,
+				       true) < 0);
 	/* the datagram as one packet: refused, its length is not the first's */
 	ASSERT_EQ(parse_exact(buf, at, &pk), -EINVAL);
 }
