@@ -160,6 +160,7 @@ struct rr_session {
 	 * the next packet does not fit or the last rr_session_uncork() comes.
 	 */
 	u32 cork;
+	bool cork_timed;	/* a packet sent in this cork is timed */
 	u32 pack_len;
 	u8 *pack;
 	int closed;		/* client: error for new calls, 0 if open */
@@ -371,7 +372,23 @@ static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
  */
 void rr_session_cork(struct rr_session *s)
 {
-	s->cork++;
+	if (!s->cork++)
+		s->cork_timed = false;
+}
+
+/*
+ * Is the request of a one-packet call about to leave to be timed?  The
+ * calls of one cork (one batch of them) leave together and are answered
+ * together: the first one's sample speaks for the others, which spare
+ * it.  Uncorked, every one is.  (The packets of larger messages are timed
+ * as rr_cslot_send() says: a run's last, a request for response packets.)
+ */
+static __always_inline bool rr_time_pkt(struct rr_session *s)
+{
+	if (s->cork_timed)
+		return false;
+	s->cork_timed = s->cork;
+	return true;
 }
 
 void rr_session_uncork(struct rr_session *s)
@@ -715,8 +732,9 @@ static __always_inline int rr_cslot_send(struct rr_session *s,
 
 /*
  * rr_cslot_send() of the only packet of the request just put in @c, which
- * may go: it ends its run and is timed, the slot's timer starts with it.
- * Without a send buffer the call waits, its timer armed all the same.
+ * may go: it ends its run and is timed (unless another call's packet of
+ * this cork is), the slot's timer starts with it.  Without a send buffer
+ * the call waits, its timer armed all the same.
  */
 static __always_inline void rr_cslot_send_only(struct rr_session *s,
 					       struct rr_cslot *c, u64 now)
@@ -731,6 +749,8 @@ static __always_inline void rr_cslot_send_only(struct rr_session *s,
 	c->inflight = 1;
 	s->inflight++;
 	c->next_new = 1;
+	if (!rr_time_pkt(s))
+		return;
 	c->timing = RR_TIME_REQ;
 	c->timed_idx = 0;
 	c->timed_at = now;
