@@ -299,7 +299,7 @@ static void rr_tx_flush(struct rr_session *s)
 	s->pack = NULL;
 }
 
-/* rr_tx_get() when the packet starts a datagram. */
+/* rr_tx() when the packet starts a datagram. */
 static noinline u8 *rr_tx_get_buf(struct rr_session *s)
 {
 	u8 *buf;
@@ -316,25 +316,6 @@ static noinline u8 *rr_tx_get_buf(struct rr_session *s)
 		s->pack_len = 0;
 	}
 	return buf;
-}
-
-/*
- * Where a packet with @plen bytes of payload goes: behind the others in
- * the open datagram if it fits there with a later packet's header, else
- * at the start of a new send buffer (which stays open while corked).
- * *@first says which header it takes.  NULL if no send buffer is free.
- * An open datagram holds at least one packet: rr_tx_get_buf() opens it
- * for the packet that asked.
- */
-static __always_inline u8 *rr_tx_get(struct rr_session *s, u32 plen,
-				     bool *first)
-{
-	if (s->pack && s->pack_len + RR_CHDR_LEN + plen <= s->p.mtu) {
-		*first = false;
-		return s->pack + s->pack_len;
-	}
-	*first = true;
-	return rr_tx_get_buf(s);
 }
 
 /*
@@ -417,11 +398,43 @@ static __always_inline void rr_put_meta(u8 *p, const struct rr_cslot *c,
 }
 
 /*
+ * The payload of packet @idx (@plen bytes) about @m into @dst: with @c's
+ * metadata first in packet 0 (@pre_len bytes, as of @now), then @m's
+ * bytes; nothing without @m.
+ */
+static __always_inline void rr_tx_payload(const struct rr_session *s,
+					  u8 *dst, u32 idx, u32 plen,
+					  const struct rr_msg *m,
+					  const struct rr_cslot *c,
+					  u32 pre_len, u64 now)
+{
+	u32 off = idx * s->seg, n = 0;
+
+	if (!m)
+		return;
+	if (pre_len && !idx) {
+		rr_put_meta(dst, c, now);
+		n = pre_len;
+	} else {
+		off -= pre_len;
+	}
+	if (rr_msg_is_inline(m))
+		memcpy(dst + n, m->inl + off, plen - n);
+	else
+		rr_msg_read(m, off, dst + n, plen - n);
+}
+
+/*
  * One packet about a message of @msg_len bytes, straight into the send
  * buffer: with @m, segment @idx of the @pre_len bytes of @c's metadata
  * (as of @now) followed by @m as the payload (only packet 0 holds
  * metadata, which is shorter than a segment); without, a control packet
- * with none.
+ * with none.  It goes behind the packets of the open datagram if it fits
+ * there with a later packet's header, else at the start of a new send
+ * buffer (which stays open while corked).  -EAGAIN if no send buffer is
+ * free.  The two cases are written out so that each header is built
+ * with what is known of it.  An open datagram holds at least one packet:
+ * rr_tx_get_buf() opens it for the packet that asked.
  */
 static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 u32 req_num, u32 idx, u32 msg_len, u32 aux,
@@ -429,29 +442,22 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 const struct rr_cslot *c, u32 pre_len,
 				 u64 now)
 {
-	u8 *buf, *dst;
-	u32 off, plen, n = 0;
-	bool first;
+	u32 plen = m ? rr_plen(s, msg_len, idx) : 0;
+	u8 *buf;
 
-	plen = m ? rr_plen(s, msg_len, idx) : 0;
-	buf = rr_tx_get(s, plen, &first);
+	if (s->pack && s->pack_len + RR_CHDR_LEN + plen <= s->p.mtu) {
+		buf = s->pack + s->pack_len;
+		rr_tx_payload(s, buf + RR_CHDR_LEN, idx, plen, m, c, pre_len,
+			      now);
+		rr_tx_send(s, buf, false, kind, flags, req_num, idx, msg_len,
+			   aux, plen);
+		return 0;
+	}
+	buf = rr_tx_get_buf(s);
 	if (!buf)
 		return -EAGAIN;
-	if (m) {
-		dst = buf + rr_hdr_len(first);
-		off = idx * s->seg;
-		if (pre_len && !idx) {
-			rr_put_meta(dst, c, now);
-			n = pre_len;
-		} else {
-			off -= pre_len;
-		}
-		if (rr_msg_is_inline(m))
-			memcpy(dst + n, m->inl + off, plen - n);
-		else
-			rr_msg_read(m, off, dst + n, plen - n);
-	}
-	rr_tx_send(s, buf, first, kind, flags, req_num, idx, msg_len, aux,
+	rr_tx_payload(s, buf + RR_HDR_LEN, idx, plen, m, c, pre_len, now);
+	rr_tx_send(s, buf, true, kind, flags, req_num, idx, msg_len, aux,
 		   plen);
 	return 0;
 }
