@@ -157,10 +157,9 @@ int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first)
 	kind = first ? p[RR_OFF_KIND] : p[RR_COFF_KIND];
 	if (kind != RR_PKT_REQ && kind != RR_PKT_RESP)
 		return hlen;
-	if (!first)
-		p -= RR_CHDR_SKIP;
-	msg_len = rr_get_le32(p + RR_OFF_LEN);
-	idx = rr_get_le32(p + RR_OFF_IDX);
+	p += rr_hdr_fields(first);
+	msg_len = rr_get_le32(p + RR_FLD_LEN);
+	idx = rr_get_le32(p + RR_FLD_IDX);
 	off = (u64)idx * seg;
 	if (msg_len > RR_WIRE_MAX_MSG || (msg_len && off >= msg_len))
 		return -EINVAL;

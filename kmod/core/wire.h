@@ -30,7 +30,7 @@
  *
  * Every later packet has a 20-byte header (RR_CHDR_LEN) that leaves out
  * what the first one said for the datagram: the same fields from req_num
- * on, each 12 bytes earlier, behind the packet's own kind and flags.
+ * on, behind the packet's own kind and flags.
  *
  *  off size field
  *    0    1 kind
@@ -67,7 +67,7 @@
 #define RR_WIRE_MAGIC		0xa7
 #define RR_WIRE_VERSION		6
 #define RR_HDR_LEN		32
-/* A later packet's header: the first one's but its first 12 bytes. */
+/* A later packet's header, 12 bytes shorter than the first one's */
 #define RR_CHDR_LEN		20
 #define RR_CHDR_SKIP		(RR_HDR_LEN - RR_CHDR_LEN)
 
@@ -82,9 +82,20 @@
 #define RR_OFF_IDX	20
 #define RR_OFF_LEN	24
 #define RR_OFF_AUX	28
-/* In a later packet's header (req_num.. at RR_OFF_* - RR_CHDR_SKIP). */
+/* In a later packet's header */
 #define RR_COFF_KIND	0
 #define RR_COFF_FLAGS	1
+#define RR_COFF_REQ	4
+
+/*
+ * req_num, idx, msg_len and aux follow one another in both headers, from
+ * RR_OFF_REQ or RR_COFF_REQ: rr_hdr_fields() says where, these how far
+ * on each is.
+ */
+#define RR_FLD_REQ	0
+#define RR_FLD_IDX	(RR_OFF_IDX - RR_OFF_REQ)
+#define RR_FLD_LEN	(RR_OFF_LEN - RR_OFF_REQ)
+#define RR_FLD_AUX	(RR_OFF_AUX - RR_OFF_REQ)
 
 /* Largest message the wire can describe (bounded by struct rr_msg). */
 #define RR_WIRE_MAX_MSG		(32u << 20)
@@ -226,6 +237,13 @@ static __always_inline u32 rr_hdr_len(bool first)
 	return first ? RR_HDR_LEN : RR_CHDR_LEN;
 }
 
+/* Where req_num and the fields after it start in a packet's header. */
+static __always_inline u32 rr_hdr_fields(bool first)
+{
+	BUILD_BUG_ON(RR_HDR_LEN - RR_OFF_REQ != RR_CHDR_LEN - RR_COFF_REQ);
+	return first ? RR_OFF_REQ : RR_COFF_REQ;
+}
+
 /*
  * Write the header of a packet into @p, whose payload (@plen bytes behind
  * the header) is already in place: when @first, the full header of the
@@ -255,13 +273,12 @@ static __always_inline u32 rr_wire_put(u8 *p, bool first, u8 kind, u8 flags,
 	} else {
 		/* kind, flags and the two zero bytes */
 		rr_put_le32(p, kind | (u32)flags << 8);
-		/* the rest where the full header has it, 12 bytes on */
-		p -= RR_CHDR_SKIP;
 	}
-	rr_put_le32(p + RR_OFF_REQ, req_num);
-	rr_put_le32(p + RR_OFF_IDX, idx);
-	rr_put_le32(p + RR_OFF_LEN, msg_len);
-	rr_put_le32(p + RR_OFF_AUX, aux);
+	p += rr_hdr_fields(first);
+	rr_put_le32(p + RR_FLD_REQ, req_num);
+	rr_put_le32(p + RR_FLD_IDX, idx);
+	rr_put_le32(p + RR_FLD_LEN, msg_len);
+	rr_put_le32(p + RR_FLD_AUX, aux);
 	return rr_hdr_len(first) + plen;
 }
 
@@ -284,14 +301,15 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 						u32 seg, struct rr_pkt *pkt,
 						bool first)
 {
-	const u8 *p = buf;
 	u32 word, msg_len, idx, plen = 0, hlen = rr_hdr_len(first);
+	const u8 *p = buf, *f;
 	bool foreign;
 	u8 kind, flags;
 	u64 off;
 
 	if (unlikely(len < hlen || !seg))
 		return -EINVAL;
+	f = p + rr_hdr_fields(first);
 	if (first) {
 		/* magic, version, kind and flags */
 		word = rr_get_le32(p + RR_OFF_MAGIC);
@@ -306,16 +324,15 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 		kind = (u8)word;
 		flags = (u8)(word >> 8);
 		foreign = word >> 16;
-		p -= RR_CHDR_SKIP;
 	}
-	msg_len = rr_get_le32(p + RR_OFF_LEN);
-	idx = rr_get_le32(p + RR_OFF_IDX);
+	msg_len = rr_get_le32(f + RR_FLD_LEN);
+	idx = rr_get_le32(f + RR_FLD_IDX);
 	pkt->kind = kind;
 	pkt->flags = flags;
-	pkt->req_num = rr_get_le32(p + RR_OFF_REQ);
+	pkt->req_num = rr_get_le32(f + RR_FLD_REQ);
 	pkt->idx = idx;
 	pkt->msg_len = msg_len;
-	pkt->aux = rr_get_le32(p + RR_OFF_AUX);
+	pkt->aux = rr_get_le32(f + RR_FLD_AUX);
 	pkt->payload = (const u8 *)buf + hlen;
 	if (likely(kind == RR_PKT_REQ || kind == RR_PKT_RESP)) {
 		/* rr_wire_pkt_len()'s checks: the length of segment idx. */

@@ -69,8 +69,7 @@ static void check_later(const u8 *data, size_t size, u32 seg)
 	full[RR_OFF_FLAGS] = data[RR_COFF_FLAGS];
 	rr_put_le32(full + RR_OFF_SESS, 0x5e55);
 	rr_put_le32(full + RR_OFF_TAG, 0x7a6);
-	memcpy(full + RR_OFF_REQ, data + RR_OFF_REQ - RR_CHDR_SKIP,
-	       size - (RR_OFF_REQ - RR_CHDR_SKIP));
+	memcpy(full + RR_OFF_REQ, data + RR_COFF_REQ, size - RR_COFF_REQ);
 	n = rr_wire_pkt_len(data, size, seg, false);
 	e = rr_wire_pkt_len(full, size + RR_CHDR_SKIP, seg, true);
 	if (n != (e < 0 ? e : e - RR_CHDR_SKIP))
