@@ -3,10 +3,10 @@
 #
 # Deadlines and cancellation reach the server (rpc_helper reqstate on the
 # peer, callers here):
-#  1. a request whose caller's deadline (6 s) passes while it waits in the
-#     server's queue (the caller's CANCEL lost: fault_tx_drop here) is
-#     never handed to the handler: the module answers DEADLINE_EXCEEDED
-#     and counts it (rpc.requests_expired);
+#  1. a request whose caller's deadline (6 s; 30 s on the debug kernel)
+#     passes while it waits in the server's queue (the caller's CANCEL
+#     lost: fault_tx_drop here) is never handed to the handler: the module
+#     answers DEADLINE_EXCEEDED and counts it (rpc.requests_expired);
 #  2. a call cancelled while its request waits in the queue: the request
 #     never reaches the handler (rpc.requests_cancelled);
 #  3. the handler reads the time its caller has left (a 5 s call: between
@@ -60,18 +60,24 @@ can0=$(sstat requests_cancelled)
 scan0=$(stat_sum server cancels)
 
 # -- 1, 2: in the queue (the handler takes one request every QUEUE_MS) --
-# The server sleeps this long before each request it takes, so that the
-# first call (6 s) expires in its queue.  On the debug kernel, two hosts,
-# starting the caller took longer than 14 s.
+# The server sleeps QUEUE_MS before each request it takes, so that the
+# first call (CALL_MS) expires in its queue, its CANCEL lost.  On the debug
+# kernel, two hosts, starting the caller took longer than 14 s, and seeing
+# the request queued and dropping this host's sends longer than 6 s (the
+# CANCEL got out): 30 s and 90 s there.
+CALL_MS=6000
 QUEUE_MS=20000
-[ "${RDMARPC_DEBUG_LANE:-0}" = 1 ] && QUEUE_MS=60000
+if [ "${RDMARPC_DEBUG_LANE:-0}" = 1 ]; then
+	CALL_MS=30000
+	QUEUE_MS=90000
+fi
 start_server "reqstate: serving" \
 	"$HELPER reqstate --service dl.queue --delay $QUEUE_MS"
 st=$?
 if [ $st -eq 0 ]; then
 	req0=$(sstat requests)
 	"$HELPER" call --peer "$PEER" --service dl.queue --size 64 \
-		--timeout 6000 > "$T/dl_expire.out" 2>&1 &
+		--timeout "$CALL_MS" > "$T/dl_expire.out" 2>&1 &
 	BG+=($!)
 	# Queued on the server: from now on nothing of this host gets out,
 	# so the caller's CANCEL at its deadline is lost.
@@ -83,7 +89,7 @@ if [ $st -eq 0 ]; then
 	grep -q 'ETIMEDOUT' "$T/dl_expire.out" || st=1
 	ktap_note "expiring call: $(tail -n 1 "$T/dl_expire.out")"
 fi
-ktap_check "a 6 s call waits in a busy server's queue, its CANCEL lost: ETIMEDOUT" $st
+ktap_check "a $((CALL_MS / 1000)) s call waits in a busy server's queue, its CANCEL lost: ETIMEDOUT" $st
 
 out=$("$HELPER" cancel --peer "$PEER" --service dl.queue --after 500 \
 	--timeout 20000 2>&1)
