@@ -1051,8 +1051,11 @@ bad:
 static int rr_client_resp(struct rr_session *s, struct rr_cslot *c,
 			  const struct rr_pkt *pkt, u64 now)
 {
-	/* The common small call: the whole response is in this packet. */
-	if (c->phase != RR_C_RESP && !pkt->idx && !(pkt->flags & RR_F_ERR) &&
+	/*
+	 * The common small call: the whole response is in this packet
+	 * (plen == msg_len only with idx zero: __rr_wire_parse_next()).
+	 */
+	if (c->phase != RR_C_RESP && !(pkt->flags & RR_F_ERR) &&
 	    pkt->plen == pkt->msg_len && pkt->msg_len <= s->small_max) {
 		if (c->timing == RR_TIME_REQ && (pkt->flags & RR_F_REPLY))
 			rr_sample(s, c, now);
@@ -1660,7 +1663,7 @@ static int rr_server_req(struct rr_session *s, const struct rr_pkt *pkt,
 	sl->seen = true;
 	sl->consumed = false;
 	sl->req_num = pkt->req_num;
-	if (sl->state == RR_S_EMPTY && !pkt->idx &&
+	if (sl->state == RR_S_EMPTY &&
 	    pkt->plen == pkt->msg_len && pkt->msg_len <= s->small_max) {
 		/* A new request that fits one packet: no map needed. */
 		u32 pre = rr_meta_len(pkt->flags);

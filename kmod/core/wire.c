@@ -141,8 +141,9 @@ int rr_wire_check(const struct rr_pkt *pkt)
  * datagram; @first: the datagram's first packet, else a later one), as
  * its header implies with segments of @seg bytes: the header's for a
  * control packet, plus the bytes of segment idx of a msg_len-byte message
- * for REQ and RESP.  -EINVAL if the header holds no such length or the
- * packet would not fit in @len; nothing else is checked (rr_wire_parse()
+ * for REQ and RESP.  -EINVAL if the header holds no such length, the
+ * packet would not fit in @len or @seg is not 1 to RR_WIRE_MAX_MSG;
+ * nothing else is checked (rr_wire_parse()
  * on exactly the bytes returned, the header written in full, does that).
  */
 int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first)
@@ -152,7 +153,7 @@ int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first)
 	u64 off, plen;
 	u8 kind;
 
-	if (len < hlen || !seg)
+	if (len < hlen || seg - 1 >= RR_WIRE_MAX_MSG)
 		return -EINVAL;
 	kind = first ? p[RR_OFF_KIND] : p[RR_COFF_KIND];
 	if (kind != RR_PKT_REQ && kind != RR_PKT_RESP)

@@ -307,7 +307,8 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 	u8 kind, flags;
 	u64 off;
 
-	if (unlikely(len < hlen || !seg))
+	/* seg is 1 to RR_WIRE_MAX_MSG: one compare */
+	if (unlikely(len < hlen || seg - 1 >= RR_WIRE_MAX_MSG))
 		return -EINVAL;
 	f = p + rr_hdr_fields(first);
 	if (first) {
@@ -336,21 +337,26 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 	pkt->payload = (const u8 *)buf + hlen;
 	if (likely(kind == RR_PKT_REQ || kind == RR_PKT_RESP)) {
 		/* rr_wire_pkt_len()'s checks: the length of segment idx. */
-		if (msg_len) {
+		if (likely(!idx && msg_len <= seg)) {
+			/* the whole message (seg is within the wire's) */
+			plen = msg_len;
+		} else {
 			off = (u64)idx * seg;
 			if (unlikely(msg_len > RR_WIRE_MAX_MSG || off >= msg_len))
 				return -EINVAL;
 			plen = min_t(u32, seg, msg_len - (u32)off);
-			if (unlikely(plen > len - hlen))
-				return -EINVAL;
 		}
+		if (unlikely(plen > len - hlen))
+			return -EINVAL;
 		pkt->plen = plen;
 		if (unlikely(foreign))
 			goto foreign;
 		/*
-		 * rr_wire_check()'s: the length is within the wire's and, when
-		 * not zero, both idx and plen follow from it (0 < plen <=
-		 * msg_len, idx < msg_len); what is left to check is this.
+		 * rr_wire_check()'s: the length is within the wire's and
+		 * idx and plen follow from it (the whole message with idx
+		 * zero, an empty one included, else segment idx starts
+		 * inside it; plen == msg_len only with idx zero); what is
+		 * left to check is this.
 		 */
 		if (unlikely(flags & rr_wire_bad_flags[kind]))
 			return -EINVAL;
@@ -362,8 +368,6 @@ static __always_inline int __rr_wire_parse_next(const void *buf, size_t len,
 			     (s32)pkt->aux < -RR_MAX_ERRNO))
 				return -EINVAL;
 		}
-		if (unlikely(!msg_len && idx))
-			return -EINVAL;
 	} else {
 		pkt->plen = 0;
 		if (unlikely(foreign))
