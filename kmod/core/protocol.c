@@ -154,6 +154,7 @@ struct rr_session {
 	u32 pump_next;		/* client: round-robin start */
 	bool blocked;		/* client: work waits for window or buffers */
 	bool tx_stalled;
+	u8 tx_nocrc;		/* what every packet sent carries of RR_F_NOCRC */
 	/*
 	 * Packing: while @cork is above zero, packets go into the send
 	 * buffer @pack (@pack_len bytes so far) and the buffer leaves when
@@ -329,9 +330,9 @@ static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
 {
 	u32 len;
 
-	len = rr_wire_put(buf, first, kind, flags, s->ids.peer_sess,
-			  s->ids.peer_tag, req_num, idx, msg_len, aux, plen,
-			  s->p.crc);
+	len = rr_wire_put(buf, first, kind, flags | s->tx_nocrc,
+			  s->ids.peer_sess, s->ids.peer_tag, req_num, idx,
+			  msg_len, aux, plen);
 	s->st.tx_pkts++;
 	s->st.tx_bytes += len;
 	if (s->pack) {
@@ -1900,6 +1901,7 @@ struct rr_session *rr_session_create(const struct rr_params *p,
 	s->ids = *ids;
 	s->role = role;
 	s->seg = p->mtu - RR_HDR_LEN;
+	s->tx_nocrc = rr_wire_nocrc(p->crc);
 	/* One packet, inline body, within limits: the fast paths. */
 	s->small_max = min_t(u32, min_t(u32, RR_MSG_INLINE, s->seg), p->max_msg);
 	s->mask = p->slots - 1;

@@ -15,9 +15,10 @@ u32 rr_wire_finish(void *buf, const struct rr_pkt *hdr, bool crc)
 {
 	u32 len;
 
-	len = rr_wire_put(buf, true, hdr->kind, hdr->flags, hdr->sess, hdr->tag,
-			  hdr->req_num, hdr->idx, hdr->msg_len, hdr->aux,
-			  hdr->plen, crc);
+	len = rr_wire_put(buf, true, hdr->kind,
+			  (hdr->flags & ~RR_F_NOCRC) | rr_wire_nocrc(crc),
+			  hdr->sess, hdr->tag, hdr->req_num, hdr->idx,
+			  hdr->msg_len, hdr->aux, hdr->plen);
 	rr_wire_seal(buf, len, crc);
 	return len;
 }

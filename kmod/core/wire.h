@@ -231,6 +231,12 @@ static __always_inline int rr_wire_dgram_check(const u8 *p, u32 len)
 	return likely(crc == rr_wire_crc(p, len)) ? 0 : -EBADMSG;
 }
 
+/* The flag every packet of a datagram sealed with (@crc) or without carries. */
+static inline u8 rr_wire_nocrc(bool crc)
+{
+	return crc ? 0 : RR_F_NOCRC;
+}
+
 /* The length of a packet's header: the first of a datagram, or a later one. */
 static __always_inline u32 rr_hdr_len(bool first)
 {
@@ -249,19 +255,17 @@ static __always_inline u32 rr_hdr_fields(bool first)
  * the header) is already in place: when @first, the full header of the
  * packet that starts a datagram, with a zero crc field; else a later
  * packet's, without what the first one says (@sess and @tag unused).
- * RR_F_NOCRC when @crc is false; rr_wire_seal() seals the datagram.
- * Returns the packet's length.  rr_wire_finish() with the fields as
- * arguments: the send path writes its headers with no struct rr_pkt in
- * between.
+ * @flags go out as they are: with RR_F_NOCRC when the datagram has no CRC
+ * (rr_wire_nocrc()), on every packet of it.  rr_wire_seal() seals the
+ * datagram.  Returns the packet's length.  rr_wire_finish() with the
+ * fields as arguments: the send path writes its headers with no struct
+ * rr_pkt in between.
  */
 static __always_inline u32 rr_wire_put(u8 *p, bool first, u8 kind, u8 flags,
 				       u32 sess, u32 tag, u32 req_num,
 				       u32 idx, u32 msg_len, u32 aux,
-				       u32 plen, bool crc)
+				       u32 plen)
 {
-	flags &= ~RR_F_NOCRC;
-	if (!crc)
-		flags |= RR_F_NOCRC;
 	if (first) {
 		/* magic, version, kind and flags: one little-endian word */
 		rr_put_le32(p + RR_OFF_MAGIC, RR_WIRE_MAGIC |

@@ -184,8 +184,7 @@ static u32 fz_craft_pkt(struct fz_in *in, u8 *buf, u32 room, u32 sess,
 	for (u32 k = 0; k < h.plen; k++)
 		buf[hlen + k] = (u8)fz_u8(in);
 	len = rr_wire_put(buf, first, h.kind, h.flags, h.sess, h.tag,
-			  h.req_num, h.idx, h.msg_len, h.aux, h.plen,
-			  !(h.flags & RR_F_NOCRC));
+			  h.req_num, h.idx, h.msg_len, h.aux, h.plen);
 	if (getenv("FZ_TRACE"))
 		fprintf(stderr, "craft kind %u flags %#x sess %u req %#x idx %u len %u aux %#x plen %u\n",
 			h.kind, h.flags, h.sess, h.req_num, h.idx, h.msg_len,

@@ -53,8 +53,9 @@ static u32 build_later(u8 *buf, u8 kind, u8 flags, u32 req, u32 idx,
 {
 	for (u32 i = 0; i < plen; i++)
 		buf[RR_CHDR_LEN + i] = (u8)(i * 7 + 3);
-	return rr_wire_put(buf, false, kind, flags, 0, 0, req, idx, len, aux,
-			   plen, crc);
+	return rr_wire_put(buf, false, kind,
+			   (flags & ~RR_F_NOCRC) | rr_wire_nocrc(crc), 0, 0,
+			   req, idx, len, aux, plen);
 }
 
 static int pkt_len_exact(const u8 *buf, u32 len, u32 seg)
