@@ -1181,7 +1181,7 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	c->next_new = 0;
 	c->rtx_cursor = 0;
 	c->rtx_limit = 0;
-	c->timing = RR_TIME_NONE;
+	/* c->timing is RR_TIME_NONE since rr_cslot_release() */
 	c->probe = false;
 	c->status = 0;
 	c->meta = meta;
@@ -1478,8 +1478,9 @@ static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
 }
 
 /* The request in @sl is complete: hand it over (once), answer packet @idx. */
-static void rr_server_deliver(struct rr_session *s, struct rr_sslot *sl,
-			      u32 idx, u64 now)
+static __always_inline void rr_server_deliver(struct rr_session *s,
+					      struct rr_sslot *sl,
+					      u32 idx, u64 now)
 {
 	u32 handle = sl->req_num;
 
