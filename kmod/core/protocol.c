@@ -77,6 +77,7 @@ struct rr_cslot {
 	u8 backoff;
 	bool probe;		/* WAIT: send one RFR 0 to ask after the call */
 	u8 meta;		/* RR_F_DEADLINE, RR_F_KEY: the metadata sent */
+	u8 meta_len;		/* its bytes: rr_meta_len(@meta) */
 	u32 req_num;
 	u32 method;
 	u32 retries;		/* expiries since the last progress */
@@ -296,6 +297,7 @@ static void rr_tx_flush(struct rr_session *s)
 	if (!s->pack)
 		return;
 	rr_wire_seal(s->pack, s->pack_len, s->p.crc);
+	s->st.tx_bytes += s->pack_len;
 	s->ops->tx_send(s->ctx, s->pack, s->pack_len);
 	s->pack = NULL;
 }
@@ -334,7 +336,6 @@ static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
 			  s->ids.peer_sess, s->ids.peer_tag, req_num, idx,
 			  msg_len, aux, plen);
 	s->st.tx_pkts++;
-	s->st.tx_bytes += len;
 	if (s->pack) {
 		/* Behind another packet of the open datagram? */
 		if (!first)
@@ -343,6 +344,7 @@ static __always_inline void rr_tx_send(struct rr_session *s, u8 *buf,
 		return;
 	}
 	rr_wire_seal(buf, len, s->p.crc);
+	s->st.tx_bytes += len;
 	s->ops->tx_send(s->ctx, buf, len);
 }
 
@@ -553,10 +555,12 @@ static inline bool rr_may_send(const struct rr_session *s,
 	return !c->inflight && s->inflight < s->p.credits;
 }
 
-static inline void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c,
-				u64 now)
+/* Arm @c's timer to expire @rto from @now, or at the call's timeout. */
+static __always_inline void __rr_cslot_arm(struct rr_session *s,
+					   struct rr_cslot *c, u64 now,
+					   u64 rto)
 {
-	u64 d = now + rr_rtt_rto(&s->rtt, c->backoff);
+	u64 d = now + rto;
 
 	if (s->p.call_timeout_ns && c->started + s->p.call_timeout_ns < d)
 		d = c->started + s->p.call_timeout_ns;
@@ -564,6 +568,12 @@ static inline void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c,
 	/* Only ever earlier here: rr_session_poll() recomputes it exactly. */
 	if (d < s->deadline)
 		s->deadline = d;
+}
+
+static inline void rr_cslot_arm(struct rr_session *s, struct rr_cslot *c,
+				u64 now)
+{
+	__rr_cslot_arm(s, c, now, rr_rtt_rto(&s->rtt, c->backoff));
 }
 
 /* The peer answered something new: the call is alive. */
@@ -642,10 +652,9 @@ static __always_inline int rr_tx_req(struct rr_session *s,
 				     const struct rr_cslot *c, u8 flags,
 				     u32 i, u64 now)
 {
-	u32 pre = rr_meta_len(c->meta);
-
 	return rr_tx(s, RR_PKT_REQ, flags | c->meta, c->req_num, i,
-		     c->req.len + pre, c->method, &c->req, c, pre, now);
+		     c->req.len + c->meta_len, c->method, &c->req, c,
+		     c->meta_len, now);
 }
 
 /* Next packet @c wants to send (resends first), or -1.  No side effects
@@ -748,7 +757,8 @@ static __always_inline void rr_cslot_send_only(struct rr_session *s,
 {
 	int err = rr_tx_req(s, c, RR_F_ACKNOW, 0, now);
 
-	rr_cslot_arm(s, c, now);
+	/* A new call: no backoff yet (and the RTO is within its bounds). */
+	__rr_cslot_arm(s, c, now, s->rtt.rto);
 	if (unlikely(err)) {
 		s->blocked = true;
 		return;
@@ -1148,7 +1158,7 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 {
 	struct rr_cslot *c;
 	u8 meta = 0;
-	u32 j;
+	u32 j, meta_len;
 	int err;
 
 	if (s->closed)
@@ -1159,14 +1169,15 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 		if (o->flags & RR_CALL_F_KEY)
 			meta |= RR_F_KEY;
 	}
+	meta_len = rr_meta_len(meta);
 	/* max_msg <= RR_WIRE_MAX_MSG: the metadata matters only near it. */
 	if (req->len > s->p.max_msg ||
 	    (req->len > RR_WIRE_MAX_MSG - RR_META_MAX &&
-	     req->len > RR_WIRE_MAX_MSG - rr_meta_len(meta)))
+	     req->len > RR_WIRE_MAX_MSG - meta_len))
 		return -EMSGSIZE;
 	j = rr_ctz32(s->free_mask);
 	c = &s->cs[j];
-	err = rr_map_init(&c->map, rr_npkts(s, req->len + rr_meta_len(meta)));
+	err = rr_map_init(&c->map, rr_npkts(s, req->len + meta_len));
 	if (err)
 		return err;
 	s->free_mask &= ~(1u << j);
@@ -1185,6 +1196,7 @@ static noinline int rr_client_start(struct rr_session *s, u32 method,
 	c->probe = false;
 	c->status = 0;
 	c->meta = meta;
+	c->meta_len = meta_len;
 	if (meta & RR_F_DEADLINE)
 		c->call_deadline = o->deadline;
 	if (meta & RR_F_KEY)
