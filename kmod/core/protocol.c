@@ -291,15 +291,20 @@ static inline u32 rr_plen(const struct rr_session *s, u32 len, u32 idx)
 	return min_t(u32, s->seg, len - off);
 }
 
-/* Seal and send the packed datagram, if one is open. */
-static void rr_tx_flush(struct rr_session *s)
+/* rr_tx_flush() when a packed datagram is open. */
+static noinline void __rr_tx_flush(struct rr_session *s)
 {
-	if (!s->pack)
-		return;
 	rr_wire_seal(s->pack, s->pack_len, s->p.crc);
 	s->st.tx_bytes += s->pack_len;
 	s->ops->tx_send(s->ctx, s->pack, s->pack_len);
 	s->pack = NULL;
+}
+
+/* Seal and send the packed datagram, if one is open. */
+static inline void rr_tx_flush(struct rr_session *s)
+{
+	if (s->pack)
+		__rr_tx_flush(s);
 }
 
 /* rr_tx() when the packet starts a datagram. */

@@ -164,18 +164,19 @@ static bool rr_cpu_has_sse42(void)
 }
 #endif
 
-static bool rr_crc32c_hw(void)
+/* Asked once, out of line: the check per call stays a load and a branch. */
+static noinline __attribute__((__cold__)) int rr_crc32c_probe(void)
 {
-	static int has = -1;
-
-	if (has < 0)
-		has = rr_cpu_has_sse42() && !getenv("RR_CRC32C_TABLE");
-	return has;
+	return rr_cpu_has_sse42() && !getenv("RR_CRC32C_TABLE");
 }
 
 u32 rr_crc32c(u32 crc, const void *buf, size_t len)
 {
-	if (rr_crc32c_hw())
+	static int has = -1;
+
+	if (unlikely(has < 0))
+		has = rr_crc32c_probe();
+	if (has)
 		return rr_crc32c_sse42(crc, buf, len);
 	return rr_crc32c_table(crc, buf, len);
 }
