@@ -1494,15 +1494,16 @@ static void rr_server_ack_later(struct rr_session *s, struct rr_sslot *sl,
 		s->deadline = sl->ack_due;
 }
 
-/* The request in @sl is complete: hand it over (once), answer packet @idx. */
+/*
+ * The request in @sl is complete: hand it over (once), answer packet @idx.
+ * Its packet map holds no memory (a one-packet request has none in use).
+ */
 static __always_inline void rr_server_deliver(struct rr_session *s,
 					      struct rr_sslot *sl,
 					      u32 idx, u64 now)
 {
 	u32 handle = sl->req_num;
 
-	if (sl->map.ext)
-		rr_map_free(&sl->map);
 	sl->state = RR_S_PENDING;
 	s->st.requests++;
 	s->rx_slot = sl->index;
@@ -1628,6 +1629,8 @@ static noinline int rr_server_req_slow(struct rr_session *s,
 			}
 			rr_map_set(&sl->map, pkt->idx);
 			if (sl->map.count == sl->npkts) {
+				if (sl->map.ext)
+					rr_map_free(&sl->map);
 				rr_server_deliver(s, sl, pkt->idx, now);
 				return 0;
 			}
