@@ -441,8 +441,9 @@ static __always_inline void rr_tx_payload(const struct rr_session *s,
  * there with a later packet's header, else at the start of a new send
  * buffer (which stays open while corked).  -EAGAIN if no send buffer is
  * free.  The two cases are written out so that each header is built
- * with what is known of it.  An open datagram holds at least one packet:
- * rr_tx_get_buf() opens it for the packet that asked.
+ * with what is known of it; a packed one's payload is copied last, with
+ * nothing left to do after it.  An open datagram holds at least one
+ * packet: rr_tx_get_buf() opens it for the packet that asked.
  */
 static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 				 u32 req_num, u32 idx, u32 msg_len, u32 aux,
@@ -454,11 +455,12 @@ static __always_inline int rr_tx(struct rr_session *s, u8 kind, u8 flags,
 	u8 *buf;
 
 	if (s->pack && s->pack_len + RR_CHDR_LEN + plen <= s->p.mtu) {
+		/* Packed: nothing leaves yet, the payload may come last. */
 		buf = s->pack + s->pack_len;
-		rr_tx_payload(s, buf + RR_CHDR_LEN, idx, plen, m, c, pre_len,
-			      now);
 		rr_tx_send(s, buf, false, kind, flags, req_num, idx, msg_len,
 			   aux, plen);
+		rr_tx_payload(s, buf + RR_CHDR_LEN, idx, plen, m, c, pre_len,
+			      now);
 		return 0;
 	}
 	buf = rr_tx_get_buf(s);

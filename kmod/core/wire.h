@@ -252,7 +252,8 @@ static __always_inline u32 rr_hdr_fields(bool first)
 
 /*
  * Write the header of a packet into @p, whose payload (@plen bytes behind
- * the header) is already in place: when @first, the full header of the
+ * the header) must be in place before the datagram is sealed (the header
+ * does not depend on it): when @first, the full header of the
  * packet that starts a datagram, with a zero crc field; else a later
  * packet's, without what the first one says (@sess and @tag unused).
  * @flags go out as they are: with RR_F_NOCRC when the datagram has no CRC
