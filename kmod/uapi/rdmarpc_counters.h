@@ -48,9 +48,11 @@ RDMARPC_PORT_COUNTER(AH_CACHED, ah_cached, GAUGE,
 #ifdef RDMARPC_SESS_COUNTER
 RDMARPC_SESS_COUNTER(TX_PACKETS, tx_packets, COUNTER,
 		     "Packets sent, retransmissions included.")
-RDMARPC_SESS_COUNTER(TX_BYTES, tx_bytes, COUNTER, "Payload bytes sent.")
+RDMARPC_SESS_COUNTER(TX_BYTES, tx_bytes, COUNTER,
+		     "Bytes of the packets sent, headers included.")
 RDMARPC_SESS_COUNTER(RX_PACKETS, rx_packets, COUNTER, "Packets received.")
-RDMARPC_SESS_COUNTER(RX_BYTES, rx_bytes, COUNTER, "Payload bytes received.")
+RDMARPC_SESS_COUNTER(RX_BYTES, rx_bytes, COUNTER,
+		     "Bytes of the packets received, headers included.")
 RDMARPC_SESS_COUNTER(RETRANSMITS, retransmits, COUNTER, "Packets sent again.")
 RDMARPC_SESS_COUNTER(RTO_FIRES, rto_fires, COUNTER,
 		     "Retransmission timeouts that fired.")
