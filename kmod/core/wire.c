@@ -142,10 +142,11 @@ int rr_wire_check(const struct rr_pkt *pkt)
  * datagram; @first: the datagram's first packet, else a later one), as
  * its header implies with segments of @seg bytes: the header's for a
  * control packet, plus the bytes of segment idx of a msg_len-byte message
- * for REQ and RESP.  -EINVAL if the header holds no such length, the
- * packet would not fit in @len or @seg is not 1 to RR_WIRE_MAX_MSG;
- * nothing else is checked (rr_wire_parse()
- * on exactly the bytes returned, the header written in full, does that).
+ * for REQ and RESP.  -EINVAL if the message has no segment idx (an empty
+ * one has only segment 0) or is longer than the wire allows, the packet
+ * would not fit in @len or @seg is not 1 to RR_WIRE_MAX_MSG; nothing else
+ * is checked (rr_wire_parse() on exactly the bytes returned, the header
+ * written in full, does that).
  */
 int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first)
 {
@@ -162,10 +163,11 @@ int rr_wire_pkt_len(const void *buf, size_t len, u32 seg, bool first)
 	p += rr_hdr_fields(first);
 	msg_len = rr_get_le32(p + RR_FLD_LEN);
 	idx = rr_get_le32(p + RR_FLD_IDX);
+	/* Segment 0 always exists, an empty message has no other. */
 	off = (u64)idx * seg;
-	if (msg_len > RR_WIRE_MAX_MSG || (msg_len && off >= msg_len))
+	if (msg_len > RR_WIRE_MAX_MSG || (idx && off >= msg_len))
 		return -EINVAL;
-	plen = msg_len ? min_t(u64, seg, msg_len - off) : 0;
+	plen = min_t(u64, seg, msg_len - off);
 	if (plen > len - hlen)
 		return -EINVAL;
 	return hlen + (int)plen;
