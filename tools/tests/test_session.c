@@ -1519,6 +1519,8 @@ TEST(session_corked_calls_share_datagrams)
 		ASSERT_EQ(t_call(&c, 32, (u8)i, i, 0), 0);
 	rr_session_uncork(c.s);
 	ASSERT_EQ(c.nq, 0);
+	/* bytes are counted as their datagram leaves */
+	ASSERT_EQ(rr_session_stats(c.s)->tx_bytes, RR_HDR_LEN + 32);
 	rr_session_uncork(c.s);
 	ASSERT_EQ(c.nq, 1);
 	/* the first packet's header in full, the seven others' short */
@@ -1526,13 +1528,19 @@ TEST(session_corked_calls_share_datagrams)
 	ASSERT_EQ(t_pkts(&c.q[0], p.mtu - RR_HDR_LEN, off, 16), 8);
 	ASSERT_EQ(rr_session_stats(c.s)->tx_pkts, 9);
 	ASSERT_EQ(rr_session_stats(c.s)->tx_packed, 7);
+	ASSERT_EQ(rr_session_stats(c.s)->tx_bytes,
+		  RR_HDR_LEN + 32 + c.q[0].len);
 	/* the server takes all eight and answers in one datagram too */
 	ASSERT_EQ(t_flush(&c, &s, 10), 1);
 	ASSERT_EQ(s.delivered, 9);
 	ASSERT_EQ(rr_session_stats(s.s)->rx_pkts, 9);
+	ASSERT_EQ(rr_session_stats(s.s)->rx_bytes,
+		  rr_session_stats(c.s)->tx_bytes);
 	ASSERT_EQ(s.nq, 1);
 	ASSERT_EQ(s.q[0].len, RR_HDR_LEN + 32 + 7 * (RR_CHDR_LEN + 32));
 	ASSERT_EQ(rr_session_stats(s.s)->tx_packed, 7);
+	ASSERT_EQ(rr_session_stats(s.s)->tx_bytes,
+		  RR_HDR_LEN + 32 + s.q[0].len);
 	ASSERT_EQ(t_flush(&s, &c, 20), 1);
 	ASSERT_EQ(c.completions, 9);
 	ASSERT_EQ(c.err, 0);
