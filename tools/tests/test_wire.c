@@ -390,11 +390,9 @@ TEST(wire_pkt_len_from_the_header)
 	ASSERT_EQ(pkt_len_exact(buf, n, 992), -EINVAL);
 	n = build(buf, RR_PKT_REQ, 0, 1, 0, RR_WIRE_MAX_MSG + 1, 0, 0, true);
 	ASSERT_EQ(pkt_len_exact(buf, n, 992), -EINVAL);
-	/* shorter than a header, no segment size or one past the wire's */
+	/* shorter than a header, or no segment size */
 	ASSERT_EQ(pkt_len_exact(buf, RR_HDR_LEN - 1, 992), -EINVAL);
 	ASSERT_EQ(pkt_len_exact(buf, n, 0), -EINVAL);
-	n = build(buf, RR_PKT_REQ, 0, 1, 0, 1000, 0, 0, true);
-	ASSERT_EQ(pkt_len_exact(buf, n, RR_WIRE_MAX_MSG + 1), -EINVAL);
 	/*
 	 * An empty message has segment 0 only, its header foreign or not:
 	 * the one-pass parser refuses the others as the length does.
@@ -407,6 +405,11 @@ TEST(wire_pkt_len_from_the_header)
 	n = build(buf, RR_PKT_RESP, 0, 1, 0, 0, 0, 0, true);
 	ASSERT_EQ(pkt_len_exact(buf, n, 992), RR_HDR_LEN);
 	ASSERT_EQ(rr_wire_parse_next(buf, n, 992, &pk, true), RR_HDR_LEN);
+	/* the same with a segment size past the wire's largest message */
+	ASSERT_EQ(pkt_len_exact(buf, n, RR_WIRE_MAX_MSG), RR_HDR_LEN);
+	ASSERT_EQ(pkt_len_exact(buf, n, RR_WIRE_MAX_MSG + 1), -EINVAL);
+	ASSERT_EQ(rr_wire_parse_next(buf, n, RR_WIRE_MAX_MSG + 1, &pk, true),
+		  -EINVAL);
 }
 
 /*
